@@ -20,7 +20,7 @@ all: module
 module:
 	@mkdir -p $(BUILD)
 	@ln -sfn $(CURDIR)/src/Kbuild $(BUILD)/Kbuild
-	@for f in $(CURDIR)/src/*.c $(CURDIR)/src/*.h; do ln -sfn $$f $(BUILD)/; done
+	@for f in $(CURDIR)/src/*.c $(CURDIR)/src/*.h $(CURDIR)/src/pure.mk; do ln -sfn $$f $(BUILD)/; done
 	$(MAKE) -C $(KDIR) M=$(BUILD) SMB3MC_VERSION=$(VERSION) W=1 modules
 
 modules-all:

@@ -1,0 +1,6 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Objects that are pure functions over buffers: no sockets, no VFS, no
+# global state. kunit/Kbuild links these very objects into the KUnit test
+# module, so the suites test the code the client runs, not copies.
+smb3mc-pure-y :=
