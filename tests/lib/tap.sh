@@ -1,0 +1,60 @@
+# SPDX-License-Identifier: GPL-2.0
+# TAP helpers for the guest test scripts (tests/vm/t*.sh); source this file.
+#
+#   ok "desc"              a passing check
+#   fail "desc" [diag...]  a failing check, each diag printed as "# ..."
+#   check "desc" cmd...    runs cmd; ok if it exits 0, else fail with its output
+#   skip "desc" "reason"   a check that could not run here
+#   skip_all "reason"      the whole script does not apply: plan 1..0, exit
+#   diag "text..."         a "# ..." line
+#
+# The plan ("1..N") is printed when the script exits, so a script killed by
+# its time limit leaves no plan and the harness counts it as failed.
+
+_tap_n=0
+_tap_failed=0
+
+diag() {
+	printf '%s\n' "$*" | sed 's/^/# /'
+}
+
+ok() {
+	_tap_n=$((_tap_n + 1))
+	printf 'ok %d - %s\n' "$_tap_n" "$1"
+}
+
+fail() {
+	_tap_n=$((_tap_n + 1))
+	_tap_failed=$((_tap_failed + 1))
+	printf 'not ok %d - %s\n' "$_tap_n" "$1"
+	shift
+	for d in "$@"; do
+		diag "$d"
+	done
+}
+
+check() {
+	_tap_desc=$1
+	shift
+	if _tap_out=$("$@" 2>&1); then
+		ok "$_tap_desc"
+	else
+		fail "$_tap_desc" "command: $*" "exit status $?" "$_tap_out"
+	fi
+}
+
+skip() {
+	_tap_n=$((_tap_n + 1))
+	printf 'ok %d - %s # SKIP %s\n' "$_tap_n" "$1" "$2"
+}
+
+skip_all() {
+	printf '1..0 # SKIP %s\n' "$1"
+	trap - EXIT
+	exit 0
+}
+
+_tap_end() {
+	printf '1..%d\n' "$_tap_n"
+}
+trap _tap_end EXIT

@@ -1,0 +1,180 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# PID 1 of the test guest (started by the initramfs of vm-initramfs.sh).
+# The root is the host's, read-only over 9p; everything written goes to tmpfs
+# or to the results share (9p tag "results"), where tests/run left env.sh and
+# reads back one <test>.tap/.err/.rc per test, dmesg.txt and done.
+# Network: namespace "srv" runs Samba; link i is a veth pair with
+# 198.18.i.1/24 here and 198.18.i.2/24 in srv. Nothing else is reachable.
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin
+export LANG=C.UTF-8 HOME=/tmp TERM=dumb
+umask 022
+
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev
+# devtmpfs lacks these; bash process substitution needs /dev/fd.
+ln -s /proc/self/fd /dev/fd
+mkdir -p /dev/pts /dev/shm
+mount -t devpts devpts /dev/pts
+for d in /tmp /run /dev/shm /var/tmp /var/log /var/lib/samba /var/cache/samba; do
+	mount -t tmpfs tmpfs "$d"
+done
+res=/tmp/results
+mkdir -p $res
+mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 results $res
+# shellcheck source=/dev/null
+. $res/env.sh
+
+KVER=$(uname -r)
+export SMB3MC_KO KVER LINKS REPO RESULTS_DIR=$res
+export SRV_NS=srv SRV_IP=198.18.1.2 SMB_USER=smbtest SMB_PASS=smbtest-Pa55
+export SHARE=share RO_SHARE=ro SRV_SHARE_DIR=/tmp/srv/share SRV_RO_DIR=/tmp/srv/ro
+SRV_IPS=
+for i in $(seq "$LINKS"); do
+	SRV_IPS="$SRV_IPS 198.18.$i.2"
+done
+SRV_IPS=${SRV_IPS# }
+export SRV_IPS
+
+# "50mbit" -> bits per second (tc's units), for tbf and Samba's speed hint.
+bps() {
+	local n=${1%%[a-zA-Z]*}
+	case ${1#"$n"} in
+	gbit) echo $((n * 1000000000)) ;;
+	mbit) echo $((n * 1000000)) ;;
+	kbit) echo $((n * 1000)) ;;
+	*) echo "$n" ;;
+	esac
+}
+
+# Rate of link $1 from RATE (one value for all links, or one per link).
+link_rate() {
+	local -a r
+	IFS=, read -r -a r <<<"$RATE"
+	if [ "${#r[@]}" -gt 1 ]; then
+		echo "${r[$1 - 1]}"
+	else
+		echo "${r[0]:-}"
+	fi
+}
+
+setup_user() {
+	# /etc is read-only: bind edited copies of the account files over it.
+	mkdir -p /tmp/etc
+	for f in passwd group shadow; do
+		cp /etc/$f /tmp/etc/$f
+	done
+	echo "$SMB_USER:x:1500:1500:smb3mc test:/tmp:/usr/sbin/nologin" >>/tmp/etc/passwd
+	echo "$SMB_USER:x:1500:" >>/tmp/etc/group
+	echo "$SMB_USER:!:19000:0:99999:7:::" >>/tmp/etc/shadow
+	for f in passwd group shadow; do
+		mount --bind /tmp/etc/$f /etc/$f || return 1
+	done
+}
+
+setup_net() {
+	local i r b
+	ip link set lo up &&
+		ip netns add $SRV_NS &&
+		ip -n $SRV_NS link set lo up || return 1
+	for i in $(seq "$LINKS"); do
+		ip link add veth$i type veth peer name sveth$i netns $SRV_NS &&
+			ip addr add 198.18.$i.1/24 dev veth$i &&
+			ip -n $SRV_NS addr add 198.18.$i.2/24 dev sveth$i &&
+			ip link set veth$i up &&
+			ip -n $SRV_NS link set sveth$i up || return 1
+		r=$(link_rate "$i")
+		[ -n "$r" ] || continue
+		# Burst of 10 ms worth of data, at least 32 KiB, so tbf reaches its rate.
+		b=$(($(bps "$r") / 800))
+		[ "$b" -ge 32768 ] || b=32768
+		tc qdisc add dev veth$i root tbf rate "$r" burst "$b" latency 100ms &&
+			tc -n $SRV_NS qdisc add dev sveth$i root tbf rate "$r" \
+				burst "$b" latency 100ms || return 1
+	done
+}
+
+setup_samba() {
+	local i r ifaces=
+	for i in $(seq "$LINKS"); do
+		r=$(link_rate "$i")
+		ifaces="$ifaces \"198.18.$i.2;speed=$(bps "${r:-1gbit}")\""
+	done
+	mkdir -p /tmp/samba/{private,lock,state,cache,run,ncalrpc} \
+		$SRV_SHARE_DIR $SRV_RO_DIR
+	chmod 0777 $SRV_SHARE_DIR
+	echo "smb3mc read-only share" >$SRV_RO_DIR/hello.txt
+	cat >/tmp/samba/smb.conf <<EOF
+[global]
+	server role = standalone server
+	workgroup = WORKGROUP
+	netbios name = SMB3MCSRV
+	disable netbios = yes
+	smb ports = 445
+	server min protocol = SMB3_00
+	server multi channel support = yes
+	interfaces =$ifaces
+	bind interfaces only = yes
+	private dir = /tmp/samba/private
+	lock directory = /tmp/samba/lock
+	state directory = /tmp/samba/state
+	cache directory = /tmp/samba/cache
+	pid directory = /tmp/samba/run
+	ncalrpc dir = /tmp/samba/ncalrpc
+	log file = /tmp/samba/log.%m
+	log level = 1
+	passdb backend = tdbsam
+	map to guest = never
+	load printers = no
+	printing = bsd
+	printcap name = /dev/null
+	disable spoolss = yes
+[$SHARE]
+	path = $SRV_SHARE_DIR
+	read only = no
+[$RO_SHARE]
+	path = $SRV_RO_DIR
+	read only = yes
+EOF
+	printf '%s\n%s\n' "$SMB_PASS" "$SMB_PASS" |
+		smbpasswd -c /tmp/samba/smb.conf -a -s "$SMB_USER" >/dev/null &&
+		ip netns exec $SRV_NS smbd -D -s /tmp/samba/smb.conf || return 1
+	for _ in $(seq 100); do
+		ip netns exec $SRV_NS ss -Hltn "sport = :445" | grep -q "$SRV_IP:445" &&
+			return 0
+		sleep 0.2
+	done
+	return 1
+}
+
+run_setup() {
+	# shellcheck source=tests/lib/tap.sh
+	. "$REPO/tests/lib/tap.sh"
+	hostname smb3mc-guest
+	check "test user $SMB_USER added" setup_user
+	check "$LINKS veth link(s) to netns $SRV_NS${RATE:+ at $RATE}" setup_net
+	check "smbd listening on $SRV_IP:445" setup_samba
+}
+
+(run_setup) >$res/setup.tap 2>$res/setup.err
+echo $? >$res/setup.rc
+
+mkdir -p /tmp/work
+for t in $TESTS; do
+	name=$(basename "$t" .sh)
+	echo "smb3mc guest: running $name"
+	(cd /tmp/work && exec timeout -k 10 "$TEST_TIMEOUT" bash "$t") \
+		</dev/null >$res/$name.tap 2>$res/$name.err
+	echo $? >$res/$name.rc
+done
+
+dmesg >$res/dmesg.txt
+for f in /tmp/samba/log.*; do
+	cp "$f" "$res/samba-${f##*/}"
+done
+touch $res/done
+sync
+umount $res
+echo o >/proc/sysrq-trigger
+sleep 60
