@@ -1,0 +1,537 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * File-level SMB2 PDUs: CREATE, CLOSE, FLUSH, READ, WRITE, QUERY_INFO,
+ * SET_INFO, QUERY_DIRECTORY and IOCTL (MS-SMB2 2.2.13 - 2.2.40), plus the
+ * MS-FSCC information classes the client uses.
+ *
+ * Conventions shared by every function here:
+ *
+ * Builders write a complete request, starting at the 64-byte SMB2 header,
+ * into a caller-provided buffer of @size bytes and return its length, or
+ * -ENOSPC if it does not fit, or -EINVAL on bad arguments. The header is
+ * initialised with ProtocolId, StructureSize and Command only: MessageId,
+ * CreditCharge, CreditRequest, SessionId, TreeId, flags and signature are
+ * the channel's job.
+ *
+ * Parsers take the whole received message (starting at its SMB2 header)
+ * and its length, check the header's Command and the body StructureSize,
+ * bounds-check every offset and length, and return 0 or -EIO. They never
+ * read past @len. Pointers in results point into the caller's buffer. The
+ * caller must have checked the header Status first: an error response is
+ * an SMB2 ERROR body (StructureSize 9, MS-SMB2 2.2.2), which these parsers
+ * reject.
+ *
+ * FileIds are kept in host byte order (struct smb3mc_fid); builders and
+ * parsers convert. NT times (100 ns units since 1601-01-01 UTC, MS-FSCC
+ * 2.1.1) are kept as host-order u64.
+ */
+#ifndef SMB3MC_PDU_FILE_H
+#define SMB3MC_PDU_FILE_H
+
+#include <linux/math.h>
+#include <linux/minmax.h>
+#include <linux/socket.h>
+#include <linux/time64.h>
+#include <linux/types.h>
+
+#include "smb2.h"
+
+/* SMB2_FILEID, MS-SMB2 2.2.14.1; host byte order */
+struct smb3mc_fid {
+	u64 persistent;
+	u64 volatile_id;
+};
+
+/*
+ * CreditCharge for a request or response carrying @payload bytes, MS-SMB2
+ * 3.1.5.2: one credit per started 64 KiB, at least one. For READ the
+ * payload is the requested Length, for WRITE the data length, for IOCTL
+ * max(InputCount, MaxOutputResponse), for QUERY_DIRECTORY / QUERY_INFO
+ * the OutputBufferLength.
+ */
+static inline u16 smb3mc_credit_charge(size_t payload)
+{
+	return max_t(size_t, 1, DIV_ROUND_UP(payload, SMB2_CREDIT_PAYLOAD));
+}
+
+/* ---- CREATE, MS-SMB2 2.2.13 / 2.2.14 ---- */
+
+/* RequestedOplockLevel / OplockLevel, MS-SMB2 2.2.13 */
+#define SMB2_OPLOCK_LEVEL_NONE		0x00
+#define SMB2_OPLOCK_LEVEL_II		0x01
+#define SMB2_OPLOCK_LEVEL_EXCLUSIVE	0x08
+#define SMB2_OPLOCK_LEVEL_BATCH		0x09
+#define SMB2_OPLOCK_LEVEL_LEASE		0xff
+
+/* ImpersonationLevel, MS-SMB2 2.2.13 */
+#define SMB2_IL_ANONYMOUS	0x00000000
+#define SMB2_IL_IDENTIFICATION	0x00000001
+#define SMB2_IL_IMPERSONATION	0x00000002
+#define SMB2_IL_DELEGATE	0x00000003
+
+/* DesiredAccess (File_Pipe_Printer_Access_Mask), MS-SMB2 2.2.13.1.1 */
+#define FILE_READ_DATA		0x00000001
+#define FILE_WRITE_DATA		0x00000002
+#define FILE_APPEND_DATA	0x00000004
+#define FILE_READ_EA		0x00000008
+#define FILE_WRITE_EA		0x00000010
+#define FILE_EXECUTE		0x00000020
+#define FILE_DELETE_CHILD	0x00000040
+#define FILE_READ_ATTRIBUTES	0x00000080
+#define FILE_WRITE_ATTRIBUTES	0x00000100
+#define DELETE			0x00010000
+#define READ_CONTROL		0x00020000
+#define WRITE_DAC		0x00040000
+#define WRITE_OWNER		0x00080000
+#define SYNCHRONIZE		0x00100000
+#define MAXIMUM_ALLOWED		0x02000000
+#define GENERIC_ALL		0x10000000
+#define GENERIC_EXECUTE		0x20000000
+#define GENERIC_WRITE		0x40000000
+#define GENERIC_READ		0x80000000
+
+/* ShareAccess, MS-SMB2 2.2.13 */
+#define FILE_SHARE_READ		0x00000001
+#define FILE_SHARE_WRITE	0x00000002
+#define FILE_SHARE_DELETE	0x00000004
+
+/* CreateDisposition, MS-SMB2 2.2.13 */
+#define FILE_SUPERSEDE		0x00000000
+#define FILE_OPEN		0x00000001
+#define FILE_CREATE		0x00000002
+#define FILE_OPEN_IF		0x00000003
+#define FILE_OVERWRITE		0x00000004
+#define FILE_OVERWRITE_IF	0x00000005
+
+/* CreateOptions, MS-SMB2 2.2.13 */
+#define FILE_DIRECTORY_FILE		0x00000001
+#define FILE_WRITE_THROUGH		0x00000002
+#define FILE_SEQUENTIAL_ONLY		0x00000004
+#define FILE_NO_INTERMEDIATE_BUFFERING	0x00000008
+#define FILE_NON_DIRECTORY_FILE		0x00000040
+#define FILE_NO_EA_KNOWLEDGE		0x00000200
+#define FILE_RANDOM_ACCESS		0x00000800
+#define FILE_DELETE_ON_CLOSE		0x00001000
+#define FILE_OPEN_REPARSE_POINT		0x00200000
+
+/* CreateAction, MS-SMB2 2.2.14 */
+#define FILE_SUPERSEDED		0x00000000
+#define FILE_OPENED		0x00000001
+#define FILE_CREATED		0x00000002
+#define FILE_OVERWRITTEN	0x00000003
+
+/* Flags of the CREATE response, MS-SMB2 2.2.14 */
+#define SMB2_CREATE_FLAG_REPARSEPOINT	0x01
+
+/* File attributes, MS-FSCC 2.6 */
+#define FILE_ATTRIBUTE_READONLY		0x00000001
+#define FILE_ATTRIBUTE_HIDDEN		0x00000002
+#define FILE_ATTRIBUTE_SYSTEM		0x00000004
+#define FILE_ATTRIBUTE_DIRECTORY	0x00000010
+#define FILE_ATTRIBUTE_ARCHIVE		0x00000020
+#define FILE_ATTRIBUTE_NORMAL		0x00000080
+#define FILE_ATTRIBUTE_TEMPORARY	0x00000100
+#define FILE_ATTRIBUTE_SPARSE_FILE	0x00000200
+#define FILE_ATTRIBUTE_REPARSE_POINT	0x00000400
+#define FILE_ATTRIBUTE_COMPRESSED	0x00000800
+#define FILE_ATTRIBUTE_OFFLINE		0x00001000
+#define FILE_ATTRIBUTE_NOT_CONTENT_INDEXED 0x00002000
+#define FILE_ATTRIBUTE_ENCRYPTED	0x00004000
+
+/* Which fields of struct smb3mc_file_attrs a parser filled */
+#define SMB3MC_ATTR_TIMES	0x01	/* the four NT times */
+#define SMB3MC_ATTR_SIZES	0x02	/* allocation_size, end_of_file */
+#define SMB3MC_ATTR_ATTRIBUTES	0x04	/* attributes, is_dir */
+#define SMB3MC_ATTR_NLINK	0x08	/* nlink, delete_pending, is_dir */
+#define SMB3MC_ATTR_INDEX	0x10	/* index_number */
+#define SMB3MC_ATTR_EA_SIZE	0x20	/* ea_size */
+
+/*
+ * File metadata gathered from any of CREATE, CLOSE (postquery), the
+ * directory entries and the FileBasic/Standard/NetworkOpen/All classes.
+ * Parsers fill only what their source carries and OR the matching
+ * SMB3MC_ATTR_* bits into @valid; other fields are left untouched, so a
+ * caller zeroes the struct once and may merge several sources.
+ */
+struct smb3mc_file_attrs {
+	u64 creation_time;	/* NT time */
+	u64 last_access_time;
+	u64 last_write_time;
+	u64 change_time;
+	u64 allocation_size;
+	u64 end_of_file;
+	u64 index_number;	/* server's 64-bit file id (inode number) */
+	u32 attributes;		/* FILE_ATTRIBUTE_* */
+	u32 nlink;
+	/* EaSize; holds the reparse tag for FILE_ATTRIBUTE_REPARSE_POINT
+	 * entries in directory listings (MS-FSCC 2.4.18).
+	 */
+	u32 ea_size;
+	u32 valid;		/* SMB3MC_ATTR_* */
+	bool delete_pending;
+	bool is_dir;
+};
+
+struct smb3mc_create_args {
+	/* UTF-16LE path relative to the share root, no leading backslash;
+	 * name_len is in bytes, even, 0 for the root of the share.
+	 */
+	const __le16 *name;
+	u16 name_len;
+	u8 oplock_level;		/* SMB2_OPLOCK_LEVEL_* (NONE for now) */
+	u32 impersonation_level;	/* SMB2_IL_* */
+	u32 desired_access;
+	u32 file_attributes;
+	u32 share_access;
+	u32 create_disposition;
+	u32 create_options;
+};
+
+struct smb3mc_create_rsp {
+	struct smb3mc_fid fid;
+	u8 oplock_level;
+	u8 flags;			/* SMB2_CREATE_FLAG_REPARSEPOINT */
+	u32 create_action;		/* FILE_OPENED, ... */
+	struct smb3mc_file_attrs attrs;	/* TIMES | SIZES | ATTRIBUTES */
+	/* Bounds-checked, 8-aligned CreateContexts region (for a lease
+	 * context later); NULL / 0 when the server sent none.
+	 */
+	const u8 *contexts;
+	u32 contexts_len;
+};
+
+/*
+ * Fixed part of the CREATE request, MS-SMB2 2.2.13: the name starts at
+ * NameOffset 0x78 (64 + 56) and is zero-padded to 8 bytes (at least 8, as
+ * Buffer must not be empty), so create contexts can follow 8-aligned.
+ */
+#define SMB3MC_CREATE_NAME_OFFSET	0x78
+
+int smb3mc_build_create(void *buf, size_t size,
+			const struct smb3mc_create_args *args);
+int smb3mc_parse_create(const void *msg, size_t len,
+			struct smb3mc_create_rsp *rsp);
+
+/* ---- CLOSE, MS-SMB2 2.2.15 / 2.2.16; FLUSH, 2.2.17 / 2.2.18 ---- */
+
+#define SMB2_CLOSE_FLAG_POSTQUERY_ATTRIB	0x0001
+
+/* @postquery asks the server for the attributes at close time. */
+int smb3mc_build_close(void *buf, size_t size, const struct smb3mc_fid *fid,
+		       bool postquery);
+/*
+ * Fills TIMES | SIZES | ATTRIBUTES of @attrs when the server returned
+ * them (Flags has POSTQUERY_ATTRIB), leaves @attrs untouched otherwise.
+ */
+int smb3mc_parse_close(const void *msg, size_t len,
+		       struct smb3mc_file_attrs *attrs);
+
+int smb3mc_build_flush(void *buf, size_t size, const struct smb3mc_fid *fid);
+int smb3mc_parse_flush(const void *msg, size_t len);
+
+/* ---- READ, MS-SMB2 2.2.19 / 2.2.20; WRITE, 2.2.21 / 2.2.22 ---- */
+
+#define SMB2_WRITEFLAG_WRITE_THROUGH	0x00000001
+#define SMB2_WRITEFLAG_WRITE_UNBUFFERED	0x00000002
+
+/* Where WRITE data starts: 64-byte header + 48-byte fixed body */
+#define SMB3MC_WRITE_DATA_OFFSET	0x70
+
+/*
+ * READ request for @length bytes at @offset; the request is returned with
+ * its 1-byte Buffer (113 bytes) since the StructureSize 49 counts it.
+ * @padding is the DataOffset the client would like in the response
+ * (0: server's choice). Channel is SMB2_CHANNEL_NONE.
+ */
+int smb3mc_build_read(void *buf, size_t size, const struct smb3mc_fid *fid,
+		      u64 offset, u32 length, u32 min_count, u8 padding);
+
+struct smb3mc_read_rsp {
+	const u8 *data;		/* into msg, or NULL if not within @len */
+	u32 data_offset;	/* from the start of the SMB2 header */
+	u32 data_length;
+	u32 data_remaining;
+};
+
+/*
+ * @len bytes of the message are in @msg (at least header + 16-byte body);
+ * @total_len is the whole message length from the transport framing
+ * (>= @len). DataOffset/DataLength are validated against @total_len so a
+ * channel that receives the payload straight into pages can parse the
+ * first bytes only; rsp->data is set when the data lies within @len.
+ */
+int smb3mc_parse_read(const void *msg, size_t len, size_t total_len,
+		      struct smb3mc_read_rsp *rsp);
+
+/*
+ * WRITE request header + body for @length bytes at @offset; returns
+ * SMB3MC_WRITE_DATA_OFFSET. The data is not copied: the channel sends it
+ * right after, as a separate buffer or page vector. @flags:
+ * SMB2_WRITEFLAG_*.
+ */
+int smb3mc_build_write(void *buf, size_t size, const struct smb3mc_fid *fid,
+		       u64 offset, u32 length, u32 flags);
+int smb3mc_parse_write(const void *msg, size_t len, u32 *count);
+
+/* ---- QUERY_INFO, MS-SMB2 2.2.37 / 2.2.38; SET_INFO, 2.2.39 / 2.2.40 ---- */
+
+/* InfoType, MS-SMB2 2.2.37 */
+#define SMB2_0_INFO_FILE	0x01
+#define SMB2_0_INFO_FILESYSTEM	0x02
+#define SMB2_0_INFO_SECURITY	0x03
+#define SMB2_0_INFO_QUOTA	0x04
+
+/* File information classes, MS-FSCC 2.4 */
+#define FileBasicInformation			4
+#define FileStandardInformation			5
+#define FileInternalInformation			6
+#define FileEaInformation			7
+#define FileAccessInformation			8
+#define FileNameInformation			9
+#define FileRenameInformation			10
+#define FileLinkInformation			11
+#define FileDispositionInformation		13
+#define FilePositionInformation			14
+#define FileModeInformation			16
+#define FileAlignmentInformation		17
+#define FileAllInformation			18
+#define FileEndOfFileInformation		20
+#define FileNetworkOpenInformation		34
+#define FileIdBothDirectoryInformation		37
+#define FileIdFullDirectoryInformation		38
+
+/* File system information classes, MS-FSCC 2.5 */
+#define FileFsSizeInformation			3
+#define FileFsAttributeInformation		5
+#define FileFsFullSizeInformation		7
+
+/* Security AdditionalInformation, MS-SMB2 2.2.37 */
+#define OWNER_SECURITY_INFORMATION	0x00000001
+#define GROUP_SECURITY_INFORMATION	0x00000002
+#define DACL_SECURITY_INFORMATION	0x00000004
+
+/* Output sizes of the fixed-size classes, for OutputBufferLength */
+#define SMB3MC_BASIC_INFO_SIZE		40	/* MS-FSCC 2.4.7 */
+#define SMB3MC_STANDARD_INFO_SIZE	24	/* MS-FSCC 2.4.41 */
+#define SMB3MC_NETWORK_OPEN_INFO_SIZE	56	/* MS-FSCC 2.4.29 */
+#define SMB3MC_ALL_INFO_FIXED_SIZE	100	/* MS-FSCC 2.4.2, w/o name */
+#define SMB3MC_FS_FULL_SIZE_INFO_SIZE	32	/* MS-FSCC 2.5.4 */
+#define SMB3MC_FS_ATTR_INFO_FIXED_SIZE	12	/* MS-FSCC 2.5.1, w/o name */
+
+/*
+ * QUERY_INFO without an input buffer (InputBufferOffset 0); the 1-byte
+ * Buffer counted by StructureSize 41 is included (105 bytes).
+ */
+int smb3mc_build_query_info(void *buf, size_t size,
+			    const struct smb3mc_fid *fid, u8 info_type,
+			    u8 info_class, u32 output_len, u32 additional_info);
+/* The returned OutputBuffer; *out is NULL when *out_len is 0. */
+int smb3mc_parse_query_info(const void *msg, size_t len, const u8 **out,
+			    u32 *out_len);
+
+/*
+ * Parsers of a QUERY_INFO OutputBuffer (not a whole message): @buf/@len
+ * as returned by smb3mc_parse_query_info(). 0 or -EIO.
+ */
+int smb3mc_parse_basic_info(const u8 *buf, u32 len,
+			    struct smb3mc_file_attrs *a);
+int smb3mc_parse_standard_info(const u8 *buf, u32 len,
+			       struct smb3mc_file_attrs *a);
+int smb3mc_parse_network_open_info(const u8 *buf, u32 len,
+				   struct smb3mc_file_attrs *a);
+/* FileNameInformation part: *name (UTF-16LE, as the server has it) and
+ * *name_len in bytes; a truncated name (STATUS_BUFFER_OVERFLOW) is -EIO,
+ * so ask for SMB3MC_ALL_INFO_FIXED_SIZE + room for the name.
+ */
+int smb3mc_parse_all_info(const u8 *buf, u32 len, struct smb3mc_file_attrs *a,
+			  const __le16 **name, u32 *name_len);
+
+/* FileFsFullSizeInformation, MS-FSCC 2.5.4 */
+struct smb3mc_fs_size {
+	u64 total_units;
+	u64 caller_avail_units;
+	u64 actual_avail_units;
+	u32 sectors_per_unit;
+	u32 bytes_per_sector;
+};
+
+int smb3mc_parse_fs_full_size_info(const u8 *buf, u32 len,
+				   struct smb3mc_fs_size *fs);
+
+/* FileSystemAttributes, MS-FSCC 2.5.1 */
+#define FILE_CASE_SENSITIVE_SEARCH	0x00000001
+#define FILE_CASE_PRESERVED_NAMES	0x00000002
+#define FILE_UNICODE_ON_DISK		0x00000004
+#define FILE_PERSISTENT_ACLS		0x00000008
+#define FILE_SUPPORTS_SPARSE_FILES	0x00000040
+#define FILE_SUPPORTS_REPARSE_POINTS	0x00000080
+#define FILE_SUPPORTS_HARD_LINKS	0x00400000
+
+/* FileFsAttributeInformation, MS-FSCC 2.5.1 */
+struct smb3mc_fs_attr {
+	u32 attributes;			/* FILE_CASE_SENSITIVE_SEARCH, ... */
+	u32 max_name_len;		/* MaximumComponentNameLength */
+	const __le16 *fs_name;		/* e.g. "NTFS", UTF-16LE */
+	u32 fs_name_len;		/* bytes */
+};
+
+int smb3mc_parse_fs_attr_info(const u8 *buf, u32 len,
+			      struct smb3mc_fs_attr *fsa);
+
+/*
+ * Special values of the times in FileBasicInformation for SET_INFO,
+ * MS-FSCC 2.4.7: 0 leaves the time unchanged, -1 stops the server from
+ * updating it for later operations on this handle, -2 resumes that.
+ */
+#define SMB3MC_NT_TIME_NOCHANGE	0ULL
+#define SMB3MC_NT_TIME_FREEZE	((u64)-1)
+#define SMB3MC_NT_TIME_UNFREEZE	((u64)-2)
+
+/* FileBasicInformation for SET_INFO; attributes 0 = unchanged, so to clear
+ * every attribute pass FILE_ATTRIBUTE_NORMAL (MS-FSCC 2.4.7).
+ */
+struct smb3mc_set_basic {
+	u64 creation_time;
+	u64 last_access_time;
+	u64 last_write_time;
+	u64 change_time;
+	u32 attributes;
+};
+
+/* SET_INFO requests (InfoType FILE) for the classes the client sets */
+int smb3mc_build_set_basic(void *buf, size_t size,
+			   const struct smb3mc_fid *fid,
+			   const struct smb3mc_set_basic *basic);
+int smb3mc_build_set_eof(void *buf, size_t size, const struct smb3mc_fid *fid,
+			 u64 end_of_file);
+int smb3mc_build_set_disposition(void *buf, size_t size,
+				 const struct smb3mc_fid *fid,
+				 bool delete_pending);
+/*
+ * FileRenameInformation / FileLinkInformation, the SMB2 variant (MS-FSCC
+ * 2.4.37.2 / 2.4.27.2): RootDirectory 0, @target (UTF-16LE, relative to
+ * the share root, no leading backslash, @target_len bytes, even, > 0).
+ */
+int smb3mc_build_set_rename(void *buf, size_t size,
+			    const struct smb3mc_fid *fid,
+			    const __le16 *target, u16 target_len,
+			    bool replace_if_exists);
+int smb3mc_build_set_link(void *buf, size_t size,
+			  const struct smb3mc_fid *fid,
+			  const __le16 *target, u16 target_len,
+			  bool replace_if_exists);
+int smb3mc_parse_set_info(const void *msg, size_t len);
+
+/* NT time <-> timespec64 (MS-FSCC 2.1.1); see pdu_info.c for clamping */
+struct timespec64 smb3mc_nt_to_timespec64(u64 nt);
+u64 smb3mc_timespec64_to_nt(struct timespec64 ts);
+
+/* ---- QUERY_DIRECTORY, MS-SMB2 2.2.33 / 2.2.34 ---- */
+
+/* Flags, MS-SMB2 2.2.33 */
+#define SMB2_RESTART_SCANS		0x01
+#define SMB2_RETURN_SINGLE_ENTRY	0x02
+#define SMB2_INDEX_SPECIFIED		0x04
+#define SMB2_REOPEN			0x10
+
+/*
+ * Directory listing with FileIdFullDirectoryInformation (MS-FSCC 2.4.18),
+ * the class the iterator parses: @pattern is the UTF-16LE search pattern
+ * (e.g. "*"), @pattern_len bytes, even and > 0.
+ */
+int smb3mc_build_query_directory(void *buf, size_t size,
+				 const struct smb3mc_fid *fid, u8 flags,
+				 u32 file_index, const __le16 *pattern,
+				 u16 pattern_len, u32 output_len);
+
+struct smb3mc_dir_iter {
+	const u8 *buf;		/* OutputBuffer, into the message */
+	u32 len;
+	u32 pos;		/* offset of the next entry */
+	bool done;
+};
+
+struct smb3mc_dir_entry {
+	const __le16 *name;	/* UTF-16LE, into the message */
+	u32 name_len;		/* bytes, even */
+	u32 file_index;
+	struct smb3mc_file_attrs attrs;	/* all but NLINK */
+};
+
+/* Validates the response and sets up @it over its OutputBuffer. */
+int smb3mc_parse_query_directory(const void *msg, size_t len,
+				 struct smb3mc_dir_iter *it);
+/* 1 with *ent filled, 0 at the end, -EIO on a malformed entry (and then
+ * 0 forever after).
+ */
+int smb3mc_dir_next(struct smb3mc_dir_iter *it, struct smb3mc_dir_entry *ent);
+
+/* ---- IOCTL, MS-SMB2 2.2.31 / 2.2.32 ---- */
+
+#define SMB2_0_IOCTL_IS_FSCTL			0x00000001
+
+#define FSCTL_QUERY_NETWORK_INTERFACE_INFO	0x001401fc
+#define FSCTL_VALIDATE_NEGOTIATE_INFO		0x00140204
+
+/* Input starts at InputOffset 0x78 (64 + 56) */
+#define SMB3MC_IOCTL_INPUT_OFFSET		0x78
+
+/*
+ * Generic IOCTL request; @fid NULL means the all-ones FileId used by
+ * FSCTLs that are not on an open file (MS-SMB2 2.2.31). @in is copied;
+ * with @in_len 0 InputOffset is 0 and the 1-byte Buffer is included.
+ * @flags: SMB2_0_IOCTL_IS_FSCTL or 0.
+ */
+int smb3mc_build_ioctl(void *buf, size_t size, u32 ctl_code,
+		       const struct smb3mc_fid *fid, const void *in,
+		       u32 in_len, u32 max_out, u32 flags);
+/* Checks CtlCode == @ctl_code; *out is NULL when *out_len is 0. */
+int smb3mc_parse_ioctl(const void *msg, size_t len, u32 ctl_code,
+		       const u8 **out, u32 *out_len);
+
+/* Capability bits of NETWORK_INTERFACE_INFO, MS-SMB2 2.2.32.5 */
+#define RSS_CAPABLE	0x00000001
+#define RDMA_CAPABLE	0x00000002
+
+/* At most this many interfaces are kept from one server reply */
+#define SMB3MC_MAX_IFACES	16
+
+struct smb3mc_iface {
+	u16 family;			/* AF_INET or AF_INET6 (Linux values) */
+	struct sockaddr_storage addr;	/* sockaddr_in / sockaddr_in6 */
+	u64 speed_bps;			/* LinkSpeed, bits per second */
+	bool rss;
+	bool rdma;
+	u32 if_index;
+};
+
+/* FSCTL_QUERY_NETWORK_INTERFACE_INFO on the all-ones FileId, no input */
+int smb3mc_build_query_ifaces(void *buf, size_t size, u32 max_out);
+/*
+ * Parses the IOCTL response into up to @max (<= SMB3MC_MAX_IFACES)
+ * entries and returns how many, or -EIO. A broken chain (Next not
+ * advancing by a whole entry, overrun) rejects the reply; entries of an
+ * unknown address family are skipped; entries past @max are dropped.
+ */
+int smb3mc_parse_query_ifaces(const void *msg, size_t len,
+			      struct smb3mc_iface *ifaces, unsigned int max);
+/* Stable sort: fastest first, RSS-capable first among equal speeds */
+void smb3mc_sort_ifaces(struct smb3mc_iface *ifaces, unsigned int n);
+
+/* VALIDATE_NEGOTIATE_INFO response, MS-SMB2 2.2.32.6; host order */
+struct smb3mc_vneg_info {
+	u32 capabilities;
+	u8 guid[16];
+	u16 security_mode;
+	u16 dialect;
+};
+
+/* The whole IOCTL request carrying VALIDATE_NEGOTIATE_INFO (2.2.31.4) */
+int smb3mc_build_validate_negotiate(void *buf, size_t size, u32 capabilities,
+				    const u8 *guid, u16 security_mode,
+				    const u16 *dialects,
+				    unsigned int dialect_count);
+int smb3mc_parse_validate_negotiate(const void *msg, size_t len,
+				    struct smb3mc_vneg_info *info);
+
+#endif /* SMB3MC_PDU_FILE_H */
