@@ -148,12 +148,20 @@ EOF
 	return 1
 }
 
+# Marks in the kernel log tie its messages to the step that caused them.
+mark() {
+	echo "smb3mc guest: $*" >/dev/kmsg
+}
+
 run_setup() {
 	# shellcheck source=tests/lib/tap.sh
 	. "$REPO/tests/lib/tap.sh"
 	hostname smb3mc-guest
+	mark "setup"
 	check "test user $SMB_USER added" setup_user
+	mark "setup network"
 	check "$LINKS veth link(s) to netns $SRV_NS${RATE:+ at $RATE}" setup_net
+	mark "setup samba"
 	check "smbd listening on $SRV_IP:445" setup_samba
 }
 
@@ -163,7 +171,7 @@ echo $? >$res/setup.rc
 mkdir -p /tmp/work
 for t in $TESTS; do
 	name=$(basename "$t" .sh)
-	echo "smb3mc guest: running $name"
+	mark "running $name"
 	(cd /tmp/work && exec timeout -k 10 "$TEST_TIMEOUT" bash "$t") \
 		</dev/null >$res/$name.tap 2>$res/$name.err
 	echo $? >$res/$name.rc
