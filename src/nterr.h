@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * NTSTATUS values an SMB3 client meets (MS-ERREF 2.3.1, MS-SMB2 3.3.4.4
+ * and the per-command sections) and their mapping to Linux errnos.
+ * The values are little-endian, as in the SMB2 header's Status field.
+ */
+#ifndef SMB3MC_NTERR_H
+#define SMB3MC_NTERR_H
+
+#include <linux/types.h>
+#include <asm/byteorder.h>
+
+#define STATUS_SUCCESS				cpu_to_le32(0x00000000)
+#define STATUS_PENDING				cpu_to_le32(0x00000103)
+#define STATUS_NOTIFY_ENUM_DIR			cpu_to_le32(0x0000010C)
+#define STATUS_BUFFER_OVERFLOW			cpu_to_le32(0x80000005)
+#define STATUS_NO_MORE_FILES			cpu_to_le32(0x80000006)
+#define STATUS_NO_MORE_ENTRIES			cpu_to_le32(0x8000001A)
+#define STATUS_STOPPED_ON_SYMLINK		cpu_to_le32(0x8000002D)
+#define STATUS_UNSUCCESSFUL			cpu_to_le32(0xC0000001)
+#define STATUS_NOT_IMPLEMENTED			cpu_to_le32(0xC0000002)
+#define STATUS_INVALID_INFO_CLASS		cpu_to_le32(0xC0000003)
+#define STATUS_INFO_LENGTH_MISMATCH		cpu_to_le32(0xC0000004)
+#define STATUS_INVALID_HANDLE			cpu_to_le32(0xC0000008)
+#define STATUS_INVALID_PARAMETER		cpu_to_le32(0xC000000D)
+#define STATUS_NO_SUCH_DEVICE			cpu_to_le32(0xC000000E)
+#define STATUS_NO_SUCH_FILE			cpu_to_le32(0xC000000F)
+#define STATUS_INVALID_DEVICE_REQUEST		cpu_to_le32(0xC0000010)
+#define STATUS_END_OF_FILE			cpu_to_le32(0xC0000011)
+#define STATUS_NO_MEDIA_IN_DEVICE		cpu_to_le32(0xC0000013)
+#define STATUS_MORE_PROCESSING_REQUIRED		cpu_to_le32(0xC0000016)
+#define STATUS_NO_MEMORY			cpu_to_le32(0xC0000017)
+#define STATUS_INVALID_LOCK_SEQUENCE		cpu_to_le32(0xC000001E)
+#define STATUS_ACCESS_DENIED			cpu_to_le32(0xC0000022)
+#define STATUS_BUFFER_TOO_SMALL			cpu_to_le32(0xC0000023)
+#define STATUS_NOT_LOCKED			cpu_to_le32(0xC000002A)
+#define STATUS_INVALID_PARAMETER_MIX		cpu_to_le32(0xC0000030)
+#define STATUS_OBJECT_NAME_INVALID		cpu_to_le32(0xC0000033)
+#define STATUS_OBJECT_NAME_NOT_FOUND		cpu_to_le32(0xC0000034)
+#define STATUS_OBJECT_NAME_COLLISION		cpu_to_le32(0xC0000035)
+#define STATUS_OBJECT_PATH_INVALID		cpu_to_le32(0xC0000039)
+#define STATUS_OBJECT_PATH_NOT_FOUND		cpu_to_le32(0xC000003A)
+#define STATUS_OBJECT_PATH_SYNTAX_BAD		cpu_to_le32(0xC000003B)
+#define STATUS_SHARING_VIOLATION		cpu_to_le32(0xC0000043)
+#define STATUS_QUOTA_EXCEEDED			cpu_to_le32(0xC0000044)
+#define STATUS_EAS_NOT_SUPPORTED		cpu_to_le32(0xC000004F)
+#define STATUS_EA_TOO_LARGE			cpu_to_le32(0xC0000050)
+#define STATUS_NONEXISTENT_EA_ENTRY		cpu_to_le32(0xC0000051)
+#define STATUS_NO_EAS_ON_FILE			cpu_to_le32(0xC0000052)
+#define STATUS_EA_CORRUPT_ERROR			cpu_to_le32(0xC0000053)
+#define STATUS_FILE_LOCK_CONFLICT		cpu_to_le32(0xC0000054)
+#define STATUS_LOCK_NOT_GRANTED			cpu_to_le32(0xC0000055)
+#define STATUS_DELETE_PENDING			cpu_to_le32(0xC0000056)
+#define STATUS_INVALID_OWNER			cpu_to_le32(0xC000005A)
+#define STATUS_NO_SUCH_LOGON_SESSION		cpu_to_le32(0xC000005F)
+#define STATUS_PRIVILEGE_NOT_HELD		cpu_to_le32(0xC0000061)
+#define STATUS_NO_SUCH_USER			cpu_to_le32(0xC0000064)
+#define STATUS_WRONG_PASSWORD			cpu_to_le32(0xC000006A)
+#define STATUS_PASSWORD_RESTRICTION		cpu_to_le32(0xC000006C)
+#define STATUS_LOGON_FAILURE			cpu_to_le32(0xC000006D)
+#define STATUS_ACCOUNT_RESTRICTION		cpu_to_le32(0xC000006E)
+#define STATUS_INVALID_LOGON_HOURS		cpu_to_le32(0xC000006F)
+#define STATUS_INVALID_WORKSTATION		cpu_to_le32(0xC0000070)
+#define STATUS_PASSWORD_EXPIRED			cpu_to_le32(0xC0000071)
+#define STATUS_ACCOUNT_DISABLED			cpu_to_le32(0xC0000072)
+#define STATUS_INVALID_SECURITY_DESCR		cpu_to_le32(0xC0000079)
+#define STATUS_RANGE_NOT_LOCKED			cpu_to_le32(0xC000007E)
+#define STATUS_DISK_FULL			cpu_to_le32(0xC000007F)
+#define STATUS_FILE_INVALID			cpu_to_le32(0xC0000098)
+#define STATUS_INSUFFICIENT_RESOURCES		cpu_to_le32(0xC000009A)
+#define STATUS_MEDIA_WRITE_PROTECTED		cpu_to_le32(0xC00000A2)
+#define STATUS_PIPE_DISCONNECTED		cpu_to_le32(0xC00000B0)
+#define STATUS_IO_TIMEOUT			cpu_to_le32(0xC00000B5)
+#define STATUS_FILE_FORCED_CLOSED		cpu_to_le32(0xC00000B6)
+#define STATUS_FILE_IS_A_DIRECTORY		cpu_to_le32(0xC00000BA)
+#define STATUS_NOT_SUPPORTED			cpu_to_le32(0xC00000BB)
+#define STATUS_BAD_NETWORK_PATH			cpu_to_le32(0xC00000BE)
+#define STATUS_INVALID_NETWORK_RESPONSE		cpu_to_le32(0xC00000C3)
+#define STATUS_UNEXPECTED_NETWORK_ERROR		cpu_to_le32(0xC00000C4)
+#define STATUS_NETWORK_NAME_DELETED		cpu_to_le32(0xC00000C9)
+#define STATUS_NETWORK_ACCESS_DENIED		cpu_to_le32(0xC00000CA)
+#define STATUS_BAD_NETWORK_NAME			cpu_to_le32(0xC00000CC)
+#define STATUS_REQUEST_NOT_ACCEPTED		cpu_to_le32(0xC00000D0)
+#define STATUS_NOT_SAME_DEVICE			cpu_to_le32(0xC00000D4)
+#define STATUS_FILE_RENAMED			cpu_to_le32(0xC00000D5)
+#define STATUS_VIRTUAL_CIRCUIT_CLOSED		cpu_to_le32(0xC00000D6)
+#define STATUS_INTERNAL_ERROR			cpu_to_le32(0xC00000E5)
+#define STATUS_DIRECTORY_NOT_EMPTY		cpu_to_le32(0xC0000101)
+#define STATUS_FILE_CORRUPT_ERROR		cpu_to_le32(0xC0000102)
+#define STATUS_NOT_A_DIRECTORY			cpu_to_le32(0xC0000103)
+#define STATUS_NAME_TOO_LONG			cpu_to_le32(0xC0000106)
+#define STATUS_TOO_MANY_OPENED_FILES		cpu_to_le32(0xC000011F)
+#define STATUS_CANCELLED			cpu_to_le32(0xC0000120)
+#define STATUS_CANNOT_DELETE			cpu_to_le32(0xC0000121)
+#define STATUS_FILE_DELETED			cpu_to_le32(0xC0000123)
+#define STATUS_FILE_CLOSED			cpu_to_le32(0xC0000128)
+#define STATUS_REMOTE_DISCONNECT		cpu_to_le32(0xC000013C)
+#define STATUS_PIPE_BROKEN			cpu_to_le32(0xC000014B)
+#define STATUS_LOGON_TYPE_NOT_GRANTED		cpu_to_le32(0xC000015B)
+#define STATUS_ACCOUNT_EXPIRED			cpu_to_le32(0xC0000193)
+#define STATUS_USER_SESSION_DELETED		cpu_to_le32(0xC0000203)
+#define STATUS_INSUFF_SERVER_RESOURCES		cpu_to_le32(0xC0000205)
+#define STATUS_CONNECTION_DISCONNECTED		cpu_to_le32(0xC000020C)
+#define STATUS_CONNECTION_RESET			cpu_to_le32(0xC000020D)
+#define STATUS_PASSWORD_MUST_CHANGE		cpu_to_le32(0xC0000224)
+#define STATUS_NOT_FOUND			cpu_to_le32(0xC0000225)
+#define STATUS_ACCOUNT_LOCKED_OUT		cpu_to_le32(0xC0000234)
+#define STATUS_CONNECTION_REFUSED		cpu_to_le32(0xC0000236)
+#define STATUS_GRACEFUL_DISCONNECT		cpu_to_le32(0xC0000237)
+#define STATUS_NETWORK_UNREACHABLE		cpu_to_le32(0xC000023C)
+#define STATUS_HOST_UNREACHABLE			cpu_to_le32(0xC000023D)
+#define STATUS_REQUEST_ABORTED			cpu_to_le32(0xC0000240)
+#define STATUS_CONNECTION_ABORTED		cpu_to_le32(0xC0000241)
+#define STATUS_USER_MAPPED_FILE			cpu_to_le32(0xC0000243)
+#define STATUS_PATH_NOT_COVERED			cpu_to_le32(0xC0000257)
+#define STATUS_TOO_MANY_LINKS			cpu_to_le32(0xC0000265)
+#define STATUS_VOLUME_DISMOUNTED		cpu_to_le32(0xC000026E)
+#define STATUS_NOT_A_REPARSE_POINT		cpu_to_le32(0xC0000275)
+#define STATUS_HOST_DOWN			cpu_to_le32(0xC0000350)
+#define STATUS_NETWORK_SESSION_EXPIRED		cpu_to_le32(0xC000035C)
+#define STATUS_FILE_SYSTEM_LIMITATION		cpu_to_le32(0xC0000427)
+#define STATUS_DISK_QUOTA_EXCEEDED		cpu_to_le32(0xC0000802)
+#define STATUS_INVALID_SIGNATURE		cpu_to_le32(0xC000A000)
+#define STATUS_SMB_NO_PREAUTH_INTEGRITY_HASH_OVERLAP cpu_to_le32(0xC05D0000)
+
+/* One row of the status table; exposed for the KUnit table checks. */
+struct smb3mc_status_map {
+	__le32 status;
+	int err;			/* negative errno */
+	const char *name;
+};
+
+/* Sorted by le32_to_cpu(status), no duplicates */
+extern const struct smb3mc_status_map smb3mc_status_table[];
+extern const unsigned int smb3mc_status_table_len;
+
+/* Negative errno for @status (0 for STATUS_SUCCESS); unknown: -EIO. */
+int smb3mc_status_to_errno(__le32 status);
+
+/* "STATUS_ACCESS_DENIED", ...; "STATUS_UNKNOWN" if not in the table. */
+const char *smb3mc_status_name(__le32 status);
+
+#endif /* SMB3MC_NTERR_H */
