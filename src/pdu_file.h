@@ -31,9 +31,11 @@
 #include <linux/math.h>
 #include <linux/minmax.h>
 #include <linux/socket.h>
+#include <linux/string.h>
 #include <linux/time64.h>
 #include <linux/types.h>
 
+#include "pdu_hdr.h"
 #include "smb2.h"
 
 /* SMB2_FILEID, MS-SMB2 2.2.14.1; host byte order */
@@ -409,7 +411,7 @@ int smb3mc_build_set_disposition(void *buf, size_t size,
 				 bool delete_pending);
 /*
  * FileRenameInformation / FileLinkInformation, the SMB2 variant (MS-FSCC
- * 2.4.37.2 / 2.4.27.2): RootDirectory 0, @target (UTF-16LE, relative to
+ * 2.4.41.2, numbered 2.4.37.2 in older revisions / 2.4.27.2): RootDirectory 0, @target (UTF-16LE, relative to
  * the share root, no leading backslash, @target_len bytes, even, > 0).
  */
 int smb3mc_build_set_rename(void *buf, size_t size,
@@ -533,5 +535,21 @@ int smb3mc_build_validate_negotiate(void *buf, size_t size, u32 capabilities,
 				    unsigned int dialect_count);
 int smb3mc_parse_validate_negotiate(const void *msg, size_t len,
 				    struct smb3mc_vneg_info *info);
+
+/* ---- Helper shared by the pdu_*.c builders ---- */
+
+/*
+ * Zeroes @total bytes of @buf and initialises the header. Returns the
+ * body, right after the header, or NULL if @total does not fit in @size.
+ */
+static inline void *smb3mc_req_start(void *buf, size_t size, size_t total,
+				     enum smb2_command cmd)
+{
+	if (total > size)
+		return NULL;
+	memset(buf, 0, total);
+	smb3mc_hdr_init(buf, cmd);
+	return (u8 *)buf + SMB2_HDR_SIZE;
+}
 
 #endif /* SMB3MC_PDU_FILE_H */
