@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # SPDX-License-Identifier: GPL-2.0
 # TAP helpers for the guest test scripts (tests/vm/t*.sh); source this file.
 #

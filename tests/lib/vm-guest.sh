@@ -79,18 +79,18 @@ setup_net() {
 		ip netns add $SRV_NS &&
 		ip -n $SRV_NS link set lo up || return 1
 	for i in $(seq "$LINKS"); do
-		ip link add veth$i type veth peer name sveth$i netns $SRV_NS &&
-			ip addr add 198.18.$i.1/24 dev veth$i &&
-			ip -n $SRV_NS addr add 198.18.$i.2/24 dev sveth$i &&
-			ip link set veth$i up &&
-			ip -n $SRV_NS link set sveth$i up || return 1
+		ip link add "veth$i" type veth peer name "sveth$i" netns $SRV_NS &&
+			ip addr add "198.18.$i.1/24" dev "veth$i" &&
+			ip -n $SRV_NS addr add "198.18.$i.2/24" dev "sveth$i" &&
+			ip link set "veth$i" up &&
+			ip -n $SRV_NS link set "sveth$i" up || return 1
 		r=$(link_rate "$i")
 		[ -n "$r" ] || continue
 		# Burst of 10 ms worth of data, at least 32 KiB, so tbf reaches its rate.
 		b=$(($(bps "$r") / 800))
 		[ "$b" -ge 32768 ] || b=32768
-		tc qdisc add dev veth$i root tbf rate "$r" burst "$b" latency 100ms &&
-			tc -n $SRV_NS qdisc add dev sveth$i root tbf rate "$r" \
+		tc qdisc add dev "veth$i" root tbf rate "$r" burst "$b" latency 100ms &&
+			tc -n $SRV_NS qdisc add dev "sveth$i" root tbf rate "$r" \
 				burst "$b" latency 100ms || return 1
 	done
 }
@@ -173,8 +173,8 @@ for t in $TESTS; do
 	name=$(basename "$t" .sh)
 	mark "running $name"
 	(cd /tmp/work && exec timeout -k 10 "$TEST_TIMEOUT" bash "$t") \
-		</dev/null >$res/$name.tap 2>$res/$name.err
-	echo $? >$res/$name.rc
+		</dev/null >"$res/$name.tap" 2>"$res/$name.err"
+	echo $? >"$res/$name.rc"
 done
 
 dmesg >$res/dmesg.txt

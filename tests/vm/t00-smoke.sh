@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Smoke test: smb3mc loads and unloads; cifs.ko (the reference client)
 # proves the Samba server and the test account work.
+# shellcheck source=tests/lib/tap.sh
 . "$(dirname "$0")/../lib/tap.sh"
 
 mnt=/tmp/mnt/cifs

@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # The reference client (cifs.ko) gets 4 channels from this Samba over the
 # 4 links: proves the server side of multichannel before smb3mc relies on it.
+# shellcheck source=tests/lib/tap.sh
 . "$(dirname "$0")/../lib/tap.sh"
 
 [ "$LINKS" -ge 4 ] || skip_all "needs --links 4 (have $LINKS)"
