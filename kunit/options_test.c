@@ -1,0 +1,282 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests of mount option parsing (src/options.c).
+ */
+
+#include <kunit/test.h>
+#include <linux/in.h>
+#include <linux/in6.h>
+
+#include "options.h"
+#include "smb2.h"
+
+static struct smb3mc_opts *opts_new(struct kunit *test)
+{
+	struct smb3mc_opts *o = kunit_kzalloc(test, sizeof(*o), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, o);
+	smb3mc_opts_init(o);
+	return o;
+}
+
+static void opts_defaults(struct kunit *test)
+{
+	struct smb3mc_opts *o = opts_new(test);
+
+	KUNIT_EXPECT_EQ(test, o->port, 445);
+	KUNIT_EXPECT_EQ(test, o->dialect, 0);
+	KUNIT_EXPECT_TRUE(test, o->sign);
+	KUNIT_EXPECT_EQ(test, o->file_mode, 0755);
+	KUNIT_EXPECT_EQ(test, o->dir_mode, 0755);
+	KUNIT_EXPECT_EQ(test, o->max_channels, 0);
+	KUNIT_EXPECT_EQ(test, o->actimeo, 1);
+	smb3mc_opts_free(o);
+}
+
+static void opts_strings(struct kunit *test)
+{
+	struct smb3mc_opts *o = opts_new(test);
+	const char *msg = NULL;
+
+	KUNIT_EXPECT_EQ(test, smb3mc_opts_set(o, "username", "alice", &msg), 0);
+	KUNIT_EXPECT_EQ(test, smb3mc_opts_set(o, "pass", "s3cr,et", &msg), 0);
+	KUNIT_EXPECT_EQ(test, smb3mc_opts_set(o, "dom", "WORK", &msg), 0);
+	KUNIT_EXPECT_STREQ(test, o->username, "alice");
+	KUNIT_EXPECT_STREQ(test, o->password, "s3cr,et");
+	KUNIT_EXPECT_STREQ(test, o->domain, "WORK");
+	/* A later value replaces an earlier one. */
+	KUNIT_EXPECT_EQ(test, smb3mc_opts_set(o, "user", "bob", &msg), 0);
+	KUNIT_EXPECT_STREQ(test, o->username, "bob");
+	smb3mc_opts_free(o);
+}
+
+static void opts_numbers(struct kunit *test)
+{
+	struct smb3mc_opts *o = opts_new(test);
+	const char *msg = NULL;
+
+	KUNIT_EXPECT_EQ(test, smb3mc_opts_set(o, "port", "4450", &msg), 0);
+	KUNIT_EXPECT_EQ(test, o->port, 4450);
+	KUNIT_EXPECT_EQ(test, smb3mc_opts_set(o, "port", "0", &msg), -EINVAL);
+	KUNIT_EXPECT_EQ(test, smb3mc_opts_set(o, "port", "65536", &msg),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, smb3mc_opts_set(o, "port", "44x", &msg),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, smb3mc_opts_set(o, "file_mode", "0640", &msg),
+			0);
+	KUNIT_EXPECT_EQ(test, o->file_mode, 0640);
+	KUNIT_EXPECT_EQ(test, smb3mc_opts_set(o, "dir_mode", "0999", &msg),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, smb3mc_opts_set(o, "uid", "1000", &msg), 0);
+	KUNIT_EXPECT_EQ(test, smb3mc_opts_set(o, "gid", "-1", &msg), -EINVAL);
+	KUNIT_EXPECT_EQ(test, smb3mc_opts_set(o, "actimeo", "30", &msg), 0);
+	KUNIT_EXPECT_EQ(test, o->actimeo, 30);
+	KUNIT_EXPECT_EQ(test, smb3mc_opts_set(o, "echo_interval", "0", &msg),
+			-EINVAL);
+	smb3mc_opts_free(o);
+}
+
+static void opts_channels(struct kunit *test)
+{
+	struct smb3mc_opts *o = opts_new(test);
+	const char *msg = NULL;
+
+	KUNIT_EXPECT_EQ(test, smb3mc_opts_set(o, "max_channels", "0", &msg),
+			-EINVAL);
+	KUNIT_EXPECT_NOT_NULL(test, msg);
+	KUNIT_EXPECT_EQ(test, smb3mc_opts_set(o, "max_channels", "17", &msg),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, smb3mc_opts_set(o, "max_channels", "16", &msg),
+			0);
+	KUNIT_EXPECT_EQ(test, o->max_channels, 16);
+	/* "multichannel" keeps an explicit count, as cifs.ko does. */
+	KUNIT_EXPECT_EQ(test, smb3mc_opts_set(o, "multichannel", NULL, &msg),
+			0);
+	KUNIT_EXPECT_EQ(test, o->max_channels, 16);
+	KUNIT_EXPECT_EQ(test, smb3mc_opts_set(o, "nomultichannel", NULL, &msg),
+			0);
+	KUNIT_EXPECT_EQ(test, o->max_channels, 1);
+	KUNIT_EXPECT_EQ(test, smb3mc_opts_set(o, "multichannel", NULL, &msg),
+			0);
+	KUNIT_EXPECT_EQ(test, o->max_channels, SMB3MC_DEFAULT_CHANNELS);
+	smb3mc_opts_free(o);
+}
+
+static void opts_vers(struct kunit *test)
+{
+	static const struct {
+		const char *value;
+		int rc;
+		u16 dialect;
+	} cases[] = {
+		{ "3", 0, 0 },
+		{ "3.0", 0, SMB30_DIALECT },
+		{ "3.02", 0, SMB302_DIALECT },
+		{ "3.1.1", 0, SMB311_DIALECT },
+		{ "2.1", -EINVAL, 0 },
+		{ "1.0", -EINVAL, 0 },
+		{ "", -EINVAL, 0 },
+	};
+	struct smb3mc_opts *o = opts_new(test);
+	const char *msg;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		o->dialect = 0;
+		KUNIT_EXPECT_EQ_MSG(test,
+				    smb3mc_opts_set(o, "vers", cases[i].value,
+						    &msg),
+				    cases[i].rc, "vers=%s", cases[i].value);
+		KUNIT_EXPECT_EQ(test, o->dialect, cases[i].dialect);
+	}
+	smb3mc_opts_free(o);
+}
+
+static void opts_flags_and_unknown(struct kunit *test)
+{
+	struct smb3mc_opts *o = opts_new(test);
+	const char *msg = NULL;
+
+	KUNIT_EXPECT_EQ(test, smb3mc_opts_set(o, "nosign", NULL, &msg), 0);
+	KUNIT_EXPECT_FALSE(test, o->sign);
+	KUNIT_EXPECT_EQ(test, smb3mc_opts_set(o, "sign", NULL, &msg), 0);
+	KUNIT_EXPECT_TRUE(test, o->sign);
+	KUNIT_EXPECT_EQ(test, smb3mc_opts_set(o, "sign", "yes", &msg),
+			-EINVAL);
+	KUNIT_EXPECT_STREQ(test, msg, "takes no value");
+	KUNIT_EXPECT_EQ(test, smb3mc_opts_set(o, "bogus", "1", &msg), -EINVAL);
+	KUNIT_EXPECT_STREQ(test, msg, "unknown option");
+	KUNIT_EXPECT_EQ(test, smb3mc_opts_set(o, "bogus", NULL, &msg),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, smb3mc_opts_set(o, "username", NULL, &msg),
+			-EINVAL);
+	smb3mc_opts_free(o);
+}
+
+static void opts_addresses(struct kunit *test)
+{
+	struct smb3mc_opts *o = opts_new(test);
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&o->addr;
+	struct sockaddr_in *sin = (struct sockaddr_in *)&o->addr;
+	const char *msg = NULL;
+
+	KUNIT_EXPECT_EQ(test, smb3mc_opts_set(o, "ip", "198.18.1.2", &msg), 0);
+	KUNIT_EXPECT_EQ(test, o->addr.ss_family, AF_INET);
+	KUNIT_EXPECT_EQ(test, sin->sin_addr.s_addr, htonl(0xc6120102));
+	KUNIT_EXPECT_EQ(test, smb3mc_opts_set(o, "ip", "2001:db8::2", &msg),
+			0);
+	KUNIT_EXPECT_EQ(test, o->addr.ss_family, AF_INET6);
+	KUNIT_EXPECT_EQ(test, sin6->sin6_addr.s6_addr[15], 2);
+	KUNIT_EXPECT_EQ(test, smb3mc_opts_set(o, "ip", "fileserver", &msg),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, smb3mc_opts_set(o, "ip", "198.18.1.256", &msg),
+			-EINVAL);
+	smb3mc_opts_free(o);
+}
+
+static void opts_source(struct kunit *test)
+{
+	static const struct {
+		const char *src;
+		int rc;
+		const char *host, *share;
+	} cases[] = {
+		{ "//srv/share", 0, "srv", "share" },
+		{ "\\\\srv\\share", 0, "srv", "share" },
+		{ "//198.18.1.2/data/", 0, "198.18.1.2", "data" },
+		{ "//srv", -EINVAL },
+		{ "//srv/", -EINVAL },
+		{ "///share", -EINVAL },
+		{ "/srv/share", -EINVAL },
+		{ "//srv/share/dir", -EINVAL },
+		{ "", -EINVAL },
+	};
+	const char *msg;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct smb3mc_opts *o = opts_new(test);
+
+		KUNIT_EXPECT_EQ_MSG(test,
+				    smb3mc_opts_set_source(o, cases[i].src,
+							   &msg),
+				    cases[i].rc, "source %s", cases[i].src);
+		if (!cases[i].rc) {
+			KUNIT_EXPECT_STREQ(test, o->host, cases[i].host);
+			KUNIT_EXPECT_STREQ(test, o->share, cases[i].share);
+		}
+		smb3mc_opts_free(o);
+	}
+	KUNIT_EXPECT_EQ(test, smb3mc_opts_set_source(opts_new(test), NULL,
+						     &msg), -EINVAL);
+}
+
+static void opts_split(struct kunit *test)
+{
+	char data[] = ",username=u,password=a,,b=c,,,nosign,";
+	char *rest = data, *key, *value;
+
+	KUNIT_ASSERT_EQ(test, smb3mc_opts_split(rest, &rest, &key, &value), 1);
+	KUNIT_EXPECT_STREQ(test, key, "username");
+	KUNIT_EXPECT_STREQ(test, value, "u");
+	/* ",," is a literal comma; only the first '=' splits. */
+	KUNIT_ASSERT_EQ(test, smb3mc_opts_split(rest, &rest, &key, &value), 1);
+	KUNIT_EXPECT_STREQ(test, key, "password");
+	KUNIT_EXPECT_STREQ(test, value, "a,b=c,");
+	KUNIT_ASSERT_EQ(test, smb3mc_opts_split(rest, &rest, &key, &value), 1);
+	KUNIT_EXPECT_STREQ(test, key, "nosign");
+	KUNIT_EXPECT_NULL(test, value);
+	KUNIT_EXPECT_EQ(test, smb3mc_opts_split(rest, &rest, &key, &value), 0);
+	KUNIT_EXPECT_EQ(test, smb3mc_opts_split(NULL, &rest, &key, &value), 0);
+}
+
+static void opts_validate(struct kunit *test)
+{
+	struct smb3mc_opts *o = opts_new(test);
+	struct sockaddr_in *sin = (struct sockaddr_in *)&o->addr;
+	const char *msg = NULL;
+
+	KUNIT_EXPECT_EQ(test, smb3mc_opts_validate(o, &msg), -EINVAL);
+	KUNIT_ASSERT_EQ(test, smb3mc_opts_set_source(o, "//fs/share", &msg),
+			0);
+	KUNIT_EXPECT_EQ(test, smb3mc_opts_set(o, "username", "u", &msg), 0);
+	/* A host name needs ip=: the kernel does not resolve names. */
+	KUNIT_EXPECT_EQ(test, smb3mc_opts_validate(o, &msg), -EINVAL);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(msg, "ip="));
+	KUNIT_EXPECT_EQ(test, smb3mc_opts_set(o, "ip", "198.18.1.2", &msg), 0);
+	KUNIT_EXPECT_EQ(test, smb3mc_opts_set(o, "port", "4445", &msg), 0);
+	KUNIT_EXPECT_EQ(test, smb3mc_opts_validate(o, &msg), 0);
+	KUNIT_EXPECT_EQ(test, ntohs(sin->sin_port), 4445);
+	smb3mc_opts_free(o);
+
+	o = opts_new(test);
+	KUNIT_ASSERT_EQ(test, smb3mc_opts_set_source(o, "//198.18.1.2/s",
+						     &msg), 0);
+	KUNIT_EXPECT_EQ(test, smb3mc_opts_validate(o, &msg), -EINVAL);
+	KUNIT_EXPECT_STREQ(test, msg, "username= is required");
+	KUNIT_EXPECT_EQ(test, smb3mc_opts_set(o, "username", "u", &msg), 0);
+	KUNIT_EXPECT_EQ(test, smb3mc_opts_validate(o, &msg), 0);
+	KUNIT_EXPECT_EQ(test, ntohs(sin->sin_port), 445);
+	smb3mc_opts_free(o);
+}
+
+static struct kunit_case smb3mc_options_cases[] = {
+	KUNIT_CASE(opts_defaults),
+	KUNIT_CASE(opts_strings),
+	KUNIT_CASE(opts_numbers),
+	KUNIT_CASE(opts_channels),
+	KUNIT_CASE(opts_vers),
+	KUNIT_CASE(opts_flags_and_unknown),
+	KUNIT_CASE(opts_addresses),
+	KUNIT_CASE(opts_source),
+	KUNIT_CASE(opts_split),
+	KUNIT_CASE(opts_validate),
+	{}
+};
+
+static struct kunit_suite smb3mc_options_suite = {
+	.name = "smb3mc_options",
+	.test_cases = smb3mc_options_cases,
+};
+
+kunit_test_suite(smb3mc_options_suite);

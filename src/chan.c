@@ -1,0 +1,440 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Channel transport: one TCP connection with Direct TCP framing
+ * (MS-SMB2 2.1), a receive thread that matches responses to requests by
+ * MessageId, and credit accounting (MS-SMB2 3.2.4.1.2, 3.2.5.1.4).
+ *
+ * Ownership of an outstanding request is decided by whoever erases it from
+ * the MessageId table first: the receive thread (it then completes the
+ * request) or the waiter giving up (it then returns an error). So a late
+ * response never touches a request its caller has already forgotten.
+ */
+
+#include <linux/kthread.h>
+#include <linux/net.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <net/sock.h>
+#include <net/tcp.h>
+
+#include "chan.h"
+#include "nterr.h"
+#include "pdu_hdr.h"
+
+#define SMB3MC_CONNECT_TIMEOUT	(10 * HZ)
+#define SMB3MC_CREDIT_TARGET	512
+#define SMB3MC_CREDIT_STEP	64
+
+static void chan_fail_all(struct smb3mc_chan *chan, int rc)
+{
+	struct smb3mc_req *req;
+	unsigned long mid;
+
+	xa_for_each(&chan->mids, mid, req) {
+		if (xa_erase(&chan->mids, mid) != req)
+			continue;
+		req->rc = rc;
+		complete(&req->done);
+	}
+}
+
+static void chan_mark_dead(struct smb3mc_chan *chan)
+{
+	spin_lock(&chan->credit_lock);
+	WRITE_ONCE(chan->state, SMB3MC_CHAN_DEAD);
+	spin_unlock(&chan->credit_lock);
+	wake_up_all(&chan->credit_wait);
+	chan_fail_all(chan, -ECONNABORTED);
+}
+
+static int chan_recv_exact(struct smb3mc_chan *chan, void *buf, size_t len)
+{
+	struct msghdr msg = {};
+	struct kvec iov;
+	int rc;
+
+	while (len) {
+		iov.iov_base = buf;
+		iov.iov_len = len;
+		rc = kernel_recvmsg(chan->sock, &msg, &iov, 1, len,
+				    MSG_WAITALL);
+		if (rc <= 0)
+			return rc ? rc : -ECONNRESET;
+		buf += rc;
+		len -= rc;
+	}
+	return 0;
+}
+
+static void chan_add_credits(struct smb3mc_chan *chan, unsigned int n)
+{
+	if (!n)
+		return;
+	spin_lock(&chan->credit_lock);
+	/* A server may not grant past 65535 outstanding; cap defensively. */
+	chan->credits = min(chan->credits + n, 65535U);
+	spin_unlock(&chan->credit_lock);
+	wake_up_all(&chan->credit_wait);
+}
+
+/* Hand one received message to its request. Returns 0 or -EIO to drop. */
+static int chan_dispatch(struct smb3mc_chan *chan, void *buf, size_t len)
+{
+	struct smb2_hdr *hdr = buf;
+	struct smb3mc_req *req;
+	u64 mid;
+
+	if (smb3mc_hdr_check(buf, len)) {
+		pr_warn_ratelimited("smb3mc: %s: malformed response header, dropping the connection\n",
+				    chan->name);
+		return -EIO;
+	}
+	chan_add_credits(chan, le16_to_cpu(hdr->credit_req_rsp));
+	mid = le64_to_cpu(hdr->message_id);
+
+	/* MS-SMB2 3.2.5.1.5: an interim response; the final one follows. */
+	if (hdr->status == STATUS_PENDING &&
+	    (hdr->flags & SMB2_FLAGS_ASYNC_COMMAND)) {
+		xa_lock(&chan->mids);
+		req = xa_load(&chan->mids, mid);
+		if (req)
+			WRITE_ONCE(req->interim, true);
+		xa_unlock(&chan->mids);
+		kvfree(buf);
+		return 0;
+	}
+
+	req = xa_erase(&chan->mids, mid);
+	if (!req) {
+		/* Its waiter gave up, or an oplock break we never asked for. */
+		kvfree(buf);
+		return 0;
+	}
+
+	req->rc = 0;
+	if (req->sign) {
+		struct kvec iov = { .iov_base = buf, .iov_len = len };
+
+		if (!(hdr->flags & SMB2_FLAGS_SIGNED) ||
+		    smb3mc_verify(&chan->signer, &iov, 1)) {
+			pr_warn_ratelimited("smb3mc: %s: response to command %u has a missing or bad signature\n",
+					    chan->name, le16_to_cpu(hdr->command));
+			req->rc = -EACCES;
+		}
+	}
+	req->rsp = buf;
+	req->rsp_len = len;
+	req->status = hdr->status;
+	atomic64_add(len, &chan->stats.bytes_received);
+	chan->stats.last_rtt_us = div_u64(ktime_get_ns() - req->sent_ns,
+					  NSEC_PER_USEC);
+	complete(&req->done);
+	return 0;
+}
+
+static int chan_receive_one(struct smb3mc_chan *chan)
+{
+	__be32 frame;
+	size_t len;
+	void *buf;
+	int rc;
+
+	rc = chan_recv_exact(chan, &frame, sizeof(frame));
+	if (rc)
+		return rc;
+	/* MS-SMB2 2.1: a zero byte, then a 24-bit length. */
+	len = be32_to_cpu(frame);
+	if (len > chan->max_rsp || len < sizeof(struct smb2_hdr)) {
+		pr_warn_ratelimited("smb3mc: %s: response of %zu bytes is out of bounds, dropping the connection\n",
+				    chan->name, len);
+		return -EIO;
+	}
+	buf = kvmalloc(len, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	rc = chan_recv_exact(chan, buf, len);
+	if (!rc)
+		rc = chan_dispatch(chan, buf, len);
+	if (rc)
+		kvfree(buf);
+	return rc;
+}
+
+static int chan_receive_thread(void *data)
+{
+	struct smb3mc_chan *chan = data;
+	int rc;
+
+	/*
+	 * Reclaim must not write back through this file system: its writes
+	 * wait for this very thread.
+	 */
+	memalloc_nofs_save();
+	do {
+		rc = chan_receive_one(chan);
+	} while (!rc && !kthread_should_stop());
+
+	if (!kthread_should_stop())
+		pr_warn("smb3mc: %s: connection lost (%d)\n", chan->name, rc);
+	chan_mark_dead(chan);
+
+	/* Stay until smb3mc_chan_shutdown() reaps us. */
+	set_current_state(TASK_INTERRUPTIBLE);
+	while (!kthread_should_stop()) {
+		schedule();
+		set_current_state(TASK_INTERRUPTIBLE);
+	}
+	__set_current_state(TASK_RUNNING);
+	return 0;
+}
+
+/**
+ * smb3mc_chan_connect - open the TCP connection of a channel
+ * @chan: zeroed channel to set up
+ * @net: network namespace to connect in
+ * @dst: server address with port
+ * @id: channel number, for names in messages
+ *
+ * A connect that gets no answer fails within SMB3MC_CONNECT_TIMEOUT.
+ */
+int smb3mc_chan_connect(struct smb3mc_chan *chan, struct net *net,
+			const struct sockaddr_storage *dst, unsigned int id)
+{
+	int addrlen = dst->ss_family == AF_INET6 ?
+		sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+	struct socket *sock;
+	int rc;
+
+	chan->id = id;
+	chan->dst = *dst;
+	mutex_init(&chan->send_lock);
+	spin_lock_init(&chan->credit_lock);
+	init_waitqueue_head(&chan->credit_wait);
+	xa_init(&chan->mids);
+	chan->credits = 1;	/* MS-SMB2 3.2.4.1.2: one to negotiate */
+	chan->timeout = SMB3MC_REQUEST_TIMEOUT;
+	chan->max_rsp = SMB3MC_NEGOTIATE_MAX_RSP;
+	chan->state = SMB3MC_CHAN_NEW;
+	snprintf(chan->name, sizeof(chan->name), "%pISc ch%u", dst, id);
+
+	rc = sock_create_kern(net, dst->ss_family, SOCK_STREAM, IPPROTO_TCP,
+			      &sock);
+	if (rc)
+		return rc;
+	/* Memory for the socket must not recurse into this file system. */
+	sock->sk->sk_allocation = GFP_NOFS;
+	sock->sk->sk_sndtimeo = SMB3MC_CONNECT_TIMEOUT;
+	tcp_sock_set_nodelay(sock->sk);
+
+	rc = kernel_connect(sock, (struct sockaddr *)dst, addrlen, 0);
+	if (rc) {
+		sock_release(sock);
+		return rc == -EINPROGRESS || rc == -EAGAIN ? -ETIMEDOUT : rc;
+	}
+	kernel_getsockname(sock, (struct sockaddr *)&chan->src);
+	sock->sk->sk_sndtimeo = chan->timeout;
+	chan->sock = sock;
+
+	chan->receiver = kthread_run(chan_receive_thread, chan,
+				     "smb3mc-rx%u", id);
+	if (IS_ERR(chan->receiver)) {
+		rc = PTR_ERR(chan->receiver);
+		chan->receiver = NULL;
+		sock_release(sock);
+		chan->sock = NULL;
+		return rc;
+	}
+	return 0;
+}
+
+/**
+ * smb3mc_chan_shutdown - close the connection and fail what is outstanding
+ * @chan: channel; it may be only partly set up
+ */
+void smb3mc_chan_shutdown(struct smb3mc_chan *chan)
+{
+	if (chan->sock)
+		kernel_sock_shutdown(chan->sock, SHUT_RDWR);
+	if (chan->receiver)
+		kthread_stop(chan->receiver);
+	chan->receiver = NULL;
+	if (chan->sock)
+		sock_release(chan->sock);
+	chan->sock = NULL;
+	chan_fail_all(chan, -ECONNABORTED);
+	if (chan->signer_ready)
+		smb3mc_signer_free(&chan->signer);
+	chan->signer_ready = false;
+	xa_destroy(&chan->mids);
+}
+
+static bool chan_take_credits(struct smb3mc_chan *chan, unsigned int n,
+			      int *rc)
+{
+	bool taken = false;
+
+	spin_lock(&chan->credit_lock);
+	if (chan->state == SMB3MC_CHAN_DEAD) {
+		*rc = -ECONNABORTED;
+		taken = true;
+	} else if (chan->credits >= n) {
+		chan->credits -= n;
+		*rc = 0;
+		taken = true;
+	}
+	spin_unlock(&chan->credit_lock);
+	return taken;
+}
+
+static int chan_send(struct smb3mc_chan *chan, struct smb3mc_req *req)
+{
+	struct msghdr msg = { .msg_flags = MSG_NOSIGNAL };
+	struct kvec vec[ARRAY_SIZE(req->iov) + 1];
+	size_t total = 0;
+	__be32 frame;
+	unsigned int i;
+	int rc;
+
+	for (i = 0; i < req->nr_iov; i++) {
+		vec[i + 1] = req->iov[i];
+		total += req->iov[i].iov_len;
+	}
+	frame = cpu_to_be32(total);
+	vec[0].iov_base = &frame;
+	vec[0].iov_len = sizeof(frame);
+
+	rc = kernel_sendmsg(chan->sock, &msg, vec, req->nr_iov + 1,
+			    total + sizeof(frame));
+	if (rc == total + sizeof(frame)) {
+		atomic64_add(rc, &chan->stats.bytes_sent);
+		return 0;
+	}
+	/* A partial write leaves the stream unusable: stop the channel. */
+	kernel_sock_shutdown(chan->sock, SHUT_RDWR);
+	return rc < 0 ? rc : -EIO;
+}
+
+static u16 chan_credit_request(struct smb3mc_chan *chan, u16 charge)
+{
+	return charge + (READ_ONCE(chan->credits) < SMB3MC_CREDIT_TARGET ?
+			 SMB3MC_CREDIT_STEP : 0);
+}
+
+/* Assign the MessageId, sign, register and send, in wire order. */
+static int chan_submit(struct smb3mc_chan *chan, struct smb3mc_req *req,
+		       u16 charge)
+{
+	struct smb2_hdr *hdr = req->iov[0].iov_base;
+	int rc;
+
+	rc = mutex_lock_killable(&chan->send_lock);
+	if (rc)
+		return rc;
+	req->mid = chan->next_mid;
+	/* MS-SMB2 3.2.4.1.3: a request consumes CreditCharge MessageIds. */
+	chan->next_mid += charge;
+	hdr->message_id = cpu_to_le64(req->mid);
+	hdr->credit_charge = cpu_to_le16(charge);
+	hdr->credit_req_rsp = cpu_to_le16(chan_credit_request(chan, charge));
+	if (req->sign) {
+		hdr->flags |= SMB2_FLAGS_SIGNED;
+		rc = smb3mc_sign(&chan->signer, req->iov, req->nr_iov);
+		if (rc)
+			goto out;
+	}
+	init_completion(&req->done);
+	req->interim = false;
+	req->rsp = NULL;
+	rc = xa_insert(&chan->mids, req->mid, req, GFP_NOFS);
+	if (rc == -EBUSY)
+		rc = -EIO;	/* a MessageId in use twice: never expected */
+	if (rc)
+		goto out;
+	req->sent_ns = ktime_get_ns();
+	rc = chan_send(chan, req);
+	if (rc)
+		xa_erase(&chan->mids, req->mid);
+out:
+	mutex_unlock(&chan->send_lock);
+	return rc;
+}
+
+/* Wait for the response; on timeout or a fatal signal take the request back. */
+static int chan_wait(struct smb3mc_chan *chan, struct smb3mc_req *req)
+{
+	long left;
+
+	for (;;) {
+		left = wait_for_completion_killable_timeout(&req->done,
+							    chan->timeout);
+		if (left > 0)
+			return req->rc;
+		/* A server that said STATUS_PENDING gets another period. */
+		if (!left && xchg(&req->interim, false))
+			continue;
+		if (xa_erase(&chan->mids, req->mid) == req)
+			break;
+		/* The receive thread owns it now and completes it at once. */
+		wait_for_completion(&req->done);
+		return req->rc;
+	}
+	if (!left)
+		pr_warn_ratelimited("smb3mc: %s: no response to command %u within %u s\n",
+				    chan->name,
+				    le16_to_cpu(((struct smb2_hdr *)
+						 req->iov[0].iov_base)->command),
+				    jiffies_to_msecs(chan->timeout) / 1000);
+	return left ? -EINTR : -ETIMEDOUT;
+}
+
+/**
+ * smb3mc_chan_call - send one request and wait for its final response
+ * @chan: channel to use
+ * @req: the request; @req->iov[0] starts with its SMB2 header, in which
+ *	the caller has set everything but MessageId, credits and signature
+ *
+ * Waits for credits first: no request is ever sent without them. Every
+ * wait is bounded by the channel timeout and can be killed.
+ *
+ * Return: 0 with @req->rsp set (the caller kvfree()s it), or an errno from
+ * the transport. The NT status is left in @req->status for the caller.
+ */
+int smb3mc_chan_call(struct smb3mc_chan *chan, struct smb3mc_req *req)
+{
+	u16 charge = max_t(size_t, 1,
+			   DIV_ROUND_UP(req->payload, SMB2_CREDIT_PAYLOAD));
+	long left;
+	int rc;
+
+	req->rsp = NULL;
+	left = wait_event_killable_timeout(chan->credit_wait,
+					   chan_take_credits(chan, charge, &rc),
+					   chan->timeout);
+	if (left < 0)
+		return left;
+	if (!left) {
+		pr_warn_ratelimited("smb3mc: %s: server granted no credits within %u s\n",
+				    chan->name,
+				    jiffies_to_msecs(chan->timeout) / 1000);
+		return -ETIMEDOUT;
+	}
+	if (rc)
+		return rc;
+
+	atomic_inc(&chan->stats.in_flight);
+	atomic64_add(req->payload, &chan->stats.in_flight_bytes);
+	rc = chan_submit(chan, req, charge);
+	if (!rc)
+		rc = chan_wait(chan, req);
+	else
+		chan_add_credits(chan, charge);
+	atomic64_sub(req->payload, &chan->stats.in_flight_bytes);
+	atomic_dec(&chan->stats.in_flight);
+	atomic64_inc(&chan->stats.requests);
+	if (rc) {
+		kvfree(req->rsp);
+		req->rsp = NULL;
+	}
+	return rc;
+}

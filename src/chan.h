@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A channel: one TCP connection of a session, with its own MessageId
+ * sequence, credits, table of outstanding requests and signing key
+ * (MS-SMB2 3.2.1.8 Channel, 3.2.1.2 Connection). A channel never reaches
+ * up into its session: whoever sends names the channel explicitly.
+ */
+#ifndef SMB3MC_CHAN_H
+#define SMB3MC_CHAN_H
+
+#include <linux/completion.h>
+#include <linux/mutex.h>
+#include <linux/socket.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <linux/uio.h>
+#include <linux/wait.h>
+#include <linux/xarray.h>
+
+#include "crypto.h"
+#include "smb2.h"
+
+/* How long a request may wait for its response (or for credits). */
+#define SMB3MC_REQUEST_TIMEOUT		(30 * HZ)
+/* Until NEGOTIATE tells the server's sizes, accept what it may need. */
+#define SMB3MC_NEGOTIATE_MAX_RSP	(64 * 1024)
+
+struct net;
+
+enum smb3mc_chan_state {
+	SMB3MC_CHAN_NEW,	/* connected, not yet usable by the session */
+	SMB3MC_CHAN_GOOD,	/* bound to its session: dispatch may pick it */
+	SMB3MC_CHAN_DEAD,	/* connection lost; requests fail */
+};
+
+/* Counters shown in DebugData and fed to channel selection. */
+struct smb3mc_chan_stats {
+	atomic64_t bytes_sent;
+	atomic64_t bytes_received;
+	atomic64_t requests;
+	atomic_t in_flight;
+	atomic64_t in_flight_bytes;
+	u64 last_rtt_us;	/* round trip of the last completed request */
+};
+
+struct smb3mc_chan {
+	unsigned int id;		/* index in the session's table */
+	struct sockaddr_storage dst;
+	struct sockaddr_storage src;	/* local address once connected */
+	struct socket *sock;
+	struct task_struct *receiver;
+
+	/* Serialises MessageId assignment, signing and the socket write. */
+	struct mutex send_lock;
+	u64 next_mid;
+
+	/* Credits we may still spend, MS-SMB2 3.2.4.1.2. */
+	spinlock_t credit_lock;
+	unsigned int credits;
+	wait_queue_head_t credit_wait;
+
+	/* Outstanding requests by MessageId. */
+	struct xarray mids;
+
+	enum smb3mc_chan_state state;
+	unsigned long timeout;		/* jiffies a request may take */
+	size_t max_rsp;			/* largest response we accept */
+
+	/* Set once the channel's signing key is known. */
+	struct smb3mc_signer signer;
+	bool signer_ready;
+
+	struct smb3mc_chan_stats stats;
+	char name[64];			/* "198.18.1.2 ch0" for messages */
+};
+
+/*
+ * One request/response exchange. The caller owns it: it fills the request
+ * vector, and after smb3mc_chan_call() returns it frees @rsp with kvfree().
+ */
+struct smb3mc_req {
+	struct kvec iov[3];		/* iov[0] starts with the SMB2 header */
+	unsigned int nr_iov;
+	size_t payload;			/* bytes the credits must cover */
+	bool sign;			/* sign the request, verify the reply */
+
+	/* Filled by the channel. */
+	u64 mid;
+	void *rsp;			/* the response, from its SMB2 header */
+	size_t rsp_len;
+	__le32 status;			/* NT status of the response */
+	int rc;				/* 0, or an errno from the transport */
+	bool interim;			/* STATUS_PENDING seen, MS-SMB2 3.2.5.1.5 */
+	struct completion done;
+	u64 sent_ns;			/* ktime, for the RTT estimate */
+};
+
+int smb3mc_chan_connect(struct smb3mc_chan *chan, struct net *net,
+			const struct sockaddr_storage *dst, unsigned int id);
+void smb3mc_chan_shutdown(struct smb3mc_chan *chan);
+int smb3mc_chan_call(struct smb3mc_chan *chan, struct smb3mc_req *req);
+
+#endif /* SMB3MC_CHAN_H */

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * VFS glue shared by super.c, inode.c and dir.c. Nothing here sees PDU
+ * bytes: it calls the operations in ops.h.
+ */
+#ifndef SMB3MC_FS_H
+#define SMB3MC_FS_H
+
+#include <linux/fs.h>
+#include <linux/fs_context.h>
+
+#include "ops.h"
+
+#define SMB3MC_SUPER_MAGIC	0x534d4233	/* "SMB3" */
+
+/* One mount: its session, share and the owner/mode it presents. */
+struct smb3mc_sb {
+	struct smb3mc_ses *ses;
+	struct smb3mc_tcon *tcon;
+	kuid_t uid;
+	kgid_t gid;
+	umode_t file_mode;
+	umode_t dir_mode;
+	unsigned long actimeo;		/* jiffies */
+};
+
+struct smb3mc_inode {
+	struct inode vfs_inode;
+	u64 file_id;			/* the server's IndexNumber */
+	u32 attributes;			/* FILE_ATTRIBUTE_* */
+	unsigned long attr_time;	/* jiffies when attributes were read */
+};
+
+static inline struct smb3mc_sb *SMB3MC_SB(struct super_block *sb)
+{
+	return sb->s_fs_info;
+}
+
+static inline struct smb3mc_inode *SMB3MC_I(struct inode *inode)
+{
+	return container_of(inode, struct smb3mc_inode, vfs_inode);
+}
+
+/* inode.c */
+extern const struct inode_operations smb3mc_dir_inode_ops;
+extern const struct inode_operations smb3mc_file_inode_ops;
+struct inode *smb3mc_iget(struct super_block *sb,
+			  const struct smb3mc_file_attrs *attrs);
+int smb3mc_revalidate(struct dentry *dentry);
+char *smb3mc_dentry_path(struct dentry *dentry, char **page);
+int smb3mc_inode_cache_init(void);
+void smb3mc_inode_cache_exit(void);
+struct inode *smb3mc_alloc_inode(struct super_block *sb);
+void smb3mc_free_inode(struct inode *inode);
+
+/* dir.c */
+extern const struct file_operations smb3mc_dir_ops;
+extern const struct dentry_operations smb3mc_dentry_ops;
+
+/* super.c */
+extern struct file_system_type smb3mc_fs_type;
+
+#endif /* SMB3MC_FS_H */

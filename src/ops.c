@@ -1,0 +1,241 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * File operations over SMB2: CREATE, QUERY_INFO, QUERY_DIRECTORY, CLOSE.
+ */
+
+#include <linux/limits.h>
+#include <linux/slab.h>
+
+#include "nterr.h"
+#include "ops.h"
+#include "unicode.h"
+
+/* Room for any request header and fixed body this file builds. */
+#define SMB3MC_SMALL_REQ	256
+/* QUERY_DIRECTORY asks for this much per round trip. */
+#define SMB3MC_DIR_BUF		(64 * 1024)
+/* FileAllInformation with room for the longest name. */
+#define SMB3MC_ALL_INFO_BUF	(SMB3MC_ALL_INFO_FIXED_SIZE + 2 * NAME_MAX + 8)
+
+static int call_send(struct smb3mc_tcon *tcon, struct smb3mc_call *call,
+		     int len, size_t payload)
+{
+	return smb3mc_call_send(tcon->ses, tcon->tid, call, len, payload);
+}
+
+/**
+ * smb3mc_open - open or create @path with CREATE (MS-SMB2 3.2.4.3)
+ * @tcon: tree connect of the share
+ * @path: UTF-8 path relative to the share root ("" for the root)
+ * @args: access, disposition and options
+ * @fid: set to the handle
+ * @attrs: if not NULL, filled with what CREATE returns
+ */
+int smb3mc_open(struct smb3mc_tcon *tcon, const char *path,
+		const struct smb3mc_open_args *args, struct smb3mc_fid *fid,
+		struct smb3mc_file_attrs *attrs)
+{
+	size_t name_max = 2 * PATH_MAX;
+	struct smb3mc_create_args ca = {
+		.impersonation_level = SMB2_IL_IMPERSONATION,
+		.oplock_level = SMB2_OPLOCK_LEVEL_NONE,
+		.desired_access = args->access,
+		.file_attributes = args->attributes,
+		.share_access = FILE_SHARE_READ | FILE_SHARE_WRITE |
+				FILE_SHARE_DELETE,
+		.create_disposition = args->disposition,
+		.create_options = args->options,
+	};
+	struct smb3mc_create_rsp cr;
+	struct smb3mc_call *call;
+	__le16 *name;
+	int rc;
+
+	call = smb3mc_call_alloc(SMB3MC_SMALL_REQ + name_max);
+	name = kmalloc(name_max, GFP_NOFS);
+	if (!call || !name) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	rc = smb3mc_path_to_utf16(path, strlen(path), name, name_max);
+	if (rc < 0)
+		goto out;
+	ca.name = name;
+	ca.name_len = rc;
+	rc = call_send(tcon, call,
+		       smb3mc_build_create(call->buf,
+					   SMB3MC_SMALL_REQ + name_max, &ca),
+		       0);
+	if (rc)
+		goto out;
+	memset(&cr, 0, sizeof(cr));
+	rc = smb3mc_parse_create(call->req.rsp, call->req.rsp_len, &cr);
+	if (rc)
+		goto out;
+	*fid = cr.fid;
+	if (attrs)
+		*attrs = cr.attrs;
+out:
+	kfree(name);
+	smb3mc_call_free(call);
+	return rc;
+}
+
+int smb3mc_close(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid)
+{
+	struct smb3mc_call *call = smb3mc_call_alloc(SMB3MC_SMALL_REQ);
+	struct smb3mc_file_attrs unused;
+	int rc;
+
+	if (!call)
+		return -ENOMEM;
+	rc = call_send(tcon, call,
+		       smb3mc_build_close(call->buf, SMB3MC_SMALL_REQ, fid,
+					  false), 0);
+	if (!rc)
+		rc = smb3mc_parse_close(call->req.rsp, call->req.rsp_len,
+					&unused);
+	smb3mc_call_free(call);
+	return rc;
+}
+
+/* FileAllInformation: times, sizes, attributes, link count, file id. */
+int smb3mc_query_attrs(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
+		       struct smb3mc_file_attrs *attrs)
+{
+	struct smb3mc_call *call = smb3mc_call_alloc(SMB3MC_SMALL_REQ);
+	const __le16 *name;
+	u32 name_len, out_len;
+	const u8 *out;
+	int rc;
+
+	if (!call)
+		return -ENOMEM;
+	rc = call_send(tcon, call,
+		       smb3mc_build_query_info(call->buf, SMB3MC_SMALL_REQ,
+					       fid, SMB2_0_INFO_FILE,
+					       FileAllInformation,
+					       SMB3MC_ALL_INFO_BUF, 0),
+		       SMB3MC_ALL_INFO_BUF);
+	if (!rc)
+		rc = smb3mc_parse_query_info(call->req.rsp, call->req.rsp_len,
+					     &out, &out_len);
+	if (!rc)
+		rc = smb3mc_parse_all_info(out, out_len, attrs, &name,
+					   &name_len);
+	smb3mc_call_free(call);
+	return rc;
+}
+
+/**
+ * smb3mc_query_path - attributes of @path, without keeping it open
+ * @tcon: tree connect of the share
+ * @path: UTF-8 path relative to the share root
+ * @attrs: zeroed by the caller, filled here
+ */
+int smb3mc_query_path(struct smb3mc_tcon *tcon, const char *path,
+		      struct smb3mc_file_attrs *attrs)
+{
+	static const struct smb3mc_open_args args = {
+		.access = FILE_READ_ATTRIBUTES,
+		.disposition = FILE_OPEN,
+	};
+	struct smb3mc_fid fid;
+	int rc, rc2;
+
+	rc = smb3mc_open(tcon, path, &args, &fid, attrs);
+	if (rc)
+		return rc;
+	rc = smb3mc_query_attrs(tcon, &fid, attrs);
+	rc2 = smb3mc_close(tcon, &fid);
+	return rc ? rc : rc2;
+}
+
+/**
+ * smb3mc_query_dir - the next batch of entries of an open directory
+ * @tcon: tree connect of the share
+ * @fid: the directory, opened with FILE_LIST_DIRECTORY access
+ * @restart: start from the first entry again
+ * @batch: on success holds the response; free it with
+ *	smb3mc_dir_batch_free()
+ *
+ * Return: 0, -ENODATA when there are no more entries, or an errno.
+ */
+int smb3mc_query_dir(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
+		     bool restart, struct smb3mc_dir_batch *batch)
+{
+	static const __le16 star[] = { cpu_to_le16('*') };
+	struct smb3mc_call *call = smb3mc_call_alloc(SMB3MC_SMALL_REQ);
+	int rc;
+
+	batch->rsp = NULL;
+	if (!call)
+		return -ENOMEM;
+	rc = call_send(tcon, call,
+		       smb3mc_build_query_directory(call->buf,
+						    SMB3MC_SMALL_REQ, fid,
+						    restart ?
+						    SMB2_RESTART_SCANS : 0,
+						    0, star, sizeof(star),
+						    SMB3MC_DIR_BUF),
+		       SMB3MC_DIR_BUF);
+	if (rc == -ENODATA || call->req.status == STATUS_NO_MORE_FILES) {
+		rc = -ENODATA;
+	} else if (!rc) {
+		rc = smb3mc_parse_query_directory(call->req.rsp,
+						  call->req.rsp_len,
+						  &batch->it);
+		if (!rc) {
+			batch->rsp = call->req.rsp;
+			call->req.rsp = NULL;
+		}
+	}
+	smb3mc_call_free(call);
+	return rc;
+}
+
+void smb3mc_dir_batch_free(struct smb3mc_dir_batch *batch)
+{
+	kvfree(batch->rsp);
+	batch->rsp = NULL;
+}
+
+/* FileFsFullSizeInformation of the share's root. */
+int smb3mc_statfs(struct smb3mc_tcon *tcon, struct smb3mc_fs_size *fs)
+{
+	static const struct smb3mc_open_args args = {
+		.access = FILE_READ_ATTRIBUTES,
+		.disposition = FILE_OPEN,
+		.options = FILE_DIRECTORY_FILE,
+	};
+	struct smb3mc_call *call;
+	struct smb3mc_fid fid;
+	const u8 *out;
+	u32 out_len;
+	int rc, rc2;
+
+	rc = smb3mc_open(tcon, "", &args, &fid, NULL);
+	if (rc)
+		return rc;
+	call = smb3mc_call_alloc(SMB3MC_SMALL_REQ);
+	if (!call) {
+		rc = -ENOMEM;
+		goto close;
+	}
+	rc = call_send(tcon, call,
+		       smb3mc_build_query_info(call->buf, SMB3MC_SMALL_REQ,
+					       &fid, SMB2_0_INFO_FILESYSTEM,
+					       FileFsFullSizeInformation,
+					       SMB3MC_FS_FULL_SIZE_INFO_SIZE,
+					       0),
+		       SMB3MC_FS_FULL_SIZE_INFO_SIZE);
+	if (!rc)
+		rc = smb3mc_parse_query_info(call->req.rsp, call->req.rsp_len,
+					     &out, &out_len);
+	if (!rc)
+		rc = smb3mc_parse_fs_full_size_info(out, out_len, fs);
+	smb3mc_call_free(call);
+close:
+	rc2 = smb3mc_close(tcon, &fid);
+	return rc ? rc : rc2;
+}

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Mount options: the mount string parsed into one plain struct. Parsing is
+ * a pure function of its input so that KUnit can test every option, every
+ * malformed value and every message without mounting anything.
+ */
+#ifndef SMB3MC_OPTIONS_H
+#define SMB3MC_OPTIONS_H
+
+#include <linux/socket.h>
+#include <linux/types.h>
+#include <linux/uidgid.h>
+
+#define SMB3MC_MAX_CHANNELS	16
+#define SMB3MC_DEFAULT_CHANNELS	4
+
+struct smb3mc_opts {
+	char *host;		/* server part of //host/share, for messages */
+	char *share;		/* share name */
+	char *username;
+	char *password;		/* never logged; freed with kfree_sensitive() */
+	char *domain;
+	struct sockaddr_storage addr;	/* ip=, port filled in at validation */
+	bool have_addr;
+	u16 port;
+	u16 dialect;		/* 0: the highest the server offers */
+	kuid_t uid;
+	kgid_t gid;
+	umode_t file_mode;
+	umode_t dir_mode;
+	bool sign;
+	unsigned int max_channels;	/* 0: not given, default applies */
+	unsigned int actimeo;		/* seconds */
+	unsigned int echo_interval;	/* seconds */
+};
+
+void smb3mc_opts_init(struct smb3mc_opts *opts);
+void smb3mc_opts_free(struct smb3mc_opts *opts);
+int smb3mc_opts_set(struct smb3mc_opts *opts, const char *key,
+		    const char *value, const char **errmsg);
+int smb3mc_opts_set_source(struct smb3mc_opts *opts, const char *source,
+			   const char **errmsg);
+int smb3mc_opts_split(char *data, char **rest, char **key, char **value);
+int smb3mc_opts_validate(struct smb3mc_opts *opts, const char **errmsg);
+
+#endif /* SMB3MC_OPTIONS_H */

@@ -1,0 +1,780 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Session setup on the first channel: NEGOTIATE (MS-SMB2 3.2.4.2.2),
+ * SESSION_SETUP with NTLMSSP/NTLMv2 (3.2.4.2.3, MS-NLMP 3.1.5), key
+ * derivation (3.2.5.3.1), TREE_CONNECT (3.2.4.2.4), and the orderly
+ * teardown with TREE_DISCONNECT and LOGOFF.
+ */
+
+#include <linux/fs_context.h>
+#include <linux/nsproxy.h>
+#include <linux/random.h>
+#include <linux/slab.h>
+#include <linux/timekeeping.h>
+#include <linux/utsname.h>
+#include <net/net_namespace.h>
+
+#include "nterr.h"
+#include "ntlmssp.h"
+#include "pdu_file.h"
+#include "pdu_hdr.h"
+#include "pdu_session.h"
+#include "session.h"
+
+LIST_HEAD(smb3mc_sessions);
+DEFINE_MUTEX(smb3mc_sessions_lock);
+
+/* Largest single READ or WRITE we issue, whatever the server allows. */
+#define SMB3MC_MAX_IO		(8 * 1024 * 1024)
+/* NT time of the Unix epoch, MS-FSCC 2.1.1 */
+#define NT_EPOCH_DELTA		116444736000000000ULL
+
+struct smb3mc_call *smb3mc_call_alloc(size_t size)
+{
+	struct smb3mc_call *call;
+
+	call = kzalloc(struct_size(call, buf, size), GFP_NOFS);
+	if (call)
+		call->size = size;
+	return call;
+}
+
+void smb3mc_call_free(struct smb3mc_call *call)
+{
+	if (!call)
+		return;
+	kvfree(call->req.rsp);
+	kfree(call);
+}
+
+/* Point the request at its first @len built bytes. */
+static void call_prepare(struct smb3mc_call *call, int len, size_t payload)
+{
+	kvfree(call->req.rsp);
+	memset(&call->req, 0, sizeof(call->req));
+	call->req.iov[0].iov_base = call->buf;
+	call->req.iov[0].iov_len = len;
+	call->req.nr_iov = 1;
+	call->req.payload = payload;
+}
+
+/**
+ * smb3mc_call_send - send a request built in @call->buf
+ * @ses: the session
+ * @tid: TreeId, 0 for session-level commands
+ * @call: the request; @len is what its builder returned
+ * @len: length of the request, or a negative errno from the builder
+ * @payload: bytes the credits must cover
+ *
+ * Return: 0 when the server answered STATUS_SUCCESS, else an errno (the
+ * status is in @call->req.status for callers that expect others).
+ */
+int smb3mc_call_send(struct smb3mc_ses *ses, u32 tid, struct smb3mc_call *call,
+		     int len, size_t payload)
+{
+	struct smb3mc_chan *chan;
+	int rc;
+
+	if (len < 0)
+		return len;
+	call_prepare(call, len, payload);
+	chan = smb3mc_chan_pick(ses, payload);
+	if (!chan)
+		return -EHOSTDOWN;
+	rc = smb3mc_ses_call(ses, chan, tid, &call->req);
+	if (rc)
+		return rc;
+	return smb3mc_req_errno(&call->req);
+}
+
+/**
+ * smb3mc_req_errno - the errno for the NT status of a completed request
+ * @req: a request smb3mc_chan_call() completed
+ */
+int smb3mc_req_errno(const struct smb3mc_req *req)
+{
+	return smb3mc_status_to_errno(req->status);
+}
+
+/**
+ * smb3mc_chan_pick - the channel a request of @payload bytes goes to
+ * @ses: the session
+ * @payload: bytes the request moves
+ *
+ * The usable channel with the fewest bytes in flight: it will finish a
+ * new request soonest when the links are alike.
+ */
+struct smb3mc_chan *smb3mc_chan_pick(struct smb3mc_ses *ses, size_t payload)
+{
+	struct smb3mc_chan *best = NULL, *chan;
+	s64 best_bytes = S64_MAX, bytes;
+	unsigned int i, n = READ_ONCE(ses->nr_chans);
+
+	for (i = 0; i < n; i++) {
+		chan = ses->chans[i];
+		if (READ_ONCE(chan->state) != SMB3MC_CHAN_GOOD)
+			continue;
+		bytes = atomic64_read(&chan->stats.in_flight_bytes);
+		if (bytes < best_bytes) {
+			best = chan;
+			best_bytes = bytes;
+		}
+	}
+	return best;
+}
+
+/**
+ * smb3mc_ses_call - send one request of @ses on @chan and wait for it
+ * @ses: the session
+ * @chan: one of its channels
+ * @tid: TreeId, 0 for session-level commands
+ * @req: the request
+ *
+ * Stamps SessionId and TreeId and signs when the session signs.
+ */
+int smb3mc_ses_call(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
+		    u32 tid, struct smb3mc_req *req)
+{
+	struct smb2_hdr *hdr = req->iov[0].iov_base;
+
+	hdr->session_id = cpu_to_le64(ses->id);
+	hdr->id.sync.tree_id = cpu_to_le32(tid);
+	req->sign = ses->sign && chan->signer_ready;
+	return smb3mc_chan_call(chan, req);
+}
+
+/* Send on @chan before it is usable for dispatch: negotiate and setup. */
+static int ses_call_setup(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
+			  struct smb3mc_call *call, int len)
+{
+	struct smb2_hdr *hdr;
+
+	if (len < 0)
+		return len;
+	call_prepare(call, len, 0);
+	hdr = call->req.iov[0].iov_base;
+	hdr->session_id = cpu_to_le64(ses->id);
+	return smb3mc_chan_call(chan, &call->req);
+}
+
+static int ses_negotiate(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
+			 const struct smb3mc_opts *opts,
+			 u8 preauth[SMB3MC_PREAUTH_HASH_SIZE],
+			 struct fs_context *fc)
+{
+	struct smb3mc_negotiate_args args = {
+		.security_mode = SMB2_NEGOTIATE_SIGNING_ENABLED,
+		.capabilities = SMB2_GLOBAL_CAP_LARGE_MTU |
+				SMB2_GLOBAL_CAP_MULTI_CHANNEL,
+		.ciphers = { SMB2_ENCRYPTION_AES128_GCM,
+			     SMB2_ENCRYPTION_AES128_CCM,
+			     SMB2_ENCRYPTION_AES256_GCM,
+			     SMB2_ENCRYPTION_AES256_CCM },
+		.cipher_count = 4,
+		.signing_algs = { SMB2_SIGNING_AES_GMAC,
+				  SMB2_SIGNING_AES_CMAC },
+		.signing_alg_count = 2,
+		.netname = opts->host,
+	};
+	struct smb3mc_negotiate_info info;
+	struct smb3mc_call *call;
+	int rc;
+
+	if (opts->dialect) {
+		args.dialects[0] = opts->dialect;
+		args.dialect_count = 1;
+	} else {
+		args.dialects[0] = SMB30_DIALECT;
+		args.dialects[1] = SMB302_DIALECT;
+		args.dialects[2] = SMB311_DIALECT;
+		args.dialect_count = 3;
+	}
+	memcpy(args.client_guid, ses->client_guid, sizeof(args.client_guid));
+	get_random_bytes(args.salt, sizeof(args.salt));
+
+	call = smb3mc_call_alloc(1024);
+	if (!call)
+		return -ENOMEM;
+	rc = ses_call_setup(ses, chan, call,
+			    smb3mc_build_negotiate(call->buf, call->size,
+						   &args));
+	if (rc)
+		goto out;
+	if (call->req.status != STATUS_SUCCESS) {
+		rc = smb3mc_req_errno(&call->req);
+		errorf(fc, "%s: server refused to negotiate: %s",
+		       ses->server, smb3mc_status_name(call->req.status));
+		goto out;
+	}
+	rc = smb3mc_parse_negotiate_rsp(call->req.rsp, call->req.rsp_len,
+					&info);
+	if (rc) {
+		errorf(fc, "%s: malformed NEGOTIATE response", ses->server);
+		goto out;
+	}
+	if (opts->dialect && info.dialect != opts->dialect) {
+		errorf(fc, "%s: server chose a dialect we did not offer",
+		       ses->server);
+		rc = -EIO;
+		goto out;
+	}
+
+	/* MS-SMB2 3.2.5.2: the hash covers NEGOTIATE request and response. */
+	memset(preauth, 0, SMB3MC_PREAUTH_HASH_SIZE);
+	if (info.dialect == SMB311_DIALECT) {
+		struct kvec rsp = {
+			.iov_base = call->req.rsp,
+			.iov_len = call->req.rsp_len,
+		};
+
+		rc = smb3mc_preauth_update(preauth, call->req.iov, 1);
+		if (!rc)
+			rc = smb3mc_preauth_update(preauth, &rsp, 1);
+		if (rc)
+			goto out;
+	}
+
+	ses->dialect = info.dialect;
+	ses->security_mode = info.security_mode;
+	ses->server_caps = info.capabilities;
+	ses->cipher = info.cipher;
+	ses->sign_alg = info.signing_alg ? info.signing_alg :
+			SMB2_SIGNING_AES_CMAC;
+	memcpy(ses->server_guid, info.server_guid, sizeof(ses->server_guid));
+	/* Without LARGE_MTU every request is one credit: 64 KiB at most. */
+	if (!(info.capabilities & SMB2_GLOBAL_CAP_LARGE_MTU)) {
+		info.max_read_size = min_t(u32, info.max_read_size,
+					   SMB2_CREDIT_PAYLOAD);
+		info.max_write_size = min_t(u32, info.max_write_size,
+					    SMB2_CREDIT_PAYLOAD);
+		info.max_transact_size = min_t(u32, info.max_transact_size,
+					       SMB2_CREDIT_PAYLOAD);
+	}
+	ses->max_read = min_t(u32, info.max_read_size, SMB3MC_MAX_IO);
+	ses->max_write = min_t(u32, info.max_write_size, SMB3MC_MAX_IO);
+	ses->max_trans = min_t(u32, info.max_transact_size, SMB3MC_MAX_IO);
+	if (ses->max_read < 4096 || ses->max_write < 4096 ||
+	    ses->max_trans < 4096) {
+		errorf(fc, "%s: server offers I/O sizes below 4 KiB",
+		       ses->server);
+		rc = -EIO;
+		goto out;
+	}
+	chan->max_rsp = max(ses->max_read, ses->max_trans) + PAGE_SIZE;
+
+	/* A server that requires signing gets it even with nosign. */
+	ses->sign = opts->sign ||
+		    (info.security_mode & SMB2_NEGOTIATE_SIGNING_REQUIRED);
+out:
+	smb3mc_call_free(call);
+	return rc;
+}
+
+/* FILETIME now, for the NTLMv2 blob when the server sends no timestamp. */
+static u64 ntlm_now(void)
+{
+	return div_u64(ktime_get_real_ns(), 100) + NT_EPOCH_DELTA;
+}
+
+/* The state of one NTLMSSP exchange. */
+struct ses_auth {
+	u8 neg[64];
+	int neg_len;
+	u8 *chal;
+	size_t chal_len;
+	u8 *auth;
+	int auth_len;
+	u8 session_key[NTLMSSP_SESSION_KEY_SIZE];
+};
+
+/* Build the AUTHENTICATE_MESSAGE for the server's CHALLENGE_MESSAGE. */
+static int ses_ntlm_authenticate(struct smb3mc_ses *ses, struct ses_auth *a)
+{
+	struct smb3mc_ntlmssp_challenge chal;
+	struct smb3mc_ntlmssp_auth_args args = {};
+	u8 ntowf[SMB3MC_NTLM_KEY_SIZE], proof[NTLMSSP_NTPROOFSTR_SIZE];
+	u8 base_key[SMB3MC_NTLM_KEY_SIZE], enc_key[SMB3MC_NTLM_KEY_SIZE];
+	u8 client_chal[8], *blob;
+	struct kvec msgs[3];
+	size_t blob_max, auth_max, mic_off;
+	int blob_len, rc;
+
+	rc = smb3mc_ntlmssp_parse_challenge(a->chal, a->chal_len, &chal);
+	if (rc)
+		return rc;
+	blob_max = sizeof(struct ntlmv2_client_challenge) +
+		   chal.target_info_len + 64;
+	blob = kmalloc(blob_max, GFP_KERNEL);
+	auth_max = sizeof(struct ntlmssp_authenticate_msg) + 24 +
+		   NTLMSSP_NTPROOFSTR_SIZE + blob_max +
+		   NTLMSSP_SESSION_KEY_SIZE +
+		   2 * (strlen(ses->username) + strlen(ses->domain) +
+			strlen(utsname()->nodename)) + 16;
+	a->auth = kmalloc(auth_max, GFP_KERNEL);
+	if (!blob || !a->auth) {
+		rc = -ENOMEM;
+		goto out;
+	}
+
+	get_random_bytes(client_chal, sizeof(client_chal));
+	blob_len = smb3mc_ntlmv2_build_blob(blob, blob_max, &chal, ntlm_now(),
+					    client_chal);
+	if (blob_len < 0) {
+		rc = blob_len;
+		goto out;
+	}
+	rc = smb3mc_ntowfv2(ses->password, ses->username, ses->domain, ntowf);
+	if (!rc)
+		rc = smb3mc_ntlmv2_proof(ntowf, chal.server_challenge, blob,
+					 blob_len, proof);
+	if (!rc)
+		rc = smb3mc_ntlmv2_session_base_key(ntowf, proof, base_key);
+	if (rc)
+		goto out;
+
+	/* MS-NLMP 3.1.5.1.2: with KEY_EXCH a random key is sent sealed. */
+	args.flags = SMB3MC_NTLMSSP_CLIENT_FLAGS & chal.flags;
+	if (args.flags & NTLMSSP_NEGOTIATE_KEY_EXCH) {
+		get_random_bytes(a->session_key, sizeof(a->session_key));
+		smb3mc_ntlm_encrypt_session_key(base_key, a->session_key,
+						enc_key);
+		args.encrypted_session_key = enc_key;
+	} else {
+		memcpy(a->session_key, base_key, sizeof(a->session_key));
+	}
+	args.domain = ses->domain;
+	args.user = ses->username;
+	args.workstation = utsname()->nodename;
+	args.nt_proof_str = proof;
+	args.blob = blob;
+	args.blob_len = blob_len;
+	args.mic = chal.has_timestamp;
+	a->auth_len = smb3mc_ntlmssp_build_authenticate(a->auth, auth_max,
+							&args, &mic_off);
+	if (a->auth_len < 0) {
+		rc = a->auth_len;
+		goto out;
+	}
+	if (args.mic) {
+		msgs[0] = (struct kvec){ a->neg, a->neg_len };
+		msgs[1] = (struct kvec){ a->chal, a->chal_len };
+		msgs[2] = (struct kvec){ a->auth, a->auth_len };
+		rc = smb3mc_ntlm_mic(a->session_key, msgs, 3,
+				     a->auth + mic_off);
+	}
+out:
+	memzero_explicit(ntowf, sizeof(ntowf));
+	memzero_explicit(base_key, sizeof(base_key));
+	kfree(blob);
+	return rc;
+}
+
+static int ses_setup_leg(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
+			 struct smb3mc_call *call, const void *blob, int len,
+			 u8 preauth[SMB3MC_PREAUTH_HASH_SIZE],
+			 struct smb3mc_sess_setup_info *info)
+{
+	struct smb3mc_sess_setup_args args = {
+		.security_mode = SMB2_NEGOTIATE_SIGNING_ENABLED,
+		.sec_blob = blob,
+		.sec_blob_len = len,
+	};
+	int rc;
+
+	rc = ses_call_setup(ses, chan, call,
+			    smb3mc_build_sess_setup(call->buf, call->size,
+						    &args));
+	if (rc)
+		return rc;
+	if (call->req.status != STATUS_SUCCESS &&
+	    call->req.status != STATUS_MORE_PROCESSING_REQUIRED)
+		return smb3mc_req_errno(&call->req);
+	rc = smb3mc_parse_sess_setup_rsp(call->req.rsp, call->req.rsp_len,
+					 info);
+	if (rc || ses->dialect != SMB311_DIALECT)
+		return rc;
+	/* MS-SMB2 3.2.5.3: hash each request, and each response but the last. */
+	rc = smb3mc_preauth_update(preauth, call->req.iov, 1);
+	if (!rc && info->status == STATUS_MORE_PROCESSING_REQUIRED) {
+		struct kvec rsp = {
+			.iov_base = call->req.rsp,
+			.iov_len = call->req.rsp_len,
+		};
+
+		rc = smb3mc_preauth_update(preauth, &rsp, 1);
+	}
+	return rc;
+}
+
+static void ses_auth_error(struct smb3mc_ses *ses, struct smb3mc_call *call,
+			   int rc, struct fs_context *fc)
+{
+	if (call->req.status == STATUS_LOGON_FAILURE ||
+	    call->req.status == STATUS_WRONG_PASSWORD)
+		errorf(fc, "%s: wrong user name or password", ses->server);
+	else if (call->req.status != STATUS_SUCCESS &&
+		 call->req.status != STATUS_MORE_PROCESSING_REQUIRED)
+		errorf(fc, "%s: session setup failed: %s", ses->server,
+		       smb3mc_status_name(call->req.status));
+	else
+		errorf(fc, "%s: session setup failed (%d)", ses->server, rc);
+}
+
+/* Verify the final SESSION_SETUP response with the new key, 3.2.5.3.1. */
+static int ses_verify_final(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
+			    struct smb3mc_call *call)
+{
+	struct smb2_hdr *hdr = call->req.rsp;
+	struct kvec rsp = {
+		.iov_base = call->req.rsp,
+		.iov_len = call->req.rsp_len,
+	};
+
+	if (!(hdr->flags & SMB2_FLAGS_SIGNED))
+		return ses->dialect == SMB311_DIALECT ? -EACCES : 0;
+	return smb3mc_verify(&chan->signer, &rsp, 1);
+}
+
+static int ses_authenticate(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
+			    u8 preauth[SMB3MC_PREAUTH_HASH_SIZE],
+			    struct fs_context *fc)
+{
+	struct smb3mc_sess_setup_info info;
+	struct ses_auth a = {};
+	struct smb3mc_call *call;
+	int rc;
+
+	call = smb3mc_call_alloc(PAGE_SIZE * 4);
+	if (!call)
+		return -ENOMEM;
+	a.neg_len = smb3mc_ntlmssp_build_negotiate(a.neg, sizeof(a.neg),
+						   SMB3MC_NTLMSSP_CLIENT_FLAGS);
+	rc = ses_setup_leg(ses, chan, call, a.neg, a.neg_len, preauth, &info);
+	if (rc || info.status != STATUS_MORE_PROCESSING_REQUIRED) {
+		ses_auth_error(ses, call, rc ? rc : -EIO, fc);
+		rc = rc ? rc : -EIO;
+		goto out;
+	}
+	ses->id = le64_to_cpu(((struct smb2_hdr *)call->req.rsp)->session_id);
+	a.chal_len = info.sec_blob_len;
+	a.chal = kmemdup(info.sec_blob, a.chal_len, GFP_KERNEL);
+	if (!a.chal) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	rc = ses_ntlm_authenticate(ses, &a);
+	if (rc) {
+		errorf(fc, "%s: cannot answer the NTLM challenge (%d)",
+		       ses->server, rc);
+		goto out;
+	}
+	rc = ses_setup_leg(ses, chan, call, a.auth, a.auth_len, preauth,
+			   &info);
+	if (rc || info.status != STATUS_SUCCESS) {
+		if (!rc)
+			rc = -EIO;
+		ses_auth_error(ses, call, rc, fc);
+		goto out;
+	}
+	if (info.session_flags & (SMB2_SESSION_FLAG_IS_GUEST |
+				  SMB2_SESSION_FLAG_IS_NULL)) {
+		errorf(fc, "%s: server logged us on as guest: wrong user name?",
+		       ses->server);
+		rc = -EACCES;
+		goto out;
+	}
+	if (info.session_flags & SMB2_SESSION_FLAG_ENCRYPT_DATA) {
+		errorf(fc, "%s: server requires encryption, not supported yet",
+		       ses->server);
+		rc = -EOPNOTSUPP;
+		goto out;
+	}
+
+	memcpy(ses->session_key, a.session_key, sizeof(ses->session_key));
+	rc = smb3mc_derive_keys(ses->dialect, ses->session_key,
+				sizeof(ses->session_key), preauth,
+				ses->cipher ? ses->cipher :
+				SMB2_ENCRYPTION_AES128_CCM, &ses->keys);
+	if (!rc)
+		rc = smb3mc_signer_init(&chan->signer, ses->sign_alg,
+					ses->keys.signing);
+	if (rc)
+		goto out;
+	chan->signer_ready = true;
+	rc = ses_verify_final(ses, chan, call);
+	if (rc)
+		errorf(fc, "%s: SESSION_SETUP response has a bad signature",
+		       ses->server);
+out:
+	memzero_explicit(a.session_key, sizeof(a.session_key));
+	kfree(a.chal);
+	kfree_sensitive(a.auth);
+	smb3mc_call_free(call);
+	return rc;
+}
+
+static void ses_free(struct smb3mc_ses *ses)
+{
+	unsigned int i;
+
+	for (i = 0; i < ses->nr_chans; i++) {
+		smb3mc_chan_shutdown(ses->chans[i]);
+		kfree(ses->chans[i]);
+	}
+	if (ses->net)
+		put_net(ses->net);
+	kfree(ses->server);
+	kfree(ses->username);
+	kfree(ses->domain);
+	kfree_sensitive(ses->password);
+	kfree_sensitive(ses);
+}
+
+static int ses_connect_error(struct smb3mc_ses *ses, int rc,
+			     struct fs_context *fc)
+{
+	const char *why;
+
+	switch (rc) {
+	case -ECONNREFUSED:
+		why = "connection refused";
+		break;
+	case -ETIMEDOUT:
+		why = "no answer";
+		break;
+	case -ENETUNREACH:
+	case -EHOSTUNREACH:
+		why = "no route to the server";
+		break;
+	default:
+		why = "connect failed";
+	}
+	errorf(fc, "cannot reach %s at %pISpc: %s (%d)", ses->server,
+	       &ses->addr, why, rc);
+	return rc;
+}
+
+/**
+ * smb3mc_ses_open - connect, negotiate and authenticate a session
+ * @sesp: set to the new session
+ * @opts: validated mount options
+ * @fc: for messages to the user
+ *
+ * Opens the session's first channel only; multichannel adds the others.
+ */
+int smb3mc_ses_open(struct smb3mc_ses **sesp, const struct smb3mc_opts *opts,
+		    struct fs_context *fc)
+{
+	u8 preauth[SMB3MC_PREAUTH_HASH_SIZE];
+	struct smb3mc_chan *chan;
+	struct smb3mc_ses *ses;
+	int rc;
+
+	ses = kzalloc(sizeof(*ses), GFP_KERNEL);
+	if (!ses)
+		return -ENOMEM;
+	INIT_LIST_HEAD(&ses->list);
+	mutex_init(&ses->chan_lock);
+	ses->net = get_net(current->nsproxy->net_ns);
+	ses->addr = opts->addr;
+	ses->server = kstrdup(opts->host, GFP_KERNEL);
+	ses->username = kstrdup(opts->username, GFP_KERNEL);
+	ses->domain = kstrdup(opts->domain ? opts->domain : "", GFP_KERNEL);
+	ses->password = kstrdup(opts->password ? opts->password : "",
+				GFP_KERNEL);
+	chan = kzalloc(sizeof(*chan), GFP_KERNEL);
+	if (!ses->server || !ses->username || !ses->domain ||
+	    !ses->password || !chan) {
+		kfree(chan);
+		rc = -ENOMEM;
+		goto fail;
+	}
+	get_random_bytes(ses->client_guid, sizeof(ses->client_guid));
+
+	ses->chans[0] = chan;
+	ses->nr_chans = 1;
+	rc = smb3mc_chan_connect(chan, ses->net, &ses->addr, 0);
+	if (rc) {
+		ses_connect_error(ses, rc, fc);
+		goto fail;
+	}
+	rc = ses_negotiate(ses, chan, opts, preauth, fc);
+	if (rc)
+		goto fail;
+	rc = ses_authenticate(ses, chan, preauth, fc);
+	if (rc)
+		goto fail;
+	WRITE_ONCE(chan->state, SMB3MC_CHAN_GOOD);
+
+	mutex_lock(&smb3mc_sessions_lock);
+	list_add_tail(&ses->list, &smb3mc_sessions);
+	mutex_unlock(&smb3mc_sessions_lock);
+	*sesp = ses;
+	return 0;
+fail:
+	ses_free(ses);
+	return rc;
+}
+
+/**
+ * smb3mc_ses_close - log off and tear down every channel
+ * @ses: the session; freed here
+ */
+void smb3mc_ses_close(struct smb3mc_ses *ses)
+{
+	struct smb3mc_call *call = smb3mc_call_alloc(128);
+
+	mutex_lock(&smb3mc_sessions_lock);
+	list_del(&ses->list);
+	mutex_unlock(&smb3mc_sessions_lock);
+	/* Best effort: a server that is gone still lets us unmount. */
+	if (call)
+		smb3mc_call_send(ses, 0, call,
+				 smb3mc_build_logoff(call->buf, call->size), 0);
+	smb3mc_call_free(call);
+	memzero_explicit(ses->session_key, sizeof(ses->session_key));
+	memzero_explicit(&ses->keys, sizeof(ses->keys));
+	ses_free(ses);
+}
+
+/*
+ * MS-SMB2 3.2.5.5 / 3.3.5.15.12: with 3.0 and 3.0.2, ask the server to
+ * confirm what it negotiated, which a man in the middle cannot forge
+ * because the answer is signed.
+ */
+static int tcon_validate_negotiate(struct smb3mc_tcon *tcon,
+				   struct fs_context *fc)
+{
+	static const u16 dialects[] = { SMB30_DIALECT, SMB302_DIALECT };
+	struct smb3mc_ses *ses = tcon->ses;
+	struct smb3mc_vneg_info info;
+	struct smb3mc_call *call;
+	int rc;
+
+	if (ses->dialect == SMB311_DIALECT || !ses->sign)
+		return 0;
+	call = smb3mc_call_alloc(256);
+	if (!call)
+		return -ENOMEM;
+	rc = smb3mc_call_send(ses, tcon->tid, call,
+			      smb3mc_build_validate_negotiate(call->buf,
+				call->size,
+				SMB2_GLOBAL_CAP_LARGE_MTU |
+				SMB2_GLOBAL_CAP_MULTI_CHANNEL,
+				ses->client_guid,
+				SMB2_NEGOTIATE_SIGNING_ENABLED, dialects,
+				ARRAY_SIZE(dialects)), 0);
+	if (!rc)
+		rc = smb3mc_parse_validate_negotiate(call->req.rsp,
+						     call->req.rsp_len, &info);
+	if (!rc && (info.dialect != ses->dialect ||
+		    info.capabilities != ses->server_caps ||
+		    info.security_mode != ses->security_mode ||
+		    memcmp(info.guid, ses->server_guid, sizeof(info.guid))))
+		rc = -EIO;
+	if (rc)
+		errorf(fc, "%s: validating the negotiated dialect failed (%d)",
+		       ses->server, rc);
+	smb3mc_call_free(call);
+	return rc;
+}
+
+/**
+ * smb3mc_tcon_open - connect to a share of the session's server
+ * @ses: the session
+ * @share: share name
+ * @tconp: set to the tree connect
+ * @fc: for messages to the user
+ */
+int smb3mc_tcon_open(struct smb3mc_ses *ses, const char *share,
+		     struct smb3mc_tcon **tconp, struct fs_context *fc)
+{
+	struct smb3mc_tree_connect_info info;
+	struct smb3mc_call *call;
+	struct smb3mc_tcon *tcon;
+	char *unc;
+	int rc;
+
+	tcon = kzalloc(sizeof(*tcon), GFP_KERNEL);
+	unc = kasprintf(GFP_KERNEL, "\\\\%s\\%s", ses->server, share);
+	call = unc ? smb3mc_call_alloc(128 + 2 * strlen(unc)) : NULL;
+	if (!tcon || !call) {
+		rc = -ENOMEM;
+		goto fail;
+	}
+	tcon->ses = ses;
+	tcon->share = kstrdup(share, GFP_KERNEL);
+	if (!tcon->share) {
+		rc = -ENOMEM;
+		goto fail;
+	}
+	rc = smb3mc_call_send(ses, 0, call,
+			      smb3mc_build_tree_connect(call->buf, call->size,
+							unc, 0), 0);
+	if (call->req.status == STATUS_BAD_NETWORK_NAME) {
+		errorf(fc, "%s: no share named %s", ses->server, share);
+		goto fail;
+	}
+	if (!rc)
+		rc = smb3mc_parse_tree_connect_rsp(call->req.rsp,
+						   call->req.rsp_len, &info);
+	if (rc) {
+		errorf(fc, "%s: cannot connect to share %s: %s (%d)",
+		       ses->server, share,
+		       smb3mc_status_name(call->req.status), rc);
+		goto fail;
+	}
+	tcon->tid = le32_to_cpu(((struct smb2_hdr *)
+				 call->req.rsp)->id.sync.tree_id);
+	tcon->share_type = info.share_type;
+	tcon->share_flags = info.share_flags;
+	tcon->maximal_access = info.maximal_access;
+	if (info.share_type != SMB2_SHARE_TYPE_DISK) {
+		errorf(fc, "%s: %s is not a disk share", ses->server, share);
+		rc = -ENOTDIR;
+		goto fail_tcon;
+	}
+	if (info.share_flags & SMB2_SHAREFLAG_ENCRYPT_DATA) {
+		errorf(fc, "%s: share %s requires encryption, not supported yet",
+		       ses->server, share);
+		rc = -EOPNOTSUPP;
+		goto fail_tcon;
+	}
+	rc = tcon_validate_negotiate(tcon, fc);
+	if (rc)
+		goto fail_tcon;
+	smb3mc_call_free(call);
+	kfree(unc);
+	*tconp = tcon;
+	return 0;
+
+fail_tcon:
+	smb3mc_call_free(call);
+	call = NULL;
+	smb3mc_tcon_close(tcon);
+	tcon = NULL;
+fail:
+	smb3mc_call_free(call);
+	if (tcon)
+		kfree(tcon->share);
+	kfree(tcon);
+	kfree(unc);
+	return rc;
+}
+
+/**
+ * smb3mc_tcon_close - disconnect from the share
+ * @tcon: the tree connect; freed here
+ */
+void smb3mc_tcon_close(struct smb3mc_tcon *tcon)
+{
+	struct smb3mc_call *call = smb3mc_call_alloc(128);
+
+	if (call)
+		smb3mc_call_send(tcon->ses, tcon->tid, call,
+				 smb3mc_build_tree_disconnect(call->buf,
+							      call->size), 0);
+	smb3mc_call_free(call);
+	kfree(tcon->share);
+	kfree(tcon);
+}

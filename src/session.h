@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A session (MS-SMB2 3.2.1.3): one authenticated user on one server,
+ * spread over one or more channels, and the tree connects made in it.
+ */
+#ifndef SMB3MC_SESSION_H
+#define SMB3MC_SESSION_H
+
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/types.h>
+
+#include "chan.h"
+#include "crypto.h"
+#include "options.h"
+
+struct fs_context;
+struct net;
+
+struct smb3mc_ses {
+	struct list_head list;		/* in smb3mc_sessions, for DebugData */
+	struct net *net;
+	struct sockaddr_storage addr;	/* the address mounted */
+	char *server;			/* as the user named it, for messages */
+
+	/* Kept to bind further channels; never logged. */
+	char *username;
+	char *domain;
+	char *password;
+
+	u8 client_guid[16];		/* the same on every channel */
+	u8 server_guid[16];
+	u16 dialect;
+	u16 security_mode;		/* the server's */
+	u32 server_caps;
+	u16 cipher;			/* 3.1.1 negotiated cipher, or 0 */
+	u16 sign_alg;			/* SMB3MC_SIGN_CMAC / _GMAC */
+	bool sign;			/* every request is signed */
+	u64 id;				/* SessionId */
+	u32 max_read;
+	u32 max_write;
+	u32 max_trans;
+	u8 session_key[16];		/* ExportedSessionKey */
+	struct smb3mc_session_keys keys;
+
+	struct mutex chan_lock;		/* adding and removing channels */
+	unsigned int nr_chans;
+	struct smb3mc_chan *chans[SMB3MC_MAX_CHANNELS];
+};
+
+/* A tree connect (MS-SMB2 3.2.1.4). */
+struct smb3mc_tcon {
+	struct smb3mc_ses *ses;
+	char *share;
+	u32 tid;
+	u8 share_type;
+	u32 share_flags;
+	u32 maximal_access;
+};
+
+/* A request and the buffer it is built in, freed together. */
+struct smb3mc_call {
+	struct smb3mc_req req;
+	size_t size;			/* of @buf */
+	u8 buf[];
+};
+
+extern struct list_head smb3mc_sessions;
+extern struct mutex smb3mc_sessions_lock;
+
+int smb3mc_ses_open(struct smb3mc_ses **sesp, const struct smb3mc_opts *opts,
+		    struct fs_context *fc);
+void smb3mc_ses_close(struct smb3mc_ses *ses);
+int smb3mc_tcon_open(struct smb3mc_ses *ses, const char *share,
+		     struct smb3mc_tcon **tconp, struct fs_context *fc);
+void smb3mc_tcon_close(struct smb3mc_tcon *tcon);
+
+struct smb3mc_chan *smb3mc_chan_pick(struct smb3mc_ses *ses, size_t payload);
+int smb3mc_ses_call(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
+		    u32 tid, struct smb3mc_req *req);
+int smb3mc_req_errno(const struct smb3mc_req *req);
+
+struct smb3mc_call *smb3mc_call_alloc(size_t size);
+void smb3mc_call_free(struct smb3mc_call *call);
+int smb3mc_call_send(struct smb3mc_ses *ses, u32 tid, struct smb3mc_call *call,
+		     int len, size_t payload);
+
+#endif /* SMB3MC_SESSION_H */

@@ -1,0 +1,214 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Mounting: the fs_context that collects options, and the superblock that
+ * owns one session and one tree connect.
+ */
+
+#include <linux/module.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/statfs.h>
+
+#include "fs.h"
+
+static int smb3mc_statfs_op(struct dentry *dentry, struct kstatfs *buf)
+{
+	struct smb3mc_sb *sbi = SMB3MC_SB(dentry->d_sb);
+	struct smb3mc_fs_size fs;
+	int rc;
+
+	rc = smb3mc_statfs(sbi->tcon, &fs);
+	if (rc)
+		return rc;
+	buf->f_type = SMB3MC_SUPER_MAGIC;
+	buf->f_bsize = fs.sectors_per_unit * fs.bytes_per_sector;
+	buf->f_blocks = fs.total_units;
+	buf->f_bfree = fs.actual_avail_units;
+	buf->f_bavail = fs.caller_avail_units;
+	buf->f_namelen = NAME_MAX;
+	return 0;
+}
+
+/* What /proc/mounts shows: never the password. */
+static int smb3mc_show_options(struct seq_file *m, struct dentry *root)
+{
+	struct smb3mc_sb *sbi = SMB3MC_SB(root->d_sb);
+	struct smb3mc_ses *ses = sbi->ses;
+
+	seq_printf(m, ",vers=%u.%u%s", ses->dialect >> 8,
+		   (ses->dialect >> 4) & 0xf,
+		   ses->dialect == SMB311_DIALECT ? ".1" : "");
+	seq_show_option(m, "username", ses->username);
+	if (ses->domain)
+		seq_show_option(m, "domain", ses->domain);
+	seq_printf(m, ",ip=%pISc", &ses->addr);
+	seq_puts(m, ses->sign ? ",sign" : ",nosign");
+	seq_printf(m, ",uid=%u,gid=%u,file_mode=0%o,dir_mode=0%o",
+		   from_kuid_munged(&init_user_ns, sbi->uid),
+		   from_kgid_munged(&init_user_ns, sbi->gid),
+		   sbi->file_mode, sbi->dir_mode);
+	seq_printf(m, ",actimeo=%lu", sbi->actimeo / HZ);
+	return 0;
+}
+
+static const struct super_operations smb3mc_super_ops = {
+	.alloc_inode	= smb3mc_alloc_inode,
+	.free_inode	= smb3mc_free_inode,
+	.statfs		= smb3mc_statfs_op,
+	.show_options	= smb3mc_show_options,
+};
+
+static int smb3mc_fill_super(struct super_block *sb, struct fs_context *fc)
+{
+	struct smb3mc_opts *opts = fc->fs_private;
+	struct smb3mc_file_attrs attrs = {};
+	struct smb3mc_sb *sbi = sb->s_fs_info;
+	struct inode *root;
+	int rc;
+
+	sbi->uid = opts->uid;
+	sbi->gid = opts->gid;
+	sbi->file_mode = opts->file_mode;
+	sbi->dir_mode = opts->dir_mode;
+	sbi->actimeo = opts->actimeo * HZ;
+
+	rc = smb3mc_ses_open(&sbi->ses, opts, fc);
+	if (rc)
+		return rc;
+	rc = smb3mc_tcon_open(sbi->ses, opts->share, &sbi->tcon, fc);
+	if (rc)
+		return rc;
+
+	sb->s_magic = SMB3MC_SUPER_MAGIC;
+	sb->s_op = &smb3mc_super_ops;
+	sb->s_d_op = &smb3mc_dentry_ops;
+	sb->s_maxbytes = MAX_LFS_FILESIZE;
+	sb->s_blocksize = PAGE_SIZE;
+	sb->s_blocksize_bits = PAGE_SHIFT;
+	/* NT time counts 100 ns from 1601 (MS-FSCC 2.1.1). */
+	sb->s_time_gran = 100;
+	sb->s_time_min = -11644473600LL;
+	sb->s_time_max = S64_MAX / 10000000 - 11644473600LL;
+
+	rc = smb3mc_query_path(sbi->tcon, "", &attrs);
+	if (rc) {
+		errorf(fc, "cannot read the root of share %s (%d)",
+		       opts->share, rc);
+		return rc;
+	}
+	attrs.is_dir = true;
+	root = smb3mc_iget(sb, &attrs);
+	if (IS_ERR(root))
+		return PTR_ERR(root);
+	sb->s_root = d_make_root(root);
+	return sb->s_root ? 0 : -ENOMEM;
+}
+
+static int smb3mc_get_tree(struct fs_context *fc)
+{
+	struct smb3mc_opts *opts = fc->fs_private;
+	const char *msg;
+	int rc;
+
+	rc = smb3mc_opts_set_source(opts, fc->source, &msg);
+	if (!rc)
+		rc = smb3mc_opts_validate(opts, &msg);
+	if (rc == -EINVAL)
+		return invalf(fc, "%s", msg);
+	if (rc)
+		return rc;
+	return get_tree_nodev(fc, smb3mc_fill_super);
+}
+
+static int smb3mc_parse_param(struct fs_context *fc,
+			      struct fs_parameter *param)
+{
+	const char *msg;
+	int rc;
+
+	/* The VFS keeps the source itself. */
+	if (!strcmp(param->key, "source"))
+		return -ENOPARAM;
+	if (param->type != fs_value_is_string &&
+	    param->type != fs_value_is_flag)
+		return invalf(fc, "option %s: must be a string", param->key);
+	rc = smb3mc_opts_set(fc->fs_private, param->key, param->string, &msg);
+	if (rc == -EINVAL)
+		return invalf(fc, "option %s: %s", param->key, msg);
+	return rc;
+}
+
+/*
+ * mount(2) passes one string; split it ourselves because a password may
+ * hold a comma, written doubled as mount.cifs does.
+ */
+static int smb3mc_parse_monolithic(struct fs_context *fc, void *data)
+{
+	char *rest = data, *key, *value;
+	int rc;
+
+	while (smb3mc_opts_split(rest, &rest, &key, &value)) {
+		rc = vfs_parse_fs_string(fc, key, value,
+					 value ? strlen(value) : 0);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static void smb3mc_fc_free(struct fs_context *fc)
+{
+	struct smb3mc_opts *opts = fc->fs_private;
+
+	if (opts) {
+		smb3mc_opts_free(opts);
+		kfree(opts);
+	}
+	kfree(fc->s_fs_info);
+}
+
+static const struct fs_context_operations smb3mc_fc_ops = {
+	.free			= smb3mc_fc_free,
+	.parse_param		= smb3mc_parse_param,
+	.parse_monolithic	= smb3mc_parse_monolithic,
+	.get_tree		= smb3mc_get_tree,
+};
+
+static int smb3mc_init_fs_context(struct fs_context *fc)
+{
+	struct smb3mc_opts *opts;
+	struct smb3mc_sb *sbi;
+
+	opts = kmalloc(sizeof(*opts), GFP_KERNEL);
+	sbi = kzalloc(sizeof(*sbi), GFP_KERNEL);
+	if (!opts || !sbi) {
+		kfree(opts);
+		kfree(sbi);
+		return -ENOMEM;
+	}
+	smb3mc_opts_init(opts);
+	fc->fs_private = opts;
+	fc->s_fs_info = sbi;
+	fc->ops = &smb3mc_fc_ops;
+	return 0;
+}
+
+static void smb3mc_kill_sb(struct super_block *sb)
+{
+	struct smb3mc_sb *sbi = SMB3MC_SB(sb);
+
+	kill_anon_super(sb);
+	if (sbi->tcon)
+		smb3mc_tcon_close(sbi->tcon);
+	if (sbi->ses)
+		smb3mc_ses_close(sbi->ses);
+	kfree(sbi);
+}
+
+struct file_system_type smb3mc_fs_type = {
+	.owner			= THIS_MODULE,
+	.name			= "smb3mc",
+	.init_fs_context	= smb3mc_init_fs_context,
+	.kill_sb		= smb3mc_kill_sb,
+};
+MODULE_ALIAS_FS("smb3mc");

@@ -1,0 +1,98 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# One-channel session and a real mount: every dialect, listing a large
+# directory, stat and df against the server's own view, and the errors a
+# user meets (wrong password, unknown option, unreachable server), with no
+# secret in any log.
+# shellcheck source=tests/lib/tap.sh
+. "$(dirname "$0")/../lib/tap.sh"
+
+mnt=/tmp/mnt/smb3mc
+mkdir -p $mnt
+errno_of() { python3 "$REPO/tests/lib/mount_errno.py" "$@"; }
+opts="username=$SMB_USER,password=$SMB_PASS"
+
+check "insmod smb3mc.ko" insmod "$SMB3MC_KO"
+
+for v in "3.0 0x0300" "3.02 0x0302" "3.1.1 0x0311"; do
+	set -- $v
+	vers=$1
+	check "mount vers=$vers" mount -t smb3mc "//$SRV_IP/$SHARE" $mnt -o "$opts,vers=$vers"
+	check "DebugData shows dialect $2" grep -q "dialect $2" /proc/fs/smb3mc/DebugData
+	check "ls the root (vers=$vers)" ls -la $mnt
+	check "umount (vers=$vers)" umount $mnt
+done
+
+# The server's files, made on the server side.
+big=$SRV_SHARE_DIR/big
+mkdir -p $big
+(cd $big && seq -f 'file-%04g' 1 1000 | xargs touch)
+printf 'x%.0s' $(seq 12345) >$SRV_SHARE_DIR/sized
+touch -d '2020-01-02 03:04:05.5' $SRV_SHARE_DIR/sized
+mkdir -p "$SRV_SHARE_DIR/ünï cödé"
+
+check "mount (default dialect)" mount -t smb3mc "//$SRV_IP/$SHARE" $mnt -o "$opts"
+diag "$(cat /proc/fs/smb3mc/DebugData)"
+n=$(ls $mnt/big | wc -l)
+if [ "$n" = 1000 ]; then ok "1000 files listed"; else fail "1000 files listed" "got $n"; fi
+ls $mnt/big >/tmp/work/client.ls
+ls $big >/tmp/work/server.ls
+check "listing equals the server's" diff /tmp/work/client.ls /tmp/work/server.ls
+check "UTF-8 name listed" sh -c "ls $mnt | grep -qx 'ünï cödé'"
+check "UTF-8 directory is a directory" test -d "$mnt/ünï cödé"
+s=$(stat -c %s $mnt/sized)
+if [ "$s" = 12345 ]; then ok "stat size"; else fail "stat size" "got $s"; fi
+m=$(stat -c %Y $mnt/sized)
+want=$(stat -c %Y $SRV_SHARE_DIR/sized)
+if [ "$m" = "$want" ]; then ok "stat mtime"; else fail "stat mtime" "got $m want $want"; fi
+check "stat of a missing file is ENOENT" sh -c "stat $mnt/missing 2>&1 | grep -q 'No such file'"
+check "a directory is a directory" test -d $mnt/big
+check "a file is a regular file" test -f $mnt/sized
+srv_blocks=$(ip netns exec "$SRV_NS" stat -f -c '%b %S' "$SRV_SHARE_DIR")
+cli_blocks=$(stat -f -c '%b %S' $mnt)
+if [ "$(( ${srv_blocks% *} * ${srv_blocks#* } ))" = "$(( ${cli_blocks% *} * ${cli_blocks#* } ))" ]; then
+	ok "df size equals the server's"
+else
+	fail "df size equals the server's" "server: $srv_blocks client: $cli_blocks"
+fi
+check "df works" df -h $mnt
+# A file made on the server appears within actimeo (1 s).
+touch $SRV_SHARE_DIR/late
+sleep 1.2
+check "server-side create seen after actimeo" test -e $mnt/late
+rm $SRV_SHARE_DIR/late
+sleep 1.2
+check "server-side delete seen after actimeo" test ! -e $mnt/late
+check "/proc/mounts has no password" sh -c "! grep -q -- '$SMB_PASS' /proc/mounts"
+check "DebugData has no password" sh -c "! grep -q -- '$SMB_PASS' /proc/fs/smb3mc/DebugData"
+check "umount" umount $mnt
+
+# Errors: errno and a message in dmesg.
+e=$(errno_of "//$SRV_IP/$SHARE" $mnt smb3mc "username=$SMB_USER,password=wrong")
+if [ "$e" = EACCES ]; then ok "wrong password: EACCES"; else fail "wrong password: EACCES" "got $e"; fi
+check "wrong password: message in dmesg" sh -c "dmesg | grep -q 'wrong user name or password'"
+e=$(errno_of "//$SRV_IP/$SHARE" $mnt smb3mc "$opts,bogus=1")
+if [ "$e" = EINVAL ]; then ok "unknown option: EINVAL"; else fail "unknown option: EINVAL" "got $e"; fi
+check "unknown option: message in dmesg" sh -c "dmesg | grep -q 'option bogus: unknown option'"
+e=$(errno_of "//$SRV_IP/$SHARE" $mnt smb3mc "$opts,max_channels=99")
+if [ "$e" = EINVAL ]; then ok "max_channels=99: EINVAL"; else fail "max_channels=99: EINVAL" "got $e"; fi
+e=$(errno_of "//fileserver/$SHARE" $mnt smb3mc "$opts")
+if [ "$e" = EINVAL ]; then ok "host name without ip=: EINVAL"; else fail "host name without ip=: EINVAL" "got $e"; fi
+check "host name without ip=: message" sh -c "dmesg | grep -q 'give its address with ip='"
+e=$(errno_of "//$SRV_IP/nosuchshare" $mnt smb3mc "$opts")
+if [ "$e" = ENOENT ]; then ok "missing share: ENOENT"; else fail "missing share: ENOENT" "got $e"; fi
+start=$(date +%s)
+e=$(errno_of "//198.18.1.99/$SHARE" $mnt smb3mc "$opts")
+took=$(( $(date +%s) - start ))
+case $e in
+EHOSTUNREACH|ETIMEDOUT) ok "unreachable server: $e" ;;
+*) fail "unreachable server: EHOSTUNREACH or ETIMEDOUT" "got $e" ;;
+esac
+if [ $took -le 15 ]; then ok "unreachable server fails within 15 s ($took s)"; else fail "unreachable server fails within 15 s" "took $took s"; fi
+check "unreachable server: message" sh -c "dmesg | grep -q 'cannot reach 198.18.1.99'"
+e=$(errno_of "//$SRV_IP/$SHARE" $mnt smb3mc "$opts,port=4999")
+if [ "$e" = ECONNREFUSED ]; then ok "closed port: ECONNREFUSED"; else fail "closed port: ECONNREFUSED" "got $e"; fi
+
+check "dmesg has no password" sh -c "! dmesg | grep -q -- '$SMB_PASS'"
+check "nothing left mounted" sh -c "! grep -q smb3mc /proc/mounts"
+check "rmmod smb3mc" rmmod smb3mc
