@@ -4,4 +4,6 @@
 # global state. kunit/Kbuild links these very objects into the KUnit test
 # module, so the suites test the code the client runs, not copies.
 smb3mc-pure-y :=
+smb3mc-pure-y += pdu_hdr.o nterr.o
 smb3mc-pure-y += crypto_shash.o crypto_sg.o crypto_kdf.o crypto_preauth.o crypto_sign.o crypto_cipher.o crypto_md4.o crypto_arc4.o crypto_ntlm.o
+smb3mc-pure-y += options.o

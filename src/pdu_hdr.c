@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * SMB2 header initialisation and response header checks, MS-SMB2 2.2.1,
+ * and the SMB2 ERROR response, MS-SMB2 2.2.2.
+ */
+
+#include <linux/align.h>
+#include <linux/errno.h>
+#include <linux/minmax.h>
+#include <linux/string.h>
+#include "pdu_hdr.h"
+#include "nterr.h"
+
+void smb3mc_hdr_init(struct smb2_hdr *hdr, enum smb2_command cmd)
+{
+	memset(hdr, 0, sizeof(*hdr));
+	hdr->protocol_id = SMB2_PROTO_NUMBER;
+	hdr->structure_size = cpu_to_le16(SMB2_HDR_SIZE);
+	hdr->command = cpu_to_le16(cmd);
+}
+
+int smb3mc_hdr_check(const void *buf, size_t len)
+{
+	const struct smb2_hdr *hdr = buf;
+	u32 next;
+
+	if (len < SMB2_HDR_SIZE)
+		return -EIO;
+	if (hdr->protocol_id != SMB2_PROTO_NUMBER ||
+	    hdr->structure_size != cpu_to_le16(SMB2_HDR_SIZE))
+		return -EIO;
+	if (!(hdr->flags & SMB2_FLAGS_SERVER_TO_REDIR))
+		return -EIO;
+	/*
+	 * MS-SMB2 3.2.5.1.9: in a compounded response NextCommand is the
+	 * 8-byte aligned offset of the next header, which must fit whole.
+	 */
+	next = le32_to_cpu(hdr->next_command);
+	if (next && (!IS_ALIGNED(next, 8) || next < SMB2_HDR_SIZE ||
+		     !smb3mc_range_ok(len, next, SMB2_HDR_SIZE)))
+		return -EIO;
+	return 0;
+}
+
+__le32 smb3mc_hdr_status(const void *buf, bool *interim)
+{
+	const struct smb2_hdr *hdr = buf;
+
+	if (interim)
+		*interim = hdr->status == STATUS_PENDING &&
+			   (hdr->flags & SMB2_FLAGS_ASYNC_COMMAND);
+	return hdr->status;
+}
+
+int smb3mc_rsp_check(const void *buf, size_t len, enum smb2_command cmd,
+		     u16 structure_size)
+{
+	const struct smb2_hdr *hdr = buf;
+	const u8 *body = buf + SMB2_HDR_SIZE;
+
+	if (smb3mc_hdr_check(buf, len))
+		return -EIO;
+	if (hdr->command != cpu_to_le16(cmd))
+		return -EIO;
+	/*
+	 * MS-SMB2 2.2: an odd StructureSize counts the first byte of the
+	 * variable part, so only the even part of it must be present.
+	 */
+	if (len < SMB2_HDR_SIZE + max_t(size_t, structure_size & ~1, 2))
+		return -EIO;
+	if ((body[0] | body[1] << 8) != structure_size)
+		return -EIO;
+	return 0;
+}
+
+/* Walk the 3.1.1 error contexts, MS-SMB2 2.2.2.1: each 8-byte aligned. */
+static int smb3mc_check_error_contexts(const u8 *data, u32 len, u8 count)
+{
+	u32 off = 0;
+	u8 i;
+
+	for (i = 0; i < count; i++) {
+		const struct smb2_error_context_rsp *ctx;
+		u32 dlen;
+
+		off = ALIGN(off, 8);
+		if (!smb3mc_range_ok(len, off, sizeof(*ctx)))
+			return -EIO;
+		ctx = (const void *)(data + off);
+		dlen = le32_to_cpu(ctx->error_data_length);
+		off += sizeof(*ctx);
+		if (!smb3mc_range_ok(len, off, dlen))
+			return -EIO;
+		off += dlen;
+	}
+	return 0;
+}
+
+int smb3mc_parse_error_rsp(const void *buf, size_t len,
+			   struct smb3mc_error_info *info)
+{
+	const struct smb2_error_rsp *rsp = buf + SMB2_HDR_SIZE;
+	const size_t data_off = SMB2_HDR_SIZE + sizeof(*rsp);
+	u32 count;
+
+	if (smb3mc_hdr_check(buf, len) || len < data_off)
+		return -EIO;
+	if (rsp->structure_size != cpu_to_le16(9))
+		return -EIO;
+	count = le32_to_cpu(rsp->byte_count);
+	if (!smb3mc_range_ok(len, data_off, count))
+		return -EIO;
+	/* With 3.1.1 contexts, ByteCount covers all of them (2.2.2). */
+	if (rsp->error_context_count &&
+	    smb3mc_check_error_contexts(buf + data_off, count,
+					rsp->error_context_count))
+		return -EIO;
+
+	info->status = ((const struct smb2_hdr *)buf)->status;
+	info->error_context_count = rsp->error_context_count;
+	info->data = count ? buf + data_off : NULL;
+	info->data_len = count;
+	return 0;
+}
