@@ -3,6 +3,7 @@
  * CREATE, CLOSE and FLUSH: opening a handle, closing it (optionally with
  * the final attributes) and flushing it (MS-SMB2 2.2.13 - 2.2.18).
  */
+#include <asm/byteorder.h>
 #include <linux/errno.h>
 #include <linux/kernel.h>
 #include <linux/string.h>

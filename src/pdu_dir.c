@@ -9,6 +9,7 @@
  * it has no 26-byte 8.3 short name that a Linux client never shows, so
  * more entries fit in each response.
  */
+#include <asm/byteorder.h>
 #include <linux/errno.h>
 #include <linux/string.h>
 

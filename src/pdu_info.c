@@ -4,6 +4,7 @@
  * information classes the client reads and writes through them, and NT
  * time conversion.
  */
+#include <asm/byteorder.h>
 #include <linux/errno.h>
 #include <linux/kernel.h>
 #include <linux/limits.h>

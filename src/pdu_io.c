@@ -5,6 +5,7 @@
  * just its position, for a channel receiving into pages), WRITE data is
  * sent by the channel after the request built here.
  */
+#include <asm/byteorder.h>
 #include <linux/errno.h>
 
 #include "pdu_file.h"

@@ -5,6 +5,7 @@
  * and FSCTL_VALIDATE_NEGOTIATE_INFO, to detect a downgraded NEGOTIATE on
  * 3.0 / 3.0.2 dialects.
  */
+#include <asm/byteorder.h>
 #include <linux/errno.h>
 #include <linux/in.h>
 #include <linux/in6.h>
