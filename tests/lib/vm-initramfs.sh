@@ -7,13 +7,13 @@
 # script named by the kernel parameter smb3mc_guest= as PID 1.
 # switch_root (not chroot) matters: module autoload in the guest must run the
 # real root's modprobe, not busybox's.
-# Images are cached by kernel version and this script's hash, since building
-# one takes a few seconds and they never change otherwise.
+# Images are cached by kernel version, this script's hash and the time the
+# kernel's module index last changed, since building one takes seconds.
 set -euo pipefail
 
 kver=$1
 cache=${SMB3MC_CACHE:-/var/cache/smb3mc}
-hash=$(sha256sum "$0" | cut -c1-12)
+hash=$({ cat "$0"; stat -c %Y "/lib/modules/$kver/modules.dep"; } | sha256sum | cut -c1-12)
 out=$cache/initramfs-$kver-$hash.cpio.gz
 if [ -s "$out" ]; then
 	echo "$out"
