@@ -67,6 +67,7 @@ EOF
 chmod +x "$tmp/init"
 
 mkdir -p "$cache"
+rm -f "$cache/initramfs-$kver-"*.cpio.gz
 (cd "$tmp" && find . | cpio -o -H newc --quiet | gzip -1) >"$out.tmp"
 mv "$out.tmp" "$out"
 echo "$out"
