@@ -1,0 +1,32 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Shared by the packaging scripts: the tree's top, its version, and
+# installing missing Debian packages the way the project's scripts do.
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+version=$(cat "$top/VERSION")
+
+# need_pkgs PKG...: apt-get install the ones not installed yet.
+need_pkgs() {
+	missing=
+	for p in "$@"; do
+		dpkg-query -W -f '${Status}\n' "$p" 2>/dev/null |
+			grep -q '^install ok installed$' || missing="$missing $p"
+	done
+	[ -n "$missing" ] || return 0
+	echo "installing:$missing"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -q </dev/null
+	# shellcheck disable=SC2086 # one word per package
+	apt-get install -y -q --no-install-recommends \
+		-o DPkg::Lock::Timeout=600 $missing </dev/null
+}
+
+# copy_tree DIR: the tracked and new (not ignored) files of the checkout,
+# as they are in the work tree, so build outputs never get in.
+copy_tree() {
+	mkdir -p "$1"
+	(cd "$top" && git ls-files -z --cached --others --exclude-standard |
+		xargs -0 sh -c 'for f; do [ -e "$f" ] && printf "%s\0" "$f"; done' sh |
+		tar --null -T - -cf -) | tar -C "$1" -xf -
+}
