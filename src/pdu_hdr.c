@@ -7,6 +7,7 @@
 #include <linux/align.h>
 #include <linux/errno.h>
 #include <linux/minmax.h>
+#include <linux/nls.h>
 #include <linux/string.h>
 #include "pdu_hdr.h"
 #include "nterr.h"
@@ -71,6 +72,46 @@ int smb3mc_rsp_check(const void *buf, size_t len, enum smb2_command cmd,
 	if ((body[0] | body[1] << 8) != structure_size)
 		return -EIO;
 	return 0;
+}
+
+int smb3mc_build_simple_req(void *buf, size_t size, enum smb2_command cmd)
+{
+	struct smb2_simple_pdu *req = buf + SMB2_HDR_SIZE;
+
+	if (size < SMB2_HDR_SIZE + sizeof(*req))
+		return -ENOSPC;
+	smb3mc_hdr_init(buf, cmd);
+	req->structure_size = cpu_to_le16(sizeof(*req));
+	req->reserved = 0;
+	return SMB2_HDR_SIZE + sizeof(*req);
+}
+
+int smb3mc_check_simple_rsp(const void *buf, size_t len,
+			    enum smb2_command cmd)
+{
+	const struct smb2_hdr *hdr = buf;
+
+	if (smb3mc_rsp_check(buf, len, cmd, sizeof(struct smb2_simple_pdu)) ||
+	    hdr->status != STATUS_SUCCESS)
+		return -EIO;
+	return 0;
+}
+
+int smb3mc_utf8_to_utf16le(const char *s, void *out, size_t out_max)
+{
+	size_t n = strlen(s);
+	int rc;
+
+	/*
+	 * utf8s_to_utf16s() silently truncates at @maxout, so demand room
+	 * for the longest possible result rather than guess afterwards.
+	 */
+	if (n > out_max / 2)
+		return -ENOSPC;
+	rc = utf8s_to_utf16s((const u8 *)s, n, UTF16_LITTLE_ENDIAN, out, n);
+	if (rc < 0)
+		return -EINVAL;
+	return rc * 2;
 }
 
 /* Walk the 3.1.1 error contexts, MS-SMB2 2.2.2.1: each 8-byte aligned. */

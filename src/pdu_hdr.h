@@ -51,6 +51,34 @@ static inline bool smb3mc_range_ok(size_t len, size_t off, size_t n)
 	return off <= len && n <= len - off;
 }
 
+/*
+ * The body of TREE_DISCONNECT, LOGOFF, ECHO and CANCEL requests and of the
+ * first three's responses (MS-SMB2 2.2.7/8, 2.2.11/12, 2.2.28/29, 2.2.30):
+ * StructureSize 4 and two reserved bytes.
+ */
+struct smb2_simple_pdu {
+	__le16 structure_size;		/* 4 */
+	__le16 reserved;
+} __packed;
+static_assert(sizeof(struct smb2_simple_pdu) == 4);
+
+/* Build such a request for @cmd: returns its length (68) or -ENOSPC. */
+int smb3mc_build_simple_req(void *buf, size_t size, enum smb2_command cmd);
+
+/* Check a STATUS_SUCCESS response to @cmd with that body: 0 or -EIO. */
+int smb3mc_check_simple_rsp(const void *buf, size_t len,
+			    enum smb2_command cmd);
+
+/*
+ * Convert the NUL-terminated UTF-8 string @s to UTF-16LE at @out (room
+ * for @out_max bytes, 2-byte aligned), without a terminator, for the names
+ * and paths the protocol carries in UTF-16LE (MS-SMB2 2.2.9, MS-NLMP
+ * 2.2.1.3). Needs room for the worst case of one UTF-16 unit per UTF-8
+ * byte. Returns the number of bytes written, -ENOSPC if @out_max is too
+ * small or -EINVAL for invalid UTF-8.
+ */
+int smb3mc_utf8_to_utf16le(const char *s, void *out, size_t out_max);
+
 /* SMB2 ERROR response, MS-SMB2 2.2.2 */
 struct smb2_error_rsp {
 	__le16 structure_size;		/* 9 */

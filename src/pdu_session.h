@@ -21,6 +21,7 @@
 
 #include <linux/types.h>
 #include "smb2.h"
+#include "pdu_hdr.h"
 
 /* ---- NEGOTIATE, MS-SMB2 2.2.3 / 2.2.4 ---- */
 
@@ -272,14 +273,10 @@ int smb3mc_build_tree_connect(void *buf, size_t size, const char *unc,
 int smb3mc_parse_tree_connect_rsp(const void *buf, size_t len,
 				  struct smb3mc_tree_connect_info *info);
 
-/* ---- TREE_DISCONNECT, LOGOFF, ECHO: MS-SMB2 2.2.7/8, 2.2.11/12, 2.2.28 */
-
-/* The request and response body of all three: StructureSize 4, Reserved */
-struct smb2_simple_pdu {
-	__le16 structure_size;		/* 4 */
-	__le16 reserved;
-} __packed;
-static_assert(sizeof(struct smb2_simple_pdu) == 4);
+/*
+ * ---- TREE_DISCONNECT, LOGOFF, ECHO: MS-SMB2 2.2.11/12, 2.2.7/8, 2.2.28/29
+ * Their bodies are struct smb2_simple_pdu (pdu_hdr.h).
+ */
 
 int smb3mc_build_tree_disconnect(void *buf, size_t size);
 int smb3mc_build_logoff(void *buf, size_t size);

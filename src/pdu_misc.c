@@ -1,0 +1,27 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * SMB2 LOGOFF (MS-SMB2 2.2.7, 2.2.8) and ECHO (2.2.28, 2.2.29): both are
+ * a bare StructureSize 4 body in each direction.
+ */
+
+#include "pdu_session.h"
+
+int smb3mc_build_logoff(void *buf, size_t size)
+{
+	return smb3mc_build_simple_req(buf, size, SMB2_LOGOFF);
+}
+
+int smb3mc_check_logoff_rsp(const void *buf, size_t len)
+{
+	return smb3mc_check_simple_rsp(buf, len, SMB2_LOGOFF);
+}
+
+int smb3mc_build_echo(void *buf, size_t size)
+{
+	return smb3mc_build_simple_req(buf, size, SMB2_ECHO);
+}
+
+int smb3mc_check_echo_rsp(const void *buf, size_t len)
+{
+	return smb3mc_check_simple_rsp(buf, len, SMB2_ECHO);
+}
