@@ -12,6 +12,7 @@ BUILD := $(CURDIR)/build/$(KVER)
 KVERS_ALL ?= $(shell tests/lib/kernels.sh)
 
 .PHONY: all module modules-all clean install uninstall kunit check vmtest demo bench sparse checkpatch
+.PHONY: helper helper-check deb rpm pkg-check
 
 all: module
 
@@ -52,6 +53,22 @@ install:
 
 uninstall:
 	tests/lib/dkms.sh uninstall $(VERSION)
+
+# The mount helper, its unit tests and the distribution packages.
+helper:
+	$(MAKE) -C mount
+
+helper-check:
+	$(MAKE) -C mount check
+
+deb:
+	tests/pkg/deb.sh
+
+rpm:
+	tests/pkg/rpm.sh
+
+pkg-check:
+	tests/pkg/run
 
 clean:
 	rm -rf $(CURDIR)/build
