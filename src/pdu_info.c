@@ -196,9 +196,9 @@ u64 smb3mc_timespec64_to_nt(struct timespec64 ts)
 	 */
 	if (ts.tv_sec < -NT_EPOCH_DELTA_SECS)
 		return 0;
-	secs = ts.tv_sec + NT_EPOCH_DELTA_SECS;
-	if (secs >= S64_MAX / NT_TICKS_PER_SEC)
+	if (ts.tv_sec >= S64_MAX / NT_TICKS_PER_SEC - NT_EPOCH_DELTA_SECS)
 		return S64_MAX;
+	secs = ts.tv_sec + NT_EPOCH_DELTA_SECS;
 	return secs * NT_TICKS_PER_SEC + (u64)ts.tv_nsec / 100;
 }
 
