@@ -43,7 +43,7 @@ check:
 	tests/check
 
 demo:
-	tests/demo
+	tests/demo/run
 
 bench:
 	tests/bench

@@ -90,6 +90,7 @@ static int chan_dispatch(struct smb3mc_chan *chan, void *buf, size_t len)
 				    chan->name);
 		return -EIO;
 	}
+	WRITE_ONCE(chan->last_rx, jiffies);
 	chan_add_credits(chan, le16_to_cpu(hdr->credit_req_rsp));
 	mid = le64_to_cpu(hdr->message_id);
 
@@ -214,6 +215,7 @@ int smb3mc_chan_connect(struct smb3mc_chan *chan, struct net *net,
 	xa_init(&chan->mids);
 	chan->credits = 1;	/* MS-SMB2 3.2.4.1.2: one to negotiate */
 	chan->timeout = SMB3MC_REQUEST_TIMEOUT;
+	chan->last_rx = jiffies;
 	chan->max_rsp = SMB3MC_NEGOTIATE_MAX_RSP;
 	chan->state = SMB3MC_CHAN_NEW;
 	snprintf(chan->name, sizeof(chan->name), "%pISc ch%u", dst, id);
@@ -267,6 +269,15 @@ void smb3mc_chan_shutdown(struct smb3mc_chan *chan)
 		smb3mc_signer_free(&chan->signer);
 	chan->signer_ready = false;
 	xa_destroy(&chan->mids);
+}
+
+/**
+ * smb3mc_chan_abort - drop a connection that stopped answering
+ * @chan: the channel; its receive thread then fails what is outstanding
+ */
+void smb3mc_chan_abort(struct smb3mc_chan *chan)
+{
+	kernel_sock_shutdown(chan->sock, SHUT_RDWR);
 }
 
 static bool chan_take_credits(struct smb3mc_chan *chan, unsigned int n,
@@ -363,11 +374,12 @@ out:
 /* Wait for the response; on timeout or a fatal signal take the request back. */
 static int chan_wait(struct smb3mc_chan *chan, struct smb3mc_req *req)
 {
+	unsigned long timeout = req->timeout ? req->timeout : chan->timeout;
 	long left;
 
 	for (;;) {
 		left = wait_for_completion_killable_timeout(&req->done,
-							    chan->timeout);
+							    timeout);
 		if (left > 0)
 			return req->rc;
 		/* A server that said STATUS_PENDING gets another period. */
@@ -384,7 +396,7 @@ static int chan_wait(struct smb3mc_chan *chan, struct smb3mc_req *req)
 				    chan->name,
 				    le16_to_cpu(((struct smb2_hdr *)
 						 req->iov[0].iov_base)->command),
-				    jiffies_to_msecs(chan->timeout) / 1000);
+				    jiffies_to_msecs(timeout) / 1000);
 	return left ? -EINTR : -ETIMEDOUT;
 }
 

@@ -64,6 +64,7 @@ struct smb3mc_chan {
 
 	enum smb3mc_chan_state state;
 	unsigned long timeout;		/* jiffies a request may take */
+	unsigned long last_rx;		/* jiffies of the last message */
 	size_t max_rsp;			/* largest response we accept */
 
 	/* Set once the channel's signing key is known. */
@@ -83,6 +84,7 @@ struct smb3mc_req {
 	unsigned int nr_iov;
 	size_t payload;			/* bytes the credits must cover */
 	bool sign;			/* sign the request, verify the reply */
+	unsigned long timeout;		/* jiffies; 0: the channel's */
 
 	/* Filled by the channel. */
 	u64 mid;
@@ -98,6 +100,7 @@ struct smb3mc_req {
 int smb3mc_chan_connect(struct smb3mc_chan *chan, struct net *net,
 			const struct sockaddr_storage *dst, unsigned int id);
 void smb3mc_chan_shutdown(struct smb3mc_chan *chan);
+void smb3mc_chan_abort(struct smb3mc_chan *chan);
 int smb3mc_chan_call(struct smb3mc_chan *chan, struct smb3mc_req *req);
 
 #endif /* SMB3MC_CHAN_H */

@@ -24,6 +24,9 @@
 LIST_HEAD(smb3mc_sessions);
 DEFINE_MUTEX(smb3mc_sessions_lock);
 
+/* Teardown requests wait this long: umount must not hang on a dead server. */
+#define SMB3MC_TEARDOWN_TIMEOUT	(5 * HZ)
+
 /* Largest single READ or WRITE we issue, whatever the server allows. */
 #define SMB3MC_MAX_IO		(8 * 1024 * 1024)
 /* NT time of the Unix epoch, MS-FSCC 2.1.1 */
@@ -85,6 +88,22 @@ int smb3mc_call_send(struct smb3mc_ses *ses, u32 tid, struct smb3mc_call *call,
 	if (rc)
 		return rc;
 	return smb3mc_req_errno(&call->req);
+}
+
+/*
+ * TREE_DISCONNECT and LOGOFF: best effort with a short timeout, so that a
+ * server that is gone still lets us unmount promptly.
+ */
+static void ses_teardown_call(struct smb3mc_ses *ses, u32 tid,
+			      struct smb3mc_call *call, int len)
+{
+	struct smb3mc_chan *chan = smb3mc_chan_pick(ses, 0);
+
+	if (len < 0 || !chan)
+		return;
+	call_prepare(call, len, 0);
+	call->req.timeout = SMB3MC_TEARDOWN_TIMEOUT;
+	smb3mc_ses_call(ses, chan, tid, &call->req);
 }
 
 /**
@@ -513,6 +532,39 @@ out:
 	return rc;
 }
 
+/*
+ * A channel that heard nothing for an echo interval gets an ECHO; one that
+ * does not answer it is dropped, so that its requests fail instead of
+ * waiting on a connection that is gone without a reset.
+ */
+static void ses_echo_work(struct work_struct *work)
+{
+	struct smb3mc_ses *ses = container_of(to_delayed_work(work),
+					      struct smb3mc_ses, echo_work);
+	struct smb3mc_call *call = smb3mc_call_alloc(128);
+	struct smb3mc_chan *chan;
+	unsigned int i;
+	int rc;
+
+	for (i = 0; call && i < READ_ONCE(ses->nr_chans); i++) {
+		chan = ses->chans[i];
+		if (READ_ONCE(chan->state) != SMB3MC_CHAN_GOOD ||
+		    time_before(jiffies,
+				READ_ONCE(chan->last_rx) + ses->echo_interval))
+			continue;
+		call_prepare(call, smb3mc_build_echo(call->buf, call->size), 0);
+		rc = smb3mc_ses_call(ses, chan, 0, &call->req);
+		if (rc == -ETIMEDOUT) {
+			pr_warn("smb3mc: %s: no answer to ECHO, dropping the connection\n",
+				chan->name);
+			smb3mc_chan_abort(chan);
+		}
+	}
+	smb3mc_call_free(call);
+	queue_delayed_work(system_long_wq, &ses->echo_work,
+			   ses->echo_interval);
+}
+
 static void ses_free(struct smb3mc_ses *ses)
 {
 	unsigned int i;
@@ -575,6 +627,8 @@ int smb3mc_ses_open(struct smb3mc_ses **sesp, const struct smb3mc_opts *opts,
 		return -ENOMEM;
 	INIT_LIST_HEAD(&ses->list);
 	mutex_init(&ses->chan_lock);
+	INIT_DELAYED_WORK(&ses->echo_work, ses_echo_work);
+	ses->echo_interval = opts->echo_interval * HZ;
 	ses->net = get_net(current->nsproxy->net_ns);
 	ses->addr = opts->addr;
 	ses->server = kstrdup(opts->host, GFP_KERNEL);
@@ -609,6 +663,8 @@ int smb3mc_ses_open(struct smb3mc_ses **sesp, const struct smb3mc_opts *opts,
 	mutex_lock(&smb3mc_sessions_lock);
 	list_add_tail(&ses->list, &smb3mc_sessions);
 	mutex_unlock(&smb3mc_sessions_lock);
+	queue_delayed_work(system_long_wq, &ses->echo_work,
+			   ses->echo_interval);
 	*sesp = ses;
 	return 0;
 fail:
@@ -624,13 +680,13 @@ void smb3mc_ses_close(struct smb3mc_ses *ses)
 {
 	struct smb3mc_call *call = smb3mc_call_alloc(128);
 
+	cancel_delayed_work_sync(&ses->echo_work);
 	mutex_lock(&smb3mc_sessions_lock);
 	list_del(&ses->list);
 	mutex_unlock(&smb3mc_sessions_lock);
-	/* Best effort: a server that is gone still lets us unmount. */
 	if (call)
-		smb3mc_call_send(ses, 0, call,
-				 smb3mc_build_logoff(call->buf, call->size), 0);
+		ses_teardown_call(ses, 0, call,
+				  smb3mc_build_logoff(call->buf, call->size));
 	smb3mc_call_free(call);
 	memzero_explicit(ses->session_key, sizeof(ses->session_key));
 	memzero_explicit(&ses->keys, sizeof(ses->keys));
@@ -771,9 +827,9 @@ void smb3mc_tcon_close(struct smb3mc_tcon *tcon)
 	struct smb3mc_call *call = smb3mc_call_alloc(128);
 
 	if (call)
-		smb3mc_call_send(tcon->ses, tcon->tid, call,
-				 smb3mc_build_tree_disconnect(call->buf,
-							      call->size), 0);
+		ses_teardown_call(tcon->ses, tcon->tid, call,
+				  smb3mc_build_tree_disconnect(call->buf,
+							       call->size));
 	smb3mc_call_free(call);
 	kfree(tcon->share);
 	kfree(tcon);

@@ -9,6 +9,7 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/types.h>
+#include <linux/workqueue.h>
 
 #include "chan.h"
 #include "crypto.h"
@@ -42,6 +43,10 @@ struct smb3mc_ses {
 	u32 max_trans;
 	u8 session_key[16];		/* ExportedSessionKey */
 	struct smb3mc_session_keys keys;
+
+	/* ECHO on channels that were quiet for this long, MS-SMB2 3.2.6.3 */
+	unsigned long echo_interval;	/* jiffies */
+	struct delayed_work echo_work;
 
 	struct mutex chan_lock;		/* adding and removing channels */
 	unsigned int nr_chans;
