@@ -144,7 +144,7 @@ static void name_rejects(struct kunit *test)
 static void round_trip(struct kunit *test)
 {
 	static const char * const names[] = {
-		"plain", "\xc3\xbcber", "\xe6\x97\xa5\xe6\x9c\xac",
+		"plain", "gr\xc3\xbcn", "\xe6\x97\xa5\xe6\x9c\xac",
 		"x\xf0\x9f\x98\x80y", "a b.c~1",
 	};
 	__le16 u16[32];
