@@ -190,7 +190,7 @@ int smb3mc_ntlmssp_parse_challenge(const void *buf, size_t len,
 /*
  * Build the NTLMv2 client challenge blob (MS-NLMP 2.2.2.7, "temp" in
  * 3.3.2): 0x01 0x01, Z(6), timestamp, @client_challenge, Z(4), the
- * server's AV pairs with the additions of MS-NLMP 3.1.5.1.2, Z(4).
+ * server's AV pairs with the additions of MS-NLMP 3.1.5.2.1, Z(4).
  * The timestamp is the server's MsvAvTimestamp if it sent one, else
  * @time (FILETIME). When the server sent MsvAvTimestamp the client must
  * send a MIC, so MsvAvFlags gets MSV_AV_FLAG_MIC_PRESENT (OR-ed into an
@@ -214,14 +214,15 @@ struct smb3mc_ntlmssp_auth_args {
 	const u8 *encrypted_session_key;
 	/*
 	 * A MIC will be patched in: LmChallengeResponse is Z(24)
-	 * (MS-NLMP 3.1.5.1.2); without it the LM response is empty.
+	 * (MS-NLMP 3.3.2); without it the LM response is empty
+	 * (3.1.5.2.1).
 	 */
 	bool mic;
 };
 
 /*
  * AUTHENTICATE_MESSAGE with the VERSION field and a zeroed 16-byte MIC
- * field at *@mic_offset: the caller computes the MIC (MS-NLMP 3.1.5.1.2)
+ * field at *@mic_offset: the caller computes the MIC (MS-NLMP 3.1.5.2.1)
  * over NEGOTIATE, CHALLENGE and this message as built, then copies it to
  * buf + *@mic_offset.
  */
