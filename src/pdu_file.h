@@ -14,9 +14,11 @@
  * the channel's job.
  *
  * Parsers take the whole received message (starting at its SMB2 header)
- * and its length, check the header's Command and the body StructureSize,
- * bounds-check every offset and length, and return 0 or -EIO. They never
- * read past @len. Pointers in results point into the caller's buffer. The
+ * and its length, check the header (smb3mc_rsp_check(): ProtocolId,
+ * SERVER_TO_REDIR, Command) and the body StructureSize, bounds-check every
+ * offset and length, and return 0 or -EIO. They never read past @len; in
+ * a compounded response @len must be this message's length (its
+ * NextCommand), not the rest of the frame. Pointers in results point into the caller's buffer. The
  * caller must have checked the header Status first: an error response is
  * an SMB2 ERROR body (StructureSize 9, MS-SMB2 2.2.2), which these parsers
  * reject.
@@ -510,8 +512,8 @@ struct smb3mc_iface {
 /* FSCTL_QUERY_NETWORK_INTERFACE_INFO on the all-ones FileId, no input */
 int smb3mc_build_query_ifaces(void *buf, size_t size, u32 max_out);
 /*
- * Parses the IOCTL response into up to @max (<= SMB3MC_MAX_IFACES)
- * entries and returns how many, or -EIO. A broken chain (Next not
+ * Parses the IOCTL response into up to @max entries (a larger @max is
+ * clamped to SMB3MC_MAX_IFACES) and returns how many, or -EIO. A broken chain (Next not
  * advancing by a whole entry, overrun) rejects the reply; entries of an
  * unknown address family are skipped; entries past @max are dropped.
  */
