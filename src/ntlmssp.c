@@ -4,6 +4,7 @@
  * MS-NLMP 2.2.2.7 and 3.3.2. Encoding only: see ntlmssp.h.
  */
 
+#include <asm/byteorder.h>
 #include <linux/errno.h>
 #include <linux/minmax.h>
 #include <linux/stddef.h>

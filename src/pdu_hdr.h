@@ -8,6 +8,7 @@
 #define SMB3MC_PDU_HDR_H
 
 #include <linux/types.h>
+#include <asm/byteorder.h>
 #include "smb2.h"
 
 /*
