@@ -36,6 +36,7 @@ struct scatterlist;
 #define SMB3MC_PREAUTH_HASH_SIZE	64	/* SHA-512 */
 #define SMB3MC_CCM_NONCE_SIZE		11	/* MS-SMB2 2.2.41 */
 #define SMB3MC_GCM_NONCE_SIZE		12
+#define SMB3MC_NONCE_FIELD_SIZE		16
 #define SMB3MC_NTLM_KEY_SIZE		16
 #define SMB3MC_NTLM_CHALLENGE_SIZE	8
 
@@ -143,11 +144,15 @@ unsigned int smb3mc_cipher_nonce_size(const struct smb3mc_cipher *c);
  * Encrypt the message in @iov (one or more SMB2 messages, starting at the
  * first SMB2 header) into @out: the 52-byte transform header followed by
  * the ciphertext, @out_len bytes in all (at least 52 + the message size).
- * @nonce has smb3mc_cipher_nonce_size() bytes and must never repeat under
- * the same key. @iov is left untouched, so it may point into the page
- * cache. Returns the number of bytes written to @out, or a negative error.
+ * @nonce is the transform header's 16-byte Nonce field: the cipher's
+ * nonce (smb3mc_cipher_nonce_size() bytes, never repeated under the same
+ * key) then reserved bytes the caller should zero (MS-SMB2 2.2.41); all
+ * 16 are authenticated. @iov is left untouched, so it may point into the
+ * page cache. Returns the number of bytes written to @out, or a negative
+ * error.
  */
-ssize_t smb3mc_encrypt(const struct smb3mc_cipher *c, const u8 *nonce,
+ssize_t smb3mc_encrypt(const struct smb3mc_cipher *c,
+		       const u8 nonce[SMB3MC_NONCE_FIELD_SIZE],
 		       u64 session_id, const struct kvec *iov,
 		       unsigned int nvec, void *out, size_t out_len);
 

@@ -28,6 +28,8 @@
 
 static_assert(sizeof(struct smb2_transform_hdr) - SMB3MC_AAD_OFFSET ==
 	      SMB3MC_TRANSFORM_AAD_SIZE);
+static_assert(sizeof_field(struct smb2_transform_hdr, nonce) ==
+	      SMB3MC_NONCE_FIELD_SIZE);
 
 struct smb3mc_cipher_op {
 	u8 iv[16];
@@ -173,7 +175,8 @@ static int smb3mc_cipher_run(const struct smb3mc_cipher *c,
 	return rc;
 }
 
-ssize_t smb3mc_encrypt(const struct smb3mc_cipher *c, const u8 *nonce,
+ssize_t smb3mc_encrypt(const struct smb3mc_cipher *c,
+		       const u8 nonce[SMB3MC_NONCE_FIELD_SIZE],
 		       u64 session_id, const struct kvec *iov,
 		       unsigned int nvec, void *out, size_t out_len)
 {
@@ -192,7 +195,7 @@ ssize_t smb3mc_encrypt(const struct smb3mc_cipher *c, const u8 *nonce,
 	/* MS-SMB2 3.1.4.3 */
 	memset(th, 0, sizeof(*th));
 	th->protocol_id = SMB2_TRANSFORM_PROTO_NUM;
-	memcpy(th->nonce, nonce, smb3mc_cipher_nonce_size(c));
+	memcpy(th->nonce, nonce, sizeof(th->nonce));
 	th->original_message_size = cpu_to_le32(msg_len);
 	th->flags = SMB3MC_TRANSFORM_FLAG_ENCRYPTED;
 	th->session_id = cpu_to_le64(session_id);

@@ -1,0 +1,361 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit: SMB 3.x message signing with AES-CMAC and AES-GMAC
+ * (MS-SMB2 3.1.4.1), through the signer the channels use.
+ */
+
+#include <kunit/test.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/vmalloc.h>
+
+#include "crypto.h"
+
+#define EXPECT_BYTES(test, got, want, len)				\
+	KUNIT_EXPECT_TRUE_MSG(test, !memcmp(got, want, len),		\
+			      "got %*phN, want %*phN", (int)(len), got,	\
+			      (int)(len), want)
+
+#define SIG_OFFSET	offsetof(struct smb2_hdr, signature)
+
+/* RFC 4493 section 4: the key and the 64-byte message of the examples */
+static const u8 rfc4493_key[] = {
+	0x2b, 0x7e, 0x15, 0x16, 0x28, 0xae, 0xd2, 0xa6,
+	0xab, 0xf7, 0x15, 0x88, 0x09, 0xcf, 0x4f, 0x3c,
+};
+
+static const u8 rfc4493_msg[] = {
+	0x6b, 0xc1, 0xbe, 0xe2, 0x2e, 0x40, 0x9f, 0x96,
+	0xe9, 0x3d, 0x7e, 0x11, 0x73, 0x93, 0x17, 0x2a,
+	0xae, 0x2d, 0x8a, 0x57, 0x1e, 0x03, 0xac, 0x9c,
+	0x9e, 0xb7, 0x6f, 0xac, 0x45, 0xaf, 0x8e, 0x51,
+	0x30, 0xc8, 0x1c, 0x46, 0xa3, 0x5c, 0xe4, 0x11,
+	0xe5, 0xfb, 0xc1, 0x19, 0x1a, 0x0a, 0x52, 0xef,
+	0xf6, 0x9f, 0x24, 0x45, 0xdf, 0x4f, 0x9b, 0x17,
+	0xad, 0x2b, 0x41, 0x7b, 0xe6, 0x6c, 0x37, 0x10,
+};
+
+static const u8 rfc4493_mac[4][16] = {
+	{
+		0xbb, 0x1d, 0x69, 0x29, 0xe9, 0x59, 0x37, 0x28,
+		0x7f, 0xa3, 0x7d, 0x12, 0x9b, 0x75, 0x67, 0x46,
+	}, {
+		0x07, 0x0a, 0x16, 0xb4, 0x6b, 0x4d, 0x41, 0x44,
+		0xf7, 0x9b, 0xdd, 0x9d, 0xd0, 0x4a, 0x28, 0x7c,
+	}, {
+		0xdf, 0xa6, 0x67, 0x47, 0xde, 0x9a, 0xe6, 0x30,
+		0x30, 0xca, 0x32, 0x61, 0x14, 0x97, 0xc8, 0x27,
+	}, {
+		0x51, 0xf0, 0xbe, 0xbf, 0x7e, 0x3b, 0x9d, 0x92,
+		0xfc, 0x49, 0x74, 0x17, 0x79, 0x36, 0x3c, 0xfe,
+	},
+};
+
+/*
+ * The SMB 3.0 WRITE request of "Encryption in SMB 3.0: A protocol
+ * perspective" (Microsoft Open Specifications blog, 2012-10-05), which has
+ * SMB2_FLAGS_SIGNED set, signed with the signing key derived from that
+ * post's session key (see crypto_kdf_test.c). No signed-message example
+ * was found published; the signature was computed independently with
+ * Python 3.11 and the cryptography package (48.0):
+ * c = cmac.CMAC(algorithms.AES(key)); c.update(msg); c.finalize()
+ */
+static const u8 smb30_signing_key[] = {
+	0xf7, 0x73, 0xcd, 0x23, 0xc1, 0x8f, 0xd1, 0xe0,
+	0x8e, 0xe5, 0x10, 0xca, 0xda, 0x7c, 0xf8, 0x52,
+};
+
+static const u8 smb30_write[] = {
+	0xfe, 0x53, 0x4d, 0x42, 0x40, 0x00, 0x01, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x09, 0x00, 0x40, 0x00,
+	0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x04, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0xff, 0xfe, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00,
+	0x11, 0x00, 0x00, 0x14, 0x00, 0xe4, 0x08, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x31, 0x00, 0x70, 0x00, 0x17, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x15, 0x01, 0x00, 0x00, 0x39, 0x00, 0x00, 0x02,
+	0x01, 0x00, 0x00, 0x00, 0x39, 0x02, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x70, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x53, 0x6d, 0x62, 0x33, 0x20, 0x65, 0x6e, 0x63,
+	0x72, 0x79, 0x70, 0x74, 0x69, 0x6f, 0x6e, 0x20,
+	0x74, 0x65, 0x73, 0x74, 0x69, 0x6e, 0x67,
+};
+
+static const u8 smb30_write_cmac[] = {
+	0xa7, 0xc3, 0x97, 0x8d, 0x77, 0x32, 0x3e, 0x35,
+	0x7f, 0x43, 0xb9, 0x74, 0x7b, 0x75, 0x04, 0xed,
+};
+
+/*
+ * The SMB 3.1.1 WRITE request of "SMB 3.1.1 Encryption in Windows 10"
+ * (Microsoft Open Specifications blog, 2015-09-09) with that session's
+ * signing key. No published AES-GMAC signing example exists; the tags were
+ * computed independently with Python 3.11 and cryptography 48.0 as
+ * AESGCM(key).encrypt(message_id_le64 + flags_le32, b"", msg), flags being
+ * 0 for this request, 1 for the same message with SMB2_FLAGS_SERVER_TO_REDIR
+ * set, and 2 for the CANCEL header below.
+ */
+static const u8 smb311_signing_key[] = {
+	0x87, 0x65, 0x94, 0x9d, 0xfe, 0xae, 0xe1, 0x05,
+	0xce, 0x91, 0x18, 0xb4, 0x5b, 0xe9, 0x88, 0xf0,
+};
+
+static const u8 smb311_write[] = {
+	0xfe, 0x53, 0x4d, 0x42, 0x40, 0x00, 0x01, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x09, 0x00, 0x01, 0x00,
+	0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x05, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0xff, 0xfe, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00,
+	0x25, 0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x31, 0x00, 0x70, 0x00, 0x17, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x06, 0x00, 0x00, 0x00, 0x04, 0x00, 0x00, 0x00,
+	0x01, 0x00, 0x00, 0x00, 0x04, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x70, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x53, 0x6d, 0x62, 0x33, 0x20, 0x65, 0x6e, 0x63,
+	0x72, 0x79, 0x70, 0x74, 0x69, 0x6f, 0x6e, 0x20,
+	0x74, 0x65, 0x73, 0x74, 0x69, 0x6e, 0x67,
+};
+
+static const u8 smb311_write_gmac[] = {
+	0x32, 0xe8, 0xc1, 0xc0, 0xd8, 0x14, 0x29, 0x8b,
+	0xb0, 0x09, 0x89, 0x96, 0x49, 0x85, 0x0d, 0x92,
+};
+
+static const u8 smb311_write_server_gmac[] = {
+	0x90, 0xfa, 0x98, 0x8d, 0x81, 0xb7, 0x66, 0x58,
+	0x5d, 0xf7, 0xb5, 0x29, 0x20, 0xf9, 0x6e, 0x00,
+};
+
+/* The WRITE's header with Command = SMB2 CANCEL (0x000c) */
+static const u8 smb311_cancel[] = {
+	0xfe, 0x53, 0x4d, 0x42, 0x40, 0x00, 0x01, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x0c, 0x00, 0x01, 0x00,
+	0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x05, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0xff, 0xfe, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00,
+	0x25, 0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+};
+
+static const u8 smb311_cancel_gmac[] = {
+	0x9e, 0x89, 0xd7, 0xcf, 0x51, 0xb6, 0x97, 0x99,
+	0x97, 0x48, 0x38, 0x6c, 0x0e, 0x23, 0xf4, 0xbe,
+};
+
+static void *dup(struct kunit *test, const void *src, size_t len)
+{
+	void *p = kunit_kmalloc(test, len, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, p);
+	memcpy(p, src, len);
+	return p;
+}
+
+static void sign_rfc4493_cmac(struct kunit *test)
+{
+	static const size_t lens[4] = { 0, 16, 40, 64 };
+	struct kvec iov;
+	u8 mac[16];
+	int i;
+
+	/* The CMAC the signer keys, through the shared hash helper */
+	for (i = 0; i < 4; i++) {
+		iov.iov_base = (void *)rfc4493_msg;
+		iov.iov_len = lens[i];
+		KUNIT_ASSERT_EQ(test, smb3mc_shash_kvec("cmac(aes)",
+							rfc4493_key, 16, &iov,
+							1, mac), 0);
+		EXPECT_BYTES(test, mac, rfc4493_mac[i], 16);
+	}
+}
+
+/* Sign @msg in one kvec; check the signature and that nothing else moved */
+static void sign_check(struct kunit *test, u16 alg, const u8 *key,
+		       const u8 *msg, size_t len, const u8 *want)
+{
+	struct smb3mc_signer signer;
+	struct kvec iov;
+	u8 *buf = dup(test, msg, len);
+
+	KUNIT_ASSERT_EQ(test, smb3mc_signer_init(&signer, alg, key), 0);
+	/* Whatever the field holds before, it counts as zero */
+	memset(buf + SIG_OFFSET, 0xa5, SMB2_SIGNATURE_SIZE);
+	iov.iov_base = buf;
+	iov.iov_len = len;
+	KUNIT_EXPECT_EQ(test, smb3mc_sign(&signer, &iov, 1), 0);
+	EXPECT_BYTES(test, buf + SIG_OFFSET, want, SMB2_SIGNATURE_SIZE);
+	KUNIT_EXPECT_EQ(test, memcmp(buf, msg, SIG_OFFSET), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(buf + SMB2_HDR_SIZE, msg + SMB2_HDR_SIZE,
+				     len - SMB2_HDR_SIZE), 0);
+	KUNIT_EXPECT_EQ(test, smb3mc_verify(&signer, &iov, 1), 0);
+	smb3mc_signer_free(&signer);
+}
+
+static void sign_cmac_smb30_write(struct kunit *test)
+{
+	sign_check(test, SMB2_SIGNING_AES_CMAC, smb30_signing_key,
+		   smb30_write, sizeof(smb30_write), smb30_write_cmac);
+}
+
+static void sign_gmac_request(struct kunit *test)
+{
+	sign_check(test, SMB2_SIGNING_AES_GMAC, smb311_signing_key,
+		   smb311_write, sizeof(smb311_write), smb311_write_gmac);
+}
+
+static void sign_gmac_server_to_redir(struct kunit *test)
+{
+	u8 *msg = dup(test, smb311_write, sizeof(smb311_write));
+	struct smb2_hdr *hdr = (struct smb2_hdr *)msg;
+
+	/* The role bit of the nonce follows the header flag */
+	hdr->flags |= SMB2_FLAGS_SERVER_TO_REDIR;
+	sign_check(test, SMB2_SIGNING_AES_GMAC, smb311_signing_key, msg,
+		   sizeof(smb311_write), smb311_write_server_gmac);
+}
+
+static void sign_gmac_cancel(struct kunit *test)
+{
+	sign_check(test, SMB2_SIGNING_AES_GMAC, smb311_signing_key,
+		   smb311_cancel, sizeof(smb311_cancel), smb311_cancel_gmac);
+}
+
+/*
+ * A WRITE as the client sends it: header and fixed body in one buffer,
+ * the data in a vmalloc()ed one (one page each side of a boundary).
+ */
+static void sign_split_kvecs(struct kunit *test, u16 alg, const u8 *key,
+			     const u8 *msg, size_t len, const u8 *want)
+{
+	size_t split = SMB2_HDR_SIZE + 48;
+	struct smb3mc_signer signer;
+	struct kvec iov[2];
+	u8 *data;
+
+	data = vmalloc(2 * PAGE_SIZE);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, data);
+	iov[0].iov_base = dup(test, msg, split);
+	iov[0].iov_len = split;
+	iov[1].iov_base = data + PAGE_SIZE - 7;
+	iov[1].iov_len = len - split;
+	memcpy(iov[1].iov_base, msg + split, len - split);
+
+	KUNIT_EXPECT_EQ(test, smb3mc_signer_init(&signer, alg, key), 0);
+	KUNIT_EXPECT_EQ(test, smb3mc_sign(&signer, iov, 2), 0);
+	EXPECT_BYTES(test, (u8 *)iov[0].iov_base + SIG_OFFSET, want,
+		     SMB2_SIGNATURE_SIZE);
+	KUNIT_EXPECT_EQ(test, smb3mc_verify(&signer, iov, 2), 0);
+	smb3mc_signer_free(&signer);
+	vfree(data);
+}
+
+static void sign_cmac_split_kvecs(struct kunit *test)
+{
+	sign_split_kvecs(test, SMB2_SIGNING_AES_CMAC, smb30_signing_key,
+			 smb30_write, sizeof(smb30_write), smb30_write_cmac);
+}
+
+static void sign_gmac_split_kvecs(struct kunit *test)
+{
+	sign_split_kvecs(test, SMB2_SIGNING_AES_GMAC, smb311_signing_key,
+			 smb311_write, sizeof(smb311_write),
+			 smb311_write_gmac);
+}
+
+/* A signed copy of @msg must fail verification once tampered with */
+static void verify_rejects(struct kunit *test, u16 alg, const u8 *key,
+			   const u8 *msg, size_t len, const u8 *sig)
+{
+	struct smb3mc_signer signer, other;
+	struct kvec iov;
+	u8 wrong_key[SMB3MC_SIGNING_KEY_SIZE];
+	u8 *buf = dup(test, msg, len);
+
+	memcpy(buf + SIG_OFFSET, sig, SMB2_SIGNATURE_SIZE);
+	iov.iov_base = buf;
+	iov.iov_len = len;
+	KUNIT_ASSERT_EQ(test, smb3mc_signer_init(&signer, alg, key), 0);
+	KUNIT_EXPECT_EQ(test, smb3mc_verify(&signer, &iov, 1), 0);
+
+	/* Wrong key */
+	memcpy(wrong_key, key, sizeof(wrong_key));
+	wrong_key[0] ^= 1;
+	KUNIT_ASSERT_EQ(test, smb3mc_signer_init(&other, alg, wrong_key), 0);
+	KUNIT_EXPECT_EQ(test, smb3mc_verify(&other, &iov, 1), -EACCES);
+	smb3mc_signer_free(&other);
+
+	/* One bit of the body, of the header, of the signature */
+	buf[len - 1] ^= 0x01;
+	KUNIT_EXPECT_EQ(test, smb3mc_verify(&signer, &iov, 1), -EACCES);
+	buf[len - 1] ^= 0x01;
+	buf[offsetof(struct smb2_hdr, message_id)] ^= 0x80;
+	KUNIT_EXPECT_EQ(test, smb3mc_verify(&signer, &iov, 1), -EACCES);
+	buf[offsetof(struct smb2_hdr, message_id)] ^= 0x80;
+	buf[SIG_OFFSET + 15] ^= 0x10;
+	KUNIT_EXPECT_EQ(test, smb3mc_verify(&signer, &iov, 1), -EACCES);
+	buf[SIG_OFFSET + 15] ^= 0x10;
+
+	/* A truncated message is longer or shorter data, not a crash */
+	iov.iov_len = len - 1;
+	KUNIT_EXPECT_EQ(test, smb3mc_verify(&signer, &iov, 1), -EACCES);
+	iov.iov_len = SMB2_HDR_SIZE - 1;
+	KUNIT_EXPECT_EQ(test, smb3mc_verify(&signer, &iov, 1), -EINVAL);
+	KUNIT_EXPECT_EQ(test, smb3mc_sign(&signer, &iov, 1), -EINVAL);
+	KUNIT_EXPECT_EQ(test, smb3mc_verify(&signer, &iov, 0), -EINVAL);
+	iov.iov_len = len;
+	KUNIT_EXPECT_EQ(test, smb3mc_verify(&signer, &iov, 1), 0);
+	smb3mc_signer_free(&signer);
+}
+
+static void verify_cmac_rejects_tampering(struct kunit *test)
+{
+	verify_rejects(test, SMB2_SIGNING_AES_CMAC, smb30_signing_key,
+		       smb30_write, sizeof(smb30_write), smb30_write_cmac);
+}
+
+static void verify_gmac_rejects_tampering(struct kunit *test)
+{
+	verify_rejects(test, SMB2_SIGNING_AES_GMAC, smb311_signing_key,
+		       smb311_write, sizeof(smb311_write), smb311_write_gmac);
+}
+
+static void signer_rejects_unknown_alg(struct kunit *test)
+{
+	struct smb3mc_signer signer;
+
+	/* 0 is HMAC-SHA256, SMB 2.x only: not offered by this client */
+	KUNIT_EXPECT_EQ(test, smb3mc_signer_init(&signer, 0,
+						 smb30_signing_key), -EINVAL);
+	KUNIT_EXPECT_EQ(test, smb3mc_signer_init(&signer, 3,
+						 smb30_signing_key), -EINVAL);
+}
+
+static struct kunit_case smb3mc_crypto_sign_cases[] = {
+	KUNIT_CASE(sign_rfc4493_cmac),
+	KUNIT_CASE(sign_cmac_smb30_write),
+	KUNIT_CASE(sign_gmac_request),
+	KUNIT_CASE(sign_gmac_server_to_redir),
+	KUNIT_CASE(sign_gmac_cancel),
+	KUNIT_CASE(sign_cmac_split_kvecs),
+	KUNIT_CASE(sign_gmac_split_kvecs),
+	KUNIT_CASE(verify_cmac_rejects_tampering),
+	KUNIT_CASE(verify_gmac_rejects_tampering),
+	KUNIT_CASE(signer_rejects_unknown_alg),
+	{}
+};
+
+static struct kunit_suite smb3mc_crypto_sign_suite = {
+	.name = "smb3mc_crypto_sign",
+	.test_cases = smb3mc_crypto_sign_cases,
+};
+
+kunit_test_suites(&smb3mc_crypto_sign_suite);
