@@ -138,9 +138,11 @@ static int complete_credentials(struct smb3mc_mount *m)
 	int rc;
 
 	env = getenv("USER");
-	if (!m->username && env && *env && !strchr(env, ',') &&
-	    !(m->username = strdup(env)))
-		return EX_SYSERR;
+	if (!m->username && env && *env && !strchr(env, ',')) {
+		m->username = strdup(env);
+		if (!m->username)
+			return EX_SYSERR;
+	}
 	env = getenv("PASSWD");
 	if (!m->password && env)
 		return smb3mc_set_password(m, env) ? EX_SYSERR : 0;

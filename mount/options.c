@@ -21,6 +21,7 @@
 #include "options.h"
 
 #define HIDDEN_PASSWORD "********"
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 static int fail(char *err, size_t errlen, int rc, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
@@ -217,7 +218,7 @@ static bool is_userspace_opt(const char *key, const char *val)
 		return true;
 	if (val)
 		return false;
-	for (i = 0; i < sizeof(userspace_opts) / sizeof(userspace_opts[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(userspace_opts); i++)
 		if (!strcmp(key, userspace_opts[i]))
 			return true;
 	return false;
@@ -241,7 +242,7 @@ static int handle_option(struct smb3mc_mount *m, char *tok,
 	if (is_userspace_opt(tok, val))
 		return 0;
 	if (!val) {
-		for (i = 0; i < sizeof(flag_opts) / sizeof(flag_opts[0]); i++) {
+		for (i = 0; i < ARRAY_SIZE(flag_opts); i++) {
 			if (strcmp(tok, flag_opts[i].name))
 				continue;
 			m->flags |= flag_opts[i].set;
