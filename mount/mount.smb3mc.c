@@ -46,7 +46,8 @@ static void usage(FILE *out)
 		"  -o OPTS  comma-separated mount options, see mount.smb3mc(8)\n"
 		"  -v       say what is done (the password shows as ********)\n"
 		"  -f       do everything but load the module and mount\n"
-		"  -n, -s, -t TYPE  accepted for mount(8), no effect\n"
+		"  -n, -s   accepted for mount(8), no effect\n"
+		"  -t TYPE  accepted for mount(8), no effect\n"
 		"  -h       this help\n"
 		"  -V       print the version\n");
 }
