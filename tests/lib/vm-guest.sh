@@ -165,16 +165,20 @@ run_setup() {
 	check "smbd listening on $SRV_IP:445" setup_samba
 }
 
+t0=$SECONDS
 (run_setup) >$res/setup.tap 2>$res/setup.err
 echo $? >$res/setup.rc
+echo $((SECONDS - t0)) >$res/setup.time
 
 mkdir -p /tmp/work
 for t in $TESTS; do
 	name=$(basename "$t" .sh)
 	mark "running $name"
+	t0=$SECONDS
 	(cd /tmp/work && exec timeout -k 10 "$TEST_TIMEOUT" bash "$t") \
 		</dev/null >"$res/$name.tap" 2>"$res/$name.err"
 	echo $? >"$res/$name.rc"
+	echo $((SECONDS - t0)) >"$res/$name.time"
 done
 
 dmesg >$res/dmesg.txt
