@@ -3,7 +3,7 @@
  * NTSTATUS to errno and to name, MS-ERREF 2.3.1.
  *
  * One table sorted by status value serves both lookups: a binary search
- * costs about seven compares for ~120 entries, the name and the errno can
+ * costs about seven compares for 112 entries, the name and the errno can
  * never drift apart as they could in two switch statements, and the KUnit
  * suite checks the order instead of trusting it.
  */
