@@ -74,7 +74,8 @@ int smb3mc_derive_keys(u16 dialect, const u8 *session_key,
 
 /*
  * Derive only a signing key: what a channel bound to an existing session
- * needs, from the channel's own preauth hash (MS-SMB2 3.2.5.3.2).
+ * needs, from the channel's own preauth hash (MS-SMB2 3.2.5.3.1,
+ * 3.3.5.5.3).
  */
 int smb3mc_derive_signing_key(u16 dialect, const u8 *session_key,
 			      size_t session_key_len, const u8 *preauth_hash,
@@ -161,8 +162,9 @@ ssize_t smb3mc_encrypt(const struct smb3mc_cipher *c,
  * transform header; the ciphertext follows it in @iov[0] and continues in
  * the other kvecs. On success the plaintext SMB2 message,
  * OriginalMessageSize bytes, replaces the ciphertext and its size is
- * returned. Errors: -EINVAL for a malformed or truncated transform message,
- * -EACCES if the authentication tag does not match.
+ * returned; bytes after it are left alone. Errors: -EINVAL for a malformed
+ * or truncated transform message, -EACCES if the authentication tag does
+ * not match (the buffer then holds garbage and must be dropped).
  */
 ssize_t smb3mc_decrypt(const struct smb3mc_cipher *c, struct kvec *iov,
 		       unsigned int nvec);
@@ -223,7 +225,7 @@ int smb3mc_ntlm_mic(const u8 exported[SMB3MC_NTLM_KEY_SIZE],
 
 /* Helpers shared by the crypto_*.c files, not meant for other callers. */
 
-/* Keyed (@key != NULL) or plain digest of the concatenated kvecs */
+/* Keyed hash @alg (an hmac() or cmac()) of the concatenated kvecs */
 int smb3mc_shash_kvec(const char *alg, const u8 *key, size_t key_len,
 		      const struct kvec *iov, unsigned int nvec, u8 *out);
 

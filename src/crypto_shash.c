@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * One-shot hashes over kvec arrays: HMAC-SHA256 for the SMB3 KDF,
- * HMAC-MD5 for NTLMv2 and SHA-512 for the preauth integrity hash. These
- * run a few times per session setup, so the transform is allocated per
- * call and nothing is shared between callers.
+ * One-shot keyed hashes over kvec arrays: HMAC-SHA256 for the SMB3 KDF and
+ * HMAC-MD5 for NTLMv2. These run a few times per session setup, so the
+ * transform is allocated per call and nothing is shared between callers.
  */
 
 #include <crypto/hash.h>
@@ -22,11 +21,9 @@ int smb3mc_shash_kvec(const char *alg, const u8 *key, size_t key_len,
 	if (IS_ERR(tfm))
 		return PTR_ERR(tfm);
 
-	if (key) {
-		rc = crypto_shash_setkey(tfm, key, key_len);
-		if (rc)
-			goto out_free;
-	}
+	rc = crypto_shash_setkey(tfm, key, key_len);
+	if (rc)
+		goto out_free;
 
 	{
 		SHASH_DESC_ON_STACK(desc, tfm);
