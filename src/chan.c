@@ -26,16 +26,39 @@
 #define SMB3MC_CREDIT_TARGET	512
 #define SMB3MC_CREDIT_STEP	64
 
+static u16 req_command(const struct smb3mc_req *req)
+{
+	const struct smb2_hdr *hdr = req->iov[0].iov_base;
+
+	return le16_to_cpu(hdr->command);
+}
+
+/*
+ * The one place a submitted request ends: exactly once, by whoever took it
+ * out of the MessageId table.
+ */
+static void chan_finish(struct smb3mc_chan *chan, struct smb3mc_req *req,
+			int rc)
+{
+	if (rc)
+		req->rc = rc;
+	atomic64_sub(req->payload, &chan->stats.in_flight_bytes);
+	atomic_dec(&chan->stats.in_flight);
+	atomic64_inc(&chan->stats.requests);
+	if (req->done_fn)
+		req->done_fn(req);
+	else
+		complete(&req->done);
+}
+
 static void chan_fail_all(struct smb3mc_chan *chan, int rc)
 {
 	struct smb3mc_req *req;
 	unsigned long mid;
 
 	xa_for_each(&chan->mids, mid, req) {
-		if (xa_erase(&chan->mids, mid) != req)
-			continue;
-		req->rc = rc;
-		complete(&req->done);
+		if (xa_erase(&chan->mids, mid) == req)
+			chan_finish(chan, req, rc);
 	}
 }
 
@@ -46,6 +69,44 @@ static void chan_mark_dead(struct smb3mc_chan *chan)
 	spin_unlock(&chan->credit_lock);
 	wake_up_all(&chan->credit_wait);
 	chan_fail_all(chan, -ECONNABORTED);
+}
+
+/*
+ * Asynchronous requests have no waiter to notice a missing answer: scan
+ * for them once a second. A server that said STATUS_PENDING gets another
+ * period, as a waiter would give it.
+ */
+static void chan_timeout_work(struct work_struct *work)
+{
+	struct smb3mc_chan *chan = container_of(to_delayed_work(work),
+						struct smb3mc_chan,
+						timeout_work);
+	struct smb3mc_req *req, *next;
+	LIST_HEAD(expired);
+	unsigned long mid;
+
+	/* Under the lock no entry can end and be freed while we look. */
+	xa_lock(&chan->mids);
+	xa_for_each(&chan->mids, mid, req) {
+		if (!req->done_fn || time_before(jiffies, req->deadline))
+			continue;
+		if (xchg(&req->interim, false)) {
+			req->deadline = jiffies + chan->timeout;
+			continue;
+		}
+		__xa_erase(&chan->mids, mid);
+		list_add_tail(&req->expired, &expired);
+	}
+	xa_unlock(&chan->mids);
+
+	list_for_each_entry_safe(req, next, &expired, expired) {
+		pr_warn_ratelimited("smb3mc: %s: no response to command %u within %u s\n",
+				    chan->name, req_command(req),
+				    jiffies_to_msecs(chan->timeout) / 1000);
+		chan_finish(chan, req, -ETIMEDOUT);
+	}
+	if (READ_ONCE(chan->state) != SMB3MC_CHAN_DEAD)
+		queue_delayed_work(system_long_wq, &chan->timeout_work, HZ);
 }
 
 static int chan_recv_exact(struct smb3mc_chan *chan, void *buf, size_t len)
@@ -130,7 +191,7 @@ static int chan_dispatch(struct smb3mc_chan *chan, void *buf, size_t len)
 	atomic64_add(len, &chan->stats.bytes_received);
 	chan->stats.last_rtt_us = div_u64(ktime_get_ns() - req->sent_ns,
 					  NSEC_PER_USEC);
-	complete(&req->done);
+	chan_finish(chan, req, 0);
 	return 0;
 }
 
@@ -216,6 +277,7 @@ int smb3mc_chan_connect(struct smb3mc_chan *chan, struct net *net,
 	chan->credits = 1;	/* MS-SMB2 3.2.4.1.2: one to negotiate */
 	chan->timeout = SMB3MC_REQUEST_TIMEOUT;
 	chan->last_rx = jiffies;
+	INIT_DELAYED_WORK(&chan->timeout_work, chan_timeout_work);
 	chan->max_rsp = SMB3MC_NEGOTIATE_MAX_RSP;
 	chan->state = SMB3MC_CHAN_NEW;
 	snprintf(chan->name, sizeof(chan->name), "%pISc ch%u", dst, id);
@@ -247,6 +309,7 @@ int smb3mc_chan_connect(struct smb3mc_chan *chan, struct net *net,
 		chan->sock = NULL;
 		return rc;
 	}
+	queue_delayed_work(system_long_wq, &chan->timeout_work, HZ);
 	return 0;
 }
 
@@ -261,6 +324,7 @@ void smb3mc_chan_shutdown(struct smb3mc_chan *chan)
 	if (chan->receiver)
 		kthread_stop(chan->receiver);
 	chan->receiver = NULL;
+	cancel_delayed_work_sync(&chan->timeout_work);
 	if (chan->sock)
 		sock_release(chan->sock);
 	chan->sock = NULL;
@@ -357,6 +421,8 @@ static int chan_submit(struct smb3mc_chan *chan, struct smb3mc_req *req,
 	init_completion(&req->done);
 	req->interim = false;
 	req->rsp = NULL;
+	req->rc = 0;
+	req->deadline = jiffies + (req->timeout ? req->timeout : chan->timeout);
 	rc = xa_insert(&chan->mids, req->mid, req, GFP_NOFS);
 	if (rc == -EBUSY)
 		rc = -EIO;	/* a MessageId in use twice: never expected */
@@ -376,6 +442,7 @@ static int chan_wait(struct smb3mc_chan *chan, struct smb3mc_req *req)
 {
 	unsigned long timeout = req->timeout ? req->timeout : chan->timeout;
 	long left;
+	int rc;
 
 	for (;;) {
 		left = wait_for_completion_killable_timeout(&req->done,
@@ -393,26 +460,30 @@ static int chan_wait(struct smb3mc_chan *chan, struct smb3mc_req *req)
 	}
 	if (!left)
 		pr_warn_ratelimited("smb3mc: %s: no response to command %u within %u s\n",
-				    chan->name,
-				    le16_to_cpu(((struct smb2_hdr *)
-						 req->iov[0].iov_base)->command),
+				    chan->name, req_command(req),
 				    jiffies_to_msecs(timeout) / 1000);
-	return left ? -EINTR : -ETIMEDOUT;
+	rc = left ? -EINTR : -ETIMEDOUT;
+	chan_finish(chan, req, rc);
+	return rc;
 }
 
 /**
- * smb3mc_chan_call - send one request and wait for its final response
+ * smb3mc_chan_submit - send one request without waiting for its response
  * @chan: channel to use
  * @req: the request; @req->iov[0] starts with its SMB2 header, in which
  *	the caller has set everything but MessageId, credits and signature
  *
- * Waits for credits first: no request is ever sent without them. Every
- * wait is bounded by the channel timeout and can be killed.
+ * Waits for credits first, bounded by the channel timeout and killable:
+ * no request is ever sent without them. On success the request ends later,
+ * exactly once: @req->done_fn is called (from the receive thread or the
+ * timeout scan, so it must not sleep long), or without one @req->done is
+ * completed. The NT status is then in @req->status, the response in
+ * @req->rsp (the request's owner kvfree()s it) and a transport error in
+ * @req->rc.
  *
- * Return: 0 with @req->rsp set (the caller kvfree()s it), or an errno from
- * the transport. The NT status is left in @req->status for the caller.
+ * Return: 0 once sent, or an errno when nothing was sent.
  */
-int smb3mc_chan_call(struct smb3mc_chan *chan, struct smb3mc_req *req)
+int smb3mc_chan_submit(struct smb3mc_chan *chan, struct smb3mc_req *req)
 {
 	u16 charge = max_t(size_t, 1,
 			   DIV_ROUND_UP(req->payload, SMB2_CREDIT_PAYLOAD));
@@ -437,13 +508,32 @@ int smb3mc_chan_call(struct smb3mc_chan *chan, struct smb3mc_req *req)
 	atomic_inc(&chan->stats.in_flight);
 	atomic64_add(req->payload, &chan->stats.in_flight_bytes);
 	rc = chan_submit(chan, req, charge);
+	if (rc) {
+		chan_add_credits(chan, charge);
+		atomic64_sub(req->payload, &chan->stats.in_flight_bytes);
+		atomic_dec(&chan->stats.in_flight);
+	}
+	return rc;
+}
+
+/**
+ * smb3mc_chan_call - send one request and wait for its final response
+ * @chan: channel to use
+ * @req: the request, as for smb3mc_chan_submit(), without @req->done_fn
+ *
+ * Every wait is bounded by the request's timeout and can be killed.
+ *
+ * Return: 0 with @req->rsp set (the caller kvfree()s it), or an errno from
+ * the transport. The NT status is left in @req->status for the caller.
+ */
+int smb3mc_chan_call(struct smb3mc_chan *chan, struct smb3mc_req *req)
+{
+	int rc;
+
+	req->done_fn = NULL;
+	rc = smb3mc_chan_submit(chan, req);
 	if (!rc)
 		rc = chan_wait(chan, req);
-	else
-		chan_add_credits(chan, charge);
-	atomic64_sub(req->payload, &chan->stats.in_flight_bytes);
-	atomic_dec(&chan->stats.in_flight);
-	atomic64_inc(&chan->stats.requests);
 	if (rc) {
 		kvfree(req->rsp);
 		req->rsp = NULL;

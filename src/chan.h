@@ -9,12 +9,14 @@
 #define SMB3MC_CHAN_H
 
 #include <linux/completion.h>
+#include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/socket.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/uio.h>
 #include <linux/wait.h>
+#include <linux/workqueue.h>
 #include <linux/xarray.h>
 
 #include "crypto.h"
@@ -67,6 +69,9 @@ struct smb3mc_chan {
 	unsigned long last_rx;		/* jiffies of the last message */
 	size_t max_rsp;			/* largest response we accept */
 
+	/* Times out asynchronous requests, which have no waiter. */
+	struct delayed_work timeout_work;
+
 	/* Set once the channel's signing key is known. */
 	struct smb3mc_signer signer;
 	bool signer_ready;
@@ -75,9 +80,12 @@ struct smb3mc_chan {
 	char name[64];			/* "198.18.1.2 ch0" for messages */
 };
 
+struct smb3mc_req;
+typedef void (*smb3mc_req_done_t)(struct smb3mc_req *req);
+
 /*
  * One request/response exchange. The caller owns it: it fills the request
- * vector, and after smb3mc_chan_call() returns it frees @rsp with kvfree().
+ * vector, and once the request ended it frees @rsp with kvfree().
  */
 struct smb3mc_req {
 	struct kvec iov[3];		/* iov[0] starts with the SMB2 header */
@@ -85,6 +93,8 @@ struct smb3mc_req {
 	size_t payload;			/* bytes the credits must cover */
 	bool sign;			/* sign the request, verify the reply */
 	unsigned long timeout;		/* jiffies; 0: the channel's */
+	smb3mc_req_done_t done_fn;	/* asynchronous completion, or NULL */
+	void *private;			/* for @done_fn */
 
 	/* Filled by the channel. */
 	u64 mid;
@@ -94,6 +104,8 @@ struct smb3mc_req {
 	int rc;				/* 0, or an errno from the transport */
 	bool interim;			/* STATUS_PENDING seen, MS-SMB2 3.2.5.1.5 */
 	struct completion done;
+	unsigned long deadline;		/* jiffies */
+	struct list_head expired;	/* on the timeout scan's list */
 	u64 sent_ns;			/* ktime, for the RTT estimate */
 };
 
@@ -101,6 +113,7 @@ int smb3mc_chan_connect(struct smb3mc_chan *chan, struct net *net,
 			const struct sockaddr_storage *dst, unsigned int id);
 void smb3mc_chan_shutdown(struct smb3mc_chan *chan);
 void smb3mc_chan_abort(struct smb3mc_chan *chan);
+int smb3mc_chan_submit(struct smb3mc_chan *chan, struct smb3mc_req *req);
 int smb3mc_chan_call(struct smb3mc_chan *chan, struct smb3mc_req *req);
 
 #endif /* SMB3MC_CHAN_H */

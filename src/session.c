@@ -24,6 +24,10 @@
 LIST_HEAD(smb3mc_sessions);
 DEFINE_MUTEX(smb3mc_sessions_lock);
 
+/* What we offer in NEGOTIATE, and repeat in VALIDATE_NEGOTIATE. */
+#define SMB3MC_CLIENT_CAPS	(SMB2_GLOBAL_CAP_LARGE_MTU | \
+				 SMB2_GLOBAL_CAP_MULTI_CHANNEL)
+
 /* Teardown requests wait this long: umount must not hang on a dead server. */
 #define SMB3MC_TEARDOWN_TIMEOUT	(5 * HZ)
 
@@ -183,8 +187,7 @@ static int ses_negotiate(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 {
 	struct smb3mc_negotiate_args args = {
 		.security_mode = SMB2_NEGOTIATE_SIGNING_ENABLED,
-		.capabilities = SMB2_GLOBAL_CAP_LARGE_MTU |
-				SMB2_GLOBAL_CAP_MULTI_CHANNEL,
+		.capabilities = SMB3MC_CLIENT_CAPS,
 		.ciphers = { SMB2_ENCRYPTION_AES128_GCM,
 			     SMB2_ENCRYPTION_AES128_CCM,
 			     SMB2_ENCRYPTION_AES256_GCM,
@@ -209,6 +212,8 @@ static int ses_negotiate(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 		args.dialect_count = 3;
 	}
 	memcpy(args.client_guid, ses->client_guid, sizeof(args.client_guid));
+	memcpy(ses->dialects, args.dialects, sizeof(ses->dialects));
+	ses->nr_dialects = args.dialect_count;
 	get_random_bytes(args.salt, sizeof(args.salt));
 
 	call = smb3mc_call_alloc(1024);
@@ -221,18 +226,18 @@ static int ses_negotiate(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 		goto out;
 	if (call->req.status != STATUS_SUCCESS) {
 		rc = smb3mc_req_errno(&call->req);
-		errorf(fc, "%s: server refused to negotiate: %s",
+		errorfc(fc, "%s: server refused to negotiate: %s",
 		       ses->server, smb3mc_status_name(call->req.status));
 		goto out;
 	}
 	rc = smb3mc_parse_negotiate_rsp(call->req.rsp, call->req.rsp_len,
 					&info);
 	if (rc) {
-		errorf(fc, "%s: malformed NEGOTIATE response", ses->server);
+		errorfc(fc, "%s: malformed NEGOTIATE response", ses->server);
 		goto out;
 	}
 	if (opts->dialect && info.dialect != opts->dialect) {
-		errorf(fc, "%s: server chose a dialect we did not offer",
+		errorfc(fc, "%s: server chose a dialect we did not offer",
 		       ses->server);
 		rc = -EIO;
 		goto out;
@@ -274,7 +279,7 @@ static int ses_negotiate(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 	ses->max_trans = min_t(u32, info.max_transact_size, SMB3MC_MAX_IO);
 	if (ses->max_read < 4096 || ses->max_write < 4096 ||
 	    ses->max_trans < 4096) {
-		errorf(fc, "%s: server offers I/O sizes below 4 KiB",
+		errorfc(fc, "%s: server offers I/O sizes below 4 KiB",
 		       ses->server);
 		rc = -EIO;
 		goto out;
@@ -430,13 +435,13 @@ static void ses_auth_error(struct smb3mc_ses *ses, struct smb3mc_call *call,
 {
 	if (call->req.status == STATUS_LOGON_FAILURE ||
 	    call->req.status == STATUS_WRONG_PASSWORD)
-		errorf(fc, "%s: wrong user name or password", ses->server);
+		errorfc(fc, "%s: wrong user name or password", ses->server);
 	else if (call->req.status != STATUS_SUCCESS &&
 		 call->req.status != STATUS_MORE_PROCESSING_REQUIRED)
-		errorf(fc, "%s: session setup failed: %s", ses->server,
+		errorfc(fc, "%s: session setup failed: %s", ses->server,
 		       smb3mc_status_name(call->req.status));
 	else
-		errorf(fc, "%s: session setup failed (%d)", ses->server, rc);
+		errorfc(fc, "%s: session setup failed (%d)", ses->server, rc);
 }
 
 /* Verify the final SESSION_SETUP response with the new key, 3.2.5.3.1. */
@@ -483,7 +488,7 @@ static int ses_authenticate(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 	}
 	rc = ses_ntlm_authenticate(ses, &a);
 	if (rc) {
-		errorf(fc, "%s: cannot answer the NTLM challenge (%d)",
+		errorfc(fc, "%s: cannot answer the NTLM challenge (%d)",
 		       ses->server, rc);
 		goto out;
 	}
@@ -497,13 +502,13 @@ static int ses_authenticate(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 	}
 	if (info.session_flags & (SMB2_SESSION_FLAG_IS_GUEST |
 				  SMB2_SESSION_FLAG_IS_NULL)) {
-		errorf(fc, "%s: server logged us on as guest: wrong user name?",
+		errorfc(fc, "%s: server logged us on as guest: wrong user name?",
 		       ses->server);
 		rc = -EACCES;
 		goto out;
 	}
 	if (info.session_flags & SMB2_SESSION_FLAG_ENCRYPT_DATA) {
-		errorf(fc, "%s: server requires encryption, not supported yet",
+		errorfc(fc, "%s: server requires encryption, not supported yet",
 		       ses->server);
 		rc = -EOPNOTSUPP;
 		goto out;
@@ -522,7 +527,7 @@ static int ses_authenticate(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 	chan->signer_ready = true;
 	rc = ses_verify_final(ses, chan, call);
 	if (rc)
-		errorf(fc, "%s: SESSION_SETUP response has a bad signature",
+		errorfc(fc, "%s: SESSION_SETUP response has a bad signature",
 		       ses->server);
 out:
 	memzero_explicit(a.session_key, sizeof(a.session_key));
@@ -601,7 +606,7 @@ static int ses_connect_error(struct smb3mc_ses *ses, int rc,
 	default:
 		why = "connect failed";
 	}
-	errorf(fc, "cannot reach %s at %pISpc: %s (%d)", ses->server,
+	errorfc(fc, "cannot reach %s at %pISpc: %s (%d)", ses->server,
 	       &ses->addr, why, rc);
 	return rc;
 }
@@ -696,12 +701,12 @@ void smb3mc_ses_close(struct smb3mc_ses *ses)
 /*
  * MS-SMB2 3.2.5.5 / 3.3.5.15.12: with 3.0 and 3.0.2, ask the server to
  * confirm what it negotiated, which a man in the middle cannot forge
- * because the answer is signed.
+ * because the answer is signed. The request repeats exactly what the
+ * NEGOTIATE offered: the server recomputes its choice from it.
  */
 static int tcon_validate_negotiate(struct smb3mc_tcon *tcon,
 				   struct fs_context *fc)
 {
-	static const u16 dialects[] = { SMB30_DIALECT, SMB302_DIALECT };
 	struct smb3mc_ses *ses = tcon->ses;
 	struct smb3mc_vneg_info info;
 	struct smb3mc_call *call;
@@ -714,12 +719,10 @@ static int tcon_validate_negotiate(struct smb3mc_tcon *tcon,
 		return -ENOMEM;
 	rc = smb3mc_call_send(ses, tcon->tid, call,
 			      smb3mc_build_validate_negotiate(call->buf,
-				call->size,
-				SMB2_GLOBAL_CAP_LARGE_MTU |
-				SMB2_GLOBAL_CAP_MULTI_CHANNEL,
+				call->size, SMB3MC_CLIENT_CAPS,
 				ses->client_guid,
-				SMB2_NEGOTIATE_SIGNING_ENABLED, dialects,
-				ARRAY_SIZE(dialects)), 0);
+				SMB2_NEGOTIATE_SIGNING_ENABLED, ses->dialects,
+				ses->nr_dialects), 0);
 	if (!rc)
 		rc = smb3mc_parse_validate_negotiate(call->req.rsp,
 						     call->req.rsp_len, &info);
@@ -729,7 +732,7 @@ static int tcon_validate_negotiate(struct smb3mc_tcon *tcon,
 		    memcmp(info.guid, ses->server_guid, sizeof(info.guid))))
 		rc = -EIO;
 	if (rc)
-		errorf(fc, "%s: validating the negotiated dialect failed (%d)",
+		errorfc(fc, "%s: validating the negotiated dialect failed (%d)",
 		       ses->server, rc);
 	smb3mc_call_free(call);
 	return rc;
@@ -768,14 +771,14 @@ int smb3mc_tcon_open(struct smb3mc_ses *ses, const char *share,
 			      smb3mc_build_tree_connect(call->buf, call->size,
 							unc, 0), 0);
 	if (call->req.status == STATUS_BAD_NETWORK_NAME) {
-		errorf(fc, "%s: no share named %s", ses->server, share);
+		errorfc(fc, "%s: no share named %s", ses->server, share);
 		goto fail;
 	}
 	if (!rc)
 		rc = smb3mc_parse_tree_connect_rsp(call->req.rsp,
 						   call->req.rsp_len, &info);
 	if (rc) {
-		errorf(fc, "%s: cannot connect to share %s: %s (%d)",
+		errorfc(fc, "%s: cannot connect to share %s: %s (%d)",
 		       ses->server, share,
 		       smb3mc_status_name(call->req.status), rc);
 		goto fail;
@@ -786,12 +789,12 @@ int smb3mc_tcon_open(struct smb3mc_ses *ses, const char *share,
 	tcon->share_flags = info.share_flags;
 	tcon->maximal_access = info.maximal_access;
 	if (info.share_type != SMB2_SHARE_TYPE_DISK) {
-		errorf(fc, "%s: %s is not a disk share", ses->server, share);
+		errorfc(fc, "%s: %s is not a disk share", ses->server, share);
 		rc = -ENOTDIR;
 		goto fail_tcon;
 	}
 	if (info.share_flags & SMB2_SHAREFLAG_ENCRYPT_DATA) {
-		errorf(fc, "%s: share %s requires encryption, not supported yet",
+		errorfc(fc, "%s: share %s requires encryption, not supported yet",
 		       ses->server, share);
 		rc = -EOPNOTSUPP;
 		goto fail_tcon;

@@ -14,6 +14,7 @@
 #include "chan.h"
 #include "crypto.h"
 #include "options.h"
+#include "pdu_session.h"
 
 struct fs_context;
 struct net;
@@ -30,6 +31,8 @@ struct smb3mc_ses {
 	char *password;
 
 	u8 client_guid[16];		/* the same on every channel */
+	u16 dialects[SMB3MC_MAX_DIALECTS];	/* offered, for VALIDATE_NEGOTIATE */
+	unsigned int nr_dialects;
 	u8 server_guid[16];
 	u16 dialect;
 	u16 security_mode;		/* the server's */

@@ -92,7 +92,7 @@ static int smb3mc_fill_super(struct super_block *sb, struct fs_context *fc)
 
 	rc = smb3mc_query_path(sbi->tcon, "", &attrs);
 	if (rc) {
-		errorf(fc, "cannot read the root of share %s (%d)",
+		errorfc(fc, "cannot read the root of share %s (%d)",
 		       opts->share, rc);
 		return rc;
 	}
@@ -114,7 +114,7 @@ static int smb3mc_get_tree(struct fs_context *fc)
 	if (!rc)
 		rc = smb3mc_opts_validate(opts, &msg);
 	if (rc == -EINVAL)
-		return invalf(fc, "%s", msg);
+		return invalfc(fc, "%s", msg);
 	if (rc)
 		return rc;
 	return get_tree_nodev(fc, smb3mc_fill_super);
@@ -131,10 +131,10 @@ static int smb3mc_parse_param(struct fs_context *fc,
 		return -ENOPARAM;
 	if (param->type != fs_value_is_string &&
 	    param->type != fs_value_is_flag)
-		return invalf(fc, "option %s: must be a string", param->key);
+		return invalfc(fc, "option %s: must be a string", param->key);
 	rc = smb3mc_opts_set(fc->fs_private, param->key, param->string, &msg);
 	if (rc == -EINVAL)
-		return invalf(fc, "option %s: %s", param->key, msg);
+		return invalfc(fc, "option %s: %s", param->key, msg);
 	return rc;
 }
 
