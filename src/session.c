@@ -146,6 +146,17 @@ struct smb3mc_chan *smb3mc_chan_pick(struct smb3mc_ses *ses, size_t payload)
 	return best;
 }
 
+/* SessionId and TreeId, and signing when the session signs. */
+static void ses_stamp(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
+		      u32 tid, struct smb3mc_req *req)
+{
+	struct smb2_hdr *hdr = req->iov[0].iov_base;
+
+	hdr->session_id = cpu_to_le64(ses->id);
+	hdr->id.sync.tree_id = cpu_to_le32(tid);
+	req->sign = ses->sign && chan->signer_ready;
+}
+
 /**
  * smb3mc_ses_call - send one request of @ses on @chan and wait for it
  * @ses: the session
@@ -158,12 +169,22 @@ struct smb3mc_chan *smb3mc_chan_pick(struct smb3mc_ses *ses, size_t payload)
 int smb3mc_ses_call(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 		    u32 tid, struct smb3mc_req *req)
 {
-	struct smb2_hdr *hdr = req->iov[0].iov_base;
-
-	hdr->session_id = cpu_to_le64(ses->id);
-	hdr->id.sync.tree_id = cpu_to_le32(tid);
-	req->sign = ses->sign && chan->signer_ready;
+	ses_stamp(ses, chan, tid, req);
 	return smb3mc_chan_call(chan, req);
+}
+
+/**
+ * smb3mc_ses_submit - send one request of @ses on @chan, not waiting
+ * @ses: the session
+ * @chan: one of its channels
+ * @tid: TreeId, 0 for session-level commands
+ * @req: the request, with @req->done_fn set: see smb3mc_chan_submit()
+ */
+int smb3mc_ses_submit(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
+		      u32 tid, struct smb3mc_req *req)
+{
+	ses_stamp(ses, chan, tid, req);
+	return smb3mc_chan_submit(chan, req);
 }
 
 /* Send on @chan before it is usable for dispatch: negotiate and setup. */

@@ -86,6 +86,8 @@ void smb3mc_tcon_close(struct smb3mc_tcon *tcon);
 struct smb3mc_chan *smb3mc_chan_pick(struct smb3mc_ses *ses, size_t payload);
 int smb3mc_ses_call(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 		    u32 tid, struct smb3mc_req *req);
+int smb3mc_ses_submit(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
+		      u32 tid, struct smb3mc_req *req);
 int smb3mc_req_errno(const struct smb3mc_req *req);
 
 struct smb3mc_call *smb3mc_call_alloc(size_t size);
