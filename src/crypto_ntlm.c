@@ -20,7 +20,7 @@
  */
 static int smb3mc_utf8_to_utf16le(const char *s, __le16 *buf, size_t units)
 {
-	return utf8s_to_utf16s(s, strlen(s), UTF16_LITTLE_ENDIAN,
+	return utf8s_to_utf16s((const u8 *)s, strlen(s), UTF16_LITTLE_ENDIAN,
 			       (wchar_t *)buf, units);
 }
 
