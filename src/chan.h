@@ -43,12 +43,17 @@ struct smb3mc_chan_stats {
 	atomic_t in_flight;
 	atomic64_t in_flight_bytes;
 	u64 last_rtt_us;	/* round trip of the last completed request */
+	/* Delivery rate: bytes answered over time while busy. */
+	u64 rate_bps;		/* bytes/s, smoothed; 0 while unknown */
+	u64 rate_mark_ns;
+	u64 rate_bytes;		/* answered since the mark */
 };
 
 struct smb3mc_chan {
 	unsigned int id;		/* index in the session's table */
 	struct sockaddr_storage dst;
 	struct sockaddr_storage src;	/* local address once connected */
+	u64 speed_bps;			/* the server interface's, or 0 */
 	struct socket *sock;
 	struct task_struct *receiver;
 
@@ -92,6 +97,7 @@ struct smb3mc_req {
 	unsigned int nr_iov;
 	size_t payload;			/* bytes the credits must cover */
 	bool sign;			/* sign the request, verify the reply */
+	bool skip_verify;		/* binding: the reply's key comes later */
 	unsigned long timeout;		/* jiffies; 0: the channel's */
 	smb3mc_req_done_t done_fn;	/* asynchronous completion, or NULL */
 	void *private;			/* for @done_fn */

@@ -14,6 +14,7 @@
 #include <linux/utsname.h>
 #include <net/net_namespace.h>
 
+#include "chan_pick.h"
 #include "nterr.h"
 #include "ntlmssp.h"
 #include "pdu_file.h"
@@ -124,26 +125,27 @@ int smb3mc_req_errno(const struct smb3mc_req *req)
  * @ses: the session
  * @payload: bytes the request moves
  *
- * The usable channel with the fewest bytes in flight: it will finish a
- * new request soonest when the links are alike.
+ * The usable channel expected to finish it first, by the bytes already
+ * queued on each and each one's measured rate and round trip.
  */
 struct smb3mc_chan *smb3mc_chan_pick(struct smb3mc_ses *ses, size_t payload)
 {
-	struct smb3mc_chan *best = NULL, *chan;
-	s64 best_bytes = S64_MAX, bytes;
-	unsigned int i, n = READ_ONCE(ses->nr_chans);
+	struct smb3mc_chan_load loads[SMB3MC_MAX_CHANNELS];
+	unsigned int i, n = smp_load_acquire(&ses->nr_chans);
+	struct smb3mc_chan *chan;
+	int best;
 
 	for (i = 0; i < n; i++) {
 		chan = ses->chans[i];
-		if (READ_ONCE(chan->state) != SMB3MC_CHAN_GOOD)
-			continue;
-		bytes = atomic64_read(&chan->stats.in_flight_bytes);
-		if (bytes < best_bytes) {
-			best = chan;
-			best_bytes = bytes;
-		}
+		loads[i].usable = READ_ONCE(chan->state) == SMB3MC_CHAN_GOOD;
+		loads[i].in_flight_bytes =
+			atomic64_read(&chan->stats.in_flight_bytes);
+		loads[i].rate_bps = READ_ONCE(chan->stats.rate_bps);
+		loads[i].speed_bps = chan->speed_bps;
+		loads[i].rtt_us = READ_ONCE(chan->stats.last_rtt_us);
 	}
-	return best;
+	best = smb3mc_chan_choose(loads, n, payload);
+	return best < 0 ? NULL : ses->chans[best];
 }
 
 /* SessionId and TreeId, and signing when the session signs. */
@@ -198,15 +200,30 @@ static int ses_call_setup(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 	call_prepare(call, len, 0);
 	hdr = call->req.iov[0].iov_base;
 	hdr->session_id = cpu_to_le64(ses->id);
+	/*
+	 * MS-SMB2 3.2.4.2.3: a binding request is signed with the session's
+	 * key, its answer with the channel's, which only exists once the
+	 * exchange ends: that one is verified then.
+	 */
+	if (chan->signer_ready) {
+		call->req.sign = true;
+		call->req.skip_verify = true;
+	}
 	return smb3mc_chan_call(chan, &call->req);
 }
 
-static int ses_negotiate(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
-			 const struct smb3mc_opts *opts,
-			 u8 preauth[SMB3MC_PREAUTH_HASH_SIZE],
-			 struct fs_context *fc)
+/*
+ * One NEGOTIATE exchange on @chan offering @dialects (MS-SMB2 3.2.4.2.2);
+ * fills @info and, for 3.1.1, the channel's preauth hash (3.2.5.2).
+ */
+static int ses_negotiate_once(struct smb3mc_ses *ses,
+			      struct smb3mc_chan *chan,
+			      const u16 *dialects, unsigned int nr_dialects,
+			      struct smb3mc_negotiate_info *info,
+			      u8 preauth[SMB3MC_PREAUTH_HASH_SIZE])
 {
 	struct smb3mc_negotiate_args args = {
+		.dialect_count = nr_dialects,
 		.security_mode = SMB2_NEGOTIATE_SIGNING_ENABLED,
 		.capabilities = SMB3MC_CLIENT_CAPS,
 		.ciphers = { SMB2_ENCRYPTION_AES128_GCM,
@@ -217,24 +234,14 @@ static int ses_negotiate(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 		.signing_algs = { SMB2_SIGNING_AES_GMAC,
 				  SMB2_SIGNING_AES_CMAC },
 		.signing_alg_count = 2,
-		.netname = opts->host,
+		.netname = ses->server,
 	};
-	struct smb3mc_negotiate_info info;
 	struct smb3mc_call *call;
+	struct kvec rsp;
 	int rc;
 
-	if (opts->dialect) {
-		args.dialects[0] = opts->dialect;
-		args.dialect_count = 1;
-	} else {
-		args.dialects[0] = SMB30_DIALECT;
-		args.dialects[1] = SMB302_DIALECT;
-		args.dialects[2] = SMB311_DIALECT;
-		args.dialect_count = 3;
-	}
+	memcpy(args.dialects, dialects, nr_dialects * sizeof(*dialects));
 	memcpy(args.client_guid, ses->client_guid, sizeof(args.client_guid));
-	memcpy(ses->dialects, args.dialects, sizeof(ses->dialects));
-	ses->nr_dialects = args.dialect_count;
 	get_random_bytes(args.salt, sizeof(args.salt));
 
 	call = smb3mc_call_alloc(1024);
@@ -243,40 +250,46 @@ static int ses_negotiate(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 	rc = ses_call_setup(ses, chan, call,
 			    smb3mc_build_negotiate(call->buf, call->size,
 						   &args));
-	if (rc)
-		goto out;
-	if (call->req.status != STATUS_SUCCESS) {
+	if (!rc)
 		rc = smb3mc_req_errno(&call->req);
-		errorfc(fc, "%s: server refused to negotiate: %s",
-		       ses->server, smb3mc_status_name(call->req.status));
-		goto out;
-	}
-	rc = smb3mc_parse_negotiate_rsp(call->req.rsp, call->req.rsp_len,
-					&info);
-	if (rc) {
-		errorfc(fc, "%s: malformed NEGOTIATE response", ses->server);
-		goto out;
-	}
-	if (opts->dialect && info.dialect != opts->dialect) {
-		errorfc(fc, "%s: server chose a dialect we did not offer",
-		       ses->server);
-		rc = -EIO;
-		goto out;
-	}
-
-	/* MS-SMB2 3.2.5.2: the hash covers NEGOTIATE request and response. */
+	if (!rc)
+		rc = smb3mc_parse_negotiate_rsp(call->req.rsp,
+						call->req.rsp_len, info);
 	memset(preauth, 0, SMB3MC_PREAUTH_HASH_SIZE);
-	if (info.dialect == SMB311_DIALECT) {
-		struct kvec rsp = {
-			.iov_base = call->req.rsp,
-			.iov_len = call->req.rsp_len,
-		};
-
+	if (!rc && info->dialect == SMB311_DIALECT) {
+		rsp.iov_base = call->req.rsp;
+		rsp.iov_len = call->req.rsp_len;
 		rc = smb3mc_preauth_update(preauth, call->req.iov, 1);
 		if (!rc)
 			rc = smb3mc_preauth_update(preauth, &rsp, 1);
-		if (rc)
-			goto out;
+	}
+	smb3mc_call_free(call);
+	return rc;
+}
+
+static int ses_negotiate(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
+			 const struct smb3mc_opts *opts,
+			 u8 preauth[SMB3MC_PREAUTH_HASH_SIZE],
+			 struct fs_context *fc)
+{
+	static const u16 all[] = {
+		SMB30_DIALECT, SMB302_DIALECT, SMB311_DIALECT
+	};
+	struct smb3mc_negotiate_info info;
+	int rc;
+
+	if (opts->dialect) {
+		ses->dialects[0] = opts->dialect;
+		ses->nr_dialects = 1;
+	} else {
+		memcpy(ses->dialects, all, sizeof(all));
+		ses->nr_dialects = ARRAY_SIZE(all);
+	}
+	rc = ses_negotiate_once(ses, chan, ses->dialects, ses->nr_dialects,
+				&info, preauth);
+	if (rc) {
+		errorfc(fc, "%s: NEGOTIATE failed (%d)", ses->server, rc);
+		return rc;
 	}
 
 	ses->dialect = info.dialect;
@@ -301,18 +314,35 @@ static int ses_negotiate(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 	if (ses->max_read < 4096 || ses->max_write < 4096 ||
 	    ses->max_trans < 4096) {
 		errorfc(fc, "%s: server offers I/O sizes below 4 KiB",
-		       ses->server);
-		rc = -EIO;
-		goto out;
+			ses->server);
+		return -EIO;
 	}
 	chan->max_rsp = max(ses->max_read, ses->max_trans) + PAGE_SIZE;
 
 	/* A server that requires signing gets it even with nosign. */
 	ses->sign = opts->sign ||
 		    (info.security_mode & SMB2_NEGOTIATE_SIGNING_REQUIRED);
-out:
-	smb3mc_call_free(call);
-	return rc;
+	return 0;
+}
+
+/* A new channel must meet the very server and dialect of its session. */
+static int ses_negotiate_bind(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
+			      u8 preauth[SMB3MC_PREAUTH_HASH_SIZE])
+{
+	struct smb3mc_negotiate_info info;
+	int rc;
+
+	rc = ses_negotiate_once(ses, chan, &ses->dialect, 1, &info, preauth);
+	if (rc)
+		return rc;
+	if (info.dialect != ses->dialect ||
+	    memcmp(info.server_guid, ses->server_guid, sizeof(info.server_guid))) {
+		pr_warn("smb3mc: %s: another server or dialect answers there\n",
+			chan->name);
+		return -EIO;
+	}
+	chan->max_rsp = max(ses->max_read, ses->max_trans) + PAGE_SIZE;
+	return 0;
 }
 
 /* FILETIME now, for the NTLMv2 blob when the server sends no timestamp. */
@@ -420,6 +450,7 @@ static int ses_setup_leg(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 			 struct smb3mc_sess_setup_info *info)
 {
 	struct smb3mc_sess_setup_args args = {
+		.flags = chan->signer_ready ? SMB2_SESSION_FLAG_BINDING : 0,
 		.security_mode = SMB2_NEGOTIATE_SIGNING_ENABLED,
 		.sec_blob = blob,
 		.sec_blob_len = len,
@@ -480,11 +511,60 @@ static int ses_verify_final(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 	return smb3mc_verify(&chan->signer, &rsp, 1);
 }
 
+/*
+ * The two SESSION_SETUP legs of NTLMSSP on @chan (MS-SMB2 3.2.4.2.3,
+ * MS-NLMP 3.1.5.1). On success @call holds the final response and
+ * @a->session_key the key this authentication produced.
+ */
+static int ses_ntlm_legs(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
+			 struct smb3mc_call *call, struct ses_auth *a,
+			 u8 preauth[SMB3MC_PREAUTH_HASH_SIZE])
+{
+	struct smb3mc_sess_setup_info info;
+	int rc;
+
+	a->neg_len = smb3mc_ntlmssp_build_negotiate(a->neg, sizeof(a->neg),
+						    SMB3MC_NTLMSSP_CLIENT_FLAGS);
+	rc = ses_setup_leg(ses, chan, call, a->neg, a->neg_len, preauth,
+			   &info);
+	if (rc)
+		return rc;
+	if (info.status != STATUS_MORE_PROCESSING_REQUIRED)
+		return -EIO;
+	ses->id = le64_to_cpu(((struct smb2_hdr *)call->req.rsp)->session_id);
+	a->chal_len = info.sec_blob_len;
+	a->chal = kmemdup(info.sec_blob, a->chal_len, GFP_KERNEL);
+	if (!a->chal)
+		return -ENOMEM;
+	rc = ses_ntlm_authenticate(ses, a);
+	if (rc)
+		return rc;
+	rc = ses_setup_leg(ses, chan, call, a->auth, a->auth_len, preauth,
+			   &info);
+	if (rc)
+		return rc;
+	if (info.status != STATUS_SUCCESS)
+		return -EIO;
+	/* MS-SMB2 3.2.5.3.3: a guest cannot sign, so it cannot bind either. */
+	if (info.session_flags & (SMB2_SESSION_FLAG_IS_GUEST |
+				  SMB2_SESSION_FLAG_IS_NULL))
+		return -EACCES;
+	if (info.session_flags & SMB2_SESSION_FLAG_ENCRYPT_DATA)
+		return -EOPNOTSUPP;
+	return 0;
+}
+
+static void ses_auth_free(struct ses_auth *a)
+{
+	memzero_explicit(a->session_key, sizeof(a->session_key));
+	kfree(a->chal);
+	kfree_sensitive(a->auth);
+}
+
 static int ses_authenticate(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 			    u8 preauth[SMB3MC_PREAUTH_HASH_SIZE],
 			    struct fs_context *fc)
 {
-	struct smb3mc_sess_setup_info info;
 	struct ses_auth a = {};
 	struct smb3mc_call *call;
 	int rc;
@@ -492,46 +572,19 @@ static int ses_authenticate(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 	call = smb3mc_call_alloc(PAGE_SIZE * 4);
 	if (!call)
 		return -ENOMEM;
-	a.neg_len = smb3mc_ntlmssp_build_negotiate(a.neg, sizeof(a.neg),
-						   SMB3MC_NTLMSSP_CLIENT_FLAGS);
-	rc = ses_setup_leg(ses, chan, call, a.neg, a.neg_len, preauth, &info);
-	if (rc || info.status != STATUS_MORE_PROCESSING_REQUIRED) {
-		ses_auth_error(ses, call, rc ? rc : -EIO, fc);
-		rc = rc ? rc : -EIO;
-		goto out;
-	}
-	ses->id = le64_to_cpu(((struct smb2_hdr *)call->req.rsp)->session_id);
-	a.chal_len = info.sec_blob_len;
-	a.chal = kmemdup(info.sec_blob, a.chal_len, GFP_KERNEL);
-	if (!a.chal) {
-		rc = -ENOMEM;
-		goto out;
-	}
-	rc = ses_ntlm_authenticate(ses, &a);
-	if (rc) {
-		errorfc(fc, "%s: cannot answer the NTLM challenge (%d)",
-		       ses->server, rc);
-		goto out;
-	}
-	rc = ses_setup_leg(ses, chan, call, a.auth, a.auth_len, preauth,
-			   &info);
-	if (rc || info.status != STATUS_SUCCESS) {
-		if (!rc)
-			rc = -EIO;
-		ses_auth_error(ses, call, rc, fc);
-		goto out;
-	}
-	if (info.session_flags & (SMB2_SESSION_FLAG_IS_GUEST |
-				  SMB2_SESSION_FLAG_IS_NULL)) {
+	rc = ses_ntlm_legs(ses, chan, call, &a, preauth);
+	if (rc == -EACCES && call->req.status == STATUS_SUCCESS) {
 		errorfc(fc, "%s: server logged us on as guest: wrong user name?",
-		       ses->server);
-		rc = -EACCES;
+			ses->server);
 		goto out;
 	}
-	if (info.session_flags & SMB2_SESSION_FLAG_ENCRYPT_DATA) {
+	if (rc == -EOPNOTSUPP) {
 		errorfc(fc, "%s: server requires encryption, not supported yet",
-		       ses->server);
-		rc = -EOPNOTSUPP;
+			ses->server);
+		goto out;
+	}
+	if (rc) {
+		ses_auth_error(ses, call, rc, fc);
 		goto out;
 	}
 
@@ -549,11 +602,67 @@ static int ses_authenticate(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 	rc = ses_verify_final(ses, chan, call);
 	if (rc)
 		errorfc(fc, "%s: SESSION_SETUP response has a bad signature",
-		       ses->server);
+			ses->server);
 out:
-	memzero_explicit(a.session_key, sizeof(a.session_key));
-	kfree(a.chal);
-	kfree_sensitive(a.auth);
+	ses_auth_free(&a);
+	smb3mc_call_free(call);
+	return rc;
+}
+
+/**
+ * smb3mc_ses_bind - bind a freshly connected channel to the session
+ * @ses: an established session
+ * @chan: connected, not yet negotiated; usable for dispatch on success
+ *
+ * MS-SMB2 3.2.4.2.3 / 3.2.5.3.3: NEGOTIATE the session's dialect with the
+ * same ClientGuid, then authenticate again with SMB2_SESSION_FLAG_BINDING
+ * and the existing SessionId, signing with the session's key. The
+ * channel's own signing key comes from this authentication's key (and,
+ * with 3.1.1, from this channel's preauth hash); the encryption keys stay
+ * the session's.
+ */
+int smb3mc_ses_bind(struct smb3mc_ses *ses, struct smb3mc_chan *chan)
+{
+	u8 preauth[SMB3MC_PREAUTH_HASH_SIZE];
+	u8 key[SMB3MC_SIGNING_KEY_SIZE];
+	struct ses_auth a = {};
+	struct smb3mc_call *call;
+	int rc;
+
+	rc = ses_negotiate_bind(ses, chan, preauth);
+	if (rc)
+		return rc;
+	call = smb3mc_call_alloc(PAGE_SIZE * 4);
+	if (!call)
+		return -ENOMEM;
+	rc = smb3mc_signer_init(&chan->signer, ses->sign_alg,
+				ses->keys.signing);
+	if (rc)
+		goto out;
+	chan->signer_ready = true;
+	rc = ses_ntlm_legs(ses, chan, call, &a, preauth);
+	if (rc) {
+		pr_warn("smb3mc: %s: binding refused: %s (%d)\n", chan->name,
+			smb3mc_status_name(call->req.status), rc);
+		goto out;
+	}
+	rc = smb3mc_derive_signing_key(ses->dialect, a.session_key,
+				       sizeof(a.session_key), preauth, key);
+	if (rc)
+		goto out;
+	smb3mc_signer_free(&chan->signer);
+	chan->signer_ready = false;
+	rc = smb3mc_signer_init(&chan->signer, ses->sign_alg, key);
+	memzero_explicit(key, sizeof(key));
+	if (rc)
+		goto out;
+	chan->signer_ready = true;
+	rc = ses_verify_final(ses, chan, call);
+	if (rc)
+		pr_warn("smb3mc: %s: binding response has a bad signature\n",
+			chan->name);
+out:
+	ses_auth_free(&a);
 	smb3mc_call_free(call);
 	return rc;
 }
@@ -763,10 +872,11 @@ static int tcon_validate_negotiate(struct smb3mc_tcon *tcon,
  * smb3mc_tcon_open - connect to a share of the session's server
  * @ses: the session
  * @share: share name
+ * @type: SMB2_SHARE_TYPE_DISK, or _PIPE for IPC$
  * @tconp: set to the tree connect
  * @fc: for messages to the user
  */
-int smb3mc_tcon_open(struct smb3mc_ses *ses, const char *share,
+int smb3mc_tcon_open(struct smb3mc_ses *ses, const char *share, u8 type,
 		     struct smb3mc_tcon **tconp, struct fs_context *fc)
 {
 	struct smb3mc_tree_connect_info info;
@@ -809,8 +919,9 @@ int smb3mc_tcon_open(struct smb3mc_ses *ses, const char *share,
 	tcon->share_type = info.share_type;
 	tcon->share_flags = info.share_flags;
 	tcon->maximal_access = info.maximal_access;
-	if (info.share_type != SMB2_SHARE_TYPE_DISK) {
-		errorfc(fc, "%s: %s is not a disk share", ses->server, share);
+	if (info.share_type != type) {
+		errorfc(fc, "%s: %s is not a share of the expected type",
+			ses->server, share);
 		rc = -ENOTDIR;
 		goto fail_tcon;
 	}

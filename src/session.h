@@ -79,8 +79,11 @@ extern struct mutex smb3mc_sessions_lock;
 int smb3mc_ses_open(struct smb3mc_ses **sesp, const struct smb3mc_opts *opts,
 		    struct fs_context *fc);
 void smb3mc_ses_close(struct smb3mc_ses *ses);
-int smb3mc_tcon_open(struct smb3mc_ses *ses, const char *share,
+int smb3mc_ses_bind(struct smb3mc_ses *ses, struct smb3mc_chan *chan);
+int smb3mc_tcon_open(struct smb3mc_ses *ses, const char *share, u8 type,
 		     struct smb3mc_tcon **tconp, struct fs_context *fc);
+int smb3mc_ses_add_channels(struct smb3mc_ses *ses, unsigned int max,
+			    struct fs_context *fc);
 void smb3mc_tcon_close(struct smb3mc_tcon *tcon);
 
 struct smb3mc_chan *smb3mc_chan_pick(struct smb3mc_ses *ses, size_t payload);

@@ -75,7 +75,11 @@ static int smb3mc_fill_super(struct super_block *sb, struct fs_context *fc)
 	rc = smb3mc_ses_open(&sbi->ses, opts, fc);
 	if (rc)
 		return rc;
-	rc = smb3mc_tcon_open(sbi->ses, opts->share, &sbi->tcon, fc);
+	rc = smb3mc_tcon_open(sbi->ses, opts->share, SMB2_SHARE_TYPE_DISK,
+			      &sbi->tcon, fc);
+	if (rc)
+		return rc;
+	rc = smb3mc_ses_add_channels(sbi->ses, opts->max_channels, fc);
 	if (rc)
 		return rc;
 

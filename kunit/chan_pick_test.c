@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests of channel selection, channel planning over the server's
+ * interfaces and stripe arithmetic (src/chan_pick.c).
+ */
+
+#include <kunit/test.h>
+
+#include "chan_pick.h"
+
+#define MIB	(1024 * 1024)
+#define GBIT	(1000ULL * 1000 * 1000)
+
+static void choose_equal_idle_links_fill_in_order(struct kunit *test)
+{
+	struct smb3mc_chan_load l[4] = {
+		{ .usable = true }, { .usable = true },
+		{ .usable = true }, { .usable = true },
+	};
+
+	KUNIT_EXPECT_EQ(test, smb3mc_chan_choose(l, 4, MIB), 0);
+	l[0].in_flight_bytes = MIB;
+	KUNIT_EXPECT_EQ(test, smb3mc_chan_choose(l, 4, MIB), 1);
+	l[1].in_flight_bytes = MIB;
+	l[2].in_flight_bytes = MIB;
+	KUNIT_EXPECT_EQ(test, smb3mc_chan_choose(l, 4, MIB), 3);
+}
+
+static void choose_weighs_by_measured_rate(struct kunit *test)
+{
+	/* 50 and 25 Mbit/s measured: the fast one takes twice the bytes. */
+	struct smb3mc_chan_load l[2] = {
+		{ .usable = true, .rate_bps = 6250000 },
+		{ .usable = true, .rate_bps = 3125000 },
+	};
+
+	/* 3 MiB at 50 Mbit/s drain as soon as 1.5 MiB at 25 Mbit/s. */
+	l[0].in_flight_bytes = 2 * MIB;
+	l[1].in_flight_bytes = MIB / 2 - 1024;
+	KUNIT_EXPECT_EQ(test, smb3mc_chan_choose(l, 2, MIB), 1);
+	l[1].in_flight_bytes = MIB / 2 + 1024;
+	KUNIT_EXPECT_EQ(test, smb3mc_chan_choose(l, 2, MIB), 0);
+}
+
+static void choose_uses_advertised_speed_until_measured(struct kunit *test)
+{
+	struct smb3mc_chan_load l[2] = {
+		{ .usable = true, .speed_bps = 1 * GBIT },
+		{ .usable = true, .speed_bps = 10 * GBIT },
+	};
+
+	KUNIT_EXPECT_EQ(test, smb3mc_chan_choose(l, 2, MIB), 1);
+	/* A measurement beats the advertisement. */
+	l[1].rate_bps = 1000;
+	KUNIT_EXPECT_EQ(test, smb3mc_chan_choose(l, 2, MIB), 0);
+}
+
+static void choose_counts_round_trip(struct kunit *test)
+{
+	struct smb3mc_chan_load l[2] = {
+		{ .usable = true, .rate_bps = 100 * MIB, .rtt_us = 50000 },
+		{ .usable = true, .rate_bps = 100 * MIB, .rtt_us = 1000 },
+	};
+
+	KUNIT_EXPECT_EQ(test, smb3mc_chan_choose(l, 2, 4096), 1);
+}
+
+static void choose_skips_failed_channel(struct kunit *test)
+{
+	struct smb3mc_chan_load l[3] = {
+		{ .usable = false },
+		{ .usable = true, .in_flight_bytes = 8 * MIB },
+		{ .usable = false },
+	};
+
+	KUNIT_EXPECT_EQ(test, smb3mc_chan_choose(l, 3, MIB), 1);
+	l[1].usable = false;
+	KUNIT_EXPECT_EQ(test, smb3mc_chan_choose(l, 3, MIB), -1);
+	KUNIT_EXPECT_EQ(test, smb3mc_chan_choose(l, 0, MIB), -1);
+}
+
+static void choose_one_channel_only(struct kunit *test)
+{
+	struct smb3mc_chan_load l = {
+		.usable = true, .in_flight_bytes = 64 * MIB,
+	};
+
+	KUNIT_EXPECT_EQ(test, smb3mc_chan_choose(&l, 1, MIB), 0);
+}
+
+static void plan_every_interface_first(struct kunit *test)
+{
+	/* Sorted fastest first; the session's first channel is on #1. */
+	struct smb3mc_iface_load i[3] = {
+		{ .speed_bps = 10 * GBIT },
+		{ .speed_bps = 1 * GBIT, .channels = 1 },
+		{ .speed_bps = 1 * GBIT },
+	};
+	int pick;
+
+	pick = smb3mc_plan_channel(i, 3);
+	KUNIT_EXPECT_EQ(test, pick, 0);
+	i[pick].channels++;
+	pick = smb3mc_plan_channel(i, 3);
+	KUNIT_EXPECT_EQ(test, pick, 2);
+	i[pick].channels++;
+	/* Then where a channel adds the most: 10G/2 beats 1G/2. */
+	KUNIT_EXPECT_EQ(test, smb3mc_plan_channel(i, 3), 0);
+}
+
+static void plan_prefers_rss_among_equals(struct kunit *test)
+{
+	struct smb3mc_iface_load i[2] = {
+		{ .speed_bps = GBIT, .channels = 1 },
+		{ .speed_bps = GBIT, .channels = 1, .rss = true },
+	};
+
+	KUNIT_EXPECT_EQ(test, smb3mc_plan_channel(i, 2), 1);
+	KUNIT_EXPECT_EQ(test, smb3mc_plan_channel(i, 0), -1);
+}
+
+static void plan_single_interface_takes_all(struct kunit *test)
+{
+	struct smb3mc_iface_load i = { .speed_bps = GBIT, .channels = 3 };
+
+	KUNIT_EXPECT_EQ(test, smb3mc_plan_channel(&i, 1), 0);
+}
+
+static void stripe_sizes(struct kunit *test)
+{
+	/* One 1 MiB request over four channels: four 256 KiB pieces. */
+	KUNIT_EXPECT_EQ(test, smb3mc_stripe_size(MIB, 4, 8 * MIB),
+			256 * 1024);
+	/* Pieces are whole credits: 100 KiB over 4 gives 64 KiB pieces. */
+	KUNIT_EXPECT_EQ(test, smb3mc_stripe_size(100 * 1024, 4, 8 * MIB),
+			64 * 1024);
+	/* Never more than the server takes in one READ/WRITE. */
+	KUNIT_EXPECT_EQ(test, smb3mc_stripe_size(64 * MIB, 4, MIB), MIB);
+	/* Never more than the I/O itself. */
+	KUNIT_EXPECT_EQ(test, smb3mc_stripe_size(4096, 4, MIB), 4096);
+	KUNIT_EXPECT_EQ(test, smb3mc_stripe_size(MIB, 1, 8 * MIB), MIB);
+	KUNIT_EXPECT_EQ(test, smb3mc_stripe_size(MIB, 0, 8 * MIB), MIB);
+	KUNIT_EXPECT_EQ(test, smb3mc_stripe_size(0, 4, MIB), 0);
+	/* 3 MiB over 3 channels, odd sizes: pieces cover the whole. */
+	KUNIT_EXPECT_GE(test, 3 * smb3mc_stripe_size(3 * MIB + 1, 3, 8 * MIB),
+			(size_t)(3 * MIB + 1));
+}
+
+static struct kunit_case smb3mc_chan_pick_cases[] = {
+	KUNIT_CASE(choose_equal_idle_links_fill_in_order),
+	KUNIT_CASE(choose_weighs_by_measured_rate),
+	KUNIT_CASE(choose_uses_advertised_speed_until_measured),
+	KUNIT_CASE(choose_counts_round_trip),
+	KUNIT_CASE(choose_skips_failed_channel),
+	KUNIT_CASE(choose_one_channel_only),
+	KUNIT_CASE(plan_every_interface_first),
+	KUNIT_CASE(plan_prefers_rss_among_equals),
+	KUNIT_CASE(plan_single_interface_takes_all),
+	KUNIT_CASE(stripe_sizes),
+	{}
+};
+
+static struct kunit_suite smb3mc_chan_pick_suite = {
+	.name = "smb3mc_chan_pick",
+	.test_cases = smb3mc_chan_pick_cases,
+};
+
+kunit_test_suite(smb3mc_chan_pick_suite);

@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Which channel finishes a request first, and how large a piece of one
+ * large I/O each channel gets.
+ */
+
+#include <linux/kernel.h>
+#include <linux/math64.h>
+#include <linux/time64.h>
+
+#include "chan_pick.h"
+#include "smb2.h"
+
+/* Until a channel has been measured, assume a gigabit link. */
+#define SMB3MC_DEFAULT_RATE	(125ULL * 1000 * 1000)
+
+static u64 load_rate(const struct smb3mc_chan_load *l)
+{
+	if (l->rate_bps)
+		return l->rate_bps;
+	if (l->speed_bps)
+		return max_t(u64, l->speed_bps / 8, 1);
+	return SMB3MC_DEFAULT_RATE;
+}
+
+/*
+ * Expected microseconds until a new request of @payload bytes completes:
+ * the bytes queued ahead of it and its own drain at the channel's rate,
+ * plus one round trip.
+ */
+static u64 load_finish_us(const struct smb3mc_chan_load *l, size_t payload)
+{
+	u64 bytes = l->in_flight_bytes + payload;
+
+	return div64_u64(bytes * USEC_PER_SEC, load_rate(l)) + l->rtt_us;
+}
+
+/**
+ * smb3mc_chan_choose - the channel expected to finish a request first
+ * @loads: one entry per channel
+ * @n: number of entries
+ * @payload: bytes the request moves
+ *
+ * Ties go to the lowest index, so that equal idle channels fill in order.
+ *
+ * Return: the index of the chosen channel, or -1 when none is usable.
+ */
+int smb3mc_chan_choose(const struct smb3mc_chan_load *loads, unsigned int n,
+		       size_t payload)
+{
+	u64 best_us = U64_MAX, us;
+	int best = -1;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		if (!loads[i].usable)
+			continue;
+		us = load_finish_us(&loads[i], payload);
+		if (us < best_us) {
+			best = i;
+			best_us = us;
+		}
+	}
+	return best;
+}
+
+/* speed / (channels + 1) of @a against @b, without dividing. */
+static bool iface_better(const struct smb3mc_iface_load *a,
+			 const struct smb3mc_iface_load *b)
+{
+	u64 lhs = a->speed_bps * (b->channels + 1);
+	u64 rhs = b->speed_bps * (a->channels + 1);
+
+	if (lhs != rhs)
+		return lhs > rhs;
+	return a->rss && !b->rss;
+}
+
+/**
+ * smb3mc_plan_channel - the interface the next channel should go to
+ * @ifaces: the server's interfaces with the channels each has already
+ * @n: number of interfaces
+ *
+ * Every interface gets a channel before any gets a second, fastest first;
+ * after that each further channel goes where it adds the most bandwidth
+ * per channel (speed / (channels + 1)), RSS-capable interfaces first
+ * among equals, as they spread connections over several queues.
+ *
+ * Return: the index of the interface, or -1 when @n is 0.
+ */
+int smb3mc_plan_channel(const struct smb3mc_iface_load *ifaces,
+			unsigned int n)
+{
+	bool unused_left = false;
+	unsigned int i;
+	int best = -1;
+
+	for (i = 0; i < n; i++)
+		unused_left |= !ifaces[i].channels;
+	for (i = 0; i < n; i++) {
+		if (unused_left && ifaces[i].channels)
+			continue;
+		if (best < 0 || iface_better(&ifaces[i], &ifaces[best]))
+			best = i;
+	}
+	return best;
+}
+
+/**
+ * smb3mc_stripe_size - how many bytes each piece of a large I/O carries
+ * @len: the whole I/O
+ * @nr_chans: channels that can carry it
+ * @max_io: the largest READ or WRITE the server takes
+ *
+ * One piece per channel at least, so that a single 1 MiB request still
+ * spreads over every channel; pieces are whole 64 KiB credits (MS-SMB2
+ * 3.1.5.2) so that no piece pays for a credit it does not fill.
+ */
+size_t smb3mc_stripe_size(size_t len, unsigned int nr_chans, size_t max_io)
+{
+	size_t piece;
+
+	if (!len)
+		return 0;
+	piece = DIV_ROUND_UP(len, max(nr_chans, 1U));
+	piece = round_up(piece, SMB2_CREDIT_PAYLOAD);
+	return min3(piece, max_io, len);
+}

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Channel selection and striping arithmetic: pure functions over a table
+ * of channel loads, so that KUnit can feed them any table.
+ */
+#ifndef SMB3MC_CHAN_PICK_H
+#define SMB3MC_CHAN_PICK_H
+
+#include <linux/types.h>
+
+/* What selection knows of one channel. */
+struct smb3mc_chan_load {
+	bool usable;
+	u64 in_flight_bytes;	/* requested, not yet answered */
+	u64 rate_bps;		/* observed bytes/s, 0 while unknown */
+	u64 speed_bps;		/* the interface's advertised bits/s, or 0 */
+	u64 rtt_us;		/* observed round trip, 0 while unknown */
+};
+
+/* What channel planning knows of one server interface. */
+struct smb3mc_iface_load {
+	u64 speed_bps;
+	bool rss;
+	unsigned int channels;	/* already open to it */
+};
+
+int smb3mc_plan_channel(const struct smb3mc_iface_load *ifaces,
+			unsigned int n);
+int smb3mc_chan_choose(const struct smb3mc_chan_load *loads, unsigned int n,
+		       size_t payload);
+size_t smb3mc_stripe_size(size_t len, unsigned int nr_chans, size_t max_io);
+
+#endif /* SMB3MC_CHAN_PICK_H */
