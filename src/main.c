@@ -27,8 +27,9 @@ static const char *chan_state_name(enum smb3mc_chan_state state)
 
 static void debugdata_chan(struct seq_file *m, struct smb3mc_chan *chan)
 {
-	seq_printf(m, "  channel %u: %pISpc -> %pISpc state %s credits %u in-flight %d (%lld bytes) requests %lld sent %lld received %lld rtt %llu us\n",
+	seq_printf(m, "  channel %u: %pISpc -> %pISpc speed %llu Mbit/s state %s credits %u in-flight %d (%lld bytes) requests %lld sent %lld received %lld rate %llu KiB/s rtt %llu us\n",
 		   chan->id, &chan->src, &chan->dst,
+		   div_u64(chan->speed_bps, 1000000),
 		   chan_state_name(READ_ONCE(chan->state)),
 		   READ_ONCE(chan->credits),
 		   atomic_read(&chan->stats.in_flight),
@@ -36,6 +37,7 @@ static void debugdata_chan(struct seq_file *m, struct smb3mc_chan *chan)
 		   atomic64_read(&chan->stats.requests),
 		   atomic64_read(&chan->stats.bytes_sent),
 		   atomic64_read(&chan->stats.bytes_received),
+		   div_u64(READ_ONCE(chan->stats.rate_bps), 1024),
 		   READ_ONCE(chan->stats.last_rtt_us));
 }
 

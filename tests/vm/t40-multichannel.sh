@@ -1,0 +1,58 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Multichannel: with one link per server interface, a mount opens a channel
+# on each (counted as TCP connections on the server), max_channels and
+# nomultichannel bound it, and a sequential read uses every channel.
+# shellcheck source=tests/lib/tap.sh
+. "$(dirname "$0")/../lib/tap.sh"
+
+[ "$LINKS" -ge 4 ] || skip_all "needs 4 links (tests/run --links 4)"
+
+mnt=/tmp/mnt/mc
+mkdir -p $mnt
+opts="username=$SMB_USER,password=$SMB_PASS"
+dd if=/dev/urandom of="$SRV_SHARE_DIR/mc-32M.bin" bs=1M count=32 status=none
+
+# Established connections to the server's port 445, one client address each.
+server_conns() {
+	ip netns exec "$SRV_NS" ss -Htn state established '( sport = :445 )' |
+		awk '{print $4}' | sed 's/:[0-9]*$//' | sort | uniq -c
+}
+good_channels() {
+	grep -c 'state good' /proc/fs/smb3mc/DebugData
+}
+expect_eq() { # desc got want
+	if [ "$2" = "$3" ]; then ok "$1"; else fail "$1" "got '$2', want '$3'"; fi
+}
+
+check "insmod smb3mc.ko" insmod "$SMB3MC_KO"
+
+check "mount with max_channels=4" mount -t smb3mc "//$SRV_IP/$SHARE" $mnt -o "$opts,max_channels=4"
+diag "$(cat /proc/fs/smb3mc/DebugData)"
+expect_eq "4 channels good in DebugData" "$(good_channels)" 4
+conns=$(server_conns)
+diag "server connections:" "$conns"
+expect_eq "server sees 4 connections" "$(echo "$conns" | awk '{s += $1} END {print s}')" 4
+expect_eq "one connection from each link" "$(echo "$conns" | wc -l)" 4
+check "a file reads intact over 4 channels" cmp $mnt/mc-32M.bin "$SRV_SHARE_DIR/mc-32M.bin"
+idle=$(awk '/channel [0-9]+:/ { for (i = 1; i < NF; i++) if ($i == "received" && $(i + 1) < 1048576) n++ } END { print n + 0 }' /proc/fs/smb3mc/DebugData)
+diag "$(cat /proc/fs/smb3mc/DebugData)"
+expect_eq "every channel carried at least 1 MiB of the read" "$idle" 0
+check "umount" umount $mnt
+sleep 1
+expect_eq "server connections closed after umount" "$(server_conns | wc -l)" 0
+
+check "mount with max_channels=2" mount -t smb3mc "//$SRV_IP/$SHARE" $mnt -o "$opts,max_channels=2"
+expect_eq "2 channels" "$(good_channels)" 2
+check "umount" umount $mnt
+
+check "mount with nomultichannel" mount -t smb3mc "//$SRV_IP/$SHARE" $mnt -o "$opts,nomultichannel"
+expect_eq "1 channel" "$(good_channels)" 1
+check "umount" umount $mnt
+
+check "mount with the default channel count" mount -t smb3mc "//$SRV_IP/$SHARE" $mnt -o "$opts"
+expect_eq "4 channels by default when the server offers multichannel" "$(good_channels)" 4
+check "umount" umount $mnt
+
+check "DebugData has no password" sh -c "! grep -q -- '$SMB_PASS' /proc/fs/smb3mc/DebugData"
+check "rmmod smb3mc" rmmod smb3mc
