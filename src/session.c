@@ -131,10 +131,12 @@ int smb3mc_req_errno(const struct smb3mc_req *req)
 struct smb3mc_chan *smb3mc_chan_pick(struct smb3mc_ses *ses, size_t payload)
 {
 	struct smb3mc_chan_load loads[SMB3MC_MAX_CHANNELS];
-	unsigned int i, n = smp_load_acquire(&ses->nr_chans);
 	struct smb3mc_chan *chan;
+	unsigned int i, n;
 	int best;
 
+	/* Pairs with the release in open_channel(): slots below n are set. */
+	n = smp_load_acquire(&ses->nr_chans);
 	for (i = 0; i < n; i++) {
 		chan = ses->chans[i];
 		loads[i].usable = READ_ONCE(chan->state) == SMB3MC_CHAN_GOOD;
@@ -491,7 +493,7 @@ static void ses_auth_error(struct smb3mc_ses *ses, struct smb3mc_call *call,
 	else if (call->req.status != STATUS_SUCCESS &&
 		 call->req.status != STATUS_MORE_PROCESSING_REQUIRED)
 		errorfc(fc, "%s: session setup failed: %s", ses->server,
-		       smb3mc_status_name(call->req.status));
+			smb3mc_status_name(call->req.status));
 	else
 		errorfc(fc, "%s: session setup failed (%d)", ses->server, rc);
 }
@@ -737,7 +739,7 @@ static int ses_connect_error(struct smb3mc_ses *ses, int rc,
 		why = "connect failed";
 	}
 	errorfc(fc, "cannot reach %s at %pISpc: %s (%d)", ses->server,
-	       &ses->addr, why, rc);
+		&ses->addr, why, rc);
 	return rc;
 }
 
@@ -863,7 +865,7 @@ static int tcon_validate_negotiate(struct smb3mc_tcon *tcon,
 		rc = -EIO;
 	if (rc)
 		errorfc(fc, "%s: validating the negotiated dialect failed (%d)",
-		       ses->server, rc);
+			ses->server, rc);
 	smb3mc_call_free(call);
 	return rc;
 }
@@ -910,8 +912,8 @@ int smb3mc_tcon_open(struct smb3mc_ses *ses, const char *share, u8 type,
 						   call->req.rsp_len, &info);
 	if (rc) {
 		errorfc(fc, "%s: cannot connect to share %s: %s (%d)",
-		       ses->server, share,
-		       smb3mc_status_name(call->req.status), rc);
+			ses->server, share,
+			smb3mc_status_name(call->req.status), rc);
 		goto fail;
 	}
 	tcon->tid = le32_to_cpu(((struct smb2_hdr *)
@@ -927,7 +929,7 @@ int smb3mc_tcon_open(struct smb3mc_ses *ses, const char *share, u8 type,
 	}
 	if (info.share_flags & SMB2_SHAREFLAG_ENCRYPT_DATA) {
 		errorfc(fc, "%s: share %s requires encryption, not supported yet",
-		       ses->server, share);
+			ses->server, share);
 		rc = -EOPNOTSUPP;
 		goto fail_tcon;
 	}

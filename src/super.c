@@ -97,7 +97,7 @@ static int smb3mc_fill_super(struct super_block *sb, struct fs_context *fc)
 	rc = smb3mc_query_path(sbi->tcon, "", &attrs);
 	if (rc) {
 		errorfc(fc, "cannot read the root of share %s (%d)",
-		       opts->share, rc);
+			opts->share, rc);
 		return rc;
 	}
 	attrs.is_dir = true;
