@@ -9,6 +9,7 @@
 #include <linux/fs.h>
 #include <linux/fs_context.h>
 
+#include "compat.h"
 #include "ops.h"
 
 #define SMB3MC_SUPER_MAGIC	0x534d4233	/* "SMB3" */
@@ -42,7 +43,6 @@ static inline struct smb3mc_inode *SMB3MC_I(struct inode *inode)
 }
 
 /* inode.c */
-extern const struct inode_operations smb3mc_dir_inode_ops;
 extern const struct inode_operations smb3mc_file_inode_ops;
 struct inode *smb3mc_iget(struct super_block *sb,
 			  const struct smb3mc_file_attrs *attrs);
@@ -52,6 +52,23 @@ int smb3mc_inode_cache_init(void);
 void smb3mc_inode_cache_exit(void);
 struct inode *smb3mc_alloc_inode(struct super_block *sb);
 void smb3mc_free_inode(struct inode *inode);
+int smb3mc_getattr(SMB3MC_IDMAP idmap, const struct path *path,
+		   struct kstat *stat, u32 request_mask, unsigned int flags);
+
+/*
+ * The client changed @inode on the server: the next getattr or
+ * d_revalidate reads its attributes again instead of trusting the cache.
+ */
+static inline void smb3mc_attr_stale(struct inode *inode)
+{
+	SMB3MC_I(inode)->attr_time = jiffies -
+				     SMB3MC_SB(inode->i_sb)->actimeo - 1;
+}
+
+/* namei.c */
+extern const struct inode_operations smb3mc_dir_inode_ops;
+int smb3mc_setattr(SMB3MC_IDMAP idmap, struct dentry *dentry,
+		   struct iattr *attr);
 
 /* dir.c */
 extern const struct file_operations smb3mc_dir_ops;

@@ -169,6 +169,12 @@ int smb3mc_revalidate(struct dentry *dentry)
 
 	if (time_before(jiffies, SMB3MC_I(inode)->attr_time + sbi->actimeo))
 		return 0;
+	/*
+	 * Unlinked while open: the server has the file delete-pending and
+	 * refuses to open its name, so keep what we have.
+	 */
+	if (d_unlinked(dentry))
+		return 0;
 	path = smb3mc_dentry_path(dentry, &page);
 	if (IS_ERR(path))
 		return PTR_ERR(path);
@@ -182,9 +188,8 @@ int smb3mc_revalidate(struct dentry *dentry)
 	return 0;
 }
 
-static int smb3mc_getattr(SMB3MC_IDMAP idmap, const struct path *path,
-			  struct kstat *stat, u32 request_mask,
-			  unsigned int flags)
+int smb3mc_getattr(SMB3MC_IDMAP idmap, const struct path *path,
+		   struct kstat *stat, u32 request_mask, unsigned int flags)
 {
 	struct inode *inode = d_inode(path->dentry);
 	int rc;
@@ -200,34 +205,6 @@ static int smb3mc_getattr(SMB3MC_IDMAP idmap, const struct path *path,
 }
 
 const struct inode_operations smb3mc_file_inode_ops = {
-	.getattr	= smb3mc_getattr,
-};
-
-static struct dentry *smb3mc_lookup(struct inode *dir, struct dentry *dentry,
-				    unsigned int flags)
-{
-	struct smb3mc_sb *sbi = SMB3MC_SB(dir->i_sb);
-	struct smb3mc_file_attrs attrs = {};
-	struct inode *inode = NULL;
-	char *page, *path;
-	int rc;
-
-	if (dentry->d_name.len > NAME_MAX)
-		return ERR_PTR(-ENAMETOOLONG);
-	path = smb3mc_dentry_path(dentry, &page);
-	if (IS_ERR(path))
-		return ERR_CAST(path);
-	rc = smb3mc_query_path(sbi->tcon, path, &attrs);
-	free_page((unsigned long)page);
-	dentry->d_time = jiffies;
-	if (!rc)
-		inode = smb3mc_iget(dir->i_sb, &attrs);
-	else if (rc != -ENOENT)
-		return ERR_PTR(rc);
-	return d_splice_alias(inode, dentry);
-}
-
-const struct inode_operations smb3mc_dir_inode_ops = {
-	.lookup		= smb3mc_lookup,
+	.setattr	= smb3mc_setattr,
 	.getattr	= smb3mc_getattr,
 };

@@ -61,7 +61,8 @@ const struct smb3mc_status_map smb3mc_status_table[] = {
 	S(STATUS_FILE_LOCK_CONFLICT, -EACCES),
 	/* fcntl(F_SETLK) reports a held lock as EAGAIN. */
 	S(STATUS_LOCK_NOT_GRANTED, -EAGAIN),
-	S(STATUS_DELETE_PENDING, -EBUSY),
+	/* The name is being deleted: gone for a POSIX caller, as with cifs.ko. */
+	S(STATUS_DELETE_PENDING, -ENOENT),
 	S(STATUS_INVALID_OWNER, -EPERM),
 	S(STATUS_NO_SUCH_LOGON_SESSION, -EACCES),
 	S(STATUS_PRIVILEGE_NOT_HELD, -EPERM),

@@ -1,0 +1,304 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Directory inode operations (lookup, create, mkdir, unlink, rmdir,
+ * rename, link) and setattr. Each change is made on the server first;
+ * then the cached attributes of every inode it touched are marked stale,
+ * because the server updates times (and link counts) we cannot predict.
+ */
+
+#include <linux/mm.h>
+#include <linux/namei.h>
+#include <linux/pagemap.h>
+
+#include "compat.h"
+#include "fs.h"
+#include "ops_ns.h"
+
+static struct dentry *smb3mc_lookup(struct inode *dir, struct dentry *dentry,
+				    unsigned int flags)
+{
+	struct smb3mc_sb *sbi = SMB3MC_SB(dir->i_sb);
+	struct smb3mc_file_attrs attrs = {};
+	struct inode *inode = NULL;
+	char *page, *path;
+	int rc;
+
+	if (dentry->d_name.len > NAME_MAX)
+		return ERR_PTR(-ENAMETOOLONG);
+	path = smb3mc_dentry_path(dentry, &page);
+	if (IS_ERR(path))
+		return ERR_CAST(path);
+	rc = smb3mc_query_path(sbi->tcon, path, &attrs);
+	free_page((unsigned long)page);
+	dentry->d_time = jiffies;
+	if (!rc)
+		inode = smb3mc_iget(dir->i_sb, &attrs);
+	else if (rc != -ENOENT)
+		return ERR_PTR(rc);
+	return d_splice_alias(inode, dentry);
+}
+
+static int smb3mc_make(struct inode *dir, struct dentry *dentry, bool is_dir)
+{
+	struct smb3mc_sb *sbi = SMB3MC_SB(dir->i_sb);
+	struct smb3mc_file_attrs attrs = {};
+	struct inode *inode;
+	char *page, *path;
+	int rc;
+
+	path = smb3mc_dentry_path(dentry, &page);
+	if (IS_ERR(path))
+		return PTR_ERR(path);
+	/*
+	 * The mode is not sent: without POSIX extensions the server keeps
+	 * only the DOS read-only attribute, and setting it here would make
+	 * the file unwritable for the open(O_CREAT) that is creating it.
+	 */
+	rc = smb3mc_ns_create(sbi->tcon, path, is_dir, 0, &attrs);
+	free_page((unsigned long)page);
+	if (rc)
+		return rc;
+	smb3mc_attr_stale(dir);
+	inode = smb3mc_iget(dir->i_sb, &attrs);
+	if (IS_ERR(inode))
+		return PTR_ERR(inode);
+	d_instantiate(dentry, inode);
+	return 0;
+}
+
+static int smb3mc_create(SMB3MC_IDMAP idmap, struct inode *dir,
+			 struct dentry *dentry, umode_t mode, bool excl)
+{
+	return smb3mc_make(dir, dentry, false);
+}
+
+static int smb3mc_mkdir(SMB3MC_IDMAP idmap, struct inode *dir,
+			struct dentry *dentry, umode_t mode)
+{
+	return smb3mc_make(dir, dentry, true);
+}
+
+static int smb3mc_remove(struct inode *dir, struct dentry *dentry,
+			 bool is_dir)
+{
+	struct smb3mc_sb *sbi = SMB3MC_SB(dir->i_sb);
+	struct inode *inode = d_inode(dentry);
+	char *page, *path;
+	int rc;
+
+	path = smb3mc_dentry_path(dentry, &page);
+	if (IS_ERR(path))
+		return PTR_ERR(path);
+	rc = smb3mc_ns_delete(sbi->tcon, path, is_dir);
+	free_page((unsigned long)page);
+	if (rc)
+		return rc;
+	if (is_dir)
+		clear_nlink(inode);
+	else
+		drop_nlink(inode);
+	smb3mc_attr_stale(inode);
+	smb3mc_attr_stale(dir);
+	/*
+	 * The VFS turns @dentry negative (or unhashes it while the file is
+	 * open); d_revalidate trusts a negative dentry for actimeo from now.
+	 */
+	dentry->d_time = jiffies;
+	return 0;
+}
+
+static int smb3mc_unlink(struct inode *dir, struct dentry *dentry)
+{
+	return smb3mc_remove(dir, dentry, false);
+}
+
+static int smb3mc_rmdir(struct inode *dir, struct dentry *dentry)
+{
+	return smb3mc_remove(dir, dentry, true);
+}
+
+/*
+ * Rename @from to @to; with @replace over an existing directory too,
+ * which servers refuse to replace (Samba answers
+ * STATUS_ACCESS_DENIED, Windows STATUS_OBJECT_NAME_COLLISION) while POSIX
+ * rename(2) replaces an empty one: remove the empty target and retry.
+ */
+static int smb3mc_rename_paths(struct smb3mc_tcon *tcon, const char *from,
+			       const char *to, bool replace,
+			       struct dentry *target)
+{
+	int rc;
+
+	rc = smb3mc_ns_rename(tcon, from, to, replace);
+	if (!rc || !replace || d_really_is_negative(target) ||
+	    !d_is_dir(target) || (rc != -EACCES && rc != -EEXIST))
+		return rc;
+	rc = smb3mc_ns_delete(tcon, to, true);
+	if (!rc)
+		rc = smb3mc_ns_rename(tcon, from, to, false);
+	return rc;
+}
+
+static int smb3mc_rename(SMB3MC_IDMAP idmap, struct inode *old_dir,
+			 struct dentry *old_dentry, struct inode *new_dir,
+			 struct dentry *new_dentry, unsigned int flags)
+{
+	struct smb3mc_sb *sbi = SMB3MC_SB(old_dir->i_sb);
+	struct inode *target = d_inode(new_dentry);
+	char *from_page, *to_page, *from, *to;
+	int rc;
+
+	/*
+	 * FileRenameInformation has no exchange and no whiteout: only
+	 * ReplaceIfExists (MS-FSCC 2.4.42.2), which RENAME_NOREPLACE clears.
+	 */
+	if (flags & ~RENAME_NOREPLACE)
+		return -EINVAL;
+	from = smb3mc_dentry_path(old_dentry, &from_page);
+	if (IS_ERR(from))
+		return PTR_ERR(from);
+	to = smb3mc_dentry_path(new_dentry, &to_page);
+	if (IS_ERR(to)) {
+		free_page((unsigned long)from_page);
+		return PTR_ERR(to);
+	}
+	rc = smb3mc_rename_paths(sbi->tcon, from, to,
+				 !(flags & RENAME_NOREPLACE), new_dentry);
+	free_page((unsigned long)to_page);
+	free_page((unsigned long)from_page);
+	if (rc)
+		return rc;
+	smb3mc_attr_stale(old_dir);
+	smb3mc_attr_stale(new_dir);
+	smb3mc_attr_stale(d_inode(old_dentry));
+	if (target) {
+		if (S_ISDIR(target->i_mode))
+			clear_nlink(target);
+		else
+			drop_nlink(target);
+		smb3mc_attr_stale(target);
+	}
+	return 0;
+}
+
+static int smb3mc_link(struct dentry *old_dentry, struct inode *dir,
+		       struct dentry *dentry)
+{
+	struct smb3mc_sb *sbi = SMB3MC_SB(dir->i_sb);
+	struct inode *inode = d_inode(old_dentry);
+	char *from_page, *to_page, *from, *to;
+	int rc;
+
+	from = smb3mc_dentry_path(old_dentry, &from_page);
+	if (IS_ERR(from))
+		return PTR_ERR(from);
+	to = smb3mc_dentry_path(dentry, &to_page);
+	if (IS_ERR(to)) {
+		free_page((unsigned long)from_page);
+		return PTR_ERR(to);
+	}
+	rc = smb3mc_ns_link(sbi->tcon, from, to);
+	free_page((unsigned long)to_page);
+	free_page((unsigned long)from_page);
+	if (rc)
+		return rc;
+	inc_nlink(inode);
+	smb3mc_attr_stale(inode);
+	smb3mc_attr_stale(dir);
+	ihold(inode);
+	d_instantiate(dentry, inode);
+	return 0;
+}
+
+/*
+ * Without POSIX extensions the server stores no mode: the one bit that
+ * maps is "no write permission for anyone", the DOS read-only attribute
+ * (MS-FSCC 2.6). FILE_ATTRIBUTE_NORMAL is valid only alone, so drop it.
+ */
+static u32 smb3mc_mode_to_attributes(u32 attributes, umode_t mode)
+{
+	attributes &= ~FILE_ATTRIBUTE_NORMAL;
+	if (mode & 0222)
+		return attributes & ~FILE_ATTRIBUTE_READONLY;
+	return attributes | FILE_ATTRIBUTE_READONLY;
+}
+
+/**
+ * smb3mc_setattr - chmod, utimes, truncate and chown of a file or directory
+ * @idmap: the mount's id mapping
+ * @dentry: the file
+ * @attr: what to change
+ *
+ * Mode bits other than the write bits of a regular file are accepted and
+ * dropped, and owner and group can only be set to what they are: the
+ * server keeps neither.
+ */
+int smb3mc_setattr(SMB3MC_IDMAP idmap, struct dentry *dentry,
+		   struct iattr *attr)
+{
+	struct inode *inode = d_inode(dentry);
+	struct smb3mc_sb *sbi = SMB3MC_SB(inode->i_sb);
+	struct smb3mc_set_basic basic = {};
+	unsigned int valid = attr->ia_valid;
+	char *page, *path;
+	u32 attributes;
+	int rc;
+
+	rc = setattr_prepare(idmap, dentry, attr);
+	if (rc)
+		return rc;
+	if ((valid & ATTR_UID && !uid_eq(attr->ia_uid, sbi->uid)) ||
+	    (valid & ATTR_GID && !gid_eq(attr->ia_gid, sbi->gid)))
+		return -EPERM;
+
+	/* A truncate updates the times on the server by itself. */
+	if (valid & ATTR_ATIME &&
+	    (!(valid & ATTR_SIZE) || valid & ATTR_ATIME_SET))
+		basic.last_access_time = smb3mc_timespec64_to_nt(attr->ia_atime);
+	if (valid & ATTR_MTIME &&
+	    (!(valid & ATTR_SIZE) || valid & ATTR_MTIME_SET))
+		basic.last_write_time = smb3mc_timespec64_to_nt(attr->ia_mtime);
+	if (valid & ATTR_MODE && S_ISREG(inode->i_mode)) {
+		attributes = smb3mc_mode_to_attributes(SMB3MC_I(inode)->attributes,
+						       attr->ia_mode);
+		if (attributes != SMB3MC_I(inode)->attributes)
+			basic.attributes = attributes ?: FILE_ATTRIBUTE_NORMAL;
+	}
+
+	path = smb3mc_dentry_path(dentry, &page);
+	if (IS_ERR(path))
+		return PTR_ERR(path);
+	if (valid & ATTR_SIZE) {
+		/* Dirty pages past the new end must not be written later. */
+		rc = filemap_write_and_wait(inode->i_mapping);
+		if (!rc)
+			rc = smb3mc_ns_set_size(sbi->tcon, path, attr->ia_size);
+		if (rc)
+			goto out;
+		truncate_setsize(inode, attr->ia_size);
+	}
+	if (basic.last_access_time || basic.last_write_time ||
+	    basic.attributes)
+		rc = smb3mc_ns_set_basic(sbi->tcon, path, &basic);
+out:
+	free_page((unsigned long)page);
+	smb3mc_attr_stale(inode);
+	if (rc)
+		return rc;
+	/* Mode, owner and size come from the server at the next getattr. */
+	attr->ia_valid &= ~(ATTR_MODE | ATTR_UID | ATTR_GID | ATTR_SIZE);
+	setattr_copy(idmap, inode, attr);
+	return 0;
+}
+
+const struct inode_operations smb3mc_dir_inode_ops = {
+	.lookup		= smb3mc_lookup,
+	.create		= smb3mc_create,
+	.mkdir		= smb3mc_mkdir,
+	.unlink		= smb3mc_unlink,
+	.rmdir		= smb3mc_rmdir,
+	.rename		= smb3mc_rename,
+	.link		= smb3mc_link,
+	.setattr	= smb3mc_setattr,
+	.getattr	= smb3mc_getattr,
+};

@@ -1,0 +1,250 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Namespace and attribute operations over SMB2: CREATE with FILE_CREATE,
+ * and SET_INFO (MS-SMB2 2.2.39) of FileDispositionInformation,
+ * FileRenameInformation, FileLinkInformation, FileBasicInformation and
+ * FileEndOfFileInformation on a handle opened for just that purpose.
+ */
+
+#include <linux/limits.h>
+#include <linux/slab.h>
+
+#include "ops_ns.h"
+#include "unicode.h"
+
+/* Room for any request header and fixed body this file builds. */
+#define SMB3MC_NS_REQ		256
+/* A target name of rename or link, UTF-16LE. */
+#define SMB3MC_NS_NAME_MAX	(2 * PATH_MAX)
+
+static int ns_send(struct smb3mc_tcon *tcon, struct smb3mc_call *call,
+		   int len)
+{
+	int rc;
+
+	rc = smb3mc_call_send(tcon->ses, tcon->tid, call, len, 0);
+	if (!rc)
+		rc = smb3mc_parse_set_info(call->req.rsp, call->req.rsp_len);
+	return rc;
+}
+
+/* Close @fid and return @rc, or the close's error if @rc is 0. */
+static int ns_close(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
+		    int rc)
+{
+	int rc2 = smb3mc_close(tcon, fid);
+
+	return rc ? rc : rc2;
+}
+
+/**
+ * smb3mc_ns_create - create a file or directory that must not exist yet
+ * @tcon: tree connect of the share
+ * @path: UTF-8 path relative to the share root
+ * @is_dir: mkdir rather than create
+ * @attributes: FILE_ATTRIBUTE_* of the new file (0: the server's default)
+ * @attrs: zeroed by the caller; filled with the new file's attributes,
+ *	including its IndexNumber, which the CREATE response lacks
+ *
+ * FILE_CREATE fails with STATUS_OBJECT_NAME_COLLISION (-EEXIST) when the
+ * name exists (MS-SMB2 2.2.13), so O_EXCL needs no extra round trip.
+ */
+int smb3mc_ns_create(struct smb3mc_tcon *tcon, const char *path, bool is_dir,
+		     u32 attributes, struct smb3mc_file_attrs *attrs)
+{
+	struct smb3mc_open_args args = {
+		.access = FILE_READ_ATTRIBUTES,
+		.disposition = FILE_CREATE,
+		.options = is_dir ? FILE_DIRECTORY_FILE :
+				    FILE_NON_DIRECTORY_FILE,
+		.attributes = attributes,
+	};
+	struct smb3mc_fid fid;
+	int rc;
+
+	rc = smb3mc_open(tcon, path, &args, &fid, attrs);
+	if (rc)
+		return rc;
+	return ns_close(tcon, &fid, smb3mc_query_attrs(tcon, &fid, attrs));
+}
+
+/**
+ * smb3mc_ns_delete - unlink a file or remove an empty directory
+ * @tcon: tree connect of the share
+ * @path: UTF-8 path relative to the share root
+ * @is_dir: rmdir: the server refuses a file (and unlink a directory)
+ *
+ * Sets DeletePending with FileDispositionInformation (MS-FSCC 2.4.11)
+ * rather than opening with FILE_DELETE_ON_CLOSE: the server checks a
+ * directory for emptiness at SET_INFO time and answers
+ * STATUS_DIRECTORY_NOT_EMPTY there, so rmdir gets its error (MS-FSA,
+ * setting FileDispositionInformation). Other opens of the file keep
+ * working; the server removes the name when the last of them is closed.
+ */
+int smb3mc_ns_delete(struct smb3mc_tcon *tcon, const char *path, bool is_dir)
+{
+	struct smb3mc_open_args args = {
+		.access = DELETE | FILE_READ_ATTRIBUTES,
+		.disposition = FILE_OPEN,
+		.options = is_dir ? FILE_DIRECTORY_FILE :
+				    FILE_NON_DIRECTORY_FILE,
+	};
+	struct smb3mc_call *call;
+	struct smb3mc_fid fid;
+	int rc;
+
+	rc = smb3mc_open(tcon, path, &args, &fid, NULL);
+	if (rc)
+		return rc;
+	call = smb3mc_call_alloc(SMB3MC_NS_REQ);
+	if (!call)
+		return ns_close(tcon, &fid, -ENOMEM);
+	rc = ns_send(tcon, call,
+		     smb3mc_build_set_disposition(call->buf, SMB3MC_NS_REQ,
+						  &fid, true));
+	smb3mc_call_free(call);
+	return ns_close(tcon, &fid, rc);
+}
+
+/*
+ * Open @from with @access and set FileRenameInformation or
+ * FileLinkInformation (their SMB2 variant, MS-FSCC 2.4.27.2 and the
+ * FileRenameInformation section) naming @to.
+ */
+static int ns_set_name(struct smb3mc_tcon *tcon, const char *from,
+		       const char *to, u32 access, bool link, bool replace)
+{
+	struct smb3mc_open_args args = {
+		.access = access,
+		.disposition = FILE_OPEN,
+	};
+	struct smb3mc_call *call;
+	struct smb3mc_fid fid;
+	__le16 *name;
+	int rc, len;
+
+	call = smb3mc_call_alloc(SMB3MC_NS_REQ + SMB3MC_NS_NAME_MAX);
+	name = kmalloc(SMB3MC_NS_NAME_MAX, GFP_NOFS);
+	if (!call || !name) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	len = smb3mc_path_to_utf16(to, strlen(to), name, SMB3MC_NS_NAME_MAX);
+	if (len < 0) {
+		rc = len;
+		goto out;
+	}
+	rc = smb3mc_open(tcon, from, &args, &fid, NULL);
+	if (rc)
+		goto out;
+	if (link)
+		len = smb3mc_build_set_link(call->buf, call->size, &fid, name,
+					    len, replace);
+	else
+		len = smb3mc_build_set_rename(call->buf, call->size, &fid,
+					      name, len, replace);
+	rc = ns_close(tcon, &fid, ns_send(tcon, call, len));
+out:
+	kfree(name);
+	smb3mc_call_free(call);
+	return rc;
+}
+
+/**
+ * smb3mc_ns_rename - rename @from to @to
+ * @tcon: tree connect of the share
+ * @from: UTF-8 path of a file or directory relative to the share root
+ * @to: its new path
+ * @replace: ReplaceIfExists; without it an existing @to fails the rename
+ *	with STATUS_OBJECT_NAME_COLLISION (-EEXIST)
+ *
+ * Renaming needs DELETE access on the source (MS-FSA, setting
+ * FileRenameInformation).
+ */
+int smb3mc_ns_rename(struct smb3mc_tcon *tcon, const char *from,
+		     const char *to, bool replace)
+{
+	return ns_set_name(tcon, from, to, DELETE | FILE_READ_ATTRIBUTES,
+			   false, replace);
+}
+
+/**
+ * smb3mc_ns_link - make @to another name of the file @from
+ * @tcon: tree connect of the share
+ * @from: UTF-8 path of an existing file relative to the share root
+ * @to: the new name, which must not exist
+ *
+ * A server or file system without hard links answers
+ * STATUS_NOT_SUPPORTED or STATUS_INVALID_DEVICE_REQUEST (-EOPNOTSUPP).
+ */
+int smb3mc_ns_link(struct smb3mc_tcon *tcon, const char *from,
+		   const char *to)
+{
+	return ns_set_name(tcon, from, to,
+			   FILE_READ_ATTRIBUTES | FILE_WRITE_ATTRIBUTES,
+			   true, false);
+}
+
+/**
+ * smb3mc_ns_set_basic - set times and attributes of @path
+ * @tcon: tree connect of the share
+ * @path: UTF-8 path relative to the share root
+ * @basic: FileBasicInformation (MS-FSCC 2.4.7); 0 leaves a field as is
+ */
+int smb3mc_ns_set_basic(struct smb3mc_tcon *tcon, const char *path,
+			const struct smb3mc_set_basic *basic)
+{
+	static const struct smb3mc_open_args args = {
+		.access = FILE_READ_ATTRIBUTES | FILE_WRITE_ATTRIBUTES,
+		.disposition = FILE_OPEN,
+	};
+	struct smb3mc_call *call;
+	struct smb3mc_fid fid;
+	int rc;
+
+	rc = smb3mc_open(tcon, path, &args, &fid, NULL);
+	if (rc)
+		return rc;
+	call = smb3mc_call_alloc(SMB3MC_NS_REQ);
+	if (!call)
+		return ns_close(tcon, &fid, -ENOMEM);
+	rc = ns_send(tcon, call,
+		     smb3mc_build_set_basic(call->buf, SMB3MC_NS_REQ, &fid,
+					    basic));
+	smb3mc_call_free(call);
+	return ns_close(tcon, &fid, rc);
+}
+
+/**
+ * smb3mc_ns_set_size - truncate or extend the file @path to @size bytes
+ * @tcon: tree connect of the share
+ * @path: UTF-8 path relative to the share root
+ * @size: the new EndOfFile (MS-FSCC 2.4.14)
+ *
+ * Setting the end of file needs FILE_WRITE_DATA on the handle
+ * (MS-FSA, setting FileEndOfFileInformation), so a read-only file
+ * refuses with -EACCES.
+ */
+int smb3mc_ns_set_size(struct smb3mc_tcon *tcon, const char *path, u64 size)
+{
+	static const struct smb3mc_open_args args = {
+		.access = FILE_WRITE_DATA | FILE_READ_ATTRIBUTES,
+		.disposition = FILE_OPEN,
+		.options = FILE_NON_DIRECTORY_FILE,
+	};
+	struct smb3mc_call *call;
+	struct smb3mc_fid fid;
+	int rc;
+
+	rc = smb3mc_open(tcon, path, &args, &fid, NULL);
+	if (rc)
+		return rc;
+	call = smb3mc_call_alloc(SMB3MC_NS_REQ);
+	if (!call)
+		return ns_close(tcon, &fid, -ENOMEM);
+	rc = ns_send(tcon, call,
+		     smb3mc_build_set_eof(call->buf, SMB3MC_NS_REQ, &fid,
+					  size));
+	smb3mc_call_free(call);
+	return ns_close(tcon, &fid, rc);
+}
