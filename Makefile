@@ -46,7 +46,7 @@ demo:
 	tests/demo/run
 
 bench:
-	tests/bench
+	tests/bench/run
 
 install:
 	tests/lib/dkms.sh install $(VERSION)

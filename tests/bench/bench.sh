@@ -1,0 +1,127 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The guest side of `make bench`: the links' raw TCP ceiling (iperf3 over
+# every link at once), then smb3mc and cifs.ko on the same share, with
+# signing off and on for both. Each figure is printed as a line
+#   # RESULT <client> <sign|nosign> <test> <value> <unit>
+# for tests/bench/run to tabulate.
+# shellcheck source=tests/lib/tap.sh
+. "$(dirname "$0")/../lib/tap.sh"
+
+size_mib=${BENCH_MIB:-64}
+secs=${BENCH_SECONDS:-8}
+mnt=/tmp/mnt/bench
+mkdir -p $mnt
+result() { echo "# RESULT $*"; }
+
+# Ceiling: one iperf3 stream per link, all at once; goodput in MiB/s.
+iperf_all() { # extra iperf3 args
+	local i pids=() sum=0 v
+	for i in $(seq "$LINKS"); do
+		ip netns exec "$SRV_NS" iperf3 -s -1 -B "198.18.$i.2" -p $((5200 + i)) -D
+	done
+	sleep 1
+	for i in $(seq "$LINKS"); do
+		iperf3 -c "198.18.$i.2" -p $((5200 + i)) -t "$secs" -J "$@" \
+			>"/tmp/work/iperf$i.json" &
+		pids+=($!)
+	done
+	wait "${pids[@]}"
+	for i in $(seq "$LINKS"); do
+		v=$(python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+print(d["end"]["sum_received"]["bits_per_second"] / 8 / 1048576)' "/tmp/work/iperf$i.json") || return 1
+		sum=$(python3 -c "print($sum + $v)")
+	done
+	echo "$sum"
+}
+
+mibps() { # bytes nanoseconds
+	python3 -c "print('%.2f' % ($1 / 1048576 / ($2 / 1e9)))"
+}
+
+timed() { # command...: prints elapsed ns
+	local t0
+	t0=$(date +%s%N)
+	"$@" >/dev/null 2>&1 || return 1
+	echo $(( $(date +%s%N) - t0 ))
+}
+
+bench_client() { # client sign
+	local client=$1 sign=$2 opts ns v
+	opts="username=$SMB_USER,password=$SMB_PASS"
+	if [ "$client" = smb3mc ]; then
+		opts="$opts,max_channels=4,$sign"
+	else
+		opts="$opts,vers=3.1.1,multichannel,max_channels=4"
+		[ "$sign" = sign ] && opts="$opts,sign"
+	fi
+	if ! mount -t "$client" "//$SRV_IP/$SHARE" $mnt -o "$opts"; then
+		fail "$client $sign: mount"
+		return
+	fi
+	ok "$client $sign: mount"
+	sleep 2	# cifs.ko opens its extra channels in the background
+
+	echo 3 >/proc/sys/vm/drop_caches
+	if ns=$(timed cat $mnt/bench.bin); then
+		result "$client $sign read $(mibps $((size_mib << 20)) "$ns") MiB/s"
+		ok "$client $sign: sequential read"
+	else
+		fail "$client $sign: sequential read"
+	fi
+	if ns=$(timed dd if=/dev/zero of=$mnt/bench-w.bin bs=1M count="$size_mib" conv=fsync); then
+		result "$client $sign write $(mibps $((size_mib << 20)) "$ns") MiB/s"
+		ok "$client $sign: write with fsync"
+	else
+		fail "$client $sign: write with fsync"
+	fi
+	for qd in 1 8; do
+		if fio --name=dio --filename=$mnt/bench.bin --rw=read --bs=1M \
+			--direct=1 --ioengine=libaio --iodepth=$qd \
+			--size="${size_mib}M" --output-format=json \
+			>/tmp/work/fio.json 2>/tmp/work/fio.err; then
+			v=$(python3 -c 'import json
+d = json.load(open("/tmp/work/fio.json"))
+print("%.2f" % (d["jobs"][0]["read"]["bw_bytes"] / 1048576))')
+			result "$client $sign dio-qd$qd $v MiB/s"
+			ok "$client $sign: O_DIRECT 1 MiB reads, queue depth $qd"
+		else
+			fail "$client $sign: O_DIRECT 1 MiB reads, queue depth $qd" "$(cat /tmp/work/fio.err)"
+		fi
+	done
+	mkdir -p $mnt/meta
+	if ns=$(timed sh -c "cd $mnt/meta && seq 1000 | xargs touch && seq 1000 | xargs stat >/dev/null && seq 1000 | xargs rm"); then
+		result "$client $sign metadata $(python3 -c "print('%.0f' % (3000 / ($ns / 1e9)))") ops/s"
+		ok "$client $sign: metadata"
+	else
+		fail "$client $sign: metadata"
+	fi
+	rm -rf $mnt/meta $mnt/bench-w.bin
+	if [ "$client" = smb3mc ]; then
+		diag "$(cat /proc/fs/smb3mc/DebugData)"
+	fi
+	check "$client $sign: umount" umount $mnt
+}
+
+check "insmod smb3mc" insmod "$SMB3MC_KO"
+dd if=/dev/urandom of="$SRV_SHARE_DIR/bench.bin" bs=1M count="$size_mib" status=none
+
+if v=$(iperf_all -R); then
+	result "iperf3 - read $v MiB/s"
+	ok "ceiling server to client: $v MiB/s"
+else
+	fail "ceiling server to client"
+fi
+if v=$(iperf_all); then
+	result "iperf3 - write $v MiB/s"
+	ok "ceiling client to server: $v MiB/s"
+else
+	fail "ceiling client to server"
+fi
+
+for sign in nosign sign; do
+	bench_client smb3mc $sign
+	bench_client cifs $sign
+done
+check "rmmod smb3mc" rmmod smb3mc
