@@ -213,11 +213,11 @@ static int smb3mc_link(struct dentry *old_dentry, struct inode *dir,
 /*
  * Without POSIX extensions the server stores no mode: the one bit that
  * maps is "no write permission for anyone", the DOS read-only attribute
- * (MS-FSCC 2.6). FILE_ATTRIBUTE_NORMAL is valid only alone, so drop it.
+ * (MS-FSCC 2.6). @attributes come without FILE_ATTRIBUTE_NORMAL, which is
+ * valid only alone.
  */
 static u32 smb3mc_mode_to_attributes(u32 attributes, umode_t mode)
 {
-	attributes &= ~FILE_ATTRIBUTE_NORMAL;
 	if (mode & 0222)
 		return attributes & ~FILE_ATTRIBUTE_READONLY;
 	return attributes | FILE_ATTRIBUTE_READONLY;
@@ -259,9 +259,10 @@ int smb3mc_setattr(SMB3MC_IDMAP idmap, struct dentry *dentry,
 	    (!(valid & ATTR_SIZE) || valid & ATTR_MTIME_SET))
 		basic.last_write_time = smb3mc_timespec64_to_nt(attr->ia_mtime);
 	if (valid & ATTR_MODE && S_ISREG(inode->i_mode)) {
-		attributes = smb3mc_mode_to_attributes(SMB3MC_I(inode)->attributes,
-						       attr->ia_mode);
-		if (attributes != SMB3MC_I(inode)->attributes)
+		u32 old = SMB3MC_I(inode)->attributes & ~FILE_ATTRIBUTE_NORMAL;
+
+		attributes = smb3mc_mode_to_attributes(old, attr->ia_mode);
+		if (attributes != old)
 			basic.attributes = attributes ?: FILE_ATTRIBUTE_NORMAL;
 	}
 

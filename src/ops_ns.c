@@ -52,8 +52,13 @@ static int ns_close(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
 int smb3mc_ns_create(struct smb3mc_tcon *tcon, const char *path, bool is_dir,
 		     u32 attributes, struct smb3mc_file_attrs *attrs)
 {
+	/*
+	 * FILE_WRITE_ATTRIBUTES: a read-only share then refuses with
+	 * STATUS_ACCESS_DENIED; asked for read access only, Samba tries to
+	 * open the name without creating it and says it is not found.
+	 */
 	struct smb3mc_open_args args = {
-		.access = FILE_READ_ATTRIBUTES,
+		.access = FILE_READ_ATTRIBUTES | FILE_WRITE_ATTRIBUTES,
 		.disposition = FILE_CREATE,
 		.options = is_dir ? FILE_DIRECTORY_FILE :
 				    FILE_NON_DIRECTORY_FILE,

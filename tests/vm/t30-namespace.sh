@@ -198,14 +198,24 @@ os.unlink(m("d", "hl"))
 srv_step("unlink of one link: nlink 1 again", os.stat(m("d", "h")).st_nlink == 1,
          f"nlink {os.stat(m('d', 'h')).st_nlink}")
 
-# chmod
-step("chmod 0444", "OK", lambda: os.chmod(m("d", "h"), 0o444))
-srv_step("chmod 0444: server has the file read-only", srv_readonly(s("d", "h")),
-         f"mode {os.stat(s('d', 'h')).st_mode:o} {dosattrib(s('d', 'h'))}")
-mode = os.stat(m("d", "h")).st_mode
-srv_step("chmod 0444: no write bits", not mode & 0o222, f"mode {mode:o}")
-step("truncate of a read-only file: EACCES", "EACCES",
-     lambda: os.truncate(m("d", "h"), 5))
+# chmod: Samba keeps DOS attributes in a user xattr, which tmpfs before
+# 6.6 lacks; then it cannot store the read-only attribute.
+try:
+    os.setxattr(s("d", "h"), "user.t30", b"1")
+    xattrs = True
+except OSError:
+    xattrs = False
+if xattrs:
+    step("chmod 0444", "OK", lambda: os.chmod(m("d", "h"), 0o444))
+    srv_step("chmod 0444: server has the file read-only", srv_readonly(s("d", "h")),
+             f"mode {os.stat(s('d', 'h')).st_mode:o} {dosattrib(s('d', 'h'))}")
+    mode = os.stat(m("d", "h")).st_mode
+    srv_step("chmod 0444: no write bits", not mode & 0o222, f"mode {mode:o}")
+    step("truncate of a read-only file: EACCES", "EACCES",
+         lambda: os.truncate(m("d", "h"), 5))
+else:
+    step("chmod 0444, server without xattrs: EOPNOTSUPP", "ENOTSUP",
+         lambda: os.chmod(m("d", "h"), 0o444))
 step("chmod 0640", "OK", lambda: os.chmod(m("d", "h"), 0o640))
 srv_step("chmod 0640: server has the file writable",
          not srv_readonly(s("d", "h")), f"read-only {dosattrib(s('d', 'h'))}")
@@ -277,8 +287,7 @@ else:
 
 # the read-only share
 step("ro share: mkdir", "EACCES", lambda: os.mkdir(os.path.join(ro, "x")))
-# Samba drops O_CREAT on a read-only share: the name is just not found.
-step("ro share: create", "ENOENT", lambda: mknod(os.path.join(ro, "x")))
+step("ro share: create", "EACCES", lambda: mknod(os.path.join(ro, "x")))
 step("ro share: unlink", "EACCES", lambda: os.unlink(os.path.join(ro, "hello.txt")))
 step("ro share: rename", "EACCES",
      lambda: os.rename(os.path.join(ro, "hello.txt"), os.path.join(ro, "y")))
@@ -324,7 +333,7 @@ while IFS=$'\t' read -r name got want; do
 	fi
 done </tmp/work/t30.smb3mc
 n=$(wc -l </tmp/work/t30.smb3mc)
-if [ "$n" -ge 60 ]; then ok "all steps ran ($n)"; else fail "all steps ran" "only $n"; fi
+if [ "$n" -ge 80 ]; then ok "all steps ran ($n)"; else fail "all steps ran" "only $n"; fi
 diag "$ndiff differences with cifs.ko"
 
 check "rmmod smb3mc" rmmod smb3mc
