@@ -46,4 +46,69 @@ static inline void smb3mc_inode_set_times(struct inode *inode,
 #endif
 }
 
+#include <linux/mm.h>
+#include <linux/pagemap.h>
+
+/* 6.7 hid i_mtime behind an accessor. */
+static inline struct timespec64 smb3mc_inode_mtime(const struct inode *inode)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 7, 0)
+	return inode_get_mtime(inode);
+#else
+	return inode->i_mtime;
+#endif
+}
+
+/* 6.12 passes a folio, not a page, to ->write_begin and ->write_end. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#define SMB3MC_WRITE_PAGE	struct folio
+static inline struct folio *smb3mc_write_page_folio(struct folio *folio)
+{
+	return folio;
+}
+
+static inline struct folio *smb3mc_folio_write_page(struct folio *folio)
+{
+	return folio;
+}
+#else
+#define SMB3MC_WRITE_PAGE	struct page
+static inline struct folio *smb3mc_write_page_folio(struct page *page)
+{
+	return page_folio(page);
+}
+
+static inline struct page *smb3mc_folio_write_page(struct folio *folio)
+{
+	return &folio->page;
+}
+#endif
+
+/* 6.3 passes a folio, not a page, to the write_cache_pages() callback. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+#define SMB3MC_WRITEPAGE_ARG	struct folio
+static inline struct folio *smb3mc_writepage_folio(struct folio *folio)
+{
+	return folio;
+}
+#else
+#define SMB3MC_WRITEPAGE_ARG	struct page
+static inline struct folio *smb3mc_writepage_folio(struct page *page)
+{
+	return page_folio(page);
+}
+#endif
+
+/* 6.5 replaced generic_file_splice_read() by filemap_splice_read(). */
+static inline ssize_t smb3mc_splice_read(struct file *in, loff_t *ppos,
+					 struct pipe_inode_info *pipe,
+					 size_t len, unsigned int flags)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
+	return filemap_splice_read(in, ppos, pipe, len, flags);
+#else
+	return generic_file_splice_read(in, ppos, pipe, len, flags);
+#endif
+}
+
 #endif /* SMB3MC_COMPAT_H */

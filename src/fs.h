@@ -30,6 +30,9 @@ struct smb3mc_inode {
 	u64 file_id;			/* the server's IndexNumber */
 	u32 attributes;			/* FILE_ATTRIBUTE_* */
 	unsigned long attr_time;	/* jiffies when attributes were read */
+	/* Regular files: open handles, for writeback (file.c) */
+	spinlock_t open_lock;
+	struct list_head open_files;
 };
 
 static inline struct smb3mc_sb *SMB3MC_SB(struct super_block *sb)
@@ -76,5 +79,14 @@ extern const struct dentry_operations smb3mc_dentry_ops;
 
 /* super.c */
 extern struct file_system_type smb3mc_fs_type;
+
+/* file.c */
+extern const struct file_operations smb3mc_file_ops;
+extern const struct address_space_operations smb3mc_file_aops;
+void smb3mc_file_inode_init(struct inode *inode);
+int smb3mc_file_bdi_init(struct super_block *sb);
+void smb3mc_file_server_size(struct inode *inode, loff_t size,
+			     bool mtime_changed);
+int smb3mc_file_flush_range(struct inode *inode, loff_t start, loff_t end);
 
 #endif /* SMB3MC_FS_H */

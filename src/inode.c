@@ -75,6 +75,8 @@ static void smb3mc_inode_update(struct inode *inode,
 {
 	struct smb3mc_sb *sbi = SMB3MC_SB(inode->i_sb);
 	struct smb3mc_inode *si = SMB3MC_I(inode);
+	struct timespec64 mtime = smb3mc_inode_mtime(inode);
+	bool mtime_changed = false;
 	umode_t mode;
 
 	si->attributes = a->attributes;
@@ -93,13 +95,22 @@ static void smb3mc_inode_update(struct inode *inode,
 		set_nlink(inode, a->nlink);
 	else
 		set_nlink(inode, a->is_dir ? 2 : 1);
-	if (a->valid & SMB3MC_ATTR_TIMES)
+	if (a->valid & SMB3MC_ATTR_TIMES) {
+		struct timespec64 srv;
+
+		srv = smb3mc_nt_to_timespec64(a->last_write_time);
+		mtime_changed = !timespec64_equal(&mtime, &srv);
 		smb3mc_inode_set_times(inode,
-			smb3mc_nt_to_timespec64(a->last_access_time),
-			smb3mc_nt_to_timespec64(a->last_write_time),
+			smb3mc_nt_to_timespec64(a->last_access_time), srv,
 			smb3mc_nt_to_timespec64(a->change_time));
+	}
 	if (a->valid & SMB3MC_ATTR_SIZES) {
-		i_size_write(inode, a->end_of_file);
+		/* Cached data of a regular file may be newer, or now stale. */
+		if (S_ISREG(inode->i_mode))
+			smb3mc_file_server_size(inode, a->end_of_file,
+						mtime_changed);
+		else
+			i_size_write(inode, a->end_of_file);
 		inode->i_blocks = DIV_ROUND_UP_ULL(a->allocation_size, 512);
 	}
 }
@@ -140,12 +151,22 @@ struct inode *smb3mc_iget(struct super_block *sb,
 	smb3mc_inode_update(inode, attrs);
 	if (!(inode->i_state & I_NEW))
 		return inode;
+	/* The root comes first, from fill_super: make the mount's bdi. */
+	if (!sb->s_root) {
+		int rc = smb3mc_file_bdi_init(sb);
+
+		if (rc) {
+			iget_failed(inode);
+			return ERR_PTR(rc);
+		}
+	}
 
 	if (attrs->is_dir) {
 		inode->i_op = &smb3mc_dir_inode_ops;
 		inode->i_fop = &smb3mc_dir_ops;
 	} else {
 		inode->i_op = &smb3mc_file_inode_ops;
+		smb3mc_file_inode_init(inode);
 	}
 	unlock_new_inode(inode);
 	return inode;

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * File data operations as C calls: READ, WRITE (MS-SMB2 3.2.4.6, 3.2.4.7)
+ * and FLUSH (3.2.4.8) on an open handle. A large transfer is cut into
+ * chunks of at most the negotiated MaxReadSize / MaxWriteSize; every
+ * chunk is one multi-credit request (3.1.5.2) that picks its own channel
+ * when it is issued, so that a session with several channels spreads one
+ * transfer over all of them.
+ */
+#ifndef SMB3MC_OPS_IO_H
+#define SMB3MC_OPS_IO_H
+
+#include "ops.h"
+
+/* Room for the READ or WRITE request header and fixed body. */
+#define SMB3MC_RW_HDR_SIZE	128
+
+struct smb3mc_rw;
+typedef void (*smb3mc_rw_done_t)(struct smb3mc_rw *rw);
+
+/*
+ * One READ or WRITE chunk in flight. The caller fills @offset, @len,
+ * @done and @private (and @data for WRITE), submits, and @done runs once
+ * when the chunk ended: in the receive thread or the timeout scan, so it
+ * must not sleep. It may free @rw.
+ *
+ * On completion @rc is 0 or an errno and @result the bytes moved. For a
+ * READ @data points at the received bytes during @done only; a READ at or
+ * past the end of the file ends with @rc 0 and @result 0.
+ */
+struct smb3mc_rw {
+	struct smb3mc_req req;
+	u64 offset;
+	u32 len;
+	const void *data;
+	u32 result;
+	int rc;
+	smb3mc_rw_done_t done;
+	void *private;
+	u8 hdr[SMB3MC_RW_HDR_SIZE];
+};
+
+int smb3mc_read_submit(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
+		       struct smb3mc_rw *rw);
+int smb3mc_write_submit(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
+			struct smb3mc_rw *rw);
+
+ssize_t smb3mc_pread(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
+		     void *buf, size_t len, u64 offset);
+ssize_t smb3mc_pwrite(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
+		      const void *buf, size_t len, u64 offset);
+int smb3mc_flush(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid);
+
+#endif /* SMB3MC_OPS_IO_H */
