@@ -8,7 +8,6 @@
 
 #include <linux/mm.h>
 #include <linux/namei.h>
-#include <linux/pagemap.h>
 
 #include "compat.h"
 #include "fs.h"
@@ -270,8 +269,11 @@ int smb3mc_setattr(SMB3MC_IDMAP idmap, struct dentry *dentry,
 	if (IS_ERR(path))
 		return PTR_ERR(path);
 	if (valid & ATTR_SIZE) {
-		/* Dirty pages past the new end must not be written later. */
-		rc = filemap_write_and_wait(inode->i_mapping);
+		/*
+		 * Dirty pages written back after the server's end of file
+		 * moved would extend the file again, or be lost.
+		 */
+		rc = smb3mc_file_flush_range(inode, 0, LLONG_MAX);
 		if (!rc)
 			rc = smb3mc_ns_set_size(sbi->tcon, path, attr->ia_size);
 		if (rc)
