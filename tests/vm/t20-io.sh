@@ -1,0 +1,179 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# File data I/O: reads and writes through the page cache and O_DIRECT,
+# append, O_TRUNC, mmap, fsync, checked byte for byte against the server's
+# files and against cifs.ko on the same share; fio with verification, a
+# random-operation exerciser (tests/lib/fsx.py), a tree of 2,000 small
+# files, and 64 MiB sequential throughput of smb3mc and cifs.ko.
+# shellcheck source=tests/lib/tap.sh
+. "$(dirname "$0")/../lib/tap.sh"
+
+mnt=/tmp/mnt/smb3mc
+cmnt=/tmp/mnt/cifs
+srv=$SRV_SHARE_DIR/io
+mkdir -p $mnt $cmnt
+opts="username=$SMB_USER,password=$SMB_PASS"
+
+# Same bytes on both sides?
+same() { cmp "$1" "$2"; }
+# Size of a server-side file.
+ssize() { stat -c %s "$1"; }
+
+check "insmod smb3mc.ko" insmod "$SMB3MC_KO"
+
+# Files the server made. The share is written by the server's smbd as the
+# test user: make everything writable for it.
+mkdir -p $srv
+head -c 3000001 /dev/urandom >$srv/server.bin
+for f in w1 w2 app trunc direct dsmall to-cifs fsx fio-probe big; do
+	: >$srv/$f
+done
+chmod -R a+rwX $srv
+
+check "mount smb3mc" mount -t smb3mc "//$SRV_IP/$SHARE" $mnt -o "$opts"
+check "mount cifs.ko" mount -t cifs "//$SRV_IP/$SHARE" $cmnt -o "$opts,vers=3.1.1"
+m=$mnt/io
+
+# Reading what the server wrote.
+check "cat of a file written on the server" same $m/server.bin $srv/server.bin
+check "read at an offset (dd skip)" bash -c \
+	"cmp <(dd if=$m/server.bin bs=4096 skip=333 count=77 2>/dev/null) \
+	     <(dd if=$srv/server.bin bs=4096 skip=333 count=77 2>/dev/null)"
+
+# Buffered writes, read back on the server after close.
+head -c 5242993 /dev/urandom >/tmp/work/w1
+check "write 5 MiB through the page cache" cp /tmp/work/w1 $m/w1
+check "server has the written bytes" same /tmp/work/w1 $srv/w1
+check "read back through smb3mc" same /tmp/work/w1 $m/w1
+head -c 70000 /dev/urandom >/tmp/work/w2
+check "unaligned overwrite in the middle" \
+	dd if=/tmp/work/w2 of=$m/w1 bs=70000 seek=1 oflag=seek_bytes conv=notrunc status=none
+dd if=/tmp/work/w2 of=/tmp/work/w1 bs=70000 seek=1 oflag=seek_bytes conv=notrunc status=none
+check "server has the overwrite" same /tmp/work/w1 $srv/w1
+
+# Append.
+printf 'one\n' >$m/app
+printf 'two\n' >>$m/app
+printf 'three\n' >>$m/app
+check "append" sh -c "printf 'one\ntwo\nthree\n' | cmp - $srv/app"
+
+# O_TRUNC on an existing file.
+head -c 100000 /dev/urandom >$m/trunc
+printf 'short' >$m/trunc
+check "O_TRUNC then write: server has 5 bytes" test "$(ssize $srv/trunc)" = 5
+check "O_TRUNC then write: content" sh -c "printf short | cmp - $srv/trunc"
+: >$m/trunc
+check "O_TRUNC alone empties the file" test "$(ssize $srv/trunc)" = 0
+
+# O_DIRECT both ways, aligned and not.
+head -c 3145728 /dev/urandom >/tmp/work/direct
+check "O_DIRECT write 3 MiB" dd if=/tmp/work/direct of=$m/direct bs=1M oflag=direct status=none
+check "O_DIRECT write reached the server" same /tmp/work/direct $srv/direct
+check "O_DIRECT read" sh -c "dd if=$m/direct bs=1M iflag=direct status=none | cmp - /tmp/work/direct"
+head -c 12345 /dev/urandom >/tmp/work/dsmall
+check "O_DIRECT unaligned write" dd if=/tmp/work/dsmall of=$m/dsmall bs=12345 oflag=direct status=none
+check "O_DIRECT unaligned read" sh -c "dd if=$m/dsmall bs=20000 iflag=direct status=none | cmp - /tmp/work/dsmall"
+
+# Shared writable mmap, then the server's view after munmap and close.
+check "mmap write" python3 -c "
+import mmap, os
+fd = os.open('$m/w1', os.O_RDWR)
+with mmap.mmap(fd, 0) as mm:
+    mm[4090:4110] = b'M' * 20
+    mm.flush()
+os.close(fd)"
+printf 'MMMMMMMMMMMMMMMMMMMM' | dd of=/tmp/work/w1 bs=1 seek=4090 conv=notrunc status=none
+check "server has the mmap write" same /tmp/work/w1 $srv/w1
+
+# fsync writes back before it returns: the server has it while still open.
+check "fsync" python3 -c "
+import os
+fd = os.open('$m/w2', os.O_RDWR | os.O_CREAT)
+os.pwrite(fd, b'synced', 0)
+os.fsync(fd)
+assert open('$srv/w2', 'rb').read(6) == b'synced'
+os.close(fd)"
+
+# smb3mc and cifs.ko on the same share see each other's writes.
+head -c 1500000 /dev/urandom >/tmp/work/x
+check "written by smb3mc" cp /tmp/work/x $m/to-cifs
+check "read back by cifs.ko" same /tmp/work/x $cmnt/io/to-cifs
+head -c 777777 /dev/urandom >/tmp/work/y
+check "written by cifs.ko" cp /tmp/work/y $cmnt/io/from-cifs
+check "read back by smb3mc" same /tmp/work/y $m/from-cifs
+head -c 333333 /dev/urandom >/tmp/work/y
+cp /tmp/work/y $cmnt/io/from-cifs
+sleep 1.2
+check "rewritten by cifs.ko: smb3mc drops its stale cache" same /tmp/work/y $m/from-cifs
+
+# Truncate needs the namespace engineer's setattr: probe it.
+printf 'abcdef' >$m/fio-probe
+fsx_opts=--no-truncate
+if truncate -s 3 $m/fio-probe 2>/dev/null && [ "$(ssize $srv/fio-probe)" = 3 ]; then
+	fsx_opts=
+fi
+out=$(python3 "$REPO/tests/lib/fsx.py" $m/fsx --ops 3000 $fsx_opts 2>&1)
+if [ $? = 0 ]; then
+	ok "fsx 3000 operations${fsx_opts:+ ($fsx_opts)}"
+	diag "$out"
+else
+	fail "fsx 3000 operations" "$out"
+fi
+check "fsx file equals the server's" same $m/fsx $srv/fsx
+
+# fio with crc32c verification: sequential and random, buffered and direct.
+for job in "write 1m 0" "randwrite 4k 0" "write 256k 1" "randwrite 16k 1"; do
+	set -- $job
+	name=fio-$1-$2-d$3
+	: >$srv/$name
+	chmod a+rw $srv/$name
+	check "fio $1 bs=$2 direct=$3 verify=crc32c" fio --name=$name \
+		--filename=$m/$name --rw="$1" --bs="$2" --size=4m --direct="$3" \
+		--ioengine=psync --verify=crc32c --do_verify=1 \
+		--verify_fatal=1 --output=/tmp/work/$name.log
+done
+
+# A tree of 2,000 small files copied onto the mount.
+tree=/tmp/work/tree
+# One process for all of it: a fork costs milliseconds under TCG.
+python3 -c "
+import os, random
+for d in range(20):
+    for p in ('$tree', '$srv/tree'):
+        os.makedirs('%s/d%02d' % (p, d), exist_ok=True)
+    for f in range(100):
+        n = '/d%02d/f%02d' % (d, f)
+        open('$tree' + n, 'wb').write(os.urandom(random.randrange(9000)))
+        open('$srv/tree' + n, 'wb').close()
+"
+chmod -R a+rwX $srv/tree
+t0=$(date +%s.%N)
+check "copy 2000 files onto the mount" cp -r $tree/. $m/tree/
+t1=$(date +%s.%N)
+diag "2000 files copied in $(awk "BEGIN { print $t1 - $t0 }") s"
+(cd $tree && find . -type f -exec md5sum {} + | sort -k2) >/tmp/work/tree.local
+(cd $srv/tree && find . -type f -exec md5sum {} + | sort -k2) >/tmp/work/tree.srv
+check "2000 checksums equal the server's" diff /tmp/work/tree.local /tmp/work/tree.srv
+
+# 64 MiB sequential throughput, smb3mc and cifs.ko side by side.
+rate() { # dd's summary line -> its rate
+	sed -n 's/.*copied, [^,]*, \(.*\)$/\1/p' | tail -n 1
+}
+: >$srv/big-cifs
+chmod a+rw $srv/big $srv/big-cifs
+for fs in smb3mc cifs; do
+	if [ $fs = smb3mc ]; then f=$m/big; else f=$cmnt/io/big-cifs; fi
+	w=$(dd if=/dev/zero of=$f bs=1M count=64 conv=fsync 2>&1 | rate)
+	sync
+	echo 3 >/proc/sys/vm/drop_caches
+	r=$(dd if=$f of=/dev/null bs=1M 2>&1 | rate)
+	if [ "$(ssize "$srv/${f##*/}")" = 67108864 ]; then
+		ok "$fs 64 MiB: write $w, read $r"
+	else
+		fail "$fs 64 MiB: write $w, read $r" "server size $(ssize "$srv/${f##*/}")"
+	fi
+done
+
+check "umount cifs" umount $cmnt
+check "umount smb3mc" umount $mnt
+check "rmmod smb3mc" rmmod smb3mc
