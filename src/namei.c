@@ -117,10 +117,11 @@ static int smb3mc_rmdir(struct inode *dir, struct dentry *dentry)
 }
 
 /*
- * Rename @from to @to; with @replace over an existing directory too,
- * which servers refuse to replace (Samba answers
- * STATUS_ACCESS_DENIED, Windows STATUS_OBJECT_NAME_COLLISION) while POSIX
- * rename(2) replaces an empty one: remove the empty target and retry.
+ * Rename @from to @to. MS-FSA (setting FileRenameInformation) has a
+ * server refuse to replace a directory, with STATUS_ACCESS_DENIED, while
+ * POSIX rename(2) replaces an empty one: then remove the empty target and
+ * retry. A server that renames over an empty directory itself needs no
+ * second step.
  */
 static int smb3mc_rename_paths(struct smb3mc_tcon *tcon, const char *from,
 			       const char *to, bool replace,
@@ -130,7 +131,7 @@ static int smb3mc_rename_paths(struct smb3mc_tcon *tcon, const char *from,
 
 	rc = smb3mc_ns_rename(tcon, from, to, replace);
 	if (!rc || !replace || d_really_is_negative(target) ||
-	    !d_is_dir(target) || (rc != -EACCES && rc != -EEXIST))
+	    !d_is_dir(target) || rc != -EACCES)
 		return rc;
 	rc = smb3mc_ns_delete(tcon, to, true);
 	if (!rc)
