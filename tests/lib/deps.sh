@@ -12,7 +12,7 @@ linux-image-6.12-amd64 linux-headers-6.12-amd64 linux-source-6.1
 build-essential bc flex bison libelf-dev libssl-dev libkmod-dev pkg-config
 sparse dkms kmod xz-utils cpio rsync
 qemu-system-x86 busybox-static
-samba smbclient cifs-utils iproute2 iperf3 fio gnuplot-nox"
+samba smbclient cifs-utils iproute2 iperf3 fio gnuplot-nox python3"
 
 # shellcheck disable=SC2086 # one word per package
 installed=$(dpkg-query -W -f='${Package} ${Status}\n' $pkgs 2>/dev/null |
