@@ -452,6 +452,9 @@ static int smb3mc_writepages(struct address_space *mapping,
 	struct wb_ctx ctx = { .mapping = mapping };
 	int rc;
 
+	/* Writeback of a dirty inode calls here with no dirty page too. */
+	if (!mapping_tagged(mapping, PAGECACHE_TAG_DIRTY))
+		return 0;
 	ctx.fh = fh_find(mapping->host, GENERIC_WRITE);
 	if (!ctx.fh) {
 		pr_warn_ratelimited("smb3mc: dirty pages of inode %lu but no writable handle\n",
