@@ -250,6 +250,7 @@ static void opts_validate(struct kunit *test)
 	smb3mc_opts_free(o);
 
 	o = opts_new(test);
+	sin = (struct sockaddr_in *)&o->addr;
 	KUNIT_ASSERT_EQ(test, smb3mc_opts_set_source(o, "//198.18.1.2/s",
 						     &msg), 0);
 	KUNIT_EXPECT_EQ(test, smb3mc_opts_validate(o, &msg), -EINVAL);
