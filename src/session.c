@@ -150,15 +150,21 @@ struct smb3mc_chan *smb3mc_chan_pick(struct smb3mc_ses *ses, size_t payload)
 	return best < 0 ? NULL : ses->chans[best];
 }
 
-/* SessionId and TreeId, and signing when the session signs. */
+/*
+ * SessionId and TreeId, and signing when the session signs. A 3.1.1
+ * TREE_CONNECT is signed even with nosign: a server must drop the
+ * connection on an unsigned one (MS-SMB2 3.3.5.7).
+ */
 static void ses_stamp(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 		      u32 tid, struct smb3mc_req *req)
 {
 	struct smb2_hdr *hdr = req->iov[0].iov_base;
+	bool must_sign = ses->dialect == SMB311_DIALECT &&
+			 hdr->command == cpu_to_le16(SMB2_TREE_CONNECT);
 
 	hdr->session_id = cpu_to_le64(ses->id);
 	hdr->id.sync.tree_id = cpu_to_le32(tid);
-	req->sign = ses->sign && chan->signer_ready;
+	req->sign = (ses->sign || must_sign) && chan->signer_ready;
 }
 
 /**

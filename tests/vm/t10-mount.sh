@@ -23,6 +23,15 @@ for v in "3.0 0x0300" "3.02 0x0302" "3.1.1 0x0311"; do
 	check "umount (vers=$vers)" umount $mnt
 done
 
+# nosign: the session does not sign, but a 3.1.1 TREE_CONNECT still must
+# be (MS-SMB2 3.3.5.7), or Samba drops the connection.
+for vers in 3.0 3.1.1; do
+	check "mount nosign vers=$vers" mount -t smb3mc "//$SRV_IP/$SHARE" $mnt -o "$opts,nosign,vers=$vers"
+	check "DebugData shows signing off (vers=$vers)" grep -q "signing off" /proc/fs/smb3mc/DebugData
+	check "ls the root (nosign, vers=$vers)" ls -la $mnt
+	check "umount (nosign, vers=$vers)" umount $mnt
+done
+
 # The server's files, made on the server side.
 big=$SRV_SHARE_DIR/big
 mkdir -p $big
