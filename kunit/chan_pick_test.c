@@ -55,6 +55,20 @@ static void choose_uses_advertised_speed_until_measured(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, smb3mc_chan_choose(l, 2, MIB), 0);
 }
 
+static void choose_retries_idle_channel_measured_slow(struct kunit *test)
+{
+	/* Once measured slow, an idle channel still gets the next piece. */
+	struct smb3mc_chan_load l[2] = {
+		{ .usable = true, .rate_bps = 6000000, .in_flight_bytes = MIB },
+		{ .usable = true, .rate_bps = 100000 },
+	};
+
+	KUNIT_EXPECT_EQ(test, smb3mc_chan_choose(l, 2, 256 * 1024), 1);
+	/* Busy, it counts at its own rate again. */
+	l[1].in_flight_bytes = 64 * 1024;
+	KUNIT_EXPECT_EQ(test, smb3mc_chan_choose(l, 2, 256 * 1024), 0);
+}
+
 static void choose_counts_round_trip(struct kunit *test)
 {
 	struct smb3mc_chan_load l[2] = {
@@ -150,6 +164,7 @@ static struct kunit_case smb3mc_chan_pick_cases[] = {
 	KUNIT_CASE(choose_equal_idle_links_fill_in_order),
 	KUNIT_CASE(choose_weighs_by_measured_rate),
 	KUNIT_CASE(choose_uses_advertised_speed_until_measured),
+	KUNIT_CASE(choose_retries_idle_channel_measured_slow),
 	KUNIT_CASE(choose_counts_round_trip),
 	KUNIT_CASE(choose_skips_failed_channel),
 	KUNIT_CASE(choose_one_channel_only),

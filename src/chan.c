@@ -169,7 +169,7 @@ static int chan_dispatch(struct smb3mc_chan *chan, void *buf, size_t len)
 {
 	struct smb2_hdr *hdr = buf;
 	struct smb3mc_req *req;
-	u64 mid;
+	u64 mid, rtt;
 
 	if (smb3mc_hdr_check(buf, len)) {
 		pr_warn_ratelimited("smb3mc: %s: malformed response header, dropping the connection\n",
@@ -214,8 +214,10 @@ static int chan_dispatch(struct smb3mc_chan *chan, void *buf, size_t len)
 	req->rsp_len = len;
 	req->status = hdr->status;
 	atomic64_add(len, &chan->stats.bytes_received);
-	chan->stats.last_rtt_us = div_u64(ktime_get_ns() - req->sent_ns,
-					  NSEC_PER_USEC);
+	rtt = div_u64(ktime_get_ns() - req->sent_ns, NSEC_PER_USEC);
+	WRITE_ONCE(chan->stats.last_rtt_us, rtt);
+	if (!chan->stats.min_rtt_us || rtt < chan->stats.min_rtt_us)
+		WRITE_ONCE(chan->stats.min_rtt_us, rtt);
 	chan_measure_rate(chan, req->payload);
 	chan_finish(chan, req, 0);
 	return 0;

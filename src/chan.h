@@ -43,6 +43,12 @@ struct smb3mc_chan_stats {
 	atomic_t in_flight;
 	atomic64_t in_flight_bytes;
 	u64 last_rtt_us;	/* round trip of the last completed request */
+	/*
+	 * The lowest round trip seen: the link's own latency. The last one
+	 * also holds the time spent queued behind other requests, which
+	 * selection already counts by the bytes in flight.
+	 */
+	u64 min_rtt_us;
 	/* Delivery rate: bytes answered over time while busy. */
 	u64 rate_bps;		/* bytes/s, smoothed; 0 while unknown */
 	u64 rate_mark_ns;

@@ -25,14 +25,15 @@ static u64 load_rate(const struct smb3mc_chan_load *l)
 
 /*
  * Expected microseconds until a new request of @payload bytes completes:
- * the bytes queued ahead of it and its own drain at the channel's rate,
- * plus one round trip.
+ * the bytes queued ahead of it and its own drain at @rate, plus one round
+ * trip.
  */
-static u64 load_finish_us(const struct smb3mc_chan_load *l, size_t payload)
+static u64 load_finish_us(const struct smb3mc_chan_load *l, u64 rate,
+			  size_t payload)
 {
 	u64 bytes = l->in_flight_bytes + payload;
 
-	return div64_u64(bytes * USEC_PER_SEC, load_rate(l)) + l->rtt_us;
+	return div64_u64(bytes * USEC_PER_SEC, rate) + l->rtt_us;
 }
 
 /**
@@ -42,20 +43,33 @@ static u64 load_finish_us(const struct smb3mc_chan_load *l, size_t payload)
  * @payload: bytes the request moves
  *
  * Ties go to the lowest index, so that equal idle channels fill in order.
+ * An idle channel counts at the best measured rate, see below.
  *
  * Return: the index of the chosen channel, or -1 when none is usable.
  */
 int smb3mc_chan_choose(const struct smb3mc_chan_load *loads, unsigned int n,
 		       size_t payload)
 {
-	u64 best_us = U64_MAX, us;
+	u64 best_us = U64_MAX, top_rate = 0, rate, us;
 	int best = -1;
 	unsigned int i;
 
+	for (i = 0; i < n; i++)
+		if (loads[i].usable)
+			top_rate = max(top_rate, loads[i].rate_bps);
 	for (i = 0; i < n; i++) {
 		if (!loads[i].usable)
 			continue;
-		us = load_finish_us(&loads[i], payload);
+		/*
+		 * A rate is only measured while a channel is busy: an idle
+		 * one is taken to be as fast as the fastest, or a channel
+		 * measured slow once would never be tried, and so never be
+		 * measured again.
+		 */
+		rate = load_rate(&loads[i]);
+		if (!loads[i].in_flight_bytes)
+			rate = max(rate, top_rate);
+		us = load_finish_us(&loads[i], rate, payload);
 		if (us < best_us) {
 			best = i;
 			best_us = us;

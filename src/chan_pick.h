@@ -14,7 +14,7 @@ struct smb3mc_chan_load {
 	u64 in_flight_bytes;	/* requested, not yet answered */
 	u64 rate_bps;		/* observed bytes/s, 0 while unknown */
 	u64 speed_bps;		/* the interface's advertised bits/s, or 0 */
-	u64 rtt_us;		/* observed round trip, 0 while unknown */
+	u64 rtt_us;		/* the link's round trip, 0 while unknown */
 };
 
 /* What channel planning knows of one server interface. */

@@ -12,6 +12,7 @@
 #include <linux/completion.h>
 #include <linux/slab.h>
 
+#include "chan_pick.h"
 #include "nterr.h"
 #include "ops_io.h"
 
@@ -167,14 +168,18 @@ static void rw_batch_done(struct smb3mc_rw *rw)
 }
 
 /*
- * Cut [@offset, @offset + @len) into chunks, issue them all, wait for all
- * and return the bytes moved up to the first short or failed chunk.
+ * Cut [@offset, @offset + @len) into chunks, one per channel at least,
+ * issue them all, wait for all and return the bytes moved up to the first
+ * short or failed chunk.
  */
 static ssize_t rw_sync(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
 		       void *buf, size_t len, u64 offset, bool write)
 {
 	struct smb3mc_ses *ses = tcon->ses;
-	size_t max = write ? ses->max_write : ses->max_read;
+	/* Even one request is cut so that every channel carries a piece. */
+	size_t max = smb3mc_stripe_size(len, READ_ONCE(ses->nr_chans),
+					write ? ses->max_write :
+						ses->max_read);
 	unsigned int i, n, sent;
 	struct smb3mc_rw *rws;
 	struct rw_batch b;

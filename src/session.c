@@ -144,7 +144,7 @@ struct smb3mc_chan *smb3mc_chan_pick(struct smb3mc_ses *ses, size_t payload)
 			atomic64_read(&chan->stats.in_flight_bytes);
 		loads[i].rate_bps = READ_ONCE(chan->stats.rate_bps);
 		loads[i].speed_bps = chan->speed_bps;
-		loads[i].rtt_us = READ_ONCE(chan->stats.last_rtt_us);
+		loads[i].rtt_us = READ_ONCE(chan->stats.min_rtt_us);
 	}
 	best = smb3mc_chan_choose(loads, n, payload);
 	return best < 0 ? NULL : ses->chans[best];

@@ -9,6 +9,7 @@
 . "$(dirname "$0")/../lib/tap.sh"
 
 size_mib=${BENCH_MIB:-64}
+nfiles=${BENCH_FILES:-1000}
 secs=${BENCH_SECONDS:-8}
 mnt=/tmp/mnt/bench
 mkdir -p $mnt
@@ -91,8 +92,8 @@ print("%.2f" % (d["jobs"][0]["read"]["bw_bytes"] / 1048576))')
 		fi
 	done
 	mkdir -p $mnt/meta
-	if ns=$(timed sh -c "cd $mnt/meta && seq 1000 | xargs touch && seq 1000 | xargs stat >/dev/null && seq 1000 | xargs rm"); then
-		result "$client $sign metadata $(python3 -c "print('%.0f' % (3000 / ($ns / 1e9)))") ops/s"
+	if ns=$(timed sh -c "cd $mnt/meta && seq $nfiles | xargs touch && seq $nfiles | xargs stat >/dev/null && seq $nfiles | xargs rm"); then
+		result "$client $sign metadata $(python3 -c "print('%.0f' % (3 * $nfiles / ($ns / 1e9)))") ops/s"
 		ok "$client $sign: metadata"
 	else
 		fail "$client $sign: metadata"

@@ -38,6 +38,18 @@ check "a file reads intact over 4 channels" cmp $mnt/mc-32M.bin "$SRV_SHARE_DIR/
 idle=$(awk '/channel [0-9]+:/ { for (i = 1; i < NF; i++) if ($i == "received" && $(i + 1) < 1048576) n++ } END { print n + 0 }' /proc/fs/smb3mc/DebugData)
 diag "$(cat /proc/fs/smb3mc/DebugData)"
 expect_eq "every channel carried at least 1 MiB of the read" "$idle" 0
+# One 1 MiB O_DIRECT read at a time is still cut across every channel.
+received() {
+	awk '/channel [0-9]+:/ { for (i = 1; i < NF; i++) if ($i == "received") print $(i + 1) }' \
+		/proc/fs/smb3mc/DebugData
+}
+received >/tmp/work/before
+check "O_DIRECT 1 MiB reads intact" sh -c \
+	"dd if=$mnt/mc-32M.bin iflag=direct bs=1M status=none | cmp - $SRV_SHARE_DIR/mc-32M.bin"
+received >/tmp/work/after
+short=$(paste /tmp/work/before /tmp/work/after | awk '$2 - $1 < 4 * 1048576 { n++ } END { print n + 0 }')
+diag "received per channel before/after: $(paste -d/ /tmp/work/before /tmp/work/after | tr '\n' ' ')"
+expect_eq "every channel carried at least 4 MiB of the O_DIRECT reads" "$short" 0
 check "umount" umount $mnt
 sleep 1
 expect_eq "server connections closed after umount" "$(server_conns | wc -l)" 0
