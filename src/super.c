@@ -39,7 +39,7 @@ static int smb3mc_show_options(struct seq_file *m, struct dentry *root)
 		   (ses->dialect >> 4) & 0xf,
 		   ses->dialect == SMB311_DIALECT ? ".1" : "");
 	seq_show_option(m, "username", ses->username);
-	if (ses->domain)
+	if (*ses->domain)
 		seq_show_option(m, "domain", ses->domain);
 	seq_printf(m, ",ip=%pISc", &ses->addr);
 	seq_puts(m, ses->sign ? ",sign" : ",nosign");

@@ -15,7 +15,7 @@ res=/tmp/results
 . $res/env.sh
 
 KVER=$(uname -r)
-export SMB3MC_KO KVER LINKS REPO RESULTS_DIR=$res
+export SMB3MC_KO KVER LINKS RATE REPO RESULTS_DIR=$res
 export SRV_NS=srv SRV_IP=198.18.1.2 SMB_USER=smbtest SMB_PASS=smbtest-Pa55
 export SHARE=share RO_SHARE=ro SRV_SHARE_DIR=/tmp/srv/share SRV_RO_DIR=/tmp/srv/ro
 SRV_IPS=
