@@ -13,6 +13,7 @@
 
 #include "pdu_file.h"
 #include "smb2.h"
+#include "wire_test.h"
 
 #define BUFSZ 8192
 #define NII 152		/* sizeof NETWORK_INTERFACE_INFO */
@@ -24,39 +25,6 @@ static u8 *tbuf(struct kunit *test)
 
 	KUNIT_ASSERT_NOT_NULL(test, b);
 	return b;
-}
-
-static void w16(u8 *b, size_t off, u16 v)
-{
-	b[off] = v;
-	b[off + 1] = v >> 8;
-}
-
-static void w32(u8 *b, size_t off, u32 v)
-{
-	w16(b, off, v);
-	w16(b, off + 2, v >> 16);
-}
-
-static void w64(u8 *b, size_t off, u64 v)
-{
-	w32(b, off, v);
-	w32(b, off + 4, v >> 32);
-}
-
-static u16 r16(const u8 *b, size_t off)
-{
-	return b[off] | b[off + 1] << 8;
-}
-
-static u32 r32(const u8 *b, size_t off)
-{
-	return r16(b, off) | (u32)r16(b, off + 2) << 16;
-}
-
-static u64 r64(const u8 *b, size_t off)
-{
-	return r32(b, off) | (u64)r32(b, off + 4) << 32;
 }
 
 /* An IOCTL response for @ctl whose output of @olen bytes is at OUT */
