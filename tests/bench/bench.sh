@@ -121,8 +121,9 @@ else
 	fail "ceiling client to server"
 fi
 
-for sign in nosign sign; do
-	bench_client smb3mc $sign
-	bench_client cifs $sign
+for sign in ${BENCH_SIGNS:-nosign sign}; do
+	for client in ${BENCH_CLIENTS:-smb3mc cifs}; do
+		bench_client "$client" "$sign"
+	done
 done
 check "rmmod smb3mc" rmmod smb3mc
