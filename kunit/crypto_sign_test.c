@@ -5,8 +5,12 @@
  */
 
 #include <kunit/test.h>
+#include <linux/bvec.h>
+#include <linux/gfp.h>
+#include <linux/highmem.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/uio.h>
 #include <linux/vmalloc.h>
 
 #include "crypto.h"
@@ -271,6 +275,77 @@ static void sign_gmac_split_kvecs(struct kunit *test)
 			 smb311_write_gmac);
 }
 
+/*
+ * READ and WRITE data signed where it lies: in pages (a bvec crossing a
+ * page boundary of a two-page folio) and in a kernel buffer (a kvec),
+ * each iterator already advanced past some other bytes. The signature is
+ * the published one, as if the message were in one buffer.
+ */
+static void sign_data_iters(struct kunit *test, u16 alg, const u8 *key,
+			    const u8 *msg, size_t len, const u8 *want)
+{
+	size_t split = SMB2_HDR_SIZE + 48, dlen = len - split;
+	struct smb3mc_signer signer;
+	struct bio_vec bv[2];
+	struct kvec iov, kv[2];
+	struct iov_iter it;
+	struct page *pages;
+	u8 *p;
+
+	KUNIT_ASSERT_GT(test, dlen, (size_t)7);
+	pages = alloc_pages(GFP_KERNEL, 1);
+	KUNIT_ASSERT_NOT_NULL(test, pages);
+	p = page_address(pages);
+	memcpy(p + PAGE_SIZE - 7, msg + split, dlen);
+	bvec_set_page(&bv[0], pages, 3, 0);
+	bvec_set_page(&bv[1], pages, dlen, PAGE_SIZE - 7);
+	iov.iov_base = dup(test, msg, split);
+	iov.iov_len = split;
+
+	KUNIT_ASSERT_EQ(test, smb3mc_signer_init(&signer, alg, key), 0);
+	iov_iter_bvec(&it, ITER_SOURCE, bv, 2, 3 + dlen);
+	iov_iter_advance(&it, 3);
+	KUNIT_EXPECT_EQ(test, smb3mc_sign_data(&signer, &iov, 1, &it), 0);
+	EXPECT_BYTES(test, (u8 *)iov.iov_base + SIG_OFFSET, want,
+		     SMB2_SIGNATURE_SIZE);
+	KUNIT_EXPECT_EQ(test, smb3mc_verify_data(&signer, &iov, 1, &it), 0);
+	KUNIT_EXPECT_EQ(test, iov_iter_count(&it), dlen);
+
+	/* The same data in a kernel buffer after five other bytes */
+	kv[0].iov_base = p;
+	kv[0].iov_len = 5;
+	kv[1].iov_base = p + PAGE_SIZE - 7;
+	kv[1].iov_len = dlen;
+	memset(iov.iov_base + SIG_OFFSET, 0, SMB2_SIGNATURE_SIZE);
+	iov_iter_kvec(&it, ITER_SOURCE, kv, 2, 5 + dlen);
+	iov_iter_advance(&it, 5);
+	KUNIT_EXPECT_EQ(test, smb3mc_sign_data(&signer, &iov, 1, &it), 0);
+	EXPECT_BYTES(test, (u8 *)iov.iov_base + SIG_OFFSET, want,
+		     SMB2_SIGNATURE_SIZE);
+
+	/* One byte of the data changed; data of another kind of iterator */
+	p[PAGE_SIZE + 1] ^= 0x01;
+	KUNIT_EXPECT_EQ(test, smb3mc_verify_data(&signer, &iov, 1, &it),
+			-EACCES);
+	iov_iter_discard(&it, ITER_DEST, dlen);
+	KUNIT_EXPECT_EQ(test, smb3mc_verify_data(&signer, &iov, 1, &it),
+			-EINVAL);
+	smb3mc_signer_free(&signer);
+	__free_pages(pages, 1);
+}
+
+static void sign_cmac_data_iters(struct kunit *test)
+{
+	sign_data_iters(test, SMB2_SIGNING_AES_CMAC, smb30_signing_key,
+			smb30_write, sizeof(smb30_write), smb30_write_cmac);
+}
+
+static void sign_gmac_data_iters(struct kunit *test)
+{
+	sign_data_iters(test, SMB2_SIGNING_AES_GMAC, smb311_signing_key,
+			smb311_write, sizeof(smb311_write), smb311_write_gmac);
+}
+
 /* A signed copy of @msg must fail verification once tampered with */
 static void verify_rejects(struct kunit *test, u16 alg, const u8 *key,
 			   const u8 *msg, size_t len, const u8 *sig)
@@ -347,6 +422,8 @@ static struct kunit_case smb3mc_crypto_sign_cases[] = {
 	KUNIT_CASE(sign_gmac_cancel),
 	KUNIT_CASE(sign_cmac_split_kvecs),
 	KUNIT_CASE(sign_gmac_split_kvecs),
+	KUNIT_CASE(sign_cmac_data_iters),
+	KUNIT_CASE(sign_gmac_data_iters),
 	KUNIT_CASE(verify_cmac_rejects_tampering),
 	KUNIT_CASE(verify_gmac_rejects_tampering),
 	KUNIT_CASE(signer_rejects_unknown_alg),

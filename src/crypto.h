@@ -126,6 +126,18 @@ int smb3mc_verify(const struct smb3mc_signer *signer, const struct kvec *iov,
 		  unsigned int nvec);
 
 /*
+ * As smb3mc_sign() and smb3mc_verify() for a message whose data follows
+ * the kvecs in @data, a kvec or bvec iterator (left unchanged): the data
+ * of a READ or WRITE is signed where it lies, in the page cache or a
+ * caller's buffer. Other kinds of iterator give -EINVAL.
+ */
+int smb3mc_sign_data(const struct smb3mc_signer *signer, struct kvec *iov,
+		     unsigned int nvec, const struct iov_iter *data);
+int smb3mc_verify_data(const struct smb3mc_signer *signer,
+		       const struct kvec *iov, unsigned int nvec,
+		       const struct iov_iter *data);
+
+/*
  * Message encryption, MS-SMB2 3.1.4.3 and 3.2.5.1.1.1. One cipher object
  * per key and direction; like the signer it is set up once and then used
  * concurrently.
@@ -237,5 +249,15 @@ unsigned int smb3mc_sg_count(const void *buf, size_t len);
  * next free entry, or -EINVAL for memory a scatterlist cannot reach.
  */
 int smb3mc_sg_set(struct scatterlist *sg, int i, const void *buf, size_t len);
+
+/*
+ * Call @fn for each piece of @it's data that lies in one page, in order;
+ * stops at the first nonzero return and passes it on. Only kvec and bvec
+ * iterators are walked; others give -EINVAL.
+ */
+typedef int (*smb3mc_page_fn)(void *priv, struct page *page, size_t off,
+			      size_t len);
+int smb3mc_iter_pages(const struct iov_iter *it, smb3mc_page_fn fn,
+		      void *priv);
 
 #endif /* SMB3MC_CRYPTO_H */

@@ -14,6 +14,7 @@
 #include <crypto/algapi.h>
 #include <crypto/hash.h>
 #include <linux/err.h>
+#include <linux/highmem.h>
 #include <linux/overflow.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
@@ -81,8 +82,21 @@ void smb3mc_signer_free(struct smb3mc_signer *signer)
 	signer->gmac = NULL;
 }
 
+static int cmac_update_page(void *priv, struct page *page, size_t off,
+			    size_t len)
+{
+	struct shash_desc *desc = priv;
+	u8 *p = kmap_local_page(page);
+	int rc;
+
+	rc = crypto_shash_update(desc, p + off, len);
+	kunmap_local(p);
+	return rc;
+}
+
 static int smb3mc_cmac(const struct smb3mc_signer *signer,
-		       const struct kvec *iov, unsigned int nvec, u8 *sig)
+		       const struct kvec *iov, unsigned int nvec,
+		       const struct iov_iter *data, u8 *sig)
 {
 	static const u8 zero[SMB2_SIGNATURE_SIZE];
 	const u8 *hdr = iov[0].iov_base;
@@ -102,10 +116,31 @@ static int smb3mc_cmac(const struct smb3mc_signer *signer,
 	for (i = 1; !rc && i < nvec; i++)
 		rc = crypto_shash_update(desc, iov[i].iov_base,
 					 iov[i].iov_len);
+	if (!rc && data)
+		rc = smb3mc_iter_pages(data, cmac_update_page, desc);
 	if (!rc)
 		rc = crypto_shash_final(desc, sig);
 	shash_desc_zero(desc);
 	return rc;
+}
+
+static int gmac_count_page(void *priv, struct page *page, size_t off,
+			   size_t len)
+{
+	unsigned int *nsg = priv;
+
+	(*nsg)++;
+	return 0;
+}
+
+/* Fills the scatterlist entry after the one @priv points to. */
+static int gmac_set_page(void *priv, struct page *page, size_t off,
+			 size_t len)
+{
+	struct scatterlist **sg = priv;
+
+	sg_set_page(++*sg, page, len, off);
+	return 0;
 }
 
 /*
@@ -113,7 +148,8 @@ static int smb3mc_cmac(const struct smb3mc_signer *signer,
  * encrypt; the tag is the signature.
  */
 static int smb3mc_gmac(const struct smb3mc_signer *signer,
-		       const struct kvec *iov, unsigned int nvec, u8 *sig)
+		       const struct kvec *iov, unsigned int nvec,
+		       const struct iov_iter *data, u8 *sig)
 {
 	const struct smb2_hdr *hdr = iov[0].iov_base;
 	const u8 *body = (const u8 *)hdr + SMB2_HDR_SIZE;
@@ -133,6 +169,12 @@ static int smb3mc_gmac(const struct smb3mc_signer *signer,
 	for (i = 1; i < nvec; i++) {
 		nsg += smb3mc_sg_count(iov[i].iov_base, iov[i].iov_len);
 		total += iov[i].iov_len;
+	}
+	if (data) {
+		rc = smb3mc_iter_pages(data, gmac_count_page, &nsg);
+		if (rc)
+			return rc;
+		total += iov_iter_count(data);
 	}
 	if (total > UINT_MAX)
 		return -EINVAL;
@@ -164,6 +206,12 @@ static int smb3mc_gmac(const struct smb3mc_signer *signer,
 		n = smb3mc_sg_set(op->sg, n, body, body_len);
 	for (i = 1; n >= 0 && i < nvec; i++)
 		n = smb3mc_sg_set(op->sg, n, iov[i].iov_base, iov[i].iov_len);
+	if (n >= 0 && data) {
+		struct scatterlist *last = &op->sg[n - 1];
+
+		smb3mc_iter_pages(data, gmac_set_page, &last);
+		n = last - op->sg + 1;
+	}
 	if (n >= 0)
 		n = smb3mc_sg_set(op->sg, n, op->tag, sizeof(op->tag));
 	if (n < 0) {
@@ -186,27 +234,28 @@ out:
 }
 
 static int smb3mc_signature(const struct smb3mc_signer *signer,
-			    const struct kvec *iov, unsigned int nvec, u8 *sig)
+			    const struct kvec *iov, unsigned int nvec,
+			    const struct iov_iter *data, u8 *sig)
 {
 	if (!nvec || iov[0].iov_len < SMB2_HDR_SIZE)
 		return -EINVAL;
 	switch (signer->alg) {
 	case SMB2_SIGNING_AES_CMAC:
-		return smb3mc_cmac(signer, iov, nvec, sig);
+		return smb3mc_cmac(signer, iov, nvec, data, sig);
 	case SMB2_SIGNING_AES_GMAC:
-		return smb3mc_gmac(signer, iov, nvec, sig);
+		return smb3mc_gmac(signer, iov, nvec, data, sig);
 	}
 	return -EINVAL;
 }
 
-int smb3mc_sign(const struct smb3mc_signer *signer, struct kvec *iov,
-		unsigned int nvec)
+int smb3mc_sign_data(const struct smb3mc_signer *signer, struct kvec *iov,
+		     unsigned int nvec, const struct iov_iter *data)
 {
 	u8 sig[SMB2_SIGNATURE_SIZE];
 	struct smb2_hdr *hdr;
 	int rc;
 
-	rc = smb3mc_signature(signer, iov, nvec, sig);
+	rc = smb3mc_signature(signer, iov, nvec, data, sig);
 	if (rc)
 		return rc;
 	hdr = iov[0].iov_base;
@@ -214,14 +263,15 @@ int smb3mc_sign(const struct smb3mc_signer *signer, struct kvec *iov,
 	return 0;
 }
 
-int smb3mc_verify(const struct smb3mc_signer *signer, const struct kvec *iov,
-		  unsigned int nvec)
+int smb3mc_verify_data(const struct smb3mc_signer *signer,
+		       const struct kvec *iov, unsigned int nvec,
+		       const struct iov_iter *data)
 {
 	const struct smb2_hdr *hdr;
 	u8 sig[SMB2_SIGNATURE_SIZE];
 	int rc;
 
-	rc = smb3mc_signature(signer, iov, nvec, sig);
+	rc = smb3mc_signature(signer, iov, nvec, data, sig);
 	if (rc)
 		return rc;
 	hdr = iov[0].iov_base;
@@ -229,4 +279,16 @@ int smb3mc_verify(const struct smb3mc_signer *signer, const struct kvec *iov,
 	if (crypto_memneq(sig, hdr->signature, sizeof(sig)))
 		return -EACCES;
 	return 0;
+}
+
+int smb3mc_sign(const struct smb3mc_signer *signer, struct kvec *iov,
+		unsigned int nvec)
+{
+	return smb3mc_sign_data(signer, iov, nvec, NULL);
+}
+
+int smb3mc_verify(const struct smb3mc_signer *signer, const struct kvec *iov,
+		  unsigned int nvec)
+{
+	return smb3mc_verify_data(signer, iov, nvec, NULL);
 }
