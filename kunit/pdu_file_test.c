@@ -285,6 +285,60 @@ static void read_write(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, smb3mc_credit_charge(8 << 20), 128);
 }
 
+/*
+ * Which READ responses a channel receives straight into the reader's pages:
+ * only a successful, single one whose data runs to the end of the frame.
+ */
+static void read_placement(struct kunit *test)
+{
+	u32 off = 0;
+	u8 *b = tbuf(test);
+
+	rsp_hdr(b, SMB2_READ, 17);
+	b[66] = 0x50;
+	w32(b, 68, 1 << 20);
+	KUNIT_EXPECT_EQ(test, smb3mc_read_rsp_data(b, 0x50 + (1 << 20), &off),
+			1U << 20);
+	KUNIT_EXPECT_EQ(test, off, 0x50U);
+	/* Padding before the data is allowed (DataOffset is the server's) */
+	b[66] = 0x58;
+	KUNIT_EXPECT_EQ(test, smb3mc_read_rsp_data(b, 0x58 + (1 << 20), &off),
+			1U << 20);
+	KUNIT_EXPECT_EQ(test, off, 0x58U);
+	/* Bytes after the data, or data past the frame: received whole */
+	KUNIT_EXPECT_EQ(test, smb3mc_read_rsp_data(b, 0x59 + (1 << 20), &off),
+			0U);
+	KUNIT_EXPECT_EQ(test, smb3mc_read_rsp_data(b, 0x57 + (1 << 20), &off),
+			0U);
+	/* Data overlapping the fixed body */
+	b[66] = 0x48;
+	KUNIT_EXPECT_EQ(test, smb3mc_read_rsp_data(b, 0x48 + (1 << 20), &off),
+			0U);
+	b[66] = 0x50;
+	/* No data; a header-only frame */
+	w32(b, 68, 0);
+	KUNIT_EXPECT_EQ(test, smb3mc_read_rsp_data(b, 0x50, &off), 0U);
+	w32(b, 68, 4096);
+	KUNIT_EXPECT_EQ(test, smb3mc_read_rsp_data(b, 0x50, &off), 0U);
+	/* An error status, an interim response, a compound, another command */
+	w32(b, 8, 0xc0000011);			/* STATUS_END_OF_FILE */
+	KUNIT_EXPECT_EQ(test, smb3mc_read_rsp_data(b, 0x50 + 4096, &off), 0U);
+	w32(b, 8, 0x00000103);			/* STATUS_PENDING */
+	KUNIT_EXPECT_EQ(test, smb3mc_read_rsp_data(b, 0x50 + 4096, &off), 0U);
+	w32(b, 8, 0);
+	w32(b, 20, 0x50 + 4096);		/* NextCommand */
+	KUNIT_EXPECT_EQ(test, smb3mc_read_rsp_data(b, 0x50 + 4096, &off), 0U);
+	w32(b, 20, 0);
+	KUNIT_EXPECT_EQ(test, smb3mc_read_rsp_data(b, 0x50 + 4096, &off),
+			4096U);
+	w16(b, 12, SMB2_WRITE);
+	KUNIT_EXPECT_EQ(test, smb3mc_read_rsp_data(b, 0x50 + 4096, &off), 0U);
+	/* A request, not a response */
+	w16(b, 12, SMB2_READ);
+	w32(b, 16, 0);
+	KUNIT_EXPECT_EQ(test, smb3mc_read_rsp_data(b, 0x50 + 4096, &off), 0U);
+}
+
 static void query_info(struct kunit *test)
 {
 	const u8 *out;
@@ -711,6 +765,7 @@ static struct kunit_case smb3mc_pdu_file_cases[] = {
 	KUNIT_CASE(create_parse),
 	KUNIT_CASE(close_flush),
 	KUNIT_CASE(read_write),
+	KUNIT_CASE(read_placement),
 	KUNIT_CASE(query_info),
 	KUNIT_CASE(fscc_classes),
 	KUNIT_CASE(set_info),

@@ -267,6 +267,20 @@ struct smb3mc_read_rsp {
 int smb3mc_parse_read(const void *msg, size_t len, size_t total_len,
 		      struct smb3mc_read_rsp *rsp);
 
+/* What precedes the data of a READ response: header and fixed body. */
+#define SMB3MC_READ_RSP_HEAD	(SMB2_HDR_SIZE + 16)
+
+/*
+ * @head holds the first SMB3MC_READ_RSP_HEAD bytes of a framed message of
+ * @total_len bytes. Returns the DataLength of a successful READ response
+ * whose data runs from its DataOffset (stored in @data_offset) to the end
+ * of the message, so that a channel can receive that data straight into
+ * the reader's pages; 0 for every other message, which is then received
+ * whole (and a malformed one reported by the ordinary parsers).
+ */
+u32 smb3mc_read_rsp_data(const void *head, size_t total_len,
+			 u32 *data_offset);
+
 /*
  * WRITE request header + body for @length bytes at @offset; returns
  * SMB3MC_WRITE_DATA_OFFSET. The data is not copied: the channel sends it

@@ -8,6 +8,7 @@
 #include <asm/byteorder.h>
 #include <linux/errno.h>
 
+#include "nterr.h"
 #include "pdu_file.h"
 
 /* SMB2 READ Request, MS-SMB2 2.2.19 */
@@ -122,6 +123,25 @@ int smb3mc_parse_read(const void *msg, size_t len, size_t total_len,
 	rsp->data = dlen && smb3mc_range_ok(len, off, dlen) ?
 		    (const u8 *)msg + off : NULL;
 	return 0;
+}
+
+u32 smb3mc_read_rsp_data(const void *head, size_t total_len,
+			 u32 *data_offset)
+{
+	const struct smb2_hdr *hdr = head;
+	struct smb3mc_read_rsp r;
+
+	if (total_len <= SMB3MC_READ_RSP_HEAD)
+		return 0;
+	/* Interim, error and compounded responses carry no data to place. */
+	if (hdr->status != STATUS_SUCCESS || hdr->next_command)
+		return 0;
+	if (smb3mc_parse_read(head, SMB3MC_READ_RSP_HEAD, total_len, &r))
+		return 0;
+	if (!r.data_length || r.data_offset + r.data_length != total_len)
+		return 0;
+	*data_offset = r.data_offset;
+	return r.data_length;
 }
 
 int smb3mc_build_write(void *buf, size_t size, const struct smb3mc_fid *fid,
