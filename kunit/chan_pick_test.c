@@ -102,6 +102,47 @@ static void choose_one_channel_only(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, smb3mc_chan_choose(&l, 1, MIB), 0);
 }
 
+/*
+ * READ and WRITE pieces go only to a channel with room: two 1 MiB requests
+ * on a slow link, 100 ms of its output on a fast one, anything on an idle
+ * one; the caller waits when all are full (-EBUSY), fails when none is
+ * usable (-ENODEV).
+ */
+static void choose_room_bounds_each_queue(struct kunit *test)
+{
+	struct smb3mc_chan_load l[3] = {
+		/* 50 Mbit/s links, measured */
+		{ .usable = true, .rate_bps = 6250000, .in_flight_bytes = MIB },
+		{ .usable = true, .rate_bps = 6250000,
+		  .in_flight_bytes = 2 * MIB },
+		{ .usable = false },
+	};
+
+	/* The second is full although its estimate would win a tie */
+	KUNIT_EXPECT_EQ(test, smb3mc_chan_choose_room(l, 3, MIB), 0);
+	l[0].in_flight_bytes = 2 * MIB;
+	KUNIT_EXPECT_EQ(test, smb3mc_chan_choose_room(l, 3, MIB), -EBUSY);
+	/* Unbounded selection still picks one */
+	KUNIT_EXPECT_EQ(test, smb3mc_chan_choose(l, 3, MIB), 0);
+	/* A small piece still fits */
+	KUNIT_EXPECT_EQ(test, smb3mc_chan_choose_room(l, 3, 0), 0);
+	/* An idle channel takes even a piece larger than the bound */
+	l[1].in_flight_bytes = 0;
+	KUNIT_EXPECT_EQ(test, smb3mc_chan_choose_room(l, 3, 8 * MIB), 1);
+	/* 10 Gbit/s: 100 ms is 125 MB of room, and it finishes first */
+	l[0].rate_bps = 1250000000;
+	l[0].in_flight_bytes = 64 * MIB;
+	l[1].in_flight_bytes = MIB;
+	KUNIT_EXPECT_EQ(test, smb3mc_chan_choose_room(l, 3, MIB), 0);
+	l[0].in_flight_bytes = 119 * MIB;
+	KUNIT_EXPECT_EQ(test, smb3mc_chan_choose_room(l, 3, MIB), 1);
+	l[1].in_flight_bytes = 2 * MIB;
+	KUNIT_EXPECT_EQ(test, smb3mc_chan_choose_room(l, 3, MIB), -EBUSY);
+	l[0].usable = l[1].usable = false;
+	KUNIT_EXPECT_EQ(test, smb3mc_chan_choose_room(l, 3, MIB), -ENODEV);
+	KUNIT_EXPECT_EQ(test, smb3mc_chan_choose_room(l, 0, MIB), -ENODEV);
+}
+
 static void plan_every_interface_first(struct kunit *test)
 {
 	/* Sorted fastest first; the session's first channel is on #1. */
@@ -168,6 +209,7 @@ static struct kunit_case smb3mc_chan_pick_cases[] = {
 	KUNIT_CASE(choose_counts_round_trip),
 	KUNIT_CASE(choose_skips_failed_channel),
 	KUNIT_CASE(choose_one_channel_only),
+	KUNIT_CASE(choose_room_bounds_each_queue),
 	KUNIT_CASE(plan_every_interface_first),
 	KUNIT_CASE(plan_prefers_rss_among_equals),
 	KUNIT_CASE(plan_single_interface_takes_all),

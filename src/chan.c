@@ -164,20 +164,65 @@ static void chan_measure_rate(struct smb3mc_chan *chan, size_t bytes)
 	st->rate_bytes = 0;
 }
 
+/* Every well-formed message shows the connection alive and grants credits. */
+static void chan_heard(struct smb3mc_chan *chan, const struct smb2_hdr *hdr)
+{
+	WRITE_ONCE(chan->last_rx, jiffies);
+	chan_add_credits(chan, le16_to_cpu(hdr->credit_req_rsp));
+}
+
+/*
+ * End @req with its response: @rsp (@len bytes, the request's owner frees
+ * it) and the @req->rx_len bytes already received into @req->rx_data.
+ */
+static void chan_complete(struct smb3mc_chan *chan, struct smb3mc_req *req,
+			  void *rsp, size_t len)
+{
+	struct smb2_hdr *hdr = rsp;
+	struct iov_iter data;
+	u64 rtt;
+
+	req->rc = 0;
+	if (req->sign && !req->skip_verify) {
+		struct kvec iov = { .iov_base = rsp, .iov_len = len };
+
+		if (req->rx_len) {
+			data = *req->rx_data;
+			iov_iter_truncate(&data, req->rx_len);
+		}
+		if (!(hdr->flags & SMB2_FLAGS_SIGNED) ||
+		    smb3mc_verify_data(&chan->signer, &iov, 1,
+				       req->rx_len ? &data : NULL)) {
+			pr_warn_ratelimited("smb3mc: %s: response to command %u has a missing or bad signature\n",
+					    chan->name, le16_to_cpu(hdr->command));
+			req->rc = -EACCES;
+		}
+	}
+	req->rsp = rsp;
+	req->rsp_len = len;
+	req->status = hdr->status;
+	atomic64_add(len + req->rx_len, &chan->stats.bytes_received);
+	rtt = div_u64(ktime_get_ns() - req->sent_ns, NSEC_PER_USEC);
+	WRITE_ONCE(chan->stats.last_rtt_us, rtt);
+	if (!chan->stats.min_rtt_us || rtt < chan->stats.min_rtt_us)
+		WRITE_ONCE(chan->stats.min_rtt_us, rtt);
+	chan_measure_rate(chan, req->payload);
+	chan_finish(chan, req, 0);
+}
+
 /* Hand one received message to its request. Returns 0 or -EIO to drop. */
 static int chan_dispatch(struct smb3mc_chan *chan, void *buf, size_t len)
 {
 	struct smb2_hdr *hdr = buf;
 	struct smb3mc_req *req;
-	u64 mid, rtt;
+	u64 mid;
 
 	if (smb3mc_hdr_check(buf, len)) {
 		pr_warn_ratelimited("smb3mc: %s: malformed response header, dropping the connection\n",
 				    chan->name);
 		return -EIO;
 	}
-	WRITE_ONCE(chan->last_rx, jiffies);
-	chan_add_credits(chan, le16_to_cpu(hdr->credit_req_rsp));
+	chan_heard(chan, hdr);
 	mid = le64_to_cpu(hdr->message_id);
 
 	/* MS-SMB2 3.2.5.1.5: an interim response; the final one follows. */
@@ -198,35 +243,88 @@ static int chan_dispatch(struct smb3mc_chan *chan, void *buf, size_t len)
 		kvfree(buf);
 		return 0;
 	}
-
-	req->rc = 0;
-	if (req->sign && !req->skip_verify) {
-		struct kvec iov = { .iov_base = buf, .iov_len = len };
-
-		if (!(hdr->flags & SMB2_FLAGS_SIGNED) ||
-		    smb3mc_verify(&chan->signer, &iov, 1)) {
-			pr_warn_ratelimited("smb3mc: %s: response to command %u has a missing or bad signature\n",
-					    chan->name, le16_to_cpu(hdr->command));
-			req->rc = -EACCES;
-		}
-	}
-	req->rsp = buf;
-	req->rsp_len = len;
-	req->status = hdr->status;
-	atomic64_add(len, &chan->stats.bytes_received);
-	rtt = div_u64(ktime_get_ns() - req->sent_ns, NSEC_PER_USEC);
-	WRITE_ONCE(chan->stats.last_rtt_us, rtt);
-	if (!chan->stats.min_rtt_us || rtt < chan->stats.min_rtt_us)
-		WRITE_ONCE(chan->stats.min_rtt_us, rtt);
-	chan_measure_rate(chan, req->payload);
-	chan_finish(chan, req, 0);
+	chan_complete(chan, req, buf, len);
 	return 0;
+}
+
+static int chan_recv_iter(struct smb3mc_chan *chan, struct iov_iter *iter)
+{
+	struct msghdr msg = { .msg_iter = *iter };
+	int rc;
+
+	while (msg_data_left(&msg)) {
+		rc = sock_recvmsg(chan->sock, &msg, MSG_WAITALL);
+		if (rc <= 0)
+			return rc ? rc : -ECONNRESET;
+	}
+	return 0;
+}
+
+/*
+ * A READ response whose request has room for its data: receive the data
+ * straight into @req->rx_data, with no copy through a buffer. @chan->rx_head
+ * holds the first bytes of the message of @len bytes. Returns 1 when the
+ * message is not such a response (the caller receives it whole), 0 when it
+ * was received and its request ended, or an errno that drops the
+ * connection (and ended the request with it).
+ *
+ * The request is ours from the moment it leaves the MessageId table, so
+ * its pages stay valid while the data arrives: a waiter that times out
+ * meanwhile waits for us, and a server that stops mid-message is caught
+ * by the ECHO that then goes unanswered, which drops the connection.
+ */
+static int chan_receive_data(struct smb3mc_chan *chan, size_t len)
+{
+	const struct smb2_hdr *hdr = (const void *)chan->rx_head;
+	struct smb3mc_req *req;
+	struct iov_iter data;
+	u32 off, dlen;
+	void *rsp;
+	int rc;
+
+	dlen = smb3mc_read_rsp_data(chan->rx_head, len, &off);
+	if (!dlen)
+		return 1;
+	xa_lock(&chan->mids);
+	req = xa_load(&chan->mids, le64_to_cpu(hdr->message_id));
+	/* More than asked for is the READ parser's to refuse. */
+	if (req && req->rx_data && iov_iter_count(req->rx_data) >= dlen)
+		__xa_erase(&chan->mids, req->mid);
+	else
+		req = NULL;
+	xa_unlock(&chan->mids);
+	if (!req)
+		return 1;
+
+	/* DataOffset is one byte (MS-SMB2 2.2.20): the rest is small. */
+	rsp = kmalloc(off, GFP_KERNEL);
+	if (!rsp) {
+		rc = -ENOMEM;
+		goto fail;
+	}
+	memcpy(rsp, chan->rx_head, SMB3MC_RX_HEAD);
+	rc = chan_recv_exact(chan, rsp + SMB3MC_RX_HEAD, off - SMB3MC_RX_HEAD);
+	if (rc)
+		goto fail;
+	data = *req->rx_data;
+	iov_iter_truncate(&data, dlen);
+	rc = chan_recv_iter(chan, &data);
+	if (rc)
+		goto fail;
+	chan_heard(chan, rsp);
+	req->rx_len = dlen;
+	chan_complete(chan, req, rsp, off);
+	return 0;
+fail:
+	kfree(rsp);
+	chan_finish(chan, req, rc);
+	return rc;
 }
 
 static int chan_receive_one(struct smb3mc_chan *chan)
 {
+	size_t len, head;
 	__be32 frame;
-	size_t len;
 	void *buf;
 	int rc;
 
@@ -240,10 +338,21 @@ static int chan_receive_one(struct smb3mc_chan *chan)
 				    chan->name, len);
 		return -EIO;
 	}
+	head = min_t(size_t, len, SMB3MC_RX_HEAD);
+	rc = chan_recv_exact(chan, chan->rx_head, head);
+	if (rc)
+		return rc;
+	if (head == SMB3MC_RX_HEAD) {
+		rc = chan_receive_data(chan, len);
+		if (rc <= 0)
+			return rc;
+	}
+
 	buf = kvmalloc(len, GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;
-	rc = chan_recv_exact(chan, buf, len);
+	memcpy(buf, chan->rx_head, head);
+	rc = chan_recv_exact(chan, buf + head, len - head);
 	if (!rc)
 		rc = chan_dispatch(chan, buf, len);
 	if (rc)
@@ -392,27 +501,38 @@ static bool chan_take_credits(struct smb3mc_chan *chan, unsigned int n,
 
 static int chan_send(struct smb3mc_chan *chan, struct smb3mc_req *req)
 {
+	size_t data = req->tx_data ? iov_iter_count(req->tx_data) : 0;
 	struct msghdr msg = { .msg_flags = MSG_NOSIGNAL };
 	struct kvec vec[ARRAY_SIZE(req->iov) + 1];
-	size_t total = 0;
 	__be32 frame;
+	size_t total = sizeof(frame);
 	unsigned int i;
 	int rc;
 
+	vec[0].iov_base = &frame;
+	vec[0].iov_len = sizeof(frame);
 	for (i = 0; i < req->nr_iov; i++) {
 		vec[i + 1] = req->iov[i];
 		total += req->iov[i].iov_len;
 	}
-	frame = cpu_to_be32(total);
-	vec[0].iov_base = &frame;
-	vec[0].iov_len = sizeof(frame);
+	frame = cpu_to_be32(total - sizeof(frame) + data);
 
-	rc = kernel_sendmsg(chan->sock, &msg, vec, req->nr_iov + 1,
-			    total + sizeof(frame));
-	if (rc == total + sizeof(frame)) {
-		atomic64_add(rc, &chan->stats.bytes_sent);
-		return 0;
+	if (data)
+		msg.msg_flags |= MSG_MORE;
+	rc = kernel_sendmsg(chan->sock, &msg, vec, req->nr_iov + 1, total);
+	if (rc != total)
+		goto broken;
+	if (data) {
+		/* The data goes from where it lies (TCP copies it). */
+		msg.msg_flags = MSG_NOSIGNAL;
+		msg.msg_iter = *req->tx_data;
+		rc = sock_sendmsg(chan->sock, &msg);
+		if (rc != data)
+			goto broken;
 	}
+	atomic64_add(total + data, &chan->stats.bytes_sent);
+	return 0;
+broken:
 	/* A partial write leaves the stream unusable: stop the channel. */
 	kernel_sock_shutdown(chan->sock, SHUT_RDWR);
 	return rc < 0 ? rc : -EIO;
@@ -442,13 +562,15 @@ static int chan_submit(struct smb3mc_chan *chan, struct smb3mc_req *req,
 	hdr->credit_req_rsp = cpu_to_le16(chan_credit_request(chan, charge));
 	if (req->sign) {
 		hdr->flags |= SMB2_FLAGS_SIGNED;
-		rc = smb3mc_sign(&chan->signer, req->iov, req->nr_iov);
+		rc = smb3mc_sign_data(&chan->signer, req->iov, req->nr_iov,
+				      req->tx_data);
 		if (rc)
 			goto out;
 	}
 	init_completion(&req->done);
 	req->interim = false;
 	req->rsp = NULL;
+	req->rx_len = 0;
 	req->rc = 0;
 	req->deadline = jiffies + (req->timeout ? req->timeout : chan->timeout);
 	rc = xa_insert(&chan->mids, req->mid, req, GFP_NOFS);

@@ -20,12 +20,15 @@
 #include <linux/xarray.h>
 
 #include "crypto.h"
+#include "pdu_file.h"
 #include "smb2.h"
 
 /* How long a request may wait for its response (or for credits). */
 #define SMB3MC_REQUEST_TIMEOUT		(30 * HZ)
 /* Until NEGOTIATE tells the server's sizes, accept what it may need. */
 #define SMB3MC_NEGOTIATE_MAX_RSP	(64 * 1024)
+/* What the receive thread reads of a message before it knows its request. */
+#define SMB3MC_RX_HEAD			SMB3MC_READ_RSP_HEAD
 
 struct net;
 
@@ -89,6 +92,8 @@ struct smb3mc_chan {
 
 	struct smb3mc_chan_stats stats;
 	char name[64];			/* "198.18.1.2 ch0" for messages */
+	/* The start of the message being received, for the receive thread. */
+	u8 rx_head[SMB3MC_RX_HEAD];
 };
 
 struct smb3mc_req;
@@ -107,11 +112,20 @@ struct smb3mc_req {
 	unsigned long timeout;		/* jiffies; 0: the channel's */
 	smb3mc_req_done_t done_fn;	/* asynchronous completion, or NULL */
 	void *private;			/* for @done_fn */
+	/*
+	 * READ and WRITE data where it lies (kvec or bvec iterators, left
+	 * unchanged): @tx_data is sent after @iov, and the data of a READ
+	 * response is received straight into @rx_data, so that neither is
+	 * copied through a buffer of the channel's.
+	 */
+	const struct iov_iter *tx_data;
+	const struct iov_iter *rx_data;
 
 	/* Filled by the channel. */
 	u64 mid;
 	void *rsp;			/* the response, from its SMB2 header */
-	size_t rsp_len;
+	size_t rsp_len;			/* without what went to @rx_data */
+	size_t rx_len;			/* bytes received into @rx_data */
 	__le32 status;			/* NT status of the response */
 	int rc;				/* 0, or an errno from the transport */
 	bool interim;			/* STATUS_PENDING seen, MS-SMB2 3.2.5.1.5 */

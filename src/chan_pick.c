@@ -4,6 +4,7 @@
  * large I/O each channel gets.
  */
 
+#include <linux/errno.h>
 #include <linux/kernel.h>
 #include <linux/math64.h>
 #include <linux/time64.h>
@@ -36,21 +37,30 @@ static u64 load_finish_us(const struct smb3mc_chan_load *l, u64 rate,
 	return div64_u64(bytes * USEC_PER_SEC, rate) + l->rtt_us;
 }
 
-/**
- * smb3mc_chan_choose - the channel expected to finish a request first
- * @loads: one entry per channel
- * @n: number of entries
- * @payload: bytes the request moves
- *
- * Ties go to the lowest index, so that equal idle channels fill in order.
- * An idle channel counts at the best measured rate, see below.
- *
- * Return: the index of the chosen channel, or -1 when none is usable.
+/*
+ * What a channel may have queued before a READ or WRITE waits for room:
+ * its output over SMB3MC_QUEUE_MS, and never less than two 1 MiB requests,
+ * so that the next one is at the server while the last is answered.
  */
-int smb3mc_chan_choose(const struct smb3mc_chan_load *loads, unsigned int n,
-		       size_t payload)
+#define SMB3MC_QUEUE_MS		100
+#define SMB3MC_QUEUE_MIN	(2 * 1024 * 1024)
+
+static bool load_full(const struct smb3mc_chan_load *l, u64 rate,
+		      size_t payload)
+{
+	u64 limit = max_t(u64, SMB3MC_QUEUE_MIN,
+			  div_u64(rate * SMB3MC_QUEUE_MS, MSEC_PER_SEC));
+
+	/* An idle channel takes any request. */
+	return l->in_flight_bytes &&
+	       l->in_flight_bytes + payload > limit;
+}
+
+static int chan_choose(const struct smb3mc_chan_load *loads, unsigned int n,
+		       size_t payload, bool bounded)
 {
 	u64 best_us = U64_MAX, top_rate = 0, rate, us;
+	bool usable = false;
 	int best = -1;
 	unsigned int i;
 
@@ -60,6 +70,7 @@ int smb3mc_chan_choose(const struct smb3mc_chan_load *loads, unsigned int n,
 	for (i = 0; i < n; i++) {
 		if (!loads[i].usable)
 			continue;
+		usable = true;
 		/*
 		 * A rate is only measured while a channel is busy: an idle
 		 * one is taken to be as fast as the fastest, or a channel
@@ -69,13 +80,55 @@ int smb3mc_chan_choose(const struct smb3mc_chan_load *loads, unsigned int n,
 		rate = load_rate(&loads[i]);
 		if (!loads[i].in_flight_bytes)
 			rate = max(rate, top_rate);
+		if (bounded && load_full(&loads[i], rate, payload))
+			continue;
 		us = load_finish_us(&loads[i], rate, payload);
 		if (us < best_us) {
 			best = i;
 			best_us = us;
 		}
 	}
+	if (best < 0 && bounded)
+		return usable ? -EBUSY : -ENODEV;
 	return best;
+}
+
+/**
+ * smb3mc_chan_choose - the channel expected to finish a request first
+ * @loads: one entry per channel
+ * @n: number of entries
+ * @payload: bytes the request moves
+ *
+ * Ties go to the lowest index, so that equal idle channels fill in order.
+ * An idle channel counts at the best measured rate, see chan_choose().
+ *
+ * Return: the index of the chosen channel, or -1 when none is usable.
+ */
+int smb3mc_chan_choose(const struct smb3mc_chan_load *loads, unsigned int n,
+		       size_t payload)
+{
+	return chan_choose(loads, n, payload, false);
+}
+
+/**
+ * smb3mc_chan_choose_room - as smb3mc_chan_choose(), among channels with room
+ * @loads: one entry per channel
+ * @n: number of entries
+ * @payload: bytes the request moves
+ *
+ * For READ and WRITE, whose pieces are bound to a channel only once one
+ * has room: the estimates of finish time lag behind what a link really
+ * does, and pieces queued on a channel that turns out slower would leave
+ * the others idle at the end of a transfer. So no channel holds more than
+ * it can send in a short while, and the first to drain takes the next.
+ *
+ * Return: the index of the chosen channel; -EBUSY when every usable
+ * channel is full; -ENODEV when none is usable.
+ */
+int smb3mc_chan_choose_room(const struct smb3mc_chan_load *loads,
+			    unsigned int n, size_t payload)
+{
+	return chan_choose(loads, n, payload, true);
 }
 
 /* speed / (channels + 1) of @a against @b, without dividing. */

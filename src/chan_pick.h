@@ -28,6 +28,8 @@ int smb3mc_plan_channel(const struct smb3mc_iface_load *ifaces,
 			unsigned int n);
 int smb3mc_chan_choose(const struct smb3mc_chan_load *loads, unsigned int n,
 		       size_t payload);
+int smb3mc_chan_choose_room(const struct smb3mc_chan_load *loads,
+			    unsigned int n, size_t payload);
 size_t smb3mc_stripe_size(size_t len, unsigned int nr_chans, size_t max_io);
 
 #endif /* SMB3MC_CHAN_PICK_H */

@@ -12,11 +12,11 @@
  */
 
 #include <linux/backing-dev.h>
+#include <linux/bvec.h>
 #include <linux/highmem.h>
 #include <linux/mm.h>
 #include <linux/pagemap.h>
 #include <linux/refcount.h>
-#include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/uio.h>
 #include <linux/writeback.h>
@@ -110,52 +110,40 @@ static void folio_fill(struct folio *folio, const u8 *src, size_t n)
 	flush_dcache_folio(folio);
 }
 
-/* Copy the first @n bytes of @folio to @dst. */
-static void folio_copy_out(struct folio *folio, u8 *dst, size_t n)
-{
-	size_t off = 0, len;
-	void *src;
-
-	while (off < n) {
-		len = min_t(size_t, PAGE_SIZE - offset_in_page(off), n - off);
-		src = kmap_local_folio(folio, off);
-		memcpy(dst + off, src, len);
-		kunmap_local(src);
-		off += len;
-	}
-}
-
 /* ---- reading into the page cache ---- */
 
-/* One READ filling consecutive locked folios. */
+/* One READ filling consecutive locked folios, straight from the socket. */
 struct read_req {
 	struct smb3mc_rw rw;
 	unsigned int nr;
-	struct folio *folios[];
+	struct bio_vec bvec[];		/* one whole folio each */
 };
 
 /*
- * Runs in the receive thread: fill and unlock the folios. A folio left
- * !uptodate when unlocked is how a read error reaches the reader.
+ * Runs in the receive thread: zero what the server did not return (past
+ * its end of file), then unlock the folios. A folio left !uptodate when
+ * unlocked is how a read error reaches the reader.
  */
 static void read_req_done(struct smb3mc_rw *rw)
 {
 	struct read_req *r = container_of(rw, struct read_req, rw);
-	size_t pos = 0, n;
+	size_t pos = 0, size;
 	unsigned int i;
 
 	for (i = 0; i < r->nr; i++) {
-		struct folio *folio = r->folios[i];
+		struct folio *folio = page_folio(r->bvec[i].bv_page);
 
+		size = folio_size(folio);
 		if (!rw->rc) {
-			/* Past what the server returned is past its EOF. */
-			n = pos < rw->result ? rw->result - pos : 0;
-			folio_fill(folio, rw->data ? rw->data + pos : NULL,
-				   min(n, folio_size(folio)));
+			if (pos + size > rw->result)
+				folio_zero_segment(folio,
+						   pos < rw->result ?
+						   rw->result - pos : 0, size);
+			flush_dcache_folio(folio);
 			folio_mark_uptodate(folio);
 		}
 		folio_unlock(folio);
-		pos += folio_size(folio);
+		pos += size;
 	}
 	kfree(r);
 }
@@ -164,7 +152,14 @@ static struct read_req *read_req_alloc(unsigned int max)
 {
 	struct read_req *r;
 
-	return kzalloc(struct_size(r, folios, max), GFP_NOFS);
+	return kzalloc(struct_size(r, bvec, max), GFP_NOFS);
+}
+
+static void read_req_add(struct read_req *r, struct folio *folio)
+{
+	bvec_set_page(&r->bvec[r->nr++], folio_page(folio, 0),
+		      folio_size(folio), 0);
+	r->rw.len += folio_size(folio);
 }
 
 /* Issue @r; when that fails, the folios end unlocked and !uptodate. */
@@ -172,7 +167,8 @@ static void read_req_submit(struct smb3mc_fh *fh, struct read_req *r)
 {
 	int rc;
 
-	r->rw.offset = folio_pos(r->folios[0]);
+	r->rw.offset = folio_pos(page_folio(r->bvec[0].bv_page));
+	iov_iter_bvec(&r->rw.iter, ITER_DEST, r->bvec, r->nr, r->rw.len);
 	r->rw.done = read_req_done;
 	rc = smb3mc_read_submit(fh->tcon, &fh->fid, &r->rw);
 	if (rc) {
@@ -194,8 +190,7 @@ static int smb3mc_read_folio(struct file *file, struct folio *folio)
 			fh_put(fh);
 		return fh ? -ENOMEM : -EBADF;
 	}
-	r->folios[r->nr++] = folio;
-	r->rw.len = folio_size(folio);
+	read_req_add(r, folio);
 	read_req_submit(fh, r);
 	fh_put(fh);
 	return 0;
@@ -223,10 +218,8 @@ static void smb3mc_readahead(struct readahead_control *ractl)
 		if (!r)
 			break;
 		while (r->nr < max && r->rw.len < chunk &&
-		       (folio = readahead_folio(ractl))) {
-			r->folios[r->nr++] = folio;
-			r->rw.len += folio_size(folio);
-		}
+		       (folio = readahead_folio(ractl)))
+			read_req_add(r, folio);
 		if (!r->nr) {
 			kfree(r);
 			break;
@@ -332,13 +325,12 @@ struct wb_ctx {
 	struct completion done;
 };
 
-/* One WRITE of consecutive folios, copied into @buf. */
+/* One WRITE of consecutive folios, sent from the page cache. */
 struct wb_req {
 	struct smb3mc_rw rw;
 	struct wb_ctx *ctx;
-	void *buf;
 	unsigned int nr, max;
-	struct folio *folios[];
+	struct bio_vec bvec[];		/* a folio each, up to end of file */
 };
 
 /* Runs in the receive thread: end writeback of the request's folios. */
@@ -355,8 +347,7 @@ static void wb_req_done(struct smb3mc_rw *rw)
 	if (rc)
 		mapping_set_error(ctx->mapping, rc);
 	for (i = 0; i < w->nr; i++)
-		folio_end_writeback(w->folios[i]);
-	kvfree(w->buf);
+		folio_end_writeback(page_folio(w->bvec[i].bv_page));
 	kfree(w);
 	if (atomic_dec_and_test(&ctx->pending))
 		complete(&ctx->done);
@@ -368,7 +359,7 @@ static void wb_submit(struct wb_ctx *ctx)
 	int rc;
 
 	ctx->cur = NULL;
-	w->rw.data = w->buf;
+	iov_iter_bvec(&w->rw.iter, ITER_SOURCE, w->bvec, w->nr, w->rw.len);
 	w->rw.done = wb_req_done;
 	atomic_inc(&ctx->pending);
 	rc = smb3mc_write_submit(ctx->fh->tcon, &ctx->fh->fid, &w->rw);
@@ -380,20 +371,12 @@ static void wb_submit(struct wb_ctx *ctx)
 
 static struct wb_req *wb_req_alloc(struct wb_ctx *ctx, loff_t pos)
 {
-	unsigned int nofs, max = ctx->chunk >> PAGE_SHIFT;
+	unsigned int max = ctx->chunk >> PAGE_SHIFT;
 	struct wb_req *w;
 
-	w = kzalloc(struct_size(w, folios, max), GFP_NOFS);
+	w = kzalloc(struct_size(w, bvec, max), GFP_NOFS);
 	if (!w)
 		return NULL;
-	/* kvmalloc() falls back to vmalloc only for GFP_KERNEL: scope it. */
-	nofs = memalloc_nofs_save();
-	w->buf = kvmalloc(ctx->chunk, GFP_KERNEL);
-	memalloc_nofs_restore(nofs);
-	if (!w->buf) {
-		kfree(w);
-		return NULL;
-	}
 	w->ctx = ctx;
 	w->max = max;
 	w->rw.offset = pos;
@@ -434,8 +417,7 @@ static int smb3mc_writepage_one(SMB3MC_WRITEPAGE_ARG *arg,
 		}
 		ctx->cur = w;
 	}
-	folio_copy_out(folio, w->buf + w->rw.len, len);
-	w->folios[w->nr++] = folio;
+	bvec_set_page(&w->bvec[w->nr++], folio_page(folio, 0), len, 0);
 	w->rw.len += len;
 	folio_start_writeback(folio);
 	folio_unlock(folio);
@@ -486,7 +468,7 @@ int smb3mc_file_flush_range(struct inode *inode, loff_t start, loff_t end)
 	return filemap_write_and_wait_range(inode->i_mapping, start, end);
 }
 
-/* ---- O_DIRECT: around the page cache, through a bounce buffer ---- */
+/* ---- O_DIRECT: around the page cache ---- */
 
 static size_t dio_window(size_t count, u32 max)
 {
@@ -494,23 +476,135 @@ static size_t dio_window(size_t count, u32 max)
 	return min(count, 4 * io_chunk(max));
 }
 
-static ssize_t smb3mc_direct_read(struct kiocb *iocb, struct iov_iter *to)
+/*
+ * An O_DIRECT read straight into the caller's pages; an asynchronous one
+ * (aio, io_uring) returns once its READs are sent and completes from
+ * @work, so that a caller keeping several in flight fills every channel.
+ */
+struct dio_read {
+	struct kiocb *iocb;
+	struct work_struct work;
+	ssize_t result;
+	unsigned int nr, max;
+	struct bio_vec bvec[];		/* the caller's pages, referenced */
+};
+
+static void dio_read_release(struct dio_read *d)
 {
-	struct file *file = iocb->ki_filp;
-	struct smb3mc_fh *fh = file->private_data;
-	struct address_space *mapping = file->f_mapping;
+	unsigned int i;
+
+	/* The pages were written behind the owner's page tables. */
+	for (i = 0; i < d->nr; i++) {
+		set_page_dirty_lock(d->bvec[i].bv_page);
+		put_page(d->bvec[i].bv_page);
+	}
+	kvfree(d);
+}
+
+static void dio_read_work(struct work_struct *work)
+{
+	struct dio_read *d = container_of(work, struct dio_read, work);
+	struct kiocb *iocb = d->iocb;
+	ssize_t result = d->result;
+
+	if (result > 0)
+		iocb->ki_pos += result;
+	inode_dio_end(file_inode(iocb->ki_filp));
+	dio_read_release(d);
+	iocb->ki_complete(iocb, result);
+}
+
+/* Runs in the receive thread: releasing the pages may sleep. */
+static void dio_read_done(void *private, ssize_t result)
+{
+	struct dio_read *d = private;
+
+	d->result = result;
+	queue_work(system_unbound_wq, &d->work);
+}
+
+/* Take references to the pages of all of @to, which is advanced. */
+static int dio_get_pages(struct dio_read *d, struct iov_iter *to,
+			 size_t count)
+{
+	size_t got = 0, start, len;
+	struct page **pages;
+	unsigned int i;
+	ssize_t n;
+
+	while (got < count) {
+		n = iov_iter_get_pages_alloc2(to, &pages, count - got, &start);
+		if (n <= 0)
+			return n ? n : -EFAULT;
+		for (i = 0; n; i++) {
+			len = min_t(size_t, n, PAGE_SIZE - start);
+			if (d->nr < d->max)
+				bvec_set_page(&d->bvec[d->nr++], pages[i], len,
+					      start);
+			else
+				put_page(pages[i]);
+			got += len;
+			n -= len;
+			start = 0;
+		}
+		kvfree(pages);
+	}
+	/* iov_iter_npages() counted them: more would be a kernel bug. */
+	return WARN_ON_ONCE(d->nr == d->max && got < count) ? -EFAULT : 0;
+}
+
+/*
+ * Read @count bytes of @to at iocb->ki_pos; @async: return -EIOCBQUEUED
+ * once sent and complete the iocb later.
+ */
+static ssize_t dio_read_pages(struct kiocb *iocb, struct iov_iter *to,
+			      size_t count, bool async)
+{
+	struct smb3mc_fh *fh = iocb->ki_filp->private_data;
+	struct inode *inode = file_inode(iocb->ki_filp);
+	struct iov_iter pages;
+	struct dio_read *d;
+	int max, rc;
+	ssize_t n;
+
+	max = iov_iter_npages(to, INT_MAX);
+	d = kvzalloc(struct_size(d, bvec, max), GFP_KERNEL);
+	if (!d)
+		return -ENOMEM;
+	d->max = max;
+	rc = dio_get_pages(d, to, count);
+	if (rc) {
+		iov_iter_revert(to, count - iov_iter_count(to));
+		dio_read_release(d);
+		return rc;
+	}
+	iov_iter_bvec(&pages, ITER_DEST, d->bvec, d->nr, count);
+	inode_dio_begin(inode);
+	if (async) {
+		d->iocb = iocb;
+		INIT_WORK(&d->work, dio_read_work);
+		return smb3mc_rw_iter(fh->tcon, &fh->fid, &pages, iocb->ki_pos,
+				      false, dio_read_done, d);
+	}
+	n = smb3mc_rw_iter(fh->tcon, &fh->fid, &pages, iocb->ki_pos, false,
+			   NULL, NULL);
+	inode_dio_end(inode);
+	dio_read_release(d);
+	/* The caller's iterator moves by what was read. */
+	iov_iter_revert(to, count - max_t(ssize_t, n, 0));
+	if (n > 0)
+		iocb->ki_pos += n;
+	return n;
+}
+
+/* Memory that is not a user's (a kernel caller's): through a buffer. */
+static ssize_t dio_read_bounce(struct kiocb *iocb, struct iov_iter *to)
+{
+	struct smb3mc_fh *fh = iocb->ki_filp->private_data;
 	size_t count = iov_iter_count(to), window, len, copied;
 	ssize_t total = 0, n;
 	void *buf;
-	int rc;
 
-	if (!count)
-		return 0;
-	/* Data still in the cache must reach the server before we read. */
-	rc = filemap_write_and_wait_range(mapping, iocb->ki_pos,
-					  iocb->ki_pos + count - 1);
-	if (rc)
-		return rc;
 	window = dio_window(count, fh->tcon->ses->max_read);
 	buf = kvmalloc(window, GFP_KERNEL);
 	if (!buf)
@@ -535,6 +629,43 @@ static ssize_t smb3mc_direct_read(struct kiocb *iocb, struct iov_iter *to)
 			break;
 	}
 	kvfree(buf);
+	return total;
+}
+
+/* Each call is cut into one READ per channel at least; up to this much. */
+#define SMB3MC_DIO_MAX		(16 * SMB3MC_IO_CHUNK)
+
+static ssize_t smb3mc_direct_read(struct kiocb *iocb, struct iov_iter *to)
+{
+	size_t count = iov_iter_count(to), len;
+	ssize_t total = 0, n;
+	int rc;
+
+	if (!count)
+		return 0;
+	/* Data still in the cache must reach the server before we read. */
+	rc = filemap_write_and_wait_range(iocb->ki_filp->f_mapping,
+					  iocb->ki_pos,
+					  iocb->ki_pos + count - 1);
+	if (rc)
+		return rc;
+	if (!user_backed_iter(to))
+		return dio_read_bounce(iocb, to);
+	if (!is_sync_kiocb(iocb) && count <= SMB3MC_DIO_MAX)
+		return dio_read_pages(iocb, to, count, true);
+	/* Larger ones in steps, and complete before we return. */
+	while (iov_iter_count(to)) {
+		len = min_t(size_t, iov_iter_count(to), SMB3MC_DIO_MAX);
+		n = dio_read_pages(iocb, to, len, false);
+		if (n <= 0) {
+			if (!total)
+				total = n;
+			break;
+		}
+		total += n;
+		if (n < len)
+			break;
+	}
 	return total;
 }
 

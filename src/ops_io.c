@@ -5,8 +5,8 @@
  * Every chunk is sent asynchronously and chooses its channel when it is
  * issued, so several chunks of one transfer are in flight at once, and
  * spread over every channel once the session has more than one. The data
- * is copied between the caller's buffer and the PDUs; sending pages and
- * receiving straight into them is a later step of the transport.
+ * is never copied here: the channel sends it from the caller's pages and
+ * receives it straight into them.
  */
 
 #include <linux/completion.h>
@@ -30,7 +30,8 @@ static struct smb3mc_chan *rw_prepare(struct smb3mc_tcon *tcon,
 	rw->req.payload = rw->len;
 	rw->result = 0;
 	rw->rc = 0;
-	return smb3mc_chan_pick(tcon->ses, rw->len);
+	rw->ses = tcon->ses;
+	return smb3mc_chan_pick_io(tcon->ses, rw->len);
 }
 
 /* The errno of a finished request, from the transport or the status. */
@@ -46,19 +47,27 @@ static void rw_read_done(struct smb3mc_req *req)
 	void *rsp = req->rsp;
 
 	req->rsp = NULL;
-	rw->data = NULL;
+	/* Before @done: the batch may end with it, and the session go. */
+	smb3mc_ses_io_done(rw->ses);
 	/* MS-SMB2 3.3.5.12: a READ starting at the end of file fails so. */
 	if (!req->rc && req->status == STATUS_END_OF_FILE)
 		goto done;
 	rw->rc = rw_errno(req);
 	if (rw->rc)
 		goto done;
-	if (smb3mc_parse_read(rsp, req->rsp_len, req->rsp_len, &r) ||
-	    r.data_length > rw->len || (r.data_length && !r.data)) {
+	/* The channel received the data into @rw->iter, or left it in @rsp. */
+	if (smb3mc_parse_read(rsp, req->rsp_len, req->rsp_len + req->rx_len,
+			      &r) ||
+	    r.data_length > rw->len ||
+	    (r.data_length && !req->rx_len && !r.data)) {
 		rw->rc = -EIO;
 		goto done;
 	}
-	rw->data = r.data;
+	if (!req->rx_len &&
+	    copy_to_iter(r.data, r.data_length, &rw->iter) != r.data_length) {
+		rw->rc = -EFAULT;
+		goto done;
+	}
 	rw->result = r.data_length;
 done:
 	rw->done(rw);
@@ -89,8 +98,9 @@ int smb3mc_read_submit(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
 	if (len < 0)
 		return len;
 	chan = rw_prepare(tcon, rw, len);
-	if (!chan)
-		return -EHOSTDOWN;
+	if (IS_ERR(chan))
+		return PTR_ERR(chan);
+	rw->req.rx_data = &rw->iter;
 	rw->req.done_fn = rw_read_done;
 	return smb3mc_ses_submit(tcon->ses, chan, tcon->tid, &rw->req);
 }
@@ -102,6 +112,7 @@ static void rw_write_done(struct smb3mc_req *req)
 	u32 count;
 
 	req->rsp = NULL;
+	smb3mc_ses_io_done(rw->ses);
 	rw->rc = rw_errno(req);
 	if (!rw->rc) {
 		/* A server that claims more than was sent is broken. */
@@ -138,101 +149,142 @@ int smb3mc_write_submit(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
 	if (len < 0)
 		return len;
 	chan = rw_prepare(tcon, rw, len);
-	if (!chan)
-		return -EHOSTDOWN;
+	if (IS_ERR(chan))
+		return PTR_ERR(chan);
 	/* The data follows the WRITE body, at DataOffset (MS-SMB2 2.2.21). */
-	rw->req.iov[1].iov_base = (void *)rw->data;
-	rw->req.iov[1].iov_len = rw->len;
-	rw->req.nr_iov = 2;
+	rw->req.tx_data = &rw->iter;
 	rw->req.done_fn = rw_write_done;
 	return smb3mc_ses_submit(tcon->ses, chan, tcon->tid, &rw->req);
 }
 
-/* The chunks of one synchronous transfer and their waiter. */
+/* The chunks of one transfer, and who waits for them. */
 struct rw_batch {
-	u8 *buf;
-	u64 offset;
-	bool write;
 	atomic_t pending;
-	struct completion done;
+	struct completion done;		/* without @done_fn */
+	smb3mc_io_done_t done_fn;
+	void *private;
+	unsigned int sent;
+	struct smb3mc_rw rws[];
 };
+
+/* The bytes moved up to the first short or failed chunk, or its errno. */
+static ssize_t rw_batch_result(const struct rw_batch *b)
+{
+	ssize_t total = 0;
+	unsigned int i;
+
+	for (i = 0; i < b->sent; i++) {
+		const struct smb3mc_rw *rw = &b->rws[i];
+
+		if (rw->rc)
+			return total ? total : rw->rc;
+		total += rw->result;
+		if (rw->result < rw->len)
+			break;
+	}
+	return total;
+}
+
+static void rw_batch_put(struct rw_batch *b)
+{
+	if (!atomic_dec_and_test(&b->pending))
+		return;
+	if (!b->done_fn) {
+		complete(&b->done);
+		return;
+	}
+	b->done_fn(b->private, rw_batch_result(b));
+	kvfree(b);
+}
 
 static void rw_batch_done(struct smb3mc_rw *rw)
 {
-	struct rw_batch *b = rw->private;
-
-	if (!b->write && rw->result)
-		memcpy(b->buf + (rw->offset - b->offset), rw->data, rw->result);
-	if (atomic_dec_and_test(&b->pending))
-		complete(&b->done);
+	rw_batch_put(rw->private);
 }
 
-/*
- * Cut [@offset, @offset + @len) into chunks, one per channel at least,
- * issue them all, wait for all and return the bytes moved up to the first
- * short or failed chunk.
+/**
+ * smb3mc_rw_iter - READ into or WRITE from @iter at @offset
+ * @tcon: the share
+ * @fid: an open handle with the access the transfer needs
+ * @iter: a kvec or bvec iterator over the data, left unchanged; the
+ *	chunks of all of it are in flight at once, so callers bound it
+ * @offset: file offset
+ * @write: WRITE rather than READ
+ * @done_fn: NULL to wait; else called once when every chunk ended, with
+ *	what this function would have returned, from the receive thread
+ *	(it must not sleep) or from here
+ * @private: for @done_fn
+ *
+ * The transfer is cut so that every channel carries a piece, even of one
+ * request, and each piece picks its channel when it is issued.
+ *
+ * Return: bytes moved (fewer at the end of the file; up to the first
+ * failed piece), or an errno when none were; -EIOCBQUEUED when @done_fn
+ * will tell.
  */
-static ssize_t rw_sync(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
-		       void *buf, size_t len, u64 offset, bool write)
+ssize_t smb3mc_rw_iter(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
+		       const struct iov_iter *iter, u64 offset, bool write,
+		       smb3mc_io_done_t done_fn, void *private)
 {
 	struct smb3mc_ses *ses = tcon->ses;
-	/* Even one request is cut so that every channel carries a piece. */
-	size_t max = smb3mc_stripe_size(len, READ_ONCE(ses->nr_chans),
-					write ? ses->max_write :
-						ses->max_read);
-	unsigned int i, n, sent;
-	struct smb3mc_rw *rws;
-	struct rw_batch b;
-	ssize_t total = 0;
-	int rc = 0;
+	size_t len = iov_iter_count(iter), max, pos;
+	struct rw_batch *b;
+	unsigned int n;
+	ssize_t ret;
+	int rc;
 
 	if (!len)
 		return 0;
+	max = smb3mc_stripe_size(len, READ_ONCE(ses->nr_chans),
+				 write ? ses->max_write : ses->max_read);
 	n = DIV_ROUND_UP(len, max);
-	rws = kvcalloc(n, sizeof(*rws), GFP_NOFS);
-	if (!rws)
+	b = kvzalloc(struct_size(b, rws, n), GFP_NOFS);
+	if (!b)
 		return -ENOMEM;
-	b.buf = buf;
-	b.offset = offset;
-	b.write = write;
 	/* One count for ourselves, so the batch ends after the last submit. */
-	atomic_set(&b.pending, 1);
-	init_completion(&b.done);
-	for (sent = 0; sent < n; sent++) {
-		struct smb3mc_rw *rw = &rws[sent];
-		size_t pos = (size_t)sent * max;
+	atomic_set(&b->pending, 1);
+	init_completion(&b->done);
+	b->done_fn = done_fn;
+	b->private = private;
+	for (pos = 0; b->sent < n; pos += max) {
+		struct smb3mc_rw *rw = &b->rws[b->sent++];
 
 		rw->offset = offset + pos;
 		rw->len = min(max, len - pos);
-		rw->data = b.buf + pos;
+		rw->iter = *iter;
+		iov_iter_advance(&rw->iter, pos);
+		iov_iter_truncate(&rw->iter, rw->len);
 		rw->done = rw_batch_done;
-		rw->private = &b;
-		atomic_inc(&b.pending);
+		rw->private = b;
+		atomic_inc(&b->pending);
 		rc = write ? smb3mc_write_submit(tcon, fid, rw) :
 			     smb3mc_read_submit(tcon, fid, rw);
 		if (rc) {
-			atomic_dec(&b.pending);
+			atomic_dec(&b->pending);
 			rw->rc = rc;
-			sent++;
 			break;
 		}
+	}
+	if (done_fn) {
+		rw_batch_put(b);
+		return -EIOCBQUEUED;
 	}
 	/* The channel ends every request it sent, at the latest by timeout. */
-	if (!atomic_dec_and_test(&b.pending))
-		wait_for_completion(&b.done);
+	if (!atomic_dec_and_test(&b->pending))
+		wait_for_completion(&b->done);
+	ret = rw_batch_result(b);
+	kvfree(b);
+	return ret;
+}
 
-	rc = 0;
-	for (i = 0; i < sent; i++) {
-		if (rws[i].rc) {
-			rc = rws[i].rc;
-			break;
-		}
-		total += rws[i].result;
-		if (rws[i].result < rws[i].len)
-			break;
-	}
-	kvfree(rws);
-	return total ? total : rc;
+static ssize_t rw_sync(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
+		       void *buf, size_t len, u64 offset, bool write)
+{
+	struct kvec kv = { .iov_base = buf, .iov_len = len };
+	struct iov_iter iter;
+
+	iov_iter_kvec(&iter, write ? ITER_SOURCE : ITER_DEST, &kv, 1, len);
+	return smb3mc_rw_iter(tcon, fid, &iter, offset, write, NULL, NULL);
 }
 
 /**
@@ -240,8 +292,7 @@ static ssize_t rw_sync(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
  * @tcon: the share
  * @fid: an open handle with read access
  * @buf: kernel buffer
- * @len: bytes wanted; the chunks of all of it are in flight at once, so
- *	callers bound it
+ * @len: bytes wanted, bounded as for smb3mc_rw_iter()
  * @offset: file offset
  *
  * Return: bytes read (fewer at the end of the file, 0 past it) or an errno.
@@ -257,7 +308,7 @@ ssize_t smb3mc_pread(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
  * @tcon: the share
  * @fid: an open handle with write access
  * @buf: kernel buffer
- * @len: bytes to write; bounded by the caller as for smb3mc_pread()
+ * @len: bytes to write, bounded as for smb3mc_rw_iter()
  * @offset: file offset
  *
  * Return: bytes written, or an errno when nothing was.

@@ -19,20 +19,22 @@ struct smb3mc_rw;
 typedef void (*smb3mc_rw_done_t)(struct smb3mc_rw *rw);
 
 /*
- * One READ or WRITE chunk in flight. The caller fills @offset, @len,
- * @done and @private (and @data for WRITE), submits, and @done runs once
- * when the chunk ended: in the receive thread or the timeout scan, so it
- * must not sleep. It may free @rw.
+ * One READ or WRITE chunk in flight. The caller fills @offset, @len, @iter
+ * (the pages or buffer a READ fills or a WRITE sends, @len bytes: a kvec
+ * or bvec iterator), @done and @private, submits,
+ * and @done runs once when the chunk ended: in the receive thread or the
+ * timeout scan, so it must not sleep. It may free @rw.
  *
- * On completion @rc is 0 or an errno and @result the bytes moved. For a
- * READ @data points at the received bytes during @done only; a READ at or
- * past the end of the file ends with @rc 0 and @result 0.
+ * On completion @rc is 0 or an errno and @result the bytes moved; a READ
+ * at or past the end of the file ends with @rc 0 and @result 0, a short
+ * one fills the start of @iter only.
  */
 struct smb3mc_rw {
 	struct smb3mc_req req;
+	struct smb3mc_ses *ses;		/* woken when the chunk ends */
 	u64 offset;
 	u32 len;
-	const void *data;
+	struct iov_iter iter;
 	u32 result;
 	int rc;
 	smb3mc_rw_done_t done;
@@ -45,6 +47,11 @@ int smb3mc_read_submit(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
 int smb3mc_write_submit(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
 			struct smb3mc_rw *rw);
 
+typedef void (*smb3mc_io_done_t)(void *private, ssize_t result);
+
+ssize_t smb3mc_rw_iter(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
+		       const struct iov_iter *iter, u64 offset, bool write,
+		       smb3mc_io_done_t done_fn, void *private);
 ssize_t smb3mc_pread(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
 		     void *buf, size_t len, u64 offset);
 ssize_t smb3mc_pwrite(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,

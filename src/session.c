@@ -120,20 +120,12 @@ int smb3mc_req_errno(const struct smb3mc_req *req)
 	return smb3mc_status_to_errno(req->status);
 }
 
-/**
- * smb3mc_chan_pick - the channel a request of @payload bytes goes to
- * @ses: the session
- * @payload: bytes the request moves
- *
- * The usable channel expected to finish it first, by the bytes already
- * queued on each and each one's measured rate and round trip.
- */
-struct smb3mc_chan *smb3mc_chan_pick(struct smb3mc_ses *ses, size_t payload)
+/* What selection needs to know of every channel; returns how many. */
+static unsigned int ses_chan_loads(struct smb3mc_ses *ses,
+				   struct smb3mc_chan_load *loads)
 {
-	struct smb3mc_chan_load loads[SMB3MC_MAX_CHANNELS];
 	struct smb3mc_chan *chan;
 	unsigned int i, n;
-	int best;
 
 	/* Pairs with the release in open_channel(): slots below n are set. */
 	n = smp_load_acquire(&ses->nr_chans);
@@ -146,8 +138,73 @@ struct smb3mc_chan *smb3mc_chan_pick(struct smb3mc_ses *ses, size_t payload)
 		loads[i].speed_bps = chan->speed_bps;
 		loads[i].rtt_us = READ_ONCE(chan->stats.min_rtt_us);
 	}
-	best = smb3mc_chan_choose(loads, n, payload);
+	return n;
+}
+
+/**
+ * smb3mc_chan_pick - the channel a request of @payload bytes goes to
+ * @ses: the session
+ * @payload: bytes the request moves
+ *
+ * The usable channel expected to finish it first, by the bytes already
+ * queued on each and each one's measured rate and round trip.
+ */
+struct smb3mc_chan *smb3mc_chan_pick(struct smb3mc_ses *ses, size_t payload)
+{
+	struct smb3mc_chan_load loads[SMB3MC_MAX_CHANNELS];
+	unsigned int n = ses_chan_loads(ses, loads);
+	int best = smb3mc_chan_choose(loads, n, payload);
+
 	return best < 0 ? NULL : ses->chans[best];
+}
+
+static int ses_pick_room(struct smb3mc_ses *ses, size_t payload)
+{
+	struct smb3mc_chan_load loads[SMB3MC_MAX_CHANNELS];
+	unsigned int n = ses_chan_loads(ses, loads);
+
+	return smb3mc_chan_choose_room(loads, n, payload);
+}
+
+/**
+ * smb3mc_chan_pick_io - the channel a READ or WRITE piece goes to
+ * @ses: the session
+ * @payload: bytes the piece moves
+ *
+ * As smb3mc_chan_pick(), but among channels with room, waiting until one
+ * has (see smb3mc_chan_choose_room()); every READ and WRITE that ends
+ * wakes the waiters through smb3mc_ses_io_done().
+ *
+ * Return: the channel, or ERR_PTR(-EHOSTDOWN) when no channel is usable,
+ * -ETIMEDOUT when none had room within the request timeout, -EINTR when
+ * the caller was killed.
+ */
+struct smb3mc_chan *smb3mc_chan_pick_io(struct smb3mc_ses *ses,
+					size_t payload)
+{
+	long left;
+	int best;
+
+	left = wait_event_killable_timeout(ses->io_wait,
+					   (best = ses_pick_room(ses, payload)) !=
+					   -EBUSY,
+					   SMB3MC_REQUEST_TIMEOUT);
+	if (left < 0)
+		return ERR_PTR(-EINTR);
+	if (!left)
+		return ERR_PTR(-ETIMEDOUT);
+	if (best < 0)
+		return ERR_PTR(-EHOSTDOWN);
+	return ses->chans[best];
+}
+
+/**
+ * smb3mc_ses_io_done - a READ or WRITE of @ses ended: its channel has room
+ * @ses: the session
+ */
+void smb3mc_ses_io_done(struct smb3mc_ses *ses)
+{
+	wake_up_all(&ses->io_wait);
 }
 
 /*
@@ -770,6 +827,7 @@ int smb3mc_ses_open(struct smb3mc_ses **sesp, const struct smb3mc_opts *opts,
 		return -ENOMEM;
 	INIT_LIST_HEAD(&ses->list);
 	mutex_init(&ses->chan_lock);
+	init_waitqueue_head(&ses->io_wait);
 	INIT_DELAYED_WORK(&ses->echo_work, ses_echo_work);
 	ses->echo_interval = opts->echo_interval * HZ;
 	ses->net = get_net(current->nsproxy->net_ns);

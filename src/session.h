@@ -51,6 +51,9 @@ struct smb3mc_ses {
 	unsigned long echo_interval;	/* jiffies */
 	struct delayed_work echo_work;
 
+	/* READ and WRITE pieces waiting for a channel with room */
+	wait_queue_head_t io_wait;
+
 	struct mutex chan_lock;		/* adding and removing channels */
 	unsigned int nr_chans;
 	struct smb3mc_chan *chans[SMB3MC_MAX_CHANNELS];
@@ -87,6 +90,9 @@ int smb3mc_ses_add_channels(struct smb3mc_ses *ses, unsigned int max,
 void smb3mc_tcon_close(struct smb3mc_tcon *tcon);
 
 struct smb3mc_chan *smb3mc_chan_pick(struct smb3mc_ses *ses, size_t payload);
+struct smb3mc_chan *smb3mc_chan_pick_io(struct smb3mc_ses *ses,
+					size_t payload);
+void smb3mc_ses_io_done(struct smb3mc_ses *ses);
 int smb3mc_ses_call(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 		    u32 tid, struct smb3mc_req *req);
 int smb3mc_ses_submit(struct smb3mc_ses *ses, struct smb3mc_chan *chan,

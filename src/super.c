@@ -93,6 +93,12 @@ static int smb3mc_fill_super(struct super_block *sb, struct fs_context *fc)
 	sb->s_time_gran = 100;
 	sb->s_time_min = -11644473600LL;
 	sb->s_time_max = S64_MAX / 10000000 - 11644473600LL;
+	/*
+	 * WRITE data is signed in the page cache and then sent from it: a
+	 * page changed in between would carry a wrong signature.
+	 */
+	if (sbi->ses->sign)
+		sb->s_iflags |= SB_I_STABLE_WRITES;
 
 	rc = smb3mc_query_path(sbi->tcon, "", &attrs);
 	if (rc) {

@@ -41,6 +41,18 @@ mibps() { # bytes nanoseconds
 	python3 -c "print('%.2f' % ($1 / 1048576 / ($2 / 1e9)))"
 }
 
+# Busy share of the guest's CPUs since the last cpu_mark: under TCG the
+# guest's CPU, not the links, may be what limits a figure.
+cpu_mark() {
+	read -r _ cpu_u cpu_n cpu_s cpu_i cpu_w _ </proc/stat
+}
+
+cpu_busy() {
+	local u n s i w
+	read -r _ u n s i w _ </proc/stat
+	python3 -c "b = $(( (u + n + s) - (cpu_u + cpu_n + cpu_s) )); t = b + $(( (i + w) - (cpu_i + cpu_w) )); print('%.0f' % (100 * b / max(t, 1)))"
+}
+
 timed() { # command...: prints elapsed ns
 	local t0
 	t0=$(date +%s%N)
@@ -65,19 +77,24 @@ bench_client() { # client sign
 	sleep 2	# cifs.ko opens its extra channels in the background
 
 	echo 3 >/proc/sys/vm/drop_caches
+	cpu_mark
 	if ns=$(timed cat $mnt/bench.bin); then
 		result "$client $sign read $(mibps $((size_mib << 20)) "$ns") MiB/s"
+		diag "$client $sign read: guest CPU busy $(cpu_busy)%"
 		ok "$client $sign: sequential read"
 	else
 		fail "$client $sign: sequential read"
 	fi
+	cpu_mark
 	if ns=$(timed dd if=/dev/zero of=$mnt/bench-w.bin bs=1M count="$size_mib" conv=fsync); then
 		result "$client $sign write $(mibps $((size_mib << 20)) "$ns") MiB/s"
+		diag "$client $sign write: guest CPU busy $(cpu_busy)%"
 		ok "$client $sign: write with fsync"
 	else
 		fail "$client $sign: write with fsync"
 	fi
 	for qd in 1 8; do
+		cpu_mark
 		if fio --name=dio --filename=$mnt/bench.bin --rw=read --bs=1M \
 			--direct=1 --ioengine=libaio --iodepth=$qd \
 			--size="${size_mib}M" --output-format=json \
@@ -86,6 +103,7 @@ bench_client() { # client sign
 d = json.load(open("/tmp/work/fio.json"))
 print("%.2f" % (d["jobs"][0]["read"]["bw_bytes"] / 1048576))')
 			result "$client $sign dio-qd$qd $v MiB/s"
+			diag "$client $sign dio-qd$qd: guest CPU busy $(cpu_busy)%"
 			ok "$client $sign: O_DIRECT 1 MiB reads, queue depth $qd"
 		else
 			fail "$client $sign: O_DIRECT 1 MiB reads, queue depth $qd" "$(cat /tmp/work/fio.err)"

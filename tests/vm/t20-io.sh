@@ -135,16 +135,20 @@ fi
 check "fsx file equals the server's" same $m/fsx $srv/fsx
 lap "fsx"
 
-# fio with crc32c verification: sequential and random, buffered and direct.
-for job in "write 1m 0" "randwrite 4k 0" "write 256k 1" "randwrite 16k 1"; do
+# fio with crc32c verification: sequential and random, buffered and direct;
+# with libaio, eight O_DIRECT reads in flight complete asynchronously.
+for job in "write 1m 0 psync 1" "randwrite 4k 0 psync 1" \
+	"write 256k 1 psync 1" "randwrite 16k 1 psync 1" \
+	"randwrite 192k 1 libaio 8"; do
 	set -- $job
-	name=fio-$1-$2-d$3
+	name=fio-$1-$2-d$3-$4
 	: >$srv/$name
 	chmod a+rw $srv/$name
-	check "fio $1 bs=$2 direct=$3 verify=crc32c" fio --name=$name \
-		--filename=$m/$name --rw="$1" --bs="$2" --size=2m --direct="$3" \
-		--ioengine=psync --verify=crc32c --do_verify=1 \
-		--verify_fatal=1 --output=/tmp/work/$name.log
+	check "fio $1 bs=$2 direct=$3 $4 iodepth=$5 verify=crc32c" fio \
+		--name=$name --filename=$m/$name --rw="$1" --bs="$2" \
+		--size=4m --direct="$3" --ioengine="$4" --iodepth="$5" \
+		--verify=crc32c --do_verify=1 --verify_fatal=1 \
+		--output=/tmp/work/$name.log
 done
 
 lap "fio"
