@@ -583,11 +583,14 @@ static ssize_t dio_read_pages(struct kiocb *iocb, struct iov_iter *to,
 	if (async) {
 		d->iocb = iocb;
 		INIT_WORK(&d->work, dio_read_work);
-		return smb3mc_rw_iter(fh->tcon, &fh->fid, &pages, iocb->ki_pos,
-				      false, dio_read_done, d);
+		n = smb3mc_rw_iter(fh->tcon, &fh->fid, &pages, iocb->ki_pos,
+				   false, dio_read_done, d);
+		if (n == -EIOCBQUEUED)
+			return n;
+	} else {
+		n = smb3mc_rw_iter(fh->tcon, &fh->fid, &pages, iocb->ki_pos,
+				   false, NULL, NULL);
 	}
-	n = smb3mc_rw_iter(fh->tcon, &fh->fid, &pages, iocb->ki_pos, false,
-			   NULL, NULL);
 	inode_dio_end(inode);
 	dio_read_release(d);
 	/* The caller's iterator moves by what was read. */
