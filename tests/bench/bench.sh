@@ -60,6 +60,17 @@ timed() { # command...: prints elapsed ns
 	echo $(( $(date +%s%N) - t0 ))
 }
 
+bench_metadata() { # client sign
+	local ns
+	mkdir -p $mnt/meta
+	if ns=$(timed sh -c "cd $mnt/meta && seq $nfiles | xargs touch && seq $nfiles | xargs stat >/dev/null && seq $nfiles | xargs rm"); then
+		result "$1 $2 metadata $(python3 -c "print('%.0f' % (3 * $nfiles / ($ns / 1e9)))") ops/s"
+		ok "$1 $2: metadata"
+	else
+		fail "$1 $2: metadata"
+	fi
+}
+
 bench_client() { # client sign
 	local client=$1 sign=$2 opts ns v
 	opts="username=$SMB_USER,password=$SMB_PASS"
@@ -109,13 +120,7 @@ print("%.2f" % (d["jobs"][0]["read"]["bw_bytes"] / 1048576))')
 			fail "$client $sign: O_DIRECT 1 MiB reads, queue depth $qd" "$(cat /tmp/work/fio.err)"
 		fi
 	done
-	mkdir -p $mnt/meta
-	if ns=$(timed sh -c "cd $mnt/meta && seq $nfiles | xargs touch && seq $nfiles | xargs stat >/dev/null && seq $nfiles | xargs rm"); then
-		result "$client $sign metadata $(python3 -c "print('%.0f' % (3 * $nfiles / ($ns / 1e9)))") ops/s"
-		ok "$client $sign: metadata"
-	else
-		fail "$client $sign: metadata"
-	fi
+	[ "$nfiles" -gt 0 ] && bench_metadata "$client" "$sign"
 	rm -rf $mnt/meta $mnt/bench-w.bin
 	if [ "$client" = smb3mc ]; then
 		diag "$(cat /proc/fs/smb3mc/DebugData)"
