@@ -64,10 +64,21 @@ static void chan_fail_all(struct smb3mc_chan *chan, int rc)
 
 static void chan_mark_dead(struct smb3mc_chan *chan)
 {
+	bool was_good;
+
 	spin_lock(&chan->credit_lock);
+	was_good = chan->state == SMB3MC_CHAN_GOOD;
 	WRITE_ONCE(chan->state, SMB3MC_CHAN_DEAD);
 	spin_unlock(&chan->credit_lock);
+	/* Pairs with the barrier in chan_submit(). */
+	smp_mb();
 	wake_up_all(&chan->credit_wait);
+	/*
+	 * The owner learns of the loss before the requests fail, so that
+	 * whatever it sends them again with already reflects it.
+	 */
+	if (was_good && chan->on_dead)
+		chan->on_dead(chan);
 	chan_fail_all(chan, -ECONNABORTED);
 }
 
@@ -318,6 +329,12 @@ int smb3mc_chan_connect(struct smb3mc_chan *chan, struct net *net,
 	sock->sk->sk_allocation = GFP_NOFS;
 	sock->sk->sk_sndtimeo = SMB3MC_CONNECT_TIMEOUT;
 	tcp_sock_set_nodelay(sock->sk);
+	/*
+	 * Close with a reset, dropping what is still queued: the requests of
+	 * a lost channel are sent again on another one, and their originals
+	 * must not reach the server after them once the link is back.
+	 */
+	sock_no_linger(sock->sk);
 
 	rc = kernel_connect(sock, (struct sockaddr *)dst, addrlen, 0);
 	if (rc) {
@@ -370,6 +387,48 @@ void smb3mc_chan_shutdown(struct smb3mc_chan *chan)
 void smb3mc_chan_abort(struct smb3mc_chan *chan)
 {
 	kernel_sock_shutdown(chan->sock, SHUT_RDWR);
+}
+
+/**
+ * smb3mc_chan_set_dead_time - when unacknowledged data means a lost link
+ * @chan: a connected channel
+ * @timeout: jiffies
+ *
+ * A link that drops everything shows neither a reset nor an error, and a
+ * sender that filled the socket blocks before any ECHO could go out: TCP's
+ * user timeout (RFC 5482) aborts the connection once data sent stays
+ * unacknowledged this long, and the receive thread then sees the loss.
+ */
+void smb3mc_chan_set_dead_time(struct smb3mc_chan *chan, unsigned long timeout)
+{
+	tcp_sock_set_user_timeout(chan->sock->sk, jiffies_to_msecs(timeout));
+}
+
+/**
+ * smb3mc_chan_set_good - hand a bound channel over to dispatch
+ * @chan: a channel its owner has set up (MS-SMB2 3.2.5.3.3)
+ * @on_dead: called once, from the receive thread, if the connection is
+ *	lost later; it must not sleep long
+ * @owner: for @on_dead, in @chan->owner
+ *
+ * Return: false when the connection was lost already: the channel stays
+ * dead and @on_dead never runs.
+ */
+bool smb3mc_chan_set_good(struct smb3mc_chan *chan,
+			  void (*on_dead)(struct smb3mc_chan *chan),
+			  void *owner)
+{
+	bool good;
+
+	chan->on_dead = on_dead;
+	chan->owner = owner;
+	/* Under the lock chan_mark_dead() takes: it sees @on_dead if GOOD. */
+	spin_lock(&chan->credit_lock);
+	good = chan->state == SMB3MC_CHAN_NEW;
+	if (good)
+		WRITE_ONCE(chan->state, SMB3MC_CHAN_GOOD);
+	spin_unlock(&chan->credit_lock);
+	return good;
 }
 
 static bool chan_take_credits(struct smb3mc_chan *chan, unsigned int n,
@@ -456,6 +515,19 @@ static int chan_submit(struct smb3mc_chan *chan, struct smb3mc_req *req,
 		rc = -EIO;	/* a MessageId in use twice: never expected */
 	if (rc)
 		goto out;
+	/*
+	 * chan_mark_dead() sets DEAD, then fails what the table holds. A
+	 * request entered behind that sweep would wait for an answer that
+	 * cannot come (and an asynchronous one forever: the timeout scan
+	 * stops with the channel), so look again once it is in the table.
+	 * If the sweep took it already, it has ended: report it sent.
+	 */
+	smp_mb();
+	if (READ_ONCE(chan->state) == SMB3MC_CHAN_DEAD) {
+		if (xa_erase(&chan->mids, req->mid) == req)
+			rc = -ECONNABORTED;
+		goto out;
+	}
 	req->sent_ns = ktime_get_ns();
 	rc = chan_send(chan, req);
 	if (rc)
