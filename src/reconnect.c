@@ -35,14 +35,6 @@ static struct smb3mc_chan *slot_chan(struct smb3mc_ses *ses, unsigned int i)
 	return rcu_dereference_protected(ses->slots[i].chan, true);
 }
 
-static void ses_kick_maint(struct smb3mc_ses *ses)
-{
-	spin_lock(&ses->maint_lock);
-	if (ses->maint_on && !ses->closing)
-		mod_delayed_work(ses->wq, &ses->maint_work, 0);
-	spin_unlock(&ses->maint_lock);
-}
-
 /**
  * smb3mc_ses_chan_lost - a channel of the session lost its connection
  * @chan: the channel, already DEAD; @chan->owner is the session
@@ -54,12 +46,20 @@ void smb3mc_ses_chan_lost(struct smb3mc_chan *chan)
 {
 	struct smb3mc_ses *ses = chan->owner;
 
+	/* Closing shuts every channel down: that is no loss. */
+	spin_lock(&ses->maint_lock);
+	if (ses->closing) {
+		spin_unlock(&ses->maint_lock);
+		return;
+	}
 	/* MS-SMB2 3.2.7.1: what is sent from now on carries the new value. */
 	atomic_inc(&ses->chan_seq);
+	atomic_set(&ses->refresh_due, 1);
+	if (ses->maint_on)
+		mod_delayed_work(ses->wq, &ses->maint_work, 0);
+	spin_unlock(&ses->maint_lock);
 	pr_warn("smb3mc: %s: channel %u lost, reconnecting it in the background\n",
 		ses->server, chan->id);
-	atomic_set(&ses->refresh_due, 1);
-	ses_kick_maint(ses);
 }
 
 /**

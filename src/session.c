@@ -645,7 +645,13 @@ static void ses_free(struct smb3mc_ses *ses)
 	struct smb3mc_chan *chan;
 	unsigned int i;
 
-	/* No sender and no maintenance work is left: see smb3mc_ses_close(). */
+	/*
+	 * No sender and no maintenance work is left (see smb3mc_ses_close());
+	 * what the channels still hold fails instead of being sent again.
+	 */
+	spin_lock(&ses->maint_lock);
+	ses->closing = true;
+	spin_unlock(&ses->maint_lock);
 	for (i = 0; i < ses->nr_chans; i++) {
 		chan = rcu_dereference_protected(ses->slots[i].chan, true);
 		if (!chan)
