@@ -474,7 +474,17 @@ static int chan_send(struct smb3mc_chan *chan, struct smb3mc_req *req)
 	}
 	/* A partial write leaves the stream unusable: stop the channel. */
 	kernel_sock_shutdown(chan->sock, SHUT_RDWR);
-	return rc < 0 ? rc : -EIO;
+	/* A fatal signal stops the sender, not only this channel. */
+	if (rc == -ERESTARTSYS || rc == -EINTR)
+		return rc;
+	/*
+	 * The server never saw the whole request, so it ran none of it:
+	 * report the channel lost, and its owner may send the request again
+	 * on another one.
+	 */
+	pr_warn_ratelimited("smb3mc: %s: send failed (%d), dropping the connection\n",
+			    chan->name, rc);
+	return -ECONNABORTED;
 }
 
 static u16 chan_credit_request(struct smb3mc_chan *chan, u16 charge)
