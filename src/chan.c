@@ -482,8 +482,12 @@ static int chan_send(struct smb3mc_chan *chan, struct smb3mc_req *req)
 	 * report the channel lost, and its owner may send the request again
 	 * on another one.
 	 */
-	pr_warn_ratelimited("smb3mc: %s: send failed (%d), dropping the connection\n",
-			    chan->name, rc);
+	if (rc < 0)
+		pr_warn_ratelimited("smb3mc: %s: send failed (%d), dropping the connection\n",
+				    chan->name, rc);
+	else
+		pr_warn_ratelimited("smb3mc: %s: sent %d of %zu bytes, dropping the connection\n",
+				    chan->name, rc, total + sizeof(frame));
 	return -ECONNABORTED;
 }
 
