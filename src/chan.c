@@ -64,10 +64,21 @@ static void chan_fail_all(struct smb3mc_chan *chan, int rc)
 
 static void chan_mark_dead(struct smb3mc_chan *chan)
 {
+	bool was_good;
+
 	spin_lock(&chan->credit_lock);
+	was_good = chan->state == SMB3MC_CHAN_GOOD;
 	WRITE_ONCE(chan->state, SMB3MC_CHAN_DEAD);
 	spin_unlock(&chan->credit_lock);
+	/* Pairs with the barrier in chan_submit(). */
+	smp_mb();
 	wake_up_all(&chan->credit_wait);
+	/*
+	 * The owner learns of the loss before the requests fail, so that
+	 * whatever it sends them again with already reflects it.
+	 */
+	if (was_good && chan->on_dead)
+		chan->on_dead(chan);
 	chan_fail_all(chan, -ECONNABORTED);
 }
 
@@ -266,7 +277,7 @@ static int chan_recv_iter(struct smb3mc_chan *chan, struct iov_iter *iter)
  * holds the first bytes of the message of @len bytes. Returns 1 when the
  * message is not such a response (the caller receives it whole), 0 when it
  * was received and its request ended, or an errno that drops the
- * connection (and ended the request with it).
+ * connection (the request then ended as lost with it).
  *
  * The request is ours from the moment it leaves the MessageId table, so
  * its pages stay valid while the data arrives: a waiter that times out
@@ -317,7 +328,8 @@ static int chan_receive_data(struct smb3mc_chan *chan, size_t len)
 	return 0;
 fail:
 	kfree(rsp);
-	chan_finish(chan, req, rc);
+	/* Lost with the connection: the session sends it again elsewhere. */
+	chan_finish(chan, req, -ECONNABORTED);
 	return rc;
 }
 
@@ -427,6 +439,12 @@ int smb3mc_chan_connect(struct smb3mc_chan *chan, struct net *net,
 	sock->sk->sk_allocation = GFP_NOFS;
 	sock->sk->sk_sndtimeo = SMB3MC_CONNECT_TIMEOUT;
 	tcp_sock_set_nodelay(sock->sk);
+	/*
+	 * Close with a reset, dropping what is still queued: the requests of
+	 * a lost channel are sent again on another one, and their originals
+	 * must not reach the server after them once the link is back.
+	 */
+	sock_no_linger(sock->sk);
 
 	rc = kernel_connect(sock, (struct sockaddr *)dst, addrlen, 0);
 	if (rc) {
@@ -481,6 +499,48 @@ void smb3mc_chan_abort(struct smb3mc_chan *chan)
 	kernel_sock_shutdown(chan->sock, SHUT_RDWR);
 }
 
+/**
+ * smb3mc_chan_set_dead_time - when unacknowledged data means a lost link
+ * @chan: a connected channel
+ * @timeout: jiffies
+ *
+ * A link that drops everything shows neither a reset nor an error, and a
+ * sender that filled the socket blocks before any ECHO could go out: TCP's
+ * user timeout (RFC 5482) aborts the connection once data sent stays
+ * unacknowledged this long, and the receive thread then sees the loss.
+ */
+void smb3mc_chan_set_dead_time(struct smb3mc_chan *chan, unsigned long timeout)
+{
+	tcp_sock_set_user_timeout(chan->sock->sk, jiffies_to_msecs(timeout));
+}
+
+/**
+ * smb3mc_chan_set_good - hand a bound channel over to dispatch
+ * @chan: a channel its owner has set up (MS-SMB2 3.2.5.3.3)
+ * @on_dead: called once, from the receive thread, if the connection is
+ *	lost later; it must not sleep long
+ * @owner: for @on_dead, in @chan->owner
+ *
+ * Return: false when the connection was lost already: the channel stays
+ * dead and @on_dead never runs.
+ */
+bool smb3mc_chan_set_good(struct smb3mc_chan *chan,
+			  void (*on_dead)(struct smb3mc_chan *chan),
+			  void *owner)
+{
+	bool good;
+
+	chan->on_dead = on_dead;
+	chan->owner = owner;
+	/* Under the lock chan_mark_dead() takes: it sees @on_dead if GOOD. */
+	spin_lock(&chan->credit_lock);
+	good = chan->state == SMB3MC_CHAN_NEW;
+	if (good)
+		WRITE_ONCE(chan->state, SMB3MC_CHAN_GOOD);
+	spin_unlock(&chan->credit_lock);
+	return good;
+}
+
 static bool chan_take_credits(struct smb3mc_chan *chan, unsigned int n,
 			      int *rc)
 {
@@ -506,6 +566,7 @@ static int chan_send(struct smb3mc_chan *chan, struct smb3mc_req *req)
 	struct kvec vec[ARRAY_SIZE(req->iov) + 1];
 	__be32 frame;
 	size_t total = sizeof(frame);
+	size_t sent = 0;
 	unsigned int i;
 	int rc;
 
@@ -522,6 +583,7 @@ static int chan_send(struct smb3mc_chan *chan, struct smb3mc_req *req)
 	rc = kernel_sendmsg(chan->sock, &msg, vec, req->nr_iov + 1, total);
 	if (rc != total)
 		goto broken;
+	sent = total;
 	if (data) {
 		/* The data goes from where it lies (TCP copies it). */
 		msg.msg_flags = MSG_NOSIGNAL;
@@ -535,7 +597,21 @@ static int chan_send(struct smb3mc_chan *chan, struct smb3mc_req *req)
 broken:
 	/* A partial write leaves the stream unusable: stop the channel. */
 	kernel_sock_shutdown(chan->sock, SHUT_RDWR);
-	return rc < 0 ? rc : -EIO;
+	/* A fatal signal stops the sender, not only this channel. */
+	if (rc == -ERESTARTSYS || rc == -EINTR)
+		return rc;
+	/*
+	 * The server never saw the whole request, so it ran none of it:
+	 * report the channel lost, and its owner may send the request again
+	 * on another one.
+	 */
+	if (rc < 0)
+		pr_warn_ratelimited("smb3mc: %s: send failed (%d), dropping the connection\n",
+				    chan->name, rc);
+	else
+		pr_warn_ratelimited("smb3mc: %s: sent %zu of %zu bytes, dropping the connection\n",
+				    chan->name, sent + rc, total + data);
+	return -ECONNABORTED;
 }
 
 static u16 chan_credit_request(struct smb3mc_chan *chan, u16 charge)
@@ -578,6 +654,19 @@ static int chan_submit(struct smb3mc_chan *chan, struct smb3mc_req *req,
 		rc = -EIO;	/* a MessageId in use twice: never expected */
 	if (rc)
 		goto out;
+	/*
+	 * chan_mark_dead() sets DEAD, then fails what the table holds. A
+	 * request entered behind that sweep would wait for an answer that
+	 * cannot come (and an asynchronous one forever: the timeout scan
+	 * stops with the channel), so look again once it is in the table.
+	 * If the sweep took it already, it has ended: report it sent.
+	 */
+	smp_mb();
+	if (READ_ONCE(chan->state) == SMB3MC_CHAN_DEAD) {
+		if (xa_erase(&chan->mids, req->mid) == req)
+			rc = -ECONNABORTED;
+		goto out;
+	}
 	req->sent_ns = ktime_get_ns();
 	rc = chan_send(chan, req);
 	if (rc)

@@ -8,6 +8,7 @@
 #ifndef SMB3MC_CHAN_H
 #define SMB3MC_CHAN_H
 
+#include <linux/atomic.h>
 #include <linux/completion.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
@@ -94,6 +95,16 @@ struct smb3mc_chan {
 	char name[64];			/* "198.18.1.2 ch0" for messages */
 	/* The start of the message being received, for the receive thread. */
 	u8 rx_head[SMB3MC_RX_HEAD];
+
+	/*
+	 * Senders count themselves here from choosing the channel until
+	 * their submit returned: the owner frees a channel it took out of
+	 * use only once no sender can still touch it.
+	 */
+	atomic_t users;
+	/* Run once, by the receive thread, when a usable channel is lost. */
+	void (*on_dead)(struct smb3mc_chan *chan);
+	void *owner;			/* for @on_dead */
 };
 
 struct smb3mc_req;
@@ -133,12 +144,25 @@ struct smb3mc_req {
 	unsigned long deadline;		/* jiffies */
 	struct list_head expired;	/* on the timeout scan's list */
 	u64 sent_ns;			/* ktime, for the RTT estimate */
+
+	/* The session's, which sends a request again when its channel died. */
+	smb3mc_req_done_t ses_done;	/* the sender's @done_fn */
+	void *ses;
+	u32 tid;
+	unsigned int chan_id;		/* the channel it last went out on */
+	unsigned int resends;
+	struct delayed_work resend_work;
 };
 
 int smb3mc_chan_connect(struct smb3mc_chan *chan, struct net *net,
 			const struct sockaddr_storage *dst, unsigned int id);
 void smb3mc_chan_shutdown(struct smb3mc_chan *chan);
 void smb3mc_chan_abort(struct smb3mc_chan *chan);
+void smb3mc_chan_set_dead_time(struct smb3mc_chan *chan,
+			       unsigned long timeout);
+bool smb3mc_chan_set_good(struct smb3mc_chan *chan,
+			  void (*on_dead)(struct smb3mc_chan *chan),
+			  void *owner);
 int smb3mc_chan_submit(struct smb3mc_chan *chan, struct smb3mc_req *req);
 int smb3mc_chan_call(struct smb3mc_chan *chan, struct smb3mc_req *req);
 

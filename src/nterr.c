@@ -136,6 +136,8 @@ const struct smb3mc_status_map smb3mc_status_table[] = {
 	/* Re-authenticate on the same session (MS-SMB2 3.2.5.1.6). */
 	S(STATUS_NETWORK_SESSION_EXPIRED, -EKEYEXPIRED),
 	S(STATUS_FILE_SYSTEM_LIMITATION, -EFBIG),
+	/* A replay the server cannot order yet (MS-SMB2 3.3.5.2.10). */
+	S(STATUS_FILE_NOT_AVAILABLE, -EAGAIN),
 	S(STATUS_DISK_QUOTA_EXCEEDED, -EDQUOT),
 	S(STATUS_INVALID_SIGNATURE, -EBADMSG),
 	S(STATUS_SMB_NO_PREAUTH_INTEGRITY_HASH_OVERLAP, -EOPNOTSUPP),

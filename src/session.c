@@ -14,7 +14,6 @@
 #include <linux/utsname.h>
 #include <net/net_namespace.h>
 
-#include "chan_pick.h"
 #include "nterr.h"
 #include "ntlmssp.h"
 #include "pdu_file.h"
@@ -102,9 +101,12 @@ int smb3mc_call_send(struct smb3mc_ses *ses, u32 tid, struct smb3mc_call *call,
 static void ses_teardown_call(struct smb3mc_ses *ses, u32 tid,
 			      struct smb3mc_call *call, int len)
 {
-	struct smb3mc_chan *chan = smb3mc_chan_pick(ses, 0);
+	struct smb3mc_chan *chan;
 
-	if (len < 0 || !chan)
+	if (len < 0)
+		return;
+	chan = smb3mc_chan_pick(ses, 0);
+	if (!chan)
 		return;
 	call_prepare(call, len, 0);
 	call->req.timeout = SMB3MC_TEARDOWN_TIMEOUT;
@@ -118,140 +120,6 @@ static void ses_teardown_call(struct smb3mc_ses *ses, u32 tid,
 int smb3mc_req_errno(const struct smb3mc_req *req)
 {
 	return smb3mc_status_to_errno(req->status);
-}
-
-/* What selection needs to know of every channel; returns how many. */
-static unsigned int ses_chan_loads(struct smb3mc_ses *ses,
-				   struct smb3mc_chan_load *loads)
-{
-	struct smb3mc_chan *chan;
-	unsigned int i, n;
-
-	/* Pairs with the release in open_channel(): slots below n are set. */
-	n = smp_load_acquire(&ses->nr_chans);
-	for (i = 0; i < n; i++) {
-		chan = ses->chans[i];
-		loads[i].usable = READ_ONCE(chan->state) == SMB3MC_CHAN_GOOD;
-		loads[i].in_flight_bytes =
-			atomic64_read(&chan->stats.in_flight_bytes);
-		loads[i].rate_bps = READ_ONCE(chan->stats.rate_bps);
-		loads[i].speed_bps = chan->speed_bps;
-		loads[i].rtt_us = READ_ONCE(chan->stats.min_rtt_us);
-	}
-	return n;
-}
-
-/**
- * smb3mc_chan_pick - the channel a request of @payload bytes goes to
- * @ses: the session
- * @payload: bytes the request moves
- *
- * The usable channel expected to finish it first, by the bytes already
- * queued on each and each one's measured rate and round trip.
- */
-struct smb3mc_chan *smb3mc_chan_pick(struct smb3mc_ses *ses, size_t payload)
-{
-	struct smb3mc_chan_load loads[SMB3MC_MAX_CHANNELS];
-	unsigned int n = ses_chan_loads(ses, loads);
-	int best = smb3mc_chan_choose(loads, n, payload);
-
-	return best < 0 ? NULL : ses->chans[best];
-}
-
-static int ses_pick_room(struct smb3mc_ses *ses, size_t payload)
-{
-	struct smb3mc_chan_load loads[SMB3MC_MAX_CHANNELS];
-	unsigned int n = ses_chan_loads(ses, loads);
-
-	return smb3mc_chan_choose_room(loads, n, payload);
-}
-
-/**
- * smb3mc_chan_pick_io - the channel a READ or WRITE piece goes to
- * @ses: the session
- * @payload: bytes the piece moves
- *
- * As smb3mc_chan_pick(), but among channels with room, waiting until one
- * has (see smb3mc_chan_choose_room()); every READ and WRITE that ends
- * wakes the waiters through smb3mc_ses_io_done().
- *
- * Return: the channel, or ERR_PTR(-EHOSTDOWN) when no channel is usable,
- * -ETIMEDOUT when none had room within the request timeout, -EINTR when
- * the caller was killed.
- */
-struct smb3mc_chan *smb3mc_chan_pick_io(struct smb3mc_ses *ses,
-					size_t payload)
-{
-	long left;
-	int best;
-
-	left = wait_event_killable_timeout(ses->io_wait,
-					   (best = ses_pick_room(ses, payload)) !=
-					   -EBUSY,
-					   SMB3MC_REQUEST_TIMEOUT);
-	if (left < 0)
-		return ERR_PTR(-EINTR);
-	if (!left)
-		return ERR_PTR(-ETIMEDOUT);
-	if (best < 0)
-		return ERR_PTR(-EHOSTDOWN);
-	return ses->chans[best];
-}
-
-/**
- * smb3mc_ses_io_done - a READ or WRITE of @ses ended: its channel has room
- * @ses: the session
- */
-void smb3mc_ses_io_done(struct smb3mc_ses *ses)
-{
-	wake_up_all(&ses->io_wait);
-}
-
-/*
- * SessionId and TreeId, and signing when the session signs. A 3.1.1
- * TREE_CONNECT is signed even with nosign: a server must drop the
- * connection on an unsigned one (MS-SMB2 3.3.5.7).
- */
-static void ses_stamp(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
-		      u32 tid, struct smb3mc_req *req)
-{
-	struct smb2_hdr *hdr = req->iov[0].iov_base;
-	bool must_sign = ses->dialect == SMB311_DIALECT &&
-			 hdr->command == cpu_to_le16(SMB2_TREE_CONNECT);
-
-	hdr->session_id = cpu_to_le64(ses->id);
-	hdr->id.sync.tree_id = cpu_to_le32(tid);
-	req->sign = (ses->sign || must_sign) && chan->signer_ready;
-}
-
-/**
- * smb3mc_ses_call - send one request of @ses on @chan and wait for it
- * @ses: the session
- * @chan: one of its channels
- * @tid: TreeId, 0 for session-level commands
- * @req: the request
- *
- * Stamps SessionId and TreeId and signs when the session signs.
- */
-int smb3mc_ses_call(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
-		    u32 tid, struct smb3mc_req *req)
-{
-	ses_stamp(ses, chan, tid, req);
-	return smb3mc_chan_call(chan, req);
-}
-
-/**
- * smb3mc_ses_submit - send one request of @ses on @chan, not waiting
- * @ses: the session
- * @chan: one of its channels
- * @tid: TreeId, 0 for session-level commands
- * @req: the request, with @req->done_fn set: see smb3mc_chan_submit()
- */
-int smb3mc_ses_submit(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
-		      u32 tid, struct smb3mc_req *req)
-{
-	ses_stamp(ses, chan, tid, req);
-	return smb3mc_chan_submit(chan, req);
 }
 
 /* Send on @chan before it is usable for dispatch: negotiate and setup. */
@@ -747,18 +615,25 @@ static void ses_echo_work(struct work_struct *work)
 	int rc;
 
 	for (i = 0; call && i < READ_ONCE(ses->nr_chans); i++) {
-		chan = ses->chans[i];
-		if (READ_ONCE(chan->state) != SMB3MC_CHAN_GOOD ||
-		    time_before(jiffies,
-				READ_ONCE(chan->last_rx) + ses->echo_interval))
+		chan = smb3mc_chan_get(ses, i);
+		if (!chan)
 			continue;
+		if (time_before(jiffies,
+				READ_ONCE(chan->last_rx) + ses->echo_interval)) {
+			smb3mc_chan_put(chan);
+			continue;
+		}
 		call_prepare(call, smb3mc_build_echo(call->buf, call->size), 0);
+		call->req.timeout = smb3mc_ses_dead_time(ses);
+		/* One count for the call, one to abort after it. */
+		smb3mc_chan_hold(chan);
 		rc = smb3mc_ses_call(ses, chan, 0, &call->req);
 		if (rc == -ETIMEDOUT) {
 			pr_warn("smb3mc: %s: no answer to ECHO, dropping the connection\n",
 				chan->name);
 			smb3mc_chan_abort(chan);
 		}
+		smb3mc_chan_put(chan);
 	}
 	smb3mc_call_free(call);
 	queue_delayed_work(system_long_wq, &ses->echo_work,
@@ -767,12 +642,25 @@ static void ses_echo_work(struct work_struct *work)
 
 static void ses_free(struct smb3mc_ses *ses)
 {
+	struct smb3mc_chan *chan;
 	unsigned int i;
 
+	/*
+	 * No sender and no maintenance work is left (see smb3mc_ses_close());
+	 * what the channels still hold fails instead of being sent again.
+	 */
+	spin_lock(&ses->maint_lock);
+	ses->closing = true;
+	spin_unlock(&ses->maint_lock);
 	for (i = 0; i < ses->nr_chans; i++) {
-		smb3mc_chan_shutdown(ses->chans[i]);
-		kfree(ses->chans[i]);
+		chan = rcu_dereference_protected(ses->slots[i].chan, true);
+		if (!chan)
+			continue;
+		smb3mc_chan_shutdown(chan);
+		kfree(chan);
 	}
+	if (ses->wq)
+		destroy_workqueue(ses->wq);
 	if (ses->net)
 		put_net(ses->net);
 	kfree(ses->server);
@@ -829,6 +717,7 @@ int smb3mc_ses_open(struct smb3mc_ses **sesp, const struct smb3mc_opts *opts,
 	mutex_init(&ses->chan_lock);
 	init_waitqueue_head(&ses->io_wait);
 	INIT_DELAYED_WORK(&ses->echo_work, ses_echo_work);
+	spin_lock_init(&ses->maint_lock);
 	ses->echo_interval = opts->echo_interval * HZ;
 	ses->net = get_net(current->nsproxy->net_ns);
 	ses->addr = opts->addr;
@@ -838,28 +727,35 @@ int smb3mc_ses_open(struct smb3mc_ses **sesp, const struct smb3mc_opts *opts,
 	ses->password = kstrdup(opts->password ? opts->password : "",
 				GFP_KERNEL);
 	chan = kzalloc(sizeof(*chan), GFP_KERNEL);
+	/* Resends may be all that lets writeback finish: keep a rescuer. */
+	ses->wq = alloc_workqueue("smb3mc-ses", WQ_MEM_RECLAIM, 0);
 	if (!ses->server || !ses->username || !ses->domain ||
-	    !ses->password || !chan) {
+	    !ses->password || !chan || !ses->wq) {
 		kfree(chan);
 		rc = -ENOMEM;
 		goto fail;
 	}
 	get_random_bytes(ses->client_guid, sizeof(ses->client_guid));
 
-	ses->chans[0] = chan;
+	ses->slots[0].dst = ses->addr;
+	RCU_INIT_POINTER(ses->slots[0].chan, chan);
 	ses->nr_chans = 1;
 	rc = smb3mc_chan_connect(chan, ses->net, &ses->addr, 0);
 	if (rc) {
 		ses_connect_error(ses, rc, fc);
 		goto fail;
 	}
+	smb3mc_chan_set_dead_time(chan, smb3mc_ses_dead_time(ses));
 	rc = ses_negotiate(ses, chan, opts, preauth, fc);
 	if (rc)
 		goto fail;
 	rc = ses_authenticate(ses, chan, preauth, fc);
 	if (rc)
 		goto fail;
-	WRITE_ONCE(chan->state, SMB3MC_CHAN_GOOD);
+	if (!smb3mc_chan_set_good(chan, smb3mc_ses_chan_lost, ses)) {
+		rc = -ECONNABORTED;
+		goto fail;
+	}
 
 	mutex_lock(&smb3mc_sessions_lock);
 	list_add_tail(&ses->list, &smb3mc_sessions);
@@ -881,10 +777,14 @@ void smb3mc_ses_close(struct smb3mc_ses *ses)
 {
 	struct smb3mc_call *call = smb3mc_call_alloc(128);
 
+	/* Nothing may reconnect or resend behind our back from here on. */
 	cancel_delayed_work_sync(&ses->echo_work);
+	smb3mc_ses_stop_maint(ses);
 	mutex_lock(&smb3mc_sessions_lock);
 	list_del(&ses->list);
 	mutex_unlock(&smb3mc_sessions_lock);
+	if (ses->ipc)
+		smb3mc_tcon_close(ses->ipc);
 	if (call)
 		ses_teardown_call(ses, 0, call,
 				  smb3mc_build_logoff(call->buf, call->size));

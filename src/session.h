@@ -8,7 +8,9 @@
 
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/rcupdate.h>
 #include <linux/types.h>
+#include <linux/wait_bit.h>
 #include <linux/workqueue.h>
 
 #include "chan.h"
@@ -18,6 +20,17 @@
 
 struct fs_context;
 struct net;
+
+/* One channel of a session, and what outlives its connection. */
+struct smb3mc_slot {
+	struct smb3mc_chan __rcu *chan;	/* NULL while reconnecting */
+	struct sockaddr_storage dst;	/* the server interface, with port */
+	u64 speed_bps;			/* the interface's, or 0 */
+	unsigned int attempts;		/* failed reconnects in a row */
+	unsigned long next_try;		/* jiffies of the next attempt */
+	unsigned int reconnects;
+	atomic_t resent;		/* requests it lost, sent elsewhere */
+};
 
 struct smb3mc_ses {
 	struct list_head list;		/* in smb3mc_sessions, for DebugData */
@@ -54,10 +67,44 @@ struct smb3mc_ses {
 	/* READ and WRITE pieces waiting for a channel with room */
 	wait_queue_head_t io_wait;
 
-	struct mutex chan_lock;		/* adding and removing channels */
+	/*
+	 * Slots below @nr_chans are in use; a slot never goes away, its
+	 * channel is replaced when lost. Only mount, then the maintenance
+	 * work, change them, under @chan_lock; dispatch reads the channel
+	 * pointers under RCU (see dispatch.c).
+	 */
+	struct mutex chan_lock;
 	unsigned int nr_chans;
-	struct smb3mc_chan *chans[SMB3MC_MAX_CHANNELS];
+	unsigned int max_chans;		/* max_channels of the mount */
+	struct smb3mc_slot slots[SMB3MC_MAX_CHANNELS];
+	struct smb3mc_tcon *ipc;	/* IPC$, for the interface list */
+
+	/* Session.ChannelSequence (MS-SMB2 3.2.1.3): low 16 bits */
+	atomic_t chan_seq;
+	/* Resends and the maintenance work run here. */
+	struct workqueue_struct *wq;
+	atomic_t resending;		/* resends queued, not yet sent */
+	/* Reconnects lost channels and refreshes the interface list. */
+	struct delayed_work maint_work;
+	unsigned long next_refresh;	/* jiffies */
+	atomic_t refresh_due;		/* a channel was lost since */
+	struct smb3mc_chan *connecting;	/* being bound, under @chan_lock */
+	/* Guards queueing work on @wq against @closing. */
+	spinlock_t maint_lock;
+	bool maint_on;			/* mount done: the work may run */
+	bool closing;			/* set under @chan_lock and @maint_lock */
 };
+
+/*
+ * How long an ECHO, or data sent on a channel, may go unanswered before
+ * the channel counts as lost: an echo interval, but at least 5 s, so that
+ * a short interval does not make a busy link look dead.
+ */
+static inline unsigned long smb3mc_ses_dead_time(const struct smb3mc_ses *ses)
+{
+	return clamp_t(unsigned long, ses->echo_interval, 5 * HZ,
+		       SMB3MC_REQUEST_TIMEOUT);
+}
 
 /* A tree connect (MS-SMB2 3.2.1.4). */
 struct smb3mc_tcon {
@@ -89,14 +136,39 @@ int smb3mc_ses_add_channels(struct smb3mc_ses *ses, unsigned int max,
 			    struct fs_context *fc);
 void smb3mc_tcon_close(struct smb3mc_tcon *tcon);
 
+/* dispatch.c */
 struct smb3mc_chan *smb3mc_chan_pick(struct smb3mc_ses *ses, size_t payload);
 struct smb3mc_chan *smb3mc_chan_pick_io(struct smb3mc_ses *ses,
 					size_t payload);
 void smb3mc_ses_io_done(struct smb3mc_ses *ses);
+struct smb3mc_chan *smb3mc_chan_get(struct smb3mc_ses *ses, unsigned int i);
 int smb3mc_ses_call(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 		    u32 tid, struct smb3mc_req *req);
 int smb3mc_ses_submit(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 		      u32 tid, struct smb3mc_req *req);
+
+/* A sender's count on a channel, from smb3mc_chan_pick() or _get(). */
+static inline void smb3mc_chan_hold(struct smb3mc_chan *chan)
+{
+	atomic_inc(&chan->users);
+}
+
+static inline void smb3mc_chan_put(struct smb3mc_chan *chan)
+{
+	if (atomic_dec_and_test(&chan->users))
+		wake_up_var(&chan->users);
+}
+
+/* reconnect.c */
+int smb3mc_ses_connect_chan(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
+			    const struct sockaddr_storage *dst,
+			    unsigned int id);
+void smb3mc_ses_chan_lost(struct smb3mc_chan *chan);
+void smb3mc_ses_start_maint(struct smb3mc_ses *ses);
+void smb3mc_ses_stop_maint(struct smb3mc_ses *ses);
+
+/* multichannel.c */
+void smb3mc_ses_refresh_channels(struct smb3mc_ses *ses);
 int smb3mc_req_errno(const struct smb3mc_req *req);
 
 struct smb3mc_call *smb3mc_call_alloc(size_t size);

@@ -1,0 +1,381 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Sending a session's requests: choosing the channel, stamping the header
+ * (MS-SMB2 3.2.4.1), and sending again on a surviving channel what a lost
+ * channel took down with it (3.2.7.1).
+ *
+ * Channel lifetime. The slots hold RCU pointers. A sender chooses a channel
+ * under rcu_read_lock() and counts itself in chan->users before it leaves
+ * the read side, and drops the count once its submit returned: from then
+ * on the channel only refers to the request, never the other way round.
+ * The maintenance work (reconnect.c) takes a dead channel out of its slot,
+ * waits for a grace period, after which no chooser can still hold the
+ * pointer uncounted, then for the count to reach zero, and only then frees
+ * it. A dead channel turns every sender away at once, so that wait is
+ * short.
+ */
+
+#include <linux/delay.h>
+#include <linux/mm.h>
+
+#include "chan_pick.h"
+#include "nterr.h"
+#include "replay.h"
+#include "session.h"
+
+/*
+ * STATUS_FILE_NOT_AVAILABLE to a resend: the server still runs requests
+ * sent before the loss on that open (MS-SMB2 3.3.5.2.10). Ask again a
+ * little later, longer each time.
+ */
+#define SMB3MC_BUSY_BASE_MS	50
+#define SMB3MC_BUSY_MAX_MS	2000
+/*
+ * A request goes out at most this many more times: with the backoff above
+ * about 40 s of such answers, longer than any request may take.
+ */
+#define SMB3MC_MAX_RESENDS	24
+
+static void chan_load(const struct smb3mc_chan *chan,
+		      struct smb3mc_chan_load *l)
+{
+	l->usable = chan && READ_ONCE(chan->state) == SMB3MC_CHAN_GOOD;
+	if (!l->usable)
+		return;
+	l->in_flight_bytes = atomic64_read(&chan->stats.in_flight_bytes);
+	l->rate_bps = READ_ONCE(chan->stats.rate_bps);
+	l->speed_bps = READ_ONCE(chan->speed_bps);
+	l->rtt_us = READ_ONCE(chan->stats.min_rtt_us);
+}
+
+/*
+ * Choose among the channels with @choose (smb3mc_chan_choose() or its
+ * _room() variant) and count ourselves on the one chosen. Returns its
+ * index or the chooser's error; the channel in *@chanp.
+ */
+static int ses_choose(struct smb3mc_ses *ses, size_t payload,
+		      int (*choose)(const struct smb3mc_chan_load *loads,
+				    unsigned int n, size_t payload),
+		      struct smb3mc_chan **chanp)
+{
+	struct smb3mc_chan_load loads[SMB3MC_MAX_CHANNELS] = {};
+	struct smb3mc_chan *chans[SMB3MC_MAX_CHANNELS];
+	unsigned int i, n;
+	int best;
+
+	rcu_read_lock();
+	/* Pairs with the release in open_channel(): slots below n are set. */
+	n = smp_load_acquire(&ses->nr_chans);
+	for (i = 0; i < n; i++) {
+		chans[i] = rcu_dereference(ses->slots[i].chan);
+		chan_load(chans[i], &loads[i]);
+	}
+	best = choose(loads, n, payload);
+	if (best >= 0) {
+		*chanp = chans[best];
+		smb3mc_chan_hold(*chanp);
+	}
+	rcu_read_unlock();
+	return best;
+}
+
+/**
+ * smb3mc_chan_pick - the channel a request of @payload bytes goes to
+ * @ses: the session
+ * @payload: bytes the request moves
+ *
+ * The usable channel expected to finish it first, by the bytes already
+ * queued on each and each one's measured rate and round trip.
+ *
+ * Return: the channel, counted: smb3mc_ses_call() and smb3mc_ses_submit()
+ * take the count over, others drop it with smb3mc_chan_put(). NULL when
+ * no channel is usable.
+ */
+struct smb3mc_chan *smb3mc_chan_pick(struct smb3mc_ses *ses, size_t payload)
+{
+	struct smb3mc_chan *chan = NULL;
+
+	ses_choose(ses, payload, smb3mc_chan_choose, &chan);
+	return chan;
+}
+
+/**
+ * smb3mc_chan_pick_io - the channel a READ or WRITE piece goes to
+ * @ses: the session
+ * @payload: bytes the piece moves
+ *
+ * As smb3mc_chan_pick(), but among channels with room, waiting until one
+ * has (see smb3mc_chan_choose_room()); every READ and WRITE that ends
+ * wakes the waiters through smb3mc_ses_io_done().
+ *
+ * Return: the channel, counted as by smb3mc_chan_pick(); ERR_PTR() of
+ * -EHOSTDOWN when no channel is usable, -ETIMEDOUT when none had room
+ * within the request timeout, -EINTR when the caller was killed.
+ */
+struct smb3mc_chan *smb3mc_chan_pick_io(struct smb3mc_ses *ses,
+					size_t payload)
+{
+	struct smb3mc_chan *chan = NULL;
+	long left;
+	int best;
+
+	left = wait_event_killable_timeout(ses->io_wait,
+			(best = ses_choose(ses, payload,
+					   smb3mc_chan_choose_room,
+					   &chan)) != -EBUSY,
+			SMB3MC_REQUEST_TIMEOUT);
+	if (left > 0 && best >= 0)
+		return chan;
+	if (left < 0)
+		return ERR_PTR(-EINTR);
+	return ERR_PTR(left ? -EHOSTDOWN : -ETIMEDOUT);
+}
+
+/**
+ * smb3mc_ses_io_done - a READ or WRITE of @ses ended: its channel has room
+ * @ses: the session
+ */
+void smb3mc_ses_io_done(struct smb3mc_ses *ses)
+{
+	wake_up_all(&ses->io_wait);
+}
+
+/**
+ * smb3mc_chan_get - the channel in slot @i, if it is usable
+ * @ses: the session
+ * @i: slot below @ses->nr_chans
+ *
+ * Return: the channel, counted as by smb3mc_chan_pick(), or NULL.
+ */
+struct smb3mc_chan *smb3mc_chan_get(struct smb3mc_ses *ses, unsigned int i)
+{
+	struct smb3mc_chan *chan;
+
+	rcu_read_lock();
+	chan = rcu_dereference(ses->slots[i].chan);
+	if (chan && READ_ONCE(chan->state) == SMB3MC_CHAN_GOOD)
+		smb3mc_chan_hold(chan);
+	else
+		chan = NULL;
+	rcu_read_unlock();
+	return chan;
+}
+
+/*
+ * SessionId, TreeId and ChannelSequence, and signing when the session
+ * signs. A 3.1.1 TREE_CONNECT is signed even with nosign: a server must
+ * drop the connection on an unsigned one (MS-SMB2 3.3.5.7).
+ */
+static void ses_stamp(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
+		      u32 tid, struct smb3mc_req *req)
+{
+	struct smb2_hdr *hdr = req->iov[0].iov_base;
+	bool must_sign = ses->dialect == SMB311_DIALECT &&
+			 hdr->command == cpu_to_le16(SMB2_TREE_CONNECT);
+
+	hdr->session_id = cpu_to_le64(ses->id);
+	hdr->id.sync.tree_id = cpu_to_le32(tid);
+	/*
+	 * MS-SMB2 3.2.4.1: Session.ChannelSequence in every request, read
+	 * as late as possible, so that what follows a channel loss carries
+	 * the raised value (3.2.7.1).
+	 */
+	hdr->status = cpu_to_le32((u16)atomic_read(&ses->chan_seq));
+	req->sign = (ses->sign || must_sign) && chan->signer_ready;
+	/* A resend is signed again with this channel's key, or not at all. */
+	if (!req->sign)
+		hdr->flags &= ~SMB2_FLAGS_SIGNED;
+}
+
+static u16 req_command(const struct smb3mc_req *req)
+{
+	const struct smb2_hdr *hdr = req->iov[0].iov_base;
+
+	return le16_to_cpu(hdr->command);
+}
+
+/*
+ * Whether @req, which ended with @rc, goes out again: it was lost with its
+ * channel, or the server asks for a replay (MS-SMB2 3.2.5.14: a 3.x
+ * multichannel server answers STATUS_FILE_NOT_AVAILABLE while the open
+ * still has requests of a lost channel, 3.3.5.2.10).
+ */
+static bool ses_should_resend(struct smb3mc_ses *ses,
+			      const struct smb3mc_req *req, int rc)
+{
+	if (req->resends >= SMB3MC_MAX_RESENDS ||
+	    smb3mc_replay_mode(ses->dialect, req_command(req)) ==
+	    SMB3MC_REPLAY_NEVER)
+		return false;
+	if (rc == -ECONNABORTED)
+		return true;
+	return !rc && req->status == STATUS_FILE_NOT_AVAILABLE &&
+	       (ses->server_caps & SMB2_GLOBAL_CAP_MULTI_CHANNEL);
+}
+
+/* Undo what the last attempt left and mark the request as a replay. */
+static void ses_prepare_resend(struct smb3mc_ses *ses, struct smb3mc_req *req,
+			       int rc)
+{
+	struct smb2_hdr *hdr = req->iov[0].iov_base;
+
+	if (smb3mc_replay_mode(ses->dialect, req_command(req)) ==
+	    SMB3MC_REPLAY_FLAGGED)
+		hdr->flags |= SMB2_FLAGS_REPLAY_OPERATION;
+	kvfree(req->rsp);
+	req->rsp = NULL;
+	req->resends++;
+	if (rc == -ECONNABORTED)
+		atomic_inc(&ses->slots[req->chan_id].resent);
+}
+
+static unsigned int ses_busy_ms(const struct smb3mc_req *req)
+{
+	return smb3mc_backoff_ms(req->resends, SMB3MC_BUSY_BASE_MS,
+				 SMB3MC_BUSY_MAX_MS);
+}
+
+/* Another channel for a resend of @req, counted; NULL when none is left. */
+static struct smb3mc_chan *ses_pick_resend(struct smb3mc_ses *ses,
+					   const struct smb3mc_req *req)
+{
+	struct smb3mc_chan *chan = smb3mc_chan_pick(ses, req->payload);
+
+	if (!chan)
+		pr_warn_ratelimited("smb3mc: %s: no channel left: command %u fails\n",
+				    ses->server, req_command(req));
+	return chan;
+}
+
+/**
+ * smb3mc_ses_call - send one request of @ses on @chan and wait for it
+ * @ses: the session
+ * @chan: from smb3mc_chan_pick() or smb3mc_chan_get(): this call takes
+ *	its count over
+ * @tid: TreeId, 0 for session-level commands
+ * @req: the request
+ *
+ * Stamps SessionId, TreeId and ChannelSequence and signs when the session
+ * signs. A request its channel lost is sent again on another channel,
+ * with a new MessageId and that channel's signature, see
+ * smb3mc_replay_mode(); without a channel left it fails with -EHOSTDOWN.
+ */
+int smb3mc_ses_call(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
+		    u32 tid, struct smb3mc_req *req)
+{
+	int rc;
+
+	req->resends = 0;
+	for (;;) {
+		req->chan_id = chan->id;
+		ses_stamp(ses, chan, tid, req);
+		rc = smb3mc_chan_call(chan, req);
+		smb3mc_chan_put(chan);
+		if (!ses_should_resend(ses, req, rc))
+			return rc;
+		if (rc != -ECONNABORTED)
+			msleep(ses_busy_ms(req));
+		ses_prepare_resend(ses, req, rc);
+		chan = ses_pick_resend(ses, req);
+		if (!chan)
+			return -EHOSTDOWN;
+	}
+}
+
+/*
+ * Stamp and send @req on @chan, taking over its count. Nothing was sent
+ * when a channel turns out dead here: try the next one.
+ */
+static int ses_submit_on(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
+			 struct smb3mc_req *req)
+{
+	unsigned int tries;
+	int rc;
+
+	for (tries = 0;; tries++) {
+		req->chan_id = chan->id;
+		ses_stamp(ses, chan, req->tid, req);
+		rc = smb3mc_chan_submit(chan, req);
+		smb3mc_chan_put(chan);
+		if (rc != -ECONNABORTED || tries == SMB3MC_MAX_RESENDS)
+			return rc;
+		chan = ses_pick_resend(ses, req);
+		if (!chan)
+			return -EHOSTDOWN;
+	}
+}
+
+static void ses_resend_work(struct work_struct *work)
+{
+	struct smb3mc_req *req = container_of(to_delayed_work(work),
+					      struct smb3mc_req, resend_work);
+	struct smb3mc_ses *ses = req->ses;
+	struct smb3mc_chan *chan;
+	int rc;
+
+	ses_prepare_resend(ses, req, req->rc);
+	chan = ses_pick_resend(ses, req);
+	rc = chan ? ses_submit_on(ses, chan, req) : -EHOSTDOWN;
+	if (rc) {
+		req->rc = rc;
+		req->ses_done(req);
+	}
+	/* The last touch of @ses: closing may free it once this is zero. */
+	if (atomic_dec_and_test(&ses->resending))
+		wake_up_var(&ses->resending);
+}
+
+/*
+ * The completion of every asynchronous request of the session. Runs where
+ * the channel ends requests (receive thread, timeout scan), so the resend,
+ * which may wait for credits, goes to the session's workqueue. Closing
+ * stops new resends, then waits for those queued: smb3mc_ses_stop_maint().
+ */
+static void ses_req_done(struct smb3mc_req *req)
+{
+	struct smb3mc_ses *ses = req->ses;
+	unsigned long delay = 0;
+	bool queued = false;
+
+	if (ses_should_resend(ses, req, req->rc)) {
+		if (req->rc != -ECONNABORTED)
+			delay = msecs_to_jiffies(ses_busy_ms(req));
+		spin_lock(&ses->maint_lock);
+		if (!ses->closing) {
+			atomic_inc(&ses->resending);
+			queue_delayed_work(ses->wq, &req->resend_work, delay);
+			queued = true;
+		}
+		spin_unlock(&ses->maint_lock);
+	}
+	if (!queued)
+		req->ses_done(req);
+}
+
+/**
+ * smb3mc_ses_submit - send one request of @ses on @chan, not waiting
+ * @ses: the session
+ * @chan: as for smb3mc_ses_call(), whose count this call takes over
+ * @tid: TreeId, 0 for session-level commands
+ * @req: the request, with @req->done_fn set: see smb3mc_chan_submit()
+ *
+ * As smb3mc_ses_call(), a request its channel lost is sent again on
+ * another channel before @req->done_fn sees it; it sees -EHOSTDOWN when no
+ * channel is left.
+ */
+int smb3mc_ses_submit(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
+		      u32 tid, struct smb3mc_req *req)
+{
+	int rc;
+
+	req->ses_done = req->done_fn;
+	req->done_fn = ses_req_done;
+	req->ses = ses;
+	req->tid = tid;
+	req->resends = 0;
+	INIT_DELAYED_WORK(&req->resend_work, ses_resend_work);
+	rc = ses_submit_on(ses, chan, req);
+	if (rc)
+		req->done_fn = req->ses_done;
+	return rc;
+}

@@ -1,0 +1,182 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Multichannel failover: a 64 MiB copy to and from the mount survives one
+# link going down in its middle (the requests of the lost channel go out
+# again on the others), the channel comes back once the link does, and
+# with every link down I/O fails with an errno in bounded time and umount
+# still completes. The links are held at 50 Mbit/s (unless --rate set
+# them), so that the copy lasts seconds:  tests/run --links 4 t45
+# shellcheck source=tests/lib/tap.sh
+. "$(dirname "$0")/../lib/tap.sh"
+
+[ "$LINKS" -ge 4 ] || skip_all "needs 4 links (tests/run --links 4)"
+
+mnt=/tmp/mnt/fo
+mkdir -p $mnt
+# ECHO every 3 s, so a silent link is noticed in seconds.
+opts="username=$SMB_USER,password=$SMB_PASS,max_channels=4,echo_interval=3"
+src=/tmp/work/fo-src.bin
+back=/tmp/work/fo-back.bin
+srv=$SRV_SHARE_DIR/fo.bin
+dd if=/dev/urandom of=$src bs=1M count=64 status=none
+want=$(sha256sum <$src | cut -d' ' -f1)
+: >$srv
+chmod a+rw $srv
+
+debugdata() { cat /proc/fs/smb3mc/DebugData; }
+good_channels() { debugdata | grep -c 'state good'; }
+# Sum of one counter over the channel lines of DebugData.
+counter() {
+	debugdata | awk -v k="$1" '/channel [0-9]+:/ {
+		for (i = 1; i < NF; i++) if ($i == k) n += $(i + 1) } END { print n + 0 }'
+}
+# The channel going to server address $1.
+chan_to() {
+	debugdata | sed -n "s/^  channel \([0-9]*\): .*-> $1:445 .*/\1/p" | head -n 1
+}
+# Seconds from the first kernel log line holding $1 to the next holding
+# $2: the kernel's own timestamps, as polling is slow under TCG.
+log_gap() {
+	dmesg | awk -v a="$1" -v b="$2" '
+		function ts(l) { sub(/^\[ */, "", l); sub(/\].*/, "", l); return l + 0 }
+		!t0 && index($0, a) { t0 = ts($0); next }
+		t0 && index($0, b) { printf "%.1f", ts($0) - t0; exit }'
+}
+# Wait up to $1 s for command $2... to succeed.
+wait_for() {
+	local t=$1 end
+	shift
+	end=$((SECONDS + t))
+	until "$@"; do
+		[ $SECONDS -lt $end ] || return 1
+		sleep 0.2
+	done
+}
+size_at_least() { [ "$(stat -c %s "$1" 2>/dev/null || echo 0)" -ge "$2" ]; }
+fewer_good() { [ "$(good_channels)" -lt 4 ]; }
+all_good() { [ "$(good_channels)" -eq 4 ]; }
+expect_eq() { # desc got want
+	if [ "$2" = "$3" ]; then ok "$1"; else fail "$1" "got '$2', want '$3'"; fi
+}
+
+# Take link $1 down once $2 holds $3 bytes, and wait until DebugData
+# shows a channel lost. Runs in the background of a copy.
+cut_link() { # link file bytes
+	wait_for 120 size_at_least "$2" "$3" || return 1
+	ip link set "veth$1" down
+	echo "smb3mc guest: veth$1 down" >/dev/kmsg
+	wait_for 60 fewer_good
+}
+
+# Bring link $1 back, channel $2 to $3 must come back.
+restore_link() { # link channel address
+	ip link set "veth$1" up
+	echo "smb3mc guest: veth$1 up" >/dev/kmsg
+	if wait_for 60 all_good; then
+		ok "veth$1 up: 4 channels good again, channel $2 after $(log_gap "veth$1 up" "channel $2 to $3:445 re-established") s"
+	else
+		fail "veth$1 up: 4 channels good again within 60 s" "$(debugdata)"
+	fi
+}
+
+# Without --rate the links run at TCG speed: shape them here for the
+# copy to last seconds, and leave them as they were.
+shaped=
+if [ -z "$RATE" ]; then
+	shaped=1
+	for i in 1 2 3 4; do
+		tc qdisc add dev "veth$i" root tbf rate 50mbit burst 62500 latency 100ms
+		ip netns exec "$SRV_NS" tc qdisc add dev "sveth$i" root tbf rate 50mbit burst 62500 latency 100ms
+	done
+fi
+
+check "insmod smb3mc.ko" insmod "$SMB3MC_KO"
+check "mount with max_channels=4" mount -t smb3mc "//$SRV_IP/$SHARE" $mnt -o "$opts"
+expect_eq "4 channels good" "$(good_channels)" 4
+diag "$(debugdata)"
+
+# Write: the page cache takes the copy, sync sends it; link 2 goes down
+# once a quarter is on the server.
+ch=$(chan_to 198.18.2.2)
+cut_link 2 $srv $((16 << 20)) &
+cutter=$!
+t0=$SECONDS
+check "cp 64 MiB to the mount" cp $src $mnt/fo.bin
+check "sync the copy while link 2 goes down" sync $mnt/fo.bin
+diag "write took $((SECONDS - t0)) s"
+if wait $cutter; then
+	ok "veth2 went down during the write; channel $ch lost after $(log_gap "veth2 down" "channel $ch lost") s"
+else
+	fail "veth2 went down during the write and the channel was seen lost" "$(debugdata)"
+fi
+expect_eq "server's file has the copy's checksum" "$(sha256sum <$srv | cut -d' ' -f1)" "$want"
+resent_w=$(counter resent)
+diag "$(debugdata)"
+if [ "$resent_w" -gt 0 ]; then
+	ok "requests resent after the loss: $resent_w"
+else
+	fail "requests resent after the loss" "$(debugdata)"
+fi
+restore_link 2 "$ch" 198.18.2.2
+check "dmesg: channel $ch lost" sh -c "dmesg | grep -q 'channel $ch lost'"
+check "dmesg: channel $ch re-established" \
+	sh -c "dmesg | grep -q 'channel $ch to 198.18.2.2:445 re-established'"
+
+# Read, uncached: link 1, the primary channel's, goes down a quarter in.
+echo 3 >/proc/sys/vm/drop_caches
+ch=$(chan_to 198.18.1.2)
+cut_link 1 $back $((16 << 20)) &
+cutter=$!
+t0=$SECONDS
+check "cp 64 MiB from the mount while link 1 goes down" cp $mnt/fo.bin $back
+diag "read took $((SECONDS - t0)) s"
+if wait $cutter; then
+	ok "veth1 went down during the read; channel $ch lost after $(log_gap "veth1 down" "channel $ch lost") s"
+else
+	fail "veth1 went down during the read and the channel was seen lost" "$(debugdata)"
+fi
+expect_eq "the file read back has the checksum" "$(sha256sum <$back | cut -d' ' -f1)" "$want"
+resent_r=$(counter resent)
+if [ "$resent_r" -gt "$resent_w" ]; then
+	ok "requests resent after the second loss: $((resent_r - resent_w))"
+else
+	fail "requests resent after the second loss" "$(debugdata)"
+fi
+restore_link 1 "$ch" 198.18.1.2
+expect_eq "2 reconnects counted" "$(counter reconnects)" 2
+check "a file reads intact over the restored channels" \
+	sh -c "dd if=$mnt/fo.bin iflag=direct bs=1M status=none | cmp - $src"
+diag "$(debugdata)"
+
+# Every link down: an uncached read fails with an errno, in bounded time.
+for i in 1 2 3 4; do
+	ip link set "veth$i" down
+done
+echo "smb3mc guest: all links down" >/dev/kmsg
+t0=$SECONDS
+if out=$(timeout 90 dd if=$mnt/fo.bin of=/dev/null iflag=direct bs=1M count=8 2>&1); then
+	fail "O_DIRECT read with every link down fails" "it succeeded: $out"
+else
+	rc=$?
+	if [ "$rc" -ne 124 ] && [ $((SECONDS - t0)) -le 60 ]; then
+		ok "O_DIRECT read with every link down fails after $((SECONDS - t0)) s: ${out%%$'\n'*}"
+	else
+		fail "O_DIRECT read with every link down fails within 60 s" \
+			"status $rc after $((SECONDS - t0)) s: $out"
+	fi
+fi
+diag "$(debugdata)"
+t0=$SECONDS
+check "umount with every link down" timeout 30 umount $mnt
+diag "umount took $((SECONDS - t0)) s"
+for i in 1 2 3 4; do
+	ip link set "veth$i" up
+done
+check "rmmod smb3mc" rmmod smb3mc
+if [ -n "$shaped" ]; then
+	for i in 1 2 3 4; do
+		tc qdisc del dev "veth$i" root
+		ip netns exec "$SRV_NS" tc qdisc del dev "sveth$i" root
+	done
+fi
+rm -f $src $back $srv
