@@ -669,8 +669,13 @@ static int chan_submit(struct smb3mc_chan *chan, struct smb3mc_req *req,
 	}
 	req->sent_ns = ktime_get_ns();
 	rc = chan_send(chan, req);
-	if (rc)
-		xa_erase(&chan->mids, req->mid);
+	/*
+	 * A failed send stopped the connection, and the receive thread's
+	 * sweep may have ended the request already (its owner then knows):
+	 * only one of us may report it.
+	 */
+	if (rc && xa_erase(&chan->mids, req->mid) != req)
+		rc = 0;
 out:
 	mutex_unlock(&chan->send_lock);
 	return rc;
