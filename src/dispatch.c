@@ -299,6 +299,11 @@ static int ses_submit_on(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 		smb3mc_chan_put(chan);
 		if (rc != -ECONNABORTED || tries == SMB3MC_MAX_RESENDS)
 			return rc;
+		/*
+		 * Nothing or only part of it reached the server, which then
+		 * ran none of it: no replay, but a resend all the same.
+		 */
+		atomic_inc(&ses->slots[req->chan_id].resent);
 		chan = ses_pick_resend(ses, req);
 		if (!chan)
 			return -EHOSTDOWN;
