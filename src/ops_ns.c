@@ -37,6 +37,51 @@ static int ns_close(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
 	return rc ? rc : rc2;
 }
 
+/*
+ * Builds one SET_INFO request on @fid into @buf, setting what @arg points
+ * to; returns its length or a negative errno, as the PDU builders do.
+ */
+typedef int (*ns_build_fn)(void *buf, size_t size,
+			   const struct smb3mc_fid *fid, const void *arg);
+
+/* Open @path with @args, send the SET_INFO @build makes, close it. */
+static int ns_set_info(struct smb3mc_tcon *tcon, const char *path,
+		       const struct smb3mc_open_args *args, ns_build_fn build,
+		       const void *arg)
+{
+	struct smb3mc_call *call;
+	struct smb3mc_fid fid;
+	int rc;
+
+	rc = smb3mc_open(tcon, path, args, &fid, NULL);
+	if (rc)
+		return rc;
+	call = smb3mc_call_alloc(SMB3MC_NS_REQ);
+	if (!call)
+		return ns_close(tcon, &fid, -ENOMEM);
+	rc = ns_send(tcon, call, build(call->buf, SMB3MC_NS_REQ, &fid, arg));
+	smb3mc_call_free(call);
+	return ns_close(tcon, &fid, rc);
+}
+
+static int build_delete(void *buf, size_t size, const struct smb3mc_fid *fid,
+			const void *arg)
+{
+	return smb3mc_build_set_disposition(buf, size, fid, true);
+}
+
+static int build_basic(void *buf, size_t size, const struct smb3mc_fid *fid,
+		       const void *arg)
+{
+	return smb3mc_build_set_basic(buf, size, fid, arg);
+}
+
+static int build_eof(void *buf, size_t size, const struct smb3mc_fid *fid,
+		     const void *arg)
+{
+	return smb3mc_build_set_eof(buf, size, fid, *(const u64 *)arg);
+}
+
 /**
  * smb3mc_ns_create - create a file or directory that must not exist yet
  * @tcon: tree connect of the share
@@ -94,21 +139,8 @@ int smb3mc_ns_delete(struct smb3mc_tcon *tcon, const char *path, bool is_dir)
 		.options = is_dir ? FILE_DIRECTORY_FILE :
 				    FILE_NON_DIRECTORY_FILE,
 	};
-	struct smb3mc_call *call;
-	struct smb3mc_fid fid;
-	int rc;
 
-	rc = smb3mc_open(tcon, path, &args, &fid, NULL);
-	if (rc)
-		return rc;
-	call = smb3mc_call_alloc(SMB3MC_NS_REQ);
-	if (!call)
-		return ns_close(tcon, &fid, -ENOMEM);
-	rc = ns_send(tcon, call,
-		     smb3mc_build_set_disposition(call->buf, SMB3MC_NS_REQ,
-						  &fid, true));
-	smb3mc_call_free(call);
-	return ns_close(tcon, &fid, rc);
+	return ns_set_info(tcon, path, &args, build_delete, NULL);
 }
 
 /*
@@ -203,21 +235,8 @@ int smb3mc_ns_set_basic(struct smb3mc_tcon *tcon, const char *path,
 		.access = FILE_READ_ATTRIBUTES | FILE_WRITE_ATTRIBUTES,
 		.disposition = FILE_OPEN,
 	};
-	struct smb3mc_call *call;
-	struct smb3mc_fid fid;
-	int rc;
 
-	rc = smb3mc_open(tcon, path, &args, &fid, NULL);
-	if (rc)
-		return rc;
-	call = smb3mc_call_alloc(SMB3MC_NS_REQ);
-	if (!call)
-		return ns_close(tcon, &fid, -ENOMEM);
-	rc = ns_send(tcon, call,
-		     smb3mc_build_set_basic(call->buf, SMB3MC_NS_REQ, &fid,
-					    basic));
-	smb3mc_call_free(call);
-	return ns_close(tcon, &fid, rc);
+	return ns_set_info(tcon, path, &args, build_basic, basic);
 }
 
 /**
@@ -237,19 +256,6 @@ int smb3mc_ns_set_size(struct smb3mc_tcon *tcon, const char *path, u64 size)
 		.disposition = FILE_OPEN,
 		.options = FILE_NON_DIRECTORY_FILE,
 	};
-	struct smb3mc_call *call;
-	struct smb3mc_fid fid;
-	int rc;
 
-	rc = smb3mc_open(tcon, path, &args, &fid, NULL);
-	if (rc)
-		return rc;
-	call = smb3mc_call_alloc(SMB3MC_NS_REQ);
-	if (!call)
-		return ns_close(tcon, &fid, -ENOMEM);
-	rc = ns_send(tcon, call,
-		     smb3mc_build_set_eof(call->buf, SMB3MC_NS_REQ, &fid,
-					  size));
-	smb3mc_call_free(call);
-	return ns_close(tcon, &fid, rc);
+	return ns_set_info(tcon, path, &args, build_eof, &size);
 }
