@@ -75,6 +75,40 @@ static struct smb3mc_fh *fh_find(struct inode *inode, u32 access)
 	return found;
 }
 
+/**
+ * smb3mc_fh_get_writable - an open handle to change @inode's attributes on
+ * @inode: a regular file
+ * @file: the file setattr was called for (ATTR_FILE), or NULL
+ *
+ * @file's own handle when it was opened for writing, else any handle of
+ * @inode that was; GENERIC_WRITE includes FILE_WRITE_DATA and
+ * FILE_WRITE_ATTRIBUTES (MS-SMB2 2.2.13.1.1).
+ *
+ * Return: the handle, with a reference for smb3mc_fh_put(), or NULL when
+ * @inode is not open for writing.
+ */
+struct smb3mc_fh *smb3mc_fh_get_writable(struct inode *inode,
+					 struct file *file)
+{
+	struct smb3mc_fh *fh = file ? file->private_data : NULL;
+
+	if (fh && fh->access & GENERIC_WRITE) {
+		refcount_inc(&fh->ref);
+		return fh;
+	}
+	return fh_find(inode, GENERIC_WRITE);
+}
+
+const struct smb3mc_fid *smb3mc_fh_fid(const struct smb3mc_fh *fh)
+{
+	return &fh->fid;
+}
+
+void smb3mc_fh_put(struct smb3mc_fh *fh)
+{
+	fh_put(fh);
+}
+
 /* The handle to read @inode with: @file's own, else any readable one. */
 static struct smb3mc_fh *fh_for_read(struct file *file, struct inode *inode)
 {

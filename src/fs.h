@@ -88,5 +88,10 @@ int smb3mc_file_bdi_init(struct super_block *sb);
 void smb3mc_file_server_size(struct inode *inode, loff_t size,
 			     bool mtime_changed);
 int smb3mc_file_flush_range(struct inode *inode, loff_t start, loff_t end);
+struct smb3mc_fh;
+struct smb3mc_fh *smb3mc_fh_get_writable(struct inode *inode,
+					 struct file *file);
+const struct smb3mc_fid *smb3mc_fh_fid(const struct smb3mc_fh *fh);
+void smb3mc_fh_put(struct smb3mc_fh *fh);
 
 #endif /* SMB3MC_FS_H */

@@ -240,6 +240,8 @@ int smb3mc_setattr(SMB3MC_IDMAP idmap, struct dentry *dentry,
 	struct smb3mc_sb *sbi = SMB3MC_SB(inode->i_sb);
 	struct smb3mc_set_basic basic = {};
 	unsigned int valid = attr->ia_valid;
+	const struct smb3mc_fid *fid;
+	struct smb3mc_fh *fh = NULL;
 	char *page, *path;
 	u32 attributes;
 	int rc;
@@ -266,9 +268,21 @@ int smb3mc_setattr(SMB3MC_IDMAP idmap, struct dentry *dentry,
 			basic.attributes = attributes ?: FILE_ATTRIBUTE_NORMAL;
 	}
 
-	path = smb3mc_dentry_path(dentry, &page);
-	if (IS_ERR(path))
-		return PTR_ERR(path);
+	/*
+	 * An open handle that can write goes first: it saves opening the
+	 * path, and it is all that reaches a file unlinked while open.
+	 */
+	if (S_ISREG(inode->i_mode))
+		fh = smb3mc_fh_get_writable(inode, valid & ATTR_FILE ?
+						   attr->ia_file : NULL);
+	fid = fh ? smb3mc_fh_fid(fh) : NULL;
+	page = NULL;
+	path = NULL;
+	if (!fid) {
+		path = smb3mc_dentry_path(dentry, &page);
+		if (IS_ERR(path))
+			return PTR_ERR(path);
+	}
 	if (valid & ATTR_SIZE) {
 		/*
 		 * Dirty pages written back after the server's end of file
@@ -276,15 +290,18 @@ int smb3mc_setattr(SMB3MC_IDMAP idmap, struct dentry *dentry,
 		 */
 		rc = smb3mc_file_flush_range(inode, 0, LLONG_MAX);
 		if (!rc)
-			rc = smb3mc_ns_set_size(sbi->tcon, path, attr->ia_size);
+			rc = smb3mc_ns_set_size(sbi->tcon, path, fid,
+						attr->ia_size);
 		if (rc)
 			goto out;
 		truncate_setsize(inode, attr->ia_size);
 	}
 	if (basic.last_access_time || basic.last_write_time ||
 	    basic.attributes)
-		rc = smb3mc_ns_set_basic(sbi->tcon, path, &basic);
+		rc = smb3mc_ns_set_basic(sbi->tcon, path, fid, &basic);
 out:
+	if (fh)
+		smb3mc_fh_put(fh);
 	free_page((unsigned long)page);
 	smb3mc_attr_stale(inode);
 	if (rc)

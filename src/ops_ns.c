@@ -3,7 +3,8 @@
  * Namespace and attribute operations over SMB2: CREATE with FILE_CREATE,
  * and SET_INFO (MS-SMB2 2.2.39) of FileDispositionInformation,
  * FileRenameInformation, FileLinkInformation, FileBasicInformation and
- * FileEndOfFileInformation on a handle opened for just that purpose.
+ * FileEndOfFileInformation on a handle opened for just that purpose, or
+ * for the last two on a handle the caller holds open.
  */
 
 #include <linux/limits.h>
@@ -44,24 +45,41 @@ static int ns_close(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
 typedef int (*ns_build_fn)(void *buf, size_t size,
 			   const struct smb3mc_fid *fid, const void *arg);
 
-/* Open @path with @args, send the SET_INFO @build makes, close it. */
+static int ns_set_info_fid(struct smb3mc_tcon *tcon,
+			   const struct smb3mc_fid *fid, ns_build_fn build,
+			   const void *arg)
+{
+	struct smb3mc_call *call = smb3mc_call_alloc(SMB3MC_NS_REQ);
+	int rc;
+
+	if (!call)
+		return -ENOMEM;
+	rc = ns_send(tcon, call, build(call->buf, SMB3MC_NS_REQ, fid, arg));
+	smb3mc_call_free(call);
+	return rc;
+}
+
+/*
+ * One SET_INFO (MS-SMB2 2.2.39) on @fid when the caller has the file
+ * open, else on @path opened with @args for just this call. An open
+ * handle is the only way to a file unlinked while open: the server keeps
+ * it delete-pending and refuses to open its name (MS-FSA 2.1.5.1).
+ */
 static int ns_set_info(struct smb3mc_tcon *tcon, const char *path,
+		       const struct smb3mc_fid *fid,
 		       const struct smb3mc_open_args *args, ns_build_fn build,
 		       const void *arg)
 {
-	struct smb3mc_call *call;
-	struct smb3mc_fid fid;
+	struct smb3mc_fid opened;
 	int rc;
 
-	rc = smb3mc_open(tcon, path, args, &fid, NULL);
+	if (fid)
+		return ns_set_info_fid(tcon, fid, build, arg);
+	rc = smb3mc_open(tcon, path, args, &opened, NULL);
 	if (rc)
 		return rc;
-	call = smb3mc_call_alloc(SMB3MC_NS_REQ);
-	if (!call)
-		return ns_close(tcon, &fid, -ENOMEM);
-	rc = ns_send(tcon, call, build(call->buf, SMB3MC_NS_REQ, &fid, arg));
-	smb3mc_call_free(call);
-	return ns_close(tcon, &fid, rc);
+	return ns_close(tcon, &opened,
+			ns_set_info_fid(tcon, &opened, build, arg));
 }
 
 static int build_delete(void *buf, size_t size, const struct smb3mc_fid *fid,
@@ -140,7 +158,7 @@ int smb3mc_ns_delete(struct smb3mc_tcon *tcon, const char *path, bool is_dir)
 				    FILE_NON_DIRECTORY_FILE,
 	};
 
-	return ns_set_info(tcon, path, &args, build_delete, NULL);
+	return ns_set_info(tcon, path, NULL, &args, build_delete, NULL);
 }
 
 /*
@@ -223,12 +241,14 @@ int smb3mc_ns_link(struct smb3mc_tcon *tcon, const char *from,
 }
 
 /**
- * smb3mc_ns_set_basic - set times and attributes of @path
+ * smb3mc_ns_set_basic - set times and attributes of a file or directory
  * @tcon: tree connect of the share
- * @path: UTF-8 path relative to the share root
+ * @path: UTF-8 path relative to the share root, opened when @fid is NULL
+ * @fid: an open handle of the file with FILE_WRITE_ATTRIBUTES, or NULL
  * @basic: FileBasicInformation (MS-FSCC 2.4.7); 0 leaves a field as is
  */
 int smb3mc_ns_set_basic(struct smb3mc_tcon *tcon, const char *path,
+			const struct smb3mc_fid *fid,
 			const struct smb3mc_set_basic *basic)
 {
 	static const struct smb3mc_open_args args = {
@@ -236,20 +256,22 @@ int smb3mc_ns_set_basic(struct smb3mc_tcon *tcon, const char *path,
 		.disposition = FILE_OPEN,
 	};
 
-	return ns_set_info(tcon, path, &args, build_basic, basic);
+	return ns_set_info(tcon, path, fid, &args, build_basic, basic);
 }
 
 /**
- * smb3mc_ns_set_size - truncate or extend the file @path to @size bytes
+ * smb3mc_ns_set_size - truncate or extend a file to @size bytes
  * @tcon: tree connect of the share
- * @path: UTF-8 path relative to the share root
+ * @path: UTF-8 path relative to the share root, opened when @fid is NULL
+ * @fid: an open handle of the file with FILE_WRITE_DATA, or NULL
  * @size: the new EndOfFile (MS-FSCC 2.4.14)
  *
  * Setting the end of file needs FILE_WRITE_DATA on the handle
- * (MS-FSA, setting FileEndOfFileInformation), so a read-only file
- * refuses with -EACCES.
+ * (MS-FSA, setting FileEndOfFileInformation), so opening a read-only
+ * file by its path refuses with -EACCES.
  */
-int smb3mc_ns_set_size(struct smb3mc_tcon *tcon, const char *path, u64 size)
+int smb3mc_ns_set_size(struct smb3mc_tcon *tcon, const char *path,
+		       const struct smb3mc_fid *fid, u64 size)
 {
 	static const struct smb3mc_open_args args = {
 		.access = FILE_WRITE_DATA | FILE_READ_ATTRIBUTES,
@@ -257,5 +279,5 @@ int smb3mc_ns_set_size(struct smb3mc_tcon *tcon, const char *path, u64 size)
 		.options = FILE_NON_DIRECTORY_FILE,
 	};
 
-	return ns_set_info(tcon, path, &args, build_eof, &size);
+	return ns_set_info(tcon, path, fid, &args, build_eof, &size);
 }

@@ -2,7 +2,8 @@
 /*
  * Namespace and attribute operations as C calls: create, delete, rename,
  * link, set basic information and set size. Each opens the path it works
- * on, sends what it needs and closes it again, and returns a kernel errno.
+ * on, sends what it needs and closes it again, and returns a kernel errno;
+ * the last two use the caller's open handle instead when given one.
  */
 #ifndef SMB3MC_OPS_NS_H
 #define SMB3MC_OPS_NS_H
@@ -17,7 +18,9 @@ int smb3mc_ns_rename(struct smb3mc_tcon *tcon, const char *from,
 int smb3mc_ns_link(struct smb3mc_tcon *tcon, const char *from,
 		   const char *to);
 int smb3mc_ns_set_basic(struct smb3mc_tcon *tcon, const char *path,
+			const struct smb3mc_fid *fid,
 			const struct smb3mc_set_basic *basic);
-int smb3mc_ns_set_size(struct smb3mc_tcon *tcon, const char *path, u64 size);
+int smb3mc_ns_set_size(struct smb3mc_tcon *tcon, const char *path,
+		       const struct smb3mc_fid *fid, u64 size);
 
 #endif /* SMB3MC_OPS_NS_H */

@@ -83,6 +83,14 @@ def exists(p):
     return os.path.lexists(p)
 
 
+def srv_size(p):
+    return os.stat(p).st_size if exists(p) else "missing"
+
+
+def srv_mtime(p):
+    return int(os.stat(p).st_mtime) if exists(p) else "missing"
+
+
 m = lambda *p: os.path.join(mnt, *p)
 s = lambda *p: os.path.join(srv, *p)
 
@@ -274,6 +282,17 @@ if data:
         fh.write(b"x")
         fh.flush()
     step("write on the open unlinked file", "OK", write_more)
+    # Samba keeps a delete-pending file on disk until the last close.
+    step("ftruncate on the open unlinked file", "OK",
+         lambda: os.ftruncate(fh.fileno(), 3))
+    srv_step("ftruncate: size 3 on the server and through the file",
+             srv_size(s("d", "o")) == 3 and os.fstat(fh.fileno()).st_size == 3,
+             f"server {srv_size(s('d', 'o'))} fstat {os.fstat(fh.fileno()).st_size}")
+    step("futimens on the open unlinked file", "OK",
+         lambda: os.utime(fh.fileno(), (1234567890, 1500000000)))
+    srv_step("futimens: the server has the time",
+             srv_mtime(s("d", "o")) == 1500000000,
+             f"server mtime {srv_mtime(s('d', 'o'))}")
     step("close", "OK", fh.close)
     srv_step("closed: the server removed it", not exists(s("d", "o")), "still there")
 else:
