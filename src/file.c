@@ -11,7 +11,6 @@
  * writeback happens after the last close.
  */
 
-#include <linux/backing-dev.h>
 #include <linux/highmem.h>
 #include <linux/mm.h>
 #include <linux/pagemap.h>
@@ -24,15 +23,6 @@
 #include "compat.h"
 #include "fs.h"
 #include "ops_io.h"
-
-/*
- * Largest single READ or WRITE the page cache issues. Capped below what
- * servers allow (Samba: 8 MiB) so that a readahead window or a writeback
- * run becomes several requests in flight, spread over the channels.
- */
-#define SMB3MC_IO_CHUNK		(1024 * 1024)
-/* Readahead window: eight chunks in flight on a sequential read. */
-#define SMB3MC_RA_BYTES		(8 * SMB3MC_IO_CHUNK)
 
 /* One open SMB handle of a regular file. */
 struct smb3mc_fh {
@@ -836,27 +826,6 @@ void smb3mc_file_inode_init(struct inode *inode)
 	INIT_LIST_HEAD(&si->open_files);
 	inode->i_fop = &smb3mc_file_ops;
 	inode->i_mapping->a_ops = &smb3mc_file_aops;
-}
-
-/**
- * smb3mc_file_bdi_init - give the mount its own backing device
- * @sb: the super block being filled
- *
- * Without one, the mount shares noop_backing_dev_info: no writeback at
- * all, and no readahead.
- */
-int smb3mc_file_bdi_init(struct super_block *sb)
-{
-	int rc;
-
-	if (sb->s_bdi != &noop_backing_dev_info)
-		return 0;
-	rc = super_setup_bdi(sb);
-	if (rc)
-		return rc;
-	sb->s_bdi->ra_pages = SMB3MC_RA_BYTES >> PAGE_SHIFT;
-	sb->s_bdi->io_pages = SMB3MC_RA_BYTES >> PAGE_SHIFT;
-	return 0;
 }
 
 /**

@@ -4,7 +4,8 @@
 # append, O_TRUNC, mmap, fsync, checked byte for byte against the server's
 # files and against cifs.ko on the same share; fio with verification, a
 # random-operation exerciser (tests/lib/fsx.py), a tree of small files,
-# and 64 MiB sequential throughput of smb3mc and cifs.ko.
+# the mount's readahead, and 64 MiB sequential throughput of smb3mc and
+# cifs.ko.
 # shellcheck source=tests/lib/tap.sh
 . "$(dirname "$0")/../lib/tap.sh"
 
@@ -40,6 +41,19 @@ chmod -R a+rwX $srv
 check "mount smb3mc" mount -t smb3mc "//$SRV_IP/$SHARE" $mnt -o "$opts"
 check "mount cifs.ko" mount -t cifs "//$SRV_IP/$SHARE" $cmnt -o "$opts,vers=3.1.1"
 m=$mnt/io
+
+# The mount's own backing device (named by super_setup_bdi()): without it
+# there is no writeback and no readahead. One smb3mc mount here, one bdi.
+smb3mc_bdis() {
+	compgen -G '/sys/class/bdi/smb3mc-*'
+}
+ra=$(cat "$(smb3mc_bdis)/read_ahead_kb" 2>/dev/null)
+if [ "$(smb3mc_bdis | wc -l)" = 1 ] && [ "$ra" = 8192 ]; then
+	ok "the mount has its own bdi, readahead 8 MiB"
+else
+	fail "the mount has its own bdi, readahead 8 MiB" \
+		"bdis: $(smb3mc_bdis | tr '\n' ' ') read_ahead_kb: $ra"
+fi
 
 # Reading what the server wrote.
 check "cat of a file written on the server" same $m/server.bin $srv/server.bin
@@ -199,4 +213,5 @@ lap "$nfiles-file tree"
 
 check "umount cifs" umount $cmnt
 check "umount smb3mc" umount $mnt
+check "umount: the mount's bdi is gone" test -z "$(smb3mc_bdis)"
 check "rmmod smb3mc" rmmod smb3mc
