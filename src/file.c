@@ -665,11 +665,79 @@ static void smb3mc_open_check(struct file *file,
 	smb3mc_revalidate(file->f_path.dentry);
 }
 
+/**
+ * smb3mc_file_access - the DesiredAccess of the handle for @file
+ * @file: a regular file being opened
+ *
+ * The page cache writes whole pages and reads around partial writes, so
+ * a writer asks for read access too; and GENERIC_WRITE, not
+ * FILE_APPEND_DATA alone, even for O_APPEND, because writeback rewrites
+ * the last page below the end of file.
+ */
+u32 smb3mc_file_access(const struct file *file)
+{
+	u32 access = 0;
+
+	if (file->f_mode & FMODE_READ)
+		access |= GENERIC_READ;
+	if (file->f_mode & FMODE_WRITE)
+		access |= GENERIC_READ | GENERIC_WRITE;
+	return access;
+}
+
+static void fh_add(struct inode *inode, struct file *file,
+		   struct smb3mc_fh *fh)
+{
+	struct smb3mc_inode *si = SMB3MC_I(inode);
+
+	spin_lock(&si->open_lock);
+	list_add(&fh->list, &si->open_files);
+	spin_unlock(&si->open_lock);
+	file->private_data = fh;
+}
+
+/**
+ * smb3mc_file_open_created - open @file on the handle that created it
+ * @file: the file of an atomic_open that created @dentry
+ * @dentry: instantiated with the new inode
+ * @tcon: tree connect of the share
+ * @fid: the handle, opened with smb3mc_file_access(@file); closed here
+ *	when the open fails
+ *
+ * Opening the name again could be refused where the creating open may
+ * write: a file created without write permission is read-only already.
+ */
+int smb3mc_file_open_created(struct file *file, struct dentry *dentry,
+			     struct smb3mc_tcon *tcon,
+			     const struct smb3mc_fid *fid)
+{
+	struct smb3mc_fh *fh;
+	int rc;
+
+	fh = kzalloc(sizeof(*fh), GFP_KERNEL);
+	if (!fh) {
+		smb3mc_close(tcon, fid);
+		return -ENOMEM;
+	}
+	refcount_set(&fh->ref, 1);
+	fh->tcon = tcon;
+	fh->fid = *fid;
+	fh->access = smb3mc_file_access(file);
+	/* generic_file_open() instead of ->open, which would open by name. */
+	rc = finish_open(file, dentry, generic_file_open);
+	if (rc) {
+		fh_put(fh);
+		return rc;
+	}
+	fh_add(d_inode(dentry), file, fh);
+	return 0;
+}
+
 static int smb3mc_file_open(struct inode *inode, struct file *file)
 {
 	struct smb3mc_sb *sbi = SMB3MC_SB(inode->i_sb);
-	struct smb3mc_inode *si = SMB3MC_I(inode);
 	struct smb3mc_open_args args = {
+		.access = smb3mc_file_access(file),
 		.disposition = FILE_OPEN,
 		.options = FILE_NON_DIRECTORY_FILE,
 	};
@@ -679,16 +747,6 @@ static int smb3mc_file_open(struct inode *inode, struct file *file)
 	char *page, *path;
 	int rc;
 
-	/*
-	 * The page cache writes whole pages and reads around partial
-	 * writes, so a writer asks for read access too; and GENERIC_WRITE,
-	 * not FILE_APPEND_DATA alone, even for O_APPEND, because writeback
-	 * rewrites the last page below the end of file.
-	 */
-	if (file->f_mode & FMODE_READ)
-		args.access |= GENERIC_READ;
-	if (file->f_mode & FMODE_WRITE)
-		args.access |= GENERIC_READ | GENERIC_WRITE;
 	/* MS-SMB2 2.2.13: FILE_OVERWRITE truncates an existing file. */
 	if (trunc)
 		args.disposition = FILE_OVERWRITE;
@@ -730,13 +788,10 @@ static int smb3mc_file_open(struct inode *inode, struct file *file)
 	}
 	refcount_set(&fh->ref, 1);
 	fh->tcon = sbi->tcon;
-	fh->access = args.access & (GENERIC_READ | GENERIC_WRITE);
+	fh->access = args.access;
 	if (!trunc)
 		smb3mc_open_check(file, &attrs);
-	spin_lock(&si->open_lock);
-	list_add(&fh->list, &si->open_files);
-	spin_unlock(&si->open_lock);
-	file->private_data = fh;
+	fh_add(inode, file, fh);
 	return 0;
 }
 

@@ -97,6 +97,10 @@ void smb3mc_file_inode_init(struct inode *inode);
 void smb3mc_file_server_size(struct inode *inode, loff_t size,
 			     bool mtime_changed);
 int smb3mc_file_flush_range(struct inode *inode, loff_t start, loff_t end);
+u32 smb3mc_file_access(const struct file *file);
+int smb3mc_file_open_created(struct file *file, struct dentry *dentry,
+			     struct smb3mc_tcon *tcon,
+			     const struct smb3mc_fid *fid);
 struct smb3mc_fh;
 struct smb3mc_fh *smb3mc_fh_get_writable(struct inode *inode,
 					 struct file *file);

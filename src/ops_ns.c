@@ -105,15 +105,22 @@ static int build_eof(void *buf, size_t size, const struct smb3mc_fid *fid,
  * @tcon: tree connect of the share
  * @path: UTF-8 path relative to the share root
  * @is_dir: mkdir rather than create
+ * @access: DesiredAccess beyond reading and writing attributes, for a
+ *	handle the caller keeps
  * @attributes: FILE_ATTRIBUTE_* of the new file (0: the server's default)
+ * @fid: NULL to close the new file, else set to its open handle
  * @attrs: zeroed by the caller; filled with the new file's attributes,
  *	including its IndexNumber, which the CREATE response lacks
  *
  * FILE_CREATE fails with STATUS_OBJECT_NAME_COLLISION (-EEXIST) when the
- * name exists (MS-SMB2 2.2.13), so O_EXCL needs no extra round trip.
+ * name exists (MS-SMB2 2.2.13), so O_EXCL needs no extra round trip. The
+ * access is granted even with FILE_ATTRIBUTE_READONLY in @attributes: the
+ * attribute refuses write access only to opens of an existing file
+ * (MS-FSA 2.1.5.1.2).
  */
 int smb3mc_ns_create(struct smb3mc_tcon *tcon, const char *path, bool is_dir,
-		     u32 attributes, struct smb3mc_file_attrs *attrs)
+		     u32 access, u32 attributes, struct smb3mc_fid *fid,
+		     struct smb3mc_file_attrs *attrs)
 {
 	/*
 	 * FILE_WRITE_ATTRIBUTES: a read-only share then refuses with
@@ -121,19 +128,24 @@ int smb3mc_ns_create(struct smb3mc_tcon *tcon, const char *path, bool is_dir,
 	 * open the name without creating it and says it is not found.
 	 */
 	struct smb3mc_open_args args = {
-		.access = FILE_READ_ATTRIBUTES | FILE_WRITE_ATTRIBUTES,
+		.access = access | FILE_READ_ATTRIBUTES |
+			  FILE_WRITE_ATTRIBUTES,
 		.disposition = FILE_CREATE,
 		.options = is_dir ? FILE_DIRECTORY_FILE :
 				    FILE_NON_DIRECTORY_FILE,
 		.attributes = attributes,
 	};
-	struct smb3mc_fid fid;
+	struct smb3mc_fid opened;
 	int rc;
 
-	rc = smb3mc_open(tcon, path, &args, &fid, attrs);
+	rc = smb3mc_open(tcon, path, &args, &opened, attrs);
 	if (rc)
 		return rc;
-	return ns_close(tcon, &fid, smb3mc_query_attrs(tcon, &fid, attrs));
+	rc = smb3mc_query_attrs(tcon, &opened, attrs);
+	if (rc || !fid)
+		return ns_close(tcon, &opened, rc);
+	*fid = opened;
+	return 0;
 }
 
 /**

@@ -3,7 +3,8 @@
  * Namespace and attribute operations as C calls: create, delete, rename,
  * link, set basic information and set size. Each opens the path it works
  * on, sends what it needs and closes it again, and returns a kernel errno;
- * the last two use the caller's open handle instead when given one.
+ * create can leave the new file open for the caller, and the last two use
+ * the caller's open handle instead when given one.
  */
 #ifndef SMB3MC_OPS_NS_H
 #define SMB3MC_OPS_NS_H
@@ -11,7 +12,8 @@
 #include "ops.h"
 
 int smb3mc_ns_create(struct smb3mc_tcon *tcon, const char *path, bool is_dir,
-		     u32 attributes, struct smb3mc_file_attrs *attrs);
+		     u32 access, u32 attributes, struct smb3mc_fid *fid,
+		     struct smb3mc_file_attrs *attrs);
 int smb3mc_ns_delete(struct smb3mc_tcon *tcon, const char *path, bool is_dir);
 int smb3mc_ns_rename(struct smb3mc_tcon *tcon, const char *from,
 		     const char *to, bool replace);
