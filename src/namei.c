@@ -119,6 +119,9 @@ static int smb3mc_atomic_open(struct inode *dir, struct dentry *dentry,
 	struct dentry *res;
 	int rc;
 
+	/* What smb3mc_lookup() answers, now before anything is created. */
+	if (dentry->d_name.len > NAME_MAX)
+		return -ENAMETOOLONG;
 	if (flags & O_CREAT) {
 		rc = smb3mc_make(dir, dentry, false, mode, access, &fid);
 		if (!rc) {

@@ -118,6 +118,8 @@ if data:
         os.close(os.open(m("d", "ox"), os.O_CREAT | os.O_EXCL | os.O_WRONLY))
     step("open O_CREAT|O_EXCL", "OK", excl)
     step("open O_CREAT|O_EXCL existing: EEXIST", "EEXIST", excl)
+    step("open O_CREAT of a 256-byte name: ENAMETOOLONG", "ENAMETOOLONG",
+         lambda: os.close(os.open(m("d", "n" * 256), os.O_CREAT | os.O_WRONLY)))
 
 # the parent's mtime follows the server's after a create
 t0 = os.stat(m("d")).st_mtime
