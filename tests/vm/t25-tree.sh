@@ -60,15 +60,25 @@ check "mount smb3mc" mount -t smb3mc "//$SRV_IP/$SHARE" $mnt \
 mkdir -p "$srv"
 chmod 0777 "$srv"
 
+# SMB requests sent so far, over all channels: what each file costs,
+# whatever the load on the host does to the time.
+requests() {
+	sed -n 's/.* requests \([0-9]*\) .*/\1/p' /proc/fs/smb3mc/DebugData |
+		awk '{ n += $1 } END { print n + 0 }'
+}
+
 # -m: the times are not compared, and setting them is a round trip more
 # per file. A copy cut short by the budget still leaves a plan and the
 # count of what arrived.
+r0=$(requests)
 t0=$(date +%s.%N)
 check "copy $nfiles files onto the mount (tar pipe, at most $budget s)" \
 	timeout $budget bash -c \
 	"set -o pipefail; tar -C $tree -cf - . | tar -C $mnt/t25 -xmf -"
 t1=$(date +%s.%N)
+r1=$(requests)
 diag "$(awk "BEGIN { d = $t1 - $t0; printf \"copied in %.1f s, %.0f files/s\", d, $nfiles / d }")"
+diag "$((r1 - r0)) SMB requests, $(((r1 - r0) * 10 / nfiles / 10)).$(((r1 - r0) * 10 / nfiles % 10)) per file"
 
 sums "$srv" >/tmp/work/t25.srv
 check "the server has $nfiles files with the same checksums" \
