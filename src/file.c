@@ -11,7 +11,6 @@
  * writeback happens after the last close.
  */
 
-#include <linux/backing-dev.h>
 #include <linux/bvec.h>
 #include <linux/highmem.h>
 #include <linux/mm.h>
@@ -24,15 +23,6 @@
 #include "compat.h"
 #include "fs.h"
 #include "ops_io.h"
-
-/*
- * Largest single READ or WRITE the page cache issues. Capped below what
- * servers allow (Samba: 8 MiB) so that a readahead window or a writeback
- * run becomes several requests in flight, spread over the channels.
- */
-#define SMB3MC_IO_CHUNK		(1024 * 1024)
-/* Readahead window: eight chunks in flight on a sequential read. */
-#define SMB3MC_RA_BYTES		(8 * SMB3MC_IO_CHUNK)
 
 /* One open SMB handle of a regular file. */
 struct smb3mc_fh {
@@ -73,6 +63,40 @@ static struct smb3mc_fh *fh_find(struct inode *inode, u32 access)
 	}
 	spin_unlock(&si->open_lock);
 	return found;
+}
+
+/**
+ * smb3mc_fh_get_writable - an open handle to change @inode's attributes on
+ * @inode: a regular file
+ * @file: the file setattr was called for (ATTR_FILE), or NULL
+ *
+ * @file's own handle when it was opened for writing, else any handle of
+ * @inode that was; GENERIC_WRITE includes FILE_WRITE_DATA and
+ * FILE_WRITE_ATTRIBUTES (MS-SMB2 2.2.13.1.1).
+ *
+ * Return: the handle, with a reference for smb3mc_fh_put(), or NULL when
+ * @inode is not open for writing.
+ */
+struct smb3mc_fh *smb3mc_fh_get_writable(struct inode *inode,
+					 struct file *file)
+{
+	struct smb3mc_fh *fh = file ? file->private_data : NULL;
+
+	if (fh && fh->access & GENERIC_WRITE) {
+		refcount_inc(&fh->ref);
+		return fh;
+	}
+	return fh_find(inode, GENERIC_WRITE);
+}
+
+const struct smb3mc_fid *smb3mc_fh_fid(const struct smb3mc_fh *fh)
+{
+	return &fh->fid;
+}
+
+void smb3mc_fh_put(struct smb3mc_fh *fh)
+{
+	fh_put(fh);
 }
 
 /* The handle to read @inode with: @file's own, else any readable one. */
@@ -775,11 +799,79 @@ static void smb3mc_open_check(struct file *file,
 	smb3mc_revalidate(file->f_path.dentry);
 }
 
+/**
+ * smb3mc_file_access - the DesiredAccess of the handle for @file
+ * @file: a regular file being opened
+ *
+ * The page cache writes whole pages and reads around partial writes, so
+ * a writer asks for read access too; and GENERIC_WRITE, not
+ * FILE_APPEND_DATA alone, even for O_APPEND, because writeback rewrites
+ * the last page below the end of file.
+ */
+u32 smb3mc_file_access(const struct file *file)
+{
+	u32 access = 0;
+
+	if (file->f_mode & FMODE_READ)
+		access |= GENERIC_READ;
+	if (file->f_mode & FMODE_WRITE)
+		access |= GENERIC_READ | GENERIC_WRITE;
+	return access;
+}
+
+static void fh_add(struct inode *inode, struct file *file,
+		   struct smb3mc_fh *fh)
+{
+	struct smb3mc_inode *si = SMB3MC_I(inode);
+
+	spin_lock(&si->open_lock);
+	list_add(&fh->list, &si->open_files);
+	spin_unlock(&si->open_lock);
+	file->private_data = fh;
+}
+
+/**
+ * smb3mc_file_open_created - open @file on the handle that created it
+ * @file: the file of an atomic_open that created @dentry
+ * @dentry: instantiated with the new inode
+ * @tcon: tree connect of the share
+ * @fid: the handle, opened with smb3mc_file_access(@file); closed here
+ *	when the open fails
+ *
+ * Opening the name again could be refused where the creating open may
+ * write: a file created without write permission is read-only already.
+ */
+int smb3mc_file_open_created(struct file *file, struct dentry *dentry,
+			     struct smb3mc_tcon *tcon,
+			     const struct smb3mc_fid *fid)
+{
+	struct smb3mc_fh *fh;
+	int rc;
+
+	fh = kzalloc(sizeof(*fh), GFP_KERNEL);
+	if (!fh) {
+		smb3mc_close(tcon, fid);
+		return -ENOMEM;
+	}
+	refcount_set(&fh->ref, 1);
+	fh->tcon = tcon;
+	fh->fid = *fid;
+	fh->access = smb3mc_file_access(file);
+	/* generic_file_open() instead of ->open, which would open by name. */
+	rc = finish_open(file, dentry, generic_file_open);
+	if (rc) {
+		fh_put(fh);
+		return rc;
+	}
+	fh_add(d_inode(dentry), file, fh);
+	return 0;
+}
+
 static int smb3mc_file_open(struct inode *inode, struct file *file)
 {
 	struct smb3mc_sb *sbi = SMB3MC_SB(inode->i_sb);
-	struct smb3mc_inode *si = SMB3MC_I(inode);
 	struct smb3mc_open_args args = {
+		.access = smb3mc_file_access(file),
 		.disposition = FILE_OPEN,
 		.options = FILE_NON_DIRECTORY_FILE,
 	};
@@ -789,16 +881,6 @@ static int smb3mc_file_open(struct inode *inode, struct file *file)
 	char *page, *path;
 	int rc;
 
-	/*
-	 * The page cache writes whole pages and reads around partial
-	 * writes, so a writer asks for read access too; and GENERIC_WRITE,
-	 * not FILE_APPEND_DATA alone, even for O_APPEND, because writeback
-	 * rewrites the last page below the end of file.
-	 */
-	if (file->f_mode & FMODE_READ)
-		args.access |= GENERIC_READ;
-	if (file->f_mode & FMODE_WRITE)
-		args.access |= GENERIC_READ | GENERIC_WRITE;
 	/* MS-SMB2 2.2.13: FILE_OVERWRITE truncates an existing file. */
 	if (trunc)
 		args.disposition = FILE_OVERWRITE;
@@ -840,13 +922,10 @@ static int smb3mc_file_open(struct inode *inode, struct file *file)
 	}
 	refcount_set(&fh->ref, 1);
 	fh->tcon = sbi->tcon;
-	fh->access = args.access & (GENERIC_READ | GENERIC_WRITE);
+	fh->access = args.access;
 	if (!trunc)
 		smb3mc_open_check(file, &attrs);
-	spin_lock(&si->open_lock);
-	list_add(&fh->list, &si->open_files);
-	spin_unlock(&si->open_lock);
-	file->private_data = fh;
+	fh_add(inode, file, fh);
 	return 0;
 }
 
@@ -936,27 +1015,6 @@ void smb3mc_file_inode_init(struct inode *inode)
 	INIT_LIST_HEAD(&si->open_files);
 	inode->i_fop = &smb3mc_file_ops;
 	inode->i_mapping->a_ops = &smb3mc_file_aops;
-}
-
-/**
- * smb3mc_file_bdi_init - give the mount its own backing device
- * @sb: the super block being filled
- *
- * Without one, the mount shares noop_backing_dev_info: no writeback at
- * all, and no readahead.
- */
-int smb3mc_file_bdi_init(struct super_block *sb)
-{
-	int rc;
-
-	if (sb->s_bdi != &noop_backing_dev_info)
-		return 0;
-	rc = super_setup_bdi(sb);
-	if (rc)
-		return rc;
-	sb->s_bdi->ra_pages = SMB3MC_RA_BYTES >> PAGE_SHIFT;
-	sb->s_bdi->io_pages = SMB3MC_RA_BYTES >> PAGE_SHIFT;
-	return 0;
 }
 
 /**

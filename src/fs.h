@@ -14,6 +14,16 @@
 
 #define SMB3MC_SUPER_MAGIC	0x534d4233	/* "SMB3" */
 
+/*
+ * Largest single READ or WRITE the page cache issues (file.c). Capped
+ * below what servers allow (Samba: 8 MiB) so that a readahead window or a
+ * writeback run becomes several requests in flight, spread over the
+ * channels.
+ */
+#define SMB3MC_IO_CHUNK		(1024 * 1024)
+/* The mount's readahead window (super.c): eight chunks in flight. */
+#define SMB3MC_RA_BYTES		(8 * SMB3MC_IO_CHUNK)
+
 /* One mount: its session, share and the owner/mode it presents. */
 struct smb3mc_sb {
 	struct smb3mc_ses *ses;
@@ -84,9 +94,17 @@ extern struct file_system_type smb3mc_fs_type;
 extern const struct file_operations smb3mc_file_ops;
 extern const struct address_space_operations smb3mc_file_aops;
 void smb3mc_file_inode_init(struct inode *inode);
-int smb3mc_file_bdi_init(struct super_block *sb);
 void smb3mc_file_server_size(struct inode *inode, loff_t size,
 			     bool mtime_changed);
 int smb3mc_file_flush_range(struct inode *inode, loff_t start, loff_t end);
+u32 smb3mc_file_access(const struct file *file);
+int smb3mc_file_open_created(struct file *file, struct dentry *dentry,
+			     struct smb3mc_tcon *tcon,
+			     const struct smb3mc_fid *fid);
+struct smb3mc_fh;
+struct smb3mc_fh *smb3mc_fh_get_writable(struct inode *inode,
+					 struct file *file);
+const struct smb3mc_fid *smb3mc_fh_fid(const struct smb3mc_fh *fh);
+void smb3mc_fh_put(struct smb3mc_fh *fh);
 
 #endif /* SMB3MC_FS_H */

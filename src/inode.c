@@ -151,16 +151,6 @@ struct inode *smb3mc_iget(struct super_block *sb,
 	smb3mc_inode_update(inode, attrs);
 	if (!(inode->i_state & I_NEW))
 		return inode;
-	/* The root comes first, from fill_super: make the mount's bdi. */
-	if (!sb->s_root) {
-		int rc = smb3mc_file_bdi_init(sb);
-
-		if (rc) {
-			iget_failed(inode);
-			return ERR_PTR(rc);
-		}
-	}
-
 	if (attrs->is_dir) {
 		inode->i_op = &smb3mc_dir_inode_ops;
 		inode->i_fop = &smb3mc_dir_ops;

@@ -37,10 +37,31 @@ static struct dentry *smb3mc_lookup(struct inode *dir, struct dentry *dentry,
 	return d_splice_alias(inode, dentry);
 }
 
-static int smb3mc_make(struct inode *dir, struct dentry *dentry, bool is_dir)
+/*
+ * Without POSIX extensions the server stores no mode: the one bit that
+ * maps is "no write permission for anyone", the DOS read-only attribute
+ * (MS-FSCC 2.6), of regular files only: a read-only directory is one that
+ * cannot be deleted, not one without new entries. @attributes come
+ * without FILE_ATTRIBUTE_NORMAL, which is valid only alone.
+ */
+static u32 smb3mc_mode_to_attributes(u32 attributes, umode_t mode)
+{
+	if (mode & 0222)
+		return attributes & ~FILE_ATTRIBUTE_READONLY;
+	return attributes | FILE_ATTRIBUTE_READONLY;
+}
+
+/*
+ * Create @dentry on the server, with the mode of a file mapped to its
+ * attributes, and instantiate it. With @fid (and @access for it) the new
+ * file stays open.
+ */
+static int smb3mc_make(struct inode *dir, struct dentry *dentry, bool is_dir,
+		       umode_t mode, u32 access, struct smb3mc_fid *fid)
 {
 	struct smb3mc_sb *sbi = SMB3MC_SB(dir->i_sb);
 	struct smb3mc_file_attrs attrs = {};
+	u32 attributes = 0;
 	struct inode *inode;
 	char *page, *path;
 	int rc;
@@ -48,33 +69,79 @@ static int smb3mc_make(struct inode *dir, struct dentry *dentry, bool is_dir)
 	path = smb3mc_dentry_path(dentry, &page);
 	if (IS_ERR(path))
 		return PTR_ERR(path);
-	/*
-	 * The mode is not sent: without POSIX extensions the server keeps
-	 * only the DOS read-only attribute, and setting it here would make
-	 * the file unwritable for the open(O_CREAT) that is creating it.
-	 */
-	rc = smb3mc_ns_create(sbi->tcon, path, is_dir, 0, &attrs);
+	if (!is_dir)
+		attributes = smb3mc_mode_to_attributes(0, mode);
+	rc = smb3mc_ns_create(sbi->tcon, path, is_dir, access, attributes,
+			      fid, &attrs);
 	free_page((unsigned long)page);
 	if (rc)
 		return rc;
 	smb3mc_attr_stale(dir);
 	inode = smb3mc_iget(dir->i_sb, &attrs);
-	if (IS_ERR(inode))
+	if (IS_ERR(inode)) {
+		if (fid)
+			smb3mc_close(sbi->tcon, fid);
 		return PTR_ERR(inode);
-	d_instantiate(dentry, inode);
+	}
+	/* atomic_open may create on a dentry still being looked up. */
+	if (d_in_lookup(dentry))
+		d_add(dentry, inode);
+	else
+		d_instantiate(dentry, inode);
 	return 0;
 }
 
 static int smb3mc_create(SMB3MC_IDMAP idmap, struct inode *dir,
 			 struct dentry *dentry, umode_t mode, bool excl)
 {
-	return smb3mc_make(dir, dentry, false);
+	return smb3mc_make(dir, dentry, false, mode, 0, NULL);
 }
 
 static int smb3mc_mkdir(SMB3MC_IDMAP idmap, struct inode *dir,
 			struct dentry *dentry, umode_t mode)
 {
-	return smb3mc_make(dir, dentry, true);
+	return smb3mc_make(dir, dentry, true, mode, 0, NULL);
+}
+
+/*
+ * open(O_CREAT) of a name not in the cache: one CREATE makes the file and
+ * is the handle the open keeps, where ->create and ->open would look the
+ * name up, create it, close it and open it again (MS-SMB2 3.2.4.3). Mode
+ * 0444 makes the file read-only at once and its creator can still write.
+ * Everything else is looked up and left to ->open.
+ */
+static int smb3mc_atomic_open(struct inode *dir, struct dentry *dentry,
+			      struct file *file, unsigned int flags,
+			      umode_t mode)
+{
+	u32 access = smb3mc_file_access(file);
+	struct smb3mc_fid fid;
+	struct dentry *res;
+	int rc;
+
+	/* What smb3mc_lookup() answers, now before anything is created. */
+	if (dentry->d_name.len > NAME_MAX)
+		return -ENAMETOOLONG;
+	if (flags & O_CREAT) {
+		rc = smb3mc_make(dir, dentry, false, mode, access, &fid);
+		if (!rc) {
+			file->f_mode |= FMODE_CREATED;
+			return smb3mc_file_open_created(file, dentry,
+							SMB3MC_SB(dir->i_sb)->tcon,
+							&fid);
+		}
+		/*
+		 * The name exists: O_EXCL fails, else open what is there.
+		 * A negative dentry already in the cache stays so for
+		 * actimeo and gets -EEXIST, as ->create gave.
+		 */
+		if (rc != -EEXIST || flags & O_EXCL || !d_in_lookup(dentry))
+			return rc;
+	}
+	res = smb3mc_lookup(dir, dentry, 0);
+	if (IS_ERR(res))
+		return PTR_ERR(res);
+	return finish_no_open(file, res);
 }
 
 static int smb3mc_remove(struct inode *dir, struct dentry *dentry,
@@ -210,19 +277,6 @@ static int smb3mc_link(struct dentry *old_dentry, struct inode *dir,
 	return 0;
 }
 
-/*
- * Without POSIX extensions the server stores no mode: the one bit that
- * maps is "no write permission for anyone", the DOS read-only attribute
- * (MS-FSCC 2.6). @attributes come without FILE_ATTRIBUTE_NORMAL, which is
- * valid only alone.
- */
-static u32 smb3mc_mode_to_attributes(u32 attributes, umode_t mode)
-{
-	if (mode & 0222)
-		return attributes & ~FILE_ATTRIBUTE_READONLY;
-	return attributes | FILE_ATTRIBUTE_READONLY;
-}
-
 /**
  * smb3mc_setattr - chmod, utimes, truncate and chown of a file or directory
  * @idmap: the mount's id mapping
@@ -240,6 +294,8 @@ int smb3mc_setattr(SMB3MC_IDMAP idmap, struct dentry *dentry,
 	struct smb3mc_sb *sbi = SMB3MC_SB(inode->i_sb);
 	struct smb3mc_set_basic basic = {};
 	unsigned int valid = attr->ia_valid;
+	const struct smb3mc_fid *fid;
+	struct smb3mc_fh *fh = NULL;
 	char *page, *path;
 	u32 attributes;
 	int rc;
@@ -266,9 +322,21 @@ int smb3mc_setattr(SMB3MC_IDMAP idmap, struct dentry *dentry,
 			basic.attributes = attributes ?: FILE_ATTRIBUTE_NORMAL;
 	}
 
-	path = smb3mc_dentry_path(dentry, &page);
-	if (IS_ERR(path))
-		return PTR_ERR(path);
+	/*
+	 * An open handle that can write goes first: it saves opening the
+	 * path, and it is all that reaches a file unlinked while open.
+	 */
+	if (S_ISREG(inode->i_mode))
+		fh = smb3mc_fh_get_writable(inode, valid & ATTR_FILE ?
+						   attr->ia_file : NULL);
+	fid = fh ? smb3mc_fh_fid(fh) : NULL;
+	page = NULL;
+	path = NULL;
+	if (!fid) {
+		path = smb3mc_dentry_path(dentry, &page);
+		if (IS_ERR(path))
+			return PTR_ERR(path);
+	}
 	if (valid & ATTR_SIZE) {
 		/*
 		 * Dirty pages written back after the server's end of file
@@ -276,15 +344,18 @@ int smb3mc_setattr(SMB3MC_IDMAP idmap, struct dentry *dentry,
 		 */
 		rc = smb3mc_file_flush_range(inode, 0, LLONG_MAX);
 		if (!rc)
-			rc = smb3mc_ns_set_size(sbi->tcon, path, attr->ia_size);
+			rc = smb3mc_ns_set_size(sbi->tcon, path, fid,
+						attr->ia_size);
 		if (rc)
 			goto out;
 		truncate_setsize(inode, attr->ia_size);
 	}
 	if (basic.last_access_time || basic.last_write_time ||
 	    basic.attributes)
-		rc = smb3mc_ns_set_basic(sbi->tcon, path, &basic);
+		rc = smb3mc_ns_set_basic(sbi->tcon, path, fid, &basic);
 out:
+	if (fh)
+		smb3mc_fh_put(fh);
 	free_page((unsigned long)page);
 	smb3mc_attr_stale(inode);
 	if (rc)
@@ -297,6 +368,7 @@ out:
 
 const struct inode_operations smb3mc_dir_inode_ops = {
 	.lookup		= smb3mc_lookup,
+	.atomic_open	= smb3mc_atomic_open,
 	.create		= smb3mc_create,
 	.mkdir		= smb3mc_mkdir,
 	.unlink		= smb3mc_unlink,

@@ -3,7 +3,8 @@
  * Namespace and attribute operations over SMB2: CREATE with FILE_CREATE,
  * and SET_INFO (MS-SMB2 2.2.39) of FileDispositionInformation,
  * FileRenameInformation, FileLinkInformation, FileBasicInformation and
- * FileEndOfFileInformation on a handle opened for just that purpose.
+ * FileEndOfFileInformation on a handle opened for just that purpose, or
+ * for the last two on a handle the caller holds open.
  */
 
 #include <linux/limits.h>
@@ -37,20 +38,89 @@ static int ns_close(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
 	return rc ? rc : rc2;
 }
 
+/*
+ * Builds one SET_INFO request on @fid into @buf, setting what @arg points
+ * to; returns its length or a negative errno, as the PDU builders do.
+ */
+typedef int (*ns_build_fn)(void *buf, size_t size,
+			   const struct smb3mc_fid *fid, const void *arg);
+
+static int ns_set_info_fid(struct smb3mc_tcon *tcon,
+			   const struct smb3mc_fid *fid, ns_build_fn build,
+			   const void *arg)
+{
+	struct smb3mc_call *call = smb3mc_call_alloc(SMB3MC_NS_REQ);
+	int rc;
+
+	if (!call)
+		return -ENOMEM;
+	rc = ns_send(tcon, call, build(call->buf, SMB3MC_NS_REQ, fid, arg));
+	smb3mc_call_free(call);
+	return rc;
+}
+
+/*
+ * One SET_INFO (MS-SMB2 2.2.39) on @fid when the caller has the file
+ * open, else on @path opened with @args for just this call. An open
+ * handle is the only way to a file unlinked while open: the server keeps
+ * it delete-pending and refuses to open its name (MS-FSA 2.1.5.1).
+ */
+static int ns_set_info(struct smb3mc_tcon *tcon, const char *path,
+		       const struct smb3mc_fid *fid,
+		       const struct smb3mc_open_args *args, ns_build_fn build,
+		       const void *arg)
+{
+	struct smb3mc_fid opened;
+	int rc;
+
+	if (fid)
+		return ns_set_info_fid(tcon, fid, build, arg);
+	rc = smb3mc_open(tcon, path, args, &opened, NULL);
+	if (rc)
+		return rc;
+	return ns_close(tcon, &opened,
+			ns_set_info_fid(tcon, &opened, build, arg));
+}
+
+static int build_delete(void *buf, size_t size, const struct smb3mc_fid *fid,
+			const void *arg)
+{
+	return smb3mc_build_set_disposition(buf, size, fid, true);
+}
+
+static int build_basic(void *buf, size_t size, const struct smb3mc_fid *fid,
+		       const void *arg)
+{
+	return smb3mc_build_set_basic(buf, size, fid, arg);
+}
+
+static int build_eof(void *buf, size_t size, const struct smb3mc_fid *fid,
+		     const void *arg)
+{
+	return smb3mc_build_set_eof(buf, size, fid, *(const u64 *)arg);
+}
+
 /**
  * smb3mc_ns_create - create a file or directory that must not exist yet
  * @tcon: tree connect of the share
  * @path: UTF-8 path relative to the share root
  * @is_dir: mkdir rather than create
+ * @access: DesiredAccess beyond reading and writing attributes, for a
+ *	handle the caller keeps
  * @attributes: FILE_ATTRIBUTE_* of the new file (0: the server's default)
+ * @fid: NULL to close the new file, else set to its open handle
  * @attrs: zeroed by the caller; filled with the new file's attributes,
  *	including its IndexNumber, which the CREATE response lacks
  *
  * FILE_CREATE fails with STATUS_OBJECT_NAME_COLLISION (-EEXIST) when the
- * name exists (MS-SMB2 2.2.13), so O_EXCL needs no extra round trip.
+ * name exists (MS-SMB2 2.2.13), so O_EXCL needs no extra round trip. The
+ * access is granted even with FILE_ATTRIBUTE_READONLY in @attributes: the
+ * attribute refuses write access only to opens of an existing file
+ * (MS-FSA 2.1.5.1.2).
  */
 int smb3mc_ns_create(struct smb3mc_tcon *tcon, const char *path, bool is_dir,
-		     u32 attributes, struct smb3mc_file_attrs *attrs)
+		     u32 access, u32 attributes, struct smb3mc_fid *fid,
+		     struct smb3mc_file_attrs *attrs)
 {
 	/*
 	 * FILE_WRITE_ATTRIBUTES: a read-only share then refuses with
@@ -58,19 +128,24 @@ int smb3mc_ns_create(struct smb3mc_tcon *tcon, const char *path, bool is_dir,
 	 * open the name without creating it and says it is not found.
 	 */
 	struct smb3mc_open_args args = {
-		.access = FILE_READ_ATTRIBUTES | FILE_WRITE_ATTRIBUTES,
+		.access = access | FILE_READ_ATTRIBUTES |
+			  FILE_WRITE_ATTRIBUTES,
 		.disposition = FILE_CREATE,
 		.options = is_dir ? FILE_DIRECTORY_FILE :
 				    FILE_NON_DIRECTORY_FILE,
 		.attributes = attributes,
 	};
-	struct smb3mc_fid fid;
+	struct smb3mc_fid opened;
 	int rc;
 
-	rc = smb3mc_open(tcon, path, &args, &fid, attrs);
+	rc = smb3mc_open(tcon, path, &args, &opened, attrs);
 	if (rc)
 		return rc;
-	return ns_close(tcon, &fid, smb3mc_query_attrs(tcon, &fid, attrs));
+	rc = smb3mc_query_attrs(tcon, &opened, attrs);
+	if (rc || !fid)
+		return ns_close(tcon, &opened, rc);
+	*fid = opened;
+	return 0;
 }
 
 /**
@@ -94,21 +169,8 @@ int smb3mc_ns_delete(struct smb3mc_tcon *tcon, const char *path, bool is_dir)
 		.options = is_dir ? FILE_DIRECTORY_FILE :
 				    FILE_NON_DIRECTORY_FILE,
 	};
-	struct smb3mc_call *call;
-	struct smb3mc_fid fid;
-	int rc;
 
-	rc = smb3mc_open(tcon, path, &args, &fid, NULL);
-	if (rc)
-		return rc;
-	call = smb3mc_call_alloc(SMB3MC_NS_REQ);
-	if (!call)
-		return ns_close(tcon, &fid, -ENOMEM);
-	rc = ns_send(tcon, call,
-		     smb3mc_build_set_disposition(call->buf, SMB3MC_NS_REQ,
-						  &fid, true));
-	smb3mc_call_free(call);
-	return ns_close(tcon, &fid, rc);
+	return ns_set_info(tcon, path, NULL, &args, build_delete, NULL);
 }
 
 /*
@@ -191,65 +253,43 @@ int smb3mc_ns_link(struct smb3mc_tcon *tcon, const char *from,
 }
 
 /**
- * smb3mc_ns_set_basic - set times and attributes of @path
+ * smb3mc_ns_set_basic - set times and attributes of a file or directory
  * @tcon: tree connect of the share
- * @path: UTF-8 path relative to the share root
+ * @path: UTF-8 path relative to the share root, opened when @fid is NULL
+ * @fid: an open handle of the file with FILE_WRITE_ATTRIBUTES, or NULL
  * @basic: FileBasicInformation (MS-FSCC 2.4.7); 0 leaves a field as is
  */
 int smb3mc_ns_set_basic(struct smb3mc_tcon *tcon, const char *path,
+			const struct smb3mc_fid *fid,
 			const struct smb3mc_set_basic *basic)
 {
 	static const struct smb3mc_open_args args = {
 		.access = FILE_READ_ATTRIBUTES | FILE_WRITE_ATTRIBUTES,
 		.disposition = FILE_OPEN,
 	};
-	struct smb3mc_call *call;
-	struct smb3mc_fid fid;
-	int rc;
 
-	rc = smb3mc_open(tcon, path, &args, &fid, NULL);
-	if (rc)
-		return rc;
-	call = smb3mc_call_alloc(SMB3MC_NS_REQ);
-	if (!call)
-		return ns_close(tcon, &fid, -ENOMEM);
-	rc = ns_send(tcon, call,
-		     smb3mc_build_set_basic(call->buf, SMB3MC_NS_REQ, &fid,
-					    basic));
-	smb3mc_call_free(call);
-	return ns_close(tcon, &fid, rc);
+	return ns_set_info(tcon, path, fid, &args, build_basic, basic);
 }
 
 /**
- * smb3mc_ns_set_size - truncate or extend the file @path to @size bytes
+ * smb3mc_ns_set_size - truncate or extend a file to @size bytes
  * @tcon: tree connect of the share
- * @path: UTF-8 path relative to the share root
+ * @path: UTF-8 path relative to the share root, opened when @fid is NULL
+ * @fid: an open handle of the file with FILE_WRITE_DATA, or NULL
  * @size: the new EndOfFile (MS-FSCC 2.4.14)
  *
  * Setting the end of file needs FILE_WRITE_DATA on the handle
- * (MS-FSA, setting FileEndOfFileInformation), so a read-only file
- * refuses with -EACCES.
+ * (MS-FSA, setting FileEndOfFileInformation), so opening a read-only
+ * file by its path refuses with -EACCES.
  */
-int smb3mc_ns_set_size(struct smb3mc_tcon *tcon, const char *path, u64 size)
+int smb3mc_ns_set_size(struct smb3mc_tcon *tcon, const char *path,
+		       const struct smb3mc_fid *fid, u64 size)
 {
 	static const struct smb3mc_open_args args = {
 		.access = FILE_WRITE_DATA | FILE_READ_ATTRIBUTES,
 		.disposition = FILE_OPEN,
 		.options = FILE_NON_DIRECTORY_FILE,
 	};
-	struct smb3mc_call *call;
-	struct smb3mc_fid fid;
-	int rc;
 
-	rc = smb3mc_open(tcon, path, &args, &fid, NULL);
-	if (rc)
-		return rc;
-	call = smb3mc_call_alloc(SMB3MC_NS_REQ);
-	if (!call)
-		return ns_close(tcon, &fid, -ENOMEM);
-	rc = ns_send(tcon, call,
-		     smb3mc_build_set_eof(call->buf, SMB3MC_NS_REQ, &fid,
-					  size));
-	smb3mc_call_free(call);
-	return ns_close(tcon, &fid, rc);
+	return ns_set_info(tcon, path, fid, &args, build_eof, &size);
 }

@@ -4,6 +4,7 @@
  * owns one session and one tree connect.
  */
 
+#include <linux/backing-dev.h>
 #include <linux/module.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
@@ -99,6 +100,17 @@ static int smb3mc_fill_super(struct super_block *sb, struct fs_context *fc)
 	 */
 	if (sbi->ses->sign)
 		sb->s_iflags |= SB_I_STABLE_WRITES;
+
+	/*
+	 * The mount's own backing device: on the noop_backing_dev_info a
+	 * nodev super block starts with there is no writeback and no
+	 * readahead.
+	 */
+	rc = super_setup_bdi(sb);
+	if (rc)
+		return rc;
+	sb->s_bdi->ra_pages = SMB3MC_RA_BYTES >> PAGE_SHIFT;
+	sb->s_bdi->io_pages = SMB3MC_RA_BYTES >> PAGE_SHIFT;
 
 	rc = smb3mc_query_path(sbi->tcon, "", &attrs);
 	if (rc) {

@@ -3,8 +3,9 @@
 # File data I/O: reads and writes through the page cache and O_DIRECT,
 # append, O_TRUNC, mmap, fsync, checked byte for byte against the server's
 # files and against cifs.ko on the same share; fio with verification, a
-# random-operation exerciser (tests/lib/fsx.py), a tree of small files,
-# and 64 MiB sequential throughput of smb3mc and cifs.ko.
+# random-operation exerciser (tests/lib/fsx.py), the mount's readahead,
+# and 64 MiB sequential throughput of smb3mc and cifs.ko. A tree of small
+# files is t25-tree.sh.
 # shellcheck source=tests/lib/tap.sh
 . "$(dirname "$0")/../lib/tap.sh"
 
@@ -40,6 +41,19 @@ chmod -R a+rwX $srv
 check "mount smb3mc" mount -t smb3mc "//$SRV_IP/$SHARE" $mnt -o "$opts"
 check "mount cifs.ko" mount -t cifs "//$SRV_IP/$SHARE" $cmnt -o "$opts,vers=3.1.1"
 m=$mnt/io
+
+# The mount's own backing device (named by super_setup_bdi()): without it
+# there is no writeback and no readahead. One smb3mc mount here, one bdi.
+smb3mc_bdis() {
+	compgen -G '/sys/class/bdi/smb3mc-*'
+}
+ra=$(cat "$(smb3mc_bdis)/read_ahead_kb" 2>/dev/null)
+if [ "$(smb3mc_bdis | wc -l)" = 1 ] && [ "$ra" = 8192 ]; then
+	ok "the mount has its own bdi, readahead 8 MiB"
+else
+	fail "the mount has its own bdi, readahead 8 MiB" \
+		"bdis: $(smb3mc_bdis | tr '\n' ' ') read_ahead_kb: $ra"
+fi
 
 # Reading what the server wrote.
 check "cat of a file written on the server" same $m/server.bin $srv/server.bin
@@ -177,30 +191,7 @@ measure smb3mc $m/big
 measure cifs $cmnt/io/big-cifs
 lap "throughput"
 
-# A tree of small files copied onto the mount: 100 per directory,
-# T20_TREE_DIRS directories. 2,000 files take over 150 s under TCG on a
-# loaded host, more than this script's budget: 500 by default.
-dirs=${T20_TREE_DIRS:-5}
-nfiles=$((dirs * 100))
-tree=/tmp/work/tree
-# One process for all of it: a fork costs milliseconds under TCG.
-python3 -c "
-import os, random
-for d in range($dirs):
-    os.makedirs('$tree/d%02d' % d)
-    for f in range(100):
-        n = '$tree/d%02d/f%02d' % (d, f)
-        open(n, 'wb').write(os.urandom(random.randrange(9000)))
-"
-t0=$(date +%s.%N)
-check "copy $nfiles files onto the mount" cp -r $tree $m/tree
-t1=$(date +%s.%N)
-diag "$nfiles files copied in $(awk "BEGIN { print $t1 - $t0 }") s"
-(cd $tree && find . -type f -exec md5sum {} + | sort -k2) >/tmp/work/tree.local
-(cd $srv/tree && find . -type f -exec md5sum {} + | sort -k2) >/tmp/work/tree.srv
-check "$nfiles checksums equal the server's" diff /tmp/work/tree.local /tmp/work/tree.srv
-lap "$nfiles-file tree"
-
 check "umount cifs" umount $cmnt
 check "umount smb3mc" umount $mnt
+check "umount: the mount's bdi is gone" test -z "$(smb3mc_bdis)"
 check "rmmod smb3mc" rmmod smb3mc

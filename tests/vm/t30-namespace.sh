@@ -18,7 +18,7 @@ mkdir -p $mnt $ro
 # result is OK, an errno name, or BAD:<what the server shows>.
 steps() {
 	python3 - "$@" <<'EOF'
-import ctypes, errno, os, stat, sys, time
+import ctypes, errno, os, stat, subprocess, sys, time
 
 mnt, srv, ro, data = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4] == "1"
 libc = ctypes.CDLL(None, use_errno=True)
@@ -83,6 +83,14 @@ def exists(p):
     return os.path.lexists(p)
 
 
+def srv_size(p):
+    return os.stat(p).st_size if exists(p) else "missing"
+
+
+def srv_mtime(p):
+    return int(os.stat(p).st_mtime) if exists(p) else "missing"
+
+
 m = lambda *p: os.path.join(mnt, *p)
 s = lambda *p: os.path.join(srv, *p)
 
@@ -110,6 +118,8 @@ if data:
         os.close(os.open(m("d", "ox"), os.O_CREAT | os.O_EXCL | os.O_WRONLY))
     step("open O_CREAT|O_EXCL", "OK", excl)
     step("open O_CREAT|O_EXCL existing: EEXIST", "EEXIST", excl)
+    step("open O_CREAT of a 256-byte name: ENAMETOOLONG", "ENAMETOOLONG",
+         lambda: os.close(os.open(m("d", "n" * 256), os.O_CREAT | os.O_WRONLY)))
 
 # the parent's mtime follows the server's after a create
 t0 = os.stat(m("d")).st_mtime
@@ -223,6 +233,62 @@ mode = os.stat(m("d", "h")).st_mode
 srv_step("chmod 0640: write bits back", mode & 0o200, f"mode {mode:o}")
 step("chmod of a directory", "OK", lambda: os.chmod(m("d"), 0o700))
 
+# The mode of a new file: without write bits it is created read-only,
+# where the server can store that, and the creating open still writes.
+def create_ro(p):
+    fd = os.open(p, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o444)
+    try:
+        os.write(fd, b"created 0444")
+    finally:
+        os.close(fd)
+
+
+def srv_data(p):
+    with open(p, "rb") as f:
+        return f.read()
+
+
+if data:
+    step("open(O_CREAT, 0444) and write", "OK", lambda: create_ro(m("d", "c0444")))
+    srv_step("open(O_CREAT, 0444): the server has the data",
+             exists(s("d", "c0444")) and srv_data(s("d", "c0444")) == b"created 0444",
+             "other data")
+
+
+def install_ro(p):
+    r = subprocess.run(["install", "-m", "0444", "/etc/hostname", p],
+                       stderr=subprocess.PIPE, text=True)
+    if r.returncode:
+        raise OSError(errno.EIO, r.stderr)
+
+
+made = {"n0444": "mknod 0444"}
+step("mknod 0444", "OK", lambda: os.mknod(m("d", "n0444"), 0o444 | stat.S_IFREG))
+if data:
+    made["c0444"] = "open(O_CREAT, 0444)"
+# install creates the file writable and then chmods it, which needs xattrs.
+if xattrs:
+    made["i0444"] = "install -m 0444"
+    step("install -m 0444", "OK", lambda: install_ro(m("d", "i0444")))
+for n, what in made.items():
+    if xattrs:
+        srv_step(f"{what}: server has the file read-only", srv_readonly(s("d", n)),
+                 f"mode {os.stat(s('d', n)).st_mode:o} {dosattrib(s('d', n))}")
+        mode = os.stat(m("d", n)).st_mode
+        srv_step(f"{what}: no write bits", not mode & 0o222, f"mode {mode:o}")
+        step(f"{what}: open for writing: EACCES", "EACCES",
+             lambda: os.close(os.open(m("d", n), os.O_WRONLY)))
+    else:
+        srv_step(f"{what}, server without xattrs: the file stays writable",
+                 not srv_readonly(s("d", n)), dosattrib(s("d", n)))
+    os.chmod(m("d", n), 0o644)
+# A read-only directory is one that cannot be deleted (MS-FSCC 2.6), not
+# one without new entries: mkdir does not map the mode.
+step("mkdir 0555", "OK", lambda: os.mkdir(m("d", "dir0555"), 0o555))
+step("mkdir 0555: create inside", "OK", lambda: mknod(m("d", "dir0555", "x")))
+step("mkdir 0555: unlink inside", "OK", lambda: os.unlink(m("d", "dir0555", "x")))
+step("mkdir 0555: rmdir", "OK", lambda: os.rmdir(m("d", "dir0555")))
+
 # times
 step("utimes", "OK", lambda: os.utime(m("d", "h"), (1234567890, 1500000000)))
 st = os.stat(s("d", "h"))
@@ -274,6 +340,17 @@ if data:
         fh.write(b"x")
         fh.flush()
     step("write on the open unlinked file", "OK", write_more)
+    # Samba keeps a delete-pending file on disk until the last close.
+    step("ftruncate on the open unlinked file", "OK",
+         lambda: os.ftruncate(fh.fileno(), 3))
+    srv_step("ftruncate: size 3 on the server and through the file",
+             srv_size(s("d", "o")) == 3 and os.fstat(fh.fileno()).st_size == 3,
+             f"server {srv_size(s('d', 'o'))} fstat {os.fstat(fh.fileno()).st_size}")
+    step("futimens on the open unlinked file", "OK",
+         lambda: os.utime(fh.fileno(), (1234567890, 1500000000)))
+    srv_step("futimens: the server has the time",
+             srv_mtime(s("d", "o")) == 1500000000,
+             f"server mtime {srv_mtime(s('d', 'o'))}")
     step("close", "OK", fh.close)
     srv_step("closed: the server removed it", not exists(s("d", "o")), "still there")
 else:
