@@ -127,10 +127,10 @@ static void rw_write_done(struct smb3mc_req *req)
 }
 
 /**
- * smb3mc_write_submit - issue one WRITE of @rw->len bytes from @rw->data
+ * smb3mc_write_submit - issue one WRITE of @rw->len bytes from @rw->iter
  * @tcon: the share
  * @fid: an open handle with write access
- * @rw: the chunk; @rw->data stays valid until @rw->done runs
+ * @rw: the chunk; the pages of @rw->iter stay valid until @rw->done runs
  *
  * @rw->len must not exceed the session's max_write.
  *
