@@ -152,6 +152,7 @@ struct smb3mc_req {
 	unsigned int chan_id;		/* the channel it last went out on */
 	unsigned int resends;
 	struct delayed_work resend_work;
+	struct list_head queued;	/* on the session's @io_queue */
 };
 
 int smb3mc_chan_connect(struct smb3mc_chan *chan, struct net *net,

@@ -100,47 +100,6 @@ struct smb3mc_chan *smb3mc_chan_pick(struct smb3mc_ses *ses, size_t payload)
 }
 
 /**
- * smb3mc_chan_pick_io - the channel a READ or WRITE piece goes to
- * @ses: the session
- * @payload: bytes the piece moves
- *
- * As smb3mc_chan_pick(), but among channels with room, waiting until one
- * has (see smb3mc_chan_choose_room()); every READ and WRITE that ends
- * wakes the waiters through smb3mc_ses_io_done().
- *
- * Return: the channel, counted as by smb3mc_chan_pick(); ERR_PTR() of
- * -EHOSTDOWN when no channel is usable, -ETIMEDOUT when none had room
- * within the request timeout, -EINTR when the caller was killed.
- */
-struct smb3mc_chan *smb3mc_chan_pick_io(struct smb3mc_ses *ses,
-					size_t payload)
-{
-	struct smb3mc_chan *chan = NULL;
-	long left;
-	int best;
-
-	left = wait_event_killable_timeout(ses->io_wait,
-			(best = ses_choose(ses, payload,
-					   smb3mc_chan_choose_room,
-					   &chan)) != -EBUSY,
-			SMB3MC_REQUEST_TIMEOUT);
-	if (left > 0 && best >= 0)
-		return chan;
-	if (left < 0)
-		return ERR_PTR(-EINTR);
-	return ERR_PTR(left ? -EHOSTDOWN : -ETIMEDOUT);
-}
-
-/**
- * smb3mc_ses_io_done - a READ or WRITE of @ses ended: its channel has room
- * @ses: the session
- */
-void smb3mc_ses_io_done(struct smb3mc_ses *ses)
-{
-	wake_up_all(&ses->io_wait);
-}
-
-/**
  * smb3mc_chan_get - the channel in slot @i, if it is usable
  * @ses: the session
  * @i: slot below @ses->nr_chans
@@ -383,4 +342,86 @@ int smb3mc_ses_submit(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 	if (rc)
 		req->done_fn = req->ses_done;
 	return rc;
+}
+
+/*
+ * Send queued READ and WRITE pieces, oldest first, while some channel has
+ * room for the next one; stop when none has. Only this work takes pieces
+ * off the queue, and a work item never runs twice at once, so the head
+ * stays the head between looking at it and taking it.
+ */
+void smb3mc_ses_io_work(struct work_struct *work)
+{
+	struct smb3mc_ses *ses = container_of(work, struct smb3mc_ses,
+					      io_work);
+	struct smb3mc_chan *chan;
+	struct smb3mc_req *req;
+	int best, rc;
+
+	for (;;) {
+		spin_lock(&ses->io_lock);
+		req = list_first_entry_or_null(&ses->io_queue,
+					       struct smb3mc_req, queued);
+		spin_unlock(&ses->io_lock);
+		if (!req)
+			return;
+		best = ses_choose(ses, req->payload, smb3mc_chan_choose_room,
+				  &chan);
+		/* smb3mc_ses_io_done() queues us again when one ends. */
+		if (best == -EBUSY)
+			return;
+		spin_lock(&ses->io_lock);
+		list_del(&req->queued);
+		spin_unlock(&ses->io_lock);
+		if (best < 0) {
+			pr_warn_ratelimited("smb3mc: %s: no channel left: command %u fails\n",
+					    ses->server, req_command(req));
+			rc = -EHOSTDOWN;
+		} else {
+			rc = smb3mc_ses_submit(ses, chan, req->tid, req);
+		}
+		if (rc) {
+			req->rc = rc;
+			req->done_fn(req);
+		}
+	}
+}
+
+/**
+ * smb3mc_ses_submit_io - send a READ or WRITE piece once a channel has room
+ * @ses: the session
+ * @tid: TreeId
+ * @req: the request, with @req->done_fn set, as for smb3mc_ses_submit()
+ *
+ * The piece goes to the channel expected to finish it first among those
+ * with room (smb3mc_chan_choose_room()), when one has: pieces wait here in
+ * the order they came, never in the caller. A reader whose readahead
+ * waited for room would not read the pages that arrived meanwhile, and
+ * would ask for the next window only after that wait.
+ *
+ * @req->done_fn always runs: with -EHOSTDOWN when no channel is usable.
+ */
+void smb3mc_ses_submit_io(struct smb3mc_ses *ses, u32 tid,
+			  struct smb3mc_req *req)
+{
+	req->tid = tid;
+	spin_lock(&ses->io_lock);
+	list_add_tail(&req->queued, &ses->io_queue);
+	spin_unlock(&ses->io_lock);
+	queue_work(ses->wq, &ses->io_work);
+}
+
+/**
+ * smb3mc_ses_io_done - a READ or WRITE of @ses ended: its channel has room
+ * @ses: the session
+ */
+void smb3mc_ses_io_done(struct smb3mc_ses *ses)
+{
+	bool waiting;
+
+	spin_lock(&ses->io_lock);
+	waiting = !list_empty(&ses->io_queue);
+	spin_unlock(&ses->io_lock);
+	if (waiting)
+		queue_work(ses->wq, &ses->io_work);
 }

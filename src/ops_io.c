@@ -19,8 +19,8 @@
 /* Room for a FLUSH request. */
 #define SMB3MC_FLUSH_REQ	128
 
-static struct smb3mc_chan *rw_prepare(struct smb3mc_tcon *tcon,
-				      struct smb3mc_rw *rw, int len)
+static void rw_prepare(struct smb3mc_tcon *tcon, struct smb3mc_rw *rw,
+		       int len)
 {
 	memset(&rw->req, 0, sizeof(rw->req));
 	rw->req.iov[0].iov_base = rw->hdr;
@@ -31,7 +31,6 @@ static struct smb3mc_chan *rw_prepare(struct smb3mc_tcon *tcon,
 	rw->result = 0;
 	rw->rc = 0;
 	rw->ses = tcon->ses;
-	return smb3mc_chan_pick_io(tcon->ses, rw->len);
 }
 
 /* The errno of a finished request, from the transport or the status. */
@@ -82,13 +81,13 @@ done:
  *
  * @rw->len must not exceed the session's max_read.
  *
- * Return: 0 when the READ was sent (@rw->done will run), or an errno when
- * nothing was sent (@rw->done will not run).
+ * Return: 0 when the READ is on its way (@rw->done will run, with an
+ * errno if it could not be sent), or an errno for a bad @rw (@rw->done
+ * will not run).
  */
 int smb3mc_read_submit(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
 		       struct smb3mc_rw *rw)
 {
-	struct smb3mc_chan *chan;
 	int len;
 
 	if (!rw->len || rw->len > tcon->ses->max_read)
@@ -97,12 +96,11 @@ int smb3mc_read_submit(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
 				rw->len, 0, 0);
 	if (len < 0)
 		return len;
-	chan = rw_prepare(tcon, rw, len);
-	if (IS_ERR(chan))
-		return PTR_ERR(chan);
+	rw_prepare(tcon, rw, len);
 	rw->req.rx_data = &rw->iter;
 	rw->req.done_fn = rw_read_done;
-	return smb3mc_ses_submit(tcon->ses, chan, tcon->tid, &rw->req);
+	smb3mc_ses_submit_io(tcon->ses, tcon->tid, &rw->req);
+	return 0;
 }
 
 static void rw_write_done(struct smb3mc_req *req)
@@ -139,7 +137,6 @@ static void rw_write_done(struct smb3mc_req *req)
 int smb3mc_write_submit(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
 			struct smb3mc_rw *rw)
 {
-	struct smb3mc_chan *chan;
 	int len;
 
 	if (!rw->len || rw->len > tcon->ses->max_write)
@@ -148,13 +145,12 @@ int smb3mc_write_submit(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
 				 rw->len, 0);
 	if (len < 0)
 		return len;
-	chan = rw_prepare(tcon, rw, len);
-	if (IS_ERR(chan))
-		return PTR_ERR(chan);
+	rw_prepare(tcon, rw, len);
 	/* The data follows the WRITE body, at DataOffset (MS-SMB2 2.2.21). */
 	rw->req.tx_data = &rw->iter;
 	rw->req.done_fn = rw_write_done;
-	return smb3mc_ses_submit(tcon->ses, chan, tcon->tid, &rw->req);
+	smb3mc_ses_submit_io(tcon->ses, tcon->tid, &rw->req);
+	return 0;
 }
 
 /* The chunks of one transfer, and who waits for them. */

@@ -652,6 +652,8 @@ static void ses_free(struct smb3mc_ses *ses)
 	spin_lock(&ses->maint_lock);
 	ses->closing = true;
 	spin_unlock(&ses->maint_lock);
+	/* Every file is closed: no READ or WRITE can still wait for room. */
+	WARN_ON_ONCE(!list_empty(&ses->io_queue));
 	for (i = 0; i < ses->nr_chans; i++) {
 		chan = rcu_dereference_protected(ses->slots[i].chan, true);
 		if (!chan)
@@ -715,7 +717,9 @@ int smb3mc_ses_open(struct smb3mc_ses **sesp, const struct smb3mc_opts *opts,
 		return -ENOMEM;
 	INIT_LIST_HEAD(&ses->list);
 	mutex_init(&ses->chan_lock);
-	init_waitqueue_head(&ses->io_wait);
+	spin_lock_init(&ses->io_lock);
+	INIT_LIST_HEAD(&ses->io_queue);
+	INIT_WORK(&ses->io_work, smb3mc_ses_io_work);
 	INIT_DELAYED_WORK(&ses->echo_work, ses_echo_work);
 	spin_lock_init(&ses->maint_lock);
 	ses->echo_interval = opts->echo_interval * HZ;

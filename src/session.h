@@ -64,8 +64,13 @@ struct smb3mc_ses {
 	unsigned long echo_interval;	/* jiffies */
 	struct delayed_work echo_work;
 
-	/* READ and WRITE pieces waiting for a channel with room */
-	wait_queue_head_t io_wait;
+	/*
+	 * READ and WRITE pieces waiting for a channel with room, oldest
+	 * first; @io_work sends them (see smb3mc_ses_submit_io()).
+	 */
+	spinlock_t io_lock;
+	struct list_head io_queue;
+	struct work_struct io_work;
 
 	/*
 	 * Slots below @nr_chans are in use; a slot never goes away, its
@@ -138,9 +143,10 @@ void smb3mc_tcon_close(struct smb3mc_tcon *tcon);
 
 /* dispatch.c */
 struct smb3mc_chan *smb3mc_chan_pick(struct smb3mc_ses *ses, size_t payload);
-struct smb3mc_chan *smb3mc_chan_pick_io(struct smb3mc_ses *ses,
-					size_t payload);
+void smb3mc_ses_submit_io(struct smb3mc_ses *ses, u32 tid,
+			  struct smb3mc_req *req);
 void smb3mc_ses_io_done(struct smb3mc_ses *ses);
+void smb3mc_ses_io_work(struct work_struct *work);
 struct smb3mc_chan *smb3mc_chan_get(struct smb3mc_ses *ses, unsigned int i);
 int smb3mc_ses_call(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 		    u32 tid, struct smb3mc_req *req);
