@@ -183,9 +183,14 @@ static void plan_single_interface_takes_all(struct kunit *test)
 
 static void stripe_sizes(struct kunit *test)
 {
-	/* One 1 MiB request over four channels: four 256 KiB pieces. */
+	size_t piece;
+
+	/* One 1 MiB request over four channels: four 64 KiB pieces each. */
 	KUNIT_EXPECT_EQ(test, smb3mc_stripe_size(MIB, 4, 8 * MIB),
-			256 * 1024);
+			64 * 1024);
+	/* An 8 MiB readahead window over four: 512 KiB pieces. */
+	KUNIT_EXPECT_EQ(test, smb3mc_stripe_size(8 * MIB, 4, 8 * MIB),
+			512 * 1024);
 	/* Pieces are whole credits: 100 KiB over 4 gives 64 KiB pieces. */
 	KUNIT_EXPECT_EQ(test, smb3mc_stripe_size(100 * 1024, 4, 8 * MIB),
 			64 * 1024);
@@ -193,12 +198,16 @@ static void stripe_sizes(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, smb3mc_stripe_size(64 * MIB, 4, MIB), MIB);
 	/* Never more than the I/O itself. */
 	KUNIT_EXPECT_EQ(test, smb3mc_stripe_size(4096, 4, MIB), 4096);
-	KUNIT_EXPECT_EQ(test, smb3mc_stripe_size(MIB, 1, 8 * MIB), MIB);
-	KUNIT_EXPECT_EQ(test, smb3mc_stripe_size(MIB, 0, 8 * MIB), MIB);
+	/* One channel (or none counted yet) still gets four pieces. */
+	KUNIT_EXPECT_EQ(test, smb3mc_stripe_size(MIB, 1, 8 * MIB),
+			256 * 1024);
+	KUNIT_EXPECT_EQ(test, smb3mc_stripe_size(MIB, 0, 8 * MIB),
+			256 * 1024);
 	KUNIT_EXPECT_EQ(test, smb3mc_stripe_size(0, 4, MIB), 0);
-	/* 3 MiB over 3 channels, odd sizes: pieces cover the whole. */
-	KUNIT_EXPECT_GE(test, 3 * smb3mc_stripe_size(3 * MIB + 1, 3, 8 * MIB),
-			(size_t)(3 * MIB + 1));
+	/* 3 MiB + 1 over 3 channels: at most four pieces each cover it. */
+	piece = smb3mc_stripe_size(3 * MIB + 1, 3, 8 * MIB);
+	KUNIT_EXPECT_EQ(test, piece % (64 * 1024), 0);
+	KUNIT_EXPECT_LE(test, DIV_ROUND_UP(3 * MIB + 1, piece), 3 * 4);
 }
 
 static struct kunit_case smb3mc_chan_pick_cases[] = {

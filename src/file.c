@@ -20,6 +20,7 @@
 #include <linux/uio.h>
 #include <linux/writeback.h>
 
+#include "chan_pick.h"
 #include "compat.h"
 #include "fs.h"
 #include "ops_io.h"
@@ -222,12 +223,15 @@ static int smb3mc_read_folio(struct file *file, struct folio *folio)
 
 /*
  * The whole window is cut into chunks issued at once, each filling its
- * folios when it completes: several READs in flight per window.
+ * folios when it completes: several READs in flight per window. A small
+ * window, such as the first ones of a sequential reader, is cut so that
+ * every channel carries a piece of it.
  */
 static void smb3mc_readahead(struct readahead_control *ractl)
 {
 	struct inode *inode = ractl->mapping->host;
 	struct smb3mc_fh *fh = fh_for_read(ractl->file, inode);
+	struct smb3mc_ses *ses;
 	size_t chunk, max;
 	struct read_req *r;
 	struct folio *folio;
@@ -235,7 +239,10 @@ static void smb3mc_readahead(struct readahead_control *ractl)
 	/* Folios not taken here are unlocked by the caller. */
 	if (!fh)
 		return;
-	chunk = io_chunk(fh->tcon->ses->max_read);
+	ses = fh->tcon->ses;
+	chunk = smb3mc_stripe_size(readahead_length(ractl),
+				   READ_ONCE(ses->nr_chans),
+				   io_chunk(ses->max_read));
 	max = chunk >> PAGE_SHIFT;
 	while (readahead_count(ractl)) {
 		r = read_req_alloc(max);
