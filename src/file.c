@@ -780,12 +780,54 @@ static ssize_t smb3mc_file_read_iter(struct kiocb *iocb, struct iov_iter *to)
 	return generic_file_read_iter(iocb, to);
 }
 
+/* ---- write-behind ---- */
+
+static void smb3mc_write_behind_work(struct work_struct *work)
+{
+	struct smb3mc_inode *si = container_of(work, struct smb3mc_inode,
+					       wb_work);
+	struct writeback_control wbc = {
+		.sync_mode	= WB_SYNC_NONE,
+		.nr_to_write	= LONG_MAX,
+		.range_start	= 0,
+		.range_end	= READ_ONCE(si->wb_end) - 1,
+	};
+
+	filemap_fdatawrite_wbc(si->vfs_inode.i_mapping, &wbc);
+}
+
+/*
+ * A write that ended in a later SMB3MC_WB_BYTES block than it began has
+ * the whole blocks before it written back now, from a work item, while
+ * the writer goes on: the channels carry the data while it is produced
+ * instead of only at fsync or close. Measured on 4 links at 50 Mbit/s:
+ * `dd bs=1M count=64 conv=fsync` filled the page cache for 0.5 s with
+ * every channel idle, then wrote for 3 s.
+ */
+static void smb3mc_write_behind(struct inode *inode, loff_t start, loff_t end)
+{
+	struct smb3mc_inode *si = SMB3MC_I(inode);
+	loff_t block_end = round_down(end, SMB3MC_WB_BYTES);
+
+	if (block_end <= start)
+		return;
+	WRITE_ONCE(si->wb_end, block_end);
+	queue_work(system_unbound_wq, &si->wb_work);
+}
+
 static ssize_t smb3mc_file_write_iter(struct kiocb *iocb,
 				      struct iov_iter *from)
 {
+	ssize_t ret;
+
 	if (iocb->ki_flags & IOCB_DIRECT)
 		return smb3mc_direct_write(iocb, from);
-	return generic_file_write_iter(iocb, from);
+	ret = generic_file_write_iter(iocb, from);
+	/* ki_pos: where it ended, also for O_APPEND. */
+	if (ret > 0)
+		smb3mc_write_behind(file_inode(iocb->ki_filp),
+				    iocb->ki_pos - ret, iocb->ki_pos);
+	return ret;
 }
 
 /*
@@ -1020,8 +1062,22 @@ void smb3mc_file_inode_init(struct inode *inode)
 
 	spin_lock_init(&si->open_lock);
 	INIT_LIST_HEAD(&si->open_files);
+	INIT_WORK(&si->wb_work, smb3mc_write_behind_work);
 	inode->i_fop = &smb3mc_file_ops;
 	inode->i_mapping->a_ops = &smb3mc_file_aops;
+}
+
+/**
+ * smb3mc_evict_inode - an inode leaves the cache
+ * @inode: any inode of the mount
+ */
+void smb3mc_evict_inode(struct inode *inode)
+{
+	/* Its pages are clean after the last close: no write-behind is due. */
+	if (S_ISREG(inode->i_mode))
+		cancel_work_sync(&SMB3MC_I(inode)->wb_work);
+	truncate_inode_pages_final(&inode->i_data);
+	clear_inode(inode);
 }
 
 /**

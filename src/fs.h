@@ -23,6 +23,8 @@
 #define SMB3MC_IO_CHUNK		(1024 * 1024)
 /* The mount's readahead window (super.c): eight chunks in flight. */
 #define SMB3MC_RA_BYTES		(8 * SMB3MC_IO_CHUNK)
+/* A writer that dirtied this much has it written while it goes on. */
+#define SMB3MC_WB_BYTES		(4 * SMB3MC_IO_CHUNK)
 
 /* One mount: its session, share and the owner/mode it presents. */
 struct smb3mc_sb {
@@ -43,6 +45,9 @@ struct smb3mc_inode {
 	/* Regular files: open handles, for writeback (file.c) */
 	spinlock_t open_lock;
 	struct list_head open_files;
+	/* Write-behind (file.c): dirty data below @wb_end goes out now */
+	struct work_struct wb_work;
+	loff_t wb_end;
 };
 
 static inline struct smb3mc_sb *SMB3MC_SB(struct super_block *sb)
@@ -94,6 +99,7 @@ extern struct file_system_type smb3mc_fs_type;
 extern const struct file_operations smb3mc_file_ops;
 extern const struct address_space_operations smb3mc_file_aops;
 void smb3mc_file_inode_init(struct inode *inode);
+void smb3mc_evict_inode(struct inode *inode);
 void smb3mc_file_server_size(struct inode *inode, loff_t size,
 			     bool mtime_changed);
 int smb3mc_file_flush_range(struct inode *inode, loff_t start, loff_t end);

@@ -55,6 +55,7 @@ static int smb3mc_show_options(struct seq_file *m, struct dentry *root)
 static const struct super_operations smb3mc_super_ops = {
 	.alloc_inode	= smb3mc_alloc_inode,
 	.free_inode	= smb3mc_free_inode,
+	.evict_inode	= smb3mc_evict_inode,
 	.statfs		= smb3mc_statfs_op,
 	.show_options	= smb3mc_show_options,
 };
