@@ -150,6 +150,9 @@ static void chan_add_credits(struct smb3mc_chan *chan, unsigned int n)
 	wake_up_all(&chan->credit_wait);
 }
 
+/* Send buffer of a channel's socket, see smb3mc_chan_connect(). */
+#define SMB3MC_SNDBUF		(4 * 1024 * 1024)
+
 /* How often the delivery rate is sampled, and its smoothing (1/4 new). */
 #define SMB3MC_RATE_PERIOD_NS	(100 * NSEC_PER_MSEC)
 
@@ -439,6 +442,13 @@ int smb3mc_chan_connect(struct smb3mc_chan *chan, struct net *net,
 	sock->sk->sk_allocation = GFP_NOFS;
 	sock->sk->sk_sndtimeo = SMB3MC_CONNECT_TIMEOUT;
 	tcp_sock_set_nodelay(sock->sk);
+	/*
+	 * Room for all a channel may have queued on a slow link (chan_pick.c)
+	 * and more: a WRITE handed to the socket then does not wait for the
+	 * link, holding up the pieces the session has for other channels.
+	 */
+	sock->sk->sk_sndbuf = SMB3MC_SNDBUF;
+	sock->sk->sk_userlocks |= SOCK_SNDBUF_LOCK;
 	/*
 	 * Close with a reset, dropping what is still queued: the requests of
 	 * a lost channel are sent again on another one, and their originals
