@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Sending a session's requests: choosing the channel, stamping the header
- * (MS-SMB2 3.2.4.1), and sending again on a surviving channel what a lost
+ * (MS-SMB2 3.2.4.1), holding READ and WRITE pieces until a channel has
+ * room for them, and sending again on a surviving channel what a lost
  * channel took down with it (3.2.7.1).
  *
  * Channel lifetime. The slots hold RCU pointers. A sender chooses a channel
