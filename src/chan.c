@@ -216,10 +216,19 @@ static void chan_complete(struct smb3mc_chan *chan, struct smb3mc_req *req,
 	req->rsp_len = len;
 	req->status = hdr->status;
 	atomic64_add(len + req->rx_len, &chan->stats.bytes_received);
-	rtt = div_u64(ktime_get_ns() - req->sent_ns, NSEC_PER_USEC);
-	WRITE_ONCE(chan->stats.last_rtt_us, rtt);
-	if (!chan->stats.min_rtt_us || rtt < chan->stats.min_rtt_us)
-		WRITE_ONCE(chan->stats.min_rtt_us, rtt);
+	/*
+	 * Only a request without READ or WRITE data times the link's round
+	 * trip: one with data also spends its own transfer, and that of the
+	 * data queued ahead of it. Channels that carried only data kept a
+	 * "round trip" of 350 ms that way (DebugData after a 128 MiB read),
+	 * which selection added to every estimate for them.
+	 */
+	if (!req->rx_data && !req->tx_data) {
+		rtt = div_u64(ktime_get_ns() - req->sent_ns, NSEC_PER_USEC);
+		WRITE_ONCE(chan->stats.last_rtt_us, rtt);
+		if (!chan->stats.min_rtt_us || rtt < chan->stats.min_rtt_us)
+			WRITE_ONCE(chan->stats.min_rtt_us, rtt);
+	}
 	chan_measure_rate(chan, req->payload);
 	chan_finish(chan, req, 0);
 }
