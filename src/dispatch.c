@@ -195,6 +195,14 @@ static unsigned int ses_busy_ms(const struct smb3mc_req *req)
 				 SMB3MC_BUSY_MAX_MS);
 }
 
+/* @req cannot go out: every channel of @ses is gone. */
+static void ses_warn_no_channel(struct smb3mc_ses *ses,
+				const struct smb3mc_req *req)
+{
+	pr_warn_ratelimited("smb3mc: %s: no channel left: command %u fails\n",
+			    ses->server, req_command(req));
+}
+
 /* Another channel for a resend of @req, counted; NULL when none is left. */
 static struct smb3mc_chan *ses_pick_resend(struct smb3mc_ses *ses,
 					   const struct smb3mc_req *req)
@@ -202,8 +210,7 @@ static struct smb3mc_chan *ses_pick_resend(struct smb3mc_ses *ses,
 	struct smb3mc_chan *chan = smb3mc_chan_pick(ses, req->payload);
 
 	if (!chan)
-		pr_warn_ratelimited("smb3mc: %s: no channel left: command %u fails\n",
-				    ses->server, req_command(req));
+		ses_warn_no_channel(ses, req);
 	return chan;
 }
 
@@ -351,7 +358,7 @@ int smb3mc_ses_submit(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
  * off the queue, and a work item never runs twice at once, so the head
  * stays the head between looking at it and taking it.
  */
-void smb3mc_ses_io_work(struct work_struct *work)
+static void ses_io_work(struct work_struct *work)
 {
 	struct smb3mc_ses *ses = container_of(work, struct smb3mc_ses,
 					      io_work);
@@ -375,8 +382,7 @@ void smb3mc_ses_io_work(struct work_struct *work)
 		list_del(&req->queued);
 		spin_unlock(&ses->io_lock);
 		if (best < 0) {
-			pr_warn_ratelimited("smb3mc: %s: no channel left: command %u fails\n",
-					    ses->server, req_command(req));
+			ses_warn_no_channel(ses, req);
 			rc = -EHOSTDOWN;
 		} else {
 			rc = smb3mc_ses_submit(ses, chan, req->tid, req);
@@ -386,6 +392,17 @@ void smb3mc_ses_io_work(struct work_struct *work)
 			req->done_fn(req);
 		}
 	}
+}
+
+/**
+ * smb3mc_ses_io_init - set up the queue of READ and WRITE pieces of @ses
+ * @ses: a session being opened
+ */
+void smb3mc_ses_io_init(struct smb3mc_ses *ses)
+{
+	spin_lock_init(&ses->io_lock);
+	INIT_LIST_HEAD(&ses->io_queue);
+	INIT_WORK(&ses->io_work, ses_io_work);
 }
 
 /**

@@ -717,9 +717,7 @@ int smb3mc_ses_open(struct smb3mc_ses **sesp, const struct smb3mc_opts *opts,
 		return -ENOMEM;
 	INIT_LIST_HEAD(&ses->list);
 	mutex_init(&ses->chan_lock);
-	spin_lock_init(&ses->io_lock);
-	INIT_LIST_HEAD(&ses->io_queue);
-	INIT_WORK(&ses->io_work, smb3mc_ses_io_work);
+	smb3mc_ses_io_init(ses);
 	INIT_DELAYED_WORK(&ses->echo_work, ses_echo_work);
 	spin_lock_init(&ses->maint_lock);
 	ses->echo_interval = opts->echo_interval * HZ;

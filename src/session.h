@@ -146,7 +146,7 @@ struct smb3mc_chan *smb3mc_chan_pick(struct smb3mc_ses *ses, size_t payload);
 void smb3mc_ses_submit_io(struct smb3mc_ses *ses, u32 tid,
 			  struct smb3mc_req *req);
 void smb3mc_ses_io_done(struct smb3mc_ses *ses);
-void smb3mc_ses_io_work(struct work_struct *work);
+void smb3mc_ses_io_init(struct smb3mc_ses *ses);
 struct smb3mc_chan *smb3mc_chan_get(struct smb3mc_ses *ses, unsigned int i);
 int smb3mc_ses_call(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 		    u32 tid, struct smb3mc_req *req);
