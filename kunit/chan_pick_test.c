@@ -7,6 +7,7 @@
 #include <kunit/test.h>
 
 #include "chan_pick.h"
+#include "smb2.h"
 
 #define MIB	(1024 * 1024)
 #define GBIT	(1000ULL * 1000 * 1000)
@@ -210,6 +211,20 @@ static void stripe_sizes(struct kunit *test)
 	KUNIT_EXPECT_LE(test, DIV_ROUND_UP(3 * MIB + 1, piece), 3 * 4);
 }
 
+static void times_link_only_plain_requests(struct kunit *test)
+{
+	/* Answered at once: the link's own round trip. */
+	KUNIT_EXPECT_TRUE(test, smb3mc_times_link(SMB2_ECHO, false));
+	KUNIT_EXPECT_TRUE(test, smb3mc_times_link(SMB2_CREATE, false));
+	KUNIT_EXPECT_TRUE(test, smb3mc_times_link(SMB2_TREE_CONNECT, false));
+	/* Authentication, or a binding handed to another process. */
+	KUNIT_EXPECT_FALSE(test, smb3mc_times_link(SMB2_NEGOTIATE, false));
+	KUNIT_EXPECT_FALSE(test, smb3mc_times_link(SMB2_SESSION_SETUP, false));
+	/* Data spends its own transfer. */
+	KUNIT_EXPECT_FALSE(test, smb3mc_times_link(SMB2_READ, true));
+	KUNIT_EXPECT_FALSE(test, smb3mc_times_link(SMB2_WRITE, true));
+}
+
 static struct kunit_case smb3mc_chan_pick_cases[] = {
 	KUNIT_CASE(choose_equal_idle_links_fill_in_order),
 	KUNIT_CASE(choose_weighs_by_measured_rate),
@@ -222,6 +237,7 @@ static struct kunit_case smb3mc_chan_pick_cases[] = {
 	KUNIT_CASE(plan_every_interface_first),
 	KUNIT_CASE(plan_prefers_rss_among_equals),
 	KUNIT_CASE(plan_single_interface_takes_all),
+	KUNIT_CASE(times_link_only_plain_requests),
 	KUNIT_CASE(stripe_sizes),
 	{}
 };

@@ -19,6 +19,7 @@
 #include <net/tcp.h>
 
 #include "chan.h"
+#include "chan_pick.h"
 #include "nterr.h"
 #include "pdu_hdr.h"
 
@@ -216,14 +217,8 @@ static void chan_complete(struct smb3mc_chan *chan, struct smb3mc_req *req,
 	req->rsp_len = len;
 	req->status = hdr->status;
 	atomic64_add(len + req->rx_len, &chan->stats.bytes_received);
-	/*
-	 * Only a request without READ or WRITE data times the link's round
-	 * trip: one with data also spends its own transfer, and that of the
-	 * data queued ahead of it. Channels that carried only data kept a
-	 * "round trip" of 350 ms that way (DebugData after a 128 MiB read),
-	 * which selection added to every estimate for them.
-	 */
-	if (!req->rx_data && !req->tx_data) {
+	if (smb3mc_times_link(le16_to_cpu(hdr->command),
+			      req->rx_data || req->tx_data)) {
 		rtt = div_u64(ktime_get_ns() - req->sent_ns, NSEC_PER_USEC);
 		WRITE_ONCE(chan->stats.last_rtt_us, rtt);
 		if (!chan->stats.min_rtt_us || rtt < chan->stats.min_rtt_us)

@@ -30,6 +30,7 @@ int smb3mc_chan_choose(const struct smb3mc_chan_load *loads, unsigned int n,
 		       size_t payload);
 int smb3mc_chan_choose_room(const struct smb3mc_chan_load *loads,
 			    unsigned int n, size_t payload);
+bool smb3mc_times_link(u16 command, bool carries_data);
 size_t smb3mc_stripe_size(size_t len, unsigned int nr_chans, size_t max_io);
 
 #endif /* SMB3MC_CHAN_PICK_H */

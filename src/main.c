@@ -45,7 +45,7 @@ static void debugdata_slot(struct seq_file *m, struct smb3mc_ses *ses,
 			   slot->attempts);
 		return;
 	}
-	seq_printf(m, "  channel %u: %pISpc -> %pISpc speed %llu Mbit/s state %s reconnects %u resent %d credits %u in-flight %d (%lld bytes) requests %lld sent %lld received %lld rate %llu KiB/s rtt %llu us\n",
+	seq_printf(m, "  channel %u: %pISpc -> %pISpc speed %llu Mbit/s state %s reconnects %u resent %d credits %u in-flight %d (%lld bytes) requests %lld sent %lld received %lld rate %llu KiB/s rtt %llu us min %llu us\n",
 		   chan->id, &chan->src, &chan->dst,
 		   div_u64(READ_ONCE(chan->speed_bps), 1000000),
 		   chan_state_name(READ_ONCE(chan->state)),
@@ -57,7 +57,8 @@ static void debugdata_slot(struct seq_file *m, struct smb3mc_ses *ses,
 		   atomic64_read(&chan->stats.bytes_sent),
 		   atomic64_read(&chan->stats.bytes_received),
 		   div_u64(READ_ONCE(chan->stats.rate_bps), 1024),
-		   READ_ONCE(chan->stats.last_rtt_us));
+		   READ_ONCE(chan->stats.last_rtt_us),
+		   READ_ONCE(chan->stats.min_rtt_us));
 }
 
 /* What a support engineer needs, and no secret: no password, no key. */

@@ -542,6 +542,28 @@ out:
 	return rc;
 }
 
+/*
+ * One ECHO on a newly bound channel, for its first round trip: the binding
+ * requests do not count (smb3mc_times_link()), and a channel that goes on to
+ * carry only READs and WRITEs would have none.
+ */
+static int ses_time_chan(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
+			 struct smb3mc_call *call)
+{
+	struct smb2_hdr *hdr;
+	int len, rc;
+
+	len = smb3mc_build_echo(call->buf, call->size);
+	if (len < 0)
+		return len;
+	call_prepare(call, len, 0);
+	hdr = call->req.iov[0].iov_base;
+	hdr->session_id = cpu_to_le64(ses->id);
+	call->req.sign = ses->sign;
+	rc = smb3mc_chan_call(chan, &call->req);
+	return rc ?: smb3mc_req_errno(&call->req);
+}
+
 /**
  * smb3mc_ses_bind - bind a freshly connected channel to the session
  * @ses: an established session
@@ -591,9 +613,12 @@ int smb3mc_ses_bind(struct smb3mc_ses *ses, struct smb3mc_chan *chan)
 		goto out;
 	chan->signer_ready = true;
 	rc = ses_verify_final(ses, chan, call);
-	if (rc)
+	if (rc) {
 		pr_warn("smb3mc: %s: binding response has a bad signature\n",
 			chan->name);
+		goto out;
+	}
+	rc = ses_time_chan(ses, chan, call);
 out:
 	ses_auth_free(&a);
 	smb3mc_call_free(call);
