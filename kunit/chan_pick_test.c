@@ -211,6 +211,46 @@ static void stripe_sizes(struct kunit *test)
 	KUNIT_EXPECT_LE(test, DIV_ROUND_UP(3 * MIB + 1, piece), 3 * 4);
 }
 
+#define MS	(1000ULL * 1000)
+
+/* 64 KiB answered every 10 ms, back to back: 6.25 MiB/s. */
+static void rate_counts_back_to_back_answers_only(struct kunit *test)
+{
+	struct smb3mc_rate r = {};
+	u64 t = 1000 * MS;
+	int req, piece;
+
+	/*
+	 * Bursts of four pieces sent at once, 40 ms busy and 60 ms idle, as
+	 * a channel carrying one O_DIRECT read's pieces: the first piece of
+	 * each also spends a round trip and is not counted, nor is the idle
+	 * time; the three behind it are.
+	 */
+	for (req = 0; req < 4; req++) {
+		for (piece = 1; piece <= 4; piece++)
+			smb3mc_rate_update(&r, 64 * 1024, t, t + piece * 10 * MS);
+		t += 100 * MS;
+	}
+	KUNIT_EXPECT_EQ(test, r.bps, 64 * 1024 * 100ULL);
+}
+
+static void rate_smooths_and_skips_no_data(struct kunit *test)
+{
+	struct smb3mc_rate r = {};
+	int i;
+
+	for (i = 1; i <= 11; i++)
+		smb3mc_rate_update(&r, 64 * 1024, 0, i * 10 * MS);
+	KUNIT_EXPECT_EQ(test, r.bps, 64 * 1024 * 100ULL);
+	/* No data, no change; then a period at half the rate: 1/4 new. */
+	smb3mc_rate_update(&r, 0, 200 * MS, 300 * MS);
+	KUNIT_EXPECT_EQ(test, r.last_done_ns, 110 * MS);
+	for (i = 1; i <= 6; i++)
+		smb3mc_rate_update(&r, 64 * 1024, 1000 * MS,
+				   1000 * MS + i * 20 * MS);
+	KUNIT_EXPECT_EQ(test, r.bps, 64 * 1024 * (3 * 100ULL + 50) / 4);
+}
+
 static void times_link_only_plain_requests(struct kunit *test)
 {
 	/* Answered at once: the link's own round trip. */
@@ -237,6 +277,8 @@ static struct kunit_case smb3mc_chan_pick_cases[] = {
 	KUNIT_CASE(plan_every_interface_first),
 	KUNIT_CASE(plan_prefers_rss_among_equals),
 	KUNIT_CASE(plan_single_interface_takes_all),
+	KUNIT_CASE(rate_counts_back_to_back_answers_only),
+	KUNIT_CASE(rate_smooths_and_skips_no_data),
 	KUNIT_CASE(times_link_only_plain_requests),
 	KUNIT_CASE(stripe_sizes),
 	{}

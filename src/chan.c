@@ -19,7 +19,6 @@
 #include <net/tcp.h>
 
 #include "chan.h"
-#include "chan_pick.h"
 #include "nterr.h"
 #include "pdu_hdr.h"
 
@@ -154,31 +153,6 @@ static void chan_add_credits(struct smb3mc_chan *chan, unsigned int n)
 /* Send buffer of a channel's socket, see smb3mc_chan_connect(). */
 #define SMB3MC_SNDBUF		(4 * 1024 * 1024)
 
-/* How often the delivery rate is sampled, and its smoothing (1/4 new). */
-#define SMB3MC_RATE_PERIOD_NS	(100 * NSEC_PER_MSEC)
-
-/*
- * Channel selection weighs channels by what they deliver, not by what
- * their interface advertises. Only the receive thread writes these.
- */
-static void chan_measure_rate(struct smb3mc_chan *chan, size_t bytes)
-{
-	struct smb3mc_chan_stats *st = &chan->stats;
-	u64 now = ktime_get_ns(), elapsed, rate;
-
-	if (!bytes)
-		return;
-	st->rate_bytes += bytes;
-	elapsed = now - st->rate_mark_ns;
-	if (elapsed < SMB3MC_RATE_PERIOD_NS)
-		return;
-	rate = div64_u64(st->rate_bytes * NSEC_PER_SEC, elapsed);
-	WRITE_ONCE(st->rate_bps, st->rate_bps ?
-		   (3 * st->rate_bps + rate) / 4 : rate);
-	st->rate_mark_ns = now;
-	st->rate_bytes = 0;
-}
-
 /* Every well-formed message shows the connection alive and grants credits. */
 static void chan_heard(struct smb3mc_chan *chan, const struct smb2_hdr *hdr)
 {
@@ -224,7 +198,9 @@ static void chan_complete(struct smb3mc_chan *chan, struct smb3mc_req *req,
 		if (!chan->stats.min_rtt_us || rtt < chan->stats.min_rtt_us)
 			WRITE_ONCE(chan->stats.min_rtt_us, rtt);
 	}
-	chan_measure_rate(chan, req->payload);
+	/* Only the receive thread writes the rate. */
+	smb3mc_rate_update(&chan->stats.rate, req->payload, req->sent_ns,
+			   ktime_get_ns());
 	chan_finish(chan, req, 0);
 }
 
@@ -725,12 +701,6 @@ static int chan_wait(struct smb3mc_chan *chan, struct smb3mc_req *req)
 	return rc;
 }
 
-static void chan_restart_rate(struct smb3mc_chan *chan)
-{
-	WRITE_ONCE(chan->stats.rate_mark_ns, ktime_get_ns());
-	WRITE_ONCE(chan->stats.rate_bytes, 0);
-}
-
 /**
  * smb3mc_chan_submit - send one request without waiting for its response
  * @chan: channel to use
@@ -769,9 +739,7 @@ int smb3mc_chan_submit(struct smb3mc_chan *chan, struct smb3mc_req *req)
 	if (rc)
 		return rc;
 
-	/* Idle time is not slowness: restart the rate sample. */
-	if (atomic_inc_return(&chan->stats.in_flight) == 1)
-		chan_restart_rate(chan);
+	atomic_inc(&chan->stats.in_flight);
 	atomic64_add(req->payload, &chan->stats.in_flight_bytes);
 	rc = chan_submit(chan, req, charge);
 	if (rc) {

@@ -20,6 +20,7 @@
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
 
+#include "chan_pick.h"
 #include "crypto.h"
 #include "pdu_file.h"
 #include "smb2.h"
@@ -53,10 +54,7 @@ struct smb3mc_chan_stats {
 	 * selection already counts by the bytes in flight.
 	 */
 	u64 min_rtt_us;
-	/* Delivery rate: bytes answered over time while busy. */
-	u64 rate_bps;		/* bytes/s, smoothed; 0 while unknown */
-	u64 rate_mark_ns;
-	u64 rate_bytes;		/* answered since the mark */
+	struct smb3mc_rate rate;
 };
 
 struct smb3mc_chan {

@@ -17,6 +17,19 @@ struct smb3mc_chan_load {
 	u64 rtt_us;		/* the link's round trip, 0 while unknown */
 };
 
+/*
+ * A channel's delivery rate: bytes answered back to back over the time
+ * they took, sampled every SMB3MC_RATE_PERIOD_NS of that time.
+ */
+struct smb3mc_rate {
+	u64 bps;		/* bytes/s, smoothed; 0 while unknown */
+	u64 busy_ns;		/* counted time since the last sample */
+	u64 bytes;		/* counted bytes since the last sample */
+	u64 last_done_ns;	/* when the last data response ended */
+};
+
+#define SMB3MC_RATE_PERIOD_NS	(100ULL * 1000 * 1000)
+
 /* What channel planning knows of one server interface. */
 struct smb3mc_iface_load {
 	u64 speed_bps;
@@ -30,6 +43,8 @@ int smb3mc_chan_choose(const struct smb3mc_chan_load *loads, unsigned int n,
 		       size_t payload);
 int smb3mc_chan_choose_room(const struct smb3mc_chan_load *loads,
 			    unsigned int n, size_t payload);
+void smb3mc_rate_update(struct smb3mc_rate *r, u64 bytes, u64 sent_ns,
+			u64 now_ns);
 bool smb3mc_times_link(u16 command, bool carries_data);
 size_t smb3mc_stripe_size(size_t len, unsigned int nr_chans, size_t max_io);
 

@@ -44,7 +44,7 @@ static void chan_load(const struct smb3mc_chan *chan,
 	if (!l->usable)
 		return;
 	l->in_flight_bytes = atomic64_read(&chan->stats.in_flight_bytes);
-	l->rate_bps = READ_ONCE(chan->stats.rate_bps);
+	l->rate_bps = READ_ONCE(chan->stats.rate.bps);
 	l->speed_bps = READ_ONCE(chan->speed_bps);
 	l->rtt_us = READ_ONCE(chan->stats.min_rtt_us);
 }

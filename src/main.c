@@ -56,7 +56,7 @@ static void debugdata_slot(struct seq_file *m, struct smb3mc_ses *ses,
 		   atomic64_read(&chan->stats.requests),
 		   atomic64_read(&chan->stats.bytes_sent),
 		   atomic64_read(&chan->stats.bytes_received),
-		   div_u64(READ_ONCE(chan->stats.rate_bps), 1024),
+		   div_u64(READ_ONCE(chan->stats.rate.bps), 1024),
 		   READ_ONCE(chan->stats.last_rtt_us),
 		   READ_ONCE(chan->stats.min_rtt_us));
 }
