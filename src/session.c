@@ -619,6 +619,9 @@ int smb3mc_ses_bind(struct smb3mc_ses *ses, struct smb3mc_chan *chan)
 		goto out;
 	}
 	rc = ses_time_chan(ses, chan, call);
+	if (rc)
+		pr_warn("smb3mc: %s: ECHO after binding failed (%d)\n",
+			chan->name, rc);
 out:
 	ses_auth_free(&a);
 	smb3mc_call_free(call);
