@@ -169,7 +169,7 @@ static void chan_complete(struct smb3mc_chan *chan, struct smb3mc_req *req,
 {
 	struct smb2_hdr *hdr = rsp;
 	struct iov_iter data;
-	u64 rtt;
+	u64 rtt, now;
 
 	req->rc = 0;
 	if (req->sign && !req->skip_verify) {
@@ -191,16 +191,16 @@ static void chan_complete(struct smb3mc_chan *chan, struct smb3mc_req *req,
 	req->rsp_len = len;
 	req->status = hdr->status;
 	atomic64_add(len + req->rx_len, &chan->stats.bytes_received);
+	now = ktime_get_ns();
 	if (smb3mc_times_link(le16_to_cpu(hdr->command),
 			      req->rx_data || req->tx_data)) {
-		rtt = div_u64(ktime_get_ns() - req->sent_ns, NSEC_PER_USEC);
+		rtt = div_u64(now - req->sent_ns, NSEC_PER_USEC);
 		WRITE_ONCE(chan->stats.last_rtt_us, rtt);
 		if (!chan->stats.min_rtt_us || rtt < chan->stats.min_rtt_us)
 			WRITE_ONCE(chan->stats.min_rtt_us, rtt);
 	}
 	/* Only the receive thread writes the rate. */
-	smb3mc_rate_update(&chan->stats.rate, req->payload, req->sent_ns,
-			   ktime_get_ns());
+	smb3mc_rate_update(&chan->stats.rate, req->payload, req->sent_ns, now);
 	chan_finish(chan, req, 0);
 }
 
