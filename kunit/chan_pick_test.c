@@ -186,29 +186,55 @@ static void stripe_sizes(struct kunit *test)
 {
 	size_t piece;
 
-	/* One 1 MiB request over four channels: four 64 KiB pieces each. */
-	KUNIT_EXPECT_EQ(test, smb3mc_stripe_size(MIB, 4, 8 * MIB),
-			64 * 1024);
-	/* An 8 MiB readahead window over four: 512 KiB pieces. */
-	KUNIT_EXPECT_EQ(test, smb3mc_stripe_size(8 * MIB, 4, 8 * MIB),
-			512 * 1024);
-	/* Pieces are whole credits: 100 KiB over 4 gives 64 KiB pieces. */
-	KUNIT_EXPECT_EQ(test, smb3mc_stripe_size(100 * 1024, 4, 8 * MIB),
-			64 * 1024);
+	/* One 1 MiB request over four idle channels: six pieces each. */
+	piece = smb3mc_stripe_size(MIB, 0, 4, 8 * MIB);
+	KUNIT_EXPECT_EQ(test, piece, 44 * 1024);
+	KUNIT_EXPECT_EQ(test, DIV_ROUND_UP(MIB, piece), 24);
+	/* An 8 MiB readahead window over four: 344 KiB pieces. */
+	KUNIT_EXPECT_EQ(test, smb3mc_stripe_size(8 * MIB, 0, 4, 8 * MIB),
+			344 * 1024);
+	/* Pieces are whole pages: 2 MiB + 1 over 4 gives 88 KiB pieces. */
+	KUNIT_EXPECT_EQ(test, smb3mc_stripe_size(2 * MIB + 1, 0, 4, 8 * MIB),
+			88 * 1024);
+	/* But 32 KiB at least: 100 KiB over 4 gives four pieces. */
+	KUNIT_EXPECT_EQ(test, smb3mc_stripe_size(100 * 1024, 0, 4, 8 * MIB),
+			32 * 1024);
 	/* Never more than the server takes in one READ/WRITE. */
-	KUNIT_EXPECT_EQ(test, smb3mc_stripe_size(64 * MIB, 4, MIB), MIB);
+	KUNIT_EXPECT_EQ(test, smb3mc_stripe_size(64 * MIB, 0, 4, MIB), MIB);
 	/* Never more than the I/O itself. */
-	KUNIT_EXPECT_EQ(test, smb3mc_stripe_size(4096, 4, MIB), 4096);
-	/* One channel (or none counted yet) still gets four pieces. */
-	KUNIT_EXPECT_EQ(test, smb3mc_stripe_size(MIB, 1, 8 * MIB),
-			256 * 1024);
-	KUNIT_EXPECT_EQ(test, smb3mc_stripe_size(MIB, 0, 8 * MIB),
-			256 * 1024);
-	KUNIT_EXPECT_EQ(test, smb3mc_stripe_size(0, 4, MIB), 0);
-	/* 3 MiB + 1 over 3 channels: at most four pieces each cover it. */
-	piece = smb3mc_stripe_size(3 * MIB + 1, 3, 8 * MIB);
-	KUNIT_EXPECT_EQ(test, piece % (64 * 1024), 0);
-	KUNIT_EXPECT_LE(test, DIV_ROUND_UP(3 * MIB + 1, piece), 3 * 4);
+	KUNIT_EXPECT_EQ(test, smb3mc_stripe_size(4096, 0, 4, MIB), 4096);
+	KUNIT_EXPECT_EQ(test, smb3mc_stripe_size(100, 0, 4, MIB), 100);
+	/* One channel (or none counted yet) still gets six pieces. */
+	KUNIT_EXPECT_EQ(test, smb3mc_stripe_size(MIB, 0, 1, 8 * MIB),
+			172 * 1024);
+	KUNIT_EXPECT_EQ(test, smb3mc_stripe_size(MIB, 0, 0, 8 * MIB),
+			172 * 1024);
+	KUNIT_EXPECT_EQ(test, smb3mc_stripe_size(0, 0, 4, MIB), 0);
+	/* 3 MiB + 1 over 3 channels: at most six pieces each cover it. */
+	piece = smb3mc_stripe_size(3 * MIB + 1, 0, 3, 8 * MIB);
+	KUNIT_EXPECT_EQ(test, piece % PAGE_SIZE, 0);
+	KUNIT_EXPECT_LE(test, DIV_ROUND_UP(3 * MIB + 1, piece), 3 * 6);
+}
+
+static void stripe_sizes_busy(struct kunit *test)
+{
+	/* Behind seven 1 MiB requests (queue depth 8): three pieces. */
+	KUNIT_EXPECT_EQ(test, smb3mc_stripe_size(MIB, 7 * MIB, 4, 8 * MIB),
+			344 * 1024);
+	/* Behind one: twelve pieces, three per channel. */
+	KUNIT_EXPECT_EQ(test, smb3mc_stripe_size(MIB, MIB, 4, 8 * MIB),
+			88 * 1024);
+	/* Channels full for long: whole, up to what the server takes. */
+	KUNIT_EXPECT_EQ(test, smb3mc_stripe_size(MIB, 64 * MIB, 4, 8 * MIB),
+			MIB);
+	KUNIT_EXPECT_EQ(test, smb3mc_stripe_size(4 * MIB, 64 * MIB, 4, MIB),
+			MIB);
+	/* A byte more in flight than fills whole pages: one page more. */
+	KUNIT_EXPECT_EQ(test, smb3mc_stripe_size(MIB, 23 * MIB, 4, 8 * MIB),
+			MIB);
+	KUNIT_EXPECT_EQ(test, smb3mc_stripe_size(2 * MIB, 22 * MIB + 1, 4,
+						 8 * MIB),
+			MIB + PAGE_SIZE);
 }
 
 #define MS	(1000ULL * 1000)
@@ -281,6 +307,7 @@ static struct kunit_case smb3mc_chan_pick_cases[] = {
 	KUNIT_CASE(rate_smooths_and_skips_no_data),
 	KUNIT_CASE(times_link_only_plain_requests),
 	KUNIT_CASE(stripe_sizes),
+	KUNIT_CASE(stripe_sizes_busy),
 	{}
 };
 

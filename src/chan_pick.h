@@ -46,6 +46,7 @@ int smb3mc_chan_choose_room(const struct smb3mc_chan_load *loads,
 void smb3mc_rate_update(struct smb3mc_rate *r, u64 bytes, u64 sent_ns,
 			u64 now_ns);
 bool smb3mc_times_link(u16 command, bool carries_data);
-size_t smb3mc_stripe_size(size_t len, unsigned int nr_chans, size_t max_io);
+size_t smb3mc_stripe_size(size_t len, u64 busy, unsigned int nr_chans,
+			  size_t max_io);
 
 #endif /* SMB3MC_CHAN_PICK_H */

@@ -50,6 +50,25 @@ static void chan_load(const struct smb3mc_chan *chan,
 }
 
 /*
+ * Under rcu_read_lock(): the channel in each slot in use and what
+ * selection knows of it. Returns the number of slots.
+ */
+static unsigned int ses_loads(struct smb3mc_ses *ses,
+			      struct smb3mc_chan **chans,
+			      struct smb3mc_chan_load *loads)
+{
+	unsigned int i, n;
+
+	/* Pairs with the release in open_channel(): slots below n are set. */
+	n = smp_load_acquire(&ses->nr_chans);
+	for (i = 0; i < n; i++) {
+		chans[i] = rcu_dereference(ses->slots[i].chan);
+		chan_load(chans[i], &loads[i]);
+	}
+	return n;
+}
+
+/*
  * Choose among the channels with @choose (smb3mc_chan_choose() or its
  * _room() variant) and count ourselves on the one chosen. Returns its
  * index or the chooser's error; the channel in *@chanp.
@@ -61,17 +80,10 @@ static int ses_choose(struct smb3mc_ses *ses, size_t payload,
 {
 	struct smb3mc_chan_load loads[SMB3MC_MAX_CHANNELS] = {};
 	struct smb3mc_chan *chans[SMB3MC_MAX_CHANNELS];
-	unsigned int i, n;
 	int best;
 
 	rcu_read_lock();
-	/* Pairs with the release in open_channel(): slots below n are set. */
-	n = smp_load_acquire(&ses->nr_chans);
-	for (i = 0; i < n; i++) {
-		chans[i] = rcu_dereference(ses->slots[i].chan);
-		chan_load(chans[i], &loads[i]);
-	}
-	best = choose(loads, n, payload);
+	best = choose(loads, ses_loads(ses, chans, loads), payload);
 	if (best >= 0) {
 		*chanp = chans[best];
 		smb3mc_chan_hold(*chanp);
@@ -98,6 +110,29 @@ struct smb3mc_chan *smb3mc_chan_pick(struct smb3mc_ses *ses, size_t payload)
 
 	ses_choose(ses, payload, smb3mc_chan_choose, &chan);
 	return chan;
+}
+
+/**
+ * smb3mc_ses_in_flight - bytes of READ and WRITE the session's channels hold
+ * @ses: the session
+ *
+ * Return: the sum over its usable channels of the data sent and not yet
+ * answered.
+ */
+u64 smb3mc_ses_in_flight(struct smb3mc_ses *ses)
+{
+	struct smb3mc_chan_load loads[SMB3MC_MAX_CHANNELS] = {};
+	struct smb3mc_chan *chans[SMB3MC_MAX_CHANNELS];
+	unsigned int i, n;
+	u64 bytes = 0;
+
+	rcu_read_lock();
+	n = ses_loads(ses, chans, loads);
+	rcu_read_unlock();
+	for (i = 0; i < n; i++)
+		if (loads[i].usable)
+			bytes += loads[i].in_flight_bytes;
+	return bytes;
 }
 
 /**

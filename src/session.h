@@ -148,6 +148,7 @@ void smb3mc_ses_submit_io(struct smb3mc_ses *ses, u32 tid,
 void smb3mc_ses_io_done(struct smb3mc_ses *ses);
 void smb3mc_ses_io_init(struct smb3mc_ses *ses);
 struct smb3mc_chan *smb3mc_chan_get(struct smb3mc_ses *ses, unsigned int i);
+u64 smb3mc_ses_in_flight(struct smb3mc_ses *ses);
 int smb3mc_ses_call(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 		    u32 tid, struct smb3mc_req *req);
 int smb3mc_ses_submit(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
