@@ -226,7 +226,7 @@ static int smb3mc_read_folio(struct file *file, struct folio *folio)
  * folios when it completes: several READs in flight per window. A small
  * window, such as the first ones of a sequential reader, is cut so that
  * every channel carries a piece of it; one that comes while the last is
- * still in flight goes in larger pieces (smb3mc_stripe_size()).
+ * still in flight goes in larger pieces (smb3mc_ses_stripe_busy()).
  */
 static void smb3mc_readahead(struct readahead_control *ractl)
 {
@@ -242,7 +242,7 @@ static void smb3mc_readahead(struct readahead_control *ractl)
 		return;
 	ses = fh->tcon->ses;
 	chunk = smb3mc_stripe_size(readahead_length(ractl),
-				   smb3mc_ses_in_flight(ses),
+				   smb3mc_ses_stripe_busy(ses),
 				   READ_ONCE(ses->nr_chans),
 				   io_chunk(ses->max_read));
 	max = chunk >> PAGE_SHIFT;

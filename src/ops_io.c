@@ -213,8 +213,8 @@ static void rw_batch_done(struct smb3mc_rw *rw)
  *
  * The transfer is cut so that every channel carries a piece, even of one
  * request, in fewer and larger pieces the more the session already has
- * in flight (smb3mc_stripe_size()); each piece picks its channel when it
- * is issued.
+ * in flight, unless it signs (smb3mc_ses_stripe_busy()); each piece picks
+ * its channel when it is issued.
  *
  * Return: bytes moved (fewer at the end of the file; up to the first
  * failed piece), or an errno when none were; -EIOCBQUEUED when @done_fn
@@ -233,7 +233,7 @@ ssize_t smb3mc_rw_iter(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
 
 	if (!len)
 		return 0;
-	max = smb3mc_stripe_size(len, smb3mc_ses_in_flight(ses),
+	max = smb3mc_stripe_size(len, smb3mc_ses_stripe_busy(ses),
 				 READ_ONCE(ses->nr_chans),
 				 write ? ses->max_write : ses->max_read);
 	n = DIV_ROUND_UP(len, max);
