@@ -229,7 +229,7 @@ static void stripe_sizes_busy(struct kunit *test)
 			MIB);
 	KUNIT_EXPECT_EQ(test, smb3mc_stripe_size(4 * MIB, 64 * MIB, 4, MIB),
 			MIB);
-	/* A byte more in flight than fills whole pages: one page more. */
+	/* 24 MiB over 24 pieces: 1 MiB each; a byte more: one page more. */
 	KUNIT_EXPECT_EQ(test, smb3mc_stripe_size(MIB, 23 * MIB, 4, 8 * MIB),
 			MIB);
 	KUNIT_EXPECT_EQ(test, smb3mc_stripe_size(2 * MIB, 22 * MIB + 1, 4,

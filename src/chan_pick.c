@@ -279,7 +279,7 @@ size_t smb3mc_stripe_size(size_t len, u64 busy, unsigned int nr_chans,
 
 	if (!len)
 		return 0;
-	piece = round_up(div_u64(len + busy + pieces - 1, pieces), PAGE_SIZE);
+	piece = round_up(DIV_ROUND_UP_ULL(len + busy, pieces), PAGE_SIZE);
 	piece = max_t(u64, piece, SMB3MC_STRIPE_MIN);
 	return min_t(u64, piece, min(max_io, len));
 }
