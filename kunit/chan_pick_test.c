@@ -268,13 +268,31 @@ static void rate_smooths_and_skips_no_data(struct kunit *test)
 	for (i = 1; i <= 11; i++)
 		smb3mc_rate_update(&r, 64 * 1024, 0, i * 10 * MS);
 	KUNIT_EXPECT_EQ(test, r.bps, 64 * 1024 * 100ULL);
-	/* No data, no change; then a period at half the rate: 1/4 new. */
+	/* No data, no change; then a period at half the rate: 1/16 down. */
 	smb3mc_rate_update(&r, 0, 200 * MS, 300 * MS);
 	KUNIT_EXPECT_EQ(test, r.last_done_ns, 110 * MS);
 	for (i = 1; i <= 6; i++)
 		smb3mc_rate_update(&r, 64 * 1024, 1000 * MS,
 				   1000 * MS + i * 20 * MS);
-	KUNIT_EXPECT_EQ(test, r.bps, 64 * 1024 * (3 * 100ULL + 50) / 4);
+	KUNIT_EXPECT_EQ(test, r.bps, 64 * 1024 * (16 * 100ULL - 50) / 16);
+}
+
+/* A rise counts half; a fall, as at QD 1 behind a busy server, 1/16. */
+static void rate_rises_fast_falls_slowly(struct kunit *test)
+{
+	struct smb3mc_rate r = { .bps = 1000 * 1000 };
+	u64 t = 1000 * MS;
+	int i;
+
+	/* 100 ms at 2 MB/s: halfway up. */
+	for (i = 0; i <= 10; i++)
+		smb3mc_rate_update(&r, 20 * 1000, t - MS, t + i * 10 * MS);
+	KUNIT_EXPECT_EQ(test, r.bps, 1500 * 1000ULL);
+	/* 100 ms at 0.5 MB/s, twice: a sixteenth of the way down each. */
+	t += 1000 * MS;
+	for (i = 0; i <= 20; i++)
+		smb3mc_rate_update(&r, 5 * 1000, t - MS, t + i * 10 * MS);
+	KUNIT_EXPECT_EQ(test, r.bps, 1437500ULL - 937500ULL / 16);
 }
 
 static void times_link_only_plain_requests(struct kunit *test)
@@ -305,6 +323,7 @@ static struct kunit_case smb3mc_chan_pick_cases[] = {
 	KUNIT_CASE(plan_single_interface_takes_all),
 	KUNIT_CASE(rate_counts_back_to_back_answers_only),
 	KUNIT_CASE(rate_smooths_and_skips_no_data),
+	KUNIT_CASE(rate_rises_fast_falls_slowly),
 	KUNIT_CASE(times_link_only_plain_requests),
 	KUNIT_CASE(stripe_sizes),
 	KUNIT_CASE(stripe_sizes_busy),
