@@ -67,6 +67,23 @@ uncache() { # file
 # Microseconds from bash itself: two `date` processes cost 114-137 ms under
 # TCG, which timed dd at 20.90-21.22 MiB/s where $EPOCHREALTIME around the
 # same runs gave 21.36-21.65.
+# Bytes each smb3mc channel moved since chan_mark, in MiB, so that a slow
+# run shows whether one channel was given too much.
+chan_mark() {
+	chan0=$(chan_bytes)
+}
+
+chan_bytes() {
+	[ -r /proc/fs/smb3mc/DebugData ] || return 0
+	awk '/channel [0-9]+:/ { for (i = 1; i < NF; i++) if ($i == "sent") s = $(i + 1); else if ($i == "received") r = $(i + 1); printf "%s ", s + r }' /proc/fs/smb3mc/DebugData
+}
+
+chan_moved() {
+	python3 -c 'import sys
+a, b = sys.argv[1].split(), sys.argv[2].split()
+print(" ".join("%.1f" % ((int(y) - int(x)) / 1048576) for x, y in zip(a, b)))' "$chan0" "$(chan_bytes)"
+}
+
 timed() { # command...: prints elapsed ns
 	local t0 t1
 	t0=${EPOCHREALTIME//[!0-9]/}
@@ -157,6 +174,7 @@ bench_client() { # client sign
 		vals=()
 		for i in $(seq "$runs"); do
 			cpu_mark
+			chan_mark
 			fio --name=dio --filename=$mnt/bench.bin --rw=read --bs=1M \
 				--direct=1 --ioengine=libaio --iodepth=$qd \
 				--size="${size_mib}M" --output-format=json \
@@ -164,7 +182,13 @@ bench_client() { # client sign
 			vals+=("$(python3 -c 'import json
 d = json.load(open("/tmp/work/fio.json"))
 print("%.2f" % (d["jobs"][0]["read"]["bw_bytes"] / 1048576))')")
-			diag "$client $sign dio-qd$qd $i: guest CPU busy $(cpu_busy)%"
+			diag "$client $sign dio-qd$qd $i: guest CPU busy $(cpu_busy)%," \
+				"$(python3 -c 'import json
+p = json.load(open("/tmp/work/fio.json"))["jobs"][0]["read"]["clat_ns"]["percentile"]
+print("latency p50 %.1f ms, p99 %.1f ms" % (p["50.000000"] / 1e6, p["99.000000"] / 1e6))')"
+			if [ "$client" = smb3mc ]; then
+				diag "$client $sign dio-qd$qd $i: MiB per channel $(chan_moved)"
+			fi
 		done
 		if [ ${#vals[@]} = "$runs" ]; then
 			report "$client" "$sign" dio-qd$qd "${vals[@]}"
