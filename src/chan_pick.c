@@ -156,12 +156,12 @@ int smb3mc_chan_choose_room(const struct smb3mc_chan_load *loads,
  * at QD 1 the server's one process answers the pieces of all channels in
  * turn, so the gaps between one channel's answers include its time for
  * the others. Smoothed evenly (1/4 new), the 50 Mbit/s channels of links
- * at 50/50/25/25 fell to 4.8-5.4 MiB/s over a few QD 1 reads, the 25s
- * were given more pieces than they could carry in time, and QD 1 fell
- * from 15.5 to 14.2 MiB/s in one guest. So a rise counts half, a fall a
- * sixteenth: in one guest, six QD 1 reads after writes each way, 14.17-
- * 15.74 MiB/s (the 50s measured 5.2-5.9) smoothed evenly, 14.89-16.10
- * (5.6-6.1) so.
+ * at 50/50/25/25 fell to 4.8-5.4 MiB/s over a few QD 1 reads, which
+ * gives the 25s a larger share than their links warrant. So a rise
+ * counts half, a fall a sixteenth: in one guest, six QD 1 reads after
+ * writes each way, 14.17-15.74 MiB/s (the 50s measured 5.2-5.9)
+ * smoothed evenly, 14.89-16.10 (5.6-6.1) so; within the run-to-run
+ * spread of QD 1 over these links in the bench.
  */
 void smb3mc_rate_update(struct smb3mc_rate *r, u64 bytes, u64 sent_ns,
 			u64 now_ns)
