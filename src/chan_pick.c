@@ -152,10 +152,10 @@ int smb3mc_chan_choose_room(const struct smb3mc_chan_load *loads,
  * and such a sample then stood (in one run of nine fio reads, every
  * request from the fourth on took 76 ms against 44-48 before).
  *
- * A sample can still fall short of the link, never exceed it for long:
- * at QD 1 the server's one process answers the pieces of all channels in
- * turn, so the gaps between one channel's answers include its time for
- * the others. Smoothed evenly (1/4 new), the 50 Mbit/s channels of links
+ * A sample can still fall short of the link: at QD 1 the server's one
+ * process answers the pieces of all channels in turn, so the gaps
+ * between one channel's answers include its time for the others.
+ * Smoothed evenly (1/4 new), the 50 Mbit/s channels of links
  * at 50/50/25/25 fell to 4.8-5.4 MiB/s over a few QD 1 reads, which
  * gives the 25s a larger share than their links warrant. So a rise
  * counts half, a fall a sixteenth: in one guest, six QD 1 reads after
