@@ -64,9 +64,6 @@ uncache() { # file
 		[ "$(fincore -n -b -o RES "$1")" -eq 0 ]
 }
 
-# Microseconds from bash itself: two `date` processes cost 114-137 ms under
-# TCG, which timed dd at 20.90-21.22 MiB/s where $EPOCHREALTIME around the
-# same runs gave 21.36-21.65.
 # Bytes each smb3mc channel moved since chan_mark, in MiB, so that a slow
 # run shows whether one channel was given too much.
 chan_mark() {
@@ -84,6 +81,9 @@ a, b = sys.argv[1].split(), sys.argv[2].split()
 print(" ".join("%.1f" % ((int(y) - int(x)) / 1048576) for x, y in zip(a, b)))' "$chan0" "$(chan_bytes)"
 }
 
+# Microseconds from bash itself: two `date` processes cost 114-137 ms under
+# TCG, which timed dd at 20.90-21.22 MiB/s where $EPOCHREALTIME around the
+# same runs gave 21.36-21.65.
 timed() { # command...: prints elapsed ns
 	local t0 t1
 	t0=${EPOCHREALTIME//[!0-9]/}
@@ -115,7 +115,7 @@ bench_metadata() { # client sign
 }
 
 bench_client() { # client sign
-	local client=$1 sign=$2 opts ns i vals
+	local client=$1 sign=$2 opts ns i vals bw p50 p99
 	opts="username=$SMB_USER,password=$SMB_PASS"
 	if [ "$client" = smb3mc ]; then
 		opts="$opts,max_channels=4,$sign"
@@ -179,13 +179,14 @@ bench_client() { # client sign
 				--direct=1 --ioengine=libaio --iodepth=$qd \
 				--size="${size_mib}M" --output-format=json \
 				>/tmp/work/fio.json 2>/tmp/work/fio.err || break
-			vals+=("$(python3 -c 'import json
-d = json.load(open("/tmp/work/fio.json"))
-print("%.2f" % (d["jobs"][0]["read"]["bw_bytes"] / 1048576))')")
+			read -r bw p50 p99 <<<"$(python3 -c 'import json
+r = json.load(open("/tmp/work/fio.json"))["jobs"][0]["read"]
+p = r["clat_ns"]["percentile"]
+print("%.2f %.1f %.1f" % (r["bw_bytes"] / 1048576,
+      p["50.000000"] / 1e6, p["99.000000"] / 1e6))')"
+			vals+=("$bw")
 			diag "$client $sign dio-qd$qd $i: guest CPU busy $(cpu_busy)%," \
-				"$(python3 -c 'import json
-p = json.load(open("/tmp/work/fio.json"))["jobs"][0]["read"]["clat_ns"]["percentile"]
-print("latency p50 %.1f ms, p99 %.1f ms" % (p["50.000000"] / 1e6, p["99.000000"] / 1e6))')"
+				"latency p50 $p50 ms, p99 $p99 ms"
 			if [ "$client" = smb3mc ]; then
 				diag "$client $sign dio-qd$qd $i: MiB per channel $(chan_moved)"
 			fi
