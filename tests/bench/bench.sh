@@ -48,9 +48,13 @@ mibps() { # bytes nanoseconds
 # a figure. Six 64 MiB reads at QD 1 over 50/50/25/25 Mbit/s in one 6.1
 # guest, each cut into the same pieces on the same channels: 15.03 MiB/s
 # with smbd at 2.56 s, then 12.85-13.07 with smbd at 3.17-3.69 s.
+# cpu_mark reads /proc/stat last, and callers take cpu_busy right after
+# the command, so that neither the marks' processes nor those that parse
+# its output are counted as the command's (a process start costs tens of
+# ms under TCG, see timed()).
 cpu_mark() {
-	read -r _ cpu_u cpu_n cpu_s cpu_i cpu_w _ </proc/stat
 	smbd0=$(smbd_ticks)
+	read -r _ cpu_u cpu_n cpu_s cpu_i cpu_w _ </proc/stat
 }
 
 # smbd's user and system time in clock ticks: /proc/PID/stat of a process
@@ -128,7 +132,7 @@ bench_metadata() { # client sign
 }
 
 bench_client() { # client sign
-	local client=$1 sign=$2 opts ns i vals bw p50 p99
+	local client=$1 sign=$2 opts ns i vals busy bw p50 p99
 	opts="username=$SMB_USER,password=$SMB_PASS"
 	if [ "$client" = smb3mc ]; then
 		opts="$opts,max_channels=4,$sign"
@@ -155,8 +159,9 @@ bench_client() { # client sign
 		fi
 		cpu_mark
 		ns=$(timed cat $mnt/bench.bin) || break
+		busy=$(cpu_busy)
 		vals+=("$(mibps $((size_mib << 20)) "$ns")")
-		diag "$client $sign read $i: guest CPU busy $(cpu_busy)"
+		diag "$client $sign read $i: guest CPU busy $busy"
 	done
 	if [ ${#vals[@]} = "$runs" ]; then
 		report "$client" "$sign" read "${vals[@]}"
@@ -174,8 +179,9 @@ bench_client() { # client sign
 		rm -f $mnt/bench-w.bin
 		cpu_mark
 		ns=$(timed dd if=/dev/zero of=$mnt/bench-w.bin bs=1M count="$size_mib" conv=fsync) || break
+		busy=$(cpu_busy)
 		vals+=("$(mibps $((size_mib << 20)) "$ns")")
-		diag "$client $sign write $i: guest CPU busy $(cpu_busy)"
+		diag "$client $sign write $i: guest CPU busy $busy"
 	done
 	if [ ${#vals[@]} = "$runs" ]; then
 		report "$client" "$sign" write "${vals[@]}"
@@ -186,19 +192,20 @@ bench_client() { # client sign
 	for qd in 1 8; do
 		vals=()
 		for i in $(seq "$runs"); do
-			cpu_mark
 			chan_mark
+			cpu_mark
 			fio --name=dio --filename=$mnt/bench.bin --rw=read --bs=1M \
 				--direct=1 --ioengine=libaio --iodepth=$qd \
 				--size="${size_mib}M" --output-format=json \
 				>/tmp/work/fio.json 2>/tmp/work/fio.err || break
+			busy=$(cpu_busy)
 			read -r bw p50 p99 <<<"$(python3 -c 'import json
 r = json.load(open("/tmp/work/fio.json"))["jobs"][0]["read"]
 p = r["clat_ns"]["percentile"]
 print("%.2f %.1f %.1f" % (r["bw_bytes"] / 1048576,
       p["50.000000"] / 1e6, p["99.000000"] / 1e6))')"
 			vals+=("$bw")
-			diag "$client $sign dio-qd$qd $i: guest CPU busy $(cpu_busy)," \
+			diag "$client $sign dio-qd$qd $i: guest CPU busy $busy," \
 				"latency p50 $p50 ms, p99 $p99 ms"
 			if [ "$client" = smb3mc ]; then
 				diag "$client $sign dio-qd$qd $i: MiB per channel $(chan_moved)"
