@@ -20,7 +20,7 @@ steps() {
 	python3 - "$@" <<'EOF'
 import ctypes, errno, os, stat, subprocess, sys, time
 
-mnt, srv, ro, data = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4] == "1"
+mnt, srv, ro = sys.argv[1], sys.argv[2], sys.argv[3]
 libc = ctypes.CDLL(None, use_errno=True)
 AT_FDCWD = -100
 
@@ -113,13 +113,12 @@ srv_step("stat of the new file: regular, server's inode number",
 step("stat before create: ENOENT", "ENOENT", lambda: os.stat(m("d", "neg")))
 step("create over a negative dentry", "OK", lambda: mknod(m("d", "neg")))
 step("stat after create", "OK", lambda: os.stat(m("d", "neg")))
-if data:
-    def excl():
-        os.close(os.open(m("d", "ox"), os.O_CREAT | os.O_EXCL | os.O_WRONLY))
-    step("open O_CREAT|O_EXCL", "OK", excl)
-    step("open O_CREAT|O_EXCL existing: EEXIST", "EEXIST", excl)
-    step("open O_CREAT of a 256-byte name: ENAMETOOLONG", "ENAMETOOLONG",
-         lambda: os.close(os.open(m("d", "n" * 256), os.O_CREAT | os.O_WRONLY)))
+def excl():
+    os.close(os.open(m("d", "ox"), os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+step("open O_CREAT|O_EXCL", "OK", excl)
+step("open O_CREAT|O_EXCL existing: EEXIST", "EEXIST", excl)
+step("open O_CREAT of a 256-byte name: ENAMETOOLONG", "ENAMETOOLONG",
+     lambda: os.close(os.open(m("d", "n" * 256), os.O_CREAT | os.O_WRONLY)))
 
 # the parent's mtime follows the server's after a create
 t0 = os.stat(m("d")).st_mtime
@@ -248,11 +247,10 @@ def srv_data(p):
         return f.read()
 
 
-if data:
-    step("open(O_CREAT, 0444) and write", "OK", lambda: create_ro(m("d", "c0444")))
-    srv_step("open(O_CREAT, 0444): the server has the data",
-             exists(s("d", "c0444")) and srv_data(s("d", "c0444")) == b"created 0444",
-             "other data")
+step("open(O_CREAT, 0444) and write", "OK", lambda: create_ro(m("d", "c0444")))
+srv_step("open(O_CREAT, 0444): the server has the data",
+         exists(s("d", "c0444")) and srv_data(s("d", "c0444")) == b"created 0444",
+         "other data")
 
 
 def install_ro(p):
@@ -264,8 +262,7 @@ def install_ro(p):
 
 made = {"n0444": "mknod 0444"}
 step("mknod 0444", "OK", lambda: os.mknod(m("d", "n0444"), 0o444 | stat.S_IFREG))
-if data:
-    made["c0444"] = "open(O_CREAT, 0444)"
+made["c0444"] = "open(O_CREAT, 0444)"
 # install creates the file writable and then chmods it, which needs xattrs.
 if xattrs:
     made["i0444"] = "install -m 0444"
@@ -318,49 +315,40 @@ step("chown to another user: EPERM", "EPERM", lambda: os.chown(m("d", "h"), 1234
 step("chgrp to another group: EPERM", "EPERM", lambda: os.chown(m("d", "h"), -1, 1234))
 
 # unlink of an open file
-if data:
-    def write_open():
-        global fh
-        fh = open(m("d", "o"), "w+b")
-        fh.write(b"0123456789")
-        fh.flush()
-    step("open a new file and write", "OK", write_open)
-    step("unlink of an open file", "OK", lambda: os.unlink(m("d", "o")))
-    step("its name is gone at once: ENOENT", "ENOENT", lambda: os.stat(m("d", "o")))
-    step("fstat of the open file", "OK", lambda: os.fstat(fh.fileno()))
+def write_open():
+    global fh
+    fh = open(m("d", "o"), "w+b")
+    fh.write(b"0123456789")
+    fh.flush()
+step("open a new file and write", "OK", write_open)
+step("unlink of an open file", "OK", lambda: os.unlink(m("d", "o")))
+step("its name is gone at once: ENOENT", "ENOENT", lambda: os.stat(m("d", "o")))
+step("fstat of the open file", "OK", lambda: os.fstat(fh.fileno()))
 
-    def read_back():
-        fh.seek(0)
-        if fh.read() != b"0123456789":
-            raise OSError(errno.EIO, "other data")
-    step("read on the open unlinked file", "OK", read_back)
+def read_back():
+    fh.seek(0)
+    if fh.read() != b"0123456789":
+        raise OSError(errno.EIO, "other data")
+step("read on the open unlinked file", "OK", read_back)
 
-    def write_more():
-        fh.seek(10)
-        fh.write(b"x")
-        fh.flush()
-    step("write on the open unlinked file", "OK", write_more)
-    # Samba keeps a delete-pending file on disk until the last close.
-    step("ftruncate on the open unlinked file", "OK",
-         lambda: os.ftruncate(fh.fileno(), 3))
-    srv_step("ftruncate: size 3 on the server and through the file",
-             srv_size(s("d", "o")) == 3 and os.fstat(fh.fileno()).st_size == 3,
-             f"server {srv_size(s('d', 'o'))} fstat {os.fstat(fh.fileno()).st_size}")
-    step("futimens on the open unlinked file", "OK",
-         lambda: os.utime(fh.fileno(), (1234567890, 1500000000)))
-    srv_step("futimens: the server has the time",
-             srv_mtime(s("d", "o")) == 1500000000,
-             f"server mtime {srv_mtime(s('d', 'o'))}")
-    step("close", "OK", fh.close)
-    srv_step("closed: the server removed it", not exists(s("d", "o")), "still there")
-else:
-    mknod(m("d", "o"))
-    fd = os.open(m("d", "o"), os.O_PATH)
-    step("unlink of an open file", "OK", lambda: os.unlink(m("d", "o")))
-    step("its name is gone at once: ENOENT", "ENOENT", lambda: os.stat(m("d", "o")))
-    step("fstat of the open file", "OK", lambda: os.fstat(fd))
-    os.close(fd)
-    srv_step("closed: the server removed it", not exists(s("d", "o")), "still there")
+def write_more():
+    fh.seek(10)
+    fh.write(b"x")
+    fh.flush()
+step("write on the open unlinked file", "OK", write_more)
+# Samba keeps a delete-pending file on disk until the last close.
+step("ftruncate on the open unlinked file", "OK",
+     lambda: os.ftruncate(fh.fileno(), 3))
+srv_step("ftruncate: size 3 on the server and through the file",
+         srv_size(s("d", "o")) == 3 and os.fstat(fh.fileno()).st_size == 3,
+         f"server {srv_size(s('d', 'o'))} fstat {os.fstat(fh.fileno()).st_size}")
+step("futimens on the open unlinked file", "OK",
+     lambda: os.utime(fh.fileno(), (1234567890, 1500000000)))
+srv_step("futimens: the server has the time",
+         srv_mtime(s("d", "o")) == 1500000000,
+         f"server mtime {srv_mtime(s('d', 'o'))}")
+step("close", "OK", fh.close)
+srv_step("closed: the server removed it", not exists(s("d", "o")), "still there")
 
 # the read-only share
 step("ro share: mkdir", "EACCES", lambda: os.mkdir(os.path.join(ro, "x")))
@@ -379,11 +367,7 @@ run_client() {	# fstype options subdir outfile
 	mkdir -m 0777 "$SRV_SHARE_DIR/$3"
 	check "$1: mount" mount -t "$1" "//$SRV_IP/$SHARE" $mnt -o "$2"
 	check "$1: mount the read-only share" mount -t "$1" "//$SRV_IP/$RO_SHARE" $ro -o "$2"
-	data=0
-	if [ "$1" = cifs ] || grep -qw smb3mc_file_ops /proc/kallsyms; then
-		data=1
-	fi
-	steps "$mnt/$3" "$SRV_SHARE_DIR/$3" $ro $data >"$4"
+	steps "$mnt/$3" "$SRV_SHARE_DIR/$3" $ro >"$4"
 	check "$1: umount the read-only share" umount $ro
 	check "$1: umount" umount $mnt
 }
