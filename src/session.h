@@ -152,11 +152,10 @@ u64 smb3mc_ses_in_flight(struct smb3mc_ses *ses);
 
 /*
  * What smb3mc_stripe_size() is to count as in flight already. Not when
- * signing, where the larger pieces measured slower. Signed, 4 links of 50
- * Mbit/s, three runs each in one 6.1 guest: fio QD 8 1 MiB reads
- * 15.96-17.93 MiB/s with pieces sized by the load, 19.17-21.38 without.
- * The receive thread verifies each response whole before it reads on;
- * why that costs more with larger pieces is not traced.
+ * signing: there the larger pieces this gives measured slower (see
+ * doc/design-notes.md). The receive thread verifies each response whole
+ * before it reads on; why that costs more with larger pieces is not
+ * traced.
  */
 static inline u64 smb3mc_ses_stripe_busy(struct smb3mc_ses *ses)
 {
