@@ -85,7 +85,7 @@ int smb3mc_call_send(struct smb3mc_ses *ses, u32 tid, struct smb3mc_call *call,
 	if (len < 0)
 		return len;
 	call_prepare(call, len, payload);
-	chan = smb3mc_chan_pick(ses, payload);
+	chan = smb3mc_ses_pick_chan(ses, payload);
 	if (!chan)
 		return -EHOSTDOWN;
 	rc = smb3mc_ses_call(ses, chan, tid, &call->req);
@@ -105,7 +105,7 @@ static void ses_teardown_call(struct smb3mc_ses *ses, u32 tid,
 
 	if (len < 0)
 		return;
-	chan = smb3mc_chan_pick(ses, 0);
+	chan = smb3mc_ses_pick_chan(ses, 0);
 	if (!chan)
 		return;
 	call_prepare(call, len, 0);
@@ -643,7 +643,7 @@ static void ses_echo_work(struct work_struct *work)
 	int rc;
 
 	for (i = 0; call && i < READ_ONCE(ses->nr_chans); i++) {
-		chan = smb3mc_chan_get(ses, i);
+		chan = smb3mc_ses_chan(ses, i);
 		if (!chan)
 			continue;
 		if (time_before(jiffies,

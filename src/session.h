@@ -142,12 +142,13 @@ int smb3mc_ses_add_channels(struct smb3mc_ses *ses, unsigned int max,
 void smb3mc_tcon_close(struct smb3mc_tcon *tcon);
 
 /* dispatch.c */
-struct smb3mc_chan *smb3mc_chan_pick(struct smb3mc_ses *ses, size_t payload);
+struct smb3mc_chan *smb3mc_ses_pick_chan(struct smb3mc_ses *ses,
+					 size_t payload);
 void smb3mc_ses_submit_io(struct smb3mc_ses *ses, u32 tid,
 			  struct smb3mc_req *req);
 void smb3mc_ses_io_done(struct smb3mc_ses *ses);
 void smb3mc_ses_io_init(struct smb3mc_ses *ses);
-struct smb3mc_chan *smb3mc_chan_get(struct smb3mc_ses *ses, unsigned int i);
+struct smb3mc_chan *smb3mc_ses_chan(struct smb3mc_ses *ses, unsigned int i);
 u64 smb3mc_ses_in_flight(struct smb3mc_ses *ses);
 
 /*
@@ -167,7 +168,7 @@ int smb3mc_ses_call(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 int smb3mc_ses_submit(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 		      u32 tid, struct smb3mc_req *req);
 
-/* A sender's count on a channel, from smb3mc_chan_pick() or _get(). */
+/* A sender's count on a channel, from smb3mc_ses_pick_chan() or _chan(). */
 static inline void smb3mc_chan_hold(struct smb3mc_chan *chan)
 {
 	atomic_inc(&chan->users);
