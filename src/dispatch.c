@@ -59,7 +59,7 @@ static unsigned int ses_loads(struct smb3mc_ses *ses,
 {
 	unsigned int i, n;
 
-	/* Pairs with the release in open_channel(): slots below n are set. */
+	/* Pairs with the release in multichannel.c: slots below n are set. */
 	n = smp_load_acquire(&ses->nr_chans);
 	for (i = 0; i < n; i++) {
 		chans[i] = rcu_dereference(ses->slots[i].chan);
