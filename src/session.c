@@ -2,22 +2,26 @@
 /*
  * A session's life: opening it on its first channel, adding the others
  * and keeping them up once mounted, the ECHO that finds a silent channel,
- * LOGOFF and teardown. The steps themselves are the files below:
- * ses_setup.c, tcon.c, multichannel.c and reconnect.c.
+ * LOGOFF and teardown, and the session's part of DebugData. The steps
+ * themselves are the files below: ses_setup.c, tcon.c, multichannel.c
+ * and reconnect.c.
  */
 
 #include <linux/fs_context.h>
 #include <linux/nsproxy.h>
 #include <linux/random.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <net/net_namespace.h>
 
+#include "chan_show.h"
 #include "options.h"
 #include "pdu_session.h"
 #include "session.h"
 
-LIST_HEAD(smb3mc_sessions);
-DEFINE_MUTEX(smb3mc_sessions_lock);
+/* Every open session, for DebugData. */
+static LIST_HEAD(smb3mc_sessions);
+static DEFINE_MUTEX(smb3mc_sessions_lock);
 
 /*
  * A channel that heard nothing for an echo interval gets an ECHO; one that
@@ -238,4 +242,61 @@ void smb3mc_ses_close(struct smb3mc_ses *ses)
 	memzero_explicit(ses->session_key, sizeof(ses->session_key));
 	memzero_explicit(&ses->keys, sizeof(ses->keys));
 	ses_free(ses);
+}
+
+/*
+ * A slot without a channel is being reconnected, until the session
+ * closes. Counters are the slot's, over every connection it had.
+ */
+static void ses_show_slot(struct seq_file *m, struct smb3mc_ses *ses,
+			  unsigned int i)
+{
+	struct smb3mc_slot *slot = &ses->slots[i];
+	struct smb3mc_chan *chan;
+
+	chan = rcu_dereference_protected(slot->chan,
+					 lockdep_is_held(&ses->chan_lock));
+	if (!chan) {
+		seq_printf(m, "  channel %u: -> %pISpc state %s reconnects %u resent %d attempts %u\n",
+			   i, &slot->dst,
+			   READ_ONCE(ses->closing) ? "dead" : "reconnecting",
+			   slot->reconnects, atomic_read(&slot->resent),
+			   slot->attempts);
+		return;
+	}
+	seq_printf(m, "  channel %u: ", i);
+	smb3mc_chan_show(m, chan);
+	seq_printf(m, " reconnects %u resent %d", slot->reconnects,
+		   atomic_read(&slot->resent));
+	smb3mc_chan_show_stats(m, chan);
+	seq_putc(m, '\n');
+}
+
+/**
+ * smb3mc_ses_show - every session and its channels, for DebugData
+ * @m: the file
+ *
+ * What a support engineer needs, and no secret: no password, no key.
+ */
+void smb3mc_ses_show(struct seq_file *m)
+{
+	struct smb3mc_ses *ses;
+	unsigned int i;
+
+	mutex_lock(&smb3mc_sessions_lock);
+	list_for_each_entry(ses, &smb3mc_sessions, list) {
+		seq_printf(m, "session 0x%llx: server %s (%pISc) user %s dialect 0x%04x signing %s channels %u max_read %u max_write %u channel_sequence %u\n",
+			   ses->id, ses->server, &ses->addr, ses->username,
+			   ses->dialect,
+			   !ses->sign ? "off" :
+			   ses->sign_alg == SMB2_SIGNING_AES_GMAC ?
+			   "AES-GMAC" : "AES-CMAC",
+			   ses->nr_chans, ses->max_read, ses->max_write,
+			   (u16)atomic_read(&ses->chan_seq));
+		mutex_lock(&ses->chan_lock);
+		for (i = 0; i < ses->nr_chans; i++)
+			ses_show_slot(m, ses, i);
+		mutex_unlock(&ses->chan_lock);
+	}
+	mutex_unlock(&smb3mc_sessions_lock);
 }

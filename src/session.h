@@ -19,6 +19,7 @@
 
 struct net;
 struct p_log;
+struct seq_file;
 struct smb3mc_opts;
 
 /* Channels a session may have: the slots below. */
@@ -216,14 +217,12 @@ void smb3mc_ses_refresh_channels(struct smb3mc_ses *ses);
 void smb3mc_ses_start_maint(struct smb3mc_ses *ses);
 void smb3mc_ses_stop_maint(struct smb3mc_ses *ses);
 
-/* session.c: open and close */
-extern struct list_head smb3mc_sessions;
-extern struct mutex smb3mc_sessions_lock;
-
+/* session.c: open, close, DebugData */
 int smb3mc_ses_open(struct smb3mc_ses **sesp, const struct smb3mc_opts *opts,
 		    struct p_log *log);
 int smb3mc_ses_add_channels(struct smb3mc_ses *ses, unsigned int max,
 			    struct p_log *log);
 void smb3mc_ses_close(struct smb3mc_ses *ses);
+void smb3mc_ses_show(struct seq_file *m);
 
 #endif /* SMB3MC_SESSION_H */
