@@ -143,25 +143,19 @@ int smb3mc_chan_choose_room(const struct smb3mc_chan_load *loads,
  * the end of the one before it, and only when it was sent before that one
  * ended, queued behind it. One sent to an idle channel also spends a round
  * trip, which selection counts apart (the smallest one seen), and the
- * server's time to reach it among the others' requests. Both were once
- * counted: at QD 1 (a channel busy for about 45 ms, then idle) the channel
- * served first measured 6.0 MiB/s and the last 4.3 on equal links, so the
- * first was given more pieces, which raised its measure further (bytes per
- * channel 21/17/17/13 MB, 54 ms a request). Before that only busy periods of
- * 100 ms or more were timed: at QD 1 none is that long unless it stalls,
- * and such a sample then stood (in one run of nine fio reads, every
- * request from the fourth on took 76 ms against 44-48 before).
+ * server's time to reach it among the others' requests. Counting those
+ * made the channel served first look faster than the others on equal
+ * links, so it was given more pieces, which raised its measure further.
+ * Timing only long busy periods instead left a rare stall standing as the
+ * rate.
  *
  * A sample can still fall short of the link: at QD 1 the server's one
  * process answers the pieces of all channels in turn, so the gaps
  * between one channel's answers include its time for the others.
- * Smoothed evenly (1/4 new), the 50 Mbit/s channels of links
- * at 50/50/25/25 fell to 4.8-5.4 MiB/s over a few QD 1 reads, which
- * gives the 25s a larger share than their links warrant. So a rise
- * counts half, a fall a sixteenth: in one guest, six QD 1 reads after
- * writes each way, 14.17-15.74 MiB/s (the 50s measured 5.2-5.9)
- * smoothed evenly, 14.89-16.10 (5.6-6.1) so; within the run-to-run
- * spread of QD 1 over these links in the bench.
+ * Smoothed evenly, the fast channels of unequal links fell below their
+ * share, and the slow ones got more pieces than their links warrant. So
+ * a rise counts half, a fall a sixteenth. The measurements are in
+ * doc/design-notes.md.
  */
 void smb3mc_rate_update(struct smb3mc_rate *r, u64 bytes, u64 sent_ns,
 			u64 now_ns)
@@ -196,13 +190,13 @@ void smb3mc_rate_update(struct smb3mc_rate *r, u64 bytes, u64 sent_ns,
  * @carries_data: it moves READ or WRITE data
  *
  * One with data also spends its own transfer, and that of the data queued
- * ahead of it: channels that carried only data kept a "round trip" of
- * 350 ms that way (DebugData after a 128 MiB read). NEGOTIATE and
- * SESSION_SETUP wait for the server's authentication and, when binding,
- * for the session's process to take the connection over: a binding's last
- * SESSION_SETUP took 26-29 ms, an ECHO on the same channel 1.3-3.2 ms.
- * Selection adds the smallest round trip to every estimate for a channel,
- * so one such sample skews it for good.
+ * ahead of it: channels that carried only data kept a round trip many
+ * times the link's that way. NEGOTIATE and SESSION_SETUP wait for the
+ * server's authentication and, when binding, for the session's process
+ * to take the connection over, an order of magnitude longer than an
+ * ECHO on the same channel (doc/design-notes.md). Selection adds the
+ * smallest round trip to every estimate for a channel, so one such
+ * sample skews it for good.
  */
 bool smb3mc_times_link(u16 command, bool carries_data)
 {
@@ -256,17 +250,14 @@ int smb3mc_plan_channel(const struct smb3mc_iface_load *ifaces,
  * Pieces per channel of one transfer, counting what the session has in
  * flight already. With several each, a channel that is done early takes
  * the next piece instead of idling while the slowest finishes a large
- * one, and the server starts sending on every channel sooner. Measured on
- * 4 links at 50 Mbit/s, one 1 MiB O_DIRECT read at a time (fio, 48 MiB,
- * six runs each, one guest): 17.4-19.9 MiB/s with four 64 KiB pieces per
- * channel, 15.1-15.7 with two of 128 KiB, 20.3-21.8 with six of 44 KiB;
- * earlier, 16.8-18.2 with one of 256 KiB.
+ * one, and the server starts sending on every channel sooner. Six beat
+ * one, two and four in QD 1 reads (doc/design-notes.md).
  */
 #define SMB3MC_STRIPE_PIECES	6
 /*
- * But no piece smaller than this: cold reads of 150 files of 100 KiB took
- * 4.0-5.3 s in 8 KiB pieces, 3.1-3.8 s in 32 KiB ones (4 links of 50, 50,
- * 25 and 25 Mbit/s).
+ * But no piece smaller than this: each piece is one more request for the
+ * server, and cold reads of small files took longer in 8 KiB pieces than
+ * in 32 KiB ones (doc/design-notes.md).
  */
 #define SMB3MC_STRIPE_MIN	(32 * 1024)
 
@@ -282,11 +273,9 @@ int smb3mc_plan_channel(const struct smb3mc_iface_load *ifaces,
  * request on idle channels spreads over all of them in small pieces, one
  * that comes behind others that keep every channel busy goes in a few
  * large ones, each piece being one more request for the server and the
- * client to handle. At queue depth 8 (1 MiB O_DIRECT reads, four links of
- * 50 Mbit/s) sixteen 64 KiB pieces per request whatever the load gave
- * 20.2-21.9 MiB/s in four runs; pieces sized by the load, three per
- * request, 22.0-22.1 in three. Pieces are whole pages, so that each
- * starts on a page of the caller's buffer.
+ * client to handle; at queue depth 8 that was faster than small pieces
+ * whatever the load (doc/design-notes.md). Pieces are whole pages, so
+ * that each starts on a page of the caller's buffer.
  */
 size_t smb3mc_stripe_size(size_t len, u64 busy, unsigned int nr_chans,
 			  size_t max_io)

@@ -59,7 +59,7 @@ static unsigned int ses_loads(struct smb3mc_ses *ses,
 {
 	unsigned int i, n;
 
-	/* Pairs with the release in open_channel(): slots below n are set. */
+	/* Pairs with the release in multichannel.c: slots below n are set. */
 	n = smp_load_acquire(&ses->nr_chans);
 	for (i = 0; i < n; i++) {
 		chans[i] = rcu_dereference(ses->slots[i].chan);
@@ -93,7 +93,7 @@ static int ses_choose(struct smb3mc_ses *ses, size_t payload,
 }
 
 /**
- * smb3mc_chan_pick - the channel a request of @payload bytes goes to
+ * smb3mc_ses_pick_chan - the channel a request of @payload bytes goes to
  * @ses: the session
  * @payload: bytes the request moves
  *
@@ -104,7 +104,8 @@ static int ses_choose(struct smb3mc_ses *ses, size_t payload,
  * take the count over, others drop it with smb3mc_chan_put(). NULL when
  * no channel is usable.
  */
-struct smb3mc_chan *smb3mc_chan_pick(struct smb3mc_ses *ses, size_t payload)
+struct smb3mc_chan *smb3mc_ses_pick_chan(struct smb3mc_ses *ses,
+					 size_t payload)
 {
 	struct smb3mc_chan *chan = NULL;
 
@@ -136,13 +137,13 @@ u64 smb3mc_ses_in_flight(struct smb3mc_ses *ses)
 }
 
 /**
- * smb3mc_chan_get - the channel in slot @i, if it is usable
+ * smb3mc_ses_chan - the channel in slot @i, if it is usable
  * @ses: the session
  * @i: slot below @ses->nr_chans
  *
- * Return: the channel, counted as by smb3mc_chan_pick(), or NULL.
+ * Return: the channel, counted as by smb3mc_ses_pick_chan(), or NULL.
  */
-struct smb3mc_chan *smb3mc_chan_get(struct smb3mc_ses *ses, unsigned int i)
+struct smb3mc_chan *smb3mc_ses_chan(struct smb3mc_ses *ses, unsigned int i)
 {
 	struct smb3mc_chan *chan;
 
@@ -242,7 +243,7 @@ static void ses_warn_no_channel(struct smb3mc_ses *ses,
 static struct smb3mc_chan *ses_pick_resend(struct smb3mc_ses *ses,
 					   const struct smb3mc_req *req)
 {
-	struct smb3mc_chan *chan = smb3mc_chan_pick(ses, req->payload);
+	struct smb3mc_chan *chan = smb3mc_ses_pick_chan(ses, req->payload);
 
 	if (!chan)
 		ses_warn_no_channel(ses, req);
@@ -252,7 +253,7 @@ static struct smb3mc_chan *ses_pick_resend(struct smb3mc_ses *ses,
 /**
  * smb3mc_ses_call - send one request of @ses on @chan and wait for it
  * @ses: the session
- * @chan: from smb3mc_chan_pick() or smb3mc_chan_get(): this call takes
+ * @chan: from smb3mc_ses_pick_chan() or smb3mc_ses_chan(): this call takes
  *	its count over
  * @tid: TreeId, 0 for session-level commands
  * @req: the request

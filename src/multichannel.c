@@ -2,7 +2,10 @@
 /*
  * Multichannel (MS-SMB2 3.2.4.2.3, 3.2.5.3.3): learn the server's
  * interfaces over IPC$, then open and bind further channels to them, at
- * mount and again whenever the maintenance work refreshes the list.
+ * mount and again whenever the maintenance work refreshes the list. Also
+ * what every channel of a session goes through once set up: into use,
+ * and the notice when it is lost, which wakes the maintenance work
+ * (reconnect.c) through its work item.
  */
 
 #include <linux/in.h>
@@ -12,11 +15,96 @@
 
 #include "chan_pick.h"
 #include "nterr.h"
+#include "options.h"
 #include "pdu_file.h"
 #include "session.h"
 
 /* Room for the interface list of a server with many addresses. */
 #define SMB3MC_IFACE_BUF	(16 * 1024)
+
+/* Every max_channels= a mount accepts has its slot. */
+static_assert(SMB3MC_OPTS_MAX_CHANNELS == SMB3MC_MAX_CHANNELS);
+
+/*
+ * The on_dead callback of a session's channel, from its receive thread,
+ * before the requests it held fail (and are sent again elsewhere): @chan
+ * is DEAD already.
+ */
+static void ses_chan_lost(struct smb3mc_chan *chan)
+{
+	struct smb3mc_ses *ses = chan->owner;
+
+	/* Closing shuts every channel down: that is no loss. */
+	spin_lock(&ses->maint_lock);
+	if (ses->closing) {
+		spin_unlock(&ses->maint_lock);
+		return;
+	}
+	/* MS-SMB2 3.2.7.1: what is sent from now on carries the new value. */
+	atomic_inc(&ses->chan_seq);
+	atomic_set(&ses->refresh_due, 1);
+	if (ses->maint_on)
+		mod_delayed_work(ses->wq, &ses->maint_work, 0);
+	spin_unlock(&ses->maint_lock);
+	pr_warn("smb3mc: %s: channel %u lost, reconnecting it in the background\n",
+		ses->server, chan->id);
+}
+
+/**
+ * smb3mc_ses_chan_good - let dispatch use a channel of @ses that is set up
+ * @ses: the session
+ * @chan: negotiated and authenticated or bound
+ *
+ * From here on the loss of @chan raises the session's ChannelSequence and
+ * has the maintenance work reconnect it.
+ *
+ * Return: false when the channel was lost already.
+ */
+bool smb3mc_ses_chan_good(struct smb3mc_ses *ses, struct smb3mc_chan *chan)
+{
+	return smb3mc_chan_set_good(chan, ses_chan_lost, ses);
+}
+
+/**
+ * smb3mc_ses_connect_chan - open a channel of @ses to @dst and bind it
+ * @ses: an established session
+ * @chan: zeroed
+ * @dst: a server interface with the session's port
+ * @id: the slot it is for
+ *
+ * Closing the session aborts a bind in progress.
+ *
+ * Return: 0 with @chan usable and not yet in its slot, or an errno with
+ * @chan shut down (the caller frees it).
+ */
+int smb3mc_ses_connect_chan(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
+			    const struct sockaddr_storage *dst,
+			    unsigned int id)
+{
+	int rc;
+
+	rc = smb3mc_chan_connect(chan, ses->net, dst, id);
+	if (!rc) {
+		smb3mc_chan_set_dead_time(chan, smb3mc_ses_dead_time(ses));
+		mutex_lock(&ses->chan_lock);
+		if (ses->closing)
+			rc = -ESHUTDOWN;
+		else
+			ses->connecting = chan;
+		mutex_unlock(&ses->chan_lock);
+	}
+	if (!rc) {
+		rc = smb3mc_ses_bind(ses, chan);
+		mutex_lock(&ses->chan_lock);
+		ses->connecting = NULL;
+		mutex_unlock(&ses->chan_lock);
+	}
+	if (!rc && !smb3mc_ses_chan_good(ses, chan))
+		rc = -ECONNABORTED;
+	if (rc)
+		smb3mc_chan_shutdown(chan);
+	return rc;
+}
 
 static int query_ifaces(struct smb3mc_ses *ses, struct smb3mc_iface *ifaces)
 {
@@ -171,19 +259,18 @@ void smb3mc_ses_refresh_channels(struct smb3mc_ses *ses)
 }
 
 /**
- * smb3mc_ses_add_channels - open channels until the session has @max
+ * smb3mc_ses_start_multichannel - open channels until the session has @max
  * @ses: an established session with its first channel
  * @max: max_channels from the mount, 0 for the default
- * @fc: for messages to the user
+ * @log: for messages to the user
  *
  * A channel that cannot be opened is reported and skipped: the mount
- * works with the channels it got, and the maintenance work, started here
- * in any case, adds the missing ones later.
+ * works with the channels it got. IPC$ stays open for the refreshes.
  *
  * Return: 0, or -ENOMEM.
  */
-int smb3mc_ses_add_channels(struct smb3mc_ses *ses, unsigned int max,
-			    struct fs_context *fc)
+int smb3mc_ses_start_multichannel(struct smb3mc_ses *ses, unsigned int max,
+				  struct p_log *log)
 {
 	struct smb3mc_iface *ifaces = NULL;
 	int n, rc = 0;
@@ -203,7 +290,7 @@ int smb3mc_ses_add_channels(struct smb3mc_ses *ses, unsigned int max,
 		return -ENOMEM;
 	/* Kept for the session's life: the list is read again later. */
 	if (smb3mc_tcon_open(ses, "IPC$", SMB2_SHARE_TYPE_PIPE, &ses->ipc,
-			     fc)) {
+			     log)) {
 		ses->ipc = NULL;
 		goto out;
 	}
@@ -212,7 +299,5 @@ int smb3mc_ses_add_channels(struct smb3mc_ses *ses, unsigned int max,
 		rc = fill_channels(ses, ifaces, n);
 out:
 	kfree(ifaces);
-	if (!rc)
-		smb3mc_ses_start_maint(ses);
 	return rc;
 }

@@ -205,7 +205,7 @@ int smb3mc_opts_set(struct smb3mc_opts *opts, const char *key,
 		return 0;
 	}
 	if (!strcmp(key, "max_channels")) {
-		if (parse_uint(value, 10, 1, SMB3MC_MAX_CHANNELS, &v)) {
+		if (parse_uint(value, 10, 1, SMB3MC_OPTS_MAX_CHANNELS, &v)) {
 			*errmsg = "expected a number of channels from 1 to 16";
 			return -EINVAL;
 		}

@@ -11,7 +11,8 @@
 #include <linux/types.h>
 #include <linux/uidgid.h>
 
-#define SMB3MC_MAX_CHANNELS	16
+/* max_channels=; the session checks that it has as many slots */
+#define SMB3MC_OPTS_MAX_CHANNELS	16
 #define SMB3MC_DEFAULT_CHANNELS	4
 
 struct smb3mc_opts {

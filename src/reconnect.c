@@ -2,13 +2,13 @@
 /*
  * Keeping a session's channels up. A channel whose connection is lost
  * leaves dispatch at once (its state turns DEAD) and its requests go out
- * again on the others (dispatch.c). The maintenance work here then takes
- * it out of its slot, connects again to the same server interface with
- * backoff and binds the new connection to the session (MS-SMB2 3.2.4.2.3),
- * which puts the slot back into dispatch. The same work asks the server
- * for its interfaces every ten minutes, as Windows and cifs.ko do, and
- * after each loss, and opens channels to new ones up to max_channels
- * (multichannel.c).
+ * again on the others (dispatch.c); its loss queues the maintenance work
+ * here at once (multichannel.c). The work then takes it out of its slot,
+ * connects again to the same server interface with backoff and binds the
+ * new connection to the session (MS-SMB2 3.2.4.2.3), which puts the slot
+ * back into dispatch. The same work asks the server for its interfaces
+ * every ten minutes, as Windows and cifs.ko do, and after each loss, and
+ * opens channels to new ones up to max_channels (multichannel.c).
  *
  * Only this work (and mount, before it starts) changes the slots, under
  * ses->chan_lock; it never runs twice at once. Closing sets ses->closing,
@@ -33,74 +33,6 @@
 static struct smb3mc_chan *slot_chan(struct smb3mc_ses *ses, unsigned int i)
 {
 	return rcu_dereference_protected(ses->slots[i].chan, true);
-}
-
-/**
- * smb3mc_ses_chan_lost - a channel of the session lost its connection
- * @chan: the channel, already DEAD; @chan->owner is the session
- *
- * The channel's on_dead callback, from its receive thread, before the
- * requests it held fail (and are sent again elsewhere).
- */
-void smb3mc_ses_chan_lost(struct smb3mc_chan *chan)
-{
-	struct smb3mc_ses *ses = chan->owner;
-
-	/* Closing shuts every channel down: that is no loss. */
-	spin_lock(&ses->maint_lock);
-	if (ses->closing) {
-		spin_unlock(&ses->maint_lock);
-		return;
-	}
-	/* MS-SMB2 3.2.7.1: what is sent from now on carries the new value. */
-	atomic_inc(&ses->chan_seq);
-	atomic_set(&ses->refresh_due, 1);
-	if (ses->maint_on)
-		mod_delayed_work(ses->wq, &ses->maint_work, 0);
-	spin_unlock(&ses->maint_lock);
-	pr_warn("smb3mc: %s: channel %u lost, reconnecting it in the background\n",
-		ses->server, chan->id);
-}
-
-/**
- * smb3mc_ses_connect_chan - open a channel of @ses to @dst and bind it
- * @ses: an established session
- * @chan: zeroed
- * @dst: a server interface with the session's port
- * @id: the slot it is for
- *
- * Closing the session aborts a bind in progress.
- *
- * Return: 0 with @chan usable and not yet in its slot, or an errno with
- * @chan shut down (the caller frees it).
- */
-int smb3mc_ses_connect_chan(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
-			    const struct sockaddr_storage *dst,
-			    unsigned int id)
-{
-	int rc;
-
-	rc = smb3mc_chan_connect(chan, ses->net, dst, id);
-	if (!rc) {
-		smb3mc_chan_set_dead_time(chan, smb3mc_ses_dead_time(ses));
-		mutex_lock(&ses->chan_lock);
-		if (ses->closing)
-			rc = -ESHUTDOWN;
-		else
-			ses->connecting = chan;
-		mutex_unlock(&ses->chan_lock);
-	}
-	if (!rc) {
-		rc = smb3mc_ses_bind(ses, chan);
-		mutex_lock(&ses->chan_lock);
-		ses->connecting = NULL;
-		mutex_unlock(&ses->chan_lock);
-	}
-	if (!rc && !smb3mc_chan_set_good(chan, smb3mc_ses_chan_lost, ses))
-		rc = -ECONNABORTED;
-	if (rc)
-		smb3mc_chan_shutdown(chan);
-	return rc;
 }
 
 /* Take a dead channel out of slot @i and free it once nobody uses it. */

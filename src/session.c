@@ -1,632 +1,27 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Session setup on the first channel: NEGOTIATE (MS-SMB2 3.2.4.2.2),
- * SESSION_SETUP with NTLMSSP/NTLMv2 (3.2.4.2.3, MS-NLMP 3.1.5), key
- * derivation (3.2.5.3.1), TREE_CONNECT (3.2.4.2.4), and the orderly
- * teardown with TREE_DISCONNECT and LOGOFF.
+ * A session's life: opening it on its first channel, adding the others
+ * and keeping them up once mounted, the ECHO that finds a silent channel,
+ * LOGOFF and teardown, and the session's part of DebugData. The steps
+ * themselves are the files below: ses_setup.c, tcon.c, multichannel.c
+ * and reconnect.c.
  */
 
 #include <linux/fs_context.h>
 #include <linux/nsproxy.h>
 #include <linux/random.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
-#include <linux/timekeeping.h>
-#include <linux/utsname.h>
 #include <net/net_namespace.h>
 
-#include "nterr.h"
-#include "ntlmssp.h"
-#include "pdu_file.h"
-#include "pdu_hdr.h"
+#include "chan_show.h"
+#include "options.h"
 #include "pdu_session.h"
 #include "session.h"
 
-LIST_HEAD(smb3mc_sessions);
-DEFINE_MUTEX(smb3mc_sessions_lock);
-
-/* What we offer in NEGOTIATE, and repeat in VALIDATE_NEGOTIATE. */
-#define SMB3MC_CLIENT_CAPS	(SMB2_GLOBAL_CAP_LARGE_MTU | \
-				 SMB2_GLOBAL_CAP_MULTI_CHANNEL)
-
-/* Teardown requests wait this long: umount must not hang on a dead server. */
-#define SMB3MC_TEARDOWN_TIMEOUT	(5 * HZ)
-
-/* Largest single READ or WRITE we issue, whatever the server allows. */
-#define SMB3MC_MAX_IO		(8 * 1024 * 1024)
-/* NT time of the Unix epoch, MS-FSCC 2.1.1 */
-#define NT_EPOCH_DELTA		116444736000000000ULL
-
-struct smb3mc_call *smb3mc_call_alloc(size_t size)
-{
-	struct smb3mc_call *call;
-
-	call = kzalloc(struct_size(call, buf, size), GFP_NOFS);
-	if (call)
-		call->size = size;
-	return call;
-}
-
-void smb3mc_call_free(struct smb3mc_call *call)
-{
-	if (!call)
-		return;
-	kvfree(call->req.rsp);
-	kfree(call);
-}
-
-/* Point the request at its first @len built bytes. */
-static void call_prepare(struct smb3mc_call *call, int len, size_t payload)
-{
-	kvfree(call->req.rsp);
-	memset(&call->req, 0, sizeof(call->req));
-	call->req.iov[0].iov_base = call->buf;
-	call->req.iov[0].iov_len = len;
-	call->req.nr_iov = 1;
-	call->req.payload = payload;
-}
-
-/**
- * smb3mc_call_send - send a request built in @call->buf
- * @ses: the session
- * @tid: TreeId, 0 for session-level commands
- * @call: the request; @len is what its builder returned
- * @len: length of the request, or a negative errno from the builder
- * @payload: bytes the credits must cover
- *
- * Return: 0 when the server answered STATUS_SUCCESS, else an errno (the
- * status is in @call->req.status for callers that expect others).
- */
-int smb3mc_call_send(struct smb3mc_ses *ses, u32 tid, struct smb3mc_call *call,
-		     int len, size_t payload)
-{
-	struct smb3mc_chan *chan;
-	int rc;
-
-	if (len < 0)
-		return len;
-	call_prepare(call, len, payload);
-	chan = smb3mc_chan_pick(ses, payload);
-	if (!chan)
-		return -EHOSTDOWN;
-	rc = smb3mc_ses_call(ses, chan, tid, &call->req);
-	if (rc)
-		return rc;
-	return smb3mc_req_errno(&call->req);
-}
-
-/*
- * TREE_DISCONNECT and LOGOFF: best effort with a short timeout, so that a
- * server that is gone still lets us unmount promptly.
- */
-static void ses_teardown_call(struct smb3mc_ses *ses, u32 tid,
-			      struct smb3mc_call *call, int len)
-{
-	struct smb3mc_chan *chan;
-
-	if (len < 0)
-		return;
-	chan = smb3mc_chan_pick(ses, 0);
-	if (!chan)
-		return;
-	call_prepare(call, len, 0);
-	call->req.timeout = SMB3MC_TEARDOWN_TIMEOUT;
-	smb3mc_ses_call(ses, chan, tid, &call->req);
-}
-
-/**
- * smb3mc_req_errno - the errno for the NT status of a completed request
- * @req: a request smb3mc_chan_call() completed
- */
-int smb3mc_req_errno(const struct smb3mc_req *req)
-{
-	return smb3mc_status_to_errno(req->status);
-}
-
-/* Send on @chan before it is usable for dispatch: negotiate and setup. */
-static int ses_call_setup(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
-			  struct smb3mc_call *call, int len)
-{
-	struct smb2_hdr *hdr;
-
-	if (len < 0)
-		return len;
-	call_prepare(call, len, 0);
-	hdr = call->req.iov[0].iov_base;
-	hdr->session_id = cpu_to_le64(ses->id);
-	/*
-	 * MS-SMB2 3.2.4.2.3: a binding request is signed with the session's
-	 * key, its answer with the channel's, which only exists once the
-	 * exchange ends: that one is verified then.
-	 */
-	if (chan->signer_ready) {
-		call->req.sign = true;
-		call->req.skip_verify = true;
-	}
-	return smb3mc_chan_call(chan, &call->req);
-}
-
-/*
- * One NEGOTIATE exchange on @chan offering @dialects (MS-SMB2 3.2.4.2.2);
- * fills @info and, for 3.1.1, the channel's preauth hash (3.2.5.2).
- */
-static int ses_negotiate_once(struct smb3mc_ses *ses,
-			      struct smb3mc_chan *chan,
-			      const u16 *dialects, unsigned int nr_dialects,
-			      struct smb3mc_negotiate_info *info,
-			      u8 preauth[SMB3MC_PREAUTH_HASH_SIZE])
-{
-	struct smb3mc_negotiate_args args = {
-		.dialect_count = nr_dialects,
-		.security_mode = SMB2_NEGOTIATE_SIGNING_ENABLED,
-		.capabilities = SMB3MC_CLIENT_CAPS,
-		.ciphers = { SMB2_ENCRYPTION_AES128_GCM,
-			     SMB2_ENCRYPTION_AES128_CCM,
-			     SMB2_ENCRYPTION_AES256_GCM,
-			     SMB2_ENCRYPTION_AES256_CCM },
-		.cipher_count = 4,
-		.signing_algs = { SMB2_SIGNING_AES_GMAC,
-				  SMB2_SIGNING_AES_CMAC },
-		.signing_alg_count = 2,
-		.netname = ses->server,
-	};
-	struct smb3mc_call *call;
-	struct kvec rsp;
-	int rc;
-
-	memcpy(args.dialects, dialects, nr_dialects * sizeof(*dialects));
-	memcpy(args.client_guid, ses->client_guid, sizeof(args.client_guid));
-	get_random_bytes(args.salt, sizeof(args.salt));
-
-	call = smb3mc_call_alloc(1024);
-	if (!call)
-		return -ENOMEM;
-	rc = ses_call_setup(ses, chan, call,
-			    smb3mc_build_negotiate(call->buf, call->size,
-						   &args));
-	if (!rc)
-		rc = smb3mc_req_errno(&call->req);
-	if (!rc)
-		rc = smb3mc_parse_negotiate_rsp(call->req.rsp,
-						call->req.rsp_len, info);
-	memset(preauth, 0, SMB3MC_PREAUTH_HASH_SIZE);
-	if (!rc && info->dialect == SMB311_DIALECT) {
-		rsp.iov_base = call->req.rsp;
-		rsp.iov_len = call->req.rsp_len;
-		rc = smb3mc_preauth_update(preauth, call->req.iov, 1);
-		if (!rc)
-			rc = smb3mc_preauth_update(preauth, &rsp, 1);
-	}
-	smb3mc_call_free(call);
-	return rc;
-}
-
-static int ses_negotiate(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
-			 const struct smb3mc_opts *opts,
-			 u8 preauth[SMB3MC_PREAUTH_HASH_SIZE],
-			 struct fs_context *fc)
-{
-	static const u16 all[] = {
-		SMB30_DIALECT, SMB302_DIALECT, SMB311_DIALECT
-	};
-	struct smb3mc_negotiate_info info;
-	int rc;
-
-	if (opts->dialect) {
-		ses->dialects[0] = opts->dialect;
-		ses->nr_dialects = 1;
-	} else {
-		memcpy(ses->dialects, all, sizeof(all));
-		ses->nr_dialects = ARRAY_SIZE(all);
-	}
-	rc = ses_negotiate_once(ses, chan, ses->dialects, ses->nr_dialects,
-				&info, preauth);
-	if (rc) {
-		errorfc(fc, "%s: NEGOTIATE failed (%d)", ses->server, rc);
-		return rc;
-	}
-
-	ses->dialect = info.dialect;
-	ses->security_mode = info.security_mode;
-	ses->server_caps = info.capabilities;
-	ses->cipher = info.cipher;
-	ses->sign_alg = info.signing_alg ? info.signing_alg :
-			SMB2_SIGNING_AES_CMAC;
-	memcpy(ses->server_guid, info.server_guid, sizeof(ses->server_guid));
-	/* Without LARGE_MTU every request is one credit: 64 KiB at most. */
-	if (!(info.capabilities & SMB2_GLOBAL_CAP_LARGE_MTU)) {
-		info.max_read_size = min_t(u32, info.max_read_size,
-					   SMB2_CREDIT_PAYLOAD);
-		info.max_write_size = min_t(u32, info.max_write_size,
-					    SMB2_CREDIT_PAYLOAD);
-		info.max_transact_size = min_t(u32, info.max_transact_size,
-					       SMB2_CREDIT_PAYLOAD);
-	}
-	ses->max_read = min_t(u32, info.max_read_size, SMB3MC_MAX_IO);
-	ses->max_write = min_t(u32, info.max_write_size, SMB3MC_MAX_IO);
-	ses->max_trans = min_t(u32, info.max_transact_size, SMB3MC_MAX_IO);
-	if (ses->max_read < 4096 || ses->max_write < 4096 ||
-	    ses->max_trans < 4096) {
-		errorfc(fc, "%s: server offers I/O sizes below 4 KiB",
-			ses->server);
-		return -EIO;
-	}
-	chan->max_rsp = max(ses->max_read, ses->max_trans) + PAGE_SIZE;
-
-	/* A server that requires signing gets it even with nosign. */
-	ses->sign = opts->sign ||
-		    (info.security_mode & SMB2_NEGOTIATE_SIGNING_REQUIRED);
-	return 0;
-}
-
-/* A new channel must meet the very server and dialect of its session. */
-static int ses_negotiate_bind(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
-			      u8 preauth[SMB3MC_PREAUTH_HASH_SIZE])
-{
-	struct smb3mc_negotiate_info info;
-	int rc;
-
-	rc = ses_negotiate_once(ses, chan, &ses->dialect, 1, &info, preauth);
-	if (rc)
-		return rc;
-	if (info.dialect != ses->dialect ||
-	    memcmp(info.server_guid, ses->server_guid, sizeof(info.server_guid))) {
-		pr_warn("smb3mc: %s: another server or dialect answers there\n",
-			chan->name);
-		return -EIO;
-	}
-	chan->max_rsp = max(ses->max_read, ses->max_trans) + PAGE_SIZE;
-	return 0;
-}
-
-/* FILETIME now, for the NTLMv2 blob when the server sends no timestamp. */
-static u64 ntlm_now(void)
-{
-	return div_u64(ktime_get_real_ns(), 100) + NT_EPOCH_DELTA;
-}
-
-/* The state of one NTLMSSP exchange. */
-struct ses_auth {
-	u8 neg[64];
-	int neg_len;
-	u8 *chal;
-	size_t chal_len;
-	u8 *auth;
-	int auth_len;
-	u8 session_key[NTLMSSP_SESSION_KEY_SIZE];
-};
-
-/* Build the AUTHENTICATE_MESSAGE for the server's CHALLENGE_MESSAGE. */
-static int ses_ntlm_authenticate(struct smb3mc_ses *ses, struct ses_auth *a)
-{
-	struct smb3mc_ntlmssp_challenge chal;
-	struct smb3mc_ntlmssp_auth_args args = {};
-	u8 ntowf[SMB3MC_NTLM_KEY_SIZE], proof[NTLMSSP_NTPROOFSTR_SIZE];
-	u8 base_key[SMB3MC_NTLM_KEY_SIZE], enc_key[SMB3MC_NTLM_KEY_SIZE];
-	u8 client_chal[8], *blob;
-	struct kvec msgs[3];
-	size_t blob_max, auth_max, mic_off;
-	int blob_len, rc;
-
-	rc = smb3mc_ntlmssp_parse_challenge(a->chal, a->chal_len, &chal);
-	if (rc)
-		return rc;
-	blob_max = sizeof(struct ntlmv2_client_challenge) +
-		   chal.target_info_len + 64;
-	blob = kmalloc(blob_max, GFP_KERNEL);
-	auth_max = sizeof(struct ntlmssp_authenticate_msg) + 24 +
-		   NTLMSSP_NTPROOFSTR_SIZE + blob_max +
-		   NTLMSSP_SESSION_KEY_SIZE +
-		   2 * (strlen(ses->username) + strlen(ses->domain) +
-			strlen(utsname()->nodename)) + 16;
-	a->auth = kmalloc(auth_max, GFP_KERNEL);
-	if (!blob || !a->auth) {
-		rc = -ENOMEM;
-		goto out;
-	}
-
-	get_random_bytes(client_chal, sizeof(client_chal));
-	blob_len = smb3mc_ntlmv2_build_blob(blob, blob_max, &chal, ntlm_now(),
-					    client_chal);
-	if (blob_len < 0) {
-		rc = blob_len;
-		goto out;
-	}
-	rc = smb3mc_ntowfv2(ses->password, ses->username, ses->domain, ntowf);
-	if (!rc)
-		rc = smb3mc_ntlmv2_proof(ntowf, chal.server_challenge, blob,
-					 blob_len, proof);
-	if (!rc)
-		rc = smb3mc_ntlmv2_session_base_key(ntowf, proof, base_key);
-	if (rc)
-		goto out;
-
-	/* MS-NLMP 3.1.5.1.2: with KEY_EXCH a random key is sent sealed. */
-	args.flags = SMB3MC_NTLMSSP_CLIENT_FLAGS & chal.flags;
-	if (args.flags & NTLMSSP_NEGOTIATE_KEY_EXCH) {
-		get_random_bytes(a->session_key, sizeof(a->session_key));
-		smb3mc_ntlm_encrypt_session_key(base_key, a->session_key,
-						enc_key);
-		args.encrypted_session_key = enc_key;
-	} else {
-		memcpy(a->session_key, base_key, sizeof(a->session_key));
-	}
-	args.domain = ses->domain;
-	args.user = ses->username;
-	args.workstation = utsname()->nodename;
-	args.nt_proof_str = proof;
-	args.blob = blob;
-	args.blob_len = blob_len;
-	args.mic = chal.has_timestamp;
-	a->auth_len = smb3mc_ntlmssp_build_authenticate(a->auth, auth_max,
-							&args, &mic_off);
-	if (a->auth_len < 0) {
-		rc = a->auth_len;
-		goto out;
-	}
-	if (args.mic) {
-		msgs[0] = (struct kvec){ a->neg, a->neg_len };
-		msgs[1] = (struct kvec){ a->chal, a->chal_len };
-		msgs[2] = (struct kvec){ a->auth, a->auth_len };
-		rc = smb3mc_ntlm_mic(a->session_key, msgs, 3,
-				     a->auth + mic_off);
-	}
-out:
-	memzero_explicit(ntowf, sizeof(ntowf));
-	memzero_explicit(base_key, sizeof(base_key));
-	kfree(blob);
-	return rc;
-}
-
-static int ses_setup_leg(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
-			 struct smb3mc_call *call, const void *blob, int len,
-			 u8 preauth[SMB3MC_PREAUTH_HASH_SIZE],
-			 struct smb3mc_sess_setup_info *info)
-{
-	struct smb3mc_sess_setup_args args = {
-		.flags = chan->signer_ready ? SMB2_SESSION_FLAG_BINDING : 0,
-		.security_mode = SMB2_NEGOTIATE_SIGNING_ENABLED,
-		.sec_blob = blob,
-		.sec_blob_len = len,
-	};
-	int rc;
-
-	rc = ses_call_setup(ses, chan, call,
-			    smb3mc_build_sess_setup(call->buf, call->size,
-						    &args));
-	if (rc)
-		return rc;
-	if (call->req.status != STATUS_SUCCESS &&
-	    call->req.status != STATUS_MORE_PROCESSING_REQUIRED)
-		return smb3mc_req_errno(&call->req);
-	rc = smb3mc_parse_sess_setup_rsp(call->req.rsp, call->req.rsp_len,
-					 info);
-	if (rc || ses->dialect != SMB311_DIALECT)
-		return rc;
-	/* MS-SMB2 3.2.5.3: hash each request, and each response but the last. */
-	rc = smb3mc_preauth_update(preauth, call->req.iov, 1);
-	if (!rc && info->status == STATUS_MORE_PROCESSING_REQUIRED) {
-		struct kvec rsp = {
-			.iov_base = call->req.rsp,
-			.iov_len = call->req.rsp_len,
-		};
-
-		rc = smb3mc_preauth_update(preauth, &rsp, 1);
-	}
-	return rc;
-}
-
-static void ses_auth_error(struct smb3mc_ses *ses, struct smb3mc_call *call,
-			   int rc, struct fs_context *fc)
-{
-	if (call->req.status == STATUS_LOGON_FAILURE ||
-	    call->req.status == STATUS_WRONG_PASSWORD)
-		errorfc(fc, "%s: wrong user name or password", ses->server);
-	else if (call->req.status != STATUS_SUCCESS &&
-		 call->req.status != STATUS_MORE_PROCESSING_REQUIRED)
-		errorfc(fc, "%s: session setup failed: %s", ses->server,
-			smb3mc_status_name(call->req.status));
-	else
-		errorfc(fc, "%s: session setup failed (%d)", ses->server, rc);
-}
-
-/* Verify the final SESSION_SETUP response with the new key, 3.2.5.3.1. */
-static int ses_verify_final(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
-			    struct smb3mc_call *call)
-{
-	struct smb2_hdr *hdr = call->req.rsp;
-	struct kvec rsp = {
-		.iov_base = call->req.rsp,
-		.iov_len = call->req.rsp_len,
-	};
-
-	if (!(hdr->flags & SMB2_FLAGS_SIGNED))
-		return ses->dialect == SMB311_DIALECT ? -EACCES : 0;
-	return smb3mc_verify(&chan->signer, &rsp, 1);
-}
-
-/*
- * The two SESSION_SETUP legs of NTLMSSP on @chan (MS-SMB2 3.2.4.2.3,
- * MS-NLMP 3.1.5.1). On success @call holds the final response and
- * @a->session_key the key this authentication produced.
- */
-static int ses_ntlm_legs(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
-			 struct smb3mc_call *call, struct ses_auth *a,
-			 u8 preauth[SMB3MC_PREAUTH_HASH_SIZE])
-{
-	struct smb3mc_sess_setup_info info;
-	int rc;
-
-	a->neg_len = smb3mc_ntlmssp_build_negotiate(a->neg, sizeof(a->neg),
-						    SMB3MC_NTLMSSP_CLIENT_FLAGS);
-	rc = ses_setup_leg(ses, chan, call, a->neg, a->neg_len, preauth,
-			   &info);
-	if (rc)
-		return rc;
-	if (info.status != STATUS_MORE_PROCESSING_REQUIRED)
-		return -EIO;
-	ses->id = le64_to_cpu(((struct smb2_hdr *)call->req.rsp)->session_id);
-	a->chal_len = info.sec_blob_len;
-	a->chal = kmemdup(info.sec_blob, a->chal_len, GFP_KERNEL);
-	if (!a->chal)
-		return -ENOMEM;
-	rc = ses_ntlm_authenticate(ses, a);
-	if (rc)
-		return rc;
-	rc = ses_setup_leg(ses, chan, call, a->auth, a->auth_len, preauth,
-			   &info);
-	if (rc)
-		return rc;
-	if (info.status != STATUS_SUCCESS)
-		return -EIO;
-	/* MS-SMB2 3.2.5.3.3: a guest cannot sign, so it cannot bind either. */
-	if (info.session_flags & (SMB2_SESSION_FLAG_IS_GUEST |
-				  SMB2_SESSION_FLAG_IS_NULL))
-		return -EACCES;
-	if (info.session_flags & SMB2_SESSION_FLAG_ENCRYPT_DATA)
-		return -EOPNOTSUPP;
-	return 0;
-}
-
-static void ses_auth_free(struct ses_auth *a)
-{
-	memzero_explicit(a->session_key, sizeof(a->session_key));
-	kfree(a->chal);
-	kfree_sensitive(a->auth);
-}
-
-static int ses_authenticate(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
-			    u8 preauth[SMB3MC_PREAUTH_HASH_SIZE],
-			    struct fs_context *fc)
-{
-	struct ses_auth a = {};
-	struct smb3mc_call *call;
-	int rc;
-
-	call = smb3mc_call_alloc(PAGE_SIZE * 4);
-	if (!call)
-		return -ENOMEM;
-	rc = ses_ntlm_legs(ses, chan, call, &a, preauth);
-	if (rc == -EACCES && call->req.status == STATUS_SUCCESS) {
-		errorfc(fc, "%s: server logged us on as guest: wrong user name?",
-			ses->server);
-		goto out;
-	}
-	if (rc == -EOPNOTSUPP) {
-		errorfc(fc, "%s: server requires encryption, not supported yet",
-			ses->server);
-		goto out;
-	}
-	if (rc) {
-		ses_auth_error(ses, call, rc, fc);
-		goto out;
-	}
-
-	memcpy(ses->session_key, a.session_key, sizeof(ses->session_key));
-	rc = smb3mc_derive_keys(ses->dialect, ses->session_key,
-				sizeof(ses->session_key), preauth,
-				ses->cipher ? ses->cipher :
-				SMB2_ENCRYPTION_AES128_CCM, &ses->keys);
-	if (!rc)
-		rc = smb3mc_signer_init(&chan->signer, ses->sign_alg,
-					ses->keys.signing);
-	if (rc)
-		goto out;
-	chan->signer_ready = true;
-	rc = ses_verify_final(ses, chan, call);
-	if (rc)
-		errorfc(fc, "%s: SESSION_SETUP response has a bad signature",
-			ses->server);
-out:
-	ses_auth_free(&a);
-	smb3mc_call_free(call);
-	return rc;
-}
-
-/*
- * One ECHO on a newly bound channel, for its first round trip: the binding
- * requests do not count (smb3mc_times_link()), and a channel that goes on to
- * carry only READs and WRITEs would have none.
- */
-static int ses_time_chan(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
-			 struct smb3mc_call *call)
-{
-	struct smb2_hdr *hdr;
-	int len, rc;
-
-	len = smb3mc_build_echo(call->buf, call->size);
-	if (len < 0)
-		return len;
-	call_prepare(call, len, 0);
-	hdr = call->req.iov[0].iov_base;
-	hdr->session_id = cpu_to_le64(ses->id);
-	call->req.sign = ses->sign;
-	rc = smb3mc_chan_call(chan, &call->req);
-	return rc ?: smb3mc_req_errno(&call->req);
-}
-
-/**
- * smb3mc_ses_bind - bind a freshly connected channel to the session
- * @ses: an established session
- * @chan: connected, not yet negotiated; usable for dispatch on success
- *
- * MS-SMB2 3.2.4.2.3 / 3.2.5.3.3: NEGOTIATE the session's dialect with the
- * same ClientGuid, then authenticate again with SMB2_SESSION_FLAG_BINDING
- * and the existing SessionId, signing with the session's key. The
- * channel's own signing key comes from this authentication's key (and,
- * with 3.1.1, from this channel's preauth hash); the encryption keys stay
- * the session's.
- */
-int smb3mc_ses_bind(struct smb3mc_ses *ses, struct smb3mc_chan *chan)
-{
-	u8 preauth[SMB3MC_PREAUTH_HASH_SIZE];
-	u8 key[SMB3MC_SIGNING_KEY_SIZE];
-	struct ses_auth a = {};
-	struct smb3mc_call *call;
-	int rc;
-
-	rc = ses_negotiate_bind(ses, chan, preauth);
-	if (rc)
-		return rc;
-	call = smb3mc_call_alloc(PAGE_SIZE * 4);
-	if (!call)
-		return -ENOMEM;
-	rc = smb3mc_signer_init(&chan->signer, ses->sign_alg,
-				ses->keys.signing);
-	if (rc)
-		goto out;
-	chan->signer_ready = true;
-	rc = ses_ntlm_legs(ses, chan, call, &a, preauth);
-	if (rc) {
-		pr_warn("smb3mc: %s: binding refused: %s (%d)\n", chan->name,
-			smb3mc_status_name(call->req.status), rc);
-		goto out;
-	}
-	rc = smb3mc_derive_signing_key(ses->dialect, a.session_key,
-				       sizeof(a.session_key), preauth, key);
-	if (rc)
-		goto out;
-	smb3mc_signer_free(&chan->signer);
-	chan->signer_ready = false;
-	rc = smb3mc_signer_init(&chan->signer, ses->sign_alg, key);
-	memzero_explicit(key, sizeof(key));
-	if (rc)
-		goto out;
-	chan->signer_ready = true;
-	rc = ses_verify_final(ses, chan, call);
-	if (rc) {
-		pr_warn("smb3mc: %s: binding response has a bad signature\n",
-			chan->name);
-		goto out;
-	}
-	rc = ses_time_chan(ses, chan, call);
-	if (rc)
-		pr_warn("smb3mc: %s: ECHO after binding failed (%d)\n",
-			chan->name, rc);
-out:
-	ses_auth_free(&a);
-	smb3mc_call_free(call);
-	return rc;
-}
+/* Every open session, for DebugData. */
+static LIST_HEAD(smb3mc_sessions);
+static DEFINE_MUTEX(smb3mc_sessions_lock);
 
 /*
  * A channel that heard nothing for an echo interval gets an ECHO; one that
@@ -643,7 +38,7 @@ static void ses_echo_work(struct work_struct *work)
 	int rc;
 
 	for (i = 0; call && i < READ_ONCE(ses->nr_chans); i++) {
-		chan = smb3mc_chan_get(ses, i);
+		chan = smb3mc_ses_chan(ses, i);
 		if (!chan)
 			continue;
 		if (time_before(jiffies,
@@ -651,7 +46,8 @@ static void ses_echo_work(struct work_struct *work)
 			smb3mc_chan_put(chan);
 			continue;
 		}
-		call_prepare(call, smb3mc_build_echo(call->buf, call->size), 0);
+		smb3mc_call_prepare(call, smb3mc_build_echo(call->buf,
+							    call->size), 0);
 		call->req.timeout = smb3mc_ses_dead_time(ses);
 		/* One count for the call, one to abort after it. */
 		smb3mc_chan_hold(chan);
@@ -701,7 +97,7 @@ static void ses_free(struct smb3mc_ses *ses)
 }
 
 static int ses_connect_error(struct smb3mc_ses *ses, int rc,
-			     struct fs_context *fc)
+			     struct p_log *log)
 {
 	const char *why;
 
@@ -719,8 +115,8 @@ static int ses_connect_error(struct smb3mc_ses *ses, int rc,
 	default:
 		why = "connect failed";
 	}
-	errorfc(fc, "cannot reach %s at %pISpc: %s (%d)", ses->server,
-		&ses->addr, why, rc);
+	error_plog(log, "cannot reach %s at %pISpc: %s (%d)", ses->server,
+		   &ses->addr, why, rc);
 	return rc;
 }
 
@@ -728,12 +124,13 @@ static int ses_connect_error(struct smb3mc_ses *ses, int rc,
  * smb3mc_ses_open - connect, negotiate and authenticate a session
  * @sesp: set to the new session
  * @opts: validated mount options
- * @fc: for messages to the user
+ * @log: for messages to the user
  *
- * Opens the session's first channel only; multichannel adds the others.
+ * Opens the session's first channel only; smb3mc_ses_add_channels() adds
+ * the others.
  */
 int smb3mc_ses_open(struct smb3mc_ses **sesp, const struct smb3mc_opts *opts,
-		    struct fs_context *fc)
+		    struct p_log *log)
 {
 	u8 preauth[SMB3MC_PREAUTH_HASH_SIZE];
 	struct smb3mc_chan *chan;
@@ -772,17 +169,17 @@ int smb3mc_ses_open(struct smb3mc_ses **sesp, const struct smb3mc_opts *opts,
 	ses->nr_chans = 1;
 	rc = smb3mc_chan_connect(chan, ses->net, &ses->addr, 0);
 	if (rc) {
-		ses_connect_error(ses, rc, fc);
+		ses_connect_error(ses, rc, log);
 		goto fail;
 	}
 	smb3mc_chan_set_dead_time(chan, smb3mc_ses_dead_time(ses));
-	rc = ses_negotiate(ses, chan, opts, preauth, fc);
+	rc = smb3mc_ses_negotiate(ses, chan, opts, preauth, log);
 	if (rc)
 		goto fail;
-	rc = ses_authenticate(ses, chan, preauth, fc);
+	rc = smb3mc_ses_authenticate(ses, chan, preauth, log);
 	if (rc)
 		goto fail;
-	if (!smb3mc_chan_set_good(chan, smb3mc_ses_chan_lost, ses)) {
+	if (!smb3mc_ses_chan_good(ses, chan)) {
 		rc = -ECONNABORTED;
 		goto fail;
 	}
@@ -796,6 +193,29 @@ int smb3mc_ses_open(struct smb3mc_ses **sesp, const struct smb3mc_opts *opts,
 	return 0;
 fail:
 	ses_free(ses);
+	return rc;
+}
+
+/**
+ * smb3mc_ses_add_channels - open the further channels, then keep them up
+ * @ses: an established session with its first channel
+ * @max: max_channels from the mount, 0 for the default
+ * @log: for messages to the user
+ *
+ * A channel that cannot be opened is reported and skipped: the mount
+ * works with the channels it got, and the maintenance work, started here
+ * in any case, adds the missing ones later.
+ *
+ * Return: 0, or -ENOMEM.
+ */
+int smb3mc_ses_add_channels(struct smb3mc_ses *ses, unsigned int max,
+			    struct p_log *log)
+{
+	int rc;
+
+	rc = smb3mc_ses_start_multichannel(ses, max, log);
+	if (!rc)
+		smb3mc_ses_start_maint(ses);
 	return rc;
 }
 
@@ -816,8 +236,8 @@ void smb3mc_ses_close(struct smb3mc_ses *ses)
 	if (ses->ipc)
 		smb3mc_tcon_close(ses->ipc);
 	if (call)
-		ses_teardown_call(ses, 0, call,
-				  smb3mc_build_logoff(call->buf, call->size));
+		smb3mc_call_teardown(ses, 0, call,
+				     smb3mc_build_logoff(call->buf, call->size));
 	smb3mc_call_free(call);
 	memzero_explicit(ses->session_key, sizeof(ses->session_key));
 	memzero_explicit(&ses->keys, sizeof(ses->keys));
@@ -825,143 +245,58 @@ void smb3mc_ses_close(struct smb3mc_ses *ses)
 }
 
 /*
- * MS-SMB2 3.2.5.5 / 3.3.5.15.12: with 3.0 and 3.0.2, ask the server to
- * confirm what it negotiated, which a man in the middle cannot forge
- * because the answer is signed. The request repeats exactly what the
- * NEGOTIATE offered: the server recomputes its choice from it.
+ * A slot without a channel is being reconnected, until the session
+ * closes. Counters are the slot's, over every connection it had.
  */
-static int tcon_validate_negotiate(struct smb3mc_tcon *tcon,
-				   struct fs_context *fc)
+static void ses_show_slot(struct seq_file *m, struct smb3mc_ses *ses,
+			  unsigned int i)
 {
-	struct smb3mc_ses *ses = tcon->ses;
-	struct smb3mc_vneg_info info;
-	struct smb3mc_call *call;
-	int rc;
+	struct smb3mc_slot *slot = &ses->slots[i];
+	struct smb3mc_chan *chan;
 
-	if (ses->dialect == SMB311_DIALECT || !ses->sign)
-		return 0;
-	call = smb3mc_call_alloc(256);
-	if (!call)
-		return -ENOMEM;
-	rc = smb3mc_call_send(ses, tcon->tid, call,
-			      smb3mc_build_validate_negotiate(call->buf,
-				call->size, SMB3MC_CLIENT_CAPS,
-				ses->client_guid,
-				SMB2_NEGOTIATE_SIGNING_ENABLED, ses->dialects,
-				ses->nr_dialects), 0);
-	if (!rc)
-		rc = smb3mc_parse_validate_negotiate(call->req.rsp,
-						     call->req.rsp_len, &info);
-	if (!rc && (info.dialect != ses->dialect ||
-		    info.capabilities != ses->server_caps ||
-		    info.security_mode != ses->security_mode ||
-		    memcmp(info.guid, ses->server_guid, sizeof(info.guid))))
-		rc = -EIO;
-	if (rc)
-		errorfc(fc, "%s: validating the negotiated dialect failed (%d)",
-			ses->server, rc);
-	smb3mc_call_free(call);
-	return rc;
+	chan = rcu_dereference_protected(slot->chan,
+					 lockdep_is_held(&ses->chan_lock));
+	if (!chan) {
+		seq_printf(m, "  channel %u: -> %pISpc state %s reconnects %u resent %d attempts %u\n",
+			   i, &slot->dst,
+			   READ_ONCE(ses->closing) ? "dead" : "reconnecting",
+			   slot->reconnects, atomic_read(&slot->resent),
+			   slot->attempts);
+		return;
+	}
+	seq_printf(m, "  channel %u: ", i);
+	smb3mc_chan_show(m, chan);
+	seq_printf(m, " reconnects %u resent %d", slot->reconnects,
+		   atomic_read(&slot->resent));
+	smb3mc_chan_show_stats(m, chan);
+	seq_putc(m, '\n');
 }
 
 /**
- * smb3mc_tcon_open - connect to a share of the session's server
- * @ses: the session
- * @share: share name
- * @type: SMB2_SHARE_TYPE_DISK, or _PIPE for IPC$
- * @tconp: set to the tree connect
- * @fc: for messages to the user
+ * smb3mc_ses_show - every session and its channels, for DebugData
+ * @m: the file
+ *
+ * What a support engineer needs, and no secret: no password, no key.
  */
-int smb3mc_tcon_open(struct smb3mc_ses *ses, const char *share, u8 type,
-		     struct smb3mc_tcon **tconp, struct fs_context *fc)
+void smb3mc_ses_show(struct seq_file *m)
 {
-	struct smb3mc_tree_connect_info info;
-	struct smb3mc_call *call;
-	struct smb3mc_tcon *tcon;
-	char *unc;
-	int rc;
+	struct smb3mc_ses *ses;
+	unsigned int i;
 
-	tcon = kzalloc(sizeof(*tcon), GFP_KERNEL);
-	unc = kasprintf(GFP_KERNEL, "\\\\%s\\%s", ses->server, share);
-	call = unc ? smb3mc_call_alloc(128 + 2 * strlen(unc)) : NULL;
-	if (!tcon || !call) {
-		rc = -ENOMEM;
-		goto fail;
+	mutex_lock(&smb3mc_sessions_lock);
+	list_for_each_entry(ses, &smb3mc_sessions, list) {
+		seq_printf(m, "session 0x%llx: server %s (%pISc) user %s dialect 0x%04x signing %s channels %u max_read %u max_write %u channel_sequence %u\n",
+			   ses->id, ses->server, &ses->addr, ses->username,
+			   ses->dialect,
+			   !ses->sign ? "off" :
+			   ses->sign_alg == SMB2_SIGNING_AES_GMAC ?
+			   "AES-GMAC" : "AES-CMAC",
+			   ses->nr_chans, ses->max_read, ses->max_write,
+			   (u16)atomic_read(&ses->chan_seq));
+		mutex_lock(&ses->chan_lock);
+		for (i = 0; i < ses->nr_chans; i++)
+			ses_show_slot(m, ses, i);
+		mutex_unlock(&ses->chan_lock);
 	}
-	tcon->ses = ses;
-	tcon->share = kstrdup(share, GFP_KERNEL);
-	if (!tcon->share) {
-		rc = -ENOMEM;
-		goto fail;
-	}
-	rc = smb3mc_call_send(ses, 0, call,
-			      smb3mc_build_tree_connect(call->buf, call->size,
-							unc, 0), 0);
-	if (call->req.status == STATUS_BAD_NETWORK_NAME) {
-		errorfc(fc, "%s: no share named %s", ses->server, share);
-		goto fail;
-	}
-	if (!rc)
-		rc = smb3mc_parse_tree_connect_rsp(call->req.rsp,
-						   call->req.rsp_len, &info);
-	if (rc) {
-		errorfc(fc, "%s: cannot connect to share %s: %s (%d)",
-			ses->server, share,
-			smb3mc_status_name(call->req.status), rc);
-		goto fail;
-	}
-	tcon->tid = le32_to_cpu(((struct smb2_hdr *)
-				 call->req.rsp)->id.sync.tree_id);
-	tcon->share_type = info.share_type;
-	tcon->share_flags = info.share_flags;
-	tcon->maximal_access = info.maximal_access;
-	if (info.share_type != type) {
-		errorfc(fc, "%s: %s is not a share of the expected type",
-			ses->server, share);
-		rc = -ENOTDIR;
-		goto fail_tcon;
-	}
-	if (info.share_flags & SMB2_SHAREFLAG_ENCRYPT_DATA) {
-		errorfc(fc, "%s: share %s requires encryption, not supported yet",
-			ses->server, share);
-		rc = -EOPNOTSUPP;
-		goto fail_tcon;
-	}
-	rc = tcon_validate_negotiate(tcon, fc);
-	if (rc)
-		goto fail_tcon;
-	smb3mc_call_free(call);
-	kfree(unc);
-	*tconp = tcon;
-	return 0;
-
-fail_tcon:
-	smb3mc_call_free(call);
-	call = NULL;
-	smb3mc_tcon_close(tcon);
-	tcon = NULL;
-fail:
-	smb3mc_call_free(call);
-	if (tcon)
-		kfree(tcon->share);
-	kfree(tcon);
-	kfree(unc);
-	return rc;
-}
-
-/**
- * smb3mc_tcon_close - disconnect from the share
- * @tcon: the tree connect; freed here
- */
-void smb3mc_tcon_close(struct smb3mc_tcon *tcon)
-{
-	struct smb3mc_call *call = smb3mc_call_alloc(128);
-
-	if (call)
-		ses_teardown_call(tcon->ses, tcon->tid, call,
-				  smb3mc_build_tree_disconnect(call->buf,
-							       call->size));
-	smb3mc_call_free(call);
-	kfree(tcon->share);
-	kfree(tcon);
+	mutex_unlock(&smb3mc_sessions_lock);
 }

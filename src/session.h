@@ -15,11 +15,19 @@
 
 #include "chan.h"
 #include "crypto.h"
-#include "options.h"
 #include "pdu_session.h"
 
-struct fs_context;
 struct net;
+struct p_log;
+struct seq_file;
+struct smb3mc_opts;
+
+/* Channels a session may have: the slots below. */
+#define SMB3MC_MAX_CHANNELS	16
+
+/* What we offer in NEGOTIATE, and repeat in VALIDATE_NEGOTIATE. */
+#define SMB3MC_CLIENT_CAPS	(SMB2_GLOBAL_CAP_LARGE_MTU | \
+				 SMB2_GLOBAL_CAP_MULTI_CHANNEL)
 
 /* One channel of a session, and what outlives its connection. */
 struct smb3mc_slot {
@@ -51,7 +59,7 @@ struct smb3mc_ses {
 	u16 security_mode;		/* the server's */
 	u32 server_caps;
 	u16 cipher;			/* 3.1.1 negotiated cipher, or 0 */
-	u16 sign_alg;			/* SMB3MC_SIGN_CMAC / _GMAC */
+	u16 sign_alg;			/* SMB2_SIGNING_AES_CMAC / _GMAC */
 	bool sign;			/* every request is signed */
 	u64 id;				/* SessionId */
 	u32 max_read;
@@ -128,47 +136,26 @@ struct smb3mc_call {
 	u8 buf[];
 };
 
-extern struct list_head smb3mc_sessions;
-extern struct mutex smb3mc_sessions_lock;
-
-int smb3mc_ses_open(struct smb3mc_ses **sesp, const struct smb3mc_opts *opts,
-		    struct fs_context *fc);
-void smb3mc_ses_close(struct smb3mc_ses *ses);
-int smb3mc_ses_bind(struct smb3mc_ses *ses, struct smb3mc_chan *chan);
-int smb3mc_tcon_open(struct smb3mc_ses *ses, const char *share, u8 type,
-		     struct smb3mc_tcon **tconp, struct fs_context *fc);
-int smb3mc_ses_add_channels(struct smb3mc_ses *ses, unsigned int max,
-			    struct fs_context *fc);
-void smb3mc_tcon_close(struct smb3mc_tcon *tcon);
-
-/* dispatch.c */
-struct smb3mc_chan *smb3mc_chan_pick(struct smb3mc_ses *ses, size_t payload);
-void smb3mc_ses_submit_io(struct smb3mc_ses *ses, u32 tid,
-			  struct smb3mc_req *req);
-void smb3mc_ses_io_done(struct smb3mc_ses *ses);
-void smb3mc_ses_io_init(struct smb3mc_ses *ses);
-struct smb3mc_chan *smb3mc_chan_get(struct smb3mc_ses *ses, unsigned int i);
-u64 smb3mc_ses_in_flight(struct smb3mc_ses *ses);
-
 /*
- * What smb3mc_stripe_size() is to count as in flight already. Not when
- * signing, where the larger pieces measured slower. Signed, 4 links of 50
- * Mbit/s, three runs each in one 6.1 guest: fio QD 8 1 MiB reads
- * 15.96-17.93 MiB/s with pieces sized by the load, 19.17-21.38 without.
- * The receive thread verifies each response whole before it reads on;
- * why that costs more with larger pieces is not traced.
+ * The session band, one file per step, each calling only those listed
+ * before it (and the channel below).
  */
-static inline u64 smb3mc_ses_stripe_busy(struct smb3mc_ses *ses)
-{
-	return ses->sign ? 0 : smb3mc_ses_in_flight(ses);
-}
 
+/* dispatch.c: a session's requests onto its channels */
+struct smb3mc_chan *smb3mc_ses_pick_chan(struct smb3mc_ses *ses,
+					 size_t payload);
+struct smb3mc_chan *smb3mc_ses_chan(struct smb3mc_ses *ses, unsigned int i);
+u64 smb3mc_ses_in_flight(struct smb3mc_ses *ses);
 int smb3mc_ses_call(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 		    u32 tid, struct smb3mc_req *req);
 int smb3mc_ses_submit(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 		      u32 tid, struct smb3mc_req *req);
+void smb3mc_ses_io_init(struct smb3mc_ses *ses);
+void smb3mc_ses_submit_io(struct smb3mc_ses *ses, u32 tid,
+			  struct smb3mc_req *req);
+void smb3mc_ses_io_done(struct smb3mc_ses *ses);
 
-/* A sender's count on a channel, from smb3mc_chan_pick() or _get(). */
+/* A sender's count on a channel, from smb3mc_ses_pick_chan() or _chan(). */
 static inline void smb3mc_chan_hold(struct smb3mc_chan *chan)
 {
 	atomic_inc(&chan->users);
@@ -180,21 +167,62 @@ static inline void smb3mc_chan_put(struct smb3mc_chan *chan)
 		wake_up_var(&chan->users);
 }
 
-/* reconnect.c */
+/*
+ * What smb3mc_stripe_size() is to count as in flight already. Not when
+ * signing: there the larger pieces this gives measured slower (see
+ * doc/design-notes.md). The receive thread verifies each response whole
+ * before it reads on; why that costs more with larger pieces is not
+ * traced.
+ */
+static inline u64 smb3mc_ses_stripe_busy(struct smb3mc_ses *ses)
+{
+	return ses->sign ? 0 : smb3mc_ses_in_flight(ses);
+}
+
+/* call.c: building, sending and reading back one request */
+struct smb3mc_call *smb3mc_call_alloc(size_t size);
+void smb3mc_call_free(struct smb3mc_call *call);
+void smb3mc_call_prepare(struct smb3mc_call *call, int len, size_t payload);
+int smb3mc_req_errno(const struct smb3mc_req *req);
+int smb3mc_call_send(struct smb3mc_ses *ses, u32 tid, struct smb3mc_call *call,
+		     int len, size_t payload);
+void smb3mc_call_teardown(struct smb3mc_ses *ses, u32 tid,
+			  struct smb3mc_call *call, int len);
+
+/* ses_setup.c: NEGOTIATE, SESSION_SETUP and binding */
+int smb3mc_ses_negotiate(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
+			 const struct smb3mc_opts *opts,
+			 u8 preauth[SMB3MC_PREAUTH_HASH_SIZE],
+			 struct p_log *log);
+int smb3mc_ses_authenticate(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
+			    u8 preauth[SMB3MC_PREAUTH_HASH_SIZE],
+			    struct p_log *log);
+int smb3mc_ses_bind(struct smb3mc_ses *ses, struct smb3mc_chan *chan);
+
+/* tcon.c */
+int smb3mc_tcon_open(struct smb3mc_ses *ses, const char *share, u8 type,
+		     struct smb3mc_tcon **tconp, struct p_log *log);
+void smb3mc_tcon_close(struct smb3mc_tcon *tcon);
+
+/* multichannel.c: opening channels, at mount and on each refresh */
+bool smb3mc_ses_chan_good(struct smb3mc_ses *ses, struct smb3mc_chan *chan);
 int smb3mc_ses_connect_chan(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 			    const struct sockaddr_storage *dst,
 			    unsigned int id);
-void smb3mc_ses_chan_lost(struct smb3mc_chan *chan);
+int smb3mc_ses_start_multichannel(struct smb3mc_ses *ses, unsigned int max,
+				  struct p_log *log);
+void smb3mc_ses_refresh_channels(struct smb3mc_ses *ses);
+
+/* reconnect.c: the maintenance work */
 void smb3mc_ses_start_maint(struct smb3mc_ses *ses);
 void smb3mc_ses_stop_maint(struct smb3mc_ses *ses);
 
-/* multichannel.c */
-void smb3mc_ses_refresh_channels(struct smb3mc_ses *ses);
-int smb3mc_req_errno(const struct smb3mc_req *req);
-
-struct smb3mc_call *smb3mc_call_alloc(size_t size);
-void smb3mc_call_free(struct smb3mc_call *call);
-int smb3mc_call_send(struct smb3mc_ses *ses, u32 tid, struct smb3mc_call *call,
-		     int len, size_t payload);
+/* session.c: open, close, DebugData */
+int smb3mc_ses_open(struct smb3mc_ses **sesp, const struct smb3mc_opts *opts,
+		    struct p_log *log);
+int smb3mc_ses_add_channels(struct smb3mc_ses *ses, unsigned int max,
+			    struct p_log *log);
+void smb3mc_ses_close(struct smb3mc_ses *ses);
+void smb3mc_ses_show(struct seq_file *m);
 
 #endif /* SMB3MC_SESSION_H */

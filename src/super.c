@@ -11,6 +11,7 @@
 #include <linux/statfs.h>
 
 #include "fs.h"
+#include "options.h"
 
 static int smb3mc_statfs_op(struct dentry *dentry, struct kstatfs *buf)
 {
@@ -74,14 +75,14 @@ static int smb3mc_fill_super(struct super_block *sb, struct fs_context *fc)
 	sbi->dir_mode = opts->dir_mode;
 	sbi->actimeo = opts->actimeo * HZ;
 
-	rc = smb3mc_ses_open(&sbi->ses, opts, fc);
+	rc = smb3mc_ses_open(&sbi->ses, opts, &fc->log);
 	if (rc)
 		return rc;
 	rc = smb3mc_tcon_open(sbi->ses, opts->share, SMB2_SHARE_TYPE_DISK,
-			      &sbi->tcon, fc);
+			      &sbi->tcon, &fc->log);
 	if (rc)
 		return rc;
-	rc = smb3mc_ses_add_channels(sbi->ses, opts->max_channels, fc);
+	rc = smb3mc_ses_add_channels(sbi->ses, opts->max_channels, &fc->log);
 	if (rc)
 		return rc;
 

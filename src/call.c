@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A request and the buffer it is built in (struct smb3mc_call): what every
+ * caller of the session does, from building a PDU to its NT status as an
+ * errno. The sending itself is dispatch.c's.
+ */
+
+#include <linux/slab.h>
+
+#include "nterr.h"
+#include "session.h"
+
+/* Teardown requests wait this long: umount must not hang on a dead server. */
+#define SMB3MC_TEARDOWN_TIMEOUT	(5 * HZ)
+
+struct smb3mc_call *smb3mc_call_alloc(size_t size)
+{
+	struct smb3mc_call *call;
+
+	call = kzalloc(struct_size(call, buf, size), GFP_NOFS);
+	if (call)
+		call->size = size;
+	return call;
+}
+
+void smb3mc_call_free(struct smb3mc_call *call)
+{
+	if (!call)
+		return;
+	kvfree(call->req.rsp);
+	kfree(call);
+}
+
+/**
+ * smb3mc_call_prepare - point the request at its first @len built bytes
+ * @call: the call, possibly holding the response of an earlier exchange
+ * @len: length of the request built in @call->buf
+ * @payload: bytes the credits must cover
+ */
+void smb3mc_call_prepare(struct smb3mc_call *call, int len, size_t payload)
+{
+	kvfree(call->req.rsp);
+	memset(&call->req, 0, sizeof(call->req));
+	call->req.iov[0].iov_base = call->buf;
+	call->req.iov[0].iov_len = len;
+	call->req.nr_iov = 1;
+	call->req.payload = payload;
+}
+
+/**
+ * smb3mc_req_errno - the errno for the NT status of a completed request
+ * @req: a request smb3mc_chan_call() completed
+ */
+int smb3mc_req_errno(const struct smb3mc_req *req)
+{
+	return smb3mc_status_to_errno(req->status);
+}
+
+/**
+ * smb3mc_call_send - send a request built in @call->buf
+ * @ses: the session
+ * @tid: TreeId, 0 for session-level commands
+ * @call: the request; @len is what its builder returned
+ * @len: length of the request, or a negative errno from the builder
+ * @payload: bytes the credits must cover
+ *
+ * Return: 0 when the server answered STATUS_SUCCESS, else an errno (the
+ * status is in @call->req.status for callers that expect others).
+ */
+int smb3mc_call_send(struct smb3mc_ses *ses, u32 tid, struct smb3mc_call *call,
+		     int len, size_t payload)
+{
+	struct smb3mc_chan *chan;
+	int rc;
+
+	if (len < 0)
+		return len;
+	smb3mc_call_prepare(call, len, payload);
+	chan = smb3mc_ses_pick_chan(ses, payload);
+	if (!chan)
+		return -EHOSTDOWN;
+	rc = smb3mc_ses_call(ses, chan, tid, &call->req);
+	if (rc)
+		return rc;
+	return smb3mc_req_errno(&call->req);
+}
+
+/**
+ * smb3mc_call_teardown - send TREE_DISCONNECT or LOGOFF, best effort
+ * @ses: the session
+ * @tid: TreeId, 0 for session-level commands
+ * @call: the request
+ * @len: as for smb3mc_call_send()
+ *
+ * With a short timeout and no answer looked at, so that a server that is
+ * gone still lets us unmount promptly.
+ */
+void smb3mc_call_teardown(struct smb3mc_ses *ses, u32 tid,
+			  struct smb3mc_call *call, int len)
+{
+	struct smb3mc_chan *chan;
+
+	if (len < 0)
+		return;
+	chan = smb3mc_ses_pick_chan(ses, 0);
+	if (!chan)
+		return;
+	smb3mc_call_prepare(call, len, 0);
+	call->req.timeout = SMB3MC_TEARDOWN_TIMEOUT;
+	smb3mc_ses_call(ses, chan, tid, &call->req);
+}
