@@ -2,7 +2,7 @@
 /*
  * KUnit tests of the SMB2 header helpers and the session-level PDUs
  * (src/pdu_hdr.c, pdu_negotiate.c, pdu_sess_setup.c, pdu_tree.c,
- * pdu_misc.c): exact request bytes and hand-built responses, valid and
+ * pdu_echo.c): exact request bytes and hand-built responses, valid and
  * malformed.
  */
 
