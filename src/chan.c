@@ -26,13 +26,6 @@
 #define SMB3MC_CREDIT_TARGET	512
 #define SMB3MC_CREDIT_STEP	64
 
-static u16 req_command(const struct smb3mc_req *req)
-{
-	const struct smb2_hdr *hdr = req->iov[0].iov_base;
-
-	return le16_to_cpu(hdr->command);
-}
-
 /*
  * The one place a submitted request ends: exactly once, by whoever took it
  * out of the MessageId table.
@@ -112,7 +105,7 @@ static void chan_timeout_work(struct work_struct *work)
 
 	list_for_each_entry_safe(req, next, &expired, expired) {
 		pr_warn_ratelimited("smb3mc: %s: no response to command %u within %u s\n",
-				    chan->name, req_command(req),
+				    chan->name, smb3mc_req_command(req),
 				    jiffies_to_msecs(chan->timeout) / 1000);
 		chan_finish(chan, req, -ETIMEDOUT);
 	}
@@ -694,7 +687,7 @@ static int chan_wait(struct smb3mc_chan *chan, struct smb3mc_req *req)
 	}
 	if (!left)
 		pr_warn_ratelimited("smb3mc: %s: no response to command %u within %u s\n",
-				    chan->name, req_command(req),
+				    chan->name, smb3mc_req_command(req),
 				    jiffies_to_msecs(timeout) / 1000);
 	rc = left ? -EINTR : -ETIMEDOUT;
 	chan_finish(chan, req, rc);
