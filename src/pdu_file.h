@@ -18,10 +18,10 @@
  * SERVER_TO_REDIR, Command) and the body StructureSize, bounds-check every
  * offset and length, and return 0 or -EIO. They never read past @len; in
  * a compounded response @len must be this message's length (its
- * NextCommand), not the rest of the frame. Pointers in results point into the caller's buffer. The
- * caller must have checked the header Status first: an error response is
- * an SMB2 ERROR body (StructureSize 9, MS-SMB2 2.2.2), which these parsers
- * reject.
+ * NextCommand), not the rest of the frame. Pointers in results point into
+ * the caller's buffer. The caller must have checked the header Status
+ * first: an error response is an SMB2 ERROR body (StructureSize 9, MS-SMB2
+ * 2.2.2), which these parsers reject.
  *
  * FileIds are kept in host byte order (struct smb3mc_fid); builders and
  * parsers convert. NT times (100 ns units since 1601-01-01 UTC, MS-FSCC
@@ -427,8 +427,9 @@ int smb3mc_build_set_disposition(void *buf, size_t size,
 				 bool delete_pending);
 /*
  * FileRenameInformation / FileLinkInformation, the SMB2 variant (MS-FSCC
- * 2.4.41.2, numbered 2.4.37.2 in older revisions / 2.4.27.2): RootDirectory 0, @target (UTF-16LE, relative to
- * the share root, no leading backslash, @target_len bytes, even, > 0).
+ * 2.4.41.2 and 2.4.27.2; older revisions number the first 2.4.37.2):
+ * RootDirectory 0, @target (UTF-16LE, relative to the share root, no
+ * leading backslash, @target_len bytes, even, > 0).
  */
 int smb3mc_build_set_rename(void *buf, size_t size,
 			    const struct smb3mc_fid *fid,
@@ -527,9 +528,10 @@ struct smb3mc_iface {
 int smb3mc_build_query_ifaces(void *buf, size_t size, u32 max_out);
 /*
  * Parses the IOCTL response into up to @max entries (a larger @max is
- * clamped to SMB3MC_MAX_IFACES) and returns how many, or -EIO. A broken chain (Next not
- * advancing by a whole entry, overrun) rejects the reply; entries of an
- * unknown address family are skipped; entries past @max are dropped.
+ * clamped to SMB3MC_MAX_IFACES) and returns how many, or -EIO. A broken
+ * chain (Next not advancing by a whole entry, overrun) rejects the reply;
+ * entries of an unknown address family are skipped; entries past @max are
+ * dropped.
  */
 int smb3mc_parse_query_ifaces(const void *msg, size_t len,
 			      struct smb3mc_iface *ifaces, unsigned int max);
