@@ -1,18 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit: SMB 3.x key derivation (MS-SMB2 3.1.4.2, 3.2.5.3.1) against the
- * test vectors Microsoft published on its Open Specifications blog.
+ * test vectors Microsoft published on its Open Specifications blog, and
+ * independently computed ones where the blog gives none.
  */
 
 #include <kunit/test.h>
 #include <linux/string.h>
 
 #include "crypto.h"
-
-#define EXPECT_BYTES(test, got, want, len)				\
-	KUNIT_EXPECT_TRUE_MSG(test, !memcmp(got, want, len),		\
-			      "got %*phN, want %*phN", (int)(len), got,	\
-			      (int)(len), want)
+#include "wire_test.h"
 
 /*
  * "Encryption in SMB 3.0: A protocol perspective", Microsoft Open

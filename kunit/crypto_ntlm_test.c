@@ -8,11 +8,7 @@
 #include <linux/string.h>
 
 #include "crypto.h"
-
-#define EXPECT_BYTES(test, got, want, len)				\
-	KUNIT_EXPECT_TRUE_MSG(test, !memcmp(got, want, len),		\
-			      "got %*phN, want %*phN", (int)(len), got,	\
-			      (int)(len), want)
+#include "wire_test.h"
 
 /* RFC 1320 appendix A.5, the MD4 test suite */
 static const struct {

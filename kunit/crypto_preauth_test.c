@@ -10,11 +10,7 @@
 #include <linux/string.h>
 
 #include "crypto.h"
-
-#define EXPECT_BYTES(test, got, want, len)				\
-	KUNIT_EXPECT_TRUE_MSG(test, !memcmp(got, want, len),		\
-			      "got %*phN, want %*phN", (int)(len), got,	\
-			      (int)(len), want)
+#include "wire_test.h"
 
 static const u8 negotiate_request[] = {
 	0xfe, 0x53, 0x4d, 0x42, 0x40, 0x00, 0x01, 0x00,

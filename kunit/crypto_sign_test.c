@@ -14,11 +14,7 @@
 #include <linux/vmalloc.h>
 
 #include "crypto.h"
-
-#define EXPECT_BYTES(test, got, want, len)				\
-	KUNIT_EXPECT_TRUE_MSG(test, !memcmp(got, want, len),		\
-			      "got %*phN, want %*phN", (int)(len), got,	\
-			      (int)(len), want)
+#include "wire_test.h"
 
 #define SIG_OFFSET	offsetof(struct smb2_hdr, signature)
 
@@ -197,9 +193,9 @@ static void sign_check(struct kunit *test, u16 alg, const u8 *key,
 	iov.iov_len = len;
 	KUNIT_EXPECT_EQ(test, smb3mc_sign(&signer, &iov, 1), 0);
 	EXPECT_BYTES(test, buf + SIG_OFFSET, want, SMB2_SIGNATURE_SIZE);
-	KUNIT_EXPECT_EQ(test, memcmp(buf, msg, SIG_OFFSET), 0);
-	KUNIT_EXPECT_EQ(test, memcmp(buf + SMB2_HDR_SIZE, msg + SMB2_HDR_SIZE,
-				     len - SMB2_HDR_SIZE), 0);
+	EXPECT_BYTES(test, buf, msg, SIG_OFFSET);
+	EXPECT_BYTES(test, buf + SMB2_HDR_SIZE, msg + SMB2_HDR_SIZE,
+		     len - SMB2_HDR_SIZE);
 	KUNIT_EXPECT_EQ(test, smb3mc_verify(&signer, &iov, 1), 0);
 	smb3mc_signer_free(&signer);
 }
@@ -279,7 +275,7 @@ static void sign_gmac_split_kvecs(struct kunit *test)
  * READ and WRITE data signed where it lies: in pages (a bvec crossing a
  * page boundary of a two-page folio) and in a kernel buffer (a kvec),
  * each iterator already advanced past some other bytes. The signature is
- * the published one, as if the message were in one buffer.
+ * the one of the whole message in one buffer, as above.
  */
 static void sign_data_iters(struct kunit *test, u16 alg, const u8 *key,
 			    const u8 *msg, size_t len, const u8 *want)

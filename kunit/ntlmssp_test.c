@@ -8,24 +8,9 @@
 #include <linux/string.h>
 
 #include "ntlmssp.h"
+#include "wire_test.h"
 
 #define BUF_SIZE 512
-
-static u16 rd16(const u8 *p)
-{
-	return p[0] | p[1] << 8;
-}
-
-static u32 rd32(const u8 *p)
-{
-	return rd16(p) | (u32)rd16(p + 2) << 16;
-}
-
-static void wr16(u8 *p, u16 v)
-{
-	p[0] = v;
-	p[1] = v >> 8;
-}
 
 static u8 *buf_new(struct kunit *test)
 {
@@ -78,11 +63,11 @@ static size_t chal_build(u8 *buf, const u8 *ti, u16 ti_len)
 {
 	memset(buf, 0, BUF_SIZE);
 	memcpy(buf, spec_challenge, 48);
-	wr16(buf + 12, 0);		/* no TargetName */
-	wr16(buf + 14, 0);
-	wr16(buf + 40, ti_len);
-	wr16(buf + 42, ti_len);
-	wr16(buf + 44, 48);
+	w16(buf, 12, 0);		/* no TargetName */
+	w16(buf, 14, 0);
+	w16(buf, 40, ti_len);
+	w16(buf, 42, ti_len);
+	w16(buf, 44, 48);
 	memcpy(buf + 48, ti, ti_len);
 	return 48 + ti_len;
 }
@@ -94,15 +79,15 @@ static void negotiate_msg(struct kunit *test)
 	memset(buf, 0xcc, BUF_SIZE);
 	KUNIT_ASSERT_EQ(test, smb3mc_ntlmssp_build_negotiate(buf, BUF_SIZE,
 				SMB3MC_NTLMSSP_CLIENT_FLAGS), 40);
-	KUNIT_EXPECT_EQ(test, memcmp(buf, "NTLMSSP", 8), 0);
-	KUNIT_EXPECT_EQ(test, rd32(buf + 8), 1U);
-	KUNIT_EXPECT_EQ(test, rd32(buf + 12), 0xe2088235U);
+	EXPECT_BYTES(test, buf, "NTLMSSP", 8);
+	KUNIT_EXPECT_EQ(test, r32(buf, 8), 1U);
+	KUNIT_EXPECT_EQ(test, r32(buf, 12), 0xe2088235U);
 	/* Empty DomainName and Workstation fields. */
-	KUNIT_EXPECT_EQ(test, rd16(buf + 16), 0);
-	KUNIT_EXPECT_EQ(test, rd16(buf + 18), 0);
-	KUNIT_EXPECT_EQ(test, rd32(buf + 20), 40U);
-	KUNIT_EXPECT_EQ(test, rd16(buf + 24), 0);
-	KUNIT_EXPECT_EQ(test, rd32(buf + 28), 40U);
+	KUNIT_EXPECT_EQ(test, r16(buf, 16), 0);
+	KUNIT_EXPECT_EQ(test, r16(buf, 18), 0);
+	KUNIT_EXPECT_EQ(test, r32(buf, 20), 40U);
+	KUNIT_EXPECT_EQ(test, r16(buf, 24), 0);
+	KUNIT_EXPECT_EQ(test, r32(buf, 28), 40U);
 	KUNIT_EXPECT_EQ(test, buf[39], NTLMSSP_REVISION_W2K3);
 	KUNIT_EXPECT_EQ(test, buf[36], 0);
 
@@ -110,7 +95,7 @@ static void negotiate_msg(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, smb3mc_ntlmssp_build_negotiate(buf, BUF_SIZE,
 				NTLMSSP_NEGOTIATE_UNICODE |
 				NTLMSSP_NEGOTIATE_NTLM), 32);
-	KUNIT_EXPECT_EQ(test, rd32(buf + 20), 32U);
+	KUNIT_EXPECT_EQ(test, r32(buf, 20), 32U);
 	KUNIT_EXPECT_EQ(test, smb3mc_ntlmssp_build_negotiate(buf, 39,
 				SMB3MC_NTLMSSP_CLIENT_FLAGS), -ENOSPC);
 }
@@ -125,10 +110,10 @@ static void challenge_spec(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, smb3mc_ntlmssp_parse_challenge(spec_challenge,
 				sizeof(spec_challenge), &chal), 0);
 	KUNIT_EXPECT_EQ(test, chal.flags, 0xe28a8233U);
-	KUNIT_EXPECT_EQ(test, memcmp(chal.server_challenge, chal_bytes, 8), 0);
+	EXPECT_BYTES(test, chal.server_challenge, chal_bytes, 8);
 	KUNIT_EXPECT_PTR_EQ(test, chal.target_name, spec_challenge + 0x38);
 	KUNIT_EXPECT_EQ(test, chal.target_name_len, 12);
-	KUNIT_EXPECT_EQ(test, memcmp(chal.target_name, server_utf16, 12), 0);
+	EXPECT_BYTES(test, chal.target_name, server_utf16, 12);
 	KUNIT_EXPECT_PTR_EQ(test, chal.target_info, spec_challenge + 0x44);
 	KUNIT_EXPECT_EQ(test, chal.target_info_len, 0x24);
 	KUNIT_EXPECT_FALSE(test, chal.has_timestamp);
@@ -148,7 +133,7 @@ static void challenge_timestamp(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, chal.target_info_len, sizeof(ti_timestamp));
 
 	/* Bytes after MsvAvEOL are not part of the list. */
-	wr16(buf + 40, sizeof(ti_timestamp) + 4);
+	w16(buf, 40, sizeof(ti_timestamp) + 4);
 	KUNIT_ASSERT_EQ(test, smb3mc_ntlmssp_parse_challenge(buf, len + 4,
 							     &chal), 0);
 	KUNIT_EXPECT_EQ(test, chal.target_info_len, sizeof(ti_timestamp));
@@ -174,21 +159,21 @@ static void challenge_malformed(struct kunit *test)
 	CHAL_BAD(buf[7] = 'X');				/* signature */
 	CHAL_BAD(buf[3] = 'm');
 	CHAL_BAD(buf[8] = 3);				/* MessageType */
-	CHAL_BAD(wr16(buf + 16, 0x60));			/* name past end */
-	CHAL_BAD(wr16(buf + 12, 0x40));
-	CHAL_BAD(wr16(buf + 16, 0x10));			/* name in header */
-	CHAL_BAD(wr16(buf + 44, 0x50));			/* info past end */
-	CHAL_BAD(wr16(buf + 40, 0x28));
-	CHAL_BAD(wr16(buf + 44, 0x08));			/* info in header */
-	CHAL_BAD(wr16(buf + 40, 0));			/* no TargetInfo */
-	CHAL_BAD(wr16(buf + 40, 0x20));			/* no MsvAvEOL */
-	CHAL_BAD(wr16(buf + 40, 0x22));			/* half an AV pair */
-	CHAL_BAD(wr16(buf + 0x46, 0x0e));		/* AV overruns */
-	CHAL_BAD(wr16(buf + 0x46, 0x40));
+	CHAL_BAD(w16(buf, 16, 0x60));			/* name past end */
+	CHAL_BAD(w16(buf, 12, 0x40));
+	CHAL_BAD(w16(buf, 16, 0x10));			/* name in header */
+	CHAL_BAD(w16(buf, 44, 0x50));			/* info past end */
+	CHAL_BAD(w16(buf, 40, 0x28));
+	CHAL_BAD(w16(buf, 44, 0x08));			/* info in header */
+	CHAL_BAD(w16(buf, 40, 0));			/* no TargetInfo */
+	CHAL_BAD(w16(buf, 40, 0x20));			/* no MsvAvEOL */
+	CHAL_BAD(w16(buf, 40, 0x22));			/* half an AV pair */
+	CHAL_BAD(w16(buf, 0x46, 0x0e));		/* AV overruns */
+	CHAL_BAD(w16(buf, 0x46, 0x40));
 	/* An MsvAvEOL with a value, the list and message grown to hold it */
-	CHAL_BAD(wr16(buf + 0x66, 2); wr16(buf + 40, 0x26); len = 0x6a);
-	CHAL_BAD(wr16(buf + 0x54, MSV_AV_TIMESTAMP));	/* 12-byte stamp */
-	CHAL_BAD(wr16(buf + 0x54, MSV_AV_FLAGS));	/* 12-byte flags */
+	CHAL_BAD(w16(buf, 0x66, 2); w16(buf, 40, 0x26); len = 0x6a);
+	CHAL_BAD(w16(buf, 0x54, MSV_AV_TIMESTAMP));	/* 12-byte stamp */
+	CHAL_BAD(w16(buf, 0x54, MSV_AV_FLAGS));	/* 12-byte flags */
 #undef CHAL_BAD
 }
 
@@ -210,13 +195,13 @@ static void blob_no_timestamp(struct kunit *test)
 	for (i = 2; i < 8; i++)
 		KUNIT_EXPECT_EQ(test, buf[i], 0);
 	/* No MsvAvTimestamp: the caller's time. */
-	KUNIT_EXPECT_EQ(test, rd32(buf + 8), 0x05060708U);
-	KUNIT_EXPECT_EQ(test, rd32(buf + 12), 0x01020304U);
-	KUNIT_EXPECT_EQ(test, memcmp(buf + 16, cc, 8), 0);
-	KUNIT_EXPECT_EQ(test, rd32(buf + 24), 0U);
+	KUNIT_EXPECT_EQ(test, r32(buf, 8), 0x05060708U);
+	KUNIT_EXPECT_EQ(test, r32(buf, 12), 0x01020304U);
+	EXPECT_BYTES(test, buf + 16, cc, 8);
+	KUNIT_EXPECT_EQ(test, r32(buf, 24), 0U);
 	/* The server's pairs unchanged (no MIC, so no MsvAvFlags). */
-	KUNIT_EXPECT_EQ(test, memcmp(buf + 28, spec_challenge + 0x44, 36), 0);
-	KUNIT_EXPECT_EQ(test, rd32(buf + 64), 0U);
+	EXPECT_BYTES(test, buf + 28, spec_challenge + 0x44, 36);
+	KUNIT_EXPECT_EQ(test, r32(buf, 64), 0U);
 
 	KUNIT_EXPECT_EQ(test, smb3mc_ntlmv2_build_blob(buf, 67, &chal, 0, cc),
 			-ENOSPC);
@@ -237,15 +222,15 @@ static void blob_timestamp_adds_flags(struct kunit *test)
 						       42, cc),
 			28 + 22 + 8 + 4);
 	/* MsvAvTimestamp present: the server's time, not ours. */
-	KUNIT_EXPECT_EQ(test, rd32(blob + 8), 0x55667788U);
-	KUNIT_EXPECT_EQ(test, rd32(blob + 12), 0x11223344U);
-	KUNIT_EXPECT_EQ(test, memcmp(blob + 28, ti_timestamp, 18), 0);
+	KUNIT_EXPECT_EQ(test, r32(blob, 8), 0x55667788U);
+	KUNIT_EXPECT_EQ(test, r32(blob, 12), 0x11223344U);
+	EXPECT_BYTES(test, blob + 28, ti_timestamp, 18);
 	/* MsvAvFlags with MIC_PRESENT added before MsvAvEOL. */
-	KUNIT_EXPECT_EQ(test, rd16(blob + 46), MSV_AV_FLAGS);
-	KUNIT_EXPECT_EQ(test, rd16(blob + 48), 4);
-	KUNIT_EXPECT_EQ(test, rd32(blob + 50), MSV_AV_FLAG_MIC_PRESENT);
-	KUNIT_EXPECT_EQ(test, rd32(blob + 54), 0U);	/* EOL */
-	KUNIT_EXPECT_EQ(test, rd32(blob + 58), 0U);	/* Z(4) */
+	KUNIT_EXPECT_EQ(test, r16(blob, 46), MSV_AV_FLAGS);
+	KUNIT_EXPECT_EQ(test, r16(blob, 48), 4);
+	KUNIT_EXPECT_EQ(test, r32(blob, 50), MSV_AV_FLAG_MIC_PRESENT);
+	KUNIT_EXPECT_EQ(test, r32(blob, 54), 0U);	/* EOL */
+	KUNIT_EXPECT_EQ(test, r32(blob, 58), 0U);	/* Z(4) */
 	KUNIT_EXPECT_EQ(test, smb3mc_ntlmv2_build_blob(blob, 61, &chal, 42,
 						       cc), -ENOSPC);
 
@@ -256,12 +241,11 @@ static void blob_timestamp_adds_flags(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, smb3mc_ntlmv2_build_blob(blob, BUF_SIZE, &chal,
 						       42, cc),
 			28 + 30 + 4);
-	KUNIT_EXPECT_EQ(test, rd16(blob + 34), MSV_AV_FLAGS);
-	KUNIT_EXPECT_EQ(test, rd32(blob + 38), 3U);
-	KUNIT_EXPECT_EQ(test, memcmp(blob + 42, ti_flags_timestamp + 14, 16),
-			0);
+	KUNIT_EXPECT_EQ(test, r16(blob, 34), MSV_AV_FLAGS);
+	KUNIT_EXPECT_EQ(test, r32(blob, 38), 3U);
+	EXPECT_BYTES(test, blob + 42, ti_flags_timestamp + 14, 16);
 	/* The challenge itself is left alone. */
-	KUNIT_EXPECT_EQ(test, rd32(buf + 48 + 10), 1U);
+	KUNIT_EXPECT_EQ(test, r32(buf, 48 + 10), 1U);
 }
 
 static void authenticate_layout(struct kunit *test)
@@ -292,36 +276,36 @@ static void authenticate_layout(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, smb3mc_ntlmssp_build_authenticate(buf, BUF_SIZE,
 				&a, &mic_off), 248);
 	KUNIT_EXPECT_EQ(test, mic_off, (size_t)72);
-	KUNIT_EXPECT_EQ(test, memcmp(buf, "NTLMSSP", 8), 0);
-	KUNIT_EXPECT_EQ(test, rd32(buf + 8), 3U);
+	EXPECT_BYTES(test, buf, "NTLMSSP", 8);
+	KUNIT_EXPECT_EQ(test, r32(buf, 8), 3U);
 	/* Domain, user, workstation at 88, 100, 108 */
-	KUNIT_EXPECT_EQ(test, rd16(buf + 28), 12);
-	KUNIT_EXPECT_EQ(test, rd16(buf + 30), 12);
-	KUNIT_EXPECT_EQ(test, rd32(buf + 32), 88U);
-	KUNIT_EXPECT_EQ(test, memcmp(buf + 88, domain, 12), 0);
-	KUNIT_EXPECT_EQ(test, rd16(buf + 36), 8);
-	KUNIT_EXPECT_EQ(test, rd32(buf + 40), 100U);
-	KUNIT_EXPECT_EQ(test, memcmp(buf + 100, user, 8), 0);
-	KUNIT_EXPECT_EQ(test, rd16(buf + 44), 16);
-	KUNIT_EXPECT_EQ(test, rd32(buf + 48), 108U);
+	KUNIT_EXPECT_EQ(test, r16(buf, 28), 12);
+	KUNIT_EXPECT_EQ(test, r16(buf, 30), 12);
+	KUNIT_EXPECT_EQ(test, r32(buf, 32), 88U);
+	EXPECT_BYTES(test, buf + 88, domain, 12);
+	KUNIT_EXPECT_EQ(test, r16(buf, 36), 8);
+	KUNIT_EXPECT_EQ(test, r32(buf, 40), 100U);
+	EXPECT_BYTES(test, buf + 100, user, 8);
+	KUNIT_EXPECT_EQ(test, r16(buf, 44), 16);
+	KUNIT_EXPECT_EQ(test, r32(buf, 48), 108U);
 	KUNIT_EXPECT_EQ(test, buf[108], 'C');
 	KUNIT_EXPECT_EQ(test, buf[122], 'R');
 	/* LmChallengeResponse Z(24) at 124 */
-	KUNIT_EXPECT_EQ(test, rd16(buf + 12), 24);
-	KUNIT_EXPECT_EQ(test, rd32(buf + 16), 124U);
+	KUNIT_EXPECT_EQ(test, r16(buf, 12), 24);
+	KUNIT_EXPECT_EQ(test, r32(buf, 16), 124U);
 	for (i = 124; i < 148; i++)
 		KUNIT_EXPECT_EQ(test, buf[i], 0);
 	/* NtChallengeResponse = NTProofStr || blob at 148 */
-	KUNIT_EXPECT_EQ(test, rd16(buf + 20), 16 + 68);
-	KUNIT_EXPECT_EQ(test, rd16(buf + 22), 16 + 68);
-	KUNIT_EXPECT_EQ(test, rd32(buf + 24), 148U);
-	KUNIT_EXPECT_EQ(test, memcmp(buf + 148, proof, 16), 0);
-	KUNIT_EXPECT_EQ(test, memcmp(buf + 164, blob, 68), 0);
+	KUNIT_EXPECT_EQ(test, r16(buf, 20), 16 + 68);
+	KUNIT_EXPECT_EQ(test, r16(buf, 22), 16 + 68);
+	KUNIT_EXPECT_EQ(test, r32(buf, 24), 148U);
+	EXPECT_BYTES(test, buf + 148, proof, 16);
+	EXPECT_BYTES(test, buf + 164, blob, 68);
 	/* EncryptedRandomSessionKey at 232 */
-	KUNIT_EXPECT_EQ(test, rd16(buf + 52), 16);
-	KUNIT_EXPECT_EQ(test, rd32(buf + 56), 232U);
-	KUNIT_EXPECT_EQ(test, memcmp(buf + 232, key, 16), 0);
-	KUNIT_EXPECT_EQ(test, rd32(buf + 60),
+	KUNIT_EXPECT_EQ(test, r16(buf, 52), 16);
+	KUNIT_EXPECT_EQ(test, r32(buf, 56), 232U);
+	EXPECT_BYTES(test, buf + 232, key, 16);
+	KUNIT_EXPECT_EQ(test, r32(buf, 60),
 			(u32)SMB3MC_NTLMSSP_CLIENT_FLAGS);
 	KUNIT_EXPECT_EQ(test, buf[71], NTLMSSP_REVISION_W2K3);
 	/* MIC zeroed for the caller to fill. */
@@ -345,13 +329,13 @@ static void authenticate_variants(struct kunit *test)
 	/* No MIC: empty LM response; no KEY_EXCH: empty session key. */
 	KUNIT_ASSERT_EQ(test, smb3mc_ntlmssp_build_authenticate(buf, BUF_SIZE,
 				&a, &mic_off), 88 + 2 + 44);
-	KUNIT_EXPECT_EQ(test, rd16(buf + 28), 0);	/* no domain */
-	KUNIT_EXPECT_EQ(test, rd32(buf + 32), 88U);
-	KUNIT_EXPECT_EQ(test, rd16(buf + 12), 0);
-	KUNIT_EXPECT_EQ(test, rd32(buf + 16), 90U);
-	KUNIT_EXPECT_EQ(test, rd32(buf + 24), 90U);
-	KUNIT_EXPECT_EQ(test, rd16(buf + 52), 0);
-	KUNIT_EXPECT_EQ(test, rd32(buf + 56), 134U);
+	KUNIT_EXPECT_EQ(test, r16(buf, 28), 0);	/* no domain */
+	KUNIT_EXPECT_EQ(test, r32(buf, 32), 88U);
+	KUNIT_EXPECT_EQ(test, r16(buf, 12), 0);
+	KUNIT_EXPECT_EQ(test, r32(buf, 16), 90U);
+	KUNIT_EXPECT_EQ(test, r32(buf, 24), 90U);
+	KUNIT_EXPECT_EQ(test, r16(buf, 52), 0);
+	KUNIT_EXPECT_EQ(test, r32(buf, 56), 134U);
 	KUNIT_EXPECT_EQ(test, smb3mc_ntlmssp_build_authenticate(buf, 133, &a,
 				&mic_off), -ENOSPC);
 	KUNIT_EXPECT_EQ(test, smb3mc_ntlmssp_build_authenticate(buf, 87, &a,

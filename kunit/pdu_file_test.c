@@ -27,13 +27,7 @@ static u8 *tbuf(struct kunit *test)
 static void rsp_hdr(u8 *b, u16 cmd, u16 body_ssize)
 {
 	memset(b, 0, BUFSZ);
-	b[0] = 0xfe;
-	b[1] = 'S';
-	b[2] = 'M';
-	b[3] = 'B';
-	w16(b, 4, 64);
-	w16(b, 12, cmd);
-	w32(b, 16, 1);
+	w_rsp_hdr(b, cmd);
 	w16(b, 64, body_ssize);
 }
 

@@ -31,13 +31,7 @@ static u8 *tbuf(struct kunit *test)
 static void ioctl_rsp(u8 *b, u32 ctl, u32 olen)
 {
 	memset(b, 0, OUT);
-	b[0] = 0xfe;
-	b[1] = 'S';
-	b[2] = 'M';
-	b[3] = 'B';
-	w16(b, 4, 64);
-	w16(b, 12, SMB2_IOCTL);
-	w32(b, 16, 1);
+	w_rsp_hdr(b, SMB2_IOCTL);
 	w16(b, 64, 49);
 	w32(b, 68, ctl);
 	w32(b, 96, OUT);
@@ -64,7 +58,7 @@ static void ioctl_build(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, r32(b, 104), 0U);
 	KUNIT_EXPECT_EQ(test, r32(b, 108), 1024U);
 	KUNIT_EXPECT_EQ(test, r32(b, 112), 1U);
-	KUNIT_EXPECT_EQ(test, memcmp(b + 120, "abcd", 4), 0);
+	EXPECT_BYTES(test, b + 120, "abcd", 4);
 
 	/* Interface query: all-ones FileId, no input, 1-byte Buffer */
 	KUNIT_ASSERT_EQ(test, smb3mc_build_query_ifaces(b, BUFSZ, 65536), 121);
@@ -296,7 +290,7 @@ static void validate_negotiate(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, r32(b, 108), 24U);
 	KUNIT_EXPECT_EQ(test, r32(b, 112), SMB2_0_IOCTL_IS_FSCTL);
 	KUNIT_EXPECT_EQ(test, r32(b, 120), 0x4fU);
-	KUNIT_EXPECT_EQ(test, memcmp(b + 124, guid, 16), 0);
+	EXPECT_BYTES(test, b + 124, guid, 16);
 	KUNIT_EXPECT_EQ(test, r16(b, 140), 1);
 	KUNIT_EXPECT_EQ(test, r16(b, 142), 3);
 	KUNIT_EXPECT_EQ(test, r16(b, 144), 0x0300);
@@ -318,7 +312,7 @@ static void validate_negotiate(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, smb3mc_parse_validate_negotiate(b, OUT + 24,
 							      &vi), 0);
 	KUNIT_EXPECT_EQ(test, vi.capabilities, 0x4fU);
-	KUNIT_EXPECT_EQ(test, memcmp(vi.guid, guid, 16), 0);
+	EXPECT_BYTES(test, vi.guid, guid, 16);
 	KUNIT_EXPECT_EQ(test, vi.security_mode, 3);
 	KUNIT_EXPECT_EQ(test, vi.dialect, 0x0302);
 	/* Output too short for the structure, or cut off */

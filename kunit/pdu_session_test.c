@@ -2,7 +2,7 @@
 /*
  * KUnit tests of the SMB2 header helpers and the session-level PDUs
  * (src/pdu_hdr.c, pdu_negotiate.c, pdu_sess_setup.c, pdu_tree.c,
- * pdu_misc.c): exact request bytes and hand-built responses, valid and
+ * pdu_echo.c): exact request bytes and hand-built responses, valid and
  * malformed.
  */
 
@@ -12,30 +12,9 @@
 #include "nterr.h"
 #include "pdu_hdr.h"
 #include "pdu_session.h"
+#include "wire_test.h"
 
 #define BUF_SIZE 512
-
-static u16 rd16(const u8 *p)
-{
-	return p[0] | p[1] << 8;
-}
-
-static u32 rd32(const u8 *p)
-{
-	return rd16(p) | (u32)rd16(p + 2) << 16;
-}
-
-static void wr16(u8 *p, u16 v)
-{
-	p[0] = v;
-	p[1] = v >> 8;
-}
-
-static void wr32(u8 *p, u32 v)
-{
-	wr16(p, v);
-	wr16(p + 2, v >> 16);
-}
 
 static u8 *buf_new(struct kunit *test)
 {
@@ -65,9 +44,9 @@ static void hdr_init_bytes(struct kunit *test)
 
 	memset(buf, 0xcc, SMB2_HDR_SIZE);
 	smb3mc_hdr_init((struct smb2_hdr *)buf, SMB2_TREE_CONNECT);
-	KUNIT_EXPECT_EQ(test, memcmp(buf, proto, 4), 0);
-	KUNIT_EXPECT_EQ(test, rd16(buf + 4), 64);
-	KUNIT_EXPECT_EQ(test, rd16(buf + 12), SMB2_TREE_CONNECT);
+	EXPECT_BYTES(test, buf, proto, 4);
+	KUNIT_EXPECT_EQ(test, r16(buf, 4), 64);
+	KUNIT_EXPECT_EQ(test, r16(buf, 12), SMB2_TREE_CONNECT);
 	for (i = 6; i < SMB2_HDR_SIZE; i++)
 		if (i != 12)
 			KUNIT_EXPECT_EQ_MSG(test, buf[i], 0, "byte %u", i);
@@ -84,20 +63,20 @@ static void hdr_check_cases(struct kunit *test)
 	buf[0] = 0xfd;
 	KUNIT_EXPECT_EQ(test, smb3mc_hdr_check(buf, 64), -EIO);
 	buf[0] = 0xfe;
-	wr16(buf + 4, 65);
+	w16(buf, 4, 65);
 	KUNIT_EXPECT_EQ(test, smb3mc_hdr_check(buf, 64), -EIO);
-	wr16(buf + 4, 64);
-	wr32(buf + 16, 0);		/* a request, not a response */
+	w16(buf, 4, 64);
+	w32(buf, 16, 0);		/* a request, not a response */
 	KUNIT_EXPECT_EQ(test, smb3mc_hdr_check(buf, 64), -EIO);
-	wr32(buf + 16, 1);
+	w32(buf, 16, 1);
 
 	/* NextCommand: aligned and leaving room for a whole header. */
-	wr32(buf + 20, 72);
+	w32(buf, 20, 72);
 	KUNIT_EXPECT_EQ(test, smb3mc_hdr_check(buf, 136), 0);
 	KUNIT_EXPECT_EQ(test, smb3mc_hdr_check(buf, 135), -EIO);
-	wr32(buf + 20, 76);
+	w32(buf, 20, 76);
 	KUNIT_EXPECT_EQ(test, smb3mc_hdr_check(buf, 200), -EIO);
-	wr32(buf + 20, 8);
+	w32(buf, 20, 8);
 	KUNIT_EXPECT_EQ(test, smb3mc_hdr_check(buf, 200), -EIO);
 }
 
@@ -128,7 +107,7 @@ static void rsp_check_cases(struct kunit *test)
 	u8 *buf = buf_new(test);
 
 	rsp_hdr(buf, SMB2_TREE_CONNECT, STATUS_SUCCESS);
-	wr16(buf + 64, 16);
+	w16(buf, 64, 16);
 	KUNIT_EXPECT_EQ(test, smb3mc_rsp_check(buf, 80, SMB2_TREE_CONNECT,
 					       16), 0);
 	KUNIT_EXPECT_EQ(test, smb3mc_rsp_check(buf, 79, SMB2_TREE_CONNECT,
@@ -138,7 +117,7 @@ static void rsp_check_cases(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, smb3mc_rsp_check(buf, 80, SMB2_TREE_CONNECT,
 					       9), -EIO);
 	/* An odd size counts one byte of the buffer: 9 needs 8 bytes. */
-	wr16(buf + 64, 9);
+	w16(buf, 64, 9);
 	KUNIT_EXPECT_EQ(test, smb3mc_rsp_check(buf, 72, SMB2_TREE_CONNECT,
 					       9), 0);
 	KUNIT_EXPECT_EQ(test, smb3mc_rsp_check(buf, 65, SMB2_TREE_CONNECT,
@@ -152,9 +131,9 @@ static void error_rsp_cases(struct kunit *test)
 
 	/* STATUS_BUFFER_TOO_SMALL carries the 4-byte size needed. */
 	rsp_hdr(buf, SMB2_QUERY_INFO, STATUS_BUFFER_TOO_SMALL);
-	wr16(buf + 64, 9);
-	wr32(buf + 68, 4);
-	wr32(buf + 72, 0x1234);
+	w16(buf, 64, 9);
+	w32(buf, 68, 4);
+	w32(buf, 72, 0x1234);
 	KUNIT_ASSERT_EQ(test, smb3mc_parse_error_rsp(buf, 76, &info), 0);
 	KUNIT_EXPECT_TRUE(test, info.status == STATUS_BUFFER_TOO_SMALL);
 	KUNIT_EXPECT_EQ(test, info.error_context_count, 0);
@@ -163,27 +142,27 @@ static void error_rsp_cases(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, smb3mc_parse_error_rsp(buf, 75, &info), -EIO);
 
 	/* No ErrorData, with or without the padding byte. */
-	wr32(buf + 68, 0);
+	w32(buf, 68, 0);
 	KUNIT_EXPECT_EQ(test, smb3mc_parse_error_rsp(buf, 73, &info), 0);
 	KUNIT_EXPECT_NULL(test, info.data);
 	KUNIT_EXPECT_EQ(test, smb3mc_parse_error_rsp(buf, 72, &info), 0);
 	KUNIT_EXPECT_EQ(test, smb3mc_parse_error_rsp(buf, 71, &info), -EIO);
 
-	wr16(buf + 64, 8);
+	w16(buf, 64, 8);
 	KUNIT_EXPECT_EQ(test, smb3mc_parse_error_rsp(buf, 73, &info), -EIO);
-	wr16(buf + 64, 9);
+	w16(buf, 64, 9);
 
 	/* 3.1.1 error contexts: 8-byte header plus data, 8-byte aligned. */
 	buf[66] = 2;
-	wr32(buf + 68, 8 + 4 + 4 + 8 + 2);
-	wr32(buf + 72, 4);
-	wr32(buf + 88, 2);
+	w32(buf, 68, 8 + 4 + 4 + 8 + 2);
+	w32(buf, 72, 4);
+	w32(buf, 88, 2);
 	KUNIT_EXPECT_EQ(test, smb3mc_parse_error_rsp(buf, 98, &info), 0);
 	KUNIT_EXPECT_EQ(test, info.error_context_count, 2);
 	buf[66] = 3;			/* one more than there are */
 	KUNIT_EXPECT_EQ(test, smb3mc_parse_error_rsp(buf, 98, &info), -EIO);
 	buf[66] = 2;
-	wr32(buf + 88, 3);		/* second context overruns ByteCount */
+	w32(buf, 88, 3);		/* second context overruns ByteCount */
 	KUNIT_EXPECT_EQ(test, smb3mc_parse_error_rsp(buf, 98, &info), -EIO);
 }
 
@@ -208,17 +187,17 @@ static void negotiate_build_smb30(struct kunit *test)
 		args.client_guid[i] = i + 1;
 	KUNIT_ASSERT_EQ(test, smb3mc_build_negotiate(buf, BUF_SIZE, &args),
 			104);
-	KUNIT_EXPECT_EQ(test, rd16(buf + 12), SMB2_NEGOTIATE);
-	KUNIT_EXPECT_EQ(test, rd16(buf + 64), 36);
-	KUNIT_EXPECT_EQ(test, rd16(buf + 66), 2);
-	KUNIT_EXPECT_EQ(test, rd16(buf + 68), 1);
-	KUNIT_EXPECT_EQ(test, rd32(buf + 72), 0x0cU);
-	KUNIT_EXPECT_EQ(test, memcmp(buf + 76, args.client_guid, 16), 0);
+	KUNIT_EXPECT_EQ(test, r16(buf, 12), SMB2_NEGOTIATE);
+	KUNIT_EXPECT_EQ(test, r16(buf, 64), 36);
+	KUNIT_EXPECT_EQ(test, r16(buf, 66), 2);
+	KUNIT_EXPECT_EQ(test, r16(buf, 68), 1);
+	KUNIT_EXPECT_EQ(test, r32(buf, 72), 0x0cU);
+	EXPECT_BYTES(test, buf + 76, args.client_guid, 16);
 	/* ClientStartTime: zero */
-	KUNIT_EXPECT_EQ(test, rd32(buf + 92), 0U);
-	KUNIT_EXPECT_EQ(test, rd32(buf + 96), 0U);
-	KUNIT_EXPECT_EQ(test, rd16(buf + 100), 0x0300);
-	KUNIT_EXPECT_EQ(test, rd16(buf + 102), 0x0302);
+	KUNIT_EXPECT_EQ(test, r32(buf, 92), 0U);
+	KUNIT_EXPECT_EQ(test, r32(buf, 96), 0U);
+	KUNIT_EXPECT_EQ(test, r16(buf, 100), 0x0300);
+	KUNIT_EXPECT_EQ(test, r16(buf, 102), 0x0302);
 
 	KUNIT_EXPECT_EQ(test, smb3mc_build_negotiate(buf, 103, &args),
 			-ENOSPC);
@@ -257,47 +236,47 @@ static void negotiate_build_smb311(struct kunit *test)
 	memset(buf, 0xcc, BUF_SIZE);
 	KUNIT_ASSERT_EQ(test, smb3mc_build_negotiate(buf, BUF_SIZE, &args),
 			214);
-	KUNIT_EXPECT_EQ(test, rd16(buf + 66), 3);
-	KUNIT_EXPECT_EQ(test, rd16(buf + 104), 0x0311);
+	KUNIT_EXPECT_EQ(test, r16(buf, 66), 3);
+	KUNIT_EXPECT_EQ(test, r16(buf, 104), 0x0311);
 	/* Dialects end at 106; padding to the 8-byte aligned list. */
-	KUNIT_EXPECT_EQ(test, rd32(buf + 92), 112U);
-	KUNIT_EXPECT_EQ(test, rd16(buf + 96), 4);
-	KUNIT_EXPECT_EQ(test, rd16(buf + 98), 0);
-	KUNIT_EXPECT_EQ(test, rd16(buf + 106), 0);
-	KUNIT_EXPECT_EQ(test, rd32(buf + 108), 0U);
+	KUNIT_EXPECT_EQ(test, r32(buf, 92), 112U);
+	KUNIT_EXPECT_EQ(test, r16(buf, 96), 4);
+	KUNIT_EXPECT_EQ(test, r16(buf, 98), 0);
+	KUNIT_EXPECT_EQ(test, r16(buf, 106), 0);
+	KUNIT_EXPECT_EQ(test, r32(buf, 108), 0U);
 
 	/* Preauth: type 1, 38 bytes, one SHA-512, 32-byte salt. */
-	KUNIT_EXPECT_EQ(test, rd16(buf + 112), 1);
-	KUNIT_EXPECT_EQ(test, rd16(buf + 114), 38);
-	KUNIT_EXPECT_EQ(test, rd32(buf + 116), 0U);
-	KUNIT_EXPECT_EQ(test, rd16(buf + 120), 1);
-	KUNIT_EXPECT_EQ(test, rd16(buf + 122), 32);
-	KUNIT_EXPECT_EQ(test, rd16(buf + 124), 1);
-	KUNIT_EXPECT_EQ(test, memcmp(buf + 126, args.salt, 32), 0);
-	KUNIT_EXPECT_EQ(test, rd16(buf + 158), 0);	/* padding */
+	KUNIT_EXPECT_EQ(test, r16(buf, 112), 1);
+	KUNIT_EXPECT_EQ(test, r16(buf, 114), 38);
+	KUNIT_EXPECT_EQ(test, r32(buf, 116), 0U);
+	KUNIT_EXPECT_EQ(test, r16(buf, 120), 1);
+	KUNIT_EXPECT_EQ(test, r16(buf, 122), 32);
+	KUNIT_EXPECT_EQ(test, r16(buf, 124), 1);
+	EXPECT_BYTES(test, buf + 126, args.salt, 32);
+	KUNIT_EXPECT_EQ(test, r16(buf, 158), 0);	/* padding */
 
 	/* Encryption at 160: the caller's order. */
-	KUNIT_EXPECT_EQ(test, rd16(buf + 160), 2);
-	KUNIT_EXPECT_EQ(test, rd16(buf + 162), 10);
-	KUNIT_EXPECT_EQ(test, rd16(buf + 168), 4);
-	KUNIT_EXPECT_EQ(test, rd16(buf + 170), 2);
-	KUNIT_EXPECT_EQ(test, rd16(buf + 172), 1);
-	KUNIT_EXPECT_EQ(test, rd16(buf + 174), 4);
-	KUNIT_EXPECT_EQ(test, rd16(buf + 176), 3);
-	KUNIT_EXPECT_EQ(test, rd32(buf + 178), 0U);
-	KUNIT_EXPECT_EQ(test, rd16(buf + 182), 0);
+	KUNIT_EXPECT_EQ(test, r16(buf, 160), 2);
+	KUNIT_EXPECT_EQ(test, r16(buf, 162), 10);
+	KUNIT_EXPECT_EQ(test, r16(buf, 168), 4);
+	KUNIT_EXPECT_EQ(test, r16(buf, 170), 2);
+	KUNIT_EXPECT_EQ(test, r16(buf, 172), 1);
+	KUNIT_EXPECT_EQ(test, r16(buf, 174), 4);
+	KUNIT_EXPECT_EQ(test, r16(buf, 176), 3);
+	KUNIT_EXPECT_EQ(test, r32(buf, 178), 0U);
+	KUNIT_EXPECT_EQ(test, r16(buf, 182), 0);
 
 	/* Signing at 184. */
-	KUNIT_EXPECT_EQ(test, rd16(buf + 184), 8);
-	KUNIT_EXPECT_EQ(test, rd16(buf + 186), 6);
-	KUNIT_EXPECT_EQ(test, rd16(buf + 192), 2);
-	KUNIT_EXPECT_EQ(test, rd16(buf + 194), 2);
-	KUNIT_EXPECT_EQ(test, rd16(buf + 196), 1);
+	KUNIT_EXPECT_EQ(test, r16(buf, 184), 8);
+	KUNIT_EXPECT_EQ(test, r16(buf, 186), 6);
+	KUNIT_EXPECT_EQ(test, r16(buf, 192), 2);
+	KUNIT_EXPECT_EQ(test, r16(buf, 194), 2);
+	KUNIT_EXPECT_EQ(test, r16(buf, 196), 1);
 
 	/* Netname at 200: UTF-16LE, no terminator, no trailing pad. */
-	KUNIT_EXPECT_EQ(test, rd16(buf + 200), 5);
-	KUNIT_EXPECT_EQ(test, rd16(buf + 202), 6);
-	KUNIT_EXPECT_EQ(test, memcmp(buf + 208, netname, 6), 0);
+	KUNIT_EXPECT_EQ(test, r16(buf, 200), 5);
+	KUNIT_EXPECT_EQ(test, r16(buf, 202), 6);
+	EXPECT_BYTES(test, buf + 208, netname, 6);
 
 	/* Only the mandatory preauth context. */
 	args.cipher_count = 0;
@@ -305,7 +284,7 @@ static void negotiate_build_smb311(struct kunit *test)
 	args.netname = NULL;
 	KUNIT_EXPECT_EQ(test, smb3mc_build_negotiate(buf, BUF_SIZE, &args),
 			158);
-	KUNIT_EXPECT_EQ(test, rd16(buf + 96), 1);
+	KUNIT_EXPECT_EQ(test, r16(buf, 96), 1);
 	KUNIT_EXPECT_EQ(test, smb3mc_build_negotiate(buf, 157, &args),
 			-ENOSPC);
 }
@@ -354,39 +333,39 @@ static size_t negotiate_rsp_311(u8 *buf)
 
 	memset(buf, 0, BUF_SIZE);
 	rsp_hdr(buf, SMB2_NEGOTIATE, STATUS_SUCCESS);
-	wr16(buf + 64, 65);
-	wr16(buf + 66, SMB2_NEGOTIATE_SIGNING_ENABLED);
-	wr16(buf + 68, SMB311_DIALECT);
-	wr16(buf + 70, 3);
+	w16(buf, 64, 65);
+	w16(buf, 66, SMB2_NEGOTIATE_SIGNING_ENABLED);
+	w16(buf, 68, SMB311_DIALECT);
+	w16(buf, 70, 3);
 	for (i = 0; i < 16; i++)
 		buf[72 + i] = 0x10 + i;
-	wr32(buf + 88, SMB2_GLOBAL_CAP_MULTI_CHANNEL | SMB2_GLOBAL_CAP_LEASING);
-	wr32(buf + 92, 8 << 20);
-	wr32(buf + 96, 4 << 20);
-	wr32(buf + 100, 2 << 20);
-	wr32(buf + 104, 0x89abcdef);
-	wr32(buf + 108, 0x01d00000);
-	wr16(buf + 120, 128);
-	wr16(buf + 122, 8);
-	wr32(buf + 124, 136);
+	w32(buf, 88, SMB2_GLOBAL_CAP_MULTI_CHANNEL | SMB2_GLOBAL_CAP_LEASING);
+	w32(buf, 92, 8 << 20);
+	w32(buf, 96, 4 << 20);
+	w32(buf, 100, 2 << 20);
+	w32(buf, 104, 0x89abcdef);
+	w32(buf, 108, 0x01d00000);
+	w16(buf, 120, 128);
+	w16(buf, 122, 8);
+	w32(buf, 124, 136);
 	memcpy(buf + 128, "GSSBLOB!", 8);
 
-	wr16(buf + 136, SMB2_PREAUTH_INTEGRITY_CAPABILITIES);
-	wr16(buf + 138, 38);
-	wr16(buf + 144, 1);
-	wr16(buf + 146, 32);
-	wr16(buf + 148, SMB2_PREAUTH_INTEGRITY_SHA512);
+	w16(buf, 136, SMB2_PREAUTH_INTEGRITY_CAPABILITIES);
+	w16(buf, 138, 38);
+	w16(buf, 144, 1);
+	w16(buf, 146, 32);
+	w16(buf, 148, SMB2_PREAUTH_INTEGRITY_SHA512);
 	memset(buf + 150, 0x5a, 32);
 
-	wr16(buf + 184, SMB2_ENCRYPTION_CAPABILITIES);
-	wr16(buf + 186, 4);
-	wr16(buf + 192, 1);
-	wr16(buf + 194, SMB2_ENCRYPTION_AES128_GCM);
+	w16(buf, 184, SMB2_ENCRYPTION_CAPABILITIES);
+	w16(buf, 186, 4);
+	w16(buf, 192, 1);
+	w16(buf, 194, SMB2_ENCRYPTION_AES128_GCM);
 
-	wr16(buf + 200, SMB2_SIGNING_CAPABILITIES);
-	wr16(buf + 202, 4);
-	wr16(buf + 208, 1);
-	wr16(buf + 210, SMB2_SIGNING_AES_GMAC);
+	w16(buf, 200, SMB2_SIGNING_CAPABILITIES);
+	w16(buf, 202, 4);
+	w16(buf, 208, 1);
+	w16(buf, 210, SMB2_SIGNING_AES_GMAC);
 	return 212;
 }
 
@@ -403,7 +382,7 @@ static void negotiate_parse_311(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, info.capabilities,
 			(u32)(SMB2_GLOBAL_CAP_MULTI_CHANNEL |
 			      SMB2_GLOBAL_CAP_LEASING));
-	KUNIT_EXPECT_EQ(test, memcmp(info.server_guid, buf + 72, 16), 0);
+	EXPECT_BYTES(test, info.server_guid, buf + 72, 16);
 	KUNIT_EXPECT_EQ(test, info.max_transact_size, 8U << 20);
 	KUNIT_EXPECT_EQ(test, info.max_read_size, 4U << 20);
 	KUNIT_EXPECT_EQ(test, info.max_write_size, 2U << 20);
@@ -416,14 +395,14 @@ static void negotiate_parse_311(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, info.signing_alg, SMB2_SIGNING_AES_GMAC);
 
 	/* Without the signing context: AES-CMAC (MS-SMB2 3.2.5.2). */
-	wr16(buf + 70, 2);
+	w16(buf, 70, 2);
 	KUNIT_ASSERT_EQ(test, smb3mc_parse_negotiate_rsp(buf, 196, &info), 0);
 	KUNIT_EXPECT_EQ(test, info.signing_alg, SMB2_SIGNING_AES_CMAC);
 	KUNIT_EXPECT_EQ(test, info.cipher, SMB2_ENCRYPTION_AES128_GCM);
 
 	/* Unknown context types are skipped. */
 	negotiate_rsp_311(buf);
-	wr16(buf + 184, 0x0042);
+	w16(buf, 184, 0x0042);
 	KUNIT_ASSERT_EQ(test, smb3mc_parse_negotiate_rsp(buf, len, &info), 0);
 	KUNIT_EXPECT_EQ(test, info.cipher, 0);
 }
@@ -434,11 +413,11 @@ static void negotiate_parse_smb302(struct kunit *test)
 	u8 *buf = buf_new(test);
 
 	rsp_hdr(buf, SMB2_NEGOTIATE, STATUS_SUCCESS);
-	wr16(buf + 64, 65);
-	wr16(buf + 68, SMB302_DIALECT);
-	wr32(buf + 88, SMB2_GLOBAL_CAP_ENCRYPTION);
+	w16(buf, 64, 65);
+	w16(buf, 68, SMB302_DIALECT);
+	w32(buf, 88, SMB2_GLOBAL_CAP_ENCRYPTION);
 	/* Empty security buffer; the offset is then not looked at. */
-	wr16(buf + 120, 0xffff);
+	w16(buf, 120, 0xffff);
 	KUNIT_ASSERT_EQ(test, smb3mc_parse_negotiate_rsp(buf, 128, &info), 0);
 	KUNIT_EXPECT_EQ(test, info.dialect, SMB302_DIALECT);
 	KUNIT_EXPECT_NULL(test, info.sec_blob);
@@ -447,7 +426,7 @@ static void negotiate_parse_smb302(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, info.cipher, SMB2_ENCRYPTION_AES128_CCM);
 	KUNIT_EXPECT_EQ(test, info.signing_alg, SMB2_SIGNING_AES_CMAC);
 
-	wr32(buf + 88, 0);
+	w32(buf, 88, 0);
 	KUNIT_ASSERT_EQ(test, smb3mc_parse_negotiate_rsp(buf, 128, &info), 0);
 	KUNIT_EXPECT_EQ(test, info.cipher, 0);
 	/* The fixed body (64 bytes) must be there in full. */
@@ -471,33 +450,33 @@ static void negotiate_parse_malformed(struct kunit *test)
 
 	NEG_BAD(len = 100);				/* short buffer */
 	NEG_BAD(len = 211);				/* last ctx cut */
-	NEG_BAD(wr16(buf + 64, 64));			/* StructureSize */
-	NEG_BAD(wr32(buf + 8, 0xc0000022));		/* failure status */
-	NEG_BAD(wr16(buf + 12, SMB2_ECHO));		/* wrong command */
-	NEG_BAD(wr16(buf + 68, 0x0210));		/* not offered */
-	NEG_BAD(wr16(buf + 68, 0x02ff));
-	NEG_BAD(wr16(buf + 120, 32));			/* blob in header */
-	NEG_BAD(wr16(buf + 120, 100));			/* blob in body */
-	NEG_BAD(wr16(buf + 120, 208));			/* blob past end */
-	NEG_BAD(wr16(buf + 122, 200));
-	NEG_BAD(wr16(buf + 70, 4));			/* too many ctxs */
-	NEG_BAD(wr16(buf + 70, 0));			/* 3.1.1, no ctx */
-	NEG_BAD(wr32(buf + 124, 140));			/* unaligned list */
-	NEG_BAD(wr32(buf + 124, 64));			/* list in header */
-	NEG_BAD(wr32(buf + 124, 4096));			/* list past end */
-	NEG_BAD(wr16(buf + 202, 100));			/* ctx overruns */
-	NEG_BAD(wr16(buf + 138, 0xffff));
-	NEG_BAD(wr16(buf + 136, 0x0042));		/* no preauth */
-	NEG_BAD(wr16(buf + 184, 1));			/* two preauth */
-	NEG_BAD(wr16(buf + 144, 2));			/* two hashes */
-	NEG_BAD(wr16(buf + 148, 2));			/* not SHA-512 */
-	NEG_BAD(wr16(buf + 146, 33));			/* salt overruns */
-	NEG_BAD(wr16(buf + 138, 5));			/* preauth short */
-	NEG_BAD(wr16(buf + 192, 2));			/* two ciphers */
-	NEG_BAD(wr16(buf + 194, 5));			/* unknown cipher */
-	NEG_BAD(wr16(buf + 186, 2));			/* cipher short */
-	NEG_BAD(wr16(buf + 210, 3));			/* unknown signing */
-	NEG_BAD(wr16(buf + 200, SMB2_ENCRYPTION_CAPABILITIES));	/* twice */
+	NEG_BAD(w16(buf, 64, 64));			/* StructureSize */
+	NEG_BAD(w32(buf, 8, 0xc0000022));		/* failure status */
+	NEG_BAD(w16(buf, 12, SMB2_ECHO));		/* wrong command */
+	NEG_BAD(w16(buf, 68, 0x0210));		/* not offered */
+	NEG_BAD(w16(buf, 68, 0x02ff));
+	NEG_BAD(w16(buf, 120, 32));			/* blob in header */
+	NEG_BAD(w16(buf, 120, 100));			/* blob in body */
+	NEG_BAD(w16(buf, 120, 208));			/* blob past end */
+	NEG_BAD(w16(buf, 122, 200));
+	NEG_BAD(w16(buf, 70, 4));			/* too many ctxs */
+	NEG_BAD(w16(buf, 70, 0));			/* 3.1.1, no ctx */
+	NEG_BAD(w32(buf, 124, 140));			/* unaligned list */
+	NEG_BAD(w32(buf, 124, 64));			/* list in header */
+	NEG_BAD(w32(buf, 124, 4096));			/* list past end */
+	NEG_BAD(w16(buf, 202, 100));			/* ctx overruns */
+	NEG_BAD(w16(buf, 138, 0xffff));
+	NEG_BAD(w16(buf, 136, 0x0042));		/* no preauth */
+	NEG_BAD(w16(buf, 184, 1));			/* two preauth */
+	NEG_BAD(w16(buf, 144, 2));			/* two hashes */
+	NEG_BAD(w16(buf, 148, 2));			/* not SHA-512 */
+	NEG_BAD(w16(buf, 146, 33));			/* salt overruns */
+	NEG_BAD(w16(buf, 138, 5));			/* preauth short */
+	NEG_BAD(w16(buf, 192, 2));			/* two ciphers */
+	NEG_BAD(w16(buf, 194, 5));			/* unknown cipher */
+	NEG_BAD(w16(buf, 186, 2));			/* cipher short */
+	NEG_BAD(w16(buf, 210, 3));			/* unknown signing */
+	NEG_BAD(w16(buf, 200, SMB2_ENCRYPTION_CAPABILITIES));	/* twice */
 #undef NEG_BAD
 }
 
@@ -519,17 +498,17 @@ static void sess_setup_build(struct kunit *test)
 	memset(buf, 0xcc, BUF_SIZE);
 	KUNIT_ASSERT_EQ(test, smb3mc_build_sess_setup(buf, BUF_SIZE, &args),
 			93);
-	KUNIT_EXPECT_EQ(test, rd16(buf + 12), SMB2_SESSION_SETUP);
-	KUNIT_EXPECT_EQ(test, rd16(buf + 64), 25);
+	KUNIT_EXPECT_EQ(test, r16(buf, 12), SMB2_SESSION_SETUP);
+	KUNIT_EXPECT_EQ(test, r16(buf, 64), 25);
 	KUNIT_EXPECT_EQ(test, buf[66], 1);
 	KUNIT_EXPECT_EQ(test, buf[67], 1);
-	KUNIT_EXPECT_EQ(test, rd32(buf + 68), 1U);
-	KUNIT_EXPECT_EQ(test, rd32(buf + 72), 0U);
-	KUNIT_EXPECT_EQ(test, rd16(buf + 76), 88);
-	KUNIT_EXPECT_EQ(test, rd16(buf + 78), 5);
-	KUNIT_EXPECT_EQ(test, rd32(buf + 80), 0x55667788U);
-	KUNIT_EXPECT_EQ(test, rd32(buf + 84), 0x11223344U);
-	KUNIT_EXPECT_EQ(test, memcmp(buf + 88, blob, 5), 0);
+	KUNIT_EXPECT_EQ(test, r32(buf, 68), 1U);
+	KUNIT_EXPECT_EQ(test, r32(buf, 72), 0U);
+	KUNIT_EXPECT_EQ(test, r16(buf, 76), 88);
+	KUNIT_EXPECT_EQ(test, r16(buf, 78), 5);
+	KUNIT_EXPECT_EQ(test, r32(buf, 80), 0x55667788U);
+	KUNIT_EXPECT_EQ(test, r32(buf, 84), 0x11223344U);
+	EXPECT_BYTES(test, buf + 88, blob, 5);
 
 	KUNIT_EXPECT_EQ(test, smb3mc_build_sess_setup(buf, 92, &args),
 			-ENOSPC);
@@ -546,9 +525,9 @@ static size_t sess_setup_rsp(u8 *buf, __le32 status)
 {
 	memset(buf, 0, BUF_SIZE);
 	rsp_hdr(buf, SMB2_SESSION_SETUP, status);
-	wr16(buf + 64, 9);
-	wr16(buf + 68, 72);
-	wr16(buf + 70, 6);
+	w16(buf, 64, 9);
+	w16(buf, 68, 72);
+	w16(buf, 70, 6);
 	memcpy(buf + 72, "TOKEN!", 6);
 	return 78;
 }
@@ -568,9 +547,9 @@ static void sess_setup_parse(struct kunit *test)
 
 	/* The final leg may carry no token. */
 	len = sess_setup_rsp(buf, STATUS_SUCCESS);
-	wr16(buf + 66, SMB2_SESSION_FLAG_IS_GUEST |
-		       SMB2_SESSION_FLAG_ENCRYPT_DATA);
-	wr16(buf + 70, 0);
+	w16(buf, 66, SMB2_SESSION_FLAG_IS_GUEST |
+		     SMB2_SESSION_FLAG_ENCRYPT_DATA);
+	w16(buf, 70, 0);
 	KUNIT_ASSERT_EQ(test, smb3mc_parse_sess_setup_rsp(buf, 73, &info), 0);
 	KUNIT_EXPECT_TRUE(test, info.status == STATUS_SUCCESS);
 	KUNIT_EXPECT_NULL(test, info.sec_blob);
@@ -594,13 +573,13 @@ static void sess_setup_parse_malformed(struct kunit *test)
 
 	SS_BAD(len = 71);				/* short buffer */
 	SS_BAD(len = 77);				/* blob cut */
-	SS_BAD(wr16(buf + 64, 8));			/* StructureSize */
-	SS_BAD(wr16(buf + 70, 0));			/* no token */
-	SS_BAD(wr16(buf + 68, 40));			/* blob in header */
-	SS_BAD(wr16(buf + 68, 66));			/* blob in body */
-	SS_BAD(wr16(buf + 68, 0xfff0));			/* past the end */
-	SS_BAD(wr32(buf + 8, 0xc000006d));		/* LOGON_FAILURE */
-	SS_BAD(wr16(buf + 12, SMB2_NEGOTIATE));		/* wrong command */
+	SS_BAD(w16(buf, 64, 8));			/* StructureSize */
+	SS_BAD(w16(buf, 70, 0));			/* no token */
+	SS_BAD(w16(buf, 68, 40));			/* blob in header */
+	SS_BAD(w16(buf, 68, 66));			/* blob in body */
+	SS_BAD(w16(buf, 68, 0xfff0));			/* past the end */
+	SS_BAD(w32(buf, 8, 0xc000006d));		/* LOGON_FAILURE */
+	SS_BAD(w16(buf, 12, SMB2_NEGOTIATE));		/* wrong command */
 #undef SS_BAD
 }
 
@@ -618,12 +597,12 @@ static void tree_connect_build(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, smb3mc_build_tree_connect(buf, BUF_SIZE, unc,
 				SMB2_TREE_CONNECT_FLAG_CLUSTER_RECONNECT),
 			72 + 18);
-	KUNIT_EXPECT_EQ(test, rd16(buf + 12), SMB2_TREE_CONNECT);
-	KUNIT_EXPECT_EQ(test, rd16(buf + 64), 9);
-	KUNIT_EXPECT_EQ(test, rd16(buf + 66), 1);
-	KUNIT_EXPECT_EQ(test, rd16(buf + 68), 72);
-	KUNIT_EXPECT_EQ(test, rd16(buf + 70), 18);
-	KUNIT_EXPECT_EQ(test, memcmp(buf + 72, path, sizeof(path)), 0);
+	KUNIT_EXPECT_EQ(test, r16(buf, 12), SMB2_TREE_CONNECT);
+	KUNIT_EXPECT_EQ(test, r16(buf, 64), 9);
+	KUNIT_EXPECT_EQ(test, r16(buf, 66), 1);
+	KUNIT_EXPECT_EQ(test, r16(buf, 68), 72);
+	KUNIT_EXPECT_EQ(test, r16(buf, 70), 18);
+	EXPECT_BYTES(test, buf + 72, path, sizeof(path));
 
 	/* Room for one UTF-16 unit per UTF-8 byte (10) is required. */
 	KUNIT_EXPECT_EQ(test, smb3mc_build_tree_connect(buf, 72 + 20, unc, 0),
@@ -647,11 +626,11 @@ static void tree_connect_parse(struct kunit *test)
 	u8 *buf = buf_new(test);
 
 	rsp_hdr(buf, SMB2_TREE_CONNECT, STATUS_SUCCESS);
-	wr16(buf + 64, 16);
+	w16(buf, 64, 16);
 	buf[66] = SMB2_SHARE_TYPE_DISK;
-	wr32(buf + 68, SMB2_SHAREFLAG_ENCRYPT_DATA);
-	wr32(buf + 72, SMB2_SHARE_CAP_CONTINUOUS_AVAILABILITY);
-	wr32(buf + 76, 0x001f01ff);
+	w32(buf, 68, SMB2_SHAREFLAG_ENCRYPT_DATA);
+	w32(buf, 72, SMB2_SHARE_CAP_CONTINUOUS_AVAILABILITY);
+	w32(buf, 76, 0x001f01ff);
 	KUNIT_ASSERT_EQ(test, smb3mc_parse_tree_connect_rsp(buf, 80, &info),
 			0);
 	KUNIT_EXPECT_EQ(test, info.share_type, SMB2_SHARE_TYPE_DISK);
@@ -670,11 +649,11 @@ static void tree_connect_parse(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, smb3mc_parse_tree_connect_rsp(buf, 80, &info),
 			-EIO);
 	buf[66] = SMB2_SHARE_TYPE_PIPE;
-	wr16(buf + 64, 9);
+	w16(buf, 64, 9);
 	KUNIT_EXPECT_EQ(test, smb3mc_parse_tree_connect_rsp(buf, 80, &info),
 			-EIO);
-	wr16(buf + 64, 16);
-	wr32(buf + 8, 0xc00000cc);	/* BAD_NETWORK_NAME */
+	w16(buf, 64, 16);
+	w32(buf, 8, 0xc00000cc);	/* BAD_NETWORK_NAME */
 	KUNIT_EXPECT_EQ(test, smb3mc_parse_tree_connect_rsp(buf, 80, &info),
 			-EIO);
 }
@@ -697,21 +676,21 @@ static void simple_pdus(struct kunit *test)
 	for (i = 0; i < ARRAY_SIZE(pdus); i++) {
 		memset(buf, 0xcc, BUF_SIZE);
 		KUNIT_ASSERT_EQ(test, pdus[i].build(buf, BUF_SIZE), 68);
-		KUNIT_EXPECT_EQ(test, rd16(buf + 12), pdus[i].cmd);
-		KUNIT_EXPECT_EQ(test, rd16(buf + 64), 4);
-		KUNIT_EXPECT_EQ(test, rd16(buf + 66), 0);
+		KUNIT_EXPECT_EQ(test, r16(buf, 12), pdus[i].cmd);
+		KUNIT_EXPECT_EQ(test, r16(buf, 64), 4);
+		KUNIT_EXPECT_EQ(test, r16(buf, 66), 0);
 		KUNIT_EXPECT_EQ(test, pdus[i].build(buf, 67), -ENOSPC);
 
 		rsp_hdr(buf, pdus[i].cmd, STATUS_SUCCESS);
 		KUNIT_EXPECT_EQ(test, pdus[i].check(buf, 68), 0);
 		KUNIT_EXPECT_EQ(test, pdus[i].check(buf, 67), -EIO);
-		wr16(buf + 64, 9);
+		w16(buf, 64, 9);
 		KUNIT_EXPECT_EQ(test, pdus[i].check(buf, 68), -EIO);
-		wr16(buf + 64, 4);
-		wr16(buf + 12, SMB2_CANCEL);
+		w16(buf, 64, 4);
+		w16(buf, 12, SMB2_CANCEL);
 		KUNIT_EXPECT_EQ(test, pdus[i].check(buf, 68), -EIO);
-		wr16(buf + 12, pdus[i].cmd);
-		wr32(buf + 8, 0xc0000203);	/* USER_SESSION_DELETED */
+		w16(buf, 12, pdus[i].cmd);
+		w32(buf, 8, 0xc0000203);	/* USER_SESSION_DELETED */
 		KUNIT_EXPECT_EQ(test, pdus[i].check(buf, 68), -EIO);
 	}
 }

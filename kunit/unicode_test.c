@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit tests of the UTF-8 <-> UTF-16LE path conversion (src/unicode.c).
+ * KUnit tests of the UTF-8 <-> UTF-16LE conversion (src/unicode.c): plain
+ * strings, paths and names.
  */
 
 #include <kunit/test.h>
@@ -94,6 +95,39 @@ static void path_too_long(struct kunit *test)
 			-ENAMETOOLONG);
 }
 
+static void string_to_utf16le(struct kunit *test)
+{
+	/* e-acute, euro sign, U+1F600 (a surrogate pair in UTF-16) */
+	static const u16 want[] = { 'a', 0x00e9, 0x20ac, 0xd83d, 0xde00 };
+	__le16 out[16];
+
+	KUNIT_ASSERT_EQ(test, smb3mc_utf8_to_utf16le("a\xc3\xa9\xe2\x82\xac"
+						     "\xf0\x9f\x98\x80", out,
+						     sizeof(out)), 10);
+	expect_units(test, out, want, 5);
+	/* No path syntax: '/' and '\\' are characters like any other */
+	KUNIT_ASSERT_EQ(test, smb3mc_utf8_to_utf16le("\\\\s/x", out,
+						     sizeof(out)), 10);
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(out[0]), '\\');
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(out[3]), '/');
+	KUNIT_EXPECT_EQ(test, smb3mc_utf8_to_utf16le("", out, 0), 0);
+	/* Room for one unit per UTF-8 byte is required, not only the result */
+	KUNIT_EXPECT_EQ(test, smb3mc_utf8_to_utf16le("ab", out, 4), 4);
+	KUNIT_EXPECT_EQ(test, smb3mc_utf8_to_utf16le("ab", out, 3), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, smb3mc_utf8_to_utf16le("\xc3\xa9", out, 2),
+			-ENOSPC);
+	KUNIT_EXPECT_EQ(test, smb3mc_utf8_to_utf16le("\xc3\xa9", out, 4), 2);
+	/* Truncated sequence, overlong '/', encoded surrogate, stray byte */
+	KUNIT_EXPECT_EQ(test, smb3mc_utf8_to_utf16le("a\xc3", out, sizeof(out)),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, smb3mc_utf8_to_utf16le("a\xc0\xaf", out,
+						     sizeof(out)), -EINVAL);
+	KUNIT_EXPECT_EQ(test, smb3mc_utf8_to_utf16le("\xed\xa0\x80", out,
+						     sizeof(out)), -EINVAL);
+	KUNIT_EXPECT_EQ(test, smb3mc_utf8_to_utf16le("\x80", out, sizeof(out)),
+			-EINVAL);
+}
+
 static void name_from_utf16(struct kunit *test)
 {
 	static const __le16 abc[] = {
@@ -167,6 +201,7 @@ static struct kunit_case smb3mc_unicode_cases[] = {
 	KUNIT_CASE(path_unicode),
 	KUNIT_CASE(path_invalid),
 	KUNIT_CASE(path_too_long),
+	KUNIT_CASE(string_to_utf16le),
 	KUNIT_CASE(name_from_utf16),
 	KUNIT_CASE(name_rejects),
 	KUNIT_CASE(round_trip),

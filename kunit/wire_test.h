@@ -1,14 +1,24 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Little-endian field access for the suites that hand-build responses at
- * byte offsets taken from MS-SMB2: b + off, in the order the spec tables
- * list offset and value.
+ * Helpers shared by the KUnit suites that look at bytes on the wire:
+ * a byte comparison that prints both sides on failure, little-endian
+ * field access at the byte offsets MS-SMB2 and MS-NLMP give (b + off, in
+ * the order the spec tables list offset and value), and the header of a
+ * hand-built SMB2 response.
  */
 #ifndef SMB3MC_WIRE_TEST_H
 #define SMB3MC_WIRE_TEST_H
 
 #include <asm/unaligned.h>
+#include <kunit/test.h>
+#include <linux/string.h>
 #include <linux/types.h>
+
+/* @len bytes at @got equal those at @want; on failure shows both in hex. */
+#define EXPECT_BYTES(test, got, want, len)				\
+	KUNIT_EXPECT_TRUE_MSG(test, !memcmp(got, want, len),		\
+			      "got %*phN, want %*phN", (int)(len), got,	\
+			      (int)(len), want)
 
 static inline void w16(u8 *b, size_t off, u16 v)
 {
@@ -38,6 +48,22 @@ static inline u32 r32(const u8 *b, size_t off)
 static inline u64 r64(const u8 *b, size_t off)
 {
 	return get_unaligned_le64(b + off);
+}
+
+/*
+ * The 64-byte header of a successful response to @cmd, MS-SMB2 2.2.1:
+ * ProtocolId, StructureSize 64, Command and SERVER_TO_REDIR; every other
+ * byte of it is left as it was.
+ */
+static inline void w_rsp_hdr(u8 *b, u16 cmd)
+{
+	b[0] = 0xfe;
+	b[1] = 'S';
+	b[2] = 'M';
+	b[3] = 'B';
+	w16(b, 4, 64);
+	w16(b, 12, cmd);
+	w32(b, 16, 1);
 }
 
 #endif /* SMB3MC_WIRE_TEST_H */

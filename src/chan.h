@@ -153,6 +153,14 @@ struct smb3mc_req {
 	struct list_head queued;	/* on the session's @io_queue */
 };
 
+/* The Command of @req, from the SMB2 header its @iov[0] starts with. */
+static inline u16 smb3mc_req_command(const struct smb3mc_req *req)
+{
+	const struct smb2_hdr *hdr = req->iov[0].iov_base;
+
+	return le16_to_cpu(hdr->command);
+}
+
 int smb3mc_chan_connect(struct smb3mc_chan *chan, struct net *net,
 			const struct sockaddr_storage *dst, unsigned int id);
 void smb3mc_chan_shutdown(struct smb3mc_chan *chan);

@@ -5,30 +5,19 @@
  * credentials and message bytes into keys and proofs.
  */
 
-#include <linux/nls.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
 #include "crypto.h"
+#include "unicode.h"
 
 #define SMB3MC_HMAC_MD5	"hmac(md5)"
-
-/*
- * UTF-8 to UTF-16LE into @buf, which has room for @units units; returns the
- * number of units or -EINVAL for invalid UTF-8. A UTF-8 string never needs
- * more UTF-16 units than it has bytes.
- */
-static int smb3mc_utf8_to_utf16le(const char *s, __le16 *buf, size_t units)
-{
-	return utf8s_to_utf16s((const u8 *)s, strlen(s), UTF16_LITTLE_ENDIAN,
-			       (wchar_t *)buf, units);
-}
 
 int smb3mc_ntowfv2(const char *password, const char *user, const char *domain,
 		   u8 key[SMB3MC_NTLM_KEY_SIZE])
 {
 	size_t pw_len = strlen(password);
-	size_t name_len, units;
+	size_t name_len, units, size;
 	u8 ntowfv1[SMB3MC_NTLM_KEY_SIZE];
 	struct kvec iov;
 	__le16 *buf;
@@ -38,35 +27,37 @@ int smb3mc_ntowfv2(const char *password, const char *user, const char *domain,
 	if (!domain)
 		domain = "";
 	name_len = strlen(user) + strlen(domain);
+	/* A UTF-8 string never needs more UTF-16 units than it has bytes. */
 	units = max(pw_len, name_len) + 1;
 	buf = kmalloc_array(units, sizeof(*buf), GFP_NOFS);
 	if (!buf)
 		return -ENOMEM;
+	size = units * sizeof(*buf);
 
 	/* NTOWFv1 = MD4(UNICODE(Passwd)), MS-NLMP 3.3.1 */
-	n = smb3mc_utf8_to_utf16le(password, buf, units);
+	n = smb3mc_utf8_to_utf16le(password, buf, size);
 	if (n < 0) {
 		rc = n;
 		goto out;
 	}
-	smb3mc_md4((const u8 *)buf, n * sizeof(*buf), ntowfv1);
+	smb3mc_md4((const u8 *)buf, n, ntowfv1);
 
 	/*
 	 * UNICODE(ConcatenationOf(Uppercase(User), UserDom)): Windows upper
 	 * cases with its own Unicode table, which the kernel lacks; ASCII is
 	 * what user names overwhelmingly are, so only a-z are mapped.
 	 */
-	n = smb3mc_utf8_to_utf16le(user, buf, units);
+	n = smb3mc_utf8_to_utf16le(user, buf, size);
 	if (n < 0) {
 		rc = n;
 		goto out;
 	}
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n / 2; i++) {
 		ch = le16_to_cpu(buf[i]);
 		if (ch >= 'a' && ch <= 'z')
 			buf[i] = cpu_to_le16(ch - 'a' + 'A');
 	}
-	m = smb3mc_utf8_to_utf16le(domain, buf + n, units - n);
+	m = smb3mc_utf8_to_utf16le(domain, (u8 *)buf + n, size - n);
 	if (m < 0) {
 		rc = m;
 		goto out;
@@ -74,7 +65,7 @@ int smb3mc_ntowfv2(const char *password, const char *user, const char *domain,
 
 	/* NTOWFv2 = HMAC_MD5(NTOWFv1, that string), MS-NLMP 3.3.2 */
 	iov.iov_base = buf;
-	iov.iov_len = (n + m) * sizeof(*buf);
+	iov.iov_len = n + m;
 	rc = smb3mc_shash_kvec(SMB3MC_HMAC_MD5, ntowfv1, sizeof(ntowfv1),
 			       &iov, 1, key);
 out:

@@ -183,13 +183,6 @@ static void ses_stamp(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 		hdr->flags &= ~SMB2_FLAGS_SIGNED;
 }
 
-static u16 req_command(const struct smb3mc_req *req)
-{
-	const struct smb2_hdr *hdr = req->iov[0].iov_base;
-
-	return le16_to_cpu(hdr->command);
-}
-
 /*
  * Whether @req, which ended with @rc, goes out again: it was lost with its
  * channel, or the server asks for a replay (MS-SMB2 3.2.5.14: a 3.x
@@ -200,7 +193,7 @@ static bool ses_should_resend(struct smb3mc_ses *ses,
 			      const struct smb3mc_req *req, int rc)
 {
 	if (req->resends >= SMB3MC_MAX_RESENDS ||
-	    smb3mc_replay_mode(ses->dialect, req_command(req)) ==
+	    smb3mc_replay_mode(ses->dialect, smb3mc_req_command(req)) ==
 	    SMB3MC_REPLAY_NEVER)
 		return false;
 	if (rc == -ECONNABORTED)
@@ -215,7 +208,7 @@ static void ses_prepare_resend(struct smb3mc_ses *ses, struct smb3mc_req *req,
 {
 	struct smb2_hdr *hdr = req->iov[0].iov_base;
 
-	if (smb3mc_replay_mode(ses->dialect, req_command(req)) ==
+	if (smb3mc_replay_mode(ses->dialect, smb3mc_req_command(req)) ==
 	    SMB3MC_REPLAY_FLAGGED)
 		hdr->flags |= SMB2_FLAGS_REPLAY_OPERATION;
 	kvfree(req->rsp);
@@ -236,7 +229,7 @@ static void ses_warn_no_channel(struct smb3mc_ses *ses,
 				const struct smb3mc_req *req)
 {
 	pr_warn_ratelimited("smb3mc: %s: no channel left: command %u fails\n",
-			    ses->server, req_command(req));
+			    ses->server, smb3mc_req_command(req));
 }
 
 /* Another channel for a resend of @req, counted; NULL when none is left. */

@@ -12,6 +12,7 @@
 #include <linux/version.h>
 #include "ntlmssp.h"
 #include "pdu_hdr.h"
+#include "unicode.h"
 
 /* VERSION, MS-NLMP 2.2.2.10: the product fields are informational only. */
 static void smb3mc_ntlmssp_put_version(struct ntlmssp_version *v)

@@ -39,10 +39,7 @@ struct smb2_create_rsp {
 	__u8 oplock_level;
 	__u8 flags;
 	__le32 create_action;
-	__le64 creation_time;
-	__le64 last_access_time;
-	__le64 last_write_time;
-	__le64 change_time;
+	struct smb2_file_times times;
 	__le64 allocation_size;
 	__le64 endof_file;
 	__le32 file_attributes;
@@ -70,10 +67,7 @@ struct smb2_close_rsp {
 	__le16 structure_size;		/* 60 */
 	__le16 flags;
 	__le32 reserved;
-	__le64 creation_time;
-	__le64 last_access_time;
-	__le64 last_write_time;
-	__le64 change_time;
+	struct smb2_file_times times;
 	__le64 allocation_size;
 	__le64 endof_file;
 	__le32 file_attributes;
@@ -165,16 +159,8 @@ int smb3mc_parse_create(const void *msg, size_t len,
 	rsp->oplock_level = r->oplock_level;
 	rsp->flags = r->flags;
 	rsp->create_action = le32_to_cpu(r->create_action);
-	rsp->attrs.creation_time = le64_to_cpu(r->creation_time);
-	rsp->attrs.last_access_time = le64_to_cpu(r->last_access_time);
-	rsp->attrs.last_write_time = le64_to_cpu(r->last_write_time);
-	rsp->attrs.change_time = le64_to_cpu(r->change_time);
-	rsp->attrs.allocation_size = le64_to_cpu(r->allocation_size);
-	rsp->attrs.end_of_file = le64_to_cpu(r->endof_file);
-	rsp->attrs.attributes = le32_to_cpu(r->file_attributes);
-	rsp->attrs.is_dir = rsp->attrs.attributes & FILE_ATTRIBUTE_DIRECTORY;
-	rsp->attrs.valid |= SMB3MC_ATTR_TIMES | SMB3MC_ATTR_SIZES |
-			    SMB3MC_ATTR_ATTRIBUTES;
+	smb3mc_attrs_times(&rsp->attrs, &r->times, r->file_attributes);
+	smb3mc_attrs_sizes(&rsp->attrs, r->allocation_size, r->endof_file);
 	return 0;
 }
 
@@ -213,16 +199,8 @@ int smb3mc_parse_close(const void *msg, size_t len,
 	 */
 	if (!(le16_to_cpu(r->flags) & SMB2_CLOSE_FLAG_POSTQUERY_ATTRIB))
 		return 0;
-	attrs->creation_time = le64_to_cpu(r->creation_time);
-	attrs->last_access_time = le64_to_cpu(r->last_access_time);
-	attrs->last_write_time = le64_to_cpu(r->last_write_time);
-	attrs->change_time = le64_to_cpu(r->change_time);
-	attrs->allocation_size = le64_to_cpu(r->allocation_size);
-	attrs->end_of_file = le64_to_cpu(r->endof_file);
-	attrs->attributes = le32_to_cpu(r->file_attributes);
-	attrs->is_dir = attrs->attributes & FILE_ATTRIBUTE_DIRECTORY;
-	attrs->valid |= SMB3MC_ATTR_TIMES | SMB3MC_ATTR_SIZES |
-			SMB3MC_ATTR_ATTRIBUTES;
+	smb3mc_attrs_times(attrs, &r->times, r->file_attributes);
+	smb3mc_attrs_sizes(attrs, r->allocation_size, r->endof_file);
 	return 0;
 }
 

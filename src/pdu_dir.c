@@ -43,10 +43,7 @@ static_assert(sizeof(struct smb2_query_directory_rsp) == 8);
 struct file_id_full_dir_information {
 	__le32 next_entry_offset;
 	__le32 file_index;
-	__le64 creation_time;
-	__le64 last_access_time;
-	__le64 last_write_time;
-	__le64 change_time;
+	struct smb2_file_times times;
 	__le64 end_of_file;
 	__le64 allocation_size;
 	__le32 file_attributes;
@@ -146,19 +143,11 @@ int smb3mc_dir_next(struct smb3mc_dir_iter *it, struct smb3mc_dir_entry *ent)
 	ent->name = (const __le16 *)(e + 1);
 	ent->name_len = nlen;
 	ent->file_index = le32_to_cpu(e->file_index);
-	a->creation_time = le64_to_cpu(e->creation_time);
-	a->last_access_time = le64_to_cpu(e->last_access_time);
-	a->last_write_time = le64_to_cpu(e->last_write_time);
-	a->change_time = le64_to_cpu(e->change_time);
-	a->end_of_file = le64_to_cpu(e->end_of_file);
-	a->allocation_size = le64_to_cpu(e->allocation_size);
-	a->attributes = le32_to_cpu(e->file_attributes);
-	a->is_dir = a->attributes & FILE_ATTRIBUTE_DIRECTORY;
+	smb3mc_attrs_times(a, &e->times, e->file_attributes);
+	smb3mc_attrs_sizes(a, e->allocation_size, e->end_of_file);
 	a->ea_size = le32_to_cpu(e->ea_size);
 	a->index_number = le64_to_cpu(e->file_id);
-	a->valid = SMB3MC_ATTR_TIMES | SMB3MC_ATTR_SIZES |
-		   SMB3MC_ATTR_ATTRIBUTES | SMB3MC_ATTR_INDEX |
-		   SMB3MC_ATTR_EA_SIZE;
+	a->valid |= SMB3MC_ATTR_INDEX | SMB3MC_ATTR_EA_SIZE;
 	return 1;
 
 bad:

@@ -18,10 +18,10 @@
  * SERVER_TO_REDIR, Command) and the body StructureSize, bounds-check every
  * offset and length, and return 0 or -EIO. They never read past @len; in
  * a compounded response @len must be this message's length (its
- * NextCommand), not the rest of the frame. Pointers in results point into the caller's buffer. The
- * caller must have checked the header Status first: an error response is
- * an SMB2 ERROR body (StructureSize 9, MS-SMB2 2.2.2), which these parsers
- * reject.
+ * NextCommand), not the rest of the frame. Pointers in results point into
+ * the caller's buffer. The caller must have checked the header Status
+ * first: an error response is an SMB2 ERROR body (StructureSize 9, MS-SMB2
+ * 2.2.2), which these parsers reject.
  *
  * FileIds are kept in host byte order (struct smb3mc_fid); builders and
  * parsers convert. NT times (100 ns units since 1601-01-01 UTC, MS-FSCC
@@ -427,8 +427,9 @@ int smb3mc_build_set_disposition(void *buf, size_t size,
 				 bool delete_pending);
 /*
  * FileRenameInformation / FileLinkInformation, the SMB2 variant (MS-FSCC
- * 2.4.41.2, numbered 2.4.37.2 in older revisions / 2.4.27.2): RootDirectory 0, @target (UTF-16LE, relative to
- * the share root, no leading backslash, @target_len bytes, even, > 0).
+ * 2.4.41.2 and 2.4.27.2; older revisions number the first 2.4.37.2):
+ * RootDirectory 0, @target (UTF-16LE, relative to the share root, no
+ * leading backslash, @target_len bytes, even, > 0).
  */
 int smb3mc_build_set_rename(void *buf, size_t size,
 			    const struct smb3mc_fid *fid,
@@ -527,9 +528,10 @@ struct smb3mc_iface {
 int smb3mc_build_query_ifaces(void *buf, size_t size, u32 max_out);
 /*
  * Parses the IOCTL response into up to @max entries (a larger @max is
- * clamped to SMB3MC_MAX_IFACES) and returns how many, or -EIO. A broken chain (Next not
- * advancing by a whole entry, overrun) rejects the reply; entries of an
- * unknown address family are skipped; entries past @max are dropped.
+ * clamped to SMB3MC_MAX_IFACES) and returns how many, or -EIO. A broken
+ * chain (Next not advancing by a whole entry, overrun) rejects the reply;
+ * entries of an unknown address family are skipped; entries past @max are
+ * dropped.
  */
 int smb3mc_parse_query_ifaces(const void *msg, size_t len,
 			      struct smb3mc_iface *ifaces, unsigned int max);
@@ -552,7 +554,7 @@ int smb3mc_build_validate_negotiate(void *buf, size_t size, u32 capabilities,
 int smb3mc_parse_validate_negotiate(const void *msg, size_t len,
 				    struct smb3mc_vneg_info *info);
 
-/* ---- Helper shared by the pdu_*.c builders ---- */
+/* ---- Helpers shared by the pdu_*.c builders and parsers ---- */
 
 /*
  * Zeroes @total bytes of @buf and initialises the header. Returns the
@@ -566,6 +568,48 @@ static inline void *smb3mc_req_start(void *buf, size_t size, size_t total,
 	memset(buf, 0, total);
 	smb3mc_hdr_init(buf, cmd);
 	return (u8 *)buf + SMB2_HDR_SIZE;
+}
+
+/*
+ * CreationTime, LastAccessTime, LastWriteTime and ChangeTime, in this
+ * order wherever they appear: the CREATE and CLOSE responses (MS-SMB2
+ * 2.2.14, 2.2.16) and FileBasicInformation, FileNetworkOpenInformation and
+ * FileIdFullDirectoryInformation (MS-FSCC 2.4.7, 2.4.29, 2.4.18).
+ */
+struct smb2_file_times {
+	__le64 creation_time;
+	__le64 last_access_time;
+	__le64 last_write_time;
+	__le64 change_time;
+} __packed;
+static_assert(sizeof(struct smb2_file_times) == 32);
+
+/* Fill TIMES | ATTRIBUTES of @a (and is_dir) from the wire. */
+static inline void smb3mc_attrs_times(struct smb3mc_file_attrs *a,
+				      const struct smb2_file_times *t,
+				      __le32 file_attributes)
+{
+	a->creation_time = le64_to_cpu(t->creation_time);
+	a->last_access_time = le64_to_cpu(t->last_access_time);
+	a->last_write_time = le64_to_cpu(t->last_write_time);
+	a->change_time = le64_to_cpu(t->change_time);
+	a->attributes = le32_to_cpu(file_attributes);
+	a->is_dir = a->attributes & FILE_ATTRIBUTE_DIRECTORY;
+	a->valid |= SMB3MC_ATTR_TIMES | SMB3MC_ATTR_ATTRIBUTES;
+}
+
+/*
+ * Fill SIZES of @a from the wire. The two sizes come in either order
+ * (AllocationSize first but in the directory entries), so they are passed
+ * by name.
+ */
+static inline void smb3mc_attrs_sizes(struct smb3mc_file_attrs *a,
+				      __le64 allocation_size,
+				      __le64 end_of_file)
+{
+	a->allocation_size = le64_to_cpu(allocation_size);
+	a->end_of_file = le64_to_cpu(end_of_file);
+	a->valid |= SMB3MC_ATTR_SIZES;
 }
 
 #endif /* SMB3MC_PDU_FILE_H */

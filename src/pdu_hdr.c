@@ -7,7 +7,6 @@
 #include <linux/align.h>
 #include <linux/errno.h>
 #include <linux/minmax.h>
-#include <linux/nls.h>
 #include <linux/string.h>
 #include "pdu_hdr.h"
 #include "nterr.h"
@@ -95,23 +94,6 @@ int smb3mc_check_simple_rsp(const void *buf, size_t len,
 	    hdr->status != STATUS_SUCCESS)
 		return -EIO;
 	return 0;
-}
-
-int smb3mc_utf8_to_utf16le(const char *s, void *out, size_t out_max)
-{
-	size_t n = strlen(s);
-	int rc;
-
-	/*
-	 * utf8s_to_utf16s() silently truncates at @maxout, so demand room
-	 * for the longest possible result rather than guess afterwards.
-	 */
-	if (n > out_max / 2)
-		return -ENOSPC;
-	rc = utf8s_to_utf16s((const u8 *)s, n, UTF16_LITTLE_ENDIAN, out, n);
-	if (rc < 0)
-		return -EINVAL;
-	return rc * 2;
 }
 
 /* Walk the 3.1.1 error contexts, MS-SMB2 2.2.2.1: each 8-byte aligned. */

@@ -70,16 +70,6 @@ int smb3mc_build_simple_req(void *buf, size_t size, enum smb2_command cmd);
 int smb3mc_check_simple_rsp(const void *buf, size_t len,
 			    enum smb2_command cmd);
 
-/*
- * Convert the NUL-terminated UTF-8 string @s to UTF-16LE at @out (room
- * for @out_max bytes, 2-byte aligned), without a terminator, for the names
- * and paths the protocol carries in UTF-16LE (MS-SMB2 2.2.9, MS-NLMP
- * 2.2.1.3). Needs room for the worst case of one UTF-16 unit per UTF-8
- * byte. Returns the number of bytes written, -ENOSPC if @out_max is too
- * small or -EINVAL for invalid UTF-8.
- */
-int smb3mc_utf8_to_utf16le(const char *s, void *out, size_t out_max);
-
 /* SMB2 ERROR response, MS-SMB2 2.2.2 */
 struct smb2_error_rsp {
 	__le16 structure_size;		/* 9 */

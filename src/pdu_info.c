@@ -62,10 +62,7 @@ static_assert(sizeof(struct smb2_set_info_rsp) == 2);
 
 /* FILE_BASIC_INFORMATION, MS-FSCC 2.4.7 */
 struct file_basic_information {
-	__le64 creation_time;
-	__le64 last_access_time;
-	__le64 last_write_time;
-	__le64 change_time;
+	struct smb2_file_times times;
 	__le32 file_attributes;
 	__le32 reserved;
 } __packed;
@@ -86,10 +83,7 @@ static_assert(sizeof(struct file_standard_information) ==
 
 /* FILE_NETWORK_OPEN_INFORMATION, MS-FSCC 2.4.29 */
 struct file_network_open_information {
-	__le64 creation_time;
-	__le64 last_access_time;
-	__le64 last_write_time;
-	__le64 change_time;
+	struct smb2_file_times times;
 	__le64 allocation_size;
 	__le64 end_of_file;
 	__le32 file_attributes;
@@ -251,35 +245,24 @@ int smb3mc_parse_query_info(const void *msg, size_t len, const u8 **out,
 	return 0;
 }
 
-static void basic_to_attrs(const struct file_basic_information *b,
-			   struct smb3mc_file_attrs *a)
-{
-	a->creation_time = le64_to_cpu(b->creation_time);
-	a->last_access_time = le64_to_cpu(b->last_access_time);
-	a->last_write_time = le64_to_cpu(b->last_write_time);
-	a->change_time = le64_to_cpu(b->change_time);
-	a->attributes = le32_to_cpu(b->file_attributes);
-	a->is_dir = a->attributes & FILE_ATTRIBUTE_DIRECTORY;
-	a->valid |= SMB3MC_ATTR_TIMES | SMB3MC_ATTR_ATTRIBUTES;
-}
-
 static void standard_to_attrs(const struct file_standard_information *s,
 			      struct smb3mc_file_attrs *a)
 {
-	a->allocation_size = le64_to_cpu(s->allocation_size);
-	a->end_of_file = le64_to_cpu(s->end_of_file);
+	smb3mc_attrs_sizes(a, s->allocation_size, s->end_of_file);
 	a->nlink = le32_to_cpu(s->number_of_links);
 	a->delete_pending = s->delete_pending;
 	a->is_dir = s->directory;
-	a->valid |= SMB3MC_ATTR_SIZES | SMB3MC_ATTR_NLINK;
+	a->valid |= SMB3MC_ATTR_NLINK;
 }
 
 int smb3mc_parse_basic_info(const u8 *buf, u32 len,
 			    struct smb3mc_file_attrs *a)
 {
-	if (!buf || len < sizeof(struct file_basic_information))
+	const struct file_basic_information *b = (const void *)buf;
+
+	if (!buf || len < sizeof(*b))
 		return -EIO;
-	basic_to_attrs((const void *)buf, a);
+	smb3mc_attrs_times(a, &b->times, b->file_attributes);
 	return 0;
 }
 
@@ -299,16 +282,8 @@ int smb3mc_parse_network_open_info(const u8 *buf, u32 len,
 
 	if (!buf || len < sizeof(*n))
 		return -EIO;
-	a->creation_time = le64_to_cpu(n->creation_time);
-	a->last_access_time = le64_to_cpu(n->last_access_time);
-	a->last_write_time = le64_to_cpu(n->last_write_time);
-	a->change_time = le64_to_cpu(n->change_time);
-	a->allocation_size = le64_to_cpu(n->allocation_size);
-	a->end_of_file = le64_to_cpu(n->end_of_file);
-	a->attributes = le32_to_cpu(n->file_attributes);
-	a->is_dir = a->attributes & FILE_ATTRIBUTE_DIRECTORY;
-	a->valid |= SMB3MC_ATTR_TIMES | SMB3MC_ATTR_SIZES |
-		    SMB3MC_ATTR_ATTRIBUTES;
+	smb3mc_attrs_times(a, &n->times, n->file_attributes);
+	smb3mc_attrs_sizes(a, n->allocation_size, n->end_of_file);
 	return 0;
 }
 
@@ -325,7 +300,7 @@ int smb3mc_parse_all_info(const u8 *buf, u32 len, struct smb3mc_file_attrs *a,
 	if ((nlen & 1) || nlen > len - sizeof(*all))
 		return -EIO;
 
-	basic_to_attrs(&all->basic, a);
+	smb3mc_attrs_times(a, &all->basic.times, all->basic.file_attributes);
 	standard_to_attrs(&all->standard, a);
 	a->index_number = le64_to_cpu(all->index_number);
 	a->ea_size = le32_to_cpu(all->ea_size);
@@ -409,10 +384,10 @@ int smb3mc_build_set_basic(void *buf, size_t size,
 	if (!b)
 		return -ENOSPC;
 	/* 0 (time or attributes) means "leave unchanged", MS-FSCC 2.4.7 */
-	b->creation_time = cpu_to_le64(basic->creation_time);
-	b->last_access_time = cpu_to_le64(basic->last_access_time);
-	b->last_write_time = cpu_to_le64(basic->last_write_time);
-	b->change_time = cpu_to_le64(basic->change_time);
+	b->times.creation_time = cpu_to_le64(basic->creation_time);
+	b->times.last_access_time = cpu_to_le64(basic->last_access_time);
+	b->times.last_write_time = cpu_to_le64(basic->last_write_time);
+	b->times.change_time = cpu_to_le64(basic->change_time);
 	b->file_attributes = cpu_to_le32(basic->attributes);
 	return total;
 }

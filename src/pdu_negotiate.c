@@ -11,6 +11,7 @@
 #include "pdu_hdr.h"
 #include "pdu_session.h"
 #include "nterr.h"
+#include "unicode.h"
 
 static bool smb3mc_dialect_ok(u16 dialect)
 {

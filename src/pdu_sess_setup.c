@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * SMB2 SESSION_SETUP request and response, MS-SMB2 2.2.5 and 2.2.6. The
+ * SMB2 SESSION_SETUP request and response, MS-SMB2 2.2.5 and 2.2.6, which
+ * start a session, and LOGOFF, 2.2.7 and 2.2.8, which ends it. The
  * security buffer carries raw NTLMSSP tokens (ntlmssp.h).
  */
 
@@ -60,4 +61,14 @@ int smb3mc_parse_sess_setup_rsp(const void *buf, size_t len,
 	info->sec_blob = blen ? buf + off : NULL;
 	info->sec_blob_len = blen;
 	return 0;
+}
+
+int smb3mc_build_logoff(void *buf, size_t size)
+{
+	return smb3mc_build_simple_req(buf, size, SMB2_LOGOFF);
+}
+
+int smb3mc_check_logoff_rsp(const void *buf, size_t len)
+{
+	return smb3mc_check_simple_rsp(buf, len, SMB2_LOGOFF);
 }

@@ -9,6 +9,7 @@
 #include <linux/string.h>
 #include "pdu_session.h"
 #include "nterr.h"
+#include "unicode.h"
 
 int smb3mc_build_tree_connect(void *buf, size_t size, const char *unc,
 			      u16 flags)

@@ -1,21 +1,51 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * UTF-8 <-> UTF-16LE for path names. SMB2 carries names as UTF-16LE with
- * '\\' separators (MS-SMB2 2.2.13, MS-FSCC 2.1.5); the VFS uses UTF-8
- * with '/'. The conversions themselves are the kernel's, from
- * fs/nls/nls_base.c, which is built into the kernel whenever CONFIG_NLS is
- * (as on Debian), so no NLS module is needed at runtime.
+ * UTF-8 <-> UTF-16LE for all the text the client converts:
+ * path names, which SMB2 carries as UTF-16LE with '\\' separators
+ * (MS-SMB2 2.2.13, MS-FSCC 2.1.5) where the VFS uses UTF-8 with '/', and
+ * the plain strings of TREE_CONNECT, NEGOTIATE and NTLM (share, server,
+ * user and domain names, the password). The conversions themselves are the
+ * kernel's, from fs/nls/nls_base.c, which is built into the kernel
+ * whenever CONFIG_NLS is (as on Debian), so no NLS module is needed at
+ * runtime.
  */
 #include <asm/byteorder.h>
 #include <linux/errno.h>
 #include <linux/limits.h>
 #include <linux/nls.h>
+#include <linux/string.h>
 
 #include "unicode.h"
 
 #define SURROGATE_HIGH_FIRST	0xd800
 #define SURROGATE_LOW_FIRST	0xdc00
 #define SURROGATE_LAST		0xdfff
+
+/*
+ * The one UTF-8 -> UTF-16LE conversion: @len bytes of UTF-8 at @s into
+ * @out, which has room for @units code units. Returns the units written
+ * or -EINVAL for invalid UTF-8. utf8s_to_utf16s() stops at a NUL and
+ * silently truncates at @units, so callers pass no NUL and enough room.
+ */
+static int utf8_to_le16(const u8 *s, size_t len, __le16 *out, size_t units)
+{
+	int n = utf8s_to_utf16s(s, len, UTF16_LITTLE_ENDIAN, (wchar_t *)out,
+				units);
+
+	return n < 0 ? -EINVAL : n;
+}
+
+int smb3mc_utf8_to_utf16le(const char *s, void *out, size_t out_max)
+{
+	size_t n = strlen(s);
+	int units;
+
+	/* The longest possible result: one UTF-16 unit per UTF-8 byte */
+	if (n > out_max / 2)
+		return -ENOSPC;
+	units = utf8_to_le16((const u8 *)s, n, out, n);
+	return units < 0 ? units : units * 2;
+}
 
 /*
  * Number of UTF-16 code units @s (@len bytes, one path component) needs,
@@ -78,8 +108,7 @@ int smb3mc_path_to_utf16(const char *path, size_t len, __le16 *out,
 		if (pos + units > room)
 			return -ENAMETOOLONG;
 		/* Exactly @units fit: the count above is the real length */
-		utf8s_to_utf16s(comp, p - comp, UTF16_LITTLE_ENDIAN,
-				(wchar_t *)(out + pos), units);
+		utf8_to_le16(comp, p - comp, out + pos, units);
 		pos += units;
 	}
 	/* NameLength and FileNameLength are 16-bit byte counts */

@@ -1,13 +1,24 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Path and name conversion between the VFS (UTF-8, '/') and SMB2
- * (UTF-16LE, '\\'), MS-SMB2 2.2.13: names are relative to the share root
- * and carry no leading separator.
+ * Text conversion between the client (UTF-8) and SMB2 (UTF-16LE): plain
+ * strings, and paths between the VFS ('/') and SMB2 ('\\'), MS-SMB2
+ * 2.2.13, where names are relative to the share root and carry no leading
+ * separator.
  */
 #ifndef SMB3MC_UNICODE_H
 #define SMB3MC_UNICODE_H
 
 #include <linux/types.h>
+
+/*
+ * Convert the NUL-terminated UTF-8 string @s to UTF-16LE at @out (room
+ * for @out_max bytes, 2-byte aligned), without a terminator, for the names
+ * the protocol carries in UTF-16LE (MS-SMB2 2.2.9, 2.2.3.1.4, MS-NLMP
+ * 2.2.1.3, 3.3.2). Needs room for the worst case of one UTF-16 unit per
+ * UTF-8 byte. Returns the number of bytes written, -ENOSPC if @out_max is
+ * too small or -EINVAL for invalid UTF-8.
+ */
+int smb3mc_utf8_to_utf16le(const char *s, void *out, size_t out_max);
 
 /*
  * Converts the UTF-8 path @path of @len bytes (not NUL-terminated) into

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What chan.c uses of the receive side in chan_recv.c. Not for the layers
+ * above: they see a channel through chan.h only.
+ */
+#ifndef SMB3MC_CHAN_RECV_H
+#define SMB3MC_CHAN_RECV_H
+
+#include "chan.h"
+
+/* The channel's receive thread, started by smb3mc_chan_connect(). */
+int smb3mc_chan_receive_thread(void *data);
+
+/*
+ * End @req, which the caller took out of the MessageId table, with @rc
+ * (0 keeps what the response set): the one place a submitted request
+ * ends.
+ */
+void smb3mc_chan_finish(struct smb3mc_chan *chan, struct smb3mc_req *req,
+			int rc);
+
+/* End every request still in the MessageId table with @rc. */
+void smb3mc_chan_fail_all(struct smb3mc_chan *chan, int rc);
+
+/* Return @n credits to @chan (capped at 65535) and wake their waiters. */
+void smb3mc_chan_add_credits(struct smb3mc_chan *chan, unsigned int n);
+
+#endif /* SMB3MC_CHAN_RECV_H */
