@@ -30,6 +30,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.dont_write_bytecode = True  # no __pycache__ in the checkout
 import smbproto as p  # noqa: E402
 
 HELLO = b"hello from the smb3mc hostile server\n"
@@ -411,7 +412,7 @@ class Conn:
             self.sign_alg = p.SIGN_AES_CMAC
         blob = p.spnego_hint()
         caps = CAP_LARGE_MTU
-        if self.srv.args.multichannel:
+        if self.srv.args.multichannel or self.case.name.startswith("iface"):
             caps |= CAP_MULTI_CHANNEL
         self.server_caps = caps
         self.server_secmode = 0x3  # signing enabled and required
@@ -503,7 +504,7 @@ class Conn:
                                              len(out_blob)) + out_blob
 
     def do_logoff(self, h, body, req, _):
-        self.srv.sessions.pop(h.sid, None)
+        # The session stays: its key signs this answer.
         return p.STATUS_SUCCESS, struct.pack("<HH", 4, 0)
 
     def session_ok(self, h):
@@ -841,7 +842,8 @@ def main():
     ap.add_argument("--sign", choices=("gmac", "cmac"), default="gmac",
                     help="3.1.1 signing algorithm, if the client offers it")
     ap.add_argument("--multichannel", action="store_true",
-                    help="offer SMB2_GLOBAL_CAP_MULTI_CHANNEL")
+                    help="offer SMB2_GLOBAL_CAP_MULTI_CHANNEL (the iface "
+                    "cases always do)")
     ap.add_argument("--iface", action="append", default=[],
                     help="an IPv4 address for the interface list "
                     "(default: the listening one)")
