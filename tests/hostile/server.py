@@ -141,6 +141,11 @@ class Server:
         self.sessions = {}
         self.session_ids = itertools.count(0x1000)
         self.lock = threading.Lock()
+        # Trees and opens outlive a connection: a client may reconnect
+        # or bind another channel and go on using them.
+        self.trees = {}
+        self.tree_ids = itertools.count(1)
+        self.opens = {}
         self.root = Node("", True)
         self.files = {"hello.txt": Node("hello.txt", False, HELLO)}
         self.addr = where[0]
@@ -192,9 +197,9 @@ class Conn:
         self.client_secmode = 0
         self.channel_keys = {}
         self.pending_bind = {}
-        self.opens = {}
-        self.trees = {}
-        self.tree_ids = itertools.count(1)
+        self.opens = server.opens
+        self.trees = server.trees
+        self.tree_ids = server.tree_ids
         self.wlock = threading.Lock()
         self.stop = False
 
@@ -224,6 +229,9 @@ class Conn:
                         time.sleep(3600)
         except (ConnectionError, OSError):
             pass
+        except Exception as e:  # a bug of ours: say so, drop the client
+            self.srv.log(f"{self.peer} server error: {e!r}")
+            raise
         finally:
             self.sock.close()
 
@@ -806,7 +814,7 @@ class Conn:
         if self.case.name == "iface-malformed":
             struct.pack_into("<I", out, 0, 100)
             if len(addrs) == 1:
-                out += out
+                out = out + bytes(out)
         return bytes(out)
 
 
