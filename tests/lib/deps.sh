@@ -3,7 +3,8 @@
 # Installs the Debian 12 packages that building and testing smb3mc need:
 # both target kernels with headers (the guests boot /boot/vmlinuz-*), qemu,
 # busybox-static for the guest initramfs, Samba and cifs-utils (the server
-# and the reference client), and the tools of the tests and benchmarks.
+# and the reference client), and the tools of the tests and benchmarks
+# (python3-cryptography: the hostile server of tests/hostile).
 # Does nothing when all are installed; runs without a terminal or stdin.
 set -eu
 
@@ -12,7 +13,8 @@ linux-image-6.12-amd64 linux-headers-6.12-amd64 linux-source-6.1
 build-essential bc flex bison libelf-dev libssl-dev libkmod-dev pkg-config
 sparse dkms kmod xz-utils cpio rsync
 qemu-system-x86 busybox-static
-samba smbclient cifs-utils iproute2 iperf3 fio gnuplot-nox python3"
+samba smbclient cifs-utils iproute2 iperf3 fio gnuplot-nox python3
+python3-cryptography"
 
 # shellcheck disable=SC2086 # one word per package
 installed=$(dpkg-query -W -f='${Package} ${Status}\n' $pkgs 2>/dev/null |

@@ -1,0 +1,883 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""A small SMB 3.x server that misbehaves on request, for smb3mc's tests.
+
+It speaks SMB 3.0, 3.0.2 and 3.1.1 far enough for a mount: NEGOTIATE,
+NTLMSSP SESSION_SETUP (it knows the test account, verifies the NTLMv2
+proof and signs with the key it derives), channel binding, TREE_CONNECT to
+one share and IPC$, the two FSCTLs multichannel uses, and CREATE,
+QUERY_INFO, QUERY_DIRECTORY, READ, WRITE, FLUSH, CLOSE and ECHO over an
+in-memory tree: a root directory holding hello.txt.
+
+    server.py --addr 198.18.1.101 --port 4450 --case frame0/READ
+    server.py --serve frame0/READ@198.18.1.101:4450 \\
+              --serve bad-sig/CREATE/2@198.18.1.102:4450
+    server.py --list-cases
+
+A case is NAME[/COMMAND[/N]]: the misbehaviour NAME, applied to the Nth
+response to COMMAND (N 0: to every one). Without COMMAND a case applies
+where its description says. Every request is logged as one line,
+"ADDR:PORT CASE PEER COMMAND mid=M", with "-> CASE" once the case changed
+the answer, so that a test can tell what the client did.
+"""
+import argparse
+import itertools
+import os
+import socket
+import struct
+import sys
+import threading
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.dont_write_bytecode = True  # no __pycache__ in the checkout
+import smbproto as p  # noqa: E402
+
+HELLO = b"hello from the smb3mc hostile server\n"
+SERVER_GUID = bytes.fromhex("534d42336d632d686f7374696c652121")
+CAP_LARGE_MTU, CAP_MULTI_CHANNEL = 0x4, 0x8
+MAX_IO = 1024 * 1024
+NT_EPOCH = 116444736000000000
+
+# name: (default command or None for "see below", default N, description)
+CASES = {
+    "none": (None, 0, "behave"),
+    "frame0": (p.READ, 1, "send a frame of length 0 instead of the answer"),
+    "frame63": (p.READ, 1, "send the answer's first 63 bytes as a frame"),
+    "frame-huge": (p.READ, 1, "frame length 0xFFFFFF, then the answer"),
+    "bad-protocol": (p.READ, 1, "ProtocolId \\xfeSMC"),
+    "truncated": (p.QUERY_DIRECTORY, 1, "answer cut after the header"),
+    "next-past": (p.READ, 1, "NextCommand pointing past the frame"),
+    "next-garbage": (p.QUERY_DIRECTORY, 1,
+                     "NextCommand chaining to a garbage header"),
+    "unknown-mid": (p.READ, 1, "answer with a MessageId never sent"),
+    "duplicate": (p.CREATE, 0, "send each answer twice"),
+    "credits-65535": (None, 0, "CreditResponse 65535 on every answer"),
+    "zero-credits": (None, 0, "CreditResponse 0 on every answer after "
+                     "SESSION_SETUP (finding 6: not safe yet)"),
+    "bad-sig": (p.READ, 1, "flip a bit of the signature"),
+    "silent": (p.NEGOTIATE, 0, "never answer"),
+    "interims": (p.READ, 0, "answer STATUS_PENDING every second, never "
+                 "the final answer (finding 3: not safe yet)"),
+    "stop-reading": (p.WRITE, 1, "stop reading the socket from this "
+                     "request on (finding 1: not safe yet)"),
+    "dialect-not-offered": (None, 0, "NEGOTIATE picks a dialect the client "
+                            "did not offer (finding 7)"),
+    "sign-alg-0": (None, 0, "3.1.1 signing context names HMAC-SHA256, "
+                   "which the client did not offer, then signs with "
+                   "AES-CMAC (finding 7)"),
+    "iface-loopback": (None, 0, "interface list of 127.0.0.1, 0.0.0.0, "
+                       "169.254.1.1 and our own address (finding 9)"),
+    "iface-malformed": (None, 0, "interface list whose Next points into "
+                        "the middle of the next entry"),
+    "nlink0": (None, 0, "NumberOfLinks 0 for hello.txt (finding 5)"),
+    "eof-huge": (None, 0, "EndOfFile 2^63 + 4096 for hello.txt "
+                 "(finding 5)"),
+    "read-extra": (p.READ, 0, "READ returns 4 KiB more than asked, data "
+                   "right after the header (zero-copy framing)"),
+    "read-extra-padded": (p.READ, 0, "READ returns 4 KiB more than asked, "
+                          "data at DataOffset 0x70 (padded framing)"),
+    "create-dir": (None, 0, "a CREATE that creates a file is answered as "
+                   "a directory (finding 2: not safe yet)"),
+}
+
+
+class Case:
+    """One misbehaviour and when it applies; counts across connections."""
+
+    def __init__(self, spec):
+        parts = spec.split("/")
+        self.name = parts[0]
+        if self.name not in CASES:
+            raise ValueError(f"unknown case {self.name}")
+        cmd, nth, _ = CASES[self.name]
+        if len(parts) > 1:
+            cmd = p.COMMANDS.index(parts[1].upper())
+        if len(parts) > 2:
+            nth = int(parts[2])
+        self.cmd, self.nth = cmd, nth
+        self.seen = {}
+        self.lock = threading.Lock()
+
+    def __str__(self):
+        return self.name
+
+    def hits(self, cmd):
+        """Whether this answer to @cmd is the one to spoil."""
+        if self.cmd is None or cmd != self.cmd:
+            return False
+        with self.lock:
+            self.seen[cmd] = self.seen.get(cmd, 0) + 1
+            return self.nth == 0 or self.seen[cmd] == self.nth
+
+
+def filetime(t=None):
+    return int((time.time() if t is None else t) * 10000000) + NT_EPOCH
+
+
+class Node:
+    """A file or directory of the in-memory share."""
+    ids = itertools.count(100)
+
+    def __init__(self, name, is_dir, data=b""):
+        self.name, self.is_dir = name, is_dir
+        self.data = bytearray(data)
+        self.index = next(Node.ids)
+        self.time = filetime(1600000000)
+
+    def attrs(self):
+        return 0x10 if self.is_dir else 0x80
+
+    def basic(self):
+        t = self.time
+        return struct.pack("<QQQQII", t, t, t, t, self.attrs(), 0)
+
+
+class Server:
+    """What every connection to one listening address shares."""
+
+    def __init__(self, args, case, where, log):
+        self.args, self.case, self.where, self.log_file = args, case, where, log
+        self.sessions = {}
+        self.session_ids = itertools.count(0x1000)
+        self.lock = threading.Lock()
+        # Trees and opens outlive a connection: a client may reconnect
+        # or bind another channel and go on using them.
+        self.trees = {}
+        self.tree_ids = itertools.count(1)
+        self.opens = {}
+        self.root = Node("", True)
+        self.files = {"hello.txt": Node("hello.txt", False, HELLO)}
+        self.addr = where[0]
+
+    def log(self, text):
+        line = f"{self.where[0]}:{self.where[1]} {self.case} {text}\n"
+        with self.lock:
+            self.log_file.write(line)
+            self.log_file.flush()
+
+    def lookup(self, path):
+        path = path.strip("\\")
+        if not path:
+            return self.root
+        return self.files.get(path.lower())
+
+
+class Session:
+    def __init__(self, sid):
+        self.sid = sid
+        self.challenge = os.urandom(8)
+        self.preauth = b""
+        self.key = None
+        self.user = None
+
+
+class Open:
+    ids = itertools.count(1)
+
+    def __init__(self, node, delete_on_close=False):
+        self.node = node
+        self.fid = next(Open.ids)
+        self.dir_done = False
+        self.delete_on_close = delete_on_close
+
+
+class Conn:
+    """One TCP connection: the framing, the dispatch and the case."""
+
+    def __init__(self, server, sock, peer):
+        self.srv, self.sock, self.peer = server, sock, peer
+        self.case = server.case
+        self.dialect = None
+        self.sign_alg = p.SIGN_AES_CMAC
+        self.preauth = bytes(64)
+        self.client_dialects = []
+        self.client_caps = 0
+        self.client_guid = bytes(16)
+        self.client_secmode = 0
+        self.channel_keys = {}
+        self.pending_bind = {}
+        self.opens = server.opens
+        self.trees = server.trees
+        self.tree_ids = server.tree_ids
+        self.wlock = threading.Lock()
+        self.stop = False
+
+    # framing
+    def recv_exact(self, n):
+        buf = b""
+        while len(buf) < n:
+            chunk = self.sock.recv(n - len(buf))
+            if not chunk:
+                raise ConnectionError("closed")
+            buf += chunk
+        return buf
+
+    def send_raw(self, data):
+        with self.wlock:
+            self.sock.sendall(data)
+
+    def run(self):
+        try:
+            while True:
+                frame = self.recv_exact(4)
+                length = struct.unpack(">I", frame)[0] & 0xFFFFFF
+                self.handle(self.recv_exact(length))
+                if self.stop:
+                    # stop-reading: hold the connection, read nothing more.
+                    while True:
+                        time.sleep(3600)
+        except (ConnectionError, OSError):
+            pass
+        except Exception as e:  # a bug of ours: say so, drop the client
+            self.srv.log(f"{self.peer} server error: {e!r}")
+            raise
+        finally:
+            self.sock.close()
+
+    # the chain of requests in one frame, MS-SMB2 3.3.5.2.7
+    def handle(self, msg):
+        if msg[:4] != p.PROTO:
+            self.srv.log(f"{self.peer} not SMB2: {msg[:4].hex()}")
+            raise ConnectionError("not SMB2")
+        out = []
+        pos = 0
+        last_fid = None
+        while True:
+            h = p.Header(msg[pos:])
+            end = pos + h.next_command if h.next_command else len(msg)
+            req = msg[pos:end]
+            if h.flags & p.FLAG_RELATED and out:
+                h.sid = h.sid or out[-1][1].sid
+                h.tid = h.tid or out[-1][1].tid
+            rsp = self.answer(h, req, last_fid)
+            if rsp is not None:
+                last_fid = getattr(h, "fid", last_fid)
+                out.append((rsp, h))
+            if not h.next_command:
+                break
+            pos = end
+        self.send_chain(out)
+
+    def answer(self, h, req, last_fid):
+        name = p.COMMANDS[h.command] if h.command < len(p.COMMANDS) else \
+            str(h.command)
+        hit = self.case.hits(h.command)
+        self.srv.log(f"{self.peer} {name} mid={h.mid} sid={h.sid:#x}"
+                     + (f" -> {self.case}" if hit else ""))
+        h.hit = hit
+        if hit and self.case.name == "silent":
+            return None
+        if hit and self.case.name == "stop-reading":
+            self.stop = True
+            return None
+        if hit and self.case.name == "interims":
+            threading.Thread(target=self.interims, args=(h,),
+                             daemon=True).start()
+            return None
+        if h.command == p.CANCEL:
+            return None
+        body = req[p.HDR_SIZE:]
+        handler = getattr(self, "do_" + name.lower(), None)
+        status, out = p.STATUS_NOT_SUPPORTED, None
+        if handler:
+            try:
+                status, out = handler(h, body, req, last_fid)
+            except (struct.error, ValueError, KeyError, IndexError) as e:
+                self.srv.log(f"{self.peer} {name}: bad request: {e}")
+                status, out = p.STATUS_INVALID_PARAMETER, None
+        if out is None:
+            out = struct.pack("<HBBI", 9, 0, 0, 0) + b"\0"
+        r = p.Header()
+        r.command, r.status, r.mid = h.command, status, h.mid
+        r.flags = p.FLAG_RESPONSE | (h.flags & p.FLAG_RELATED)
+        r.credit_charge = h.credit_charge
+        r.tid, r.sid = h.tid, getattr(h, "rsp_sid", h.sid)
+        r.credits = max(1, min(h.credits, 512))
+        if self.case.name == "credits-65535":
+            r.credits = 65535
+        if self.case.name == "zero-credits" and h.command > p.SESSION_SETUP:
+            r.credits = 0
+        rsp = r.pack() + out
+        if hasattr(h, "after"):
+            h.after(rsp)
+        return rsp
+
+    def interims(self, h):
+        """STATUS_PENDING for @h, unsigned, every second, for ever."""
+        r = p.Header()
+        r.command, r.status, r.mid = h.command, p.STATUS_PENDING, h.mid
+        r.flags = p.FLAG_RESPONSE | p.FLAG_ASYNC
+        r.pid, r.tid, r.sid, r.credits = h.mid, 0, h.sid, 1
+        msg = r.pack() + struct.pack("<HBBI", 9, 0, 0, 0) + b"\0"
+        try:
+            while True:
+                self.send_raw(struct.pack(">I", len(msg)) + msg)
+                time.sleep(1)
+        except OSError:
+            pass
+
+    # responses: case, signature, framing
+    def signer(self, msg):
+        h = p.Header(msg)
+        s = self.srv.sessions.get(h.sid)
+        if h.command == p.NEGOTIATE or not s or not s.key:
+            return None
+        if h.command == p.SESSION_SETUP and h.status != p.STATUS_SUCCESS:
+            return None
+        return self.channel_keys.get(h.sid, s.key)
+
+    def send_chain(self, out):
+        msgs = []
+        for i, (rsp, h) in enumerate(out):
+            rsp = bytearray(rsp)
+            if h.hit:
+                rsp = self.spoil(rsp)
+            last = i == len(out) - 1
+            if not last:
+                rsp += bytes(-len(rsp) % 8)
+                struct.pack_into("<I", rsp, 20, len(rsp))
+            key = self.signer(rsp)
+            if key is not None:
+                rsp = bytearray(p.sign(self.sign_alg, key, rsp))
+            if h.hit and self.case.name == "bad-sig":
+                rsp[48] ^= 0x01
+            msgs.append(bytes(rsp))
+        if not msgs:
+            return
+        data = b"".join(msgs)
+        hit = any(h.hit for _, h in out)
+        name = self.case.name if hit else None
+        if name == "frame0":
+            self.send_raw(struct.pack(">I", 0))
+        elif name == "frame63":
+            self.send_raw(struct.pack(">I", 63) + data[:63])
+        elif name == "frame-huge":
+            self.send_raw(struct.pack(">I", 0xFFFFFF) + data)
+        elif name == "duplicate":
+            self.send_raw(struct.pack(">I", len(data)) + data)
+            time.sleep(0.2)
+            self.send_raw(struct.pack(">I", len(data)) + data)
+        else:
+            self.send_raw(struct.pack(">I", len(data)) + data)
+
+    def spoil(self, rsp):
+        """The changes a case makes inside a message, before signing."""
+        name = self.case.name
+        if name == "bad-protocol":
+            rsp[0:4] = b"\xfeSMC"
+        elif name == "truncated":
+            rsp = rsp[:p.HDR_SIZE + 4]
+        elif name == "next-past":
+            struct.pack_into("<I", rsp, 20, (len(rsp) + 64 + 7) & ~7)
+        elif name == "next-garbage":
+            rsp += bytes(-len(rsp) % 8)
+            struct.pack_into("<I", rsp, 20, len(rsp))
+            rsp += b"\xfeSMB" + os.urandom(60) + b"\xff" * 16
+        elif name == "unknown-mid":
+            struct.pack_into("<Q", rsp, 24,
+                             struct.unpack_from("<Q", rsp, 24)[0] + 0x10000)
+        return rsp
+
+    # NEGOTIATE, MS-SMB2 3.3.5.4
+    def do_negotiate(self, h, body, req, _):
+        (_, count, secmode, _, caps, guid, ctx_off, ctx_count) = \
+            struct.unpack_from("<HHHHI16sIH", body)
+        dialects = list(struct.unpack_from(f"<{count}H", body, 36))
+        self.client_dialects, self.client_caps = dialects, caps
+        self.client_guid, self.client_secmode = guid, secmode
+        offered = [d for d in (p.DIALECT_311, p.DIALECT_302, p.DIALECT_30)
+                   if d in dialects]
+        if not offered:
+            return p.STATUS_NOT_SUPPORTED, None
+        dialect = offered[0]
+        if self.case.name == "dialect-not-offered":
+            dialect = next(d for d in (p.DIALECT_302, p.DIALECT_30,
+                                       p.DIALECT_311) if d not in dialects)
+        self.dialect = dialect
+        client_algs = []
+        if p.DIALECT_311 in dialects and ctx_count:
+            client_algs = self.client_signing_algs(req, ctx_off, ctx_count)
+        ctxs = b""
+        nctx = 0
+        if dialect == p.DIALECT_311:
+            salt = os.urandom(32)
+            ctxs = struct.pack("<HHI", 1, 38, 0) + \
+                struct.pack("<HHH", 1, 32, 1) + salt
+            nctx = 1
+            if client_algs or self.case.name == "sign-alg-0":
+                want = p.SIGN_AES_GMAC if self.srv.args.sign == "gmac" \
+                    else p.SIGN_AES_CMAC
+                alg = want if want in client_algs else p.SIGN_AES_CMAC
+                self.sign_alg = alg
+                if self.case.name == "sign-alg-0":
+                    alg, self.sign_alg = p.SIGN_HMAC_SHA256, \
+                        p.SIGN_AES_CMAC
+                ctxs += bytes(-len(ctxs) % 8)
+                ctxs += struct.pack("<HHIHH", 8, 4, 0, 1, alg)
+                nctx += 1
+        else:
+            self.sign_alg = p.SIGN_AES_CMAC
+        blob = p.spnego_hint()
+        caps = CAP_LARGE_MTU
+        if self.srv.args.multichannel or self.case.name.startswith("iface"):
+            caps |= CAP_MULTI_CHANNEL
+        self.server_caps = caps
+        self.server_secmode = 0x3  # signing enabled and required
+        blob_off = p.HDR_SIZE + 64
+        ctx_off = (blob_off + len(blob) + 7) & ~7 if nctx else 0
+        out = struct.pack("<HHHH16sIIIIQQHHI", 65, self.server_secmode,
+                          dialect, nctx, SERVER_GUID, caps, MAX_IO, MAX_IO,
+                          MAX_IO, filetime(), 0, blob_off, len(blob), ctx_off)
+        out += blob
+        if nctx:
+            out += bytes(ctx_off - p.HDR_SIZE - len(out)) + ctxs
+        if dialect == p.DIALECT_311:
+            def hash_answer(rsp):
+                self.preauth = p.preauth_update(
+                    p.preauth_update(bytes(64), req), rsp)
+            h.after = hash_answer
+        return p.STATUS_SUCCESS, out
+
+    @staticmethod
+    def client_signing_algs(req, off, count):
+        algs = []
+        for _ in range(count):
+            off = (off + 7) & ~7
+            ctype, dlen = struct.unpack_from("<HH", req, off)
+            data = req[off + 8:off + 8 + dlen]
+            if ctype == 8:
+                n = struct.unpack_from("<H", data)[0]
+                algs = list(struct.unpack_from(f"<{n}H", data, 2))
+            off += 8 + dlen
+        return algs
+
+    # SESSION_SETUP, MS-SMB2 3.3.5.5, with NTLMSSP
+    def do_session_setup(self, h, body, req, _):
+        flags = body[2]
+        blob_off, blob_len = struct.unpack_from("<HH", body, 12)
+        blob = req[blob_off:blob_off + blob_len]
+        spnego = not blob.startswith(p.NTLM_SIG)
+        token = p.ntlm_token(blob)
+        if token is None:
+            return p.STATUS_LOGON_FAILURE, None
+        binding = flags & 0x1
+        msg_type = struct.unpack_from("<I", token, 8)[0]
+        s = self.pending_bind.get(h.sid) if binding else \
+            self.srv.sessions.get(h.sid)
+        if msg_type == 1:
+            sid = h.sid if binding else next(self.srv.session_ids)
+            s = Session(sid)
+            s.preauth = self.preauth
+            if binding:
+                self.pending_bind[sid] = s
+            else:
+                self.srv.sessions[sid] = s
+            s.preauth = p.preauth_update(s.preauth, req)
+            chal = p.ntlm_challenge(struct.unpack_from("<I", token, 12)[0],
+                                    s.challenge, "HOSTILE",
+                                    filetime() if self.srv.args.timestamp
+                                    else None)
+            out_blob = p.spnego_response(1, chal) if spnego else chal
+            out = struct.pack("<HHHH", 9, 0, p.HDR_SIZE + 8,
+                              len(out_blob)) + out_blob
+            h.rsp_sid = sid
+
+            def hash_answer(rsp):
+                s.preauth = p.preauth_update(s.preauth, rsp)
+            h.after = hash_answer
+            return p.STATUS_MORE_PROCESSING_REQUIRED, out
+        if s is None or msg_type != 3:
+            return p.STATUS_USER_SESSION_DELETED, None
+        s.preauth = p.preauth_update(s.preauth, req)
+        user, key = p.ntlm_authenticate(token, s.challenge, self.srv.args.user,
+                                        self.srv.args.password)
+        self.srv.log(f"{self.peer} NTLM user={user} "
+                     f"{'ok' if key else 'wrong password'}"
+                     f"{' binding' if binding else ''}")
+        if key is None:
+            self.srv.sessions.pop(h.sid, None)
+            return p.STATUS_LOGON_FAILURE, None
+        sign_key = p.signing_key(self.dialect, key, s.preauth)
+        if binding:
+            self.pending_bind.pop(h.sid, None)
+            self.channel_keys[h.sid] = sign_key
+            if h.sid not in self.srv.sessions:
+                s.key = sign_key
+                self.srv.sessions[h.sid] = s
+        else:
+            s.key, s.user = sign_key, user
+        out_blob = p.spnego_response(0) if spnego else b""
+        return p.STATUS_SUCCESS, struct.pack("<HHHH", 9, 0, p.HDR_SIZE + 8,
+                                             len(out_blob)) + out_blob
+
+    def do_logoff(self, h, body, req, _):
+        # The session stays: its key signs this answer.
+        return p.STATUS_SUCCESS, struct.pack("<HH", 4, 0)
+
+    def session_ok(self, h):
+        s = self.srv.sessions.get(h.sid)
+        return s is not None and s.key is not None
+
+    # TREE_CONNECT, MS-SMB2 3.3.5.7
+    def do_tree_connect(self, h, body, req, _):
+        if not self.session_ok(h):
+            return p.STATUS_USER_SESSION_DELETED, None
+        off, length = struct.unpack_from("<HH", body, 4)
+        path = req[off:off + length].decode("utf-16-le")
+        share = path.rsplit("\\", 1)[-1]
+        if share.upper() == "IPC$":
+            kind = 2
+        elif share.lower() == self.srv.args.share.lower():
+            kind = 1
+        else:
+            return p.STATUS_BAD_NETWORK_NAME, None
+        tid = next(self.tree_ids)
+        self.trees[tid] = kind
+        h.tid = tid
+        return p.STATUS_SUCCESS, struct.pack("<HBBIII", 16, kind, 0, 0, 0,
+                                             0x001F01FF)
+
+    def do_tree_disconnect(self, h, body, req, _):
+        self.trees.pop(h.tid, None)
+        return p.STATUS_SUCCESS, struct.pack("<HH", 4, 0)
+
+    def do_echo(self, h, body, req, _):
+        return p.STATUS_SUCCESS, struct.pack("<HH", 4, 0)
+
+    def get_open(self, h, body, off, last_fid):
+        _, fid = struct.unpack_from("<QQ", body, off)
+        if fid == 0xFFFFFFFFFFFFFFFF and last_fid is not None:
+            fid = last_fid
+        h.fid = fid
+        return self.opens.get(fid)
+
+    def attrs_block(self, node):
+        """Times, sizes and attributes as CREATE and CLOSE return them."""
+        size = len(node.data)
+        if self.case.name == "eof-huge" and not node.is_dir:
+            size = (1 << 63) + 4096
+        t = node.time
+        return struct.pack("<QQQQQQI", t, t, t, t, (len(node.data) + 4095) &
+                           ~4095, size, node.attrs())
+
+    # CREATE, MS-SMB2 3.3.5.9
+    def do_create(self, h, body, req, _):
+        if h.tid not in self.trees:
+            return 0xC00000C9, None  # STATUS_NETWORK_NAME_DELETED
+        (disp, options, name_off, name_len) = struct.unpack_from("<IIHH",
+                                                                 body, 36)
+        path = req[name_off:name_off + name_len].decode("utf-16-le")
+        if self.trees[h.tid] == 2:
+            return p.STATUS_OBJECT_NAME_NOT_FOUND, None
+        node = self.srv.lookup(path)
+        action = 1  # FILE_OPENED
+        if node is None:
+            if disp in (1, 4) or "\\" in path.strip("\\"):
+                return p.STATUS_OBJECT_NAME_NOT_FOUND, None
+            node = Node(path.strip("\\"), bool(options & 0x1))
+            self.srv.files[node.name.lower()] = node
+            action = 2  # FILE_CREATED
+        elif disp == 2:
+            return p.STATUS_OBJECT_NAME_COLLISION, None
+        elif disp in (0, 4, 5) and not node.is_dir:
+            node.data = bytearray()
+            action = 3  # FILE_OVERWRITTEN
+        if options & 0x1 and not node.is_dir:
+            return p.STATUS_NOT_A_DIRECTORY, None
+        if options & 0x40 and node.is_dir:
+            return p.STATUS_FILE_IS_A_DIRECTORY, None
+        o = Open(node, bool(options & 0x1000))
+        self.opens[o.fid] = o
+        h.fid = o.fid
+        block = self.attrs_block(node)
+        if self.case.name == "create-dir" and action == 2:
+            block = block[:-4] + struct.pack("<I", 0x10)
+        return p.STATUS_SUCCESS, struct.pack("<HBBI", 89, 0, 0, action) + \
+            block + struct.pack("<IQQII", 0, o.fid, o.fid, 0, 0)
+
+    # CLOSE, MS-SMB2 3.3.5.10
+    def do_close(self, h, body, req, last_fid):
+        flags = struct.unpack_from("<H", body, 2)[0]
+        o = self.get_open(h, body, 8, last_fid)
+        if o is None:
+            return p.STATUS_FILE_CLOSED, None
+        del self.opens[o.fid]
+        if o.delete_on_close and o.node is not self.srv.root:
+            self.srv.files.pop(o.node.name.lower(), None)
+        block = self.attrs_block(o.node) if flags & 1 else bytes(52)
+        return p.STATUS_SUCCESS, struct.pack("<HHI", 60, flags, 0) + block
+
+    def do_flush(self, h, body, req, last_fid):
+        if self.get_open(h, body, 8, last_fid) is None:
+            return p.STATUS_FILE_CLOSED, None
+        return p.STATUS_SUCCESS, struct.pack("<HH", 4, 0)
+
+    # READ, MS-SMB2 3.3.5.12
+    def do_read(self, h, body, req, last_fid):
+        padding, _, length, offset = struct.unpack_from("<BBIQ", body, 2)
+        o = self.get_open(h, body, 16, last_fid)
+        if o is None:
+            return p.STATUS_FILE_CLOSED, None
+        if o.node.is_dir:
+            return p.STATUS_INVALID_DEVICE_REQUEST, None
+        data = bytes(o.node.data[offset:offset + length])
+        data_off = 0x50
+        if h.hit and self.case.name in ("read-extra", "read-extra-padded"):
+            data += b"X" * 4096
+            if self.case.name == "read-extra-padded":
+                data_off = 0x70
+        elif not data:
+            return p.STATUS_END_OF_FILE, None
+        out = struct.pack("<HBBIII", 17, data_off, 0, len(data), 0, 0)
+        out += bytes(data_off - p.HDR_SIZE - len(out))
+        return p.STATUS_SUCCESS, out + data
+
+    # WRITE, MS-SMB2 3.3.5.13
+    def do_write(self, h, body, req, last_fid):
+        data_off, length, offset = struct.unpack_from("<HIQ", body, 2)
+        o = self.get_open(h, body, 16, last_fid)
+        if o is None:
+            return p.STATUS_FILE_CLOSED, None
+        data = req[data_off:data_off + length]
+        node = o.node
+        if len(node.data) < offset:
+            node.data += bytes(offset - len(node.data))
+        node.data[offset:offset + len(data)] = data
+        return p.STATUS_SUCCESS, struct.pack("<HHIIHH", 17, 0, len(data), 0,
+                                             0, 0)
+
+    # QUERY_DIRECTORY, MS-SMB2 3.3.5.18, MS-FSCC 2.4
+    def do_query_directory(self, h, body, req, last_fid):
+        cls, flags = body[2], body[3]
+        o = self.get_open(h, body, 8, last_fid)
+        if o is None:
+            return p.STATUS_FILE_CLOSED, None
+        if not o.node.is_dir:
+            return p.STATUS_INVALID_PARAMETER, None
+        maxlen = struct.unpack_from("<I", body, 28)[0]
+        if flags & 0x11:
+            o.dir_done = False
+        if o.dir_done:
+            return p.STATUS_NO_MORE_FILES, None
+        entries = [(".", self.srv.root), ("..", self.srv.root)] + \
+            [(n.name, n) for n in self.srv.files.values()]
+        out = bytearray()
+        last = None
+        for name, node in entries:
+            e = self.dir_entry(cls, name, node)
+            if e is None:
+                return p.STATUS_INVALID_INFO_CLASS, None
+            e += bytes(-len(e) % 8)
+            if len(out) + len(e) > maxlen:
+                break
+            if last is not None:
+                struct.pack_into("<I", out, last, len(out) - last)
+            last = len(out)
+            out += e
+            if flags & 0x2:
+                break
+        o.dir_done = True
+        return p.STATUS_SUCCESS, struct.pack("<HHI", 9, p.HDR_SIZE + 8,
+                                             len(out)) + bytes(out)
+
+    def dir_entry(self, cls, name, node):
+        n = p.utf16(name)
+        t = node.time
+        common = struct.pack("<IIQQQQQQI", 0, 0, t, t, t, t, len(node.data),
+                             (len(node.data) + 4095) & ~4095, node.attrs())
+        if cls == 1:  # FileDirectoryInformation
+            return common + struct.pack("<I", len(n)) + n
+        if cls == 2:  # FileFullDirectoryInformation
+            return common + struct.pack("<II", len(n), 0) + n
+        if cls == 3:  # FileBothDirectoryInformation
+            return common + struct.pack("<IIBB", len(n), 0, 0, 0) + \
+                bytes(24) + n
+        if cls == 0x25:  # FileIdBothDirectoryInformation
+            return common + struct.pack("<IIBB", len(n), 0, 0, 0) + \
+                bytes(24) + struct.pack("<HQ", 0, node.index) + n
+        if cls == 0x26:  # FileIdFullDirectoryInformation
+            return common + struct.pack("<IIIQ", len(n), 0, 0, node.index) + n
+        if cls == 0x0C:  # FileNamesInformation
+            return struct.pack("<III", 0, 0, len(n)) + n
+        return None
+
+    # QUERY_INFO, MS-SMB2 3.3.5.20, MS-FSCC 2.4 and 2.5
+    def do_query_info(self, h, body, req, last_fid):
+        info_type, cls, maxlen = struct.unpack_from("<BBI", body, 2)
+        o = self.get_open(h, body, 24, last_fid)
+        if o is None:
+            return p.STATUS_FILE_CLOSED, None
+        out = self.file_info(cls, o.node) if info_type == 1 else \
+            self.fs_info(cls) if info_type == 2 else None
+        if out is None:
+            return p.STATUS_INVALID_INFO_CLASS, None
+        status = p.STATUS_SUCCESS
+        if len(out) > maxlen:
+            out, status = out[:maxlen], p.STATUS_BUFFER_OVERFLOW
+        return status, struct.pack("<HHI", 9, p.HDR_SIZE + 8, len(out)) + out
+
+    def file_info(self, cls, node):
+        size = len(node.data)
+        if self.case.name == "eof-huge" and not node.is_dir:
+            size = (1 << 63) + 4096
+        links = 0 if self.case.name == "nlink0" and not node.is_dir else 1
+        standard = struct.pack("<QQIBBH", (len(node.data) + 4095) & ~4095,
+                               size, links, 0, int(node.is_dir), 0)
+        name = p.utf16("\\" + node.name)
+        if cls == 4:
+            return node.basic()
+        if cls == 5:
+            return standard
+        if cls == 6:  # FileInternalInformation
+            return struct.pack("<Q", node.index)
+        if cls == 0x12:  # FileAllInformation
+            return node.basic() + standard + struct.pack(
+                "<QIIQII", node.index, 0, 0x001F01FF, 0, 0, 0) + \
+                struct.pack("<I", len(name)) + name
+        if cls == 0x22:  # FileNetworkOpenInformation
+            t = node.time
+            return struct.pack("<QQQQQQII", t, t, t, t,
+                               (len(node.data) + 4095) & ~4095, size,
+                               node.attrs(), 0)
+        if cls == 0x23:  # FileAttributeTagInformation
+            return struct.pack("<II", node.attrs(), 0)
+        if cls == 0x16:  # FileStreamInformation
+            if node.is_dir:
+                return b""
+            n = p.utf16("::$DATA")
+            return struct.pack("<IIQQ", 0, len(n), size, size) + n
+        return None
+
+    @staticmethod
+    def fs_info(cls):
+        if cls == 1:  # FileFsVolumeInformation
+            label = p.utf16("hostile")
+            return struct.pack("<QIIBB", filetime(1600000000), 0x5eed,
+                               len(label), 0, 0) + label
+        if cls == 3:  # FileFsSizeInformation
+            return struct.pack("<QQII", 1 << 20, 1 << 19, 8, 512)
+        if cls == 4:  # FileFsDeviceInformation
+            return struct.pack("<II", 7, 0x20)
+        if cls == 5:  # FileFsAttributeInformation
+            n = p.utf16("NTFS")
+            return struct.pack("<IiI", 0x0000008F, 255, len(n)) + n
+        if cls == 7:  # FileFsFullSizeInformation
+            return struct.pack("<QQQII", 1 << 20, 1 << 19, 1 << 19, 8, 512)
+        if cls == 0x0B:  # FileFsSectorSizeInformation
+            return struct.pack("<IIIIIIII", 512, 512, 512, 512, 0, 0, 0, 0)
+        return None
+
+    def do_set_info(self, h, body, req, last_fid):
+        info_type, cls, length, off = struct.unpack_from("<BBIH", body, 2)
+        o = self.get_open(h, body, 16, last_fid)
+        if o is None:
+            return p.STATUS_FILE_CLOSED, None
+        data = req[off:off + length]
+        if info_type != 1:
+            return p.STATUS_NOT_SUPPORTED, None
+        if cls == 20:  # FileEndOfFileInformation
+            size = struct.unpack_from("<Q", data)[0]
+            o.node.data = o.node.data[:size] + \
+                bytes(max(0, size - len(o.node.data)))
+        elif cls == 13:  # FileDispositionInformation
+            o.delete_on_close = bool(data[0])
+        elif cls != 4:  # FileBasicInformation: times are not kept
+            return p.STATUS_NOT_SUPPORTED, None
+        return p.STATUS_SUCCESS, struct.pack("<H", 2)
+
+    # IOCTL, MS-SMB2 3.3.5.15
+    def do_ioctl(self, h, body, req, _):
+        code = struct.unpack_from("<I", body, 4)[0]
+        in_off, in_len = struct.unpack_from("<II", body, 24)
+        if code == 0x00140204:  # FSCTL_VALIDATE_NEGOTIATE_INFO
+            out = struct.pack("<I16sHH", self.server_caps, SERVER_GUID,
+                              self.server_secmode, self.dialect)
+        elif code == 0x001401FC:  # FSCTL_QUERY_NETWORK_INTERFACE_INFO
+            out = self.iface_list()
+        else:
+            return 0xC000019C, None  # STATUS_FS_DRIVER_REQUIRED
+        return p.STATUS_SUCCESS, struct.pack(
+            "<HHIQQIIIIII", 49, 0, code, 0xFFFFFFFFFFFFFFFF,
+            0xFFFFFFFFFFFFFFFF, 0, 0, p.HDR_SIZE + 48, len(out), 0, 0) + out
+
+    def iface_list(self):
+        addrs = list(self.srv.args.iface) or [self.srv.addr]
+        if self.case.name == "iface-loopback":
+            addrs = ["127.0.0.1", "0.0.0.0", "169.254.1.1", self.srv.addr]
+        out = bytearray()
+        for i, a in enumerate(addrs):
+            e = struct.pack("<IIIIQ", 152 if i < len(addrs) - 1 else 0,
+                            i + 1, 0, 0, 1000000000)
+            e += struct.pack("<HH4s", 2, 0, socket.inet_aton(a)) + bytes(120)
+            out += e
+        if self.case.name == "iface-malformed":
+            struct.pack_into("<I", out, 0, 100)
+            if len(addrs) == 1:
+                out = out + bytes(out)
+        return bytes(out)
+
+
+
+
+def listen(server):
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(server.where)
+    sock.listen(16)
+
+    def accept():
+        while True:
+            conn, peer = sock.accept()
+            conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            c = Conn(server, conn, f"{peer[0]}:{peer[1]}")
+            threading.Thread(target=c.run, daemon=True).start()
+    threading.Thread(target=accept, daemon=True).start()
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--addr", default="127.0.0.1")
+    ap.add_argument("--port", type=int, default=4450)
+    ap.add_argument("--case", default="none",
+                    help="NAME[/COMMAND[/N]] for --addr:--port")
+    ap.add_argument("--serve", action="append", default=[],
+                    metavar="CASE@ADDR:PORT",
+                    help="another listener with its own case")
+    ap.add_argument("--user", default="smbtest")
+    ap.add_argument("--password", default="smbtest-Pa55")
+    ap.add_argument("--share", default="share")
+    ap.add_argument("--sign", choices=("gmac", "cmac"), default="gmac",
+                    help="3.1.1 signing algorithm, if the client offers it")
+    ap.add_argument("--multichannel", action="store_true",
+                    help="offer SMB2_GLOBAL_CAP_MULTI_CHANNEL (the iface "
+                    "cases always do)")
+    ap.add_argument("--iface", action="append", default=[],
+                    help="an IPv4 address for the interface list "
+                    "(default: the listening one)")
+    ap.add_argument("--timestamp", action="store_true",
+                    help="send MsvAvTimestamp, so the client adds a MIC")
+    ap.add_argument("--log", default="-", help="request log (default stdout)")
+    ap.add_argument("--list-cases", action="store_true")
+    args = ap.parse_args()
+    if args.list_cases:
+        for name, (cmd, nth, text) in CASES.items():
+            where = f"{p.COMMANDS[cmd]}/{nth}" if cmd is not None else "-"
+            print(f"{name:20} {where:18} {text}")
+        return
+    log = sys.stdout if args.log == "-" else open(args.log, "a", buffering=1)
+    listeners = [(args.case, args.addr, args.port)] if not args.serve else []
+    for spec in args.serve:
+        case, _, where = spec.rpartition("@")
+        addr, _, port = where.rpartition(":")
+        listeners.append((case, addr, int(port)))
+    for case, addr, port in listeners:
+        listen(Server(args, Case(case), (addr, port), log))
+    log.write("ready\n")
+    log.flush()
+    while True:
+        time.sleep(3600)
+
+
+if __name__ == "__main__":
+    main()
