@@ -11,7 +11,6 @@
 #include <linux/socket.h>
 
 #include "pdu_file.h"
-#include "session.h"
 
 struct smb3mc_tcon;
 
