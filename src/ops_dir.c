@@ -75,8 +75,10 @@ static int dir_list_fill(struct smb3mc_dir_list *list, bool restart)
 	struct smb3mc_call *call;
 	int rc;
 
+	/* Until a response parses, @it walks nothing: not the freed one. */
 	kvfree(list->rsp);
 	list->rsp = NULL;
+	memset(&list->it, 0, sizeof(list->it));
 	call = smb3mc_call_alloc(SMB3MC_DIR_REQ);
 	if (!call)
 		return -ENOMEM;
