@@ -1,114 +1,158 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Every difference between the kernels smb3mc builds for (Debian 12's 6.1
- * and 6.12) lives here, so the rest of the code reads like mainline code
- * of the newest one. Version checks appear nowhere else.
+ * and 6.12) lives here. The kernel version is tested once, at the top;
+ * below, an older kernel gets the names and types of the newer one, so
+ * the rest of the code is written as for 6.12 mainline and uses no macro
+ * of ours where the kernel's own would do.
  */
 #ifndef SMB3MC_COMPAT_H
 #define SMB3MC_COMPAT_H
 
 #include <linux/fs.h>
-#include <linux/stat.h>
-#include <linux/version.h>
-
-/* 6.3 passes an idmap, not a user namespace, to inode operations. */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
-#define SMB3MC_IDMAP		struct mnt_idmap *
-#else
-#define SMB3MC_IDMAP		struct user_namespace *
-#endif
-
-/* 6.6 gave generic_fillattr() the request mask. */
-static inline void smb3mc_fillattr(SMB3MC_IDMAP idmap, u32 request_mask,
-				   struct inode *inode, struct kstat *stat)
-{
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
-	generic_fillattr(idmap, request_mask, inode, stat);
-#else
-	generic_fillattr(idmap, inode, stat);
-#endif
-}
-
-/* 6.6 hid i_ctime and 6.7 i_atime/i_mtime behind accessors. */
-static inline void smb3mc_inode_set_times(struct inode *inode,
-					  struct timespec64 atime,
-					  struct timespec64 mtime,
-					  struct timespec64 ctime)
-{
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 7, 0)
-	inode_set_atime_to_ts(inode, atime);
-	inode_set_mtime_to_ts(inode, mtime);
-	inode_set_ctime_to_ts(inode, ctime);
-#else
-	inode->i_atime = atime;
-	inode->i_mtime = mtime;
-	inode->i_ctime = ctime;
-#endif
-}
-
 #include <linux/mm.h>
 #include <linux/pagemap.h>
+#include <linux/stat.h>
+#include <linux/version.h>
+#include <linux/writeback.h>
 
-/* 6.7 hid i_mtime behind an accessor. */
-static inline struct timespec64 smb3mc_inode_mtime(const struct inode *inode)
+/* 6.3: inode operations are passed a struct mnt_idmap. */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 3, 0)
+#define COMPAT_NO_MNT_IDMAP
+#endif
+/* 6.3: write_cache_pages() calls back with a folio. */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 3, 0)
+#define COMPAT_WRITEPAGE_T_PAGE
+#endif
+/* 6.5: filemap_splice_read() replaces generic_file_splice_read(). */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 5, 0)
+#define COMPAT_NO_FILEMAP_SPLICE_READ
+#endif
+/* 6.6: generic_fillattr() takes the request mask. */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 6, 0)
+#define COMPAT_FILLATTR_NO_MASK
+#endif
+/*
+ * 6.7: i_atime and i_mtime are reached through accessors. (The ctime
+ * ones of 6.6 are in 6.1's stable releases already.)
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 7, 0)
+#define COMPAT_NO_INODE_TIME_ACCESSORS
+#endif
+/* 6.12: ->write_begin and ->write_end are passed a folio. */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 12, 0)
+#define COMPAT_WRITE_BEGIN_PAGE
+#endif
+
+#ifdef COMPAT_NO_MNT_IDMAP
+/* What the idmap replaced: the mount's user namespace. */
+#define mnt_idmap user_namespace
+#endif
+
+#ifdef COMPAT_WRITEPAGE_T_PAGE
+typedef int (*compat_writepage_folio_t)(struct folio *folio,
+					struct writeback_control *wbc,
+					void *data);
+
+struct compat_writepage {
+	compat_writepage_folio_t fn;
+	void *data;
+};
+
+static inline int compat_writepage(struct page *page,
+				   struct writeback_control *wbc, void *data)
 {
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 7, 0)
-	return inode_get_mtime(inode);
-#else
+	const struct compat_writepage *w = data;
+
+	return w->fn(page_folio(page), wbc, w->data);
+}
+
+static inline int compat_write_cache_pages(struct address_space *mapping,
+					   struct writeback_control *wbc,
+					   compat_writepage_folio_t fn,
+					   void *data)
+{
+	struct compat_writepage w = { .fn = fn, .data = data };
+
+	return write_cache_pages(mapping, wbc, compat_writepage, &w);
+}
+
+#define write_cache_pages compat_write_cache_pages
+#endif
+
+#ifdef COMPAT_NO_FILEMAP_SPLICE_READ
+#define filemap_splice_read generic_file_splice_read
+#endif
+
+#ifdef COMPAT_FILLATTR_NO_MASK
+#define generic_fillattr(idmap, request_mask, inode, stat) \
+	generic_fillattr(idmap, inode, stat)
+#endif
+
+#ifdef COMPAT_NO_INODE_TIME_ACCESSORS
+static inline struct timespec64 inode_get_mtime(const struct inode *inode)
+{
 	return inode->i_mtime;
+}
+
+static inline struct timespec64 inode_set_atime_to_ts(struct inode *inode,
+						      struct timespec64 ts)
+{
+	inode->i_atime = ts;
+	return ts;
+}
+
+static inline struct timespec64 inode_set_mtime_to_ts(struct inode *inode,
+						      struct timespec64 ts)
+{
+	inode->i_mtime = ts;
+	return ts;
+}
 #endif
-}
 
-/* 6.12 passes a folio, not a page, to ->write_begin and ->write_end. */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
-#define SMB3MC_WRITE_PAGE	struct folio
-static inline struct folio *smb3mc_write_page_folio(struct folio *folio)
-{
-	return folio;
-}
-
-static inline struct folio *smb3mc_folio_write_page(struct folio *folio)
-{
-	return folio;
-}
+/*
+ * DEFINE_WRITE_BEGIN_END(begin, end) goes after a ->write_begin and a
+ * ->write_end written as 6.12 has them, and write_begin_op(begin) and
+ * write_end_op(end) are what address_space_operations points to. Before
+ * 6.12 those are page-passing methods around the folio ones; from 6.12
+ * on the folio ones themselves, checked to have the kernel's type.
+ */
+#ifdef COMPAT_WRITE_BEGIN_PAGE
+#define DEFINE_WRITE_BEGIN_END(begin, end)				\
+static int begin##_page(struct file *file,				\
+			struct address_space *mapping, loff_t pos,	\
+			unsigned int len, struct page **pagep,		\
+			void **fsdata)					\
+{									\
+	struct folio *folio;						\
+	int rc = begin(file, mapping, pos, len, &folio, fsdata);	\
+									\
+	if (!rc)							\
+		*pagep = &folio->page;					\
+	return rc;							\
+}									\
+static int end##_page(struct file *file,				\
+		      struct address_space *mapping, loff_t pos,	\
+		      unsigned int len, unsigned int copied,		\
+		      struct page *page, void *fsdata)			\
+{									\
+	return end(file, mapping, pos, len, copied, page_folio(page),	\
+		   fsdata);						\
+}									\
+static_assert(__same_type(&begin##_page,				\
+	((const struct address_space_operations *)NULL)->write_begin) &&	\
+	__same_type(&end##_page,					\
+	((const struct address_space_operations *)NULL)->write_end))
+#define write_begin_op(begin)	begin##_page
+#define write_end_op(end)	end##_page
 #else
-#define SMB3MC_WRITE_PAGE	struct page
-static inline struct folio *smb3mc_write_page_folio(struct page *page)
-{
-	return page_folio(page);
-}
-
-static inline struct page *smb3mc_folio_write_page(struct folio *folio)
-{
-	return &folio->page;
-}
+#define DEFINE_WRITE_BEGIN_END(begin, end)				\
+static_assert(__same_type(&(begin),					\
+	((const struct address_space_operations *)NULL)->write_begin) &&	\
+	__same_type(&(end),						\
+	((const struct address_space_operations *)NULL)->write_end))
+#define write_begin_op(begin)	(begin)
+#define write_end_op(end)	(end)
 #endif
-
-/* 6.3 passes a folio, not a page, to the write_cache_pages() callback. */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
-#define SMB3MC_WRITEPAGE_ARG	struct folio
-static inline struct folio *smb3mc_writepage_folio(struct folio *folio)
-{
-	return folio;
-}
-#else
-#define SMB3MC_WRITEPAGE_ARG	struct page
-static inline struct folio *smb3mc_writepage_folio(struct page *page)
-{
-	return page_folio(page);
-}
-#endif
-
-/* 6.5 replaced generic_file_splice_read() by filemap_splice_read(). */
-static inline ssize_t smb3mc_splice_read(struct file *in, loff_t *ppos,
-					 struct pipe_inode_info *pipe,
-					 size_t len, unsigned int flags)
-{
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
-	return filemap_splice_read(in, ppos, pipe, len, flags);
-#else
-	return generic_file_splice_read(in, ppos, pipe, len, flags);
-#endif
-}
 
 #endif /* SMB3MC_COMPAT_H */

@@ -1,31 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Directories: listing with QUERY_DIRECTORY (continued until
- * STATUS_NO_MORE_FILES, MS-SMB2 3.2.4.17) and dentry revalidation.
+ * Directories: listing, with the entries ops_dir.c decodes, and dentry
+ * revalidation.
  */
 
+#include <linux/mm.h>
 #include <linux/namei.h>
 #include <linux/slab.h>
 
 #include "fs.h"
-#include "unicode.h"
 
 /* An open directory and where its listing stands. */
 struct smb3mc_dir {
-	struct smb3mc_fid fid;
-	struct smb3mc_dir_batch batch;
-	loff_t batch_pos;	/* f_pos of the next entry in @batch */
-	bool eof;
-	char name[NAME_MAX + 1];
+	struct smb3mc_dir_list *list;
+	loff_t list_pos;	/* f_pos of the next entry of @list */
 };
 
 static int smb3mc_dir_open(struct inode *inode, struct file *file)
 {
-	static const struct smb3mc_open_args args = {
-		.access = FILE_READ_DATA | FILE_READ_ATTRIBUTES,
-		.disposition = FILE_OPEN,
-		.options = FILE_DIRECTORY_FILE,
-	};
 	struct smb3mc_sb *sbi = SMB3MC_SB(inode->i_sb);
 	struct smb3mc_dir *d;
 	char *page, *path;
@@ -39,7 +31,7 @@ static int smb3mc_dir_open(struct inode *inode, struct file *file)
 		kfree(d);
 		return PTR_ERR(path);
 	}
-	rc = smb3mc_open(sbi->tcon, path, &args, &d->fid, NULL);
+	rc = smb3mc_dir_list_open(sbi->tcon, path, &d->list);
 	free_page((unsigned long)page);
 	if (rc) {
 		kfree(d);
@@ -53,8 +45,7 @@ static int smb3mc_dir_release(struct inode *inode, struct file *file)
 {
 	struct smb3mc_dir *d = file->private_data;
 
-	smb3mc_dir_batch_free(&d->batch);
-	smb3mc_close(SMB3MC_SB(inode->i_sb)->tcon, &d->fid);
+	smb3mc_dir_list_close(d->list);
 	kfree(d);
 	return 0;
 }
@@ -65,78 +56,43 @@ static bool is_dot_or_dotdot(const char *name, int len)
 	       (len == 2 && name[0] == '.' && name[1] == '.');
 }
 
-/* Fetch the next batch, from the start when @restart. */
-static int smb3mc_dir_fill(struct file *file, bool restart)
-{
-	struct smb3mc_sb *sbi = SMB3MC_SB(file_inode(file)->i_sb);
-	struct smb3mc_dir *d = file->private_data;
-	int rc;
-
-	smb3mc_dir_batch_free(&d->batch);
-	rc = smb3mc_query_dir(sbi->tcon, &d->fid, restart, &d->batch);
-	if (rc == -ENODATA) {
-		d->eof = true;
-		return 0;
-	}
-	return rc;
-}
-
 /*
  * Positions 0 and 1 are "." and ".."; every further entry the server
- * lists takes the next position. A seek backwards restarts the scan.
+ * lists takes the next position. A seek backwards restarts the listing.
  */
 static int smb3mc_readdir(struct file *file, struct dir_context *ctx)
 {
 	struct smb3mc_dir *d = file->private_data;
-	struct smb3mc_dir_entry ent;
-	int rc, len;
+	struct smb3mc_dirent ent;
+	int rc;
 
 	if (!dir_emit_dots(file, ctx))
 		return 0;
-	if (ctx->pos < d->batch_pos || !d->batch_pos) {
+	if (ctx->pos < d->list_pos || !d->list_pos) {
 		/* First call, or a seek backwards: list from the start. */
-		d->eof = false;
-		rc = smb3mc_dir_fill(file, true);
+		rc = smb3mc_dir_list_restart(d->list);
 		if (rc)
 			return rc;
-		d->batch_pos = 2;
+		d->list_pos = 2;
 	}
 
-	while (!d->eof) {
-		struct smb3mc_dir_iter before = d->batch.it;
-
-		rc = smb3mc_dir_next(&d->batch.it, &ent);
-		if (rc < 0)
-			return rc;
-		if (!rc) {
-			rc = smb3mc_dir_fill(file, false);
-			if (rc)
-				return rc;
+	while ((rc = smb3mc_dir_list_next(d->list, &ent)) > 0) {
+		if (is_dot_or_dotdot(ent.name, ent.name_len))
+			continue;
+		if (d->list_pos < ctx->pos) {
+			d->list_pos++;	/* emitted before a seek backwards */
 			continue;
 		}
-		len = smb3mc_utf16_to_name(ent.name, ent.name_len, d->name,
-					   sizeof(d->name));
-		if (len < 0) {
-			pr_warn_ratelimited("smb3mc: skipping a directory entry whose name Linux cannot represent (%d)\n",
-					    len);
-			continue;
-		}
-		if (is_dot_or_dotdot(d->name, len))
-			continue;
-		if (d->batch_pos < ctx->pos) {
-			d->batch_pos++;	/* emitted before a seek backwards */
-			continue;
-		}
-		if (!dir_emit(ctx, d->name, len, ent.attrs.index_number,
-			      ent.attrs.is_dir ? DT_DIR : DT_REG)) {
+		if (!dir_emit(ctx, ent.name, ent.name_len, ent.ino,
+			      ent.is_dir ? DT_DIR : DT_REG)) {
 			/* The caller's buffer is full: this entry goes next. */
-			d->batch.it = before;
+			smb3mc_dir_list_unget(d->list);
 			return 0;
 		}
-		d->batch_pos++;
+		d->list_pos++;
 		ctx->pos++;
 	}
-	return 0;
+	return rc;
 }
 
 const struct file_operations smb3mc_dir_ops = {

@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Inodes: one per server file id, with attributes cached for actimeo.
+ * Inodes: one per server file id, with attributes cached for actimeo;
+ * getattr reads them again when they are older, setattr changes them on
+ * the server.
  */
 
+#include <linux/mm.h>
+#include <linux/pagemap.h>
 #include <linux/slab.h>
 
-#include "compat.h"
 #include "fs.h"
+#include "ops_ns.h"
 
 static struct kmem_cache *smb3mc_inode_cachep;
 
@@ -52,6 +56,19 @@ void smb3mc_inode_cache_exit(void)
 	kmem_cache_destroy(smb3mc_inode_cachep);
 }
 
+/**
+ * smb3mc_evict_inode - an inode leaves the cache
+ * @inode: any inode of the mount
+ */
+void smb3mc_evict_inode(struct inode *inode)
+{
+	/* Its pages are clean after the last close: no write-behind is due. */
+	if (S_ISREG(inode->i_mode))
+		cancel_work_sync(&SMB3MC_I(inode)->wb_work);
+	truncate_inode_pages_final(&inode->i_data);
+	clear_inode(inode);
+}
+
 /*
  * The path of @dentry inside the share, in a page the caller frees with
  * free_page((unsigned long)*page).
@@ -69,13 +86,37 @@ char *smb3mc_dentry_path(struct dentry *dentry, char **page)
 	return path;
 }
 
+/*
+ * Apply the server's size of a regular file. When the file changed on the
+ * server, cached pages are stale: drop them and take its size. Not while
+ * we hold dirty or in-flight data, which is newer than what the server
+ * reports, nor while a writer holds the inode lock (it sets i_size
+ * itself).
+ */
+static void smb3mc_inode_server_size(struct inode *inode, loff_t size,
+				     bool mtime_changed)
+{
+	struct address_space *mapping = inode->i_mapping;
+
+	if (!mtime_changed && size == i_size_read(inode))
+		return;
+	if (!inode_trylock(inode))
+		return;
+	if (!mapping_tagged(mapping, PAGECACHE_TAG_DIRTY) &&
+	    !mapping_tagged(mapping, PAGECACHE_TAG_WRITEBACK)) {
+		i_size_write(inode, size);
+		invalidate_inode_pages2(mapping);
+	}
+	inode_unlock(inode);
+}
+
 /* Apply attributes read from the server to @inode. */
 static void smb3mc_inode_update(struct inode *inode,
 				const struct smb3mc_file_attrs *a)
 {
 	struct smb3mc_sb *sbi = SMB3MC_SB(inode->i_sb);
 	struct smb3mc_inode *si = SMB3MC_I(inode);
-	struct timespec64 mtime = smb3mc_inode_mtime(inode);
+	struct timespec64 mtime = inode_get_mtime(inode);
 	bool mtime_changed = false;
 	umode_t mode;
 
@@ -100,15 +141,17 @@ static void smb3mc_inode_update(struct inode *inode,
 
 		srv = smb3mc_nt_to_timespec64(a->last_write_time);
 		mtime_changed = !timespec64_equal(&mtime, &srv);
-		smb3mc_inode_set_times(inode,
-			smb3mc_nt_to_timespec64(a->last_access_time), srv,
+		inode_set_atime_to_ts(inode,
+			smb3mc_nt_to_timespec64(a->last_access_time));
+		inode_set_mtime_to_ts(inode, srv);
+		inode_set_ctime_to_ts(inode,
 			smb3mc_nt_to_timespec64(a->change_time));
 	}
 	if (a->valid & SMB3MC_ATTR_SIZES) {
 		/* Cached data of a regular file may be newer, or now stale. */
 		if (S_ISREG(inode->i_mode))
-			smb3mc_file_server_size(inode, a->end_of_file,
-						mtime_changed);
+			smb3mc_inode_server_size(inode, a->end_of_file,
+						 mtime_changed);
 		else
 			i_size_write(inode, a->end_of_file);
 		inode->i_blocks = DIV_ROUND_UP_ULL(a->allocation_size, 512);
@@ -135,12 +178,15 @@ static int smb3mc_inode_set(struct inode *inode, void *data)
 }
 
 /**
- * smb3mc_iget - the inode for the file @attrs describe
+ * smb3mc_inode_get - the inode for the file @attrs describe
  * @sb: the mount
  * @attrs: attributes including the server's file id (IndexNumber)
+ *
+ * Return: the inode, its attributes set from @attrs; a new one is I_NEW,
+ * for smb3mc_iget() to give its operations. Or ERR_PTR(-ENOMEM).
  */
-struct inode *smb3mc_iget(struct super_block *sb,
-			  const struct smb3mc_file_attrs *attrs)
+struct inode *smb3mc_inode_get(struct super_block *sb,
+			       const struct smb3mc_file_attrs *attrs)
 {
 	struct inode *inode;
 
@@ -149,16 +195,6 @@ struct inode *smb3mc_iget(struct super_block *sb,
 	if (!inode)
 		return ERR_PTR(-ENOMEM);
 	smb3mc_inode_update(inode, attrs);
-	if (!(inode->i_state & I_NEW))
-		return inode;
-	if (attrs->is_dir) {
-		inode->i_op = &smb3mc_dir_inode_ops;
-		inode->i_fop = &smb3mc_dir_ops;
-	} else {
-		inode->i_op = &smb3mc_file_inode_ops;
-		smb3mc_file_inode_init(inode);
-	}
-	unlock_new_inode(inode);
 	return inode;
 }
 
@@ -199,7 +235,7 @@ int smb3mc_revalidate(struct dentry *dentry)
 	return 0;
 }
 
-int smb3mc_getattr(SMB3MC_IDMAP idmap, const struct path *path,
+int smb3mc_getattr(struct mnt_idmap *idmap, const struct path *path,
 		   struct kstat *stat, u32 request_mask, unsigned int flags)
 {
 	struct inode *inode = d_inode(path->dentry);
@@ -210,8 +246,113 @@ int smb3mc_getattr(SMB3MC_IDMAP idmap, const struct path *path,
 		if (rc)
 			return rc;
 	}
-	smb3mc_fillattr(idmap, request_mask, inode, stat);
+	generic_fillattr(idmap, request_mask, inode, stat);
 	stat->ino = SMB3MC_I(inode)->file_id;
+	return 0;
+}
+
+/*
+ * Without POSIX extensions the server stores no mode: the one bit that
+ * maps is "no write permission for anyone", the DOS read-only attribute
+ * (MS-FSCC 2.6), of regular files only: a read-only directory is one that
+ * cannot be deleted, not one without new entries. @attributes come
+ * without FILE_ATTRIBUTE_NORMAL, which is valid only alone.
+ */
+u32 smb3mc_mode_to_attributes(u32 attributes, umode_t mode)
+{
+	if (mode & 0222)
+		return attributes & ~FILE_ATTRIBUTE_READONLY;
+	return attributes | FILE_ATTRIBUTE_READONLY;
+}
+
+/**
+ * smb3mc_setattr - chmod, utimes, truncate and chown of a file or directory
+ * @idmap: the mount's id mapping
+ * @dentry: the file
+ * @attr: what to change
+ *
+ * Mode bits other than the write bits of a regular file are accepted and
+ * dropped, and owner and group can only be set to what they are: the
+ * server keeps neither.
+ */
+int smb3mc_setattr(struct mnt_idmap *idmap, struct dentry *dentry,
+		   struct iattr *attr)
+{
+	struct inode *inode = d_inode(dentry);
+	struct smb3mc_sb *sbi = SMB3MC_SB(inode->i_sb);
+	struct smb3mc_set_basic basic = {};
+	unsigned int valid = attr->ia_valid;
+	const struct smb3mc_fid *fid;
+	struct smb3mc_fh *fh = NULL;
+	char *page, *path;
+	u32 attributes;
+	int rc;
+
+	rc = setattr_prepare(idmap, dentry, attr);
+	if (rc)
+		return rc;
+	if ((valid & ATTR_UID && !uid_eq(attr->ia_uid, sbi->uid)) ||
+	    (valid & ATTR_GID && !gid_eq(attr->ia_gid, sbi->gid)))
+		return -EPERM;
+
+	/* A truncate updates the times on the server by itself. */
+	if (valid & ATTR_ATIME &&
+	    (!(valid & ATTR_SIZE) || valid & ATTR_ATIME_SET))
+		basic.last_access_time = smb3mc_timespec64_to_nt(attr->ia_atime);
+	if (valid & ATTR_MTIME &&
+	    (!(valid & ATTR_SIZE) || valid & ATTR_MTIME_SET))
+		basic.last_write_time = smb3mc_timespec64_to_nt(attr->ia_mtime);
+	if (valid & ATTR_MODE && S_ISREG(inode->i_mode)) {
+		u32 old = SMB3MC_I(inode)->attributes & ~FILE_ATTRIBUTE_NORMAL;
+
+		attributes = smb3mc_mode_to_attributes(old, attr->ia_mode);
+		if (attributes != old)
+			basic.attributes = attributes ?: FILE_ATTRIBUTE_NORMAL;
+	}
+
+	/*
+	 * An open handle that can write goes first: it saves opening the
+	 * path, and it is all that reaches a file unlinked while open.
+	 */
+	if (S_ISREG(inode->i_mode))
+		fh = smb3mc_fh_get(inode,
+				   valid & ATTR_FILE ? attr->ia_file : NULL,
+				   GENERIC_WRITE);
+	fid = fh ? &fh->fid : NULL;
+	page = NULL;
+	path = NULL;
+	if (!fid) {
+		path = smb3mc_dentry_path(dentry, &page);
+		if (IS_ERR(path))
+			return PTR_ERR(path);
+	}
+	if (valid & ATTR_SIZE) {
+		/*
+		 * Dirty pages written back after the server's end of file
+		 * moved would extend the file again, or be lost.
+		 */
+		rc = filemap_write_and_wait_range(inode->i_mapping, 0,
+						  LLONG_MAX);
+		if (!rc)
+			rc = smb3mc_ns_set_size(sbi->tcon, path, fid,
+						attr->ia_size);
+		if (rc)
+			goto out;
+		truncate_setsize(inode, attr->ia_size);
+	}
+	if (basic.last_access_time || basic.last_write_time ||
+	    basic.attributes)
+		rc = smb3mc_ns_set_basic(sbi->tcon, path, fid, &basic);
+out:
+	if (fh)
+		smb3mc_fh_put(fh);
+	free_page((unsigned long)page);
+	smb3mc_attr_stale(inode);
+	if (rc)
+		return rc;
+	/* Mode, owner and size come from the server at the next getattr. */
+	attr->ia_valid &= ~(ATTR_MODE | ATTR_UID | ATTR_GID | ATTR_SIZE);
+	setattr_copy(idmap, inode, attr);
 	return 0;
 }
 

@@ -11,6 +11,7 @@
 #include <linux/seq_file.h>
 
 #include "fs.h"
+#include "session.h"
 
 /* Each layer prints its own part: see smb3mc_ses_show(). */
 static int smb3mc_debugdata_show(struct seq_file *m, void *v)

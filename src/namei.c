@@ -1,17 +1,42 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Directory inode operations (lookup, create, mkdir, unlink, rmdir,
- * rename, link) and setattr. Each change is made on the server first;
- * then the cached attributes of every inode it touched are marked stale,
- * because the server updates times (and link counts) we cannot predict.
+ * Names: lookup, which makes the inode of a name with its operations
+ * (smb3mc_iget()), and the directory inode operations that change names
+ * (create, mkdir, unlink, rmdir, rename, link). Each change is made on the
+ * server first; then the cached attributes of every inode it touched are
+ * marked stale, because the server updates times (and link counts) we
+ * cannot predict.
  */
 
 #include <linux/mm.h>
 #include <linux/namei.h>
 
-#include "compat.h"
 #include "fs.h"
 #include "ops_ns.h"
+
+/**
+ * smb3mc_iget - the inode for the file @attrs describe, ready for use
+ * @sb: the mount
+ * @attrs: attributes including the server's file id (IndexNumber)
+ */
+struct inode *smb3mc_iget(struct super_block *sb,
+			  const struct smb3mc_file_attrs *attrs)
+{
+	struct inode *inode;
+
+	inode = smb3mc_inode_get(sb, attrs);
+	if (IS_ERR(inode) || !(inode->i_state & I_NEW))
+		return inode;
+	if (attrs->is_dir) {
+		inode->i_op = &smb3mc_dir_inode_ops;
+		inode->i_fop = &smb3mc_dir_ops;
+	} else {
+		inode->i_op = &smb3mc_file_inode_ops;
+		smb3mc_file_inode_init(inode);
+	}
+	unlock_new_inode(inode);
+	return inode;
+}
 
 static struct dentry *smb3mc_lookup(struct inode *dir, struct dentry *dentry,
 				    unsigned int flags)
@@ -35,20 +60,6 @@ static struct dentry *smb3mc_lookup(struct inode *dir, struct dentry *dentry,
 	else if (rc != -ENOENT)
 		return ERR_PTR(rc);
 	return d_splice_alias(inode, dentry);
-}
-
-/*
- * Without POSIX extensions the server stores no mode: the one bit that
- * maps is "no write permission for anyone", the DOS read-only attribute
- * (MS-FSCC 2.6), of regular files only: a read-only directory is one that
- * cannot be deleted, not one without new entries. @attributes come
- * without FILE_ATTRIBUTE_NORMAL, which is valid only alone.
- */
-static u32 smb3mc_mode_to_attributes(u32 attributes, umode_t mode)
-{
-	if (mode & 0222)
-		return attributes & ~FILE_ATTRIBUTE_READONLY;
-	return attributes | FILE_ATTRIBUTE_READONLY;
 }
 
 /*
@@ -91,13 +102,13 @@ static int smb3mc_make(struct inode *dir, struct dentry *dentry, bool is_dir,
 	return 0;
 }
 
-static int smb3mc_create(SMB3MC_IDMAP idmap, struct inode *dir,
+static int smb3mc_create(struct mnt_idmap *idmap, struct inode *dir,
 			 struct dentry *dentry, umode_t mode, bool excl)
 {
 	return smb3mc_make(dir, dentry, false, mode, 0, NULL);
 }
 
-static int smb3mc_mkdir(SMB3MC_IDMAP idmap, struct inode *dir,
+static int smb3mc_mkdir(struct mnt_idmap *idmap, struct inode *dir,
 			struct dentry *dentry, umode_t mode)
 {
 	return smb3mc_make(dir, dentry, true, mode, 0, NULL);
@@ -206,7 +217,7 @@ static int smb3mc_rename_paths(struct smb3mc_tcon *tcon, const char *from,
 	return rc;
 }
 
-static int smb3mc_rename(SMB3MC_IDMAP idmap, struct inode *old_dir,
+static int smb3mc_rename(struct mnt_idmap *idmap, struct inode *old_dir,
 			 struct dentry *old_dentry, struct inode *new_dir,
 			 struct dentry *new_dentry, unsigned int flags)
 {
@@ -274,95 +285,6 @@ static int smb3mc_link(struct dentry *old_dentry, struct inode *dir,
 	smb3mc_attr_stale(dir);
 	ihold(inode);
 	d_instantiate(dentry, inode);
-	return 0;
-}
-
-/**
- * smb3mc_setattr - chmod, utimes, truncate and chown of a file or directory
- * @idmap: the mount's id mapping
- * @dentry: the file
- * @attr: what to change
- *
- * Mode bits other than the write bits of a regular file are accepted and
- * dropped, and owner and group can only be set to what they are: the
- * server keeps neither.
- */
-int smb3mc_setattr(SMB3MC_IDMAP idmap, struct dentry *dentry,
-		   struct iattr *attr)
-{
-	struct inode *inode = d_inode(dentry);
-	struct smb3mc_sb *sbi = SMB3MC_SB(inode->i_sb);
-	struct smb3mc_set_basic basic = {};
-	unsigned int valid = attr->ia_valid;
-	const struct smb3mc_fid *fid;
-	struct smb3mc_fh *fh = NULL;
-	char *page, *path;
-	u32 attributes;
-	int rc;
-
-	rc = setattr_prepare(idmap, dentry, attr);
-	if (rc)
-		return rc;
-	if ((valid & ATTR_UID && !uid_eq(attr->ia_uid, sbi->uid)) ||
-	    (valid & ATTR_GID && !gid_eq(attr->ia_gid, sbi->gid)))
-		return -EPERM;
-
-	/* A truncate updates the times on the server by itself. */
-	if (valid & ATTR_ATIME &&
-	    (!(valid & ATTR_SIZE) || valid & ATTR_ATIME_SET))
-		basic.last_access_time = smb3mc_timespec64_to_nt(attr->ia_atime);
-	if (valid & ATTR_MTIME &&
-	    (!(valid & ATTR_SIZE) || valid & ATTR_MTIME_SET))
-		basic.last_write_time = smb3mc_timespec64_to_nt(attr->ia_mtime);
-	if (valid & ATTR_MODE && S_ISREG(inode->i_mode)) {
-		u32 old = SMB3MC_I(inode)->attributes & ~FILE_ATTRIBUTE_NORMAL;
-
-		attributes = smb3mc_mode_to_attributes(old, attr->ia_mode);
-		if (attributes != old)
-			basic.attributes = attributes ?: FILE_ATTRIBUTE_NORMAL;
-	}
-
-	/*
-	 * An open handle that can write goes first: it saves opening the
-	 * path, and it is all that reaches a file unlinked while open.
-	 */
-	if (S_ISREG(inode->i_mode))
-		fh = smb3mc_fh_get_writable(inode, valid & ATTR_FILE ?
-						   attr->ia_file : NULL);
-	fid = fh ? smb3mc_fh_fid(fh) : NULL;
-	page = NULL;
-	path = NULL;
-	if (!fid) {
-		path = smb3mc_dentry_path(dentry, &page);
-		if (IS_ERR(path))
-			return PTR_ERR(path);
-	}
-	if (valid & ATTR_SIZE) {
-		/*
-		 * Dirty pages written back after the server's end of file
-		 * moved would extend the file again, or be lost.
-		 */
-		rc = smb3mc_file_flush_range(inode, 0, LLONG_MAX);
-		if (!rc)
-			rc = smb3mc_ns_set_size(sbi->tcon, path, fid,
-						attr->ia_size);
-		if (rc)
-			goto out;
-		truncate_setsize(inode, attr->ia_size);
-	}
-	if (basic.last_access_time || basic.last_write_time ||
-	    basic.attributes)
-		rc = smb3mc_ns_set_basic(sbi->tcon, path, fid, &basic);
-out:
-	if (fh)
-		smb3mc_fh_put(fh);
-	free_page((unsigned long)page);
-	smb3mc_attr_stale(inode);
-	if (rc)
-		return rc;
-	/* Mode, owner and size come from the server at the next getattr. */
-	attr->ia_valid &= ~(ATTR_MODE | ATTR_UID | ATTR_GID | ATTR_SIZE);
-	setattr_copy(idmap, inode, attr);
 	return 0;
 }
 

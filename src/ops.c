@@ -1,19 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * File operations over SMB2: CREATE, QUERY_INFO, QUERY_DIRECTORY, CLOSE.
+ * File operations over SMB2: CREATE, QUERY_INFO, CLOSE.
  */
 
 #include <linux/limits.h>
 #include <linux/slab.h>
 
-#include "nterr.h"
 #include "ops.h"
+#include "session.h"
 #include "unicode.h"
 
 /* Room for any request header and fixed body this file builds. */
 #define SMB3MC_SMALL_REQ	256
-/* QUERY_DIRECTORY asks for this much per round trip. */
-#define SMB3MC_DIR_BUF		(64 * 1024)
 /* FileAllInformation with room for the longest name. */
 #define SMB3MC_ALL_INFO_BUF	(SMB3MC_ALL_INFO_FIXED_SIZE + 2 * NAME_MAX + 8)
 
@@ -151,55 +149,6 @@ int smb3mc_query_path(struct smb3mc_tcon *tcon, const char *path,
 	return rc ? rc : rc2;
 }
 
-/**
- * smb3mc_query_dir - the next batch of entries of an open directory
- * @tcon: tree connect of the share
- * @fid: the directory, opened with FILE_LIST_DIRECTORY access
- * @restart: start from the first entry again
- * @batch: on success holds the response; free it with
- *	smb3mc_dir_batch_free()
- *
- * Return: 0, -ENODATA when there are no more entries, or an errno.
- */
-int smb3mc_query_dir(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
-		     bool restart, struct smb3mc_dir_batch *batch)
-{
-	static const __le16 star[] = { cpu_to_le16('*') };
-	struct smb3mc_call *call = smb3mc_call_alloc(SMB3MC_SMALL_REQ);
-	int rc;
-
-	batch->rsp = NULL;
-	if (!call)
-		return -ENOMEM;
-	rc = call_send(tcon, call,
-		       smb3mc_build_query_directory(call->buf,
-						    SMB3MC_SMALL_REQ, fid,
-						    restart ?
-						    SMB2_RESTART_SCANS : 0,
-						    0, star, sizeof(star),
-						    SMB3MC_DIR_BUF),
-		       SMB3MC_DIR_BUF);
-	if (rc == -ENODATA || call->req.status == STATUS_NO_MORE_FILES) {
-		rc = -ENODATA;
-	} else if (!rc) {
-		rc = smb3mc_parse_query_directory(call->req.rsp,
-						  call->req.rsp_len,
-						  &batch->it);
-		if (!rc) {
-			batch->rsp = call->req.rsp;
-			call->req.rsp = NULL;
-		}
-	}
-	smb3mc_call_free(call);
-	return rc;
-}
-
-void smb3mc_dir_batch_free(struct smb3mc_dir_batch *batch)
-{
-	kvfree(batch->rsp);
-	batch->rsp = NULL;
-}
-
 /* FileFsFullSizeInformation of the share's root. */
 int smb3mc_statfs(struct smb3mc_tcon *tcon, struct smb3mc_fs_size *fs)
 {
@@ -238,4 +187,21 @@ int smb3mc_statfs(struct smb3mc_tcon *tcon, struct smb3mc_fs_size *fs)
 close:
 	rc2 = smb3mc_close(tcon, &fid);
 	return rc ? rc : rc2;
+}
+
+/**
+ * smb3mc_share_info - what a mount shows of its session
+ * @tcon: tree connect of the share
+ * @info: filled here; its strings live as long as @tcon
+ */
+void smb3mc_share_info(const struct smb3mc_tcon *tcon,
+		       struct smb3mc_share_info *info)
+{
+	const struct smb3mc_ses *ses = tcon->ses;
+
+	info->dialect = ses->dialect;
+	info->sign = ses->sign;
+	info->username = ses->username;
+	info->domain = ses->domain;
+	info->addr = &ses->addr;
 }

@@ -2,13 +2,17 @@
 /*
  * File operations as C calls: each builds its PDUs, sends them on a
  * channel the session picks and returns a kernel errno. The VFS layer
- * above sees paths and attributes, never PDU bytes.
+ * above sees paths, attributes and decoded directory entries, never PDU
+ * bytes, and the tree connect only as a pointer to pass back.
  */
 #ifndef SMB3MC_OPS_H
 #define SMB3MC_OPS_H
 
+#include <linux/socket.h>
+
 #include "pdu_file.h"
-#include "session.h"
+
+struct smb3mc_tcon;
 
 /* What smb3mc_open() asks of the server. */
 struct smb3mc_open_args {
@@ -18,10 +22,25 @@ struct smb3mc_open_args {
 	u32 attributes;		/* for a file being created */
 };
 
-/* One QUERY_DIRECTORY response, iterated in place. */
-struct smb3mc_dir_batch {
-	void *rsp;
-	struct smb3mc_dir_iter it;
+/* What a mount shows of the session its share is on. */
+struct smb3mc_share_info {
+	u16 dialect;
+	bool sign;			/* every request is signed */
+	const char *username;
+	const char *domain;
+	const struct sockaddr_storage *addr;	/* the server mounted */
+};
+
+/* A directory being listed (ops_dir.c). */
+struct smb3mc_dir_list;
+
+/* One entry of a listing, decoded. */
+struct smb3mc_dirent {
+	const char *name;	/* UTF-8, @name_len bytes; until the next call */
+	int name_len;
+	u64 ino;		/* the server's file id */
+	u32 attributes;		/* FILE_ATTRIBUTE_* */
+	bool is_dir;
 };
 
 int smb3mc_open(struct smb3mc_tcon *tcon, const char *path,
@@ -32,9 +51,16 @@ int smb3mc_query_attrs(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
 		       struct smb3mc_file_attrs *attrs);
 int smb3mc_query_path(struct smb3mc_tcon *tcon, const char *path,
 		      struct smb3mc_file_attrs *attrs);
-int smb3mc_query_dir(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
-		     bool restart, struct smb3mc_dir_batch *batch);
-void smb3mc_dir_batch_free(struct smb3mc_dir_batch *batch);
 int smb3mc_statfs(struct smb3mc_tcon *tcon, struct smb3mc_fs_size *fs);
+void smb3mc_share_info(const struct smb3mc_tcon *tcon,
+		       struct smb3mc_share_info *info);
+
+int smb3mc_dir_list_open(struct smb3mc_tcon *tcon, const char *path,
+			 struct smb3mc_dir_list **listp);
+void smb3mc_dir_list_close(struct smb3mc_dir_list *list);
+int smb3mc_dir_list_restart(struct smb3mc_dir_list *list);
+int smb3mc_dir_list_next(struct smb3mc_dir_list *list,
+			 struct smb3mc_dirent *ent);
+void smb3mc_dir_list_unget(struct smb3mc_dir_list *list);
 
 #endif /* SMB3MC_OPS_H */

@@ -15,9 +15,57 @@
 #include "chan_pick.h"
 #include "nterr.h"
 #include "ops_io.h"
+#include "session.h"
 
 /* Room for a FLUSH request. */
 #define SMB3MC_FLUSH_REQ	128
+
+static size_t io_chunk(u32 max)
+{
+	return min_t(size_t, max, SMB3MC_IO_CHUNK);
+}
+
+/*
+ * Pieces of at most @max bytes for a transfer of @len, cut so that every
+ * channel carries one, in fewer and larger pieces the more the session
+ * already has in flight, unless it signs (smb3mc_ses_stripe_busy()).
+ */
+static size_t io_stripe(struct smb3mc_ses *ses, size_t len, size_t max)
+{
+	return smb3mc_stripe_size(len, smb3mc_ses_stripe_busy(ses),
+				  READ_ONCE(ses->nr_chans), max);
+}
+
+/**
+ * smb3mc_io_size - how the VFS is to cut I/O of @len bytes
+ * @tcon: the share
+ * @kind: what the I/O is, and what the answer means
+ * @len: the bytes the caller is to move (unused for SMB3MC_IO_WRITEBACK,
+ *	which does not know them in advance)
+ *
+ * A readahead window is striped over the channels in pieces of at most
+ * SMB3MC_IO_CHUNK; writeback gathers dirty pages into WRITEs of up to
+ * SMB3MC_IO_CHUNK; a transfer through a buffer goes in steps of four
+ * such chunks, each cut again by smb3mc_rw_iter(). All are capped by the
+ * server's MaxReadSize / MaxWriteSize.
+ */
+size_t smb3mc_io_size(struct smb3mc_tcon *tcon, enum smb3mc_io_kind kind,
+		      size_t len)
+{
+	struct smb3mc_ses *ses = tcon->ses;
+
+	switch (kind) {
+	case SMB3MC_IO_READAHEAD:
+		return io_stripe(ses, len, io_chunk(ses->max_read));
+	case SMB3MC_IO_READ_WINDOW:
+		return min(len, 4 * io_chunk(ses->max_read));
+	case SMB3MC_IO_WRITE_WINDOW:
+		return min(len, 4 * io_chunk(ses->max_write));
+	case SMB3MC_IO_WRITEBACK:
+		break;
+	}
+	return io_chunk(ses->max_write);
+}
 
 static void rw_prepare(struct smb3mc_tcon *tcon, struct smb3mc_rw *rw,
 		       int len)
@@ -233,9 +281,7 @@ ssize_t smb3mc_rw_iter(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
 
 	if (!len)
 		return 0;
-	max = smb3mc_stripe_size(len, smb3mc_ses_stripe_busy(ses),
-				 READ_ONCE(ses->nr_chans),
-				 write ? ses->max_write : ses->max_read);
+	max = io_stripe(ses, len, write ? ses->max_write : ses->max_read);
 	n = DIV_ROUND_UP(len, max);
 	b = kvzalloc(struct_size(b, rws, n), GFP_NOFS);
 	if (!b)

@@ -10,7 +10,30 @@
 #ifndef SMB3MC_OPS_IO_H
 #define SMB3MC_OPS_IO_H
 
+#include <linux/uio.h>
+
+#include "chan.h"
 #include "ops.h"
+
+struct smb3mc_ses;
+
+/*
+ * Largest single READ or WRITE the page cache issues. Capped below what
+ * servers allow (Samba: 8 MiB) so that a readahead window or a writeback
+ * run becomes several requests in flight, spread over the channels.
+ */
+#define SMB3MC_IO_CHUNK		(1024 * 1024)
+
+/* What the VFS asks smb3mc_io_size() to cut, and what the answer is. */
+enum smb3mc_io_kind {
+	SMB3MC_IO_READAHEAD,	/* bytes per READ of a readahead window */
+	SMB3MC_IO_WRITEBACK,	/* most bytes per WRITE of dirty pages */
+	SMB3MC_IO_READ_WINDOW,	/* bytes per step of a bounced read */
+	SMB3MC_IO_WRITE_WINDOW,	/* bytes per step of a bounced write */
+};
+
+size_t smb3mc_io_size(struct smb3mc_tcon *tcon, enum smb3mc_io_kind kind,
+		      size_t len);
 
 /* Room for the READ or WRITE request header and fixed body. */
 #define SMB3MC_RW_HDR_SIZE	128

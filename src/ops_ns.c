@@ -11,6 +11,7 @@
 #include <linux/slab.h>
 
 #include "ops_ns.h"
+#include "session.h"
 #include "unicode.h"
 
 /* Room for any request header and fixed body this file builds. */

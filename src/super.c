@@ -11,7 +11,12 @@
 #include <linux/statfs.h>
 
 #include "fs.h"
+#include "ops_io.h"
 #include "options.h"
+#include "session.h"
+
+/* The mount's readahead window: eight chunks in flight. */
+#define SMB3MC_RA_BYTES		(8 * SMB3MC_IO_CHUNK)
 
 static int smb3mc_statfs_op(struct dentry *dentry, struct kstatfs *buf)
 {
@@ -35,16 +40,17 @@ static int smb3mc_statfs_op(struct dentry *dentry, struct kstatfs *buf)
 static int smb3mc_show_options(struct seq_file *m, struct dentry *root)
 {
 	struct smb3mc_sb *sbi = SMB3MC_SB(root->d_sb);
-	struct smb3mc_ses *ses = sbi->ses;
+	struct smb3mc_share_info info;
 
-	seq_printf(m, ",vers=%u.%u%s", ses->dialect >> 8,
-		   (ses->dialect >> 4) & 0xf,
-		   ses->dialect == SMB311_DIALECT ? ".1" : "");
-	seq_show_option(m, "username", ses->username);
-	if (*ses->domain)
-		seq_show_option(m, "domain", ses->domain);
-	seq_printf(m, ",ip=%pISc", &ses->addr);
-	seq_puts(m, ses->sign ? ",sign" : ",nosign");
+	smb3mc_share_info(sbi->tcon, &info);
+	seq_printf(m, ",vers=%u.%u%s", info.dialect >> 8,
+		   (info.dialect >> 4) & 0xf,
+		   info.dialect == SMB311_DIALECT ? ".1" : "");
+	seq_show_option(m, "username", info.username);
+	if (*info.domain)
+		seq_show_option(m, "domain", info.domain);
+	seq_printf(m, ",ip=%pISc", info.addr);
+	seq_puts(m, info.sign ? ",sign" : ",nosign");
 	seq_printf(m, ",uid=%u,gid=%u,file_mode=0%o,dir_mode=0%o",
 		   from_kuid_munged(&init_user_ns, sbi->uid),
 		   from_kgid_munged(&init_user_ns, sbi->gid),
@@ -66,6 +72,7 @@ static int smb3mc_fill_super(struct super_block *sb, struct fs_context *fc)
 	struct smb3mc_opts *opts = fc->fs_private;
 	struct smb3mc_file_attrs attrs = {};
 	struct smb3mc_sb *sbi = sb->s_fs_info;
+	struct smb3mc_share_info info;
 	struct inode *root;
 	int rc;
 
@@ -100,7 +107,8 @@ static int smb3mc_fill_super(struct super_block *sb, struct fs_context *fc)
 	 * WRITE data is signed in the page cache and then sent from it: a
 	 * page changed in between would carry a wrong signature.
 	 */
-	if (sbi->ses->sign)
+	smb3mc_share_info(sbi->tcon, &info);
+	if (info.sign)
 		sb->s_iflags |= SB_I_STABLE_WRITES;
 
 	/*

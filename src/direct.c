@@ -1,0 +1,287 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * O_DIRECT on regular files: around the page cache, straight between the
+ * caller's memory and READ/WRITE requests. A user's pages are read into
+ * where they lie; a kernel caller's memory and every write go through a
+ * buffer of the size smb3mc_io_size() gives.
+ */
+
+#include <linux/bvec.h>
+#include <linux/mm.h>
+#include <linux/pagemap.h>
+#include <linux/slab.h>
+#include <linux/uio.h>
+#include <linux/writeback.h>
+
+#include "fs.h"
+#include "ops_io.h"
+
+/*
+ * An O_DIRECT read straight into the caller's pages; an asynchronous one
+ * (aio, io_uring) returns once its READs are sent and completes from
+ * @work, so that a caller keeping several in flight fills every channel.
+ */
+struct dio_read {
+	struct kiocb *iocb;
+	struct work_struct work;
+	ssize_t result;
+	unsigned int nr, max;
+	struct bio_vec bvec[];		/* the caller's pages, referenced */
+};
+
+static void dio_read_release(struct dio_read *d)
+{
+	unsigned int i;
+
+	/* The pages were written behind the owner's page tables. */
+	for (i = 0; i < d->nr; i++) {
+		set_page_dirty_lock(d->bvec[i].bv_page);
+		put_page(d->bvec[i].bv_page);
+	}
+	kvfree(d);
+}
+
+static void dio_read_work(struct work_struct *work)
+{
+	struct dio_read *d = container_of(work, struct dio_read, work);
+	struct kiocb *iocb = d->iocb;
+	ssize_t result = d->result;
+
+	if (result > 0)
+		iocb->ki_pos += result;
+	inode_dio_end(file_inode(iocb->ki_filp));
+	dio_read_release(d);
+	iocb->ki_complete(iocb, result);
+}
+
+/* Runs in the receive thread: releasing the pages may sleep. */
+static void dio_read_done(void *private, ssize_t result)
+{
+	struct dio_read *d = private;
+
+	d->result = result;
+	queue_work(system_unbound_wq, &d->work);
+}
+
+/* Take references to the pages of all of @to, which is advanced. */
+static int dio_get_pages(struct dio_read *d, struct iov_iter *to,
+			 size_t count)
+{
+	size_t got = 0, start, len;
+	struct page **pages;
+	unsigned int i;
+	ssize_t n;
+
+	while (got < count) {
+		n = iov_iter_get_pages_alloc2(to, &pages, count - got, &start);
+		if (n <= 0)
+			return n ? n : -EFAULT;
+		for (i = 0; n; i++) {
+			len = min_t(size_t, n, PAGE_SIZE - start);
+			if (d->nr < d->max)
+				bvec_set_page(&d->bvec[d->nr++], pages[i], len,
+					      start);
+			else
+				put_page(pages[i]);
+			got += len;
+			n -= len;
+			start = 0;
+		}
+		kvfree(pages);
+	}
+	/* iov_iter_npages() counted them: more would be a kernel bug. */
+	return WARN_ON_ONCE(d->nr == d->max && got < count) ? -EFAULT : 0;
+}
+
+/*
+ * Read @count bytes of @to at iocb->ki_pos; @async: return -EIOCBQUEUED
+ * once sent and complete the iocb later.
+ */
+static ssize_t dio_read_pages(struct kiocb *iocb, struct iov_iter *to,
+			      size_t count, bool async)
+{
+	struct smb3mc_fh *fh = iocb->ki_filp->private_data;
+	struct inode *inode = file_inode(iocb->ki_filp);
+	struct iov_iter pages;
+	struct dio_read *d;
+	int max, rc;
+	ssize_t n;
+
+	max = iov_iter_npages(to, INT_MAX);
+	d = kvzalloc(struct_size(d, bvec, max), GFP_KERNEL);
+	if (!d)
+		return -ENOMEM;
+	d->max = max;
+	rc = dio_get_pages(d, to, count);
+	if (rc) {
+		iov_iter_revert(to, count - iov_iter_count(to));
+		dio_read_release(d);
+		return rc;
+	}
+	iov_iter_bvec(&pages, ITER_DEST, d->bvec, d->nr, count);
+	inode_dio_begin(inode);
+	if (async) {
+		d->iocb = iocb;
+		INIT_WORK(&d->work, dio_read_work);
+		n = smb3mc_rw_iter(fh->tcon, &fh->fid, &pages, iocb->ki_pos,
+				   false, dio_read_done, d);
+		if (n == -EIOCBQUEUED)
+			return n;
+	} else {
+		n = smb3mc_rw_iter(fh->tcon, &fh->fid, &pages, iocb->ki_pos,
+				   false, NULL, NULL);
+	}
+	inode_dio_end(inode);
+	dio_read_release(d);
+	/* The caller's iterator moves by what was read. */
+	iov_iter_revert(to, count - max_t(ssize_t, n, 0));
+	if (n > 0)
+		iocb->ki_pos += n;
+	return n;
+}
+
+/* Memory that is not a user's (a kernel caller's): through a buffer. */
+static ssize_t dio_read_bounce(struct kiocb *iocb, struct iov_iter *to)
+{
+	struct smb3mc_fh *fh = iocb->ki_filp->private_data;
+	size_t count = iov_iter_count(to), window, len, copied;
+	ssize_t total = 0, n;
+	void *buf;
+
+	window = smb3mc_io_size(fh->tcon, SMB3MC_IO_READ_WINDOW, count);
+	buf = kvmalloc(window, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	while (iov_iter_count(to)) {
+		len = min(iov_iter_count(to), window);
+		n = smb3mc_pread(fh->tcon, &fh->fid, buf, len, iocb->ki_pos);
+		if (n <= 0) {
+			if (!total)
+				total = n;
+			break;
+		}
+		copied = copy_to_iter(buf, n, to);
+		iocb->ki_pos += copied;
+		total += copied;
+		if (copied < n) {
+			if (!total)
+				total = -EFAULT;
+			break;
+		}
+		if (n < len)
+			break;
+	}
+	kvfree(buf);
+	return total;
+}
+
+/* Each call is cut into one READ per channel at least; up to this much. */
+#define SMB3MC_DIO_MAX		(16 * SMB3MC_IO_CHUNK)
+
+/* ->read_iter with IOCB_DIRECT: what the page cache holds goes out first. */
+ssize_t smb3mc_direct_read(struct kiocb *iocb, struct iov_iter *to)
+{
+	size_t count = iov_iter_count(to), len;
+	ssize_t total = 0, n;
+	int rc;
+
+	if (!count)
+		return 0;
+	/* Data still in the cache must reach the server before we read. */
+	rc = filemap_write_and_wait_range(iocb->ki_filp->f_mapping,
+					  iocb->ki_pos,
+					  iocb->ki_pos + count - 1);
+	if (rc)
+		return rc;
+	if (!user_backed_iter(to))
+		return dio_read_bounce(iocb, to);
+	if (!is_sync_kiocb(iocb) && count <= SMB3MC_DIO_MAX)
+		return dio_read_pages(iocb, to, count, true);
+	/* Larger ones in steps, and complete before we return. */
+	while (iov_iter_count(to)) {
+		len = min_t(size_t, iov_iter_count(to), SMB3MC_DIO_MAX);
+		n = dio_read_pages(iocb, to, len, false);
+		if (n <= 0) {
+			if (!total)
+				total = n;
+			break;
+		}
+		total += n;
+		if (n < len)
+			break;
+	}
+	return total;
+}
+
+/*
+ * ->write_iter with IOCB_DIRECT, under the inode lock: cached pages of
+ * the range are written and dropped around the WRITEs.
+ */
+ssize_t smb3mc_direct_write(struct kiocb *iocb, struct iov_iter *from)
+{
+	struct file *file = iocb->ki_filp;
+	struct smb3mc_fh *fh = file->private_data;
+	struct inode *inode = file_inode(file);
+	struct address_space *mapping = inode->i_mapping;
+	size_t window, len, copied;
+	ssize_t total = 0, n;
+	loff_t start, end;
+	void *buf = NULL;
+	int rc;
+
+	inode_lock(inode);
+	n = generic_write_checks(iocb, from);
+	if (n <= 0) {
+		total = n;
+		goto out;
+	}
+	start = iocb->ki_pos;
+	end = start + iov_iter_count(from) - 1;
+	/* Cached pages of the range would be stale after the write. */
+	rc = filemap_write_and_wait_range(mapping, start, end);
+	if (!rc)
+		rc = invalidate_inode_pages2_range(mapping, start >> PAGE_SHIFT,
+						   end >> PAGE_SHIFT);
+	if (rc) {
+		total = rc;
+		goto out;
+	}
+	window = smb3mc_io_size(fh->tcon, SMB3MC_IO_WRITE_WINDOW,
+				iov_iter_count(from));
+	buf = kvmalloc(window, GFP_KERNEL);
+	if (!buf) {
+		total = -ENOMEM;
+		goto out;
+	}
+	while (iov_iter_count(from)) {
+		len = min(iov_iter_count(from), window);
+		copied = copy_from_iter(buf, len, from);
+		if (!copied) {
+			if (!total)
+				total = -EFAULT;
+			break;
+		}
+		n = smb3mc_pwrite(fh->tcon, &fh->fid, buf, copied,
+				  iocb->ki_pos);
+		if (n <= 0) {
+			if (!total)
+				total = n ? n : -EIO;
+			break;
+		}
+		iocb->ki_pos += n;
+		total += n;
+		if (n < copied || copied < len)
+			break;
+	}
+	if (iocb->ki_pos > i_size_read(inode))
+		i_size_write(inode, iocb->ki_pos);
+	/* Readahead may have brought pages back in during the write. */
+	invalidate_inode_pages2_range(mapping, start >> PAGE_SHIFT,
+				      end >> PAGE_SHIFT);
+out:
+	inode_unlock(inode);
+	kvfree(buf);
+	if (total > 0)
+		total = generic_write_sync(iocb, total);
+	return total;
+}

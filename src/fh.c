@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Open handles of regular files. Every open file has its own SMB handle
+ * (MS-SMB2 3.2.4.3), with the access its open flags ask for. The handles
+ * of an inode are kept on a list so that writeback, which runs without a
+ * struct file, can borrow one; release writes dirty pages back before it
+ * closes its handle, so no writeback happens after the last close.
+ */
+
+#include <linux/slab.h>
+
+#include "fs.h"
+
+/**
+ * smb3mc_file_access - the DesiredAccess of the handle for @file
+ * @file: a regular file being opened
+ *
+ * The page cache writes whole pages and reads around partial writes, so
+ * a writer asks for read access too; and GENERIC_WRITE, not
+ * FILE_APPEND_DATA alone, even for O_APPEND, because writeback rewrites
+ * the last page below the end of file.
+ */
+u32 smb3mc_file_access(const struct file *file)
+{
+	u32 access = 0;
+
+	if (file->f_mode & FMODE_READ)
+		access |= GENERIC_READ;
+	if (file->f_mode & FMODE_WRITE)
+		access |= GENERIC_READ | GENERIC_WRITE;
+	return access;
+}
+
+/**
+ * smb3mc_fh_get - an open handle of @inode granting @access
+ * @inode: a regular file
+ * @file: the file the caller works for, or NULL
+ * @access: GENERIC_READ or GENERIC_WRITE; GENERIC_WRITE includes
+ *	FILE_WRITE_DATA and FILE_WRITE_ATTRIBUTES (MS-SMB2 2.2.13.1.1)
+ *
+ * @file's own handle when it grants @access, else any handle of @inode
+ * that does.
+ *
+ * Return: the handle, with a reference for smb3mc_fh_put(), or NULL when
+ * @inode is not open so.
+ */
+struct smb3mc_fh *smb3mc_fh_get(struct inode *inode, struct file *file,
+				u32 access)
+{
+	struct smb3mc_fh *fh = file ? file->private_data : NULL;
+	struct smb3mc_inode *si = SMB3MC_I(inode);
+	struct smb3mc_fh *found = NULL;
+
+	if (fh && (fh->access & access) == access) {
+		refcount_inc(&fh->ref);
+		return fh;
+	}
+	spin_lock(&si->open_lock);
+	list_for_each_entry(fh, &si->open_files, list) {
+		if ((fh->access & access) == access) {
+			refcount_inc(&fh->ref);
+			found = fh;
+			break;
+		}
+	}
+	spin_unlock(&si->open_lock);
+	return found;
+}
+
+/* Closing needs a round trip: only ever the last put, in process context. */
+void smb3mc_fh_put(struct smb3mc_fh *fh)
+{
+	if (!refcount_dec_and_test(&fh->ref))
+		return;
+	smb3mc_close(fh->tcon, &fh->fid);
+	kfree(fh);
+}
+
+/* @fh, opened for @file, becomes its handle and one of @inode's. */
+void smb3mc_fh_add(struct inode *inode, struct file *file,
+		   struct smb3mc_fh *fh)
+{
+	struct smb3mc_inode *si = SMB3MC_I(inode);
+
+	spin_lock(&si->open_lock);
+	list_add(&fh->list, &si->open_files);
+	spin_unlock(&si->open_lock);
+	file->private_data = fh;
+}
+
+/* The file of @fh is released: no one borrows it any more. */
+void smb3mc_fh_del(struct inode *inode, struct smb3mc_fh *fh)
+{
+	struct smb3mc_inode *si = SMB3MC_I(inode);
+
+	spin_lock(&si->open_lock);
+	list_del(&fh->list);
+	spin_unlock(&si->open_lock);
+}

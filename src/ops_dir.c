@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Directory listings: QUERY_DIRECTORY continued until
+ * STATUS_NO_MORE_FILES (MS-SMB2 3.2.4.17), each response decoded entry by
+ * entry (pdu_dir.c) into names the VFS can show.
+ */
+
+#include <linux/limits.h>
+#include <linux/slab.h>
+
+#include "nterr.h"
+#include "ops.h"
+#include "session.h"
+#include "unicode.h"
+
+/* Room for the QUERY_DIRECTORY request. */
+#define SMB3MC_DIR_REQ		256
+/* QUERY_DIRECTORY asks for this much per round trip. */
+#define SMB3MC_DIR_BUF		(64 * 1024)
+
+struct smb3mc_dir_list {
+	struct smb3mc_tcon *tcon;
+	struct smb3mc_fid fid;
+	void *rsp;			/* the response @it walks */
+	struct smb3mc_dir_iter it;
+	struct smb3mc_dir_iter prev;	/* before the entry last returned */
+	bool eof;
+	char name[NAME_MAX + 1];
+};
+
+/**
+ * smb3mc_dir_list_open - open the directory @path to list it
+ * @tcon: tree connect of the share
+ * @path: UTF-8 path relative to the share root
+ * @listp: set to the listing, for smb3mc_dir_list_close()
+ */
+int smb3mc_dir_list_open(struct smb3mc_tcon *tcon, const char *path,
+			 struct smb3mc_dir_list **listp)
+{
+	static const struct smb3mc_open_args args = {
+		.access = FILE_READ_DATA | FILE_READ_ATTRIBUTES,
+		.disposition = FILE_OPEN,
+		.options = FILE_DIRECTORY_FILE,
+	};
+	struct smb3mc_dir_list *list;
+	int rc;
+
+	list = kzalloc(sizeof(*list), GFP_KERNEL);
+	if (!list)
+		return -ENOMEM;
+	rc = smb3mc_open(tcon, path, &args, &list->fid, NULL);
+	if (rc) {
+		kfree(list);
+		return rc;
+	}
+	list->tcon = tcon;
+	*listp = list;
+	return 0;
+}
+
+void smb3mc_dir_list_close(struct smb3mc_dir_list *list)
+{
+	kvfree(list->rsp);
+	smb3mc_close(list->tcon, &list->fid);
+	kfree(list);
+}
+
+/*
+ * Replace the response by the next one, or the first one again when
+ * @restart; at the end of the listing set @list->eof.
+ */
+static int dir_list_fill(struct smb3mc_dir_list *list, bool restart)
+{
+	static const __le16 star[] = { cpu_to_le16('*') };
+	struct smb3mc_call *call;
+	int rc;
+
+	/* Until a response parses, @it walks nothing: not the freed one. */
+	kvfree(list->rsp);
+	list->rsp = NULL;
+	memset(&list->it, 0, sizeof(list->it));
+	call = smb3mc_call_alloc(SMB3MC_DIR_REQ);
+	if (!call)
+		return -ENOMEM;
+	rc = smb3mc_call_send(list->tcon->ses, list->tcon->tid, call,
+			      smb3mc_build_query_directory(call->buf,
+							   SMB3MC_DIR_REQ,
+							   &list->fid,
+							   restart ?
+							   SMB2_RESTART_SCANS :
+							   0, 0, star,
+							   sizeof(star),
+							   SMB3MC_DIR_BUF),
+			      SMB3MC_DIR_BUF);
+	if (rc == -ENODATA || call->req.status == STATUS_NO_MORE_FILES) {
+		list->eof = true;
+		rc = 0;
+	} else if (!rc) {
+		rc = smb3mc_parse_query_directory(call->req.rsp,
+						  call->req.rsp_len,
+						  &list->it);
+		if (!rc) {
+			list->rsp = call->req.rsp;
+			call->req.rsp = NULL;
+		}
+	}
+	smb3mc_call_free(call);
+	return rc;
+}
+
+/* List from the first entry again. */
+int smb3mc_dir_list_restart(struct smb3mc_dir_list *list)
+{
+	list->eof = false;
+	return dir_list_fill(list, true);
+}
+
+/**
+ * smb3mc_dir_list_next - the next entry of a listing
+ * @list: the listing
+ * @ent: filled with the entry
+ *
+ * Entries whose name Linux cannot represent are skipped.
+ *
+ * Return: 1 with @ent filled, 0 at the end of the listing (until it is
+ * restarted), or an errno.
+ */
+int smb3mc_dir_list_next(struct smb3mc_dir_list *list,
+			 struct smb3mc_dirent *ent)
+{
+	struct smb3mc_dir_entry raw;
+	int rc, len;
+
+	while (!list->eof) {
+		list->prev = list->it;
+		rc = smb3mc_dir_next(&list->it, &raw);
+		if (rc < 0)
+			return rc;
+		if (!rc) {
+			rc = dir_list_fill(list, false);
+			if (rc)
+				return rc;
+			continue;
+		}
+		len = smb3mc_utf16_to_name(raw.name, raw.name_len, list->name,
+					   sizeof(list->name));
+		if (len < 0) {
+			pr_warn_ratelimited("smb3mc: skipping a directory entry whose name Linux cannot represent (%d)\n",
+					    len);
+			continue;
+		}
+		ent->name = list->name;
+		ent->name_len = len;
+		ent->ino = raw.attrs.index_number;
+		ent->attributes = raw.attrs.attributes;
+		ent->is_dir = raw.attrs.is_dir;
+		return 1;
+	}
+	return 0;
+}
+
+/* The entry smb3mc_dir_list_next() returned last comes again next. */
+void smb3mc_dir_list_unget(struct smb3mc_dir_list *list)
+{
+	list->it = list->prev;
+}
