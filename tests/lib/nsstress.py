@@ -461,10 +461,28 @@ class Proc:
         self.log.append("readdir %s" % self.path(d))
         self.check_listing("readdir " + self.path(d), d)
 
+    def op_peek(self):
+        """stat a name of another process in the shared directory, while
+        it may be changing it: whatever comes back is right, but the
+        kernel must not mind (tests/run fails on a warning in its log)."""
+        # One draw whatever the others did: a replay stays the same.
+        r = self.rnd.random()
+        p = self.path(self.shared)
+        others = [n for n in os.listdir(p) if not n.startswith(self.prefix)]
+        if not others:
+            return
+        q = os.path.join(p, sorted(others)[int(r * len(others))])
+        self.log.append("stat of another process's %s" % q)
+        try:
+            os.lstat(q)
+        except FileNotFoundError:
+            pass
+
     OPS = [("create", 14), ("create_exist", 2), ("mkdir", 8),
            ("unlink", 8), ("bad_remove", 3), ("rmdir", 6), ("rename", 16),
            ("rename_into_self", 1), ("link", 6), ("truncate", 6),
-           ("write", 10), ("read", 8), ("stat", 8), ("readdir", 4)]
+           ("write", 10), ("read", 8), ("stat", 8), ("readdir", 4),
+           ("peek", 4)]
 
     def step(self):
         names = [o for o, _ in self.OPS]
