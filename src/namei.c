@@ -155,6 +155,17 @@ static int smb3mc_atomic_open(struct inode *dir, struct dentry *dentry,
 	return finish_no_open(file, res);
 }
 
+/*
+ * A name of @inode is gone on the server. Its count may be 0 already: a
+ * revalidation by another process in between applied the server's
+ * NumberOfLinks, which Samba gives without a name that is delete-pending.
+ */
+static void smb3mc_drop_nlink(struct inode *inode)
+{
+	if (inode->i_nlink)
+		drop_nlink(inode);
+}
+
 static int smb3mc_remove(struct inode *dir, struct dentry *dentry,
 			 bool is_dir)
 {
@@ -173,7 +184,7 @@ static int smb3mc_remove(struct inode *dir, struct dentry *dentry,
 	if (is_dir)
 		clear_nlink(inode);
 	else
-		drop_nlink(inode);
+		smb3mc_drop_nlink(inode);
 	smb3mc_attr_stale(inode);
 	smb3mc_attr_stale(dir);
 	/*
@@ -253,7 +264,7 @@ static int smb3mc_rename(struct mnt_idmap *idmap, struct inode *old_dir,
 		if (S_ISDIR(target->i_mode))
 			clear_nlink(target);
 		else
-			drop_nlink(target);
+			smb3mc_drop_nlink(target);
 		smb3mc_attr_stale(target);
 	}
 	return 0;

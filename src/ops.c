@@ -12,8 +12,14 @@
 
 /* Room for any request header and fixed body this file builds. */
 #define SMB3MC_SMALL_REQ	256
-/* FileAllInformation with room for the longest name. */
-#define SMB3MC_ALL_INFO_BUF	(SMB3MC_ALL_INFO_FIXED_SIZE + 2 * NAME_MAX + 8)
+/*
+ * FileAllInformation with room for the longest name, which is the file's
+ * whole path from the share root, not its last component (MS-FSCC 2.4.2,
+ * FileNameInformation): up to PATH_MAX UTF-16 code units for a path
+ * smb3mc_dentry_path() can give. A smaller buffer gets
+ * STATUS_BUFFER_OVERFLOW, -EOVERFLOW from stat(2) of a deep file.
+ */
+#define SMB3MC_ALL_INFO_BUF	(SMB3MC_ALL_INFO_FIXED_SIZE + 2 * PATH_MAX + 8)
 
 static int call_send(struct smb3mc_tcon *tcon, struct smb3mc_call *call,
 		     int len, size_t payload)
