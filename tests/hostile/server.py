@@ -79,6 +79,10 @@ CASES = {
                           "data at DataOffset 0x70 (padded framing)"),
     "create-dir": (None, 0, "a CREATE that creates a file is answered as "
                    "a directory (finding 2: not safe yet)"),
+    "answer-mid-write": (p.WRITE, 0, "offer 8 MiB writes; a WRITE over 1 "
+                         "MiB is answered STATUS_ACCESS_DENIED once its "
+                         "header is read, and the socket is read no more "
+                         "(finding 1)"),
 }
 
 
@@ -182,7 +186,34 @@ class Open:
         self.delete_on_close = delete_on_close
 
 
-class Conn:
+class MidSend:
+    """answer-mid-write: the answer arrives while the client still sends."""
+
+    def max_write(self):
+        return 8 * MAX_IO if self.case.name == "answer-mid-write" else MAX_IO
+
+    def answer_mid_write(self, length):
+        head = self.recv_exact(min(length, p.HDR_SIZE))
+        h = p.Header(head)
+        if length <= MAX_IO or not self.case.hits(h.command):
+            self.handle(head + self.recv_exact(length - len(head)))
+            return
+        self.srv.log(f"{self.peer} WRITE mid={h.mid} sid={h.sid:#x} -> "
+                     f"{self.case} after its header of {length} bytes")
+        r = p.Header()
+        r.command, r.status, r.mid = h.command, p.STATUS_ACCESS_DENIED, h.mid
+        r.flags = p.FLAG_RESPONSE
+        r.credit_charge, r.credits = h.credit_charge, 1
+        r.tid, r.sid = h.tid, h.sid
+        rsp = r.pack() + struct.pack("<HBBI", 9, 0, 0, 0) + b"\0"
+        key = self.signer(rsp)
+        if key is not None:
+            rsp = p.sign(self.sign_alg, key, rsp)
+        self.send_raw(struct.pack(">I", len(rsp)) + rsp)
+        self.stop = True
+
+
+class Conn(MidSend):
     """One TCP connection: the framing, the dispatch and the case."""
 
     def __init__(self, server, sock, peer):
@@ -222,7 +253,10 @@ class Conn:
             while True:
                 frame = self.recv_exact(4)
                 length = struct.unpack(">I", frame)[0] & 0xFFFFFF
-                self.handle(self.recv_exact(length))
+                if self.case.name == "answer-mid-write":
+                    self.answer_mid_write(length)
+                else:
+                    self.handle(self.recv_exact(length))
                 if self.stop:
                     # stop-reading: hold the connection, read nothing more.
                     while True:
@@ -428,7 +462,7 @@ class Conn:
         ctx_off = (blob_off + len(blob) + 7) & ~7 if nctx else 0
         out = struct.pack("<HHHH16sIIIIQQHHI", 65, self.server_secmode,
                           dialect, nctx, SERVER_GUID, caps, MAX_IO, MAX_IO,
-                          MAX_IO, filetime(), 0, blob_off, len(blob), ctx_off)
+                          self.max_write(), filetime(), 0, blob_off, len(blob), ctx_off)
         out += blob
         if nctx:
             out += bytes(ctx_off - p.HDR_SIZE - len(out)) + ctxs
