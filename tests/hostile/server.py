@@ -54,11 +54,11 @@ CASES = {
     "duplicate": (p.CREATE, 0, "send each answer twice"),
     "credits-65535": (None, 0, "CreditResponse 65535 on every answer"),
     "zero-credits": (None, 0, "CreditResponse 0 on every answer after "
-                     "SESSION_SETUP (finding 6: not safe yet)"),
+                     "SESSION_SETUP (finding 6)"),
     "bad-sig": (p.READ, 1, "flip a bit of the signature"),
     "silent": (p.NEGOTIATE, 0, "never answer"),
     "interims": (p.READ, 0, "answer STATUS_PENDING every second, never "
-                 "the final answer (finding 3: not safe yet)"),
+                 "the final answer (finding 3)"),
     "stop-reading": (p.WRITE, 1, "stop reading the socket from this "
                      "request on (finding 1: not safe yet)"),
     "dialect-not-offered": (None, 0, "NEGOTIATE picks a dialect the client "
