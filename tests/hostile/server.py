@@ -79,9 +79,10 @@ CASES = {
                           "data at DataOffset 0x70 (padded framing)"),
     "create-dir": (None, 0, "a CREATE that creates a file is answered as "
                    "a directory (finding 2: not safe yet)"),
-    "answer-mid-write": (p.WRITE, 0, "offer 8 MiB writes; a WRITE over 1 "
-                         "MiB is answered STATUS_ACCESS_DENIED once its "
-                         "header is read, and the socket is read no more "
+    "answer-mid-write": (p.WRITE, 0, "stop reading at the first WRITE over 64 "
+                         "KiB; 3 s later answer it and the 63 WRITEs "
+                         "that may follow STATUS_ACCESS_DENIED, while "
+                         "one is still being sent, then read on "
                          "(finding 1)"),
 }
 
@@ -187,7 +188,7 @@ class Open:
 
 
 class MidSend:
-    """answer-mid-write: the answer arrives while the client still sends."""
+    """answer-mid-write: answers arrive while the client still sends."""
 
     def max_write(self):
         return 8 * MAX_IO if self.case.name == "answer-mid-write" else MAX_IO
@@ -195,22 +196,36 @@ class MidSend:
     def answer_mid_write(self, length):
         head = self.recv_exact(min(length, p.HDR_SIZE))
         h = p.Header(head)
-        if length <= MAX_IO or not self.case.hits(h.command):
+        answered = getattr(self, "answered", None)
+        if answered is not None and h.mid in answered:
+            self.recv_exact(length - len(head))
+            return
+        if answered is not None or length <= 64 * 1024 or \
+                not self.case.hits(h.command):
             self.handle(head + self.recv_exact(length - len(head)))
             return
+        # Read nothing until the client's buffers are full and a WRITE is
+        # blocked half sent; then answer the MessageIds the next WRITEs of
+        # the same size have, the blocked one among them, and read on.
         self.srv.log(f"{self.peer} WRITE mid={h.mid} sid={h.sid:#x} -> "
                      f"{self.case} after its header of {length} bytes")
-        r = p.Header()
-        r.command, r.status, r.mid = h.command, p.STATUS_ACCESS_DENIED, h.mid
-        r.flags = p.FLAG_RESPONSE
-        r.credit_charge, r.credits = h.credit_charge, 1
-        r.tid, r.sid = h.tid, h.sid
-        rsp = r.pack() + struct.pack("<HBBI", 9, 0, 0, 0) + b"\0"
-        key = self.signer(rsp)
-        if key is not None:
-            rsp = p.sign(self.sign_alg, key, rsp)
-        self.send_raw(struct.pack(">I", len(rsp)) + rsp)
-        self.stop = True
+        time.sleep(3)
+        self.answered = set()
+        for i in range(64):
+            mid = h.mid + i * max(1, h.credit_charge)
+            self.answered.add(mid)
+            r = p.Header()
+            r.command, r.status, r.mid = h.command, \
+                p.STATUS_ACCESS_DENIED, mid
+            r.flags = p.FLAG_RESPONSE
+            r.credit_charge, r.credits = h.credit_charge, h.credit_charge
+            r.tid, r.sid = h.tid, h.sid
+            rsp = r.pack() + struct.pack("<HBBI", 9, 0, 0, 0) + b"\0"
+            key = self.signer(rsp)
+            if key is not None:
+                rsp = p.sign(self.sign_alg, key, rsp)
+            self.send_raw(struct.pack(">I", len(rsp)) + rsp)
+        self.recv_exact(length - len(head))
 
 
 class Conn(MidSend):
