@@ -311,7 +311,8 @@ case_answer_mid_write() {
 	begin answer-mid-write
 	if mounted; then
 		timed 90 dd if=/dev/zero of="$m/big" bs=8M count=1 oflag=direct
-		expect "$name: 8 MiB O_DIRECT write fails" "$(errno_name "$r")" \
+		expect "$name: 8 MiB O_DIRECT write fails" \
+			"$(errno_name "$(sed -n 1p <<<"$r")")" \
 			EACCES EIO ECONNABORTED EHOSTDOWN
 		within "$name: write fails" "$took" 75
 		try 30 "read:$m/hello.txt"
