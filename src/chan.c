@@ -10,6 +10,15 @@
  * the MessageId table first: the receive thread (it then completes the
  * request) or the waiter giving up (it then returns an error). So a late
  * response never touches a request its caller has already forgotten.
+ *
+ * A request ends only once both its send has returned and its answer came
+ * (response, timeout or the loss of the connection): its owner frees its
+ * buffers when it ends, and the socket may still be reading them. So
+ * chan_submit() sets @req->ends to 2, and the sender and whoever took the
+ * request out of the table each call smb3mc_chan_finish() once: the second
+ * of them ends the request. A response that arrives while the send is
+ * still running (a server may answer once it read the header) thus leaves
+ * the final end to the sender.
  */
 
 #include <linux/kthread.h>
@@ -47,8 +56,11 @@ static void chan_timeout_work(struct work_struct *work)
 	xa_for_each(&chan->mids, mid, req) {
 		if (!req->done_fn || time_before(jiffies, req->deadline))
 			continue;
-		if (xchg(&req->interim, false)) {
+		if (xchg(&req->interim, false) &&
+		    time_before(jiffies, req->pending_limit)) {
 			req->deadline = jiffies + chan->timeout;
+			if (time_after(req->deadline, req->pending_limit))
+				req->deadline = req->pending_limit;
 			continue;
 		}
 		__xa_erase(&chan->mids, mid);
@@ -57,9 +69,10 @@ static void chan_timeout_work(struct work_struct *work)
 	xa_unlock(&chan->mids);
 
 	list_for_each_entry_safe(req, next, &expired, expired) {
-		pr_warn_ratelimited("smb3mc: %s: no response to command %u within %u s\n",
+		pr_warn_ratelimited("smb3mc: %s: no response to command %u within %llu s\n",
 				    chan->name, smb3mc_req_command(req),
-				    jiffies_to_msecs(chan->timeout) / 1000);
+				    div_u64(ktime_get_ns() - req->sent_ns,
+					    NSEC_PER_SEC));
 		smb3mc_chan_finish(chan, req, -ETIMEDOUT);
 	}
 	if (READ_ONCE(chan->state) != SMB3MC_CHAN_DEAD)
@@ -214,19 +227,29 @@ bool smb3mc_chan_set_good(struct smb3mc_chan *chan,
 	return good;
 }
 
+/*
+ * Take @n credits and count the request in flight, or stop waiting: with
+ * *@rc -ECONNABORTED when the channel is dead, or -ENOBUFS when it has no
+ * credit left and no request in flight, whose response alone could grant
+ * more (MS-SMB2 3.2.5.1.4): the channel can never send again. Under the
+ * lock, so that a request that took the last credit counts in flight.
+ */
 static bool chan_take_credits(struct smb3mc_chan *chan, unsigned int n,
 			      int *rc)
 {
-	bool taken = false;
+	bool taken = true;
 
 	spin_lock(&chan->credit_lock);
 	if (chan->state == SMB3MC_CHAN_DEAD) {
 		*rc = -ECONNABORTED;
-		taken = true;
 	} else if (chan->credits >= n) {
 		chan->credits -= n;
+		atomic_inc(&chan->stats.in_flight);
 		*rc = 0;
-		taken = true;
+	} else if (!chan->credits && !atomic_read(&chan->stats.in_flight)) {
+		*rc = -ENOBUFS;
+	} else {
+		taken = false;
 	}
 	spin_unlock(&chan->credit_lock);
 	return taken;
@@ -298,6 +321,8 @@ static int chan_submit(struct smb3mc_chan *chan, struct smb3mc_req *req,
 		       u16 charge)
 {
 	struct smb2_hdr *hdr = req->iov[0].iov_base;
+	unsigned long timeout;
+	bool sent = false;
 	int rc;
 
 	rc = mutex_lock_killable(&chan->send_lock);
@@ -321,7 +346,11 @@ static int chan_submit(struct smb3mc_chan *chan, struct smb3mc_req *req,
 	req->rsp = NULL;
 	req->rx_len = 0;
 	req->rc = 0;
-	req->deadline = jiffies + (req->timeout ? req->timeout : chan->timeout);
+	timeout = req->timeout ? req->timeout : chan->timeout;
+	req->deadline = jiffies + timeout;
+	req->pending_limit = jiffies + SMB3MC_PENDING_MAX_TIMEOUTS * timeout;
+	/* The send's end and the answer's: see the top of this file. */
+	atomic_set(&req->ends, 2);
 	rc = xa_insert(&chan->mids, req->mid, req, GFP_NOFS);
 	if (rc == -EBUSY)
 		rc = -EIO;	/* a MessageId in use twice: never expected */
@@ -336,21 +365,26 @@ static int chan_submit(struct smb3mc_chan *chan, struct smb3mc_req *req,
 	 */
 	smp_mb();
 	if (READ_ONCE(chan->state) == SMB3MC_CHAN_DEAD) {
-		if (xa_erase(&chan->mids, req->mid) == req)
-			rc = -ECONNABORTED;
-		goto out;
+		rc = -ECONNABORTED;
+	} else {
+		req->sent_ns = ktime_get_ns();
+		rc = chan_send(chan, req);
 	}
-	req->sent_ns = ktime_get_ns();
-	rc = chan_send(chan, req);
 	/*
 	 * A failed send stopped the connection, and the receive thread's
-	 * sweep may have ended the request already (its owner then knows):
-	 * only one of us may report it.
+	 * sweep may have taken the request already: it then ends through
+	 * the sweep, and its owner learns of the failure there. Only one of
+	 * us may report it.
 	 */
-	if (rc && xa_erase(&chan->mids, req->mid) != req)
-		rc = 0;
+	if (rc && xa_erase(&chan->mids, req->mid) == req)
+		goto out;
+	rc = 0;
+	sent = true;
 out:
 	mutex_unlock(&chan->send_lock);
+	/* Outside the lock: the end may send the request again. */
+	if (sent)
+		smb3mc_chan_finish(chan, req, 0);
 	return rc;
 }
 
@@ -367,8 +401,11 @@ static int chan_wait(struct smb3mc_chan *chan, struct smb3mc_req *req)
 		if (left > 0)
 			return req->rc;
 		/* A server that said STATUS_PENDING gets another period. */
-		if (!left && xchg(&req->interim, false))
+		if (!left && xchg(&req->interim, false) &&
+		    time_before(jiffies, req->pending_limit)) {
+			timeout = min(timeout, req->pending_limit - jiffies);
 			continue;
+		}
 		if (xa_erase(&chan->mids, req->mid) == req)
 			break;
 		/* The receive thread owns it now and completes it at once. */
@@ -376,9 +413,10 @@ static int chan_wait(struct smb3mc_chan *chan, struct smb3mc_req *req)
 		return req->rc;
 	}
 	if (!left)
-		pr_warn_ratelimited("smb3mc: %s: no response to command %u within %u s\n",
+		pr_warn_ratelimited("smb3mc: %s: no response to command %u within %llu s\n",
 				    chan->name, smb3mc_req_command(req),
-				    jiffies_to_msecs(timeout) / 1000);
+				    div_u64(ktime_get_ns() - req->sent_ns,
+					    NSEC_PER_SEC));
 	rc = left ? -EINTR : -ETIMEDOUT;
 	smb3mc_chan_finish(chan, req, rc);
 	return rc;
@@ -392,8 +430,9 @@ static int chan_wait(struct smb3mc_chan *chan, struct smb3mc_req *req)
  *
  * Waits for credits first, bounded by the channel timeout and killable:
  * no request is ever sent without them. On success the request ends later,
- * exactly once: @req->done_fn is called (from the receive thread or the
- * timeout scan, so it must not sleep long), or without one @req->done is
+ * exactly once, and never before its send returned: @req->done_fn is
+ * called (from the receive thread, the timeout scan or the sender, so it
+ * must not sleep long), or without one @req->done is
  * completed. The NT status is then in @req->status, the response in
  * @req->rsp (the request's owner kvfree()s it) and a transport error in
  * @req->rc.
@@ -419,10 +458,15 @@ int smb3mc_chan_submit(struct smb3mc_chan *chan, struct smb3mc_req *req)
 				    jiffies_to_msecs(chan->timeout) / 1000);
 		return -ETIMEDOUT;
 	}
+	if (rc == -ENOBUFS) {
+		pr_warn_ratelimited("smb3mc: %s: no credits left and no request in flight to grant more, dropping the connection\n",
+				    chan->name);
+		smb3mc_chan_abort(chan);
+		rc = -ECONNABORTED;
+	}
 	if (rc)
 		return rc;
 
-	atomic_inc(&chan->stats.in_flight);
 	atomic64_add(req->payload, &chan->stats.in_flight_bytes);
 	rc = chan_submit(chan, req, charge);
 	if (rc) {

@@ -27,6 +27,13 @@
 
 /* How long a request may wait for its response (or for credits). */
 #define SMB3MC_REQUEST_TIMEOUT		(30 * HZ)
+/*
+ * MS-SMB2 3.2.5.1.5 leaves to the client how long it waits once the server
+ * said STATUS_PENDING. Each interim response gives a request its timeout
+ * again, but never past this many timeouts from its send: a server that
+ * only ever says "pending" cannot hold a caller for ever.
+ */
+#define SMB3MC_PENDING_MAX_TIMEOUTS	2
 /* Until NEGOTIATE tells the server's sizes, accept what it may need. */
 #define SMB3MC_NEGOTIATE_MAX_RSP	(64 * 1024)
 /* What the receive thread reads of a message before it knows its request. */
@@ -140,6 +147,8 @@ struct smb3mc_req {
 	bool interim;			/* STATUS_PENDING seen, MS-SMB2 3.2.5.1.5 */
 	struct completion done;
 	unsigned long deadline;		/* jiffies */
+	unsigned long pending_limit;	/* jiffies interims may not pass */
+	atomic_t ends;			/* ends still to come, see chan.c */
 	struct list_head expired;	/* on the timeout scan's list */
 	u64 sent_ns;			/* ktime, for the RTT estimate */
 

@@ -21,14 +21,16 @@
 #include "pdu_hdr.h"
 
 /*
- * The one place a submitted request ends: exactly once, by whoever took it
- * out of the MessageId table.
+ * The one place a submitted request ends: exactly once, by the second of
+ * its sender and whoever took it out of the MessageId table (chan.c).
  */
 void smb3mc_chan_finish(struct smb3mc_chan *chan, struct smb3mc_req *req,
 			int rc)
 {
 	if (rc)
 		req->rc = rc;
+	if (!atomic_dec_and_test(&req->ends))
+		return;
 	atomic64_sub(req->payload, &chan->stats.in_flight_bytes);
 	atomic_dec(&chan->stats.in_flight);
 	atomic64_inc(&chan->stats.requests);
@@ -99,10 +101,16 @@ static int chan_recv_exact(struct smb3mc_chan *chan, void *buf, size_t len)
 	return 0;
 }
 
-/* Every well-formed message shows the connection alive and grants credits. */
-static void chan_heard(struct smb3mc_chan *chan, const struct smb2_hdr *hdr)
+/*
+ * Every well-formed message grants credits; all but interim responses show
+ * the connection alive: those are unsigned and may come for ever, so they
+ * must not keep the ECHO probe from finding a dead server.
+ */
+static void chan_heard(struct smb3mc_chan *chan, const struct smb2_hdr *hdr,
+		       bool alive)
 {
-	WRITE_ONCE(chan->last_rx, jiffies);
+	if (alive)
+		WRITE_ONCE(chan->last_rx, jiffies);
 	smb3mc_chan_add_credits(chan, le16_to_cpu(hdr->credit_req_rsp));
 }
 
@@ -162,20 +170,27 @@ static int chan_dispatch(struct smb3mc_chan *chan, void *buf, size_t len)
 				    chan->name);
 		return -EIO;
 	}
-	chan_heard(chan, hdr);
 	mid = le64_to_cpu(hdr->message_id);
 
-	/* MS-SMB2 3.2.5.1.5: an interim response; the final one follows. */
+	/*
+	 * MS-SMB2 3.2.5.1.5: an interim response; the final one follows. It
+	 * extends the wait of an outstanding request, within bounds (chan.c).
+	 */
 	if (hdr->status == STATUS_PENDING &&
 	    (hdr->flags & SMB2_FLAGS_ASYNC_COMMAND)) {
+		chan_heard(chan, hdr, false);
 		xa_lock(&chan->mids);
 		req = xa_load(&chan->mids, mid);
 		if (req)
 			WRITE_ONCE(req->interim, true);
 		xa_unlock(&chan->mids);
+		if (!req)
+			pr_warn_ratelimited("smb3mc: %s: interim response for MessageId %llu, which is not outstanding, ignored\n",
+					    chan->name, mid);
 		kvfree(buf);
 		return 0;
 	}
+	chan_heard(chan, hdr, true);
 
 	req = xa_erase(&chan->mids, mid);
 	if (!req) {
@@ -251,7 +266,7 @@ static int chan_receive_data(struct smb3mc_chan *chan, size_t len)
 	rc = chan_recv_iter(chan, &data);
 	if (rc)
 		goto fail;
-	chan_heard(chan, rsp);
+	chan_heard(chan, rsp, true);
 	req->rx_len = dlen;
 	chan_complete(chan, req, rsp, off);
 	return 0;

@@ -54,11 +54,11 @@ CASES = {
     "duplicate": (p.CREATE, 0, "send each answer twice"),
     "credits-65535": (None, 0, "CreditResponse 65535 on every answer"),
     "zero-credits": (None, 0, "CreditResponse 0 on every answer after "
-                     "SESSION_SETUP (finding 6: not safe yet)"),
+                     "SESSION_SETUP (finding 6)"),
     "bad-sig": (p.READ, 1, "flip a bit of the signature"),
     "silent": (p.NEGOTIATE, 0, "never answer"),
     "interims": (p.READ, 0, "answer STATUS_PENDING every second, never "
-                 "the final answer (finding 3: not safe yet)"),
+                 "the final answer (finding 3)"),
     "stop-reading": (p.WRITE, 1, "stop reading the socket from this "
                      "request on (finding 1: not safe yet)"),
     "dialect-not-offered": (None, 0, "NEGOTIATE picks a dialect the client "
@@ -79,6 +79,11 @@ CASES = {
                           "data at DataOffset 0x70 (padded framing)"),
     "create-dir": (None, 0, "a CREATE that creates a file is answered as "
                    "a directory (finding 2: not safe yet)"),
+    "answer-mid-write": (p.WRITE, 0, "stop reading at the first WRITE over 64 "
+                         "KiB; 3 s later answer it and the 15 WRITEs "
+                         "that may follow STATUS_ACCESS_DENIED, while "
+                         "one is still being sent, then read on "
+                         "(finding 1)"),
 }
 
 
@@ -182,7 +187,49 @@ class Open:
         self.delete_on_close = delete_on_close
 
 
-class Conn:
+class MidSend:
+    """answer-mid-write: answers arrive while the client still sends."""
+
+    def max_write(self):
+        return 8 * MAX_IO if self.case.name == "answer-mid-write" else MAX_IO
+
+    def answer_mid_write(self, length):
+        head = self.recv_exact(min(length, p.HDR_SIZE))
+        h = p.Header(head)
+        answered = getattr(self, "answered", None)
+        if answered is not None and h.command == p.WRITE and \
+                h.mid in answered:
+            self.recv_exact(length - len(head))
+            return
+        if answered is not None or length <= 64 * 1024 or \
+                not self.case.hits(h.command):
+            self.handle(head + self.recv_exact(length - len(head)))
+            return
+        # Read nothing until the client's buffers are full and a WRITE is
+        # blocked half sent; then answer the MessageIds the next WRITEs of
+        # the same size have, the blocked one among them, and read on.
+        self.srv.log(f"{self.peer} WRITE mid={h.mid} sid={h.sid:#x} -> "
+                     f"{self.case} after its header of {length} bytes")
+        time.sleep(3)
+        self.answered = set()
+        for i in range(16):
+            mid = h.mid + i * max(1, h.credit_charge)
+            self.answered.add(mid)
+            r = p.Header()
+            r.command, r.status, r.mid = h.command, \
+                p.STATUS_ACCESS_DENIED, mid
+            r.flags = p.FLAG_RESPONSE
+            r.credit_charge, r.credits = h.credit_charge, h.credit_charge
+            r.tid, r.sid = h.tid, h.sid
+            rsp = r.pack() + struct.pack("<HBBI", 9, 0, 0, 0) + b"\0"
+            key = self.signer(rsp)
+            if key is not None:
+                rsp = p.sign(self.sign_alg, key, rsp)
+            self.send_raw(struct.pack(">I", len(rsp)) + rsp)
+        self.recv_exact(length - len(head))
+
+
+class Conn(MidSend):
     """One TCP connection: the framing, the dispatch and the case."""
 
     def __init__(self, server, sock, peer):
@@ -222,7 +269,10 @@ class Conn:
             while True:
                 frame = self.recv_exact(4)
                 length = struct.unpack(">I", frame)[0] & 0xFFFFFF
-                self.handle(self.recv_exact(length))
+                if self.case.name == "answer-mid-write":
+                    self.answer_mid_write(length)
+                else:
+                    self.handle(self.recv_exact(length))
                 if self.stop:
                     # stop-reading: hold the connection, read nothing more.
                     while True:
@@ -428,7 +478,7 @@ class Conn:
         ctx_off = (blob_off + len(blob) + 7) & ~7 if nctx else 0
         out = struct.pack("<HHHH16sIIIIQQHHI", 65, self.server_secmode,
                           dialect, nctx, SERVER_GUID, caps, MAX_IO, MAX_IO,
-                          MAX_IO, filetime(), 0, blob_off, len(blob), ctx_off)
+                          self.max_write(), filetime(), 0, blob_off, len(blob), ctx_off)
         out += blob
         if nctx:
             out += bytes(ctx_off - p.HDR_SIZE - len(out)) + ctxs
