@@ -79,6 +79,9 @@ CASES = {
                           "data at DataOffset 0x70 (padded framing)"),
     "create-dir": (None, 0, "a CREATE that creates a file is answered as "
                    "a directory (finding 2: not safe yet)"),
+    "bind-sessionid": (None, 0, "offer multichannel with our own address, "
+                       "and answer a binding SESSION_SETUP with another "
+                       "SessionId (finding 4)"),
 }
 
 
@@ -420,7 +423,8 @@ class Conn:
             self.sign_alg = p.SIGN_AES_CMAC
         blob = p.spnego_hint()
         caps = CAP_LARGE_MTU
-        if self.srv.args.multichannel or self.case.name.startswith("iface"):
+        if self.srv.args.multichannel or \
+                self.case.name.startswith(("iface", "bind-")):
             caps |= CAP_MULTI_CHANNEL
         self.server_caps = caps
         self.server_secmode = 0x3  # signing enabled and required
@@ -482,6 +486,8 @@ class Conn:
             out = struct.pack("<HHHH", 9, 0, p.HDR_SIZE + 8,
                               len(out_blob)) + out_blob
             h.rsp_sid = sid
+            if binding and self.case.name == "bind-sessionid":
+                h.rsp_sid = sid + 0x10000
 
             def hash_answer(rsp):
                 s.preauth = p.preauth_update(s.preauth, rsp)
