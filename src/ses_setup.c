@@ -72,7 +72,9 @@ static int ses_negotiate_once(struct smb3mc_ses *ses,
 		.netname = ses->server,
 	};
 	struct smb3mc_call *call;
+	const char *what;
 	struct kvec rsp;
+	u16 value;
 	int rc;
 
 	memcpy(args.dialects, dialects, nr_dialects * sizeof(*dialects));
@@ -90,6 +92,13 @@ static int ses_negotiate_once(struct smb3mc_ses *ses,
 	if (!rc)
 		rc = smb3mc_parse_negotiate_rsp(call->req.rsp,
 						call->req.rsp_len, info);
+	/* A choice we did not offer is a downgrade: refuse it. */
+	if (!rc) {
+		rc = smb3mc_negotiate_check_offered(&args, info, &what, &value);
+		if (rc)
+			pr_warn_ratelimited("smb3mc: %s: NEGOTIATE picked %s %#x, which was not offered\n",
+					    chan->name, what, value);
+	}
 	memset(preauth, 0, SMB3MC_PREAUTH_HASH_SIZE);
 	if (!rc && info->dialect == SMB311_DIALECT) {
 		rsp.iov_base = call->req.rsp;
@@ -142,8 +151,7 @@ int smb3mc_ses_negotiate(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 	ses->security_mode = info.security_mode;
 	ses->server_caps = info.capabilities;
 	ses->cipher = info.cipher;
-	ses->sign_alg = info.signing_alg ? info.signing_alg :
-			SMB2_SIGNING_AES_CMAC;
+	ses->sign_alg = info.signing_alg;
 	memcpy(ses->server_guid, info.server_guid, sizeof(ses->server_guid));
 	/* Without LARGE_MTU every request is one credit: 64 KiB at most. */
 	if (!(info.capabilities & SMB2_GLOBAL_CAP_LARGE_MTU)) {
