@@ -309,6 +309,7 @@ static int ses_setup_leg(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 		.sec_blob = blob,
 		.sec_blob_len = len,
 	};
+	u64 id;
 	int rc;
 
 	rc = ses_call_setup(ses, chan, call,
@@ -319,6 +320,13 @@ static int ses_setup_leg(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 	if (call->req.status != STATUS_SUCCESS &&
 	    call->req.status != STATUS_MORE_PROCESSING_REQUIRED)
 		return smb3mc_req_errno(&call->req);
+	/* A binding answer is about the session being bound, no other. */
+	id = le64_to_cpu(((struct smb2_hdr *)call->req.rsp)->session_id);
+	if (args.flags & SMB2_SESSION_FLAG_BINDING && id != ses->id) {
+		pr_warn_ratelimited("smb3mc: %s: binding answered with SessionId %#llx, not the session's %#llx\n",
+				    chan->name, id, ses->id);
+		return -EIO;
+	}
 	rc = smb3mc_parse_sess_setup_rsp(call->req.rsp, call->req.rsp_len,
 					 info);
 	if (rc || ses->dialect != SMB311_DIALECT)
@@ -351,9 +359,13 @@ static void ses_auth_error(struct smb3mc_ses *ses, struct smb3mc_call *call,
 			   rc);
 }
 
-/* Verify the final SESSION_SETUP response with the new key, 3.2.5.3.1. */
+/*
+ * Verify the final SESSION_SETUP response with the new key, 3.2.5.3.1. It
+ * must be signed with 3.1.1, and when binding on any dialect: the
+ * signature is all that proves the new channel reaches the same server.
+ */
 static int ses_verify_final(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
-			    struct smb3mc_call *call)
+			    struct smb3mc_call *call, bool binding)
 {
 	struct smb2_hdr *hdr = call->req.rsp;
 	struct kvec rsp = {
@@ -362,7 +374,7 @@ static int ses_verify_final(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 	};
 
 	if (!(hdr->flags & SMB2_FLAGS_SIGNED))
-		return ses->dialect == SMB311_DIALECT ? -EACCES : 0;
+		return binding || ses->dialect == SMB311_DIALECT ? -EACCES : 0;
 	return smb3mc_verify(&chan->signer, &rsp, 1);
 }
 
@@ -376,6 +388,7 @@ static int ses_ntlm_legs(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 			 u8 preauth[SMB3MC_PREAUTH_HASH_SIZE])
 {
 	struct smb3mc_sess_setup_info info;
+	struct smb2_hdr *hdr;
 	int rc;
 
 	a->neg_len = smb3mc_ntlmssp_build_negotiate(a->neg, sizeof(a->neg),
@@ -386,7 +399,10 @@ static int ses_ntlm_legs(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 		return rc;
 	if (info.status != STATUS_MORE_PROCESSING_REQUIRED)
 		return -EIO;
-	ses->id = le64_to_cpu(((struct smb2_hdr *)call->req.rsp)->session_id);
+	/* The server names a new session; a binding keeps its own. */
+	hdr = call->req.rsp;
+	if (!chan->signer_ready)
+		ses->id = le64_to_cpu(hdr->session_id);
 	a->chal_len = info.sec_blob_len;
 	a->chal = kmemdup(info.sec_blob, a->chal_len, GFP_KERNEL);
 	if (!a->chal)
@@ -464,7 +480,7 @@ int smb3mc_ses_authenticate(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 	if (rc)
 		goto out;
 	chan->signer_ready = true;
-	rc = ses_verify_final(ses, chan, call);
+	rc = ses_verify_final(ses, chan, call, false);
 	if (rc)
 		error_plog(log, "%s: SESSION_SETUP response has a bad signature",
 			   ses->server);
@@ -544,9 +560,9 @@ int smb3mc_ses_bind(struct smb3mc_ses *ses, struct smb3mc_chan *chan)
 	if (rc)
 		goto out;
 	chan->signer_ready = true;
-	rc = ses_verify_final(ses, chan, call);
+	rc = ses_verify_final(ses, chan, call, true);
 	if (rc) {
-		pr_warn("smb3mc: %s: binding response has a bad signature\n",
+		pr_warn("smb3mc: %s: binding response unsigned or badly signed\n",
 			chan->name);
 		goto out;
 	}
