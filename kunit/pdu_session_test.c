@@ -434,6 +434,88 @@ static void negotiate_parse_smb302(struct kunit *test)
 			-EIO);
 }
 
+/* Finding 7 of issue 17: the server may only pick what was offered. */
+static void negotiate_check_offered(struct kunit *test)
+{
+	struct smb3mc_negotiate_args args;
+	struct smb3mc_negotiate_info info;
+	u8 *buf = buf_new(test);
+	size_t len = negotiate_rsp_311(buf);
+	const char *what = NULL;
+	u16 value = 0;
+
+	negotiate_args_311(&args);
+	KUNIT_ASSERT_EQ(test, smb3mc_parse_negotiate_rsp(buf, len, &info), 0);
+	KUNIT_EXPECT_TRUE(test, info.signing_ctx);
+	KUNIT_EXPECT_TRUE(test, info.cipher_ctx);
+	KUNIT_EXPECT_EQ(test, smb3mc_negotiate_check_offered(&args, &info,
+							     &what, &value), 0);
+
+	/* Signing context naming HMAC-SHA256 (0): not offered. */
+	w16(buf, 210, SMB2_SIGNING_HMAC_SHA256);
+	KUNIT_ASSERT_EQ(test, smb3mc_parse_negotiate_rsp(buf, len, &info), 0);
+	KUNIT_EXPECT_EQ(test, info.signing_alg, SMB2_SIGNING_HMAC_SHA256);
+	KUNIT_EXPECT_EQ(test, smb3mc_negotiate_check_offered(&args, &info,
+							     &what, &value),
+			-EPROTO);
+	KUNIT_EXPECT_STREQ(test, what, "signing algorithm");
+	KUNIT_EXPECT_EQ(test, value, SMB2_SIGNING_HMAC_SHA256);
+	/* Nor is AES-CMAC when only AES-GMAC was. */
+	w16(buf, 210, SMB2_SIGNING_AES_CMAC);
+	args.signing_alg_count = 1;
+	KUNIT_ASSERT_EQ(test, smb3mc_parse_negotiate_rsp(buf, len, &info), 0);
+	KUNIT_EXPECT_EQ(test, smb3mc_negotiate_check_offered(&args, &info,
+							     &what, &value),
+			-EPROTO);
+
+	/* No signing context: AES-CMAC by the spec, no choice to refuse. */
+	w16(buf, 70, 2);
+	KUNIT_ASSERT_EQ(test, smb3mc_parse_negotiate_rsp(buf, 196, &info), 0);
+	KUNIT_EXPECT_FALSE(test, info.signing_ctx);
+	KUNIT_EXPECT_EQ(test, info.signing_alg, SMB2_SIGNING_AES_CMAC);
+	KUNIT_EXPECT_EQ(test, smb3mc_negotiate_check_offered(&args, &info,
+							     &what, &value), 0);
+
+	/* A cipher not offered; cipher 0 (none in common) is fine. */
+	negotiate_args_311(&args);
+	len = negotiate_rsp_311(buf);
+	args.cipher_count = 2;
+	w16(buf, 194, SMB2_ENCRYPTION_AES256_GCM);
+	KUNIT_ASSERT_EQ(test, smb3mc_parse_negotiate_rsp(buf, len, &info), 0);
+	KUNIT_EXPECT_EQ(test, smb3mc_negotiate_check_offered(&args, &info,
+							     &what, &value),
+			-EPROTO);
+	KUNIT_EXPECT_STREQ(test, what, "cipher");
+	KUNIT_EXPECT_EQ(test, value, SMB2_ENCRYPTION_AES256_GCM);
+	w16(buf, 194, 0);
+	KUNIT_ASSERT_EQ(test, smb3mc_parse_negotiate_rsp(buf, len, &info), 0);
+	KUNIT_EXPECT_EQ(test, smb3mc_negotiate_check_offered(&args, &info,
+							     &what, &value), 0);
+
+	/* A dialect not offered: 3.1.1 to a client offering 3.0 and 3.0.2. */
+	negotiate_args_311(&args);
+	args.dialect_count = 2;
+	len = negotiate_rsp_311(buf);
+	KUNIT_ASSERT_EQ(test, smb3mc_parse_negotiate_rsp(buf, len, &info), 0);
+	KUNIT_EXPECT_EQ(test, smb3mc_negotiate_check_offered(&args, &info,
+							     &what, &value),
+			-EPROTO);
+	KUNIT_EXPECT_STREQ(test, what, "dialect");
+	KUNIT_EXPECT_EQ(test, value, SMB311_DIALECT);
+	/* And 3.0.2 to a client offering only 3.0. */
+	args.dialect_count = 1;
+	w16(buf, 68, SMB302_DIALECT);
+	w16(buf, 122, 0);
+	KUNIT_ASSERT_EQ(test, smb3mc_parse_negotiate_rsp(buf, 128, &info), 0);
+	KUNIT_EXPECT_EQ(test, smb3mc_negotiate_check_offered(&args, &info,
+							     &what, &value),
+			-EPROTO);
+	KUNIT_EXPECT_EQ(test, value, SMB302_DIALECT);
+	args.dialects[0] = SMB302_DIALECT;
+	KUNIT_EXPECT_EQ(test, smb3mc_negotiate_check_offered(&args, &info,
+							     &what, &value), 0);
+}
+
 static void negotiate_parse_malformed(struct kunit *test)
 {
 	struct smb3mc_negotiate_info info;
@@ -707,6 +789,7 @@ static struct kunit_case pdu_session_cases[] = {
 	KUNIT_CASE(negotiate_parse_311),
 	KUNIT_CASE(negotiate_parse_smb302),
 	KUNIT_CASE(negotiate_parse_malformed),
+	KUNIT_CASE(negotiate_check_offered),
 	KUNIT_CASE(sess_setup_build),
 	KUNIT_CASE(sess_setup_parse),
 	KUNIT_CASE(sess_setup_parse_malformed),

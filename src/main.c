@@ -32,7 +32,7 @@ static int __init smb3mc_init(void)
 		rc = -ENOMEM;
 		goto out_cache;
 	}
-	if (!proc_create_single("fs/smb3mc/DebugData", 0444, NULL,
+	if (!proc_create_single("fs/smb3mc/DebugData", 0400, NULL,
 				smb3mc_debugdata_show)) {
 		rc = -ENOMEM;
 		goto out_proc;

@@ -14,6 +14,7 @@
 #include <net/ipv6.h>
 
 #include "chan_pick.h"
+#include "iface_addr.h"
 #include "nterr.h"
 #include "options.h"
 #include "pdu_file.h"
@@ -106,6 +107,29 @@ int smb3mc_ses_connect_chan(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 	return rc;
 }
 
+/*
+ * Keep of the @n interfaces those a channel may go to, sorted (see
+ * smb3mc_iface_addr_refused()); returns how many.
+ */
+static int drop_refused_ifaces(struct smb3mc_ses *ses,
+			       struct smb3mc_iface *ifaces, int n)
+{
+	const char *why;
+	int i, kept = 0;
+
+	for (i = 0; i < n; i++) {
+		why = smb3mc_iface_addr_refused(&ifaces[i].addr, &ses->addr);
+		if (why) {
+			pr_warn_ratelimited("smb3mc: %s: refusing interface %pISc from the server's list: %s address\n",
+					    ses->server, &ifaces[i].addr, why);
+			continue;
+		}
+		ifaces[kept++] = ifaces[i];
+	}
+	smb3mc_sort_ifaces(ifaces, kept);
+	return kept;
+}
+
 static int query_ifaces(struct smb3mc_ses *ses, struct smb3mc_iface *ifaces)
 {
 	struct smb3mc_call *call;
@@ -128,7 +152,7 @@ static int query_ifaces(struct smb3mc_ses *ses, struct smb3mc_iface *ifaces)
 		pr_warn_ratelimited("smb3mc: %s: cannot list the server's interfaces (%d)\n",
 				    ses->server, rc);
 	else
-		smb3mc_sort_ifaces(ifaces, rc);
+		rc = drop_refused_ifaces(ses, ifaces, rc);
 	smb3mc_call_free(call);
 	return rc;
 }

@@ -250,6 +250,7 @@ static int smb3mc_parse_neg_contexts(const u8 *buf, size_t len, u32 off,
 			if (seen_cipher || rc < 0)
 				return -EIO;
 			info->cipher = rc;
+			info->cipher_ctx = true;
 			seen_cipher = true;
 			break;
 		case SMB2_SIGNING_CAPABILITIES:
@@ -258,6 +259,7 @@ static int smb3mc_parse_neg_contexts(const u8 *buf, size_t len, u32 off,
 			if (seen_sign || rc < 0)
 				return -EIO;
 			info->signing_alg = rc;
+			info->signing_ctx = true;
 			seen_sign = true;
 			break;
 		default:
@@ -318,4 +320,42 @@ int smb3mc_parse_negotiate_rsp(const void *buf, size_t len,
 					 le32_to_cpu(rsp->negotiate_context_offset),
 					 le16_to_cpu(rsp->negotiate_context_count),
 					 info);
+}
+
+static bool smb3mc_offered(u16 v, const u16 *offers, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (offers[i] == v)
+			return true;
+	return false;
+}
+
+int smb3mc_negotiate_check_offered(const struct smb3mc_negotiate_args *args,
+				   const struct smb3mc_negotiate_info *info,
+				   const char **what, u16 *value)
+{
+	if (!smb3mc_offered(info->dialect, args->dialects,
+			    args->dialect_count)) {
+		*what = "dialect";
+		*value = info->dialect;
+		return -EPROTO;
+	}
+	if (info->dialect != SMB311_DIALECT)
+		return 0;
+	if (info->signing_ctx &&
+	    !smb3mc_offered(info->signing_alg, args->signing_algs,
+			    args->signing_alg_count)) {
+		*what = "signing algorithm";
+		*value = info->signing_alg;
+		return -EPROTO;
+	}
+	if (info->cipher_ctx && info->cipher &&
+	    !smb3mc_offered(info->cipher, args->ciphers, args->cipher_count)) {
+		*what = "cipher";
+		*value = info->cipher;
+		return -EPROTO;
+	}
+	return 0;
 }

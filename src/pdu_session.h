@@ -138,12 +138,26 @@ struct smb3mc_negotiate_info {
 	u16 preauth_hash_alg;		/* 0 before 3.1.1 */
 	u16 cipher;
 	u16 signing_alg;
+	/* 3.1.1: whether the contexts were there, however they name 0 */
+	bool cipher_ctx;
+	bool signing_ctx;
 };
 
 int smb3mc_build_negotiate(void *buf, size_t size,
 			   const struct smb3mc_negotiate_args *args);
 int smb3mc_parse_negotiate_rsp(const void *buf, size_t len,
 			       struct smb3mc_negotiate_info *info);
+/*
+ * Whether the server chose among what @args offered: the dialect, and
+ * for 3.1.1 the signing algorithm and the cipher of the contexts it sent
+ * (cipher 0 means none in common). An absent signing context means
+ * AES-CMAC (MS-SMB2 3.2.5.2), which is no choice of the server. Returns
+ * 0, or -EPROTO with @what ("dialect", "signing algorithm" or "cipher")
+ * and @value naming the first choice not offered.
+ */
+int smb3mc_negotiate_check_offered(const struct smb3mc_negotiate_args *args,
+				   const struct smb3mc_negotiate_info *info,
+				   const char **what, u16 *value);
 
 /* ---- SESSION_SETUP, MS-SMB2 2.2.5 / 2.2.6 ---- */
 

@@ -10,3 +10,4 @@ smb3mc-pure-y += crypto_shash.o crypto_sg.o crypto_kdf.o crypto_preauth.o crypto
 smb3mc-pure-y += options.o
 smb3mc-pure-y += pdu_create.o pdu_info.o pdu_dir.o pdu_io.o pdu_ioctl.o unicode.o
 smb3mc-pure-y += chan_pick.o replay.o
+smb3mc-pure-y += iface_addr.o

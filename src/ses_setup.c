@@ -72,7 +72,9 @@ static int ses_negotiate_once(struct smb3mc_ses *ses,
 		.netname = ses->server,
 	};
 	struct smb3mc_call *call;
+	const char *what;
 	struct kvec rsp;
+	u16 value;
 	int rc;
 
 	memcpy(args.dialects, dialects, nr_dialects * sizeof(*dialects));
@@ -90,6 +92,13 @@ static int ses_negotiate_once(struct smb3mc_ses *ses,
 	if (!rc)
 		rc = smb3mc_parse_negotiate_rsp(call->req.rsp,
 						call->req.rsp_len, info);
+	/* A choice we did not offer is a downgrade: refuse it. */
+	if (!rc) {
+		rc = smb3mc_negotiate_check_offered(&args, info, &what, &value);
+		if (rc)
+			pr_warn_ratelimited("smb3mc: %s: NEGOTIATE picked %s %#x, which was not offered\n",
+					    chan->name, what, value);
+	}
 	memset(preauth, 0, SMB3MC_PREAUTH_HASH_SIZE);
 	if (!rc && info->dialect == SMB311_DIALECT) {
 		rsp.iov_base = call->req.rsp;
@@ -142,8 +151,7 @@ int smb3mc_ses_negotiate(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 	ses->security_mode = info.security_mode;
 	ses->server_caps = info.capabilities;
 	ses->cipher = info.cipher;
-	ses->sign_alg = info.signing_alg ? info.signing_alg :
-			SMB2_SIGNING_AES_CMAC;
+	ses->sign_alg = info.signing_alg;
 	memcpy(ses->server_guid, info.server_guid, sizeof(ses->server_guid));
 	/* Without LARGE_MTU every request is one credit: 64 KiB at most. */
 	if (!(info.capabilities & SMB2_GLOBAL_CAP_LARGE_MTU)) {
@@ -301,6 +309,7 @@ static int ses_setup_leg(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 		.sec_blob = blob,
 		.sec_blob_len = len,
 	};
+	u64 id;
 	int rc;
 
 	rc = ses_call_setup(ses, chan, call,
@@ -311,6 +320,13 @@ static int ses_setup_leg(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 	if (call->req.status != STATUS_SUCCESS &&
 	    call->req.status != STATUS_MORE_PROCESSING_REQUIRED)
 		return smb3mc_req_errno(&call->req);
+	/* A binding answer is about the session being bound, no other. */
+	id = le64_to_cpu(((struct smb2_hdr *)call->req.rsp)->session_id);
+	if (args.flags & SMB2_SESSION_FLAG_BINDING && id != ses->id) {
+		pr_warn_ratelimited("smb3mc: %s: binding answered with SessionId %#llx, not the session's %#llx\n",
+				    chan->name, id, ses->id);
+		return -EIO;
+	}
 	rc = smb3mc_parse_sess_setup_rsp(call->req.rsp, call->req.rsp_len,
 					 info);
 	if (rc || ses->dialect != SMB311_DIALECT)
@@ -343,9 +359,13 @@ static void ses_auth_error(struct smb3mc_ses *ses, struct smb3mc_call *call,
 			   rc);
 }
 
-/* Verify the final SESSION_SETUP response with the new key, 3.2.5.3.1. */
+/*
+ * Verify the final SESSION_SETUP response with the new key, 3.2.5.3.1. It
+ * must be signed with 3.1.1, and when binding on any dialect: the
+ * signature is all that proves the new channel reaches the same server.
+ */
 static int ses_verify_final(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
-			    struct smb3mc_call *call)
+			    struct smb3mc_call *call, bool binding)
 {
 	struct smb2_hdr *hdr = call->req.rsp;
 	struct kvec rsp = {
@@ -354,7 +374,7 @@ static int ses_verify_final(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 	};
 
 	if (!(hdr->flags & SMB2_FLAGS_SIGNED))
-		return ses->dialect == SMB311_DIALECT ? -EACCES : 0;
+		return binding || ses->dialect == SMB311_DIALECT ? -EACCES : 0;
 	return smb3mc_verify(&chan->signer, &rsp, 1);
 }
 
@@ -368,6 +388,7 @@ static int ses_ntlm_legs(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 			 u8 preauth[SMB3MC_PREAUTH_HASH_SIZE])
 {
 	struct smb3mc_sess_setup_info info;
+	struct smb2_hdr *hdr;
 	int rc;
 
 	a->neg_len = smb3mc_ntlmssp_build_negotiate(a->neg, sizeof(a->neg),
@@ -378,7 +399,10 @@ static int ses_ntlm_legs(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 		return rc;
 	if (info.status != STATUS_MORE_PROCESSING_REQUIRED)
 		return -EIO;
-	ses->id = le64_to_cpu(((struct smb2_hdr *)call->req.rsp)->session_id);
+	/* The server names a new session; a binding keeps its own. */
+	hdr = call->req.rsp;
+	if (!chan->signer_ready)
+		ses->id = le64_to_cpu(hdr->session_id);
 	a->chal_len = info.sec_blob_len;
 	a->chal = kmemdup(info.sec_blob, a->chal_len, GFP_KERNEL);
 	if (!a->chal)
@@ -456,7 +480,7 @@ int smb3mc_ses_authenticate(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 	if (rc)
 		goto out;
 	chan->signer_ready = true;
-	rc = ses_verify_final(ses, chan, call);
+	rc = ses_verify_final(ses, chan, call, false);
 	if (rc)
 		error_plog(log, "%s: SESSION_SETUP response has a bad signature",
 			   ses->server);
@@ -536,9 +560,9 @@ int smb3mc_ses_bind(struct smb3mc_ses *ses, struct smb3mc_chan *chan)
 	if (rc)
 		goto out;
 	chan->signer_ready = true;
-	rc = ses_verify_final(ses, chan, call);
+	rc = ses_verify_final(ses, chan, call, true);
 	if (rc) {
-		pr_warn("smb3mc: %s: binding response has a bad signature\n",
+		pr_warn("smb3mc: %s: binding response unsigned or badly signed\n",
 			chan->name);
 		goto out;
 	}

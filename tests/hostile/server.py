@@ -84,6 +84,9 @@ CASES = {
                          "that may follow STATUS_ACCESS_DENIED, while "
                          "one is still being sent, then read on "
                          "(finding 1)"),
+    "bind-sessionid": (None, 0, "offer multichannel with our own address, "
+                       "and answer a binding SESSION_SETUP with another "
+                       "SessionId (finding 4)"),
 }
 
 
@@ -470,7 +473,8 @@ class Conn(MidSend):
             self.sign_alg = p.SIGN_AES_CMAC
         blob = p.spnego_hint()
         caps = CAP_LARGE_MTU
-        if self.srv.args.multichannel or self.case.name.startswith("iface"):
+        if self.srv.args.multichannel or \
+                self.case.name.startswith(("iface", "bind-")):
             caps |= CAP_MULTI_CHANNEL
         self.server_caps = caps
         self.server_secmode = 0x3  # signing enabled and required
@@ -532,6 +536,8 @@ class Conn(MidSend):
             out = struct.pack("<HHHH", 9, 0, p.HDR_SIZE + 8,
                               len(out_blob)) + out_blob
             h.rsp_sid = sid
+            if binding and self.case.name == "bind-sessionid":
+                h.rsp_sid = sid + 0x10000
 
             def hash_answer(rsp):
                 s.preauth = p.preauth_update(s.preauth, rsp)

@@ -74,6 +74,9 @@ sleep 1.2
 check "server-side delete seen after actimeo" test ! -e $mnt/late
 check "/proc/mounts has no password" sh -c "! grep -q -- '$SMB_PASS' /proc/mounts"
 check "DebugData has no password" sh -c "! grep -q -- '$SMB_PASS' /proc/fs/smb3mc/DebugData"
+check "DebugData is mode 0400" test "$(stat -c %a /proc/fs/smb3mc/DebugData)" = 400
+check "DebugData unreadable for nobody" sh -c \
+	"! setpriv --reuid=65534 --regid=65534 --clear-groups cat /proc/fs/smb3mc/DebugData >/dev/null 2>&1"
 check "umount" umount $mnt
 
 # Errors: errno and a message in dmesg.

@@ -25,7 +25,7 @@ cases=(none none-3.0 frame0 frame63 frame-huge bad-protocol
 	duplicate credits-65535 bad-sig/SESSION_SETUP/2 bad-sig/TREE_CONNECT
 	bad-sig/CREATE/2 bad-sig/QUERY_DIRECTORY/0 bad-sig/READ/0 silent dialect-not-offered
 	sign-alg-0 iface-loopback iface-malformed nlink0 eof-huge read-extra
-	read-extra-padded answer-mid-write interims zero-credits)
+	read-extra-padded answer-mid-write interims zero-credits bind-sessionid)
 
 addr_of() {
 	local i
@@ -243,11 +243,15 @@ case_works() { # case: every call still works
 case_downgrade() { # case extra-options
 	begin "$1"
 	hmount 60 "$2"
-	local st=0
-	[ "$r" != OK ] && ! srvlog | grep -q SESSION_SETUP || st=1
-	todo_if "$name: refused before SESSION_SETUP" "issue 17 finding 7" \
-		"$st" "mount: $r; server saw: $(srvlog | awk '{print $4}' |
-			sort -u | tr '\n' ' ')"
+	expect "$name: mount refused" "$r" EPROTO
+	if srvlog | grep -q SESSION_SETUP; then
+		rec fail "$name: refused before SESSION_SETUP" \
+			"server saw: $(srvlog | awk '{print $4}' | sort -u |
+				tr '\n' ' ')"
+	else
+		rec ok "$name: refused before SESSION_SETUP"
+	fi
+	msg "not offered"
 	finish
 }
 
@@ -257,13 +261,14 @@ case_iface_loopback() {
 		try 60 "read:$m/hello.txt"
 		expect "$name: cat" "$r" "read OK $hello"
 		sleep 1
-		local st=0 seen
-		seen=$(grep -c "NEGOTIATE\|SESSION_SETUP" "$work/lo.log")
-		[ "$seen" = 0 ] || st=1
-		todo_if "$name: no connection to 127.0.0.1 from the list" \
-			"issue 17 finding 9" "$st" \
-			"$(grep -E 'NEGOTIATE|NTLM' "$work/lo.log" | head -n 3)"
-		msg "channel|interface"
+		if grep -q "NEGOTIATE\|SESSION_SETUP" "$work/lo.log"; then
+			rec fail "$name: no connection to 127.0.0.1 from the list" \
+				"$(grep -E 'NEGOTIATE|NTLM' "$work/lo.log" |
+					head -n 3)"
+		else
+			rec ok "$name: no connection to 127.0.0.1 from the list"
+		fi
+		msg "refusing interface 127.0.0.1"
 	fi
 	finish
 }
@@ -350,6 +355,18 @@ case_zero_credits() {
 		expect "$name: 80 small writes end" "$rc" 0
 		within "$name: 80 small writes" "$took" 90
 		msg "no credits"
+	fi
+	finish
+}
+
+# Finding 4: a binding answer naming another SessionId fails the binding
+# and leaves the session's own SessionId alone.
+case_bind_sessionid() {
+	begin bind-sessionid
+	if mounted max_channels=2; then
+		try 60 "read:$m/hello.txt"
+		expect "$name: cat" "$r" "read OK $hello"
+		msg "binding .*SessionId"
 	fi
 	finish
 }
@@ -449,6 +466,7 @@ fails read-extra "read:$work/mnt/read-extra/hello.txt" "EIO" "" \
 	"issue 17: no message for a response that does not parse"
 fails read-extra-padded "read:$work/mnt/read-extra-padded/hello.txt" "EIO" \
 	"" "issue 17: no message for a response that does not parse"
+case_bind_sessionid
 
 case_answer_mid_write
 case_zero_credits
