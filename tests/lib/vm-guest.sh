@@ -154,14 +154,15 @@ mark() {
 }
 
 # Leaks since the last scan into $res/<step>.kmemleak, then forgotten.
-# kmemleak skips objects younger than 5 s: a leak of a step's last seconds
-# would be charged to the next one.
+# kmemleak skips objects younger than 5 s, and those whose contents changed
+# since its last scan: two scans, or a leak would be charged to the next step.
 kmemleak_scan() { # step
 	local k=/sys/kernel/debug/kmemleak
 	[ -n "${KMEMLEAK:-}" ] || return 0
 	mark "kmemleak scan after $1"
 	sleep 5
-	{ echo scan >$k && cat $k && echo clear >$k; } >"$res/$1.kmemleak" 2>&1 ||
+	{ echo scan >$k && echo scan >$k && cat $k && echo clear >$k; } \
+		>"$res/$1.kmemleak" 2>&1 ||
 		echo "kmemleak: scan failed" >>"$res/$1.kmemleak"
 }
 
