@@ -14,6 +14,11 @@ res=/tmp/results
 # shellcheck source=/dev/null
 . $res/env.sh
 
+# The sanitizer kernel (tests/run --kernel debug) has its modules index
+# elsewhere, and kmemleak scans after each step (kmemleak_scan).
+[ -z "${MODULES:-}" ] || mount --bind "$MODULES" /lib/modules
+[ -z "${KMEMLEAK:-}" ] || mount -t debugfs debugfs /sys/kernel/debug
+
 KVER=$(uname -r)
 export SMB3MC_KO KVER LINKS RATE REPO RESULTS_DIR=$res
 export SRV_NS=srv SRV_IP=198.18.1.2 SMB_USER=smbtest SMB_PASS=smbtest-Pa55
@@ -148,6 +153,19 @@ mark() {
 	echo "smb3mc guest: $*" >/dev/kmsg
 }
 
+# Leaks since the last scan into $res/<step>.kmemleak, then forgotten.
+# kmemleak skips objects younger than 5 s, and those whose contents changed
+# since its last scan: two scans, or a leak would be charged to the next step.
+kmemleak_scan() { # step
+	local k=/sys/kernel/debug/kmemleak
+	[ -n "${KMEMLEAK:-}" ] || return 0
+	mark "kmemleak scan after $1"
+	sleep 5
+	{ echo scan >$k && echo scan >$k && cat $k && echo clear >$k; } \
+		>"$res/$1.kmemleak" 2>&1 ||
+		echo "kmemleak: scan failed" >>"$res/$1.kmemleak"
+}
+
 run_setup() {
 	# shellcheck source=tests/lib/tap.sh
 	. "$REPO/tests/lib/tap.sh"
@@ -164,6 +182,7 @@ t0=$SECONDS
 (run_setup) >$res/setup.tap 2>$res/setup.err
 echo $? >$res/setup.rc
 echo $((SECONDS - t0)) >$res/setup.time
+kmemleak_scan setup
 
 mkdir -p /tmp/work
 for t in $TESTS; do
@@ -174,6 +193,7 @@ for t in $TESTS; do
 		</dev/null >"$res/$name.tap" 2>"$res/$name.err"
 	echo $? >"$res/$name.rc"
 	echo $((SECONDS - t0)) >"$res/$name.time"
+	kmemleak_scan "$name"
 done
 
 dmesg >$res/dmesg.txt

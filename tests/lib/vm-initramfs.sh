@@ -1,13 +1,15 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Usage: vm-initramfs.sh KVER
+# Usage: vm-initramfs.sh KVER [MODROOT]
 # Prints the path of a tiny busybox initramfs for KVER that loads the 9p and
-# virtio modules from the kernel's own tree, mounts the host's root over
-# virtio-9p (tag "root", read-only) with the kernel file systems, tmpfs where
-# the guest writes and the results share (tag "results") on /tmp/results,
-# and switch_roots into it, running the script named by the kernel parameter
-# smb3mc_guest= as PID 1. Mounting here, with static busybox, saves the
-# seconds that each dynamically linked exec over 9p costs under TCG.
+# virtio modules from the kernel's own tree (under MODROOT/lib/modules if
+# given: the sanitizer kernel's, which has them built in), mounts the host's
+# root over virtio-9p (tag "root", read-only) with the kernel file systems,
+# tmpfs where the guest writes and the results share (tag "results") on
+# /tmp/results, and switch_roots into it, running the script named by the
+# kernel parameter smb3mc_guest= as PID 1. Mounting here, with static
+# busybox, saves the seconds that each dynamically linked exec over 9p costs
+# under TCG.
 # switch_root (not chroot) matters: module autoload in the guest must run the
 # real root's modprobe, not busybox's.
 # Images are cached by kernel version, this script's hash and the time the
@@ -15,8 +17,9 @@
 set -euo pipefail
 
 kver=$1
+modroot=${2:-/}
 cache=${SMB3MC_CACHE:-/var/cache/smb3mc}
-hash=$({ cat "$0"; stat -c %Y "/lib/modules/$kver/modules.dep"; } | sha256sum | cut -c1-12)
+hash=$({ cat "$0"; stat -c %Y "$modroot/lib/modules/$kver/modules.dep"; } | sha256sum | cut -c1-12)
 out=$cache/initramfs-$kver-$hash.cpio.gz
 if [ -s "$out" ]; then
 	echo "$out"
@@ -28,7 +31,7 @@ for m in virtio_pci 9pnet_virtio 9p; do
 	while read -r cmd path _; do
 		[ "$cmd" = insmod ] || continue
 		case " ${mods[*]} " in *" $path "*) ;; *) mods+=("$path") ;; esac
-	done < <(modprobe -S "$kver" --show-depends "$m")
+	done < <(modprobe -d "$modroot" -S "$kver" --show-depends "$m")
 done
 
 tmp=$(mktemp -d)
@@ -56,6 +59,8 @@ cat >"$tmp/init" <<'EOF'
 #!/bin/sh
 mount -t proc proc /proc
 for m in /lib/modules/*.ko; do
+	# None when all is built in.
+	[ -e "$m" ] || continue
 	insmod "$m" || echo "initramfs: insmod $m failed"
 done
 umount /proc
