@@ -347,7 +347,7 @@ case_interims() {
 case_zero_credits() {
 	begin zero-credits
 	if mounted; then
-		export -f errno_name
+		# shellcheck disable=SC2016 # the loop runs in the inner shell
 		timed 150 bash -c 'for i in $(seq 80); do
 			dd if=/dev/zero of="$1/z$i" bs=4k count=1 oflag=direct \
 				2>/dev/null || echo "$i failed"
