@@ -221,7 +221,7 @@ static int ses_ntlm_authenticate(struct smb3mc_ses *ses, struct ses_auth *a)
 {
 	struct smb3mc_ntlmssp_challenge chal;
 	struct smb3mc_ntlmssp_auth_args args = {};
-	u8 ntowf[SMB3MC_NTLM_KEY_SIZE], proof[NTLMSSP_NTPROOFSTR_SIZE];
+	u8 proof[NTLMSSP_NTPROOFSTR_SIZE];
 	u8 base_key[SMB3MC_NTLM_KEY_SIZE], enc_key[SMB3MC_NTLM_KEY_SIZE];
 	u8 client_chal[8], *blob;
 	struct kvec msgs[3];
@@ -252,12 +252,11 @@ static int ses_ntlm_authenticate(struct smb3mc_ses *ses, struct ses_auth *a)
 		rc = blob_len;
 		goto out;
 	}
-	rc = smb3mc_ntowfv2(ses->password, ses->username, ses->domain, ntowf);
+	rc = smb3mc_ntlmv2_proof(ses->ntowfv2, chal.server_challenge, blob,
+				 blob_len, proof);
 	if (!rc)
-		rc = smb3mc_ntlmv2_proof(ntowf, chal.server_challenge, blob,
-					 blob_len, proof);
-	if (!rc)
-		rc = smb3mc_ntlmv2_session_base_key(ntowf, proof, base_key);
+		rc = smb3mc_ntlmv2_session_base_key(ses->ntowfv2, proof,
+						    base_key);
 	if (rc)
 		goto out;
 
@@ -292,9 +291,10 @@ static int ses_ntlm_authenticate(struct smb3mc_ses *ses, struct ses_auth *a)
 				     a->auth + mic_off);
 	}
 out:
-	memzero_explicit(ntowf, sizeof(ntowf));
+	memzero_explicit(proof, sizeof(proof));
 	memzero_explicit(base_key, sizeof(base_key));
-	kfree(blob);
+	memzero_explicit(enc_key, sizeof(enc_key));
+	kfree_sensitive(blob);
 	return rc;
 }
 
@@ -486,6 +486,8 @@ int smb3mc_ses_authenticate(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 			   ses->server);
 out:
 	ses_auth_free(&a);
+	/* It held the AUTHENTICATE_MESSAGE. */
+	memzero_explicit(call->buf, call->size);
 	smb3mc_call_free(call);
 	return rc;
 }
@@ -572,6 +574,8 @@ int smb3mc_ses_bind(struct smb3mc_ses *ses, struct smb3mc_chan *chan)
 			chan->name, rc);
 out:
 	ses_auth_free(&a);
+	/* It held the AUTHENTICATE_MESSAGE. */
+	memzero_explicit(call->buf, call->size);
 	smb3mc_call_free(call);
 	return rc;
 }

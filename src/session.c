@@ -92,7 +92,6 @@ static void ses_free(struct smb3mc_ses *ses)
 	kfree(ses->server);
 	kfree(ses->username);
 	kfree(ses->domain);
-	kfree_sensitive(ses->password);
 	kfree_sensitive(ses);
 }
 
@@ -151,15 +150,22 @@ int smb3mc_ses_open(struct smb3mc_ses **sesp, const struct smb3mc_opts *opts,
 	ses->server = kstrdup(opts->host, GFP_KERNEL);
 	ses->username = kstrdup(opts->username, GFP_KERNEL);
 	ses->domain = kstrdup(opts->domain ? opts->domain : "", GFP_KERNEL);
-	ses->password = kstrdup(opts->password ? opts->password : "",
-				GFP_KERNEL);
 	chan = kzalloc(sizeof(*chan), GFP_KERNEL);
 	/* Resends may be all that lets writeback finish: keep a rescuer. */
 	ses->wq = alloc_workqueue("smb3mc-ses", WQ_MEM_RECLAIM, 0);
-	if (!ses->server || !ses->username || !ses->domain ||
-	    !ses->password || !chan || !ses->wq) {
+	if (!ses->server || !ses->username || !ses->domain || !chan ||
+	    !ses->wq) {
 		kfree(chan);
 		rc = -ENOMEM;
+		goto fail;
+	}
+	/* The password itself stays in @opts, which frees it. */
+	rc = smb3mc_ntowfv2(opts->password ? opts->password : "",
+			    ses->username, ses->domain, ses->ntowfv2);
+	if (rc) {
+		error_plog(log, "%s: user name or password is not valid UTF-8",
+			   ses->server);
+		kfree(chan);
 		goto fail;
 	}
 	get_random_bytes(ses->client_guid, sizeof(ses->client_guid));

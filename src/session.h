@@ -46,10 +46,13 @@ struct smb3mc_ses {
 	struct sockaddr_storage addr;	/* the address mounted */
 	char *server;			/* as the user named it, for messages */
 
-	/* Kept to bind further channels; never logged. */
+	/*
+	 * Kept to bind further channels; never logged. Of the password only
+	 * NTOWFv2 (MS-NLMP 3.3.2), all NTLMv2 needs, is kept.
+	 */
 	char *username;
 	char *domain;
-	char *password;
+	u8 ntowfv2[SMB3MC_NTLM_KEY_SIZE];
 
 	u8 client_guid[16];		/* the same on every channel */
 	u16 dialects[SMB3MC_MAX_DIALECTS];	/* offered, for VALIDATE_NEGOTIATE */
