@@ -158,22 +158,34 @@ static void smb3mc_inode_update(struct inode *inode,
 	}
 }
 
+/*
+ * A file id the server now gives a directory, or a directory id it now
+ * gives a file, is another object: an inode keeps the type, and so the
+ * operations, it was made with. smb3mc_revalidate() turns the other type
+ * into -ESTALE, which drops the dentry, and the lookup that follows makes
+ * a new inode.
+ */
 static int smb3mc_inode_test(struct inode *inode, void *data)
 {
 	const struct smb3mc_file_attrs *a = data;
 	struct smb3mc_inode *si = SMB3MC_I(inode);
 
-	/* A file id reused for a directory is another object. */
 	return si->file_id == a->index_number &&
 	       S_ISDIR(inode->i_mode) == a->is_dir;
 }
 
+/*
+ * The type goes in with the file id: smb3mc_inode_test() may see the
+ * inode while it is still I_NEW, before smb3mc_inode_update(), and a
+ * recycled inode's i_mode is the last user's.
+ */
 static int smb3mc_inode_set(struct inode *inode, void *data)
 {
 	const struct smb3mc_file_attrs *a = data;
 
 	SMB3MC_I(inode)->file_id = a->index_number;
 	inode->i_ino = a->index_number;
+	inode->i_mode = a->is_dir ? S_IFDIR : S_IFREG;
 	return 0;
 }
 

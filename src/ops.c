@@ -27,6 +27,27 @@ static int call_send(struct smb3mc_tcon *tcon, struct smb3mc_call *call,
 	return smb3mc_call_send(tcon->ses, tcon->tid, call, len, payload);
 }
 
+static const char *type_name(bool is_dir)
+{
+	return is_dir ? "a directory" : "a file";
+}
+
+/*
+ * Two things a server said of @path disagree on whether it is a
+ * directory: a handle of one kind must never reach an inode, or a
+ * struct file, of the other. Close @fid and refuse the open.
+ */
+static int open_refuse(struct smb3mc_tcon *tcon, const char *path,
+		       const struct smb3mc_fid *fid, const char *first,
+		       bool first_dir, const char *then, bool then_dir)
+{
+	pr_warn_ratelimited("smb3mc: %s: %s: %s %s, %s %s: open refused\n",
+			    tcon->ses->server, path, first,
+			    type_name(first_dir), then, type_name(then_dir));
+	smb3mc_close(tcon, fid);
+	return -EIO;
+}
+
 /**
  * smb3mc_open - open or create @path with CREATE (MS-SMB2 3.2.4.3)
  * @tcon: tree connect of the share
@@ -34,6 +55,10 @@ static int call_send(struct smb3mc_tcon *tcon, struct smb3mc_call *call,
  * @args: access, disposition and options
  * @fid: set to the handle
  * @attrs: if not NULL, filled with what CREATE returns
+ *
+ * With FILE_DIRECTORY_FILE or FILE_NON_DIRECTORY_FILE in @args->options
+ * the server must answer with an object of that type (MS-SMB2 3.3.5.9);
+ * an answer of the other type is closed and fails with -EIO.
  */
 int smb3mc_open(struct smb3mc_tcon *tcon, const char *path,
 		const struct smb3mc_open_args *args, struct smb3mc_fid *fid,
@@ -79,6 +104,11 @@ int smb3mc_open(struct smb3mc_tcon *tcon, const char *path,
 	*fid = cr.fid;
 	if (attrs)
 		*attrs = cr.attrs;
+	if ((args->options & FILE_DIRECTORY_FILE && !cr.attrs.is_dir) ||
+	    (args->options & FILE_NON_DIRECTORY_FILE && cr.attrs.is_dir))
+		rc = open_refuse(tcon, path, fid, "asked for",
+				 !cr.attrs.is_dir, "the server answered",
+				 cr.attrs.is_dir);
 out:
 	kfree(name);
 	smb3mc_call_free(call);
@@ -132,6 +162,42 @@ int smb3mc_query_attrs(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
 }
 
 /**
+ * smb3mc_open_query - open @path and read all its attributes
+ * @tcon: tree connect of the share
+ * @path: UTF-8 path relative to the share root
+ * @args: access, disposition and options, as for smb3mc_open()
+ * @fid: set to the handle; closed again when this fails
+ * @attrs: zeroed by the caller; filled from FileAllInformation, which
+ *	has the IndexNumber the CREATE response lacks
+ *
+ * The CREATE response and FileAllInformation must agree on whether
+ * @path is a directory, else the handle is closed and this fails with
+ * -EIO: the type decides which operations an inode gets.
+ */
+int smb3mc_open_query(struct smb3mc_tcon *tcon, const char *path,
+		      const struct smb3mc_open_args *args,
+		      struct smb3mc_fid *fid, struct smb3mc_file_attrs *attrs)
+{
+	bool created_dir;
+	int rc;
+
+	rc = smb3mc_open(tcon, path, args, fid, attrs);
+	if (rc)
+		return rc;
+	created_dir = attrs->is_dir;
+	rc = smb3mc_query_attrs(tcon, fid, attrs);
+	if (rc) {
+		smb3mc_close(tcon, fid);
+		return rc;
+	}
+	if (attrs->is_dir != created_dir)
+		return open_refuse(tcon, path, fid, "CREATE answered",
+				   created_dir, "FileAllInformation",
+				   attrs->is_dir);
+	return 0;
+}
+
+/**
  * smb3mc_query_path - attributes of @path, without keeping it open
  * @tcon: tree connect of the share
  * @path: UTF-8 path relative to the share root
@@ -145,14 +211,12 @@ int smb3mc_query_path(struct smb3mc_tcon *tcon, const char *path,
 		.disposition = FILE_OPEN,
 	};
 	struct smb3mc_fid fid;
-	int rc, rc2;
+	int rc;
 
-	rc = smb3mc_open(tcon, path, &args, &fid, attrs);
+	rc = smb3mc_open_query(tcon, path, &args, &fid, attrs);
 	if (rc)
 		return rc;
-	rc = smb3mc_query_attrs(tcon, &fid, attrs);
-	rc2 = smb3mc_close(tcon, &fid);
-	return rc ? rc : rc2;
+	return smb3mc_close(tcon, &fid);
 }
 
 /* FileFsFullSizeInformation of the share's root. */

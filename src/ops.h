@@ -49,6 +49,9 @@ int smb3mc_open(struct smb3mc_tcon *tcon, const char *path,
 int smb3mc_close(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid);
 int smb3mc_query_attrs(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
 		       struct smb3mc_file_attrs *attrs);
+int smb3mc_open_query(struct smb3mc_tcon *tcon, const char *path,
+		      const struct smb3mc_open_args *args,
+		      struct smb3mc_fid *fid, struct smb3mc_file_attrs *attrs);
 int smb3mc_query_path(struct smb3mc_tcon *tcon, const char *path,
 		      struct smb3mc_file_attrs *attrs);
 int smb3mc_statfs(struct smb3mc_tcon *tcon, struct smb3mc_fs_size *fs);

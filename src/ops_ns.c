@@ -113,6 +113,9 @@ static int build_eof(void *buf, size_t size, const struct smb3mc_fid *fid,
  * @attrs: zeroed by the caller; filled with the new file's attributes,
  *	including its IndexNumber, which the CREATE response lacks
  *
+ * A server that answers with a directory for a file, or with a file for
+ * a directory, gets its handle closed and the create fails with -EIO.
+ *
  * FILE_CREATE fails with STATUS_OBJECT_NAME_COLLISION (-EEXIST) when the
  * name exists (MS-SMB2 2.2.13), so O_EXCL needs no extra round trip. The
  * access is granted even with FILE_ATTRIBUTE_READONLY in @attributes: the
@@ -139,12 +142,11 @@ int smb3mc_ns_create(struct smb3mc_tcon *tcon, const char *path, bool is_dir,
 	struct smb3mc_fid opened;
 	int rc;
 
-	rc = smb3mc_open(tcon, path, &args, &opened, attrs);
+	rc = smb3mc_open_query(tcon, path, &args, &opened, attrs);
 	if (rc)
 		return rc;
-	rc = smb3mc_query_attrs(tcon, &opened, attrs);
-	if (rc || !fid)
-		return ns_close(tcon, &opened, rc);
+	if (!fid)
+		return smb3mc_close(tcon, &opened);
 	*fid = opened;
 	return 0;
 }

@@ -77,8 +77,10 @@ CASES = {
                    "right after the header (zero-copy framing)"),
     "read-extra-padded": (p.READ, 0, "READ returns 4 KiB more than asked, "
                           "data at DataOffset 0x70 (padded framing)"),
-    "create-dir": (None, 0, "a CREATE that creates a file is answered as "
-                   "a directory (finding 2: not safe yet)"),
+    "create-dir": (None, 0, "what a CREATE creates is of the other type: "
+                   "a new directory a file from its CREATE answer on, a "
+                   "new file a directory from the next answer on "
+                   "(finding 2)"),
     "answer-mid-write": (p.WRITE, 0, "stop reading at the first WRITE over 64 "
                          "KiB; 3 s later answer it and the 15 WRITEs "
                          "that may follow STATUS_ACCESS_DENIED, while "
@@ -648,7 +650,9 @@ class Conn(MidSend):
         h.fid = o.fid
         block = self.attrs_block(node)
         if self.case.name == "create-dir" and action == 2:
-            block = block[:-4] + struct.pack("<I", 0x10)
+            node.is_dir = not node.is_dir
+            if not node.is_dir:
+                block = self.attrs_block(node)
         return p.STATUS_SUCCESS, struct.pack("<HBBI", 89, 0, 0, action) + \
             block + struct.pack("<IQQII", 0, o.fid, o.fid, 0, 0)
 
@@ -799,7 +803,7 @@ class Conn(MidSend):
         if cls == 0x23:  # FileAttributeTagInformation
             return struct.pack("<II", node.attrs(), 0)
         if cls == 0x16:  # FileStreamInformation
-            if node.is_dir:
+            if not node.is_dir:
                 return b""
             n = p.utf16("::$DATA")
             return struct.pack("<IIQQ", 0, len(n), size, size) + n

@@ -7,7 +7,7 @@
 # warning, umount. A Samba mount stays up throughout and must still work,
 # and the module must unload at the end. Checks of bugs not fixed yet are
 # TAP TODO: they neither pass nor fail the run. Cases that may still crash
-# or hang the guest (issue 17 findings 2, 8) are not run here.
+# or hang the guest (issue 17 finding 8) are not run here.
 # shellcheck source=tests/lib/tap.sh
 . "$(dirname "$0")/../lib/tap.sh"
 
@@ -26,6 +26,7 @@ cases=(none none-3.0 frame0 frame63 frame-huge bad-protocol
 	bad-sig/CREATE/2 bad-sig/QUERY_DIRECTORY/0 bad-sig/READ/0 silent dialect-not-offered
 	sign-alg-0 iface-loopback iface-malformed nlink0 eof-huge read-extra
 	read-extra-padded answer-mid-write interims zero-credits bind-sessionid)
+cases+=(create-dir)
 
 addr_of() {
 	local i
@@ -371,6 +372,27 @@ case_bind_sessionid() {
 	finish
 }
 
+# Finding 2: a new file the server calls a directory once created, and a
+# new directory it answers as a file, are refused with their handle
+# closed: no inode of the other type, no file handle on a directory.
+case_create_dir() {
+	begin create-dir
+	if mounted; then
+		# shellcheck disable=SC2016 # $1 is the inner shell's
+		timed 30 sh -c ': >"$1"' - "$m/new"
+		expect "$name: creating a file fails" "$(errno_name "$r")" EIO
+		within "$name: creating a file fails" "$took" 20
+		timed 30 mkdir "$m/newdir"
+		expect "$name: mkdir fails" "$(errno_name "$r")" EIO
+		within "$name: mkdir fails" "$took" 20
+		msg "/new: CREATE answered a file, FileAllInformation a directory"
+		msg "/newdir: asked for a directory, the server answered a file"
+		try 30 "stat:$m/hello.txt"
+		expect "$name: stat after them" "$r" "stat OK size=37 nlink=1"
+	fi
+	finish
+}
+
 # -------------------------------------------------------------------------
 
 check "insmod smb3mc.ko" insmod "$SMB3MC_KO"
@@ -470,6 +492,7 @@ case_bind_sessionid
 
 case_answer_mid_write
 case_zero_credits
+case_create_dir
 
 wait "$bg1" "$bg2" "$bg3"
 
