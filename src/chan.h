@@ -136,6 +136,12 @@ struct smb3mc_req {
 	 */
 	const struct iov_iter *tx_data;
 	const struct iov_iter *rx_data;
+	/*
+	 * @rx_data is memory others may see before the request ends (a
+	 * user's pages): a signed response's data reaches it only once the
+	 * signature is verified, through @rsp.
+	 */
+	bool rx_shared;
 
 	/* Filled by the channel. */
 	u64 mid;

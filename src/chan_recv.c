@@ -217,7 +217,8 @@ static int chan_recv_iter(struct smb3mc_chan *chan, struct iov_iter *iter)
 
 /*
  * A READ response whose request has room for its data: receive the data
- * straight into @req->rx_data, with no copy through a buffer. @chan->rx_head
+ * straight into @req->rx_data, with no copy through a buffer, unless that is
+ * memory others see and the data is yet to be verified. @chan->rx_head
  * holds the first bytes of the message of @len bytes. Returns 1 when the
  * message is not such a response (the caller receives it whole), 0 when it
  * was received and its request ended, or an errno that drops the
@@ -243,7 +244,8 @@ static int chan_receive_data(struct smb3mc_chan *chan, size_t len)
 	xa_lock(&chan->mids);
 	req = xa_load(&chan->mids, le64_to_cpu(hdr->message_id));
 	/* More than asked for is the READ parser's to refuse. */
-	if (req && req->rx_data && iov_iter_count(req->rx_data) >= dlen)
+	if (req && req->rx_data && !(req->sign && req->rx_shared) &&
+	    iov_iter_count(req->rx_data) >= dlen)
 		__xa_erase(&chan->mids, req->mid);
 	else
 		req = NULL;

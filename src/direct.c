@@ -124,12 +124,12 @@ static ssize_t dio_read_pages(struct kiocb *iocb, struct iov_iter *to,
 		d->iocb = iocb;
 		INIT_WORK(&d->work, dio_read_work);
 		n = smb3mc_rw_iter(fh->tcon, &fh->fid, &pages, iocb->ki_pos,
-				   false, dio_read_done, d);
+				   SMB3MC_RW_SHARED, dio_read_done, d);
 		if (n == -EIOCBQUEUED)
 			return n;
 	} else {
 		n = smb3mc_rw_iter(fh->tcon, &fh->fid, &pages, iocb->ki_pos,
-				   false, NULL, NULL);
+				   SMB3MC_RW_SHARED, NULL, NULL);
 	}
 	inode_dio_end(inode);
 	dio_read_release(d);

@@ -5,8 +5,10 @@
  * Every chunk is sent asynchronously and chooses its channel when it is
  * issued, so several chunks of one transfer are in flight at once, and
  * spread over every channel once the session has more than one. The data
- * is never copied here: the channel sends it from the caller's pages and
- * receives it straight into them.
+ * is not copied here: the channel sends it from the caller's pages and
+ * receives it straight into them, except a signed READ's into memory that
+ * others see (SMB3MC_RW_SHARED): that is verified in the response first,
+ * then copied (MS-SMB2 3.2.5.1.3).
  */
 
 #include <linux/completion.h>
@@ -146,6 +148,7 @@ int smb3mc_read_submit(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
 		return len;
 	rw_prepare(tcon, rw, len);
 	rw->req.rx_data = &rw->iter;
+	rw->req.rx_shared = rw->shared;
 	rw->req.done_fn = rw_read_done;
 	smb3mc_ses_submit_io(tcon->ses, tcon->tid, &rw->req);
 	return 0;
@@ -253,7 +256,7 @@ static void rw_batch_done(struct smb3mc_rw *rw)
  * @iter: a kvec or bvec iterator over the data, left unchanged; the
  *	chunks of all of it are in flight at once, so callers bound it
  * @offset: file offset
- * @write: WRITE rather than READ
+ * @how: SMB3MC_RW_* flags
  * @done_fn: NULL to wait; else called once when every chunk ended, with
  *	what this function would have returned, from the receive thread
  *	(it must not sleep) or from here
@@ -269,9 +272,10 @@ static void rw_batch_done(struct smb3mc_rw *rw)
  * will tell.
  */
 ssize_t smb3mc_rw_iter(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
-		       const struct iov_iter *iter, u64 offset, bool write,
+		       const struct iov_iter *iter, u64 offset, unsigned int how,
 		       smb3mc_io_done_t done_fn, void *private)
 {
+	bool write = how & SMB3MC_RW_WRITE;
 	struct smb3mc_ses *ses = tcon->ses;
 	size_t len = iov_iter_count(iter), max, pos;
 	struct rw_batch *b;
@@ -299,6 +303,7 @@ ssize_t smb3mc_rw_iter(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
 		rw->iter = *iter;
 		iov_iter_advance(&rw->iter, pos);
 		iov_iter_truncate(&rw->iter, rw->len);
+		rw->shared = how & SMB3MC_RW_SHARED;
 		rw->done = rw_batch_done;
 		rw->private = b;
 		atomic_inc(&b->pending);
@@ -329,7 +334,8 @@ static ssize_t rw_sync(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
 	struct iov_iter iter;
 
 	iov_iter_kvec(&iter, write ? ITER_SOURCE : ITER_DEST, &kv, 1, len);
-	return smb3mc_rw_iter(tcon, fid, &iter, offset, write, NULL, NULL);
+	return smb3mc_rw_iter(tcon, fid, &iter, offset,
+			      write ? SMB3MC_RW_WRITE : 0, NULL, NULL);
 }
 
 /**

@@ -10,6 +10,7 @@
 #ifndef SMB3MC_OPS_IO_H
 #define SMB3MC_OPS_IO_H
 
+#include <linux/bits.h>
 #include <linux/uio.h>
 
 #include "chan.h"
@@ -44,9 +45,10 @@ typedef void (*smb3mc_rw_done_t)(struct smb3mc_rw *rw);
 /*
  * One READ or WRITE chunk in flight. The caller fills @offset, @len, @iter
  * (the pages or buffer a READ fills or a WRITE sends, @len bytes: a kvec
- * or bvec iterator), @done and @private, submits,
- * and @done runs once when the chunk ended: in the receive thread or the
- * timeout scan, so it must not sleep. It may free @rw.
+ * or bvec iterator), @shared for a READ into memory others see (see
+ * SMB3MC_RW_SHARED), @done and @private, submits, and @done runs once
+ * when the chunk ended: in the receive thread or the timeout scan, so it
+ * must not sleep. It may free @rw.
  *
  * On completion @rc is 0 or an errno and @result the bytes moved; a READ
  * at or past the end of the file ends with @rc 0 and @result 0, a short
@@ -58,6 +60,7 @@ struct smb3mc_rw {
 	u64 offset;
 	u32 len;
 	struct iov_iter iter;
+	bool shared;			/* READ: as SMB3MC_RW_SHARED */
 	u32 result;
 	int rc;
 	smb3mc_rw_done_t done;
@@ -72,8 +75,17 @@ int smb3mc_write_submit(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
 
 typedef void (*smb3mc_io_done_t)(void *private, ssize_t result);
 
+/* How smb3mc_rw_iter() moves the data. */
+#define SMB3MC_RW_WRITE		BIT(0)	/* WRITE from @iter, not READ into it */
+/*
+ * A READ into memory that others can see before the call ends (a user's
+ * pages, which may be another file's page cache): data that is yet to be
+ * verified must not land there.
+ */
+#define SMB3MC_RW_SHARED	BIT(1)
+
 ssize_t smb3mc_rw_iter(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
-		       const struct iov_iter *iter, u64 offset, bool write,
+		       const struct iov_iter *iter, u64 offset, unsigned int how,
 		       smb3mc_io_done_t done_fn, void *private);
 ssize_t smb3mc_pread(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
 		     void *buf, size_t len, u64 offset);
