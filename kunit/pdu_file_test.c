@@ -754,6 +754,110 @@ static void nt_time(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ts.tv_nsec, 123456700L);
 }
 
+/* FileStandardInformation (MS-FSCC 2.4.41) into @b */
+static void standard_info(u8 *b, u64 alloc, u64 eof, u32 nlink,
+			  bool delete_pending, bool dir)
+{
+	w64(b, 0, alloc);
+	w64(b, 8, eof);
+	w32(b, 16, nlink);
+	b[20] = delete_pending;
+	b[21] = dir;
+	w16(b, 22, 0);
+}
+
+/* What a server must not send is refused; a missing link count mended. */
+static void attrs_check(struct kunit *test)
+{
+	struct smb3mc_file_attrs a = {};
+	const char *why;
+	u8 *b = tbuf(test);
+
+	standard_info(b, 4096, 37, 1, false, false);
+	KUNIT_ASSERT_EQ(test, smb3mc_parse_standard_info(b, 24, &a), 0);
+	KUNIT_EXPECT_EQ(test, smb3mc_attrs_check(&a, &why), 0);
+	KUNIT_EXPECT_NULL(test, why);
+	KUNIT_EXPECT_EQ(test, a.nlink, 1U);
+
+	/* The largest loff_t is a size; one more is not (2^63 + 4096) */
+	standard_info(b, 4096, S64_MAX, 1, false, false);
+	KUNIT_ASSERT_EQ(test, smb3mc_parse_standard_info(b, 24, &a), 0);
+	KUNIT_EXPECT_EQ(test, smb3mc_attrs_check(&a, &why), 0);
+	KUNIT_EXPECT_NULL(test, why);
+	standard_info(b, 4096, (1ULL << 63) + 4096, 1, false, false);
+	KUNIT_ASSERT_EQ(test, smb3mc_parse_standard_info(b, 24, &a), 0);
+	KUNIT_EXPECT_EQ(test, smb3mc_attrs_check(&a, &why), -EIO);
+	KUNIT_ASSERT_NOT_NULL(test, why);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(why, "EndOfFile"));
+	standard_info(b, U64_MAX, 37, 1, false, false);
+	KUNIT_ASSERT_EQ(test, smb3mc_parse_standard_info(b, 24, &a), 0);
+	KUNIT_EXPECT_EQ(test, smb3mc_attrs_check(&a, &why), -EIO);
+	KUNIT_ASSERT_NOT_NULL(test, why);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(why, "AllocationSize"));
+	/* A directory's sizes, and those of FileNetworkOpenInformation */
+	standard_info(b, 0, 1ULL << 63, 1, false, true);
+	KUNIT_ASSERT_EQ(test, smb3mc_parse_standard_info(b, 24, &a), 0);
+	KUNIT_EXPECT_EQ(test, smb3mc_attrs_check(&a, &why), -EIO);
+	memset(&a, 0, sizeof(a));
+	memset(b, 0, 56);
+	w64(b, 40, 1ULL << 63);
+	KUNIT_ASSERT_EQ(test, smb3mc_parse_network_open_info(b, 56, &a), 0);
+	KUNIT_EXPECT_EQ(test, smb3mc_attrs_check(&a, &why), -EIO);
+
+	/* NumberOfLinks 0 of a file by its name: taken as 1 */
+	memset(&a, 0, sizeof(a));
+	standard_info(b, 4096, 37, 0, false, false);
+	KUNIT_ASSERT_EQ(test, smb3mc_parse_standard_info(b, 24, &a), 0);
+	KUNIT_EXPECT_EQ(test, smb3mc_attrs_check(&a, &why), 0);
+	KUNIT_EXPECT_NOT_NULL(test, why);
+	KUNIT_EXPECT_EQ(test, a.nlink, 1U);
+	/* ... but not of one being deleted, nor of a directory */
+	standard_info(b, 4096, 37, 0, true, false);
+	KUNIT_ASSERT_EQ(test, smb3mc_parse_standard_info(b, 24, &a), 0);
+	KUNIT_EXPECT_EQ(test, smb3mc_attrs_check(&a, &why), 0);
+	KUNIT_EXPECT_NULL(test, why);
+	KUNIT_EXPECT_EQ(test, a.nlink, 0U);
+	standard_info(b, 0, 0, 0, false, true);
+	KUNIT_ASSERT_EQ(test, smb3mc_parse_standard_info(b, 24, &a), 0);
+	KUNIT_EXPECT_EQ(test, smb3mc_attrs_check(&a, &why), 0);
+	KUNIT_EXPECT_NULL(test, why);
+	/* No link count parsed (CREATE, FileBasicInformation): nothing to mend */
+	memset(&a, 0, sizeof(a));
+	KUNIT_EXPECT_EQ(test, smb3mc_attrs_check(&a, &why), 0);
+	KUNIT_EXPECT_NULL(test, why);
+	KUNIT_EXPECT_EQ(test, a.nlink, 0U);
+}
+
+/* MS-FSCC 2.1.9: file ids 0 and all ones both mean "none", kept as 0. */
+static void file_id_none(struct kunit *test)
+{
+	struct smb3mc_file_attrs a = {};
+	struct smb3mc_dir_iter it;
+	struct smb3mc_dir_entry ent;
+	const __le16 *name;
+	u32 nlen;
+	u8 *b = tbuf(test);
+
+	memset(b, 0, 100);
+	w64(b, 64, U64_MAX);
+	KUNIT_ASSERT_EQ(test, smb3mc_parse_all_info(b, 100, &a, &name, &nlen),
+			0);
+	KUNIT_EXPECT_EQ(test, a.index_number, 0ULL);
+	KUNIT_EXPECT_TRUE(test, a.valid & SMB3MC_ATTR_INDEX);
+	w64(b, 64, U64_MAX - 1);
+	KUNIT_ASSERT_EQ(test, smb3mc_parse_all_info(b, 100, &a, &name, &nlen),
+			0);
+	KUNIT_EXPECT_EQ(test, a.index_number, U64_MAX - 1);
+
+	dir_rsp(b);
+	w64(b, 72 + 72, U64_MAX);
+	KUNIT_ASSERT_EQ(test, smb3mc_parse_query_directory(b, 244, &it), 0);
+	KUNIT_ASSERT_EQ(test, smb3mc_dir_next(&it, &ent), 1);
+	KUNIT_EXPECT_EQ(test, ent.attrs.index_number, 0ULL);
+	KUNIT_ASSERT_EQ(test, smb3mc_dir_next(&it, &ent), 1);
+	KUNIT_EXPECT_EQ(test, ent.attrs.index_number, 2ULL);
+}
+
 static struct kunit_case smb3mc_pdu_file_cases[] = {
 	KUNIT_CASE(create_build),
 	KUNIT_CASE(create_parse),
@@ -766,6 +870,8 @@ static struct kunit_case smb3mc_pdu_file_cases[] = {
 	KUNIT_CASE(query_dir_build),
 	KUNIT_CASE(query_dir_parse),
 	KUNIT_CASE(nt_time),
+	KUNIT_CASE(attrs_check),
+	KUNIT_CASE(file_id_none),
 	{}
 };
 

@@ -777,9 +777,25 @@ static void simple_pdus(struct kunit *test)
 	}
 }
 
+static void command_names(struct kunit *test)
+{
+	KUNIT_EXPECT_STREQ(test, smb3mc_command_name(SMB2_NEGOTIATE),
+			   "NEGOTIATE");
+	KUNIT_EXPECT_STREQ(test, smb3mc_command_name(SMB2_QUERY_DIRECTORY),
+			   "QUERY_DIRECTORY");
+	KUNIT_EXPECT_STREQ(test, smb3mc_command_name(SMB2_OPLOCK_BREAK),
+			   "OPLOCK_BREAK");
+	/* A server's Command is any 16 bits */
+	KUNIT_EXPECT_STREQ(test, smb3mc_command_name(SMB2_OPLOCK_BREAK + 1),
+			   "unknown command");
+	KUNIT_EXPECT_STREQ(test, smb3mc_command_name(0xffff),
+			   "unknown command");
+}
+
 static struct kunit_case pdu_session_cases[] = {
 	KUNIT_CASE(hdr_init_bytes),
 	KUNIT_CASE(hdr_check_cases),
+	KUNIT_CASE(command_names),
 	KUNIT_CASE(hdr_status_interim),
 	KUNIT_CASE(rsp_check_cases),
 	KUNIT_CASE(error_rsp_cases),

@@ -57,6 +57,21 @@ int smb3mc_req_errno(const struct smb3mc_req *req)
 }
 
 /**
+ * smb3mc_rsp_refuse - fail a request whose response cannot be used
+ * @ses: the session, whose server the message names
+ * @cmd: the command answered
+ * @what: what is wrong with the response
+ *
+ * Return: -EIO, for the caller to fail the request with.
+ */
+int smb3mc_rsp_refuse(const struct smb3mc_ses *ses, u16 cmd, const char *what)
+{
+	pr_warn_ratelimited("smb3mc: %s: refused a %s response: %s\n",
+			    ses->server, smb3mc_command_name(cmd), what);
+	return -EIO;
+}
+
+/**
  * smb3mc_call_send - send a request built in @call->buf
  * @ses: the session
  * @tid: TreeId, 0 for session-level commands

@@ -194,7 +194,15 @@ static int chan_dispatch(struct smb3mc_chan *chan, void *buf, size_t len)
 
 	req = xa_erase(&chan->mids, mid);
 	if (!req) {
-		/* Its waiter gave up, or an oplock break we never asked for. */
+		/*
+		 * Its waiter gave up, or the server answered twice, or with
+		 * a MessageId never sent. We ask for no oplock or lease, so
+		 * a break (MessageId all ones, MS-SMB2 3.2.5.19) is as odd.
+		 */
+		pr_warn_ratelimited("smb3mc: %s: %s response for MessageId %llu, which is not outstanding, ignored\n",
+				    chan->name,
+				    smb3mc_command_name(le16_to_cpu(hdr->command)),
+				    mid);
 		kvfree(buf);
 		return 0;
 	}

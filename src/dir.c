@@ -83,7 +83,8 @@ static int smb3mc_readdir(struct file *file, struct dir_context *ctx)
 			d->list_pos++;	/* emitted before a seek backwards */
 			continue;
 		}
-		if (!dir_emit(ctx, ent.name, ent.name_len, ent.ino,
+		if (!dir_emit(ctx, ent.name, ent.name_len,
+			      ent.ino ?: smb3mc_local_ino(file_inode(file)->i_sb),
 			      ent.is_dir ? DT_DIR : DT_REG)) {
 			/* The caller's buffer is full: this entry goes next. */
 			smb3mc_dir_list_unget(d->list);

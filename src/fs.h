@@ -73,6 +73,15 @@ static inline void smb3mc_attr_stale(struct inode *inode)
 }
 
 /*
+ * The inode number of a file the server gives no file id (MS-FSCC 2.1.9):
+ * one not in use on @sb, and never 0, which readdir(3) may skip.
+ */
+static inline unsigned long smb3mc_local_ino(struct super_block *sb)
+{
+	return iunique(sb, 1);
+}
+
+/*
  * The VFS files, each calling only those listed below it:
  *
  *   super.c   mount, super_operations

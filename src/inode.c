@@ -159,19 +159,33 @@ static void smb3mc_inode_update(struct inode *inode,
 }
 
 /*
- * A file id the server now gives a directory, or a directory id it now
- * gives a file, is another object: an inode keeps the type, and so the
- * operations, it was made with. smb3mc_revalidate() turns the other type
- * into -ESTALE, which drops the dentry, and the lookup that follows makes
- * a new inode.
+ * Whether @inode is the file @a describes. A file id the server now gives
+ * a directory, or a directory id it now gives a file, is another object:
+ * an inode keeps the type, and so the operations, it was made with.
+ * smb3mc_revalidate() turns the other type into -ESTALE, which drops the
+ * dentry, and the lookup that follows makes a new inode. A server without
+ * file ids (0) tells nothing more than the type.
  */
+static bool smb3mc_inode_same(struct inode *inode,
+			      const struct smb3mc_file_attrs *a)
+{
+	return SMB3MC_I(inode)->file_id == a->index_number &&
+	       S_ISDIR(inode->i_mode) == a->is_dir;
+}
+
+/* What iget5_locked() finds an inode by. */
+struct smb3mc_inode_key {
+	const struct smb3mc_file_attrs *attrs;
+	unsigned long ino;
+};
+
+/* Files without a file id are never found again: each gets its own. */
 static int smb3mc_inode_test(struct inode *inode, void *data)
 {
-	const struct smb3mc_file_attrs *a = data;
-	struct smb3mc_inode *si = SMB3MC_I(inode);
+	const struct smb3mc_inode_key *key = data;
 
-	return si->file_id == a->index_number &&
-	       S_ISDIR(inode->i_mode) == a->is_dir;
+	return key->attrs->index_number &&
+	       smb3mc_inode_same(inode, key->attrs);
 }
 
 /*
@@ -181,11 +195,11 @@ static int smb3mc_inode_test(struct inode *inode, void *data)
  */
 static int smb3mc_inode_set(struct inode *inode, void *data)
 {
-	const struct smb3mc_file_attrs *a = data;
+	const struct smb3mc_inode_key *key = data;
 
-	SMB3MC_I(inode)->file_id = a->index_number;
-	inode->i_ino = a->index_number;
-	inode->i_mode = a->is_dir ? S_IFDIR : S_IFREG;
+	SMB3MC_I(inode)->file_id = key->attrs->index_number;
+	inode->i_ino = key->ino;
+	inode->i_mode = key->attrs->is_dir ? S_IFDIR : S_IFREG;
 	return 0;
 }
 
@@ -194,16 +208,24 @@ static int smb3mc_inode_set(struct inode *inode, void *data)
  * @sb: the mount
  * @attrs: attributes including the server's file id (IndexNumber)
  *
+ * A file the server gives no id (0) gets a new inode, numbered here.
+ *
  * Return: the inode, its attributes set from @attrs; a new one is I_NEW,
  * for smb3mc_iget() to give its operations. Or ERR_PTR(-ENOMEM).
  */
 struct inode *smb3mc_inode_get(struct super_block *sb,
 			       const struct smb3mc_file_attrs *attrs)
 {
+	struct smb3mc_inode_key key = {
+		.attrs = attrs,
+		.ino = attrs->index_number,
+	};
 	struct inode *inode;
 
-	inode = iget5_locked(sb, attrs->index_number, smb3mc_inode_test,
-			     smb3mc_inode_set, (void *)attrs);
+	if (!key.ino)
+		key.ino = smb3mc_local_ino(sb);
+	inode = iget5_locked(sb, key.ino, smb3mc_inode_test, smb3mc_inode_set,
+			     &key);
 	if (!inode)
 		return ERR_PTR(-ENOMEM);
 	smb3mc_inode_update(inode, attrs);
@@ -241,7 +263,7 @@ int smb3mc_revalidate(struct dentry *dentry)
 	free_page((unsigned long)page);
 	if (rc)
 		return rc;
-	if (!smb3mc_inode_test(inode, &attrs))
+	if (!smb3mc_inode_same(inode, &attrs))
 		return -ESTALE;
 	smb3mc_inode_update(inode, &attrs);
 	return 0;
@@ -259,7 +281,7 @@ int smb3mc_getattr(struct mnt_idmap *idmap, const struct path *path,
 			return rc;
 	}
 	generic_fillattr(idmap, request_mask, inode, stat);
-	stat->ino = SMB3MC_I(inode)->file_id;
+	stat->ino = SMB3MC_I(inode)->file_id ?: inode->i_ino;
 	return 0;
 }
 

@@ -48,6 +48,35 @@ static int open_refuse(struct smb3mc_tcon *tcon, const char *path,
 	return -EIO;
 }
 
+/* @rc of a parser of @call's response: a message if it failed. */
+static int call_parsed(struct smb3mc_tcon *tcon, struct smb3mc_call *call,
+		       int rc)
+{
+	if (!rc)
+		return 0;
+	return smb3mc_rsp_refuse(tcon->ses, smb3mc_req_command(&call->req),
+				 "malformed");
+}
+
+/*
+ * Attributes in @call's response that the server must not send are
+ * refused, those that can be mended are, each with a message.
+ */
+static int call_attrs(struct smb3mc_tcon *tcon, struct smb3mc_call *call,
+		      struct smb3mc_file_attrs *attrs)
+{
+	u16 cmd = smb3mc_req_command(&call->req);
+	const char *why;
+
+	if (smb3mc_attrs_check(attrs, &why))
+		return smb3mc_rsp_refuse(tcon->ses, cmd, why);
+	if (why)
+		pr_warn_ratelimited("smb3mc: %s: %s response: %s\n",
+				    tcon->ses->server, smb3mc_command_name(cmd),
+				    why);
+	return 0;
+}
+
 /**
  * smb3mc_open - open or create @path with CREATE (MS-SMB2 3.2.4.3)
  * @tcon: tree connect of the share
@@ -98,12 +127,20 @@ int smb3mc_open(struct smb3mc_tcon *tcon, const char *path,
 	if (rc)
 		goto out;
 	memset(&cr, 0, sizeof(cr));
-	rc = smb3mc_parse_create(call->req.rsp, call->req.rsp_len, &cr);
+	rc = call_parsed(tcon, call,
+			 smb3mc_parse_create(call->req.rsp, call->req.rsp_len,
+					     &cr));
 	if (rc)
 		goto out;
-	*fid = cr.fid;
-	if (attrs)
+	if (attrs) {
+		rc = call_attrs(tcon, call, &cr.attrs);
+		if (rc) {
+			smb3mc_close(tcon, &cr.fid);
+			goto out;
+		}
 		*attrs = cr.attrs;
+	}
+	*fid = cr.fid;
 	if ((args->options & FILE_DIRECTORY_FILE && !cr.attrs.is_dir) ||
 	    (args->options & FILE_NON_DIRECTORY_FILE && cr.attrs.is_dir))
 		rc = open_refuse(tcon, path, fid, "asked for",
@@ -127,8 +164,10 @@ int smb3mc_close(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid)
 		       smb3mc_build_close(call->buf, SMB3MC_SMALL_REQ, fid,
 					  false), 0);
 	if (!rc)
-		rc = smb3mc_parse_close(call->req.rsp, call->req.rsp_len,
-					&unused);
+		rc = call_parsed(tcon, call,
+				 smb3mc_parse_close(call->req.rsp,
+						    call->req.rsp_len,
+						    &unused));
 	smb3mc_call_free(call);
 	return rc;
 }
@@ -152,11 +191,14 @@ int smb3mc_query_attrs(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
 					       SMB3MC_ALL_INFO_BUF, 0),
 		       SMB3MC_ALL_INFO_BUF);
 	if (!rc)
-		rc = smb3mc_parse_query_info(call->req.rsp, call->req.rsp_len,
-					     &out, &out_len);
+		rc = call_parsed(tcon, call,
+				 smb3mc_parse_query_info(call->req.rsp,
+							 call->req.rsp_len,
+							 &out, &out_len) ?:
+				 smb3mc_parse_all_info(out, out_len, attrs,
+						       &name, &name_len));
 	if (!rc)
-		rc = smb3mc_parse_all_info(out, out_len, attrs, &name,
-					   &name_len);
+		rc = call_attrs(tcon, call, attrs);
 	smb3mc_call_free(call);
 	return rc;
 }
@@ -249,10 +291,12 @@ int smb3mc_statfs(struct smb3mc_tcon *tcon, struct smb3mc_fs_size *fs)
 					       0),
 		       SMB3MC_FS_FULL_SIZE_INFO_SIZE);
 	if (!rc)
-		rc = smb3mc_parse_query_info(call->req.rsp, call->req.rsp_len,
-					     &out, &out_len);
-	if (!rc)
-		rc = smb3mc_parse_fs_full_size_info(out, out_len, fs);
+		rc = call_parsed(tcon, call,
+				 smb3mc_parse_query_info(call->req.rsp,
+							 call->req.rsp_len,
+							 &out, &out_len) ?:
+				 smb3mc_parse_fs_full_size_info(out, out_len,
+								fs));
 	smb3mc_call_free(call);
 close:
 	rc2 = smb3mc_close(tcon, &fid);

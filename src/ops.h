@@ -38,7 +38,7 @@ struct smb3mc_dir_list;
 struct smb3mc_dirent {
 	const char *name;	/* UTF-8, @name_len bytes; until the next call */
 	int name_len;
-	u64 ino;		/* the server's file id */
+	u64 ino;		/* the server's file id, 0 if it has none */
 	u32 attributes;		/* FILE_ATTRIBUTE_* */
 	bool is_dir;
 };

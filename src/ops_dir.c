@@ -99,7 +99,11 @@ static int dir_list_fill(struct smb3mc_dir_list *list, bool restart)
 		rc = smb3mc_parse_query_directory(call->req.rsp,
 						  call->req.rsp_len,
 						  &list->it);
-		if (!rc) {
+		if (rc) {
+			rc = smb3mc_rsp_refuse(list->tcon->ses,
+					       SMB2_QUERY_DIRECTORY,
+					       "malformed");
+		} else {
 			list->rsp = call->req.rsp;
 			call->req.rsp = NULL;
 		}
@@ -135,7 +139,9 @@ int smb3mc_dir_list_next(struct smb3mc_dir_list *list,
 		list->prev = list->it;
 		rc = smb3mc_dir_next(&list->it, &raw);
 		if (rc < 0)
-			return rc;
+			return smb3mc_rsp_refuse(list->tcon->ses,
+						 SMB2_QUERY_DIRECTORY,
+						 "a malformed directory entry");
 		if (!rc) {
 			rc = dir_list_fill(list, false);
 			if (rc)

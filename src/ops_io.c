@@ -107,9 +107,13 @@ static void rw_read_done(struct smb3mc_req *req)
 	/* The channel received the data into @rw->iter, or left it in @rsp. */
 	if (smb3mc_parse_read(rsp, req->rsp_len, req->rsp_len + req->rx_len,
 			      &r) ||
-	    r.data_length > rw->len ||
 	    (r.data_length && !req->rx_len && !r.data)) {
-		rw->rc = -EIO;
+		rw->rc = smb3mc_rsp_refuse(rw->ses, SMB2_READ, "malformed");
+		goto done;
+	}
+	if (r.data_length > rw->len) {
+		rw->rc = smb3mc_rsp_refuse(rw->ses, SMB2_READ,
+					   "more data than asked for");
 		goto done;
 	}
 	if (!req->rx_len &&
@@ -165,9 +169,12 @@ static void rw_write_done(struct smb3mc_req *req)
 	rw->rc = rw_errno(req);
 	if (!rw->rc) {
 		/* A server that claims more than was sent is broken. */
-		if (smb3mc_parse_write(rsp, req->rsp_len, &count) ||
-		    count > rw->len)
-			rw->rc = -EIO;
+		if (smb3mc_parse_write(rsp, req->rsp_len, &count))
+			rw->rc = smb3mc_rsp_refuse(rw->ses, SMB2_WRITE,
+						   "malformed");
+		else if (count > rw->len)
+			rw->rc = smb3mc_rsp_refuse(rw->ses, SMB2_WRITE,
+						   "more written than sent");
 		else
 			rw->result = count;
 	}
@@ -385,8 +392,8 @@ int smb3mc_flush(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid)
 	rc = smb3mc_call_send(tcon->ses, tcon->tid, call,
 			      smb3mc_build_flush(call->buf, SMB3MC_FLUSH_REQ,
 						 fid), 0);
-	if (!rc)
-		rc = smb3mc_parse_flush(call->req.rsp, call->req.rsp_len);
+	if (!rc && smb3mc_parse_flush(call->req.rsp, call->req.rsp_len))
+		rc = smb3mc_rsp_refuse(tcon->ses, SMB2_FLUSH, "malformed");
 	smb3mc_call_free(call);
 	return rc;
 }

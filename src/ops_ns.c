@@ -25,8 +25,8 @@ static int ns_send(struct smb3mc_tcon *tcon, struct smb3mc_call *call,
 	int rc;
 
 	rc = smb3mc_call_send(tcon->ses, tcon->tid, call, len, 0);
-	if (!rc)
-		rc = smb3mc_parse_set_info(call->req.rsp, call->req.rsp_len);
+	if (!rc && smb3mc_parse_set_info(call->req.rsp, call->req.rsp_len))
+		rc = smb3mc_rsp_refuse(tcon->ses, SMB2_SET_INFO, "malformed");
 	return rc;
 }
 

@@ -146,8 +146,8 @@ int smb3mc_dir_next(struct smb3mc_dir_iter *it, struct smb3mc_dir_entry *ent)
 	smb3mc_attrs_times(a, &e->times, e->file_attributes);
 	smb3mc_attrs_sizes(a, e->allocation_size, e->end_of_file);
 	a->ea_size = le32_to_cpu(e->ea_size);
-	a->index_number = le64_to_cpu(e->file_id);
-	a->valid |= SMB3MC_ATTR_INDEX | SMB3MC_ATTR_EA_SIZE;
+	smb3mc_attrs_index(a, e->file_id);
+	a->valid |= SMB3MC_ATTR_EA_SIZE;
 	return 1;
 
 bad:

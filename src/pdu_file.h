@@ -30,6 +30,7 @@
 #ifndef SMB3MC_PDU_FILE_H
 #define SMB3MC_PDU_FILE_H
 
+#include <linux/limits.h>
 #include <linux/math.h>
 #include <linux/minmax.h>
 #include <linux/socket.h>
@@ -164,7 +165,8 @@ struct smb3mc_file_attrs {
 	u64 change_time;
 	u64 allocation_size;
 	u64 end_of_file;
-	u64 index_number;	/* server's 64-bit file id (inode number) */
+	/* The server's 64-bit file id (inode number), 0 if it has none */
+	u64 index_number;
 	u32 attributes;		/* FILE_ATTRIBUTE_* */
 	u32 nlink;
 	/* EaSize; holds the reparse tag for FILE_ATTRIBUTE_REPARSE_POINT
@@ -175,6 +177,13 @@ struct smb3mc_file_attrs {
 	bool delete_pending;
 	bool is_dir;
 };
+
+/*
+ * Attributes a parser filled that a server must not send, or that cannot
+ * be used as sent: refused (-EIO), or mended in place (0 with *@why set);
+ * *@why says what was wrong, for a message, and is NULL when nothing was.
+ */
+int smb3mc_attrs_check(struct smb3mc_file_attrs *a, const char **why);
 
 struct smb3mc_create_args {
 	/* UTF-16LE path relative to the share root, no leading backslash;
@@ -610,6 +619,20 @@ static inline void smb3mc_attrs_sizes(struct smb3mc_file_attrs *a,
 	a->allocation_size = le64_to_cpu(allocation_size);
 	a->end_of_file = le64_to_cpu(end_of_file);
 	a->valid |= SMB3MC_ATTR_SIZES;
+}
+
+/*
+ * Fill INDEX of @a from the wire. MS-FSCC 2.1.9: a file system without
+ * 64-bit file ids sends 0, and one that cannot establish a unique id for
+ * a file sends all ones; both are to be ignored and become 0, "no id".
+ */
+static inline void smb3mc_attrs_index(struct smb3mc_file_attrs *a,
+				      __le64 file_id)
+{
+	a->index_number = le64_to_cpu(file_id);
+	if (a->index_number == U64_MAX)
+		a->index_number = 0;
+	a->valid |= SMB3MC_ATTR_INDEX;
 }
 
 #endif /* SMB3MC_PDU_FILE_H */

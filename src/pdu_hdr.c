@@ -6,6 +6,7 @@
 
 #include <linux/align.h>
 #include <linux/errno.h>
+#include <linux/kernel.h>
 #include <linux/minmax.h>
 #include <linux/string.h>
 #include "pdu_hdr.h"
@@ -17,6 +18,33 @@ void smb3mc_hdr_init(struct smb2_hdr *hdr, enum smb2_command cmd)
 	hdr->protocol_id = SMB2_PROTO_NUMBER;
 	hdr->structure_size = cpu_to_le16(SMB2_HDR_SIZE);
 	hdr->command = cpu_to_le16(cmd);
+}
+
+const char *smb3mc_command_name(u16 cmd)
+{
+	static const char *const names[] = {
+		[SMB2_NEGOTIATE] = "NEGOTIATE",
+		[SMB2_SESSION_SETUP] = "SESSION_SETUP",
+		[SMB2_LOGOFF] = "LOGOFF",
+		[SMB2_TREE_CONNECT] = "TREE_CONNECT",
+		[SMB2_TREE_DISCONNECT] = "TREE_DISCONNECT",
+		[SMB2_CREATE] = "CREATE",
+		[SMB2_CLOSE] = "CLOSE",
+		[SMB2_FLUSH] = "FLUSH",
+		[SMB2_READ] = "READ",
+		[SMB2_WRITE] = "WRITE",
+		[SMB2_LOCK] = "LOCK",
+		[SMB2_IOCTL] = "IOCTL",
+		[SMB2_CANCEL] = "CANCEL",
+		[SMB2_ECHO] = "ECHO",
+		[SMB2_QUERY_DIRECTORY] = "QUERY_DIRECTORY",
+		[SMB2_CHANGE_NOTIFY] = "CHANGE_NOTIFY",
+		[SMB2_QUERY_INFO] = "QUERY_INFO",
+		[SMB2_SET_INFO] = "SET_INFO",
+		[SMB2_OPLOCK_BREAK] = "OPLOCK_BREAK",
+	};
+
+	return cmd < ARRAY_SIZE(names) ? names[cmd] : "unknown command";
 }
 
 int smb3mc_hdr_check(const void *buf, size_t len)

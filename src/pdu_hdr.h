@@ -46,6 +46,9 @@ __le32 smb3mc_hdr_status(const void *buf, bool *interim);
 int smb3mc_rsp_check(const void *buf, size_t len, enum smb2_command cmd,
 		     u16 structure_size);
 
+/* The name of SMB2 command @cmd as MS-SMB2 2.2.1 gives it, for messages. */
+const char *smb3mc_command_name(u16 cmd);
+
 /* True when [off, off + n) lies inside a buffer of @len bytes. */
 static inline bool smb3mc_range_ok(size_t len, size_t off, size_t n)
 {

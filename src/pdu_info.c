@@ -255,6 +255,38 @@ static void standard_to_attrs(const struct file_standard_information *s,
 	a->valid |= SMB3MC_ATTR_NLINK;
 }
 
+int smb3mc_attrs_check(struct smb3mc_file_attrs *a, const char **why)
+{
+	*why = NULL;
+	/*
+	 * AllocationSize and EndOfFile are signed 64-bit values, and
+	 * EndOfFile is never negative (MS-FSCC 2.4.41, 2.4.29): as a loff_t
+	 * a larger one is a negative size.
+	 */
+	if (a->valid & SMB3MC_ATTR_SIZES) {
+		if (a->end_of_file > S64_MAX) {
+			*why = "EndOfFile above 2^63 - 1";
+			return -EIO;
+		}
+		if (a->allocation_size > S64_MAX) {
+			*why = "AllocationSize above 2^63 - 1";
+			return -EIO;
+		}
+	}
+	/*
+	 * A file found by its name has a link. NumberOfLinks may count the
+	 * names not being deleted (Samba's does), so 0 is a file whose last
+	 * name is delete-pending, or a server that does not count links.
+	 * Directories get no count from the server at all.
+	 */
+	if (a->valid & SMB3MC_ATTR_NLINK && !a->is_dir && !a->nlink &&
+	    !a->delete_pending) {
+		a->nlink = 1;
+		*why = "NumberOfLinks 0 of a file not being deleted, taken as 1";
+	}
+	return 0;
+}
+
 int smb3mc_parse_basic_info(const u8 *buf, u32 len,
 			    struct smb3mc_file_attrs *a)
 {
@@ -302,9 +334,9 @@ int smb3mc_parse_all_info(const u8 *buf, u32 len, struct smb3mc_file_attrs *a,
 
 	smb3mc_attrs_times(a, &all->basic.times, all->basic.file_attributes);
 	standard_to_attrs(&all->standard, a);
-	a->index_number = le64_to_cpu(all->index_number);
+	smb3mc_attrs_index(a, all->index_number);
 	a->ea_size = le32_to_cpu(all->ea_size);
-	a->valid |= SMB3MC_ATTR_INDEX | SMB3MC_ATTR_EA_SIZE;
+	a->valid |= SMB3MC_ATTR_EA_SIZE;
 	*name = nlen ? (const __le16 *)(all + 1) : NULL;
 	*name_len = nlen;
 	return 0;

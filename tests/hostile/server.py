@@ -34,6 +34,9 @@ sys.dont_write_bytecode = True  # no __pycache__ in the checkout
 import smbproto as p  # noqa: E402
 
 HELLO = b"hello from the smb3mc hostile server\n"
+# ino0's second file: as long as HELLO, and as old, so that only its
+# contents and its name tell it from hello.txt.
+OTHER = b"other file on the smb3mc hostile one\n"
 SERVER_GUID = bytes.fromhex("534d42336d632d686f7374696c652121")
 CAP_LARGE_MTU, CAP_MULTI_CHANNEL = 0x4, 0x8
 MAX_IO = 1024 * 1024
@@ -73,6 +76,10 @@ CASES = {
     "nlink0": (None, 0, "NumberOfLinks 0 for hello.txt (finding 5)"),
     "eof-huge": (None, 0, "EndOfFile 2^63 + 4096 for hello.txt "
                  "(finding 5)"),
+    "ino0": (None, 0, "IndexNumber 0 for every file, and other.txt beside "
+             "hello.txt: as long, as old, other contents (finding 5)"),
+    "ino-dup": (None, 0, "a directory dup whose IndexNumber is hello.txt's "
+                "(finding 5)"),
     "read-extra": (p.READ, 0, "READ returns 4 KiB more than asked, data "
                    "right after the header (zero-copy framing)"),
     "read-extra-padded": (p.READ, 0, "READ returns 4 KiB more than asked, "
@@ -158,6 +165,12 @@ class Server:
         self.opens = {}
         self.root = Node("", True)
         self.files = {"hello.txt": Node("hello.txt", False, HELLO)}
+        if case.name == "ino0":
+            self.files["other.txt"] = Node("other.txt", False, OTHER)
+        if case.name == "ino-dup":
+            dup = Node("dup", True)
+            dup.index = self.files["hello.txt"].index
+            self.files["dup"] = dup
         self.addr = where[0]
 
     def log(self, text):
@@ -741,6 +754,10 @@ class Conn(MidSend):
         return p.STATUS_SUCCESS, struct.pack("<HHI", 9, p.HDR_SIZE + 8,
                                              len(out)) + bytes(out)
 
+    def index(self, node):
+        """The IndexNumber of @node: ino0 has the server give none."""
+        return 0 if self.case.name == "ino0" else node.index
+
     def dir_entry(self, cls, name, node):
         n = p.utf16(name)
         t = node.time
@@ -755,9 +772,10 @@ class Conn(MidSend):
                 bytes(24) + n
         if cls == 0x25:  # FileIdBothDirectoryInformation
             return common + struct.pack("<IIBB", len(n), 0, 0, 0) + \
-                bytes(24) + struct.pack("<HQ", 0, node.index) + n
+                bytes(24) + struct.pack("<HQ", 0, self.index(node)) + n
         if cls == 0x26:  # FileIdFullDirectoryInformation
-            return common + struct.pack("<IIIQ", len(n), 0, 0, node.index) + n
+            return common + struct.pack("<IIIQ", len(n), 0, 0,
+                                        self.index(node)) + n
         if cls == 0x0C:  # FileNamesInformation
             return struct.pack("<III", 0, 0, len(n)) + n
         return None
@@ -790,10 +808,10 @@ class Conn(MidSend):
         if cls == 5:
             return standard
         if cls == 6:  # FileInternalInformation
-            return struct.pack("<Q", node.index)
+            return struct.pack("<Q", self.index(node))
         if cls == 0x12:  # FileAllInformation
             return node.basic() + standard + struct.pack(
-                "<QIIQII", node.index, 0, 0x001F01FF, 0, 0, 0) + \
+                "<QIIQII", self.index(node), 0, 0x001F01FF, 0, 0, 0) + \
                 struct.pack("<I", len(name)) + name
         if cls == 0x22:  # FileNetworkOpenInformation
             t = node.time

@@ -5,9 +5,8 @@
 # namespace. Per case: mount, the call the case spoils, under a time limit;
 # the errno expected, a message in dmesg naming that server, no oops or
 # warning, umount. A Samba mount stays up throughout and must still work,
-# and the module must unload at the end. Checks of bugs not fixed yet are
-# TAP TODO: they neither pass nor fail the run. The server's stop-reading
-# case is not run here yet.
+# and the module must unload at the end. The server's stop-reading case is
+# not run here yet.
 # shellcheck source=tests/lib/tap.sh
 . "$(dirname "$0")/../lib/tap.sh"
 
@@ -16,6 +15,7 @@ port=4450
 work=$PWD
 opts="username=$SMB_USER,password=$SMB_PASS,port=$port"
 hello=hello_from_the_smb3mc_hostile_server
+other=other_file_on_the_smb3mc_hostile_one
 bad_dmesg='Oops|BUG:|WARNING:|KASAN|general protection|Call Trace|possible circular locking|INFO: |kmemleak'
 pids=()
 
@@ -25,7 +25,8 @@ cases=(none none-3.0 frame0 frame63 frame-huge bad-protocol
 	duplicate credits-65535 bad-sig/SESSION_SETUP/2 bad-sig/TREE_CONNECT
 	bad-sig/CREATE/2 bad-sig/QUERY_DIRECTORY/0 bad-sig/READ/0 silent dialect-not-offered
 	sign-alg-0 iface-loopback iface-malformed nlink0 eof-huge read-extra
-	read-extra-padded answer-mid-write interims zero-credits bind-sessionid)
+	read-extra-padded answer-mid-write interims zero-credits bind-sessionid
+	ino0 ino-dup)
 cases+=(create-dir)
 
 addr_of() {
@@ -48,11 +49,9 @@ cleanup() {
 trap cleanup EXIT
 
 # Records of a case, replayed as TAP in order once all cases ended (some
-# run in the background): "ok<TAB>desc", "fail<TAB>desc<TAB>diag" or
-# "todo<TAB>desc<TAB>reason<TAB>status<TAB>diag".
+# run in the background): "ok<TAB>desc" or "fail<TAB>desc<TAB>diag".
 rec() {
-	printf '%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "${3:-}" "${4:-}" "${5:-}" \
-		>>"$out"
+	printf '%s\t%s\t%s\n' "$1" "$2" "${3:-}" >>"$out"
 }
 expect() { # desc actual wanted...
 	local d=$1 a=$2 w
@@ -69,9 +68,6 @@ within() { # desc ms limit_s
 	else
 		rec fail "$1 within $3 s" "took $2 ms"
 	fi
-}
-todo_if() { # desc reason status(0: the bug is gone) diag
-	rec todo "$1" "$2" "$3" "${4:-}"
 }
 
 # timeout(1) with its arguments: the output in $r, the exit status in
@@ -174,9 +170,8 @@ mounted() {
 	expect "$name: mount" "$([ $rc = 0 ] && echo OK || echo "$rc $r")" OK
 }
 
-# A case whose one call must fail with an errno, with a message (or,
-# with no regex, a TODO for the message that is missing).
-fails() { # case call errnos regex [todo-reason]
+# A case whose one call must fail with an errno, with a message.
+fails() { # case call errnos regex
 	local -a want
 	read -ra want <<<"$3"
 	begin "$1"
@@ -184,13 +179,7 @@ fails() { # case call errnos regex [todo-reason]
 		try 60 "$2"
 		expect "$name: ${2%%:*} fails" "${r#* }" "${want[@]}"
 		within "$name: ${2%%:*} fails" "$took" 20
-		if [ -n "$4" ]; then
-			msg "$4"
-		else
-			todo_if "$name: dmesg names the cause" "$5" \
-				"$(ourlog | grep -q . && echo 0 || echo 1)" \
-				"$(ourlog | tail -n 3)"
-		fi
+		msg "$4"
 	fi
 	finish
 }
@@ -232,7 +221,7 @@ case_silent() {
 	finish
 }
 
-case_works() { # case: every call still works
+case_works() { # case [regex]: every call still works, with a message
 	begin "$1"
 	if mounted; then
 		try 60 "list:$m" "read:$m/hello.txt" "stat:$m/hello.txt" \
@@ -240,6 +229,7 @@ case_works() { # case: every call still works
 		expect "$name: ls" "$(sed -n 1p <<<"$r")" "list OK hello.txt"
 		expect "$name: cat" "$(sed -n 4p <<<"$r")" "read OK $hello"
 		within "$name: ls, cat, stat" "$took" 20
+		[ -z "$2" ] || msg "$2"
 	fi
 	finish
 }
@@ -289,26 +279,72 @@ case_iface_malformed() {
 	finish
 }
 
+# Finding 5: a file found by its name has a link, whatever NumberOfLinks
+# says (unless it is being deleted); its unlink must not warn.
 case_nlink0() {
 	begin nlink0
 	if mounted; then
 		try 60 "stat:$m/hello.txt"
-		local st=1
-		case $r in "stat EIO" | "stat OK "*nlink=[1-9]*) st=0 ;; esac
-		todo_if "$name: stat refuses or mends NumberOfLinks 0" \
-			"issue 17 finding 5" "$st" "$r"
+		expect "$name: stat mends NumberOfLinks 0" "$r" \
+			"stat OK size=37 nlink=1"
+		msg "NumberOfLinks 0 .*taken as 1"
+		timed 30 rm -- "$m/hello.txt"
+		expect "$name: rm" "$([ $rc = 0 ] && echo OK || echo "$rc $r")" OK
 	fi
 	finish
 }
 
+# Finding 5: an EndOfFile above LLONG_MAX would be a negative i_size.
 case_eof_huge() {
 	begin eof-huge
 	if mounted; then
 		try 60 "stat:$m/hello.txt"
-		local st=1
-		case $r in "stat EIO" | "stat OK size="[0-9]*) st=0 ;; esac
-		todo_if "$name: stat refuses EndOfFile > LLONG_MAX" \
-			"issue 17 finding 5" "$st" "$r"
+		expect "$name: stat refuses EndOfFile > LLONG_MAX" "$r" \
+			"stat EIO"
+		msg "refused a CREATE response: EndOfFile above"
+	fi
+	finish
+}
+
+# Finding 5: without file ids from the server (IndexNumber 0), two files
+# as long and as old as each other must not share one inode, and their
+# inode numbers are neither 0 nor the same.
+case_ino0() {
+	local i1 i2
+	begin ino0
+	if mounted; then
+		try 60 "list:$m" "read:$m/hello.txt" "read:$m/other.txt" \
+			"read:$m/hello.txt"
+		expect "$name: ls" "$(sed -n 1p <<<"$r")" \
+			"list OK hello.txt,other.txt"
+		expect "$name: cat hello.txt" "$(sed -n 2p <<<"$r")" \
+			"read OK $hello"
+		expect "$name: cat other.txt" "$(sed -n 3p <<<"$r")" \
+			"read OK $other"
+		expect "$name: cat hello.txt again" "$(sed -n 4p <<<"$r")" \
+			"read OK $hello"
+		read -r i1 i2 <<<"$(timeout 30 stat -c %i -- "$m/hello.txt" \
+			"$m/other.txt" 2>&1 | tr '\n' ' ')"
+		if [ "${i1:-0}" != 0 ] && [ "${i2:-0}" != 0 ] &&
+			[ "$i1" != "$i2" ]; then
+			rec ok "$name: inode numbers $i1 and $i2"
+		else
+			rec fail "$name: two inode numbers, neither 0" \
+				"got '${i1:-}' '${i2:-}'"
+		fi
+	fi
+	finish
+}
+
+# Finding 5: a directory with the IndexNumber of a file is another inode.
+case_ino_dup() {
+	begin ino-dup
+	if mounted; then
+		timed 60 stat -c %F -- "$m/hello.txt" "$m/dup" "$m/hello.txt"
+		expect "$name: stat file, directory, file" "${r//$'\n'/ }" \
+			"regular file directory regular file"
+		try 60 "read:$m/hello.txt"
+		expect "$name: cat" "$r" "read OK $hello"
 	fi
 	finish
 }
@@ -476,11 +512,12 @@ fails frame-huge "read:$work/mnt/frame-huge/hello.txt" \
 fails bad-protocol "read:$work/mnt/bad-protocol/hello.txt" \
 	"EIO EHOSTDOWN ECONNABORTED" "malformed response header"
 fails truncated/QUERY_DIRECTORY/0 "list:$work/mnt/truncated-QUERY_DIRECTORY-0" \
-	"EIO" "" "issue 17: no message for a response that does not parse"
+	"EIO" "refused a QUERY_DIRECTORY response: malformed"
 fails next-past "read:$work/mnt/next-past/hello.txt" \
 	"EIO EHOSTDOWN ECONNABORTED" "malformed response header"
 case_works next-garbage
-case_works duplicate
+case_works duplicate \
+	"CREATE response for MessageId [0-9]+, which is not outstanding"
 case_works credits-65535
 begin bad-sig/SESSION_SETUP/2
 hmount 60
@@ -508,10 +545,12 @@ case_iface_loopback
 case_iface_malformed
 case_nlink0
 case_eof_huge
-fails read-extra "read:$work/mnt/read-extra/hello.txt" "EIO" "" \
-	"issue 17: no message for a response that does not parse"
+case_ino0
+case_ino_dup
+fails read-extra "read:$work/mnt/read-extra/hello.txt" "EIO" \
+	"refused a READ response: more data than asked for"
 fails read-extra-padded "read:$work/mnt/read-extra-padded/hello.txt" "EIO" \
-	"" "issue 17: no message for a response that does not parse"
+	"refused a READ response: more data than asked for"
 case_bind_sessionid
 
 case_answer_mid_write
@@ -521,16 +560,13 @@ case_create_dir
 wait "$bg1" "$bg2" "$bg3"
 
 # Replay the records as TAP, case by case.
-# shellcheck disable=SC2016 # the status and diag go to an inner shell
 for c in "${cases[@]}"; do
 	f=$work/rec.$(echo "$c" | tr / -)
 	[ -f "$f" ] || { fail "$c: ran" "no records"; continue; }
-	while IFS=$'\t' read -r kind desc x y z; do
+	while IFS=$'\t' read -r kind desc diag; do
 		case $kind in
 		ok) ok "$desc" ;;
-		fail) fail "$desc" "$x" ;;
-		todo) todo "$desc" "$x" sh -c 'printf "%s\n" "$2"; exit "$1"' - \
-			"$y" "$z" ;;
+		fail) fail "$desc" "$diag" ;;
 		esac
 	done <"$f"
 done
