@@ -7,8 +7,10 @@
  */
 
 #include <linux/bvec.h>
+#include <linux/file.h>
 #include <linux/mm.h>
 #include <linux/pagemap.h>
+#include <linux/refcount.h>
 #include <linux/slab.h>
 #include <linux/uio.h>
 #include <linux/writeback.h>
@@ -23,21 +25,23 @@
  * waiting one when killed (a server may take up to the request timeout to
  * answer), an asynchronous one (aio, io_uring) once its READs are sent,
  * which is then completed from @work, so that a caller keeping several in
- * flight fills every channel.
+ * flight fills every channel. Until then the file stays open: a killed
+ * caller's mount is busy until the server answered or the request timed
+ * out.
  */
 struct dio {
 	refcount_t refs;		/* the waiter's and the transfer's */
 	struct completion done;		/* the transfer ended */
 	struct work_struct work;	/* the last put, out of the receive thread */
 	struct kiocb *iocb;		/* asynchronous: completed from @work */
-	struct inode *inode;
+	struct file *file;		/* held: the inode and the mount stay */
 	ssize_t result;
 	struct kvec kvec;		/* a write's copy of the data */
 	unsigned int nr, max;
 	struct bio_vec bvec[];		/* a read's pages, referenced */
 };
 
-static struct dio *dio_alloc(struct inode *inode, unsigned int max)
+static struct dio *dio_alloc(struct file *file, unsigned int max)
 {
 	struct dio *d = kvzalloc(struct_size(d, bvec, max), GFP_KERNEL);
 
@@ -45,9 +49,9 @@ static struct dio *dio_alloc(struct inode *inode, unsigned int max)
 		return NULL;
 	refcount_set(&d->refs, 1);
 	init_completion(&d->done);
-	d->inode = inode;
+	d->file = get_file(file);
 	d->max = max;
-	inode_dio_begin(inode);
+	inode_dio_begin(file_inode(file));
 	return d;
 }
 
@@ -61,7 +65,8 @@ static void dio_release(struct dio *d)
 		put_page(d->bvec[i].bv_page);
 	}
 	kvfree(d->kvec.iov_base);
-	inode_dio_end(d->inode);
+	inode_dio_end(file_inode(d->file));
+	fput(d->file);
 	kvfree(d);
 }
 
@@ -164,7 +169,7 @@ static ssize_t dio_read_pages(struct kiocb *iocb, struct iov_iter *to,
 	int rc;
 	ssize_t n;
 
-	d = dio_alloc(file_inode(iocb->ki_filp), iov_iter_npages(to, INT_MAX));
+	d = dio_alloc(iocb->ki_filp, iov_iter_npages(to, INT_MAX));
 	if (!d)
 		return -ENOMEM;
 	rc = dio_get_pages(d, to, count);
@@ -302,7 +307,7 @@ ssize_t smb3mc_direct_write(struct kiocb *iocb, struct iov_iter *from)
 	}
 	window = smb3mc_io_size(fh->tcon, SMB3MC_IO_WRITE_WINDOW,
 				iov_iter_count(from));
-	d = dio_alloc(inode, 0);
+	d = dio_alloc(file, 0);
 	if (d)
 		d->kvec.iov_base = kvmalloc(window, GFP_KERNEL);
 	if (!d || !d->kvec.iov_base) {
