@@ -38,6 +38,25 @@
 #define SMB3MC_SNDBUF		(4 * 1024 * 1024)
 
 /*
+ * MS-SMB2 3.2.6.1: @req got no answer in time, and the client MAY
+ * disconnect. We do when nothing at all came on this connection since
+ * @req went out: the server stopped reading or answering (a sender blocked
+ * on the full socket would wait for TCP to give up), and the session goes
+ * on over its other channels or a new connection.
+ */
+static void chan_expired(struct smb3mc_chan *chan, const struct smb3mc_req *req)
+{
+	bool silent = READ_ONCE(chan->last_frame_ns) < req->sent_ns;
+
+	pr_warn_ratelimited("smb3mc: %s: no response to command %u within %llu s%s\n",
+			    chan->name, smb3mc_req_command(req),
+			    div_u64(ktime_get_ns() - req->sent_ns, NSEC_PER_SEC),
+			    silent ? ", nor to any other: dropping the connection" : "");
+	if (silent)
+		smb3mc_chan_abort(chan);
+}
+
+/*
  * Asynchronous requests have no waiter to notice a missing answer: scan
  * for them once a second. A server that said STATUS_PENDING gets another
  * period, as a waiter would give it.
@@ -69,10 +88,7 @@ static void chan_timeout_work(struct work_struct *work)
 	xa_unlock(&chan->mids);
 
 	list_for_each_entry_safe(req, next, &expired, expired) {
-		pr_warn_ratelimited("smb3mc: %s: no response to command %u within %llu s\n",
-				    chan->name, smb3mc_req_command(req),
-				    div_u64(ktime_get_ns() - req->sent_ns,
-					    NSEC_PER_SEC));
+		chan_expired(chan, req);
 		smb3mc_chan_finish(chan, req, -ETIMEDOUT);
 	}
 	if (READ_ONCE(chan->state) != SMB3MC_CHAN_DEAD)
@@ -105,6 +121,7 @@ int smb3mc_chan_connect(struct smb3mc_chan *chan, struct net *net,
 	chan->credits = 1;	/* MS-SMB2 3.2.4.1.2: one to negotiate */
 	chan->timeout = SMB3MC_REQUEST_TIMEOUT;
 	chan->last_rx = jiffies;
+	chan->last_frame_ns = ktime_get_ns();
 	INIT_DELAYED_WORK(&chan->timeout_work, chan_timeout_work);
 	chan->max_rsp = SMB3MC_NEGOTIATE_MAX_RSP;
 	chan->state = SMB3MC_CHAN_NEW;
@@ -413,10 +430,7 @@ static int chan_wait(struct smb3mc_chan *chan, struct smb3mc_req *req)
 		return req->rc;
 	}
 	if (!left)
-		pr_warn_ratelimited("smb3mc: %s: no response to command %u within %llu s\n",
-				    chan->name, smb3mc_req_command(req),
-				    div_u64(ktime_get_ns() - req->sent_ns,
-					    NSEC_PER_SEC));
+		chan_expired(chan, req);
 	rc = left ? -EINTR : -ETIMEDOUT;
 	smb3mc_chan_finish(chan, req, rc);
 	return rc;

@@ -87,6 +87,7 @@ struct smb3mc_chan {
 	enum smb3mc_chan_state state;
 	unsigned long timeout;		/* jiffies a request may take */
 	unsigned long last_rx;		/* jiffies of the last message */
+	u64 last_frame_ns;		/* of the last one, interims too */
 	size_t max_rsp;			/* largest response we accept */
 
 	/* Times out asynchronous requests, which have no waiter. */

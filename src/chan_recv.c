@@ -109,6 +109,7 @@ static int chan_recv_exact(struct smb3mc_chan *chan, void *buf, size_t len)
 static void chan_heard(struct smb3mc_chan *chan, const struct smb2_hdr *hdr,
 		       bool alive)
 {
+	WRITE_ONCE(chan->last_frame_ns, ktime_get_ns());
 	if (alive)
 		WRITE_ONCE(chan->last_rx, jiffies);
 	smb3mc_chan_add_credits(chan, le16_to_cpu(hdr->credit_req_rsp));

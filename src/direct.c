@@ -7,8 +7,10 @@
  */
 
 #include <linux/bvec.h>
+#include <linux/file.h>
 #include <linux/mm.h>
 #include <linux/pagemap.h>
+#include <linux/refcount.h>
 #include <linux/slab.h>
 #include <linux/uio.h>
 #include <linux/writeback.h>
@@ -17,19 +19,43 @@
 #include "ops_io.h"
 
 /*
- * An O_DIRECT read straight into the caller's pages; an asynchronous one
- * (aio, io_uring) returns once its READs are sent and completes from
- * @work, so that a caller keeping several in flight fills every channel.
+ * One O_DIRECT transfer: its memory (the caller's pages for a read, a copy
+ * of the data for a write) and the MessageIds using it. The memory is the
+ * transfer's until its last piece ended, since a caller may leave first: a
+ * waiting one when killed (a server may take up to the request timeout to
+ * answer), an asynchronous one (aio, io_uring) once its READs are sent,
+ * which is then completed from @work, so that a caller keeping several in
+ * flight fills every channel. Until then the file stays open: a killed
+ * caller's mount is busy until the server answered or the request timed
+ * out.
  */
-struct dio_read {
-	struct kiocb *iocb;
-	struct work_struct work;
+struct dio {
+	refcount_t refs;		/* the waiter's and the transfer's */
+	struct completion done;		/* the transfer ended */
+	struct work_struct work;	/* the last put, out of the receive thread */
+	struct kiocb *iocb;		/* asynchronous: completed from @work */
+	struct file *file;		/* held: the inode and the mount stay */
 	ssize_t result;
+	struct kvec kvec;		/* a write's copy of the data */
 	unsigned int nr, max;
-	struct bio_vec bvec[];		/* the caller's pages, referenced */
+	struct bio_vec bvec[];		/* a read's pages, referenced */
 };
 
-static void dio_read_release(struct dio_read *d)
+static struct dio *dio_alloc(struct file *file, unsigned int max)
+{
+	struct dio *d = kvzalloc(struct_size(d, bvec, max), GFP_KERNEL);
+
+	if (!d)
+		return NULL;
+	refcount_set(&d->refs, 1);
+	init_completion(&d->done);
+	d->file = get_file(file);
+	d->max = max;
+	inode_dio_begin(file_inode(file));
+	return d;
+}
+
+static void dio_release(struct dio *d)
 {
 	unsigned int i;
 
@@ -38,33 +64,70 @@ static void dio_read_release(struct dio_read *d)
 		set_page_dirty_lock(d->bvec[i].bv_page);
 		put_page(d->bvec[i].bv_page);
 	}
+	kvfree(d->kvec.iov_base);
+	inode_dio_end(file_inode(d->file));
+	fput(d->file);
 	kvfree(d);
 }
 
-static void dio_read_work(struct work_struct *work)
+static void dio_work(struct work_struct *work)
 {
-	struct dio_read *d = container_of(work, struct dio_read, work);
+	struct dio *d = container_of(work, struct dio, work);
 	struct kiocb *iocb = d->iocb;
 	ssize_t result = d->result;
 
-	if (result > 0)
-		iocb->ki_pos += result;
-	inode_dio_end(file_inode(iocb->ki_filp));
-	dio_read_release(d);
-	iocb->ki_complete(iocb, result);
+	dio_release(d);
+	if (iocb) {
+		if (result > 0)
+			iocb->ki_pos += result;
+		iocb->ki_complete(iocb, result);
+	}
+}
+
+static void dio_put(struct dio *d)
+{
+	if (refcount_dec_and_test(&d->refs))
+		dio_release(d);
 }
 
 /* Runs in the receive thread: releasing the pages may sleep. */
-static void dio_read_done(void *private, ssize_t result)
+static void dio_done(void *private, ssize_t result)
 {
-	struct dio_read *d = private;
+	struct dio *d = private;
 
 	d->result = result;
-	queue_work(system_unbound_wq, &d->work);
+	complete(&d->done);
+	if (refcount_dec_and_test(&d->refs)) {
+		INIT_WORK(&d->work, dio_work);
+		queue_work(system_unbound_wq, &d->work);
+	}
+}
+
+/*
+ * Move @iter at @pos and wait for it, killably: a killed caller leaves
+ * with -EINTR, and drops its reference to @d with dio_put() as always.
+ */
+static ssize_t dio_run(struct dio *d, struct smb3mc_fh *fh,
+		       const struct iov_iter *iter, loff_t pos,
+		       unsigned int how)
+{
+	ssize_t n;
+
+	refcount_inc(&d->refs);
+	reinit_completion(&d->done);
+	n = smb3mc_rw_iter(fh->tcon, &fh->fid, iter, pos, how, dio_done, d);
+	if (n != -EIOCBQUEUED) {
+		/* Nothing was sent: dio_done() will not run. */
+		refcount_dec(&d->refs);
+		return n;
+	}
+	if (wait_for_completion_killable(&d->done))
+		return -EINTR;
+	return d->result;
 }
 
 /* Take references to the pages of all of @to, which is advanced. */
-static int dio_get_pages(struct dio_read *d, struct iov_iter *to,
+static int dio_get_pages(struct dio *d, struct iov_iter *to,
 			 size_t count)
 {
 	size_t got = 0, start, len;
@@ -101,38 +164,33 @@ static ssize_t dio_read_pages(struct kiocb *iocb, struct iov_iter *to,
 			      size_t count, bool async)
 {
 	struct smb3mc_fh *fh = iocb->ki_filp->private_data;
-	struct inode *inode = file_inode(iocb->ki_filp);
 	struct iov_iter pages;
-	struct dio_read *d;
-	int max, rc;
+	struct dio *d;
+	int rc;
 	ssize_t n;
 
-	max = iov_iter_npages(to, INT_MAX);
-	d = kvzalloc(struct_size(d, bvec, max), GFP_KERNEL);
+	d = dio_alloc(iocb->ki_filp, iov_iter_npages(to, INT_MAX));
 	if (!d)
 		return -ENOMEM;
-	d->max = max;
 	rc = dio_get_pages(d, to, count);
 	if (rc) {
 		iov_iter_revert(to, count - iov_iter_count(to));
-		dio_read_release(d);
+		dio_put(d);
 		return rc;
 	}
 	iov_iter_bvec(&pages, ITER_DEST, d->bvec, d->nr, count);
-	inode_dio_begin(inode);
 	if (async) {
+		/* The transfer's reference is the one we have. */
 		d->iocb = iocb;
-		INIT_WORK(&d->work, dio_read_work);
 		n = smb3mc_rw_iter(fh->tcon, &fh->fid, &pages, iocb->ki_pos,
-				   SMB3MC_RW_SHARED, dio_read_done, d);
+				   SMB3MC_RW_SHARED, dio_done, d);
 		if (n == -EIOCBQUEUED)
 			return n;
+		d->iocb = NULL;
 	} else {
-		n = smb3mc_rw_iter(fh->tcon, &fh->fid, &pages, iocb->ki_pos,
-				   SMB3MC_RW_SHARED, NULL, NULL);
+		n = dio_run(d, fh, &pages, iocb->ki_pos, SMB3MC_RW_SHARED);
 	}
-	inode_dio_end(inode);
-	dio_read_release(d);
+	dio_put(d);
 	/* The caller's iterator moves by what was read. */
 	iov_iter_revert(to, count - max_t(ssize_t, n, 0));
 	if (n > 0)
@@ -224,9 +282,10 @@ ssize_t smb3mc_direct_write(struct kiocb *iocb, struct iov_iter *from)
 	struct inode *inode = file_inode(file);
 	struct address_space *mapping = inode->i_mapping;
 	size_t window, len, copied;
+	struct iov_iter data;
+	struct dio *d = NULL;
 	ssize_t total = 0, n;
 	loff_t start, end;
-	void *buf = NULL;
 	int rc;
 
 	inode_lock(inode);
@@ -248,21 +307,25 @@ ssize_t smb3mc_direct_write(struct kiocb *iocb, struct iov_iter *from)
 	}
 	window = smb3mc_io_size(fh->tcon, SMB3MC_IO_WRITE_WINDOW,
 				iov_iter_count(from));
-	buf = kvmalloc(window, GFP_KERNEL);
-	if (!buf) {
+	d = dio_alloc(file, 0);
+	if (d)
+		d->kvec.iov_base = kvmalloc(window, GFP_KERNEL);
+	if (!d || !d->kvec.iov_base) {
 		total = -ENOMEM;
 		goto out;
 	}
 	while (iov_iter_count(from)) {
 		len = min(iov_iter_count(from), window);
-		copied = copy_from_iter(buf, len, from);
+		copied = copy_from_iter(d->kvec.iov_base, len, from);
 		if (!copied) {
 			if (!total)
 				total = -EFAULT;
 			break;
 		}
-		n = smb3mc_pwrite(fh->tcon, &fh->fid, buf, copied,
-				  iocb->ki_pos);
+		/* In @d: the transfer may outlive this call. */
+		d->kvec.iov_len = copied;
+		iov_iter_kvec(&data, ITER_SOURCE, &d->kvec, 1, copied);
+		n = dio_run(d, fh, &data, iocb->ki_pos, SMB3MC_RW_WRITE);
 		if (n <= 0) {
 			if (!total)
 				total = n ? n : -EIO;
@@ -280,7 +343,8 @@ ssize_t smb3mc_direct_write(struct kiocb *iocb, struct iov_iter *from)
 				      end >> PAGE_SHIFT);
 out:
 	inode_unlock(inode);
-	kvfree(buf);
+	if (d)
+		dio_put(d);
 	if (total > 0)
 		total = generic_write_sync(iocb, total);
 	return total;

@@ -334,17 +334,6 @@ ssize_t smb3mc_rw_iter(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
 	return ret;
 }
 
-static ssize_t rw_sync(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
-		       void *buf, size_t len, u64 offset, bool write)
-{
-	struct kvec kv = { .iov_base = buf, .iov_len = len };
-	struct iov_iter iter;
-
-	iov_iter_kvec(&iter, write ? ITER_SOURCE : ITER_DEST, &kv, 1, len);
-	return smb3mc_rw_iter(tcon, fid, &iter, offset,
-			      write ? SMB3MC_RW_WRITE : 0, NULL, NULL);
-}
-
 /**
  * smb3mc_pread - read up to @len bytes at @offset into @buf
  * @tcon: the share
@@ -353,28 +342,18 @@ static ssize_t rw_sync(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
  * @len: bytes wanted, bounded as for smb3mc_rw_iter()
  * @offset: file offset
  *
+ * Waits for the answers, uninterruptibly: @buf is the caller's until then.
+ *
  * Return: bytes read (fewer at the end of the file, 0 past it) or an errno.
  */
 ssize_t smb3mc_pread(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
 		     void *buf, size_t len, u64 offset)
 {
-	return rw_sync(tcon, fid, buf, len, offset, false);
-}
+	struct kvec kv = { .iov_base = buf, .iov_len = len };
+	struct iov_iter iter;
 
-/**
- * smb3mc_pwrite - write @len bytes from @buf at @offset
- * @tcon: the share
- * @fid: an open handle with write access
- * @buf: kernel buffer
- * @len: bytes to write, bounded as for smb3mc_rw_iter()
- * @offset: file offset
- *
- * Return: bytes written, or an errno when nothing was.
- */
-ssize_t smb3mc_pwrite(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
-		      const void *buf, size_t len, u64 offset)
-{
-	return rw_sync(tcon, fid, (void *)buf, len, offset, true);
+	iov_iter_kvec(&iter, ITER_DEST, &kv, 1, len);
+	return smb3mc_rw_iter(tcon, fid, &iter, offset, 0, NULL, NULL);
 }
 
 /**

@@ -89,8 +89,6 @@ ssize_t smb3mc_rw_iter(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
 		       smb3mc_io_done_t done_fn, void *private);
 ssize_t smb3mc_pread(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
 		     void *buf, size_t len, u64 offset);
-ssize_t smb3mc_pwrite(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
-		      const void *buf, size_t len, u64 offset);
 int smb3mc_flush(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid);
 
 #endif /* SMB3MC_OPS_IO_H */

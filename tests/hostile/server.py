@@ -62,8 +62,11 @@ CASES = {
     "silent": (p.NEGOTIATE, 0, "never answer"),
     "interims": (p.READ, 0, "answer STATUS_PENDING every second, never "
                  "the final answer (finding 3)"),
-    "stop-reading": (p.WRITE, 1, "stop reading the socket from this "
-                     "request on (finding 1: not safe yet)"),
+    "stop-reading": (p.WRITE, 0, "stop reading the socket from this "
+                     "request on, holding the connection open"),
+    "other-channel": (p.READ, 0, "offer multichannel with our own address, "
+                      "and answer each READ on another connection of its "
+                      "session (waiting up to 10 s for one to be bound)"),
     "dialect-not-offered": (None, 0, "NEGOTIATE picks a dialect the client "
                             "did not offer (finding 7)"),
     "sign-alg-0": (None, 0, "3.1.1 signing context names HMAC-SHA256, "
@@ -193,6 +196,7 @@ class Session:
         self.preauth = b""
         self.key = None
         self.user = None
+        self.conns = []
 
 
 class Open:
@@ -422,12 +426,27 @@ class Conn(MidSend):
             self.send_raw(struct.pack(">I", 63) + data[:63])
         elif name == "frame-huge":
             self.send_raw(struct.pack(">I", 0xFFFFFF) + data)
+        elif name == "other-channel":
+            self.other_conn(out[0][1].sid).send_raw(
+                struct.pack(">I", len(data)) + data)
         elif name == "duplicate":
             self.send_raw(struct.pack(">I", len(data)) + data)
             time.sleep(0.2)
             self.send_raw(struct.pack(">I", len(data)) + data)
         else:
             self.send_raw(struct.pack(">I", len(data)) + data)
+
+    def other_conn(self, sid):
+        """other-channel: a connection of session @sid that is not this
+        one, once the client has bound one; this one after 10 s."""
+        s = self.srv.sessions.get(sid)
+        for _ in range(100):
+            other = [c for c in (s.conns if s else []) if c is not self]
+            if other:
+                self.srv.log(f"{self.peer} answer sent on {other[0].peer}")
+                return other[0]
+            time.sleep(0.1)
+        return self
 
     def spoil(self, rsp):
         """The changes a case makes inside a message, before signing."""
@@ -489,7 +508,7 @@ class Conn(MidSend):
         blob = p.spnego_hint()
         caps = CAP_LARGE_MTU
         if self.srv.args.multichannel or \
-                self.case.name.startswith(("iface", "bind-")):
+                self.case.name.startswith(("iface", "bind-", "other-")):
             caps |= CAP_MULTI_CHANNEL
         self.server_caps = caps
         self.server_secmode = 0x3  # signing enabled and required
@@ -576,8 +595,10 @@ class Conn(MidSend):
             if h.sid not in self.srv.sessions:
                 s.key = sign_key
                 self.srv.sessions[h.sid] = s
+            self.srv.sessions[h.sid].conns.append(self)
         else:
             s.key, s.user = sign_key, user
+            s.conns.append(self)
         out_blob = p.spnego_response(0) if spnego else b""
         return p.STATUS_SUCCESS, struct.pack("<HHHH", 9, 0, p.HDR_SIZE + 8,
                                              len(out_blob)) + out_blob

@@ -5,8 +5,8 @@
 # namespace. Per case: mount, the call the case spoils, under a time limit;
 # the errno expected, a message in dmesg naming that server, no oops or
 # warning, umount. A Samba mount stays up throughout and must still work,
-# and the module must unload at the end. The server's stop-reading case is
-# not run here yet.
+# and the module must unload at the end. Where a call waits on the server,
+# SIGKILL must end it within seconds.
 # shellcheck source=tests/lib/tap.sh
 . "$(dirname "$0")/../lib/tap.sh"
 
@@ -27,7 +27,7 @@ cases=(none none-3.0 frame0 frame63 frame-huge bad-protocol
 	sign-alg-0 iface-loopback iface-malformed nlink0 eof-huge read-extra
 	read-extra-padded answer-mid-write interims zero-credits bind-sessionid
 	ino0 ino-dup)
-cases+=(create-dir)
+cases+=(create-dir stop-reading other-channel)
 
 addr_of() {
 	local i
@@ -127,6 +127,35 @@ try() { # limit calls...
 	export -f calls errno_name
 	timed "$limit" bash -c 'calls "$@"' - "$@"
 }
+# A command in the background, SIGKILLed once it waited 3 s: it must still
+# be waiting then, and be gone within 10 s of the signal. Its file stays
+# open until its requests end, at the latest by their timeouts: umount
+# may wait for that.
+killed() { # desc cmd...
+	local d=$1 pid t0
+	shift
+	umount_limit=75
+	"$@" >/dev/null 2>&1 &
+	pid=$!
+	sleep 3
+	if ! running "$pid"; then
+		rec fail "$name: $d still waits after 3 s" "it had ended"
+		wait "$pid"
+		return
+	fi
+	t0=$(date +%s%N)
+	kill -KILL "$pid"
+	for _ in $(seq 150); do
+		running "$pid" || break
+		sleep 0.1
+	done
+	within "$name: SIGKILL ends $d" $((($(date +%s%N) - t0) / 1000000)) 10
+	running "$pid" || wait "$pid"
+}
+running() { # pid: alive and not a zombie
+	local s
+	read -r _ _ s _ 2>/dev/null <"/proc/$1/stat" && [ "$s" != Z ]
+}
 # The kernel log since the case began, and its lines naming our server.
 newlog() { dmesg | tail -n +$((log0 + 1)); }
 ourlog() { newlog | grep -F -e "$a " -e "$a:" -e "$a,"; }
@@ -138,6 +167,7 @@ begin() { # case
 	: >"$out"
 	mkdir -p "$m"
 	log0=$(dmesg | wc -l)
+	umount_limit=15
 	echo "smb3mc t50: case $name on $a" >/dev/kmsg
 }
 msg() { # regex: a smb3mc message about this server
@@ -151,11 +181,18 @@ msg() { # regex: a smb3mc message about this server
 	fi
 }
 finish() {
-	local bad
+	local bad t0
 	if grep -q " $m smb3mc " /proc/mounts; then
-		timed 30 umount "$m"
+		# A killed caller's file stays open until its request ended.
+		t0=$(date +%s%N)
+		while timed 60 umount "$m" && [ "$rc" != 0 ] &&
+			[[ $r == *busy* ]] &&
+			[ $(($(date +%s%N) - t0)) -lt $((umount_limit * 1000000000)) ]; do
+			sleep 1
+		done
 		expect "$name: umount" "$([ $rc = 0 ] && echo OK || echo "$rc $r")" OK
-		within "$name: umount" "$took" 15
+		within "$name: umount" $((($(date +%s%N) - t0) / 1000000)) \
+			"$umount_limit"
 	fi
 	bad=$(newlog | grep -E "$bad_dmesg" | head -n 3)
 	if [ -z "$bad" ]; then
@@ -400,6 +437,42 @@ case_interims() {
 		within "$name: cat fails" "$took" 170
 		msg "no response to command 8"
 		msg "interim response .* not outstanding"
+		killed "an O_DIRECT read" python3 \
+			"$REPO/tests/lib/direct_read.py" "$m/hello.txt"
+	fi
+	finish
+}
+
+# A server that stops reading from a WRITE on: the sender blocked on a
+# full socket, or its requests unanswered, gives up within the request
+# timeout, and SIGKILL ends it sooner. The channel, silent since, is
+# dropped, and the session goes on over a new connection.
+case_stop_reading() {
+	begin stop-reading
+	if mounted; then
+		killed "a 16 MiB O_DIRECT write" dd if=/dev/zero of="$m/k" \
+			bs=16M count=1 oflag=direct
+		timed 90 dd if=/dev/zero of="$m/big" bs=16M count=1 oflag=direct
+		expect "$name: 16 MiB O_DIRECT write fails" \
+			"$(errno_name "$(sed -n 1p <<<"$r")")" \
+			ETIMEDOUT EIO ECONNABORTED EHOSTDOWN
+		within "$name: write fails" "$took" 75
+		msg "no response to command 9 .*nor to any other: dropping the connection"
+		try 60 "read:$m/hello.txt"
+		expect "$name: cat after it" "$r" "read OK $hello"
+	fi
+	finish
+}
+
+# Each READ answered on the session's other channel: there it is for no
+# request of that channel, and the READ itself times out.
+case_other_channel() {
+	begin other-channel
+	if mounted max_channels=2; then
+		try 120 "read:$m/hello.txt"
+		expect "$name: cat times out" "${r#* }" ETIMEDOUT EIO
+		within "$name: cat fails" "$took" 100
+		msg "READ response for MessageId [0-9]+, which is not outstanding"
 	fi
 	finish
 }
@@ -500,6 +573,10 @@ case_timeout unknown-mid/READ/0 \
 bg2=$!
 case_interims &
 bg3=$!
+case_stop_reading &
+bg4=$!
+case_other_channel &
+bg5=$!
 
 case_none none
 case_none none-3.0 vers=3.0
@@ -557,7 +634,7 @@ case_answer_mid_write
 case_zero_credits
 case_create_dir
 
-wait "$bg1" "$bg2" "$bg3"
+wait "$bg1" "$bg2" "$bg3" "$bg4" "$bg5"
 
 # Replay the records as TAP, case by case.
 for c in "${cases[@]}"; do
