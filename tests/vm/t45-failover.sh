@@ -59,10 +59,19 @@ expect_eq() { # desc got want
 	if [ "$2" = "$3" ]; then ok "$1"; else fail "$1" "got '$2', want '$3'"; fi
 }
 
-# Take link $1 down once $2 holds $3 bytes, and wait until DebugData
-# shows a channel lost. Runs in the background of a copy.
-cut_link() { # link file bytes
+# Bytes of READ/WRITE data in flight on channel $1.
+bytes_in_flight() {
+	debugdata | awk -v c="$1:" '$1 == "channel" && $2 == c {
+		for (i = 1; i < NF; i++) if ($i == "in-flight") print substr($(i + 2), 2) }'
+}
+carrying() { [ "$(bytes_in_flight "$1")" -ge 65536 ]; }
+
+# Take link $1 down once $2 holds $3 bytes and channel $4 carries data
+# (on a slow guest a link can sit idle while the CPU works), and wait
+# until DebugData shows a channel lost. Runs in the background of a copy.
+cut_link() { # link file bytes channel
 	wait_for 120 size_at_least "$2" "$3" || return 1
+	wait_for 60 carrying "$4" || return 1
 	ip link set "veth$1" down
 	echo "smb3mc guest: veth$1 down" >/dev/kmsg
 	wait_for 60 fewer_good
@@ -98,7 +107,7 @@ diag "$(debugdata)"
 # Write: the page cache takes the copy, sync sends it; link 2 goes down
 # once a quarter is on the server.
 ch=$(chan_to 198.18.2.2)
-cut_link 2 $srv $((16 << 20)) &
+cut_link 2 $srv $((16 << 20)) "$ch" &
 cutter=$!
 t0=$SECONDS
 check "cp 64 MiB to the mount" cp $src $mnt/fo.bin
@@ -125,7 +134,7 @@ check "dmesg: channel $ch re-established" \
 # Read, uncached: link 1, the primary channel's, goes down a quarter in.
 echo 3 >/proc/sys/vm/drop_caches
 ch=$(chan_to 198.18.1.2)
-cut_link 1 $back $((16 << 20)) &
+cut_link 1 $back $((16 << 20)) "$ch" &
 cutter=$!
 t0=$SECONDS
 check "cp 64 MiB from the mount while link 1 goes down" cp $mnt/fo.bin $back
