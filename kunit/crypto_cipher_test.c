@@ -6,6 +6,8 @@
  */
 
 #include <kunit/test.h>
+#include <linux/bvec.h>
+#include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/vmalloc.h>
@@ -546,6 +548,195 @@ static void cipher_encrypt_rejects(struct kunit *test)
 			-EINVAL);
 }
 
+/*
+ * A WRITE whose data lies in a page of its own (a bvec iterator, as from
+ * the page cache) encrypts to the same published transform message.
+ */
+static void cipher_encrypt_data(struct kunit *test)
+{
+	size_t len = sizeof(smb311_write), head = 112;
+	struct smb3mc_cipher c;
+	struct iov_iter data;
+	struct bio_vec bv;
+	struct page *page;
+	struct kvec iov;
+	u8 *out;
+
+	page = alloc_page(GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	out = kunit_kzalloc(test, TH_SIZE + len, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, out);
+	iov.iov_base = dup(test, smb311_write, head);
+	iov.iov_len = head;
+	/* The data straddles nothing but starts mid-page. */
+	memcpy(page_address(page) + 100, smb311_write + head, len - head);
+	bvec_set_page(&bv, page, len - head, 100);
+	iov_iter_bvec(&data, ITER_SOURCE, &bv, 1, len - head);
+	KUNIT_ASSERT_EQ(test, smb3mc_cipher_init(&c,
+			SMB2_ENCRYPTION_AES128_GCM, smb311_encryption_key), 0);
+	KUNIT_EXPECT_EQ(test, smb3mc_encrypt_data(&c, smb311_nonce,
+						  SMB311_SESSION_ID, &iov, 1,
+						  &data, out, TH_SIZE + len),
+			(ssize_t)sizeof(smb311_write_transform));
+	EXPECT_BYTES(test, out, smb311_write_transform,
+		     sizeof(smb311_write_transform));
+	/* The iterator is left as it was. */
+	KUNIT_EXPECT_EQ(test, iov_iter_count(&data), len - head);
+	/* Room for the header but not the data: refused. */
+	KUNIT_EXPECT_EQ(test, smb3mc_encrypt_data(&c, smb311_nonce,
+						  SMB311_SESSION_ID, &iov, 1,
+						  &data, out, TH_SIZE + head),
+			(ssize_t)-EINVAL);
+	smb3mc_cipher_free(&c);
+	__free_page(page);
+}
+
+/* Check a copy of the published READ transform altered at @off. */
+static int transform_altered(struct kunit *test, size_t off, u8 xor,
+			     size_t len, const char **why)
+{
+	u8 *buf = dup(test, smb311_read_transform,
+		      sizeof(smb311_read_transform));
+
+	buf[off] ^= xor;
+	return smb3mc_transform_check(buf, len, SMB311_SESSION_ID, why);
+}
+
+static void transform_check_malformed(struct kunit *test)
+{
+	size_t len = sizeof(smb311_read_transform);
+	const char *why = NULL;
+
+	KUNIT_EXPECT_EQ(test, transform_altered(test, 0, 0, len, &why), 0);
+	/* Longer frames are fine: the message ends at OriginalMessageSize. */
+	KUNIT_EXPECT_EQ(test, transform_altered(test, 0, 0, len + 8, &why), 0);
+
+	/* Short: the header alone, or less */
+	KUNIT_EXPECT_EQ(test, transform_altered(test, 0, 0, TH_SIZE, &why),
+			-EIO);
+	KUNIT_EXPECT_STREQ(test, why, "shorter than its transform header");
+	KUNIT_EXPECT_EQ(test, transform_altered(test, 0, 0, 0, &why), -EIO);
+	/* Wrong ProtocolId */
+	KUNIT_EXPECT_EQ(test, transform_altered(test, 0, 0x03, len, &why),
+			-EIO);
+	KUNIT_EXPECT_STREQ(test, why, "not a transform header");
+	/* Flags other than 0x0001 */
+	KUNIT_EXPECT_EQ(test, transform_altered(test, 42, 0x03, len, &why),
+			-EIO);
+	KUNIT_EXPECT_STREQ(test, why, "unknown Flags");
+	KUNIT_EXPECT_EQ(test, transform_altered(test, 43, 0x80, len, &why),
+			-EIO);
+	/* Another session */
+	KUNIT_EXPECT_EQ(test, transform_altered(test, 44, 0x01, len, &why),
+			-EIO);
+	KUNIT_EXPECT_STREQ(test, why, "another SessionId");
+	KUNIT_EXPECT_EQ(test, transform_altered(test, 51, 0x80, len, &why),
+			-EIO);
+	/* OriginalMessageSize zero, below a header, past the frame */
+	KUNIT_EXPECT_EQ(test, transform_altered(test, 36,
+			smb311_read_transform[36], len, &why), -EIO);
+	KUNIT_EXPECT_EQ(test, transform_altered(test, 36, 0, 0, &why), -EIO);
+	KUNIT_EXPECT_EQ(test, transform_altered(test, 36, 0, len - 1, &why),
+			-EIO);
+	KUNIT_EXPECT_STREQ(test, why, "OriginalMessageSize past the message");
+	KUNIT_EXPECT_EQ(test, transform_altered(test, 39, 0x80, len, &why),
+			-EIO);
+	KUNIT_EXPECT_STREQ(test, why, "OriginalMessageSize past the message");
+}
+
+static void transform_check_small_sizes(struct kunit *test)
+{
+	u8 *buf = dup(test, smb311_read_transform,
+		      sizeof(smb311_read_transform));
+	const char *why = NULL;
+
+	w32(buf, 36, 0);
+	KUNIT_EXPECT_EQ(test, smb3mc_transform_check(buf,
+			sizeof(smb311_read_transform), SMB311_SESSION_ID,
+			&why), -EIO);
+	KUNIT_EXPECT_STREQ(test, why,
+			   "OriginalMessageSize below an SMB2 header");
+	w32(buf, 36, SMB2_HDR_SIZE - 1);
+	KUNIT_EXPECT_EQ(test, smb3mc_transform_check(buf,
+			sizeof(smb311_read_transform), SMB311_SESSION_ID,
+			&why), -EIO);
+	w32(buf, 36, SMB2_HDR_SIZE);
+	KUNIT_EXPECT_EQ(test, smb3mc_transform_check(buf, TH_SIZE +
+			SMB2_HDR_SIZE, SMB311_SESSION_ID, &why), 0);
+}
+
+/*
+ * A session's nonces: never the same twice, reserved bytes zero, and
+ * refused for ever once the counter is spent; what they seal decrypts
+ * with the session's other side.
+ */
+static void seal_nonces(struct kunit *test)
+{
+	struct smb3mc_session_keys *keys;
+	struct smb3mc_seal *seal;
+	struct smb3mc_cipher peer;
+	u8 nonce[SMB3MC_NONCE_FIELD_SIZE], zero[8] = {};
+	size_t len = sizeof(smb311_write);
+	struct kvec iov;
+	u64 prev = 0, v;
+	u8 *out;
+	int i;
+
+	keys = kunit_kzalloc(test, sizeof(*keys), GFP_KERNEL);
+	seal = kunit_kzalloc(test, sizeof(*seal), GFP_KERNEL);
+	out = kunit_kzalloc(test, TH_SIZE + len, GFP_KERNEL);
+	KUNIT_ASSERT_TRUE(test, keys && seal && out);
+	memcpy(keys->encryption, smb311_encryption_key, 16);
+	memcpy(keys->decryption, smb311_decryption_key, 16);
+	KUNIT_ASSERT_EQ(test, smb3mc_seal_init(seal,
+			SMB2_ENCRYPTION_AES128_GCM, keys, SMB311_SESSION_ID),
+			0);
+
+	for (i = 0; i < 100000; i++) {
+		KUNIT_ASSERT_EQ(test, smb3mc_seal_nonce(seal, nonce), 0);
+		v = r64(nonce, 0);
+		if (v <= prev) {
+			KUNIT_FAIL(test, "nonce %llu after %llu", v, prev);
+			break;
+		}
+		prev = v;
+		EXPECT_BYTES(test, nonce + 8, zero, 8);
+	}
+
+	/* Sealed with the session's key, opened by the server's side. */
+	iov.iov_base = dup(test, smb311_write, len);
+	iov.iov_len = len;
+	KUNIT_EXPECT_EQ(test, smb3mc_encrypt(&seal->enc, nonce,
+					     seal->session_id, &iov, 1, out,
+					     TH_SIZE + len),
+			(ssize_t)(TH_SIZE + len));
+	KUNIT_ASSERT_EQ(test, smb3mc_cipher_init(&peer,
+			SMB2_ENCRYPTION_AES128_GCM, smb311_encryption_key), 0);
+	iov.iov_base = out;
+	iov.iov_len = TH_SIZE + len;
+	KUNIT_EXPECT_EQ(test, smb3mc_decrypt(&peer, &iov, 1), (ssize_t)len);
+	EXPECT_BYTES(test, out + TH_SIZE, smb311_write, len);
+	smb3mc_cipher_free(&peer);
+
+	/* The last nonce, then none: a counter that wraps would repeat. */
+	atomic64_set(&seal->nonces, S64_MAX - 1);
+	KUNIT_EXPECT_EQ(test, smb3mc_seal_nonce(seal, nonce), 0);
+	KUNIT_EXPECT_EQ(test, r64(nonce, 0), (u64)S64_MAX);
+	KUNIT_EXPECT_EQ(test, smb3mc_seal_nonce(seal, nonce), -EOVERFLOW);
+	KUNIT_EXPECT_EQ(test, smb3mc_seal_nonce(seal, nonce), -EOVERFLOW);
+	smb3mc_seal_free(seal);
+
+	KUNIT_EXPECT_STREQ(test, smb3mc_cipher_name(SMB2_ENCRYPTION_AES128_CCM),
+			   "AES-128-CCM");
+	KUNIT_EXPECT_STREQ(test, smb3mc_cipher_name(SMB2_ENCRYPTION_AES256_GCM),
+			   "AES-256-GCM");
+	KUNIT_EXPECT_STREQ(test, smb3mc_cipher_name(0), "unknown");
+
+	/* A cipher it does not know keys nothing. */
+	KUNIT_EXPECT_EQ(test, smb3mc_seal_init(seal, 0x0005, keys, 1),
+			-EINVAL);
+}
+
 static struct kunit_case smb3mc_crypto_cipher_cases[] = {
 	KUNIT_CASE(cipher_ccm_smb30_encrypt),
 	KUNIT_CASE(cipher_ccm_smb30_decrypt),
@@ -556,6 +747,10 @@ static struct kunit_case smb3mc_crypto_cipher_cases[] = {
 	KUNIT_CASE(cipher_split_kvecs),
 	KUNIT_CASE(cipher_decrypt_rejects),
 	KUNIT_CASE(cipher_encrypt_rejects),
+	KUNIT_CASE(cipher_encrypt_data),
+	KUNIT_CASE(transform_check_malformed),
+	KUNIT_CASE(transform_check_small_sizes),
+	KUNIT_CASE(seal_nonces),
 	{}
 };
 

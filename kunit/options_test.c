@@ -153,6 +153,35 @@ static void opts_flags_and_unknown(struct kunit *test)
 	smb3mc_opts_free(o);
 }
 
+/* seal and require_gcm_256 are flags; the cipher needs 3.1.1. */
+static void opts_encryption(struct kunit *test)
+{
+	struct smb3mc_opts *o = opts_new(test);
+	const char *msg = NULL;
+
+	KUNIT_EXPECT_FALSE(test, o->seal);
+	KUNIT_EXPECT_FALSE(test, o->require_gcm_256);
+	KUNIT_EXPECT_EQ(test, smb3mc_opts_set(o, "seal", NULL, &msg), 0);
+	KUNIT_EXPECT_TRUE(test, o->seal);
+	KUNIT_EXPECT_EQ(test, smb3mc_opts_set(o, "seal", "1", &msg), -EINVAL);
+	KUNIT_EXPECT_STREQ(test, msg, "takes no value");
+	KUNIT_EXPECT_EQ(test, smb3mc_opts_set(o, "require_gcm_256", NULL,
+					      &msg), 0);
+	KUNIT_EXPECT_TRUE(test, o->require_gcm_256);
+	KUNIT_ASSERT_EQ(test, smb3mc_opts_set_source(o, "//198.18.1.2/s",
+						     &msg), 0);
+	KUNIT_EXPECT_EQ(test, smb3mc_opts_set(o, "username", "u", &msg), 0);
+	KUNIT_EXPECT_EQ(test, smb3mc_opts_validate(o, &msg), 0);
+	KUNIT_EXPECT_EQ(test, smb3mc_opts_set(o, "vers", "3.1.1", &msg), 0);
+	KUNIT_EXPECT_EQ(test, smb3mc_opts_validate(o, &msg), 0);
+	KUNIT_EXPECT_EQ(test, smb3mc_opts_set(o, "vers", "3.02", &msg), 0);
+	KUNIT_EXPECT_EQ(test, smb3mc_opts_validate(o, &msg), -EINVAL);
+	KUNIT_EXPECT_STREQ(test, msg, "require_gcm_256 needs vers=3.1.1");
+	KUNIT_EXPECT_EQ(test, smb3mc_opts_set(o, "vers", "3.0", &msg), 0);
+	KUNIT_EXPECT_EQ(test, smb3mc_opts_validate(o, &msg), -EINVAL);
+	smb3mc_opts_free(o);
+}
+
 static void opts_addresses(struct kunit *test)
 {
 	struct smb3mc_opts *o = opts_new(test);
@@ -268,6 +297,7 @@ static struct kunit_case smb3mc_options_cases[] = {
 	KUNIT_CASE(opts_channels),
 	KUNIT_CASE(opts_vers),
 	KUNIT_CASE(opts_flags_and_unknown),
+	KUNIT_CASE(opts_encryption),
 	KUNIT_CASE(opts_addresses),
 	KUNIT_CASE(opts_source),
 	KUNIT_CASE(opts_split),

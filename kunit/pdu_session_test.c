@@ -516,6 +516,85 @@ static void negotiate_check_offered(struct kunit *test)
 							     &what, &value), 0);
 }
 
+/* What the client offers for encryption, and what it then accepts. */
+static void negotiate_offer_ciphers(struct kunit *test)
+{
+	struct smb3mc_negotiate_args args;
+	struct smb3mc_negotiate_info info;
+	u8 *buf = buf_new(test);
+	const char *what = NULL;
+	u16 c, value = 0;
+	size_t len;
+
+	negotiate_args_311(&args);
+	args.cipher_count = 0;
+	args.netname = NULL;
+	smb3mc_negotiate_offer_ciphers(&args, false);
+	KUNIT_EXPECT_EQ(test, args.capabilities,
+			(u32)SMB2_GLOBAL_CAP_ENCRYPTION);
+	/* Preauth context at 112, the encryption context at 160. */
+	KUNIT_ASSERT_EQ(test, smb3mc_build_negotiate(buf, BUF_SIZE, &args),
+			198);
+	KUNIT_EXPECT_EQ(test, r32(buf, 72), (u32)SMB2_GLOBAL_CAP_ENCRYPTION);
+	KUNIT_EXPECT_EQ(test, r16(buf, 160), SMB2_ENCRYPTION_CAPABILITIES);
+	KUNIT_EXPECT_EQ(test, r16(buf, 162), 10);
+	KUNIT_EXPECT_EQ(test, r16(buf, 168), 4);
+	KUNIT_EXPECT_EQ(test, r16(buf, 170), SMB2_ENCRYPTION_AES128_GCM);
+	KUNIT_EXPECT_EQ(test, r16(buf, 172), SMB2_ENCRYPTION_AES256_GCM);
+	KUNIT_EXPECT_EQ(test, r16(buf, 174), SMB2_ENCRYPTION_AES128_CCM);
+	KUNIT_EXPECT_EQ(test, r16(buf, 176), SMB2_ENCRYPTION_AES256_CCM);
+
+	/* Each of the four may be chosen. */
+	len = negotiate_rsp_311(buf);
+	for (c = SMB2_ENCRYPTION_AES128_CCM; c <= SMB2_ENCRYPTION_AES256_GCM;
+	     c++) {
+		w16(buf, 194, c);
+		KUNIT_ASSERT_EQ(test, smb3mc_parse_negotiate_rsp(buf, len,
+								 &info), 0);
+		KUNIT_EXPECT_EQ(test, info.cipher, c);
+		KUNIT_EXPECT_EQ(test, smb3mc_negotiate_check_offered(&args,
+					&info, &what, &value), 0);
+	}
+
+	/* require_gcm_256: that one alone, and nothing else accepted. */
+	negotiate_args_311(&args);
+	args.netname = NULL;
+	smb3mc_negotiate_offer_ciphers(&args, true);
+	KUNIT_ASSERT_EQ(test, smb3mc_build_negotiate(buf, BUF_SIZE, &args),
+			190);
+	KUNIT_EXPECT_EQ(test, r16(buf, 162), 4);
+	KUNIT_EXPECT_EQ(test, r16(buf, 168), 1);
+	KUNIT_EXPECT_EQ(test, r16(buf, 170), SMB2_ENCRYPTION_AES256_GCM);
+	len = negotiate_rsp_311(buf);
+	KUNIT_ASSERT_EQ(test, smb3mc_parse_negotiate_rsp(buf, len, &info), 0);
+	KUNIT_EXPECT_EQ(test, smb3mc_negotiate_check_offered(&args, &info,
+							     &what, &value),
+			-EPROTO);
+	KUNIT_EXPECT_STREQ(test, what, "cipher");
+	KUNIT_EXPECT_EQ(test, value, SMB2_ENCRYPTION_AES128_GCM);
+	w16(buf, 194, SMB2_ENCRYPTION_AES256_GCM);
+	KUNIT_ASSERT_EQ(test, smb3mc_parse_negotiate_rsp(buf, len, &info), 0);
+	KUNIT_EXPECT_EQ(test, smb3mc_negotiate_check_offered(&args, &info,
+							     &what, &value), 0);
+
+	/* 3.0.2: AES-128-CCM by the capability, only when it was offered. */
+	memset(buf, 0, BUF_SIZE);
+	rsp_hdr(buf, SMB2_NEGOTIATE, STATUS_SUCCESS);
+	w16(buf, 64, 65);
+	w16(buf, 68, SMB302_DIALECT);
+	w32(buf, 88, SMB2_GLOBAL_CAP_ENCRYPTION);
+	KUNIT_ASSERT_EQ(test, smb3mc_parse_negotiate_rsp(buf, 128, &info), 0);
+	KUNIT_EXPECT_EQ(test, info.cipher, SMB2_ENCRYPTION_AES128_CCM);
+	KUNIT_EXPECT_EQ(test, smb3mc_negotiate_check_offered(&args, &info,
+							     &what, &value), 0);
+	args.capabilities = 0;
+	KUNIT_EXPECT_EQ(test, smb3mc_negotiate_check_offered(&args, &info,
+							     &what, &value),
+			-EPROTO);
+	KUNIT_EXPECT_STREQ(test, what, "cipher");
+	KUNIT_EXPECT_EQ(test, value, SMB2_ENCRYPTION_AES128_CCM);
+}
+
 static void negotiate_parse_malformed(struct kunit *test)
 {
 	struct smb3mc_negotiate_info info;
@@ -806,6 +885,7 @@ static struct kunit_case pdu_session_cases[] = {
 	KUNIT_CASE(negotiate_parse_smb302),
 	KUNIT_CASE(negotiate_parse_malformed),
 	KUNIT_CASE(negotiate_check_offered),
+	KUNIT_CASE(negotiate_offer_ciphers),
 	KUNIT_CASE(sess_setup_build),
 	KUNIT_CASE(sess_setup_parse),
 	KUNIT_CASE(sess_setup_parse_malformed),

@@ -272,11 +272,14 @@ static bool chan_take_credits(struct smb3mc_chan *chan, unsigned int n,
 	return taken;
 }
 
-static int chan_send(struct smb3mc_chan *chan, struct smb3mc_req *req)
+/* Send one message: @iov, then the data of @tx_data if not NULL. */
+static int chan_send(struct smb3mc_chan *chan, const struct kvec *iov,
+		     unsigned int nr_iov, const struct iov_iter *tx_data)
 {
-	size_t data = req->tx_data ? iov_iter_count(req->tx_data) : 0;
+	size_t data = tx_data ? iov_iter_count(tx_data) : 0;
 	struct msghdr msg = { .msg_flags = MSG_NOSIGNAL };
-	struct kvec vec[ARRAY_SIZE(req->iov) + 1];
+	struct kvec vec[sizeof_field(struct smb3mc_req, iov) /
+			sizeof(struct kvec) + 1];
 	__be32 frame;
 	size_t total = sizeof(frame);
 	size_t sent = 0;
@@ -285,22 +288,22 @@ static int chan_send(struct smb3mc_chan *chan, struct smb3mc_req *req)
 
 	vec[0].iov_base = &frame;
 	vec[0].iov_len = sizeof(frame);
-	for (i = 0; i < req->nr_iov; i++) {
-		vec[i + 1] = req->iov[i];
-		total += req->iov[i].iov_len;
+	for (i = 0; i < nr_iov; i++) {
+		vec[i + 1] = iov[i];
+		total += iov[i].iov_len;
 	}
 	frame = cpu_to_be32(total - sizeof(frame) + data);
 
 	if (data)
 		msg.msg_flags |= MSG_MORE;
-	rc = kernel_sendmsg(chan->sock, &msg, vec, req->nr_iov + 1, total);
+	rc = kernel_sendmsg(chan->sock, &msg, vec, nr_iov + 1, total);
 	if (rc != total)
 		goto broken;
 	sent = total;
 	if (data) {
 		/* The data goes from where it lies (TCP copies it). */
 		msg.msg_flags = MSG_NOSIGNAL;
-		msg.msg_iter = *req->tx_data;
+		msg.msg_iter = *tx_data;
 		rc = sock_sendmsg(chan->sock, &msg);
 		if (rc != data)
 			goto broken;
@@ -327,6 +330,50 @@ broken:
 	return -ECONNABORTED;
 }
 
+/*
+ * Encrypt @req, header, kvecs and data, into one transform message
+ * (MS-SMB2 3.1.4.3) in @sealed, which the caller kvfree()s once sent.
+ * The request's own buffers are left as they are, for a resend.
+ */
+static int chan_seal(struct smb3mc_chan *chan, struct smb3mc_req *req,
+		     struct kvec *sealed)
+{
+	struct smb2_hdr *hdr = req->iov[0].iov_base;
+	u8 nonce[SMB3MC_NONCE_FIELD_SIZE];
+	size_t len = sizeof(struct smb2_transform_hdr);
+	unsigned int i;
+	ssize_t n;
+	int rc;
+
+	if (!chan->seal)
+		return -EINVAL;
+	rc = smb3mc_seal_nonce(chan->seal, nonce);
+	if (rc) {
+		pr_warn_ratelimited("smb3mc: %s: the session used up its nonces, it can send nothing more\n",
+				    chan->name);
+		return rc;
+	}
+	for (i = 0; i < req->nr_iov; i++)
+		len += req->iov[i].iov_len;
+	if (req->tx_data)
+		len += iov_iter_count(req->tx_data);
+	/* Unsigned inside (MS-SMB2 3.2.4.1.1): no stale signature either. */
+	memset(hdr->signature, 0, sizeof(hdr->signature));
+	sealed->iov_base = kvmalloc(len, GFP_NOFS);
+	if (!sealed->iov_base)
+		return -ENOMEM;
+	n = smb3mc_encrypt_data(&chan->seal->enc, nonce,
+				chan->seal->session_id, req->iov, req->nr_iov,
+				req->tx_data, sealed->iov_base, len);
+	if (n < 0) {
+		kvfree(sealed->iov_base);
+		sealed->iov_base = NULL;
+		return n;
+	}
+	sealed->iov_len = n;
+	return 0;
+}
+
 static u16 chan_credit_request(struct smb3mc_chan *chan, u16 charge)
 {
 	return charge + (READ_ONCE(chan->credits) < SMB3MC_CREDIT_TARGET ?
@@ -338,6 +385,7 @@ static int chan_submit(struct smb3mc_chan *chan, struct smb3mc_req *req,
 		       u16 charge)
 {
 	struct smb2_hdr *hdr = req->iov[0].iov_base;
+	struct kvec sealed = {};
 	unsigned long timeout;
 	bool sent = false;
 	int rc;
@@ -351,7 +399,11 @@ static int chan_submit(struct smb3mc_chan *chan, struct smb3mc_req *req,
 	hdr->message_id = cpu_to_le64(req->mid);
 	hdr->credit_charge = cpu_to_le16(charge);
 	hdr->credit_req_rsp = cpu_to_le16(chan_credit_request(chan, charge));
-	if (req->sign) {
+	if (req->seal) {
+		rc = chan_seal(chan, req, &sealed);
+		if (rc)
+			goto out;
+	} else if (req->sign) {
 		hdr->flags |= SMB2_FLAGS_SIGNED;
 		rc = smb3mc_sign_data(&chan->signer, req->iov, req->nr_iov,
 				      req->tx_data);
@@ -385,7 +437,11 @@ static int chan_submit(struct smb3mc_chan *chan, struct smb3mc_req *req,
 		rc = -ECONNABORTED;
 	} else {
 		req->sent_ns = ktime_get_ns();
-		rc = chan_send(chan, req);
+		if (req->seal)
+			rc = chan_send(chan, &sealed, 1, NULL);
+		else
+			rc = chan_send(chan, req->iov, req->nr_iov,
+				       req->tx_data);
 	}
 	/*
 	 * A failed send stopped the connection, and the receive thread's
@@ -399,6 +455,8 @@ static int chan_submit(struct smb3mc_chan *chan, struct smb3mc_req *req,
 	sent = true;
 out:
 	mutex_unlock(&chan->send_lock);
+	/* TCP copied it: the request's own buffers stay for a resend. */
+	kvfree(sealed.iov_base);
 	/* Outside the lock: the end may send the request again. */
 	if (sent)
 		smb3mc_chan_finish(chan, req, 0);

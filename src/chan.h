@@ -96,6 +96,13 @@ struct smb3mc_chan {
 	/* Set once the channel's signing key is known. */
 	struct smb3mc_signer signer;
 	bool signer_ready;
+	/*
+	 * The session's encryption, which the owner sets (smp_store_release)
+	 * before it sends anything encrypted on the channel and frees only
+	 * after the channel is shut down; NULL while there is none. The
+	 * receive thread decrypts with it.
+	 */
+	struct smb3mc_seal *seal;
 
 	struct smb3mc_chan_stats stats;
 	char name[64];			/* "198.18.1.2 ch0" for messages */
@@ -125,6 +132,11 @@ struct smb3mc_req {
 	unsigned int nr_iov;
 	size_t payload;			/* bytes the credits must cover */
 	bool sign;			/* sign the request, verify the reply */
+	/*
+	 * Encrypt the request with @chan->seal (MS-SMB2 3.1.4.3), and accept
+	 * only an encrypted reply; never together with @sign.
+	 */
+	bool seal;
 	bool skip_verify;		/* binding: the reply's key comes later */
 	unsigned long timeout;		/* jiffies; 0: the channel's */
 	smb3mc_req_done_t done_fn;	/* asynchronous completion, or NULL */

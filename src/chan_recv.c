@@ -120,14 +120,23 @@ static void chan_heard(struct smb3mc_chan *chan, const struct smb2_hdr *hdr,
  * it) and the @req->rx_len bytes already received into @req->rx_data.
  */
 static void chan_complete(struct smb3mc_chan *chan, struct smb3mc_req *req,
-			  void *rsp, size_t len)
+			  void *rsp, size_t len, bool sealed)
 {
 	struct smb2_hdr *hdr = rsp;
 	struct iov_iter data;
 	u64 rtt, now;
 
 	req->rc = 0;
-	if (req->sign && !req->skip_verify) {
+	/*
+	 * MS-SMB2 3.3.4.1.4: the response to an encrypted request comes
+	 * encrypted. One that decrypted needs no signature (3.2.5.1.3).
+	 */
+	if (req->seal && !sealed) {
+		pr_warn_ratelimited("smb3mc: %s: unencrypted response to encrypted command %s, refused\n",
+				    chan->name,
+				    smb3mc_command_name(le16_to_cpu(hdr->command)));
+		req->rc = -EACCES;
+	} else if (!sealed && req->sign && !req->skip_verify) {
 		struct kvec iov = { .iov_base = rsp, .iov_len = len };
 
 		if (req->rx_len) {
@@ -159,9 +168,14 @@ static void chan_complete(struct smb3mc_chan *chan, struct smb3mc_req *req,
 	smb3mc_chan_finish(chan, req, 0);
 }
 
-/* Hand one received message to its request. Returns 0 or -EIO to drop. */
-static int chan_dispatch(struct smb3mc_chan *chan, void *buf, size_t len)
+/*
+ * Hand one received message to its request; @sealed when it came
+ * encrypted. Returns 0 or -EIO to drop.
+ */
+static int chan_dispatch(struct smb3mc_chan *chan, void *buf, size_t len,
+			 bool sealed)
 {
+	const char *why = "which is not outstanding";
 	struct smb2_hdr *hdr = buf;
 	struct smb3mc_req *req;
 	u64 mid;
@@ -182,12 +196,17 @@ static int chan_dispatch(struct smb3mc_chan *chan, void *buf, size_t len)
 		chan_heard(chan, hdr, false);
 		xa_lock(&chan->mids);
 		req = xa_load(&chan->mids, mid);
+		/* 3.3.4.1.4: as encrypted as the final one must be */
+		if (req && req->seal && !sealed) {
+			req = NULL;
+			why = "unencrypted, to an encrypted request";
+		}
 		if (req)
 			WRITE_ONCE(req->interim, true);
 		xa_unlock(&chan->mids);
 		if (!req)
-			pr_warn_ratelimited("smb3mc: %s: interim response for MessageId %llu, which is not outstanding, ignored\n",
-					    chan->name, mid);
+			pr_warn_ratelimited("smb3mc: %s: interim response for MessageId %llu, %s, ignored\n",
+					    chan->name, mid, why);
 		kvfree(buf);
 		return 0;
 	}
@@ -207,7 +226,7 @@ static int chan_dispatch(struct smb3mc_chan *chan, void *buf, size_t len)
 		kvfree(buf);
 		return 0;
 	}
-	chan_complete(chan, req, buf, len);
+	chan_complete(chan, req, buf, len, sealed);
 	return 0;
 }
 
@@ -253,7 +272,8 @@ static int chan_receive_data(struct smb3mc_chan *chan, size_t len)
 	xa_lock(&chan->mids);
 	req = xa_load(&chan->mids, le64_to_cpu(hdr->message_id));
 	/* More than asked for is the READ parser's to refuse. */
-	if (req && req->rx_data && !(req->sign && req->rx_shared) &&
+	if (req && req->rx_data && !req->seal &&
+	    !(req->sign && req->rx_shared) &&
 	    iov_iter_count(req->rx_data) >= dlen)
 		__xa_erase(&chan->mids, req->mid);
 	else
@@ -279,7 +299,7 @@ static int chan_receive_data(struct smb3mc_chan *chan, size_t len)
 		goto fail;
 	chan_heard(chan, rsp, true);
 	req->rx_len = dlen;
-	chan_complete(chan, req, rsp, off);
+	chan_complete(chan, req, rsp, off, false);
 	return 0;
 fail:
 	kfree(rsp);
@@ -288,8 +308,82 @@ fail:
 	return rc;
 }
 
+/*
+ * A message that cannot be decrypted (MS-SMB2 3.2.5.1.1.1) is dropped,
+ * but its request is not known: the MessageId is inside. Each request
+ * outstanding on the channel fails, so that the one it answered does not
+ * wait for ever; the connection stays, its framing is intact.
+ */
+static void chan_undecryptable(struct smb3mc_chan *chan)
+{
+	pr_warn_ratelimited("smb3mc: %s: encrypted response does not decrypt, dropped: failing the requests outstanding\n",
+			    chan->name);
+	smb3mc_chan_fail_all(chan, -EACCES);
+}
+
+/*
+ * A transform message (MS-SMB2 2.2.41) of @len bytes, whose first bytes
+ * are in @chan->rx_head: checked, received whole and decrypted in place
+ * (3.2.5.1.1.1), then handled as any other message. Returns 0, or an
+ * errno that drops the connection, as 3.2.5.1.1.1 asks for a malformed
+ * transform header.
+ */
+static int chan_receive_sealed(struct smb3mc_chan *chan, size_t len,
+			       size_t head)
+{
+	const size_t th = sizeof(struct smb2_transform_hdr);
+	struct smb3mc_seal *seal;
+	struct kvec iov[2];
+	const char *why;
+	ssize_t n;
+	void *buf;
+	int rc;
+
+	/* Pairs with the release in ses_setup.c: its ciphers are keyed. */
+	seal = smp_load_acquire(&chan->seal);
+	if (!seal) {
+		pr_warn_ratelimited("smb3mc: %s: encrypted message before any key, dropping the connection\n",
+				    chan->name);
+		return -EIO;
+	}
+	if (smb3mc_transform_check(chan->rx_head, len, seal->session_id,
+				   &why)) {
+		pr_warn_ratelimited("smb3mc: %s: malformed transform header: %s, dropping the connection\n",
+				    chan->name, why);
+		return -EIO;
+	}
+	/* The plaintext lands at the start of @buf, which its request frees. */
+	buf = kvmalloc(len - th, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	memcpy(buf, chan->rx_head + th, head - th);
+	rc = chan_recv_exact(chan, buf + head - th, len - head);
+	if (rc)
+		goto out;
+	iov[0].iov_base = chan->rx_head;
+	iov[0].iov_len = th;
+	iov[1].iov_base = buf;
+	iov[1].iov_len = len - th;
+	n = smb3mc_decrypt(&seal->dec, iov, 2);
+	if (n == -EACCES) {
+		chan_undecryptable(chan);
+		goto out;
+	}
+	if (n < 0) {
+		rc = n;
+		goto out;
+	}
+	rc = chan_dispatch(chan, buf, n, true);
+	if (!rc)
+		return 0;
+out:
+	kvfree(buf);
+	return rc;
+}
+
 static int chan_receive_one(struct smb3mc_chan *chan)
 {
+	const size_t th = sizeof(struct smb2_transform_hdr);
 	size_t len, head;
 	__be32 frame;
 	void *buf;
@@ -298,17 +392,23 @@ static int chan_receive_one(struct smb3mc_chan *chan)
 	rc = chan_recv_exact(chan, &frame, sizeof(frame));
 	if (rc)
 		return rc;
-	/* MS-SMB2 2.1: a zero byte, then a 24-bit length. */
+	/*
+	 * MS-SMB2 2.1: a zero byte, then a 24-bit length. An encrypted
+	 * response has a transform header more (2.2.41).
+	 */
 	len = be32_to_cpu(frame);
-	if (len > chan->max_rsp || len < sizeof(struct smb2_hdr)) {
-		pr_warn_ratelimited("smb3mc: %s: response of %zu bytes is out of bounds, dropping the connection\n",
-				    chan->name, len);
-		return -EIO;
-	}
+	if (len > chan->max_rsp + th || len < sizeof(struct smb2_hdr))
+		goto bad_len;
 	head = min_t(size_t, len, SMB3MC_RX_HEAD);
 	rc = chan_recv_exact(chan, chan->rx_head, head);
 	if (rc)
 		return rc;
+	/* Decrypted before anything in it is looked at */
+	if (((struct smb2_transform_hdr *)chan->rx_head)->protocol_id ==
+	    SMB2_TRANSFORM_PROTO_NUM)
+		return chan_receive_sealed(chan, len, head);
+	if (len > chan->max_rsp)
+		goto bad_len;
 	if (head == SMB3MC_RX_HEAD) {
 		rc = chan_receive_data(chan, len);
 		if (rc <= 0)
@@ -321,10 +421,15 @@ static int chan_receive_one(struct smb3mc_chan *chan)
 	memcpy(buf, chan->rx_head, head);
 	rc = chan_recv_exact(chan, buf + head, len - head);
 	if (!rc)
-		rc = chan_dispatch(chan, buf, len);
+		rc = chan_dispatch(chan, buf, len, false);
 	if (rc)
 		kvfree(buf);
 	return rc;
+
+bad_len:
+	pr_warn_ratelimited("smb3mc: %s: response of %zu bytes is out of bounds, dropping the connection\n",
+			    chan->name, len);
+	return -EIO;
 }
 
 int smb3mc_chan_receive_thread(void *data)

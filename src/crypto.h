@@ -12,6 +12,7 @@
 #ifndef SMB3MC_CRYPTO_H
 #define SMB3MC_CRYPTO_H
 
+#include <linux/atomic.h>
 #include <linux/types.h>
 #include <linux/uio.h>
 
@@ -150,6 +151,9 @@ struct smb3mc_cipher {
 int smb3mc_cipher_init(struct smb3mc_cipher *c, u16 cipher, const u8 *key);
 void smb3mc_cipher_free(struct smb3mc_cipher *c);
 
+/* "AES-128-GCM" and so on for an SMB2_ENCRYPTION_* value, for messages */
+const char *smb3mc_cipher_name(u16 cipher);
+
 /* Nonce bytes the cipher uses: 11 for CCM, 12 for GCM */
 unsigned int smb3mc_cipher_nonce_size(const struct smb3mc_cipher *c);
 
@@ -180,6 +184,58 @@ ssize_t smb3mc_encrypt(const struct smb3mc_cipher *c,
  */
 ssize_t smb3mc_decrypt(const struct smb3mc_cipher *c, struct kvec *iov,
 		       unsigned int nvec);
+
+/*
+ * As smb3mc_encrypt() for a message whose data follows the kvecs in @data,
+ * a kvec or bvec iterator (left unchanged), as for smb3mc_sign_data(): the
+ * data of a WRITE is encrypted from where it lies into @out.
+ */
+ssize_t smb3mc_encrypt_data(const struct smb3mc_cipher *c,
+			    const u8 nonce[SMB3MC_NONCE_FIELD_SIZE],
+			    u64 session_id, const struct kvec *iov,
+			    unsigned int nvec, const struct iov_iter *data,
+			    void *out, size_t out_len);
+
+/*
+ * Check a received transform message before it is decrypted, MS-SMB2
+ * 3.2.5.1.1.1 and 2.2.41: @th holds its first min(@len, 52) bytes, @len is
+ * the whole message. It must be longer than the transform header, start
+ * with 0xFD 'S' 'M' 'B', have Flags 0x0001 (EncryptionAlgorithm before
+ * 3.1.1, the same value), belong to session @session_id, and its
+ * OriginalMessageSize must hold an SMB2 header and fit in what follows the
+ * transform header. Returns 0, or -EIO with *@why naming the fault.
+ */
+int smb3mc_transform_check(const void *th, size_t len, u64 session_id,
+			   const char **why);
+
+/*
+ * The encryption of one session: Session.EncryptionKey and DecryptionKey
+ * (MS-SMB2 3.2.1.3) each keyed into a cipher once, shared by every channel
+ * of the session (a bound channel keeps the session's keys, 3.2.5.3.1 and
+ * 3.3.5.5.3), and the nonces used under the encryption key (3.1.4.3).
+ */
+struct smb3mc_seal {
+	struct smb3mc_cipher enc;	/* client to server */
+	struct smb3mc_cipher dec;	/* server to client */
+	atomic64_t nonces;		/* how many were handed out */
+	u64 session_id;
+};
+
+/* Key both ciphers of @seal for @cipher from @keys; 0 or an errno. */
+int smb3mc_seal_init(struct smb3mc_seal *seal, u16 cipher,
+		     const struct smb3mc_session_keys *keys, u64 session_id);
+void smb3mc_seal_free(struct smb3mc_seal *seal);
+
+/*
+ * The transform header's Nonce field for the next message @seal encrypts:
+ * a counter, so that no two messages of the session share a nonce
+ * (MS-SMB2 3.1.4.3), little-endian in the first 8 bytes (AES-CCM uses 11,
+ * AES-GCM 12), the rest zero. Returns 0, or -EOVERFLOW once 2^63 - 1 were
+ * handed out: from then on the session can send nothing encrypted rather
+ * than repeat a nonce.
+ */
+int smb3mc_seal_nonce(struct smb3mc_seal *seal,
+		      u8 nonce[SMB3MC_NONCE_FIELD_SIZE]);
 
 /* MD4, RFC 1320: NTOWFv1 needs it and recent kernels no longer offer it */
 void smb3mc_md4(const u8 *data, size_t len, u8 digest[16]);

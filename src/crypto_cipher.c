@@ -85,6 +85,22 @@ void smb3mc_cipher_free(struct smb3mc_cipher *c)
 	c->aead = NULL;
 }
 
+const char *smb3mc_cipher_name(u16 cipher)
+{
+	switch (cipher) {
+	case SMB2_ENCRYPTION_AES128_CCM:
+		return "AES-128-CCM";
+	case SMB2_ENCRYPTION_AES128_GCM:
+		return "AES-128-GCM";
+	case SMB2_ENCRYPTION_AES256_CCM:
+		return "AES-256-CCM";
+	case SMB2_ENCRYPTION_AES256_GCM:
+		return "AES-256-GCM";
+	default:
+		return "unknown";
+	}
+}
+
 unsigned int smb3mc_cipher_nonce_size(const struct smb3mc_cipher *c)
 {
 	return smb3mc_cipher_is_gcm(c->cipher) ? SMB3MC_GCM_NONCE_SIZE :
@@ -175,22 +191,49 @@ static int smb3mc_cipher_run(const struct smb3mc_cipher *c,
 	return rc;
 }
 
-ssize_t smb3mc_encrypt(const struct smb3mc_cipher *c,
-		       const u8 nonce[SMB3MC_NONCE_FIELD_SIZE],
-		       u64 session_id, const struct kvec *iov,
-		       unsigned int nvec, void *out, size_t out_len)
+/* Count, then describe, the pages of an iterator's data in a scatterlist */
+struct smb3mc_iter_sg {
+	struct scatterlist *sg;		/* NULL: only count */
+	unsigned int n;
+};
+
+static int smb3mc_iter_sg_page(void *priv, struct page *page, size_t off,
+			       size_t len)
 {
+	struct smb3mc_iter_sg *it = priv;
+
+	if (it->sg)
+		sg_set_page(&it->sg[it->n], page, len, off);
+	it->n++;
+	return 0;
+}
+
+ssize_t smb3mc_encrypt_data(const struct smb3mc_cipher *c,
+			    const u8 nonce[SMB3MC_NONCE_FIELD_SIZE],
+			    u64 session_id, const struct kvec *iov,
+			    unsigned int nvec, const struct iov_iter *data,
+			    void *out, size_t out_len)
+{
+	struct smb3mc_iter_sg pages = {};
 	struct smb2_transform_hdr *th = out;
 	struct smb3mc_cipher_op *op;
-	size_t msg_len = 0;
+	size_t msg_len = 0, iov_len, data_len;
 	unsigned int i, nsrc, ndst;
 	int n, m, rc;
 
 	for (i = 0; i < nvec; i++)
 		msg_len += iov[i].iov_len;
-	if (!msg_len || msg_len > U32_MAX - SMB3MC_TAG_SIZE ||
+	iov_len = msg_len;
+	data_len = data ? iov_iter_count(data) : 0;
+	msg_len += data_len;
+	if (!iov_len || msg_len > U32_MAX - SMB3MC_TAG_SIZE ||
 	    out_len < sizeof(*th) + msg_len)
 		return -EINVAL;
+	if (data_len) {
+		rc = smb3mc_iter_pages(data, smb3mc_iter_sg_page, &pages);
+		if (rc)
+			return rc;
+	}
 
 	/* MS-SMB2 3.1.4.3 */
 	memset(th, 0, sizeof(*th));
@@ -200,8 +243,8 @@ ssize_t smb3mc_encrypt(const struct smb3mc_cipher *c,
 	th->flags = SMB3MC_TRANSFORM_FLAG_ENCRYPTED;
 	th->session_id = cpu_to_le64(session_id);
 
-	/* src: AAD || plaintext; dst: AAD || ciphertext || tag */
-	nsrc = 1 + smb3mc_kvec_sg_count(iov, nvec, msg_len);
+	/* src: AAD || plaintext (kvecs, then data); dst: AAD || ciphertext || tag */
+	nsrc = 1 + smb3mc_kvec_sg_count(iov, nvec, iov_len) + pages.n;
 	ndst = 1 + smb3mc_sg_count(th + 1, msg_len) + 1;
 	op = smb3mc_cipher_op_alloc(nsrc, ndst);
 	if (!op)
@@ -209,7 +252,13 @@ ssize_t smb3mc_encrypt(const struct smb3mc_cipher *c,
 	smb3mc_cipher_iv(c, nonce, op->iv);
 
 	n = smb3mc_sg_set(op->src, 0, th->nonce, SMB3MC_TRANSFORM_AAD_SIZE);
-	n = smb3mc_kvec_sg_set(op->src, n, iov, nvec, msg_len);
+	n = smb3mc_kvec_sg_set(op->src, n, iov, nvec, iov_len);
+	if (n >= 0 && data_len) {
+		pages.sg = op->src;
+		pages.n = n;
+		rc = smb3mc_iter_pages(data, smb3mc_iter_sg_page, &pages);
+		n = rc ? rc : pages.n;
+	}
 	m = smb3mc_sg_set(op->dst, 0, th->nonce, SMB3MC_TRANSFORM_AAD_SIZE);
 	if (m >= 0)
 		m = smb3mc_sg_set(op->dst, m, th + 1, msg_len);
@@ -226,6 +275,15 @@ ssize_t smb3mc_encrypt(const struct smb3mc_cipher *c,
 out:
 	kfree_sensitive(op);
 	return rc ? rc : (ssize_t)(sizeof(*th) + msg_len);
+}
+
+ssize_t smb3mc_encrypt(const struct smb3mc_cipher *c,
+		       const u8 nonce[SMB3MC_NONCE_FIELD_SIZE],
+		       u64 session_id, const struct kvec *iov,
+		       unsigned int nvec, void *out, size_t out_len)
+{
+	return smb3mc_encrypt_data(c, nonce, session_id, iov, nvec, NULL, out,
+				   out_len);
 }
 
 ssize_t smb3mc_decrypt(const struct smb3mc_cipher *c, struct kvec *iov,
@@ -290,4 +348,83 @@ ssize_t smb3mc_decrypt(const struct smb3mc_cipher *c, struct kvec *iov,
 out:
 	kfree_sensitive(op);
 	return rc ? rc : (ssize_t)msg_len;
+}
+
+int smb3mc_transform_check(const void *buf, size_t len, u64 session_id,
+			   const char **why)
+{
+	const struct smb2_transform_hdr *th = buf;
+	u32 msg_len;
+
+	/* MS-SMB2 3.2.5.1.1.1: longer than the header, Flags 0x0001 */
+	if (len <= sizeof(*th)) {
+		*why = "shorter than its transform header";
+		return -EIO;
+	}
+	if (th->protocol_id != SMB2_TRANSFORM_PROTO_NUM) {
+		*why = "not a transform header";
+		return -EIO;
+	}
+	if (th->flags != SMB3MC_TRANSFORM_FLAG_ENCRYPTED) {
+		*why = "unknown Flags";
+		return -EIO;
+	}
+	/* ... and of a session of ours */
+	if (le64_to_cpu(th->session_id) != session_id) {
+		*why = "another SessionId";
+		return -EIO;
+	}
+	/* 2.2.41: OriginalMessageSize is the SMB2 message inside. */
+	msg_len = le32_to_cpu(th->original_message_size);
+	if (msg_len < SMB2_HDR_SIZE) {
+		*why = "OriginalMessageSize below an SMB2 header";
+		return -EIO;
+	}
+	if (msg_len > len - sizeof(*th)) {
+		*why = "OriginalMessageSize past the message";
+		return -EIO;
+	}
+	return 0;
+}
+
+int smb3mc_seal_init(struct smb3mc_seal *seal, u16 cipher,
+		     const struct smb3mc_session_keys *keys, u64 session_id)
+{
+	int rc;
+
+	rc = smb3mc_cipher_init(&seal->enc, cipher, keys->encryption);
+	if (rc)
+		return rc;
+	rc = smb3mc_cipher_init(&seal->dec, cipher, keys->decryption);
+	if (rc) {
+		smb3mc_cipher_free(&seal->enc);
+		return rc;
+	}
+	atomic64_set(&seal->nonces, 0);
+	seal->session_id = session_id;
+	return 0;
+}
+
+void smb3mc_seal_free(struct smb3mc_seal *seal)
+{
+	smb3mc_cipher_free(&seal->enc);
+	smb3mc_cipher_free(&seal->dec);
+}
+
+int smb3mc_seal_nonce(struct smb3mc_seal *seal,
+		      u8 nonce[SMB3MC_NONCE_FIELD_SIZE])
+{
+	s64 n = atomic64_inc_return(&seal->nonces);
+	__le64 v;
+
+	/*
+	 * Past S64_MAX the counter reads negative, and it would take
+	 * another 2^63 messages to come back: every one of them is refused.
+	 */
+	if (n <= 0)
+		return -EOVERFLOW;
+	v = cpu_to_le64(n);
+	memset(nonce, 0, SMB3MC_NONCE_FIELD_SIZE);
+	memcpy(nonce, &v, sizeof(v));
+	return 0;
 }

@@ -158,9 +158,10 @@ struct smb3mc_chan *smb3mc_ses_chan(struct smb3mc_ses *ses, unsigned int i)
 }
 
 /*
- * SessionId, TreeId and ChannelSequence, and signing when the session
- * signs. A 3.1.1 TREE_CONNECT is signed even with nosign: a server must
- * drop the connection on an unsigned one (MS-SMB2 3.3.5.7).
+ * SessionId, TreeId and ChannelSequence, and encryption when the session
+ * encrypts (MS-SMB2 3.2.4.1.8), else signing when it signs. A 3.1.1
+ * TREE_CONNECT is signed even with nosign: a server must drop the
+ * connection on one neither signed nor encrypted (MS-SMB2 3.3.5.7).
  */
 static void ses_stamp(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 		      u32 tid, struct smb3mc_req *req)
@@ -177,7 +178,10 @@ static void ses_stamp(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 	 * the raised value (3.2.7.1).
 	 */
 	hdr->status = cpu_to_le32((u16)atomic_read(&ses->chan_seq));
-	req->sign = (ses->sign || must_sign) && chan->signer_ready;
+	req->seal = READ_ONCE(ses->encrypt);
+	/* MS-SMB2 3.2.4.1.1: an encrypted request is not signed. */
+	req->sign = !req->seal && (ses->sign || must_sign) &&
+		    chan->signer_ready;
 	/* A resend is signed again with this channel's key, or not at all. */
 	if (!req->sign)
 		hdr->flags &= ~SMB2_FLAGS_SIGNED;

@@ -315,6 +315,7 @@ void smb3mc_share_info(const struct smb3mc_tcon *tcon,
 
 	info->dialect = ses->dialect;
 	info->sign = ses->sign;
+	info->seal = READ_ONCE(ses->encrypt);
 	info->username = ses->username;
 	info->domain = ses->domain;
 	info->addr = &ses->addr;

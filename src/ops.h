@@ -26,6 +26,7 @@ struct smb3mc_open_args {
 struct smb3mc_share_info {
 	u16 dialect;
 	bool sign;			/* every request is signed */
+	bool seal;			/* every request is encrypted */
 	const char *username;
 	const char *domain;
 	const struct sockaddr_storage *addr;	/* the server mounted */

@@ -115,6 +115,10 @@ static int set_flag(struct smb3mc_opts *opts, const char *key)
 		opts->sign = true;
 	else if (!strcmp(key, "nosign"))
 		opts->sign = false;
+	else if (!strcmp(key, "seal"))
+		opts->seal = true;
+	else if (!strcmp(key, "require_gcm_256"))
+		opts->require_gcm_256 = true;
 	else if (!strcmp(key, "multichannel"))
 		opts->max_channels = opts->max_channels > 1 ?
 			opts->max_channels : SMB3MC_DEFAULT_CHANNELS;
@@ -342,6 +346,12 @@ int smb3mc_opts_validate(struct smb3mc_opts *opts, const char **errmsg)
 	}
 	if (!opts->username) {
 		*errmsg = "username= is required";
+		return -EINVAL;
+	}
+	/* Before 3.1.1 the only cipher is AES-128-CCM (MS-SMB2 3.1.4.3). */
+	if (opts->require_gcm_256 && opts->dialect &&
+	    opts->dialect != SMB311_DIALECT) {
+		*errmsg = "require_gcm_256 needs vers=3.1.1";
 		return -EINVAL;
 	}
 	if (opts->addr.ss_family == AF_INET)

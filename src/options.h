@@ -30,6 +30,8 @@ struct smb3mc_opts {
 	umode_t file_mode;
 	umode_t dir_mode;
 	bool sign;
+	bool seal;		/* encrypt everything, MS-SMB2 3.2.4.1.8 */
+	bool require_gcm_256;	/* offer and accept only AES-256-GCM */
 	unsigned int max_channels;	/* 0: not given, default applies */
 	unsigned int actimeo;		/* seconds */
 	unsigned int echo_interval;	/* seconds */

@@ -175,6 +175,25 @@ int smb3mc_build_negotiate(void *buf, size_t size,
 	return pos;
 }
 
+void smb3mc_negotiate_offer_ciphers(struct smb3mc_negotiate_args *args,
+				    bool gcm256_only)
+{
+	static const u16 all[] = {
+		SMB2_ENCRYPTION_AES128_GCM, SMB2_ENCRYPTION_AES256_GCM,
+		SMB2_ENCRYPTION_AES128_CCM, SMB2_ENCRYPTION_AES256_CCM,
+	};
+
+	static_assert(ARRAY_SIZE(all) <= SMB3MC_MAX_CIPHERS);
+	args->capabilities |= SMB2_GLOBAL_CAP_ENCRYPTION;
+	if (gcm256_only) {
+		args->ciphers[0] = SMB2_ENCRYPTION_AES256_GCM;
+		args->cipher_count = 1;
+		return;
+	}
+	memcpy(args->ciphers, all, sizeof(all));
+	args->cipher_count = ARRAY_SIZE(all);
+}
+
 /* 2.2.4.1.1: exactly one hash algorithm, SHA-512, the only one offered. */
 static int smb3mc_parse_preauth_ctx(const __le16 *p, u16 dlen,
 				    struct smb3mc_negotiate_info *info)
@@ -342,8 +361,16 @@ int smb3mc_negotiate_check_offered(const struct smb3mc_negotiate_args *args,
 		*value = info->dialect;
 		return -EPROTO;
 	}
-	if (info->dialect != SMB311_DIALECT)
+	/* 3.3.5.4: only a client that asked gets AES-128-CCM before 3.1.1. */
+	if (info->dialect != SMB311_DIALECT) {
+		if (info->cipher &&
+		    !(args->capabilities & SMB2_GLOBAL_CAP_ENCRYPTION)) {
+			*what = "cipher";
+			*value = info->cipher;
+			return -EPROTO;
+		}
 		return 0;
+	}
 	if (info->signing_ctx &&
 	    !smb3mc_offered(info->signing_alg, args->signing_algs,
 			    args->signing_alg_count)) {

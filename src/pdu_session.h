@@ -145,12 +145,21 @@ struct smb3mc_negotiate_info {
 
 int smb3mc_build_negotiate(void *buf, size_t size,
 			   const struct smb3mc_negotiate_args *args);
+/*
+ * Offer encryption in @args (MS-SMB2 3.2.4.2.2.2): SMB2_GLOBAL_CAP_ENCRYPTION
+ * in the capabilities, which gives AES-128-CCM with 3.0 and 3.0.2, and for
+ * 3.1.1 the ciphers in order of preference: the GCMs first, AES-128 before
+ * AES-256. With @gcm256_only, AES-256-GCM alone.
+ */
+void smb3mc_negotiate_offer_ciphers(struct smb3mc_negotiate_args *args,
+				    bool gcm256_only);
 int smb3mc_parse_negotiate_rsp(const void *buf, size_t len,
 			       struct smb3mc_negotiate_info *info);
 /*
  * Whether the server chose among what @args offered: the dialect, and
  * for 3.1.1 the signing algorithm and the cipher of the contexts it sent
- * (cipher 0 means none in common). An absent signing context means
+ * (cipher 0 means none in common); before 3.1.1, encryption only if
+ * offered with SMB2_GLOBAL_CAP_ENCRYPTION. An absent signing context means
  * AES-CMAC (MS-SMB2 3.2.5.2), which is no choice of the server. Returns
  * 0, or -EPROTO with @what ("dialect", "signing algorithm" or "cipher")
  * and @value naming the first choice not offered.

@@ -61,11 +61,6 @@ static int ses_negotiate_once(struct smb3mc_ses *ses,
 		.dialect_count = nr_dialects,
 		.security_mode = SMB2_NEGOTIATE_SIGNING_ENABLED,
 		.capabilities = SMB3MC_CLIENT_CAPS,
-		.ciphers = { SMB2_ENCRYPTION_AES128_GCM,
-			     SMB2_ENCRYPTION_AES128_CCM,
-			     SMB2_ENCRYPTION_AES256_GCM,
-			     SMB2_ENCRYPTION_AES256_CCM },
-		.cipher_count = 4,
 		.signing_algs = { SMB2_SIGNING_AES_GMAC,
 				  SMB2_SIGNING_AES_CMAC },
 		.signing_alg_count = 2,
@@ -77,6 +72,7 @@ static int ses_negotiate_once(struct smb3mc_ses *ses,
 	u16 value;
 	int rc;
 
+	smb3mc_negotiate_offer_ciphers(&args, ses->gcm256_only);
 	memcpy(args.dialects, dialects, nr_dialects * sizeof(*dialects));
 	memcpy(args.client_guid, ses->client_guid, sizeof(args.client_guid));
 	get_random_bytes(args.salt, sizeof(args.salt));
@@ -133,8 +129,13 @@ int smb3mc_ses_negotiate(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 	struct smb3mc_negotiate_info info;
 	int rc;
 
+	ses->gcm256_only = opts->require_gcm_256;
 	if (opts->dialect) {
 		ses->dialects[0] = opts->dialect;
+		ses->nr_dialects = 1;
+	} else if (ses->gcm256_only) {
+		/* AES-256-GCM exists only in 3.1.1 (MS-SMB2 2.2.3.1.2). */
+		ses->dialects[0] = SMB311_DIALECT;
 		ses->nr_dialects = 1;
 	} else {
 		memcpy(ses->dialects, all, sizeof(all));
@@ -147,6 +148,18 @@ int smb3mc_ses_negotiate(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 		return rc;
 	}
 
+	if (ses->gcm256_only && info.cipher != SMB2_ENCRYPTION_AES256_GCM) {
+		error_plog(log, "%s: require_gcm_256: server does not offer AES-256-GCM",
+			   ses->server);
+		return -EOPNOTSUPP;
+	}
+	if (opts->seal && !info.cipher) {
+		error_plog(log, "%s: seal: server cannot encrypt (no cipher in common)",
+			   ses->server);
+		return -EOPNOTSUPP;
+	}
+	/* Set before any request goes through dispatch: ses_stamp(). */
+	ses->encrypt = opts->seal;
 	ses->dialect = info.dialect;
 	ses->security_mode = info.security_mode;
 	ses->server_caps = info.capabilities;
@@ -189,9 +202,10 @@ static int ses_negotiate_bind(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 	rc = ses_negotiate_once(ses, chan, &ses->dialect, 1, &info, preauth);
 	if (rc)
 		return rc;
-	if (info.dialect != ses->dialect ||
+	/* The channel encrypts with the session's keys: the same cipher. */
+	if (info.dialect != ses->dialect || info.cipher != ses->cipher ||
 	    memcmp(info.server_guid, ses->server_guid, sizeof(info.server_guid))) {
-		pr_warn("smb3mc: %s: another server or dialect answers there\n",
+		pr_warn("smb3mc: %s: another server, dialect or cipher answers there\n",
 			chan->name);
 		return -EIO;
 	}
@@ -214,6 +228,7 @@ struct ses_auth {
 	u8 *auth;
 	int auth_len;
 	u8 session_key[NTLMSSP_SESSION_KEY_SIZE];
+	bool encrypt_data;		/* SMB2_SESSION_FLAG_ENCRYPT_DATA */
 };
 
 /* Build the AUTHENTICATE_MESSAGE for the server's CHALLENGE_MESSAGE. */
@@ -420,8 +435,12 @@ static int ses_ntlm_legs(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 	if (info.session_flags & (SMB2_SESSION_FLAG_IS_GUEST |
 				  SMB2_SESSION_FLAG_IS_NULL))
 		return -EACCES;
-	if (info.session_flags & SMB2_SESSION_FLAG_ENCRYPT_DATA)
-		return -EOPNOTSUPP;
+	/* MS-SMB2 3.2.5.3.1: the server wants the session encrypted. */
+	if (info.session_flags & SMB2_SESSION_FLAG_ENCRYPT_DATA) {
+		if (!ses->cipher)
+			return -EOPNOTSUPP;
+		a->encrypt_data = true;
+	}
 	return 0;
 }
 
@@ -430,6 +449,25 @@ static void ses_auth_free(struct ses_auth *a)
 	memzero_explicit(a->session_key, sizeof(a->session_key));
 	kfree(a->chal);
 	kfree_sensitive(a->auth);
+}
+
+/*
+ * Key the session's ciphers, when it negotiated one, with the keys just
+ * derived (MS-SMB2 3.2.5.3.1), and let its first channel decrypt.
+ */
+static int ses_seal_init(struct smb3mc_ses *ses, struct smb3mc_chan *chan)
+{
+	int rc;
+
+	if (!ses->cipher)
+		return 0;
+	rc = smb3mc_seal_init(&ses->seal, ses->cipher, &ses->keys, ses->id);
+	if (rc)
+		return rc;
+	ses->seal_ready = true;
+	/* The receive thread sees the ciphers keyed once it sees them. */
+	smp_store_release(&chan->seal, &ses->seal);
+	return 0;
 }
 
 /**
@@ -460,7 +498,7 @@ int smb3mc_ses_authenticate(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 		goto out;
 	}
 	if (rc == -EOPNOTSUPP) {
-		error_plog(log, "%s: server requires encryption, not supported yet",
+		error_plog(log, "%s: server requires encryption, but no cipher is in common",
 			   ses->server);
 		goto out;
 	}
@@ -481,9 +519,27 @@ int smb3mc_ses_authenticate(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 		goto out;
 	chan->signer_ready = true;
 	rc = ses_verify_final(ses, chan, call, false);
-	if (rc)
+	if (rc) {
 		error_plog(log, "%s: SESSION_SETUP response has a bad signature",
 			   ses->server);
+		goto out;
+	}
+	/*
+	 * A kernel without the cipher fails only a mount that must encrypt
+	 * now; a share that asks for it later is refused (tcon.c).
+	 */
+	rc = ses_seal_init(ses, chan);
+	if (rc && (ses->encrypt || a.encrypt_data)) {
+		error_plog(log, "%s: cannot set up %s (%d)", ses->server,
+			   smb3mc_cipher_name(ses->cipher), rc);
+		goto out;
+	}
+	if (rc)
+		pr_warn("smb3mc: %s: cannot set up %s (%d): the session will not encrypt\n",
+			ses->server, smb3mc_cipher_name(ses->cipher), rc);
+	rc = 0;
+	if (a.encrypt_data)
+		ses->encrypt = true;
 out:
 	ses_auth_free(&a);
 	/* It held the AUTHENTICATE_MESSAGE. */
@@ -509,7 +565,9 @@ static int ses_time_chan(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 	smb3mc_call_prepare(call, len, 0);
 	hdr = call->req.iov[0].iov_base;
 	hdr->session_id = cpu_to_le64(ses->id);
-	call->req.sign = ses->sign;
+	/* MS-SMB2 3.2.4.1.1: an encrypted request is not signed. */
+	call->req.seal = ses->encrypt;
+	call->req.sign = ses->sign && !call->req.seal;
 	rc = smb3mc_chan_call(chan, &call->req);
 	return rc ?: smb3mc_req_errno(&call->req);
 }
@@ -537,6 +595,13 @@ int smb3mc_ses_bind(struct smb3mc_ses *ses, struct smb3mc_chan *chan)
 	rc = ses_negotiate_bind(ses, chan, preauth);
 	if (rc)
 		return rc;
+	/*
+	 * MS-SMB2 3.2.5.3.1, 3.3.5.5.3: the channel encrypts and decrypts
+	 * with the session's keys; the binding itself is never encrypted
+	 * (3.2.4.1.8).
+	 */
+	if (ses->seal_ready)	/* as in ses_seal_init() */
+		smp_store_release(&chan->seal, &ses->seal);
 	call = smb3mc_call_alloc(PAGE_SIZE * 4);
 	if (!call)
 		return -ENOMEM;

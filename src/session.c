@@ -85,6 +85,9 @@ static void ses_free(struct smb3mc_ses *ses)
 		smb3mc_chan_shutdown(chan);
 		kfree(chan);
 	}
+	/* No channel is left to encrypt or decrypt with it. */
+	if (ses->seal_ready)
+		smb3mc_seal_free(&ses->seal);
 	if (ses->wq)
 		destroy_workqueue(ses->wq);
 	if (ses->net)
@@ -291,14 +294,16 @@ void smb3mc_ses_show(struct seq_file *m)
 
 	mutex_lock(&smb3mc_sessions_lock);
 	list_for_each_entry(ses, &smb3mc_sessions, list) {
-		seq_printf(m, "session 0x%llx: server %s (%pISc) user %s dialect 0x%04x signing %s channels %u max_read %u max_write %u channel_sequence %u\n",
+		seq_printf(m, "session 0x%llx: server %s (%pISc) user %s dialect 0x%04x signing %s channels %u max_read %u max_write %u channel_sequence %u encryption %s\n",
 			   ses->id, ses->server, &ses->addr, ses->username,
 			   ses->dialect,
 			   !ses->sign ? "off" :
 			   ses->sign_alg == SMB2_SIGNING_AES_GMAC ?
 			   "AES-GMAC" : "AES-CMAC",
 			   ses->nr_chans, ses->max_read, ses->max_write,
-			   (u16)atomic_read(&ses->chan_seq));
+			   (u16)atomic_read(&ses->chan_seq),
+			   READ_ONCE(ses->encrypt) ?
+			   smb3mc_cipher_name(ses->cipher) : "off");
 		mutex_lock(&ses->chan_lock);
 		for (i = 0; i < ses->nr_chans; i++)
 			ses_show_slot(m, ses, i);

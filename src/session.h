@@ -25,9 +25,13 @@ struct smb3mc_opts;
 /* Channels a session may have: the slots below. */
 #define SMB3MC_MAX_CHANNELS	16
 
-/* What we offer in NEGOTIATE, and repeat in VALIDATE_NEGOTIATE. */
+/*
+ * What we offer in NEGOTIATE, and repeat in VALIDATE_NEGOTIATE: with
+ * encryption, as smb3mc_negotiate_offer_ciphers() offers it.
+ */
 #define SMB3MC_CLIENT_CAPS	(SMB2_GLOBAL_CAP_LARGE_MTU | \
-				 SMB2_GLOBAL_CAP_MULTI_CHANNEL)
+				 SMB2_GLOBAL_CAP_MULTI_CHANNEL | \
+				 SMB2_GLOBAL_CAP_ENCRYPTION)
 
 /* One channel of a session, and what outlives its connection. */
 struct smb3mc_slot {
@@ -61,15 +65,26 @@ struct smb3mc_ses {
 	u16 dialect;
 	u16 security_mode;		/* the server's */
 	u32 server_caps;
-	u16 cipher;			/* 3.1.1 negotiated cipher, or 0 */
+	u16 cipher;			/* negotiated cipher, or 0 */
+	bool gcm256_only;		/* require_gcm_256: offer no other */
 	u16 sign_alg;			/* SMB2_SIGNING_AES_CMAC / _GMAC */
 	bool sign;			/* every request is signed */
+	/*
+	 * Every request but NEGOTIATE and SESSION_SETUP is encrypted
+	 * (MS-SMB2 3.2.4.1.8): the mount asked for it (seal), or the server
+	 * did for the session or for a share. Set once @seal is ready;
+	 * never cleared.
+	 */
+	bool encrypt;
 	u64 id;				/* SessionId */
 	u32 max_read;
 	u32 max_write;
 	u32 max_trans;
 	u8 session_key[16];		/* ExportedSessionKey */
 	struct smb3mc_session_keys keys;
+	/* Keyed once the session is set up, when a cipher was negotiated. */
+	struct smb3mc_seal seal;
+	bool seal_ready;
 
 	/* ECHO on channels that were quiet for this long, MS-SMB2 3.2.6.3 */
 	unsigned long echo_interval;	/* jiffies */

@@ -51,6 +51,8 @@ static int smb3mc_show_options(struct seq_file *m, struct dentry *root)
 		seq_show_option(m, "domain", info.domain);
 	seq_printf(m, ",ip=%pISc", info.addr);
 	seq_puts(m, info.sign ? ",sign" : ",nosign");
+	if (info.seal)
+		seq_puts(m, ",seal");
 	seq_printf(m, ",uid=%u,gid=%u,file_mode=0%o,dir_mode=0%o",
 		   from_kuid_munged(&init_user_ns, sbi->uid),
 		   from_kgid_munged(&init_user_ns, sbi->gid),

@@ -110,11 +110,20 @@ int smb3mc_tcon_open(struct smb3mc_ses *ses, const char *share, u8 type,
 		rc = -ENOTDIR;
 		goto fail_tcon;
 	}
+	/*
+	 * MS-SMB2 3.2.5.5: the share wants its requests encrypted
+	 * (TreeConnect.EncryptData, 3.2.4.1.8). The session then encrypts
+	 * all of them, IPC$'s too: it has only this share and IPC$, and a
+	 * server that encrypts one tree takes encrypted requests on any.
+	 */
 	if (info.share_flags & SMB2_SHAREFLAG_ENCRYPT_DATA) {
-		error_plog(log, "%s: share %s requires encryption, not supported yet",
-			   ses->server, share);
-		rc = -EOPNOTSUPP;
-		goto fail_tcon;
+		if (!ses->seal_ready) {
+			error_plog(log, "%s: share %s requires encryption, which the session cannot do",
+				   ses->server, share);
+			rc = -EOPNOTSUPP;
+			goto fail_tcon;
+		}
+		WRITE_ONCE(ses->encrypt, true);
 	}
 	rc = tcon_validate_negotiate(tcon, log);
 	if (rc)

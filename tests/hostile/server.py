@@ -38,7 +38,8 @@ HELLO = b"hello from the smb3mc hostile server\n"
 # contents and its name tell it from hello.txt.
 OTHER = b"other file on the smb3mc hostile one\n"
 SERVER_GUID = bytes.fromhex("534d42336d632d686f7374696c652121")
-CAP_LARGE_MTU, CAP_MULTI_CHANNEL = 0x4, 0x8
+CAP_LARGE_MTU, CAP_MULTI_CHANNEL, CAP_ENC = 0x4, 0x8, 0x40
+SESSION_FLAG_ENCRYPT_DATA = 0x4
 MAX_IO = 1024 * 1024
 NT_EPOCH = 116444736000000000
 
@@ -99,6 +100,14 @@ CASES = {
     "bind-sessionid": (None, 0, "offer multichannel with our own address, "
                        "and answer a binding SESSION_SETUP with another "
                        "SessionId (finding 4)"),
+    # The seal cases negotiate a cipher (AES-128-GCM, with 3.0 AES-128-CCM)
+    # and have the client encrypt with SMB2_SESSION_FLAG_ENCRYPT_DATA.
+    "seal-none": (None, 0, "encrypt, and behave"),
+    "seal-bad-tag": (p.READ, 1, "flip a bit of the transform's Signature"),
+    "seal-truncated": (p.READ, 1, "OriginalMessageSize 64 bytes past the "
+                       "transform message"),
+    "seal-clear": (p.READ, 1, "answer an encrypted request in clear, "
+                   "signed"),
 }
 
 
@@ -197,6 +206,10 @@ class Session:
         self.key = None
         self.user = None
         self.conns = []
+        # Encryption: the cipher, both keys and the nonces we used.
+        self.cipher = None
+        self.c2s = self.s2c = None
+        self.nonces = itertools.count(1)
 
 
 class Open:
@@ -271,6 +284,8 @@ class Conn(MidSend):
         self.tree_ids = server.tree_ids
         self.wlock = threading.Lock()
         self.stop = False
+        self.cipher = None      # negotiated, for the seal cases
+        self.sealed = False     # the request being answered came encrypted
 
     # framing
     def recv_exact(self, n):
@@ -294,7 +309,7 @@ class Conn(MidSend):
                 if self.case.name == "answer-mid-write":
                     self.answer_mid_write(length)
                 else:
-                    self.handle(self.recv_exact(length))
+                    self.handle(self.unseal(self.recv_exact(length)))
                 if self.stop:
                     # stop-reading: hold the connection, read nothing more.
                     while True:
@@ -306,6 +321,16 @@ class Conn(MidSend):
             raise
         finally:
             self.sock.close()
+
+    # MS-SMB2 3.3.5.2.1.1: decrypt with the session's key
+    def unseal(self, msg):
+        self.sealed = msg[:4] == p.TRANSFORM_PROTO
+        if not self.sealed:
+            return msg
+        s = self.srv.sessions.get(p.transform_sid(msg))
+        if s is None or s.c2s is None:
+            raise ConnectionError("transform of an unknown session")
+        return p.unseal(s.cipher, s.c2s, msg)
 
     # the chain of requests in one frame, MS-SMB2 3.3.5.2.7
     def handle(self, msg):
@@ -420,6 +445,9 @@ class Conn(MidSend):
         data = b"".join(msgs)
         hit = any(h.hit for _, h in out)
         name = self.case.name if hit else None
+        # MS-SMB2 3.3.4.1.4: an encrypted request's answer is encrypted.
+        if self.sealed and name != "seal-clear":
+            data = self.seal(out[0][1].sid, data, name)
         if name == "frame0":
             self.send_raw(struct.pack(">I", 0))
         elif name == "frame63":
@@ -447,6 +475,16 @@ class Conn(MidSend):
                 return other[0]
             time.sleep(0.1)
         return self
+
+    def seal(self, sid, data, name):
+        s = self.srv.sessions[sid]
+        nonce = struct.pack("<Q", next(s.nonces)) + bytes(8)
+        data = bytearray(p.seal(s.cipher, s.s2c, sid, nonce, data))
+        if name == "seal-bad-tag":
+            data[4] ^= 0x01
+        elif name == "seal-truncated":
+            struct.pack_into("<I", data, 36, len(data) + 64)
+        return bytes(data)
 
     def spoil(self, rsp):
         """The changes a case makes inside a message, before signing."""
@@ -482,9 +520,11 @@ class Conn(MidSend):
             dialect = next(d for d in (p.DIALECT_302, p.DIALECT_30,
                                        p.DIALECT_311) if d not in dialects)
         self.dialect = dialect
-        client_algs = []
+        client_algs, ciphers = [], []
         if p.DIALECT_311 in dialects and ctx_count:
-            client_algs = self.client_signing_algs(req, ctx_off, ctx_count)
+            client_algs = self.client_algs(req, ctx_off, ctx_count, 8)
+            ciphers = self.client_algs(req, ctx_off, ctx_count, 2)
+        seal = self.case.name.startswith("seal-")
         ctxs = b""
         nctx = 0
         if dialect == p.DIALECT_311:
@@ -503,6 +543,11 @@ class Conn(MidSend):
                 ctxs += bytes(-len(ctxs) % 8)
                 ctxs += struct.pack("<HHIHH", 8, 4, 0, 1, alg)
                 nctx += 1
+            if seal and p.AES128_GCM in ciphers:
+                self.cipher = p.AES128_GCM
+                ctxs += bytes(-len(ctxs) % 8)
+                ctxs += struct.pack("<HHIHH", 2, 4, 0, 1, self.cipher)
+                nctx += 1
         else:
             self.sign_alg = p.SIGN_AES_CMAC
         blob = p.spnego_hint()
@@ -510,6 +555,9 @@ class Conn(MidSend):
         if self.srv.args.multichannel or \
                 self.case.name.startswith(("iface", "bind-", "other-")):
             caps |= CAP_MULTI_CHANNEL
+        if seal and dialect != p.DIALECT_311 and self.client_caps & CAP_ENC:
+            caps |= CAP_ENC
+            self.cipher = p.AES128_CCM
         self.server_caps = caps
         self.server_secmode = 0x3  # signing enabled and required
         blob_off = p.HDR_SIZE + 64
@@ -528,13 +576,15 @@ class Conn(MidSend):
         return p.STATUS_SUCCESS, out
 
     @staticmethod
-    def client_signing_algs(req, off, count):
+    def client_algs(req, off, count, want):
+        """The algorithms of the client's context @want (2: ciphers,
+        8: signing)"""
         algs = []
         for _ in range(count):
             off = (off + 7) & ~7
             ctype, dlen = struct.unpack_from("<HH", req, off)
             data = req[off + 8:off + 8 + dlen]
-            if ctype == 8:
+            if ctype == want:
                 n = struct.unpack_from("<H", data)[0]
                 algs = list(struct.unpack_from(f"<{n}H", data, 2))
             off += 8 + dlen
@@ -599,8 +649,14 @@ class Conn(MidSend):
         else:
             s.key, s.user = sign_key, user
             s.conns.append(self)
+        flags = 0
+        if self.cipher and not binding:
+            s.cipher = self.cipher
+            s.c2s, s.s2c = p.cipher_keys(self.dialect, key, s.preauth)
+            flags = SESSION_FLAG_ENCRYPT_DATA
         out_blob = p.spnego_response(0) if spnego else b""
-        return p.STATUS_SUCCESS, struct.pack("<HHHH", 9, 0, p.HDR_SIZE + 8,
+        return p.STATUS_SUCCESS, struct.pack("<HHHH", 9, flags,
+                                             p.HDR_SIZE + 8,
                                              len(out_blob)) + out_blob
 
     def do_logoff(self, h, body, req, _):

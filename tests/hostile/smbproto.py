@@ -3,7 +3,8 @@
 
 Only what a small SMB 3.x server needs: the SMB2 header, NTLMSSP with
 NTLMv2 (MS-NLMP), a bare SPNEGO wrapper for clients that use one, and the
-SMB 3.x key derivation and signing (MS-SMB2 3.1.4.1, 3.1.4.2). MD4 and RC4
+SMB 3.x key derivation, signing and encryption with AES-128-GCM or
+AES-128-CCM (MS-SMB2 3.1.4.1 - 3.1.4.3). MD4 and RC4
 are written out here: OpenSSL 3 no longer offers them by default.
 """
 import hashlib
@@ -12,7 +13,7 @@ import struct
 
 from cryptography.hazmat.primitives import cmac
 from cryptography.hazmat.primitives.ciphers import algorithms
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.ciphers.aead import AESCCM, AESGCM
 
 # Commands, MS-SMB2 2.2.1
 NEGOTIATE, SESSION_SETUP, LOGOFF, TREE_CONNECT, TREE_DISCONNECT = range(5)
@@ -245,6 +246,47 @@ def signing_key(dialect, session_key, preauth):
     if dialect == DIALECT_311:
         return kdf(session_key, b"SMBSigningKey\0", preauth)
     return kdf(session_key, b"SMB2AESCMAC\0", b"SmbSign\0")
+
+
+# Ciphers, MS-SMB2 2.2.3.1.2; the transform header, 2.2.41
+AES128_CCM, AES128_GCM = 1, 2
+TRANSFORM_PROTO = b"\xfdSMB"
+TRANSFORM_SIZE = 52
+
+
+def cipher_keys(dialect, session_key, preauth):
+    """(client-to-server, server-to-client) keys, MS-SMB2 3.3.5.5.3"""
+    if dialect == DIALECT_311:
+        return (kdf(session_key, b"SMBC2SCipherKey\0", preauth),
+                kdf(session_key, b"SMBS2CCipherKey\0", preauth))
+    return (kdf(session_key, b"SMB2AESCCM\0", b"ServerIn \0"),
+            kdf(session_key, b"SMB2AESCCM\0", b"ServerOut\0"))
+
+
+def _aead(cipher, key):
+    if cipher == AES128_GCM:
+        return AESGCM(key), 12
+    return AESCCM(key, tag_length=16), 11
+
+
+def seal(cipher, key, sid, nonce, msg):
+    """A transform message of @msg, MS-SMB2 3.1.4.3; @nonce: 16 bytes"""
+    aad = nonce + struct.pack("<IHHQ", len(msg), 0, 1, sid)
+    aead, n = _aead(cipher, key)
+    out = aead.encrypt(nonce[:n], msg, aad)
+    return TRANSFORM_PROTO + out[-16:] + aad + out[:-16]
+
+
+def transform_sid(data):
+    return struct.unpack_from("<Q", data, 44)[0]
+
+
+def unseal(cipher, key, data):
+    """The message inside a transform message; raises on a bad one"""
+    size = struct.unpack_from("<I", data, 36)[0]
+    aead, n = _aead(cipher, key)
+    return aead.decrypt(data[20:20 + n],
+                        data[52:52 + size] + data[4:20], data[20:52])
 
 
 def signature(alg, key, msg, mid, flags):

@@ -23,6 +23,7 @@ KVER=$(uname -r)
 export SMB3MC_KO KVER LINKS RATE REPO RESULTS_DIR=$res
 export SRV_NS=srv SRV_IP=198.18.1.2 SMB_USER=smbtest SMB_PASS=smbtest-Pa55
 export SHARE=share RO_SHARE=ro SRV_SHARE_DIR=/tmp/srv/share SRV_RO_DIR=/tmp/srv/ro
+export ENC_SHARE=enc ENC_DESIRED_SHARE=enc-desired
 SRV_IPS=
 for i in $(seq "$LINKS"); do
 	SRV_IPS="$SRV_IPS 198.18.$i.2"
@@ -135,6 +136,14 @@ setup_samba() {
 [$RO_SHARE]
 	path = $SRV_RO_DIR
 	read only = yes
+[$ENC_SHARE]
+	path = $SRV_SHARE_DIR
+	read only = no
+	smb encrypt = required
+[$ENC_DESIRED_SHARE]
+	path = $SRV_SHARE_DIR
+	read only = no
+	smb encrypt = desired
 EOF
 	# Both load all of Samba's libraries, seconds under TCG: in parallel.
 	printf '%s\n%s\n' "$SMB_PASS" "$SMB_PASS" |

@@ -28,6 +28,8 @@ cases=(none none-3.0 frame0 frame63 frame-huge bad-protocol
 	read-extra-padded answer-mid-write interims zero-credits bind-sessionid
 	ino0 ino-dup)
 cases+=(create-dir stop-reading other-channel)
+cases+=(seal-none seal-none-3.0 seal-bad-tag/READ/0 seal-truncated
+	seal-clear/READ/0)
 
 addr_of() {
 	local i
@@ -221,7 +223,10 @@ fails() { # case call errnos regex
 	finish
 }
 
-case_none() { # case extra-options
+# With a cipher: the seal cases, whose server has the session encrypted
+# (SMB2_SESSION_FLAG_ENCRYPT_DATA) with its own AES-128-GCM, or
+# AES-128-CCM with 3.0; DebugData must show that cipher.
+case_none() { # case extra-options [cipher]
 	begin "$1"
 	if mounted "$2"; then
 		try 60 "list:$m" "stat:$m/hello.txt" "read:$m/hello.txt"
@@ -230,6 +235,10 @@ case_none() { # case extra-options
 			"stat OK size=37 nlink=1"
 		expect "$name: cat" "$(sed -n 3p <<<"$r")" "read OK $hello"
 		within "$name: ls, stat, cat" "$took" 20
+		[ -z "${3:-}" ] || expect "$name: DebugData" \
+			"$(grep -o "server $a .*encryption $3\$" \
+				/proc/fs/smb3mc/DebugData | grep -o "encryption .*")" \
+			"encryption $3"
 	fi
 	finish
 }
@@ -633,6 +642,16 @@ case_bind_sessionid
 case_answer_mid_write
 case_zero_credits
 case_create_dir
+
+case_none seal-none "" AES-128-GCM
+case_none seal-none-3.0 vers=3.0 AES-128-CCM
+# Every READ spoiled: a failed readahead is read again.
+fails seal-bad-tag/READ/0 "read:$work/mnt/seal-bad-tag-READ-0/hello.txt" \
+	"EACCES EIO" "does not decrypt"
+fails seal-truncated "read:$work/mnt/seal-truncated/hello.txt" \
+	"EIO EHOSTDOWN ECONNABORTED" "malformed transform header"
+fails seal-clear/READ/0 "read:$work/mnt/seal-clear-READ-0/hello.txt" \
+	"EACCES EIO" "unencrypted response to encrypted command READ"
 
 wait "$bg1" "$bg2" "$bg3" "$bg4" "$bg5"
 
