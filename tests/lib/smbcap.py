@@ -11,8 +11,9 @@ The guest has no tcpdump; an AF_PACKET socket sees the same frames.
 
 check prints one line per connection, "C>S" or "S>C", then each SMB
 message's kind in order: "T" for a transform message (0xFD 'SMB'), else
-the command name of an SMB2 message (0xFE 'SMB'), and then "MARKER" if
-MARKER appears anywhere in that stream in clear. Frames are Ethernet with
+the command name of an SMB2 message (0xFE 'SMB'), with a "*" if it is
+signed (SMB2_FLAGS_SIGNED), and then "MARKER" if MARKER appears anywhere
+in that stream in clear. Frames are Ethernet with
 IPv4, as on the test's veth links.
 """
 import signal
@@ -108,9 +109,10 @@ def kinds(stream):
         pos += 4 + n
         if msg[:4] == b"\xfdSMB":
             yield "T"
-        elif msg[:4] == b"\xfeSMB" and len(msg) >= 16:
-            cmd = struct.unpack_from("<H", msg, 12)[0]
-            yield COMMANDS[cmd] if cmd < len(COMMANDS) else hex(cmd)
+        elif msg[:4] == b"\xfeSMB" and len(msg) >= 20:
+            cmd, flags = struct.unpack_from("<H2xI", msg, 12)
+            name = COMMANDS[cmd] if cmd < len(COMMANDS) else hex(cmd)
+            yield name + ("*" if flags & 0x8 else "")
         else:
             yield "?"
 

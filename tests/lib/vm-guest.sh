@@ -23,7 +23,7 @@ KVER=$(uname -r)
 export SMB3MC_KO KVER LINKS RATE REPO RESULTS_DIR=$res
 export SRV_NS=srv SRV_IP=198.18.1.2 SMB_USER=smbtest SMB_PASS=smbtest-Pa55
 export SHARE=share RO_SHARE=ro SRV_SHARE_DIR=/tmp/srv/share SRV_RO_DIR=/tmp/srv/ro
-export ENC_SHARE=enc ENC_DESIRED_SHARE=enc-desired
+export ENC_SHARE=enc ENC_DESIRED_SHARE=enc-desired SMB_CONF=/tmp/samba/smb.conf
 SRV_IPS=
 for i in $(seq "$LINKS"); do
 	SRV_IPS="$SRV_IPS 198.18.$i.2"
@@ -105,7 +105,7 @@ setup_samba() {
 		$SRV_SHARE_DIR $SRV_RO_DIR
 	chmod 0777 $SRV_SHARE_DIR
 	echo "smb3mc read-only share" >$SRV_RO_DIR/hello.txt
-	cat >/tmp/samba/smb.conf <<EOF
+	cat >$SMB_CONF <<EOF
 [global]
 	server role = standalone server
 	workgroup = WORKGROUP
@@ -147,8 +147,8 @@ setup_samba() {
 EOF
 	# Both load all of Samba's libraries, seconds under TCG: in parallel.
 	printf '%s\n%s\n' "$SMB_PASS" "$SMB_PASS" |
-		smbpasswd -c /tmp/samba/smb.conf -a -s "$SMB_USER" >/dev/null &
-	ip netns exec $SRV_NS smbd -D -s /tmp/samba/smb.conf && wait $! || return 1
+		smbpasswd -c $SMB_CONF -a -s "$SMB_USER" >/dev/null &
+	ip netns exec $SRV_NS smbd -D -s $SMB_CONF && wait $! || return 1
 	for _ in $(seq 100); do
 		ip netns exec $SRV_NS ss -Hltn "sport = :445" | grep -q "$SRV_IP:445" &&
 			return 0

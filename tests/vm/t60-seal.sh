@@ -1,57 +1,68 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# SMB 3.x encryption on the wire: -o seal on a plain share (3.1.1 and 3.0),
-# a share with "smb encrypt = required" and one with "desired" mounted
-# without options, and require_gcm_256. Each mount writes a marker string
-# to a file and reads it back after dropping the caches while a capture
-# runs on the link (tests/lib/smbcap.py; the guest has no tcpdump): the
-# marker must be nowhere in clear, and every message after SESSION_SETUP
-# (after the first TREE_CONNECT, for a share that asks for encryption)
-# must be a transform message, 0xFD 'S' 'M' 'B'. A mount without
-# encryption first shows that the capture sees the marker.
+# SMB 3.x encryption and signing on the wire, over four links with a
+# channel on each: -o seal on a plain share (3.1.1 and 3.0), a share with
+# "smb encrypt = required" and one with "desired" mounted without options,
+# and require_gcm_256; then signing without encryption, also against a
+# server that requires it of a mount with nosign. Each mount writes a
+# marker string to a file and reads it back after dropping the caches
+# while a capture runs on every link (tests/lib/smbcap.py; the guest has
+# no tcpdump): sealed, the marker must be nowhere in clear, and every
+# message after SESSION_SETUP (after the first TREE_CONNECT, for a share
+# that asks for encryption) must be a transform message, 0xFD 'S' 'M' 'B';
+# signed, the capture sees the marker, and every message after
+# SESSION_SETUP is signed.
 # shellcheck source=tests/lib/tap.sh
 . "$(dirname "$0")/../lib/tap.sh"
+
+[ "$LINKS" -ge 4 ] || skip_all "needs 4 links (tests/run --links 4)"
 
 mnt=/tmp/mnt/smb3mc
 cap=$PWD/cap
 smbcap=$REPO/tests/lib/smbcap.py
-opts="username=$SMB_USER,password=$SMB_PASS"
+opts="username=$SMB_USER,password=$SMB_PASS,max_channels=$LINKS"
 mkdir -p $mnt
-cap_pid=
+cap_pids=()
 
 cleanup() {
 	grep -q " $mnt smb3mc " /proc/mounts && umount -l $mnt
-	[ -z "$cap_pid" ] || kill "$cap_pid" 2>/dev/null
+	[ ${#cap_pids[@]} = 0 ] || kill "${cap_pids[@]}" 2>/dev/null
 	_tap_end
 }
 trap cleanup EXIT
 
-# Not under check: its output would be waited for. Python takes its time
-# to start under TCG.
+# One capture a link, into $cap.N. Not under check: its output would be
+# waited for. Python takes its time to start under TCG.
 cap_start() {
-	rm -f "$cap" "$cap.ready"
-	python3 "$smbcap" capture veth1 "$cap" </dev/null >/dev/null \
-		2>"$cap.err" &
-	cap_pid=$!
-	for _ in $(seq 600); do
-		[ -e "$cap.ready" ] && return 0
-		sleep 0.1
+	local i
+	for i in $(seq "$LINKS"); do
+		rm -f "$cap.$i" "$cap.$i.ready"
+		python3 "$smbcap" capture "veth$i" "$cap.$i" </dev/null \
+			>/dev/null 2>"$cap.err" &
+		cap_pids+=($!)
 	done
-	return 1
+	for i in $(seq "$LINKS"); do
+		for _ in $(seq 600); do
+			[ -e "$cap.$i.ready" ] && break
+			sleep 0.1
+		done
+		[ -e "$cap.$i.ready" ] || return 1
+	done
 }
 
 cap_stop() {
-	kill "$cap_pid"
-	wait "$cap_pid"
-	cap_pid=
+	kill "${cap_pids[@]}"
+	wait "${cap_pids[@]}"
+	cap_pids=()
 }
 
-# Every stream of the capture: only the messages in $1 in clear, and
-# those before any other; then transform messages only, at least one.
+# Each link's capture holds the streams of one channel, both ways.
+# Every stream: only the messages in $1 in clear, and those before any
+# other; then transform messages only, at least one.
 all_sealed() { # allowed-in-clear streams-file
 	awk -v allowed=" $1 " '
 		{ n++; i = 3
-		  while (i <= NF && index(allowed, " " $i " ")) i++
+		  while (i <= NF && index(allowed, " " substr($i, 1, length($i) - ($i ~ /\*$/)) " ")) i++
 		  if (i > NF) { print "no encrypted message: " $0; bad = 1 }
 		  for (; i <= NF; i++)
 			if ($i != "T") { print "in clear: " $0; bad = 1; break } }
@@ -59,22 +70,52 @@ all_sealed() { # allowed-in-clear streams-file
 		      exit bad }' "$2"
 }
 
+# Every stream: nothing but NEGOTIATE and SESSION_SETUP unsigned, and
+# a signed message after them.
+all_signed() { # streams-file
+	awk '
+		{ n++; signed = 0
+		  for (i = 3; i <= NF; i++) {
+			if ($i ~ /\*$/) { signed = 1; continue }
+			if ($i == "MARKER") continue
+			if (signed || ($i != "NEGOTIATE" && $i != "SESSION_SETUP")) {
+				print "unsigned " $i ": " $0; bad = 1; break }
+		  }
+		  if (!signed) { print "nothing signed: " $0; bad = 1 } }
+		END { if (n < 2) { print "fewer than two streams"; bad = 1 }
+		      exit bad }' "$1"
+}
+
+# Each link's streams file passes $1.
+every_link() { # check name
+	local i
+	for i in $(seq "$LINKS"); do
+		"$1" "${@:2}" "$name.$i.streams" || return 1
+	done
+}
+
 # One mount: name, share, extra options, the cipher DebugData shows ("off"
 # for none), and what may go in clear before the first transform message.
 run_case() {
 	local name=$1 tree=$2 o=$3 cipher=$4 clear=$5
+	local i
 	local marker="marker-$name-$RANDOM$RANDOM-in-the-clear"
 	local file=seal-$name
 
 	if cap_start; then
-		ok "$name: capture on veth1"
+		ok "$name: capture on every link"
 	else
-		fail "$name: capture on veth1" "$(cat "$cap.err")"
+		fail "$name: capture on every link" "$(cat "$cap.err")"
 	fi
 	check "$name: mount //$SRV_IP/$tree${o:+ -o ${o#,}}" \
 		mount -t smb3mc "//$SRV_IP/$tree" $mnt -o "$opts$o"
 	check "$name: DebugData shows encryption $cipher" \
 		grep -q "encryption $cipher\$" /proc/fs/smb3mc/DebugData
+	if [ "$cipher" = off ]; then
+		check "$name: DebugData shows signing" \
+			sh -c "grep -q ' signing ' /proc/fs/smb3mc/DebugData &&
+				! grep -q ' signing off ' /proc/fs/smb3mc/DebugData"
+	fi
 	check "$name: write the marker" \
 		sh -c "printf %s '$marker' >$mnt/$file && sync $mnt/$file"
 	check "$name: the server has it" \
@@ -84,17 +125,21 @@ run_case() {
 		test "$(cat "$mnt/$file")" = "$marker"
 	check "$name: umount" umount $mnt
 	cap_stop
-	python3 "$smbcap" check "$cap" "$marker" >"$name.streams"
-	diag "$(cat "$name.streams")"
+	for i in $(seq "$LINKS"); do
+		python3 "$smbcap" check "$cap.$i" "$marker" >"$name.$i.streams"
+		diag "veth$i: $(cat "$name.$i.streams")"
+	done
 	if [ "$cipher" = off ]; then
 		check "$name: the capture sees the marker in clear" \
-			grep -q MARKER "$name.streams"
+			sh -c "cat $name.*.streams | grep -q MARKER"
+		check "$name: every message after SESSION_SETUP signed, on every link" \
+			every_link all_signed
 		return
 	fi
 	check "$name: the marker nowhere in clear" \
-		sh -c "! grep MARKER $name.streams"
-	check "$name: only transform messages after $clear" \
-		all_sealed "$clear" "$name.streams"
+		sh -c "! cat $name.*.streams | grep MARKER"
+	check "$name: only transform messages after $clear, on every link" \
+		every_link all_sealed "$clear"
 }
 
 check "insmod smb3mc.ko" insmod "$SMB3MC_KO"
@@ -107,6 +152,18 @@ run_case seal-3.0 "$SHARE" ",seal,vers=3.0" AES-128-CCM "$setup"
 run_case required "$ENC_SHARE" "" AES-128-GCM "$setup TREE_CONNECT"
 run_case desired "$ENC_DESIRED_SHARE" "" AES-128-GCM "$setup TREE_CONNECT"
 run_case gcm256 "$SHARE" ",seal,require_gcm_256" AES-256-GCM "$setup"
+
+# A server that requires signing gets it from a mount with nosign: "server
+# signing" is global in Samba, so smbd reloads its configuration with it
+# for this one case.
+conf_reload() {
+	ip netns exec "$SRV_NS" smbcontrol -s "$SMB_CONF" smbd reload-config
+}
+sed -i 's/^\[global\]$/&\n\tserver signing = mandatory/' "$SMB_CONF"
+check "smbd reloads with server signing = mandatory" conf_reload
+run_case mandatory "$SHARE" ",nosign" off "$setup"
+sed -i '/^\tserver signing = mandatory$/d' "$SMB_CONF"
+check "smbd reloads without it" conf_reload
 
 e=$(python3 "$REPO/tests/lib/mount_errno.py" "//$SRV_IP/$SHARE" $mnt smb3mc \
 	"$opts,require_gcm_256,vers=3.0")
