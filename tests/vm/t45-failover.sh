@@ -6,6 +6,7 @@
 # with every link down I/O fails with an errno in bounded time and umount
 # still completes. The links are held at 50 Mbit/s (unless --rate set
 # them), so that the copy lasts seconds:  tests/run --links 4 t45
+# With SEAL=1 (t46) every message is encrypted.
 # shellcheck source=tests/lib/tap.sh
 . "$(dirname "$0")/../lib/tap.sh"
 
@@ -15,6 +16,7 @@ mnt=/tmp/mnt/fo
 mkdir -p $mnt
 # ECHO every 3 s, so a silent link is noticed in seconds.
 opts="username=$SMB_USER,password=$SMB_PASS,max_channels=4,echo_interval=3"
+[ -z "${SEAL:-}" ] || opts="$opts,seal"
 src=/tmp/work/fo-src.bin
 back=/tmp/work/fo-back.bin
 srv=$SRV_SHARE_DIR/fo.bin
@@ -102,6 +104,10 @@ fi
 check "insmod smb3mc.ko" insmod "$SMB3MC_KO"
 check "mount with max_channels=4" mount -t smb3mc "//$SRV_IP/$SHARE" $mnt -o "$opts"
 expect_eq "4 channels good" "$(good_channels)" 4
+if [ -n "${SEAL:-}" ]; then
+	check "the session encrypts" \
+		grep -q 'encryption AES-128-GCM$' /proc/fs/smb3mc/DebugData
+fi
 diag "$(debugdata)"
 
 # Write: the page cache takes the copy, sync sends it; link 2 goes down
