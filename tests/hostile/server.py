@@ -108,6 +108,8 @@ CASES = {
                        "transform message"),
     "seal-clear": (p.READ, 1, "answer an encrypted request in clear, "
                    "signed"),
+    "seal-replay": (p.READ, 0, "send each encrypted READ answer twice, "
+                    "nonce and all, as a replay on the wire would"),
 }
 
 
@@ -457,7 +459,7 @@ class Conn(MidSend):
         elif name == "other-channel":
             self.other_conn(out[0][1].sid).send_raw(
                 struct.pack(">I", len(data)) + data)
-        elif name == "duplicate":
+        elif name in ("duplicate", "seal-replay"):
             self.send_raw(struct.pack(">I", len(data)) + data)
             time.sleep(0.2)
             self.send_raw(struct.pack(">I", len(data)) + data)

@@ -29,7 +29,7 @@ cases=(none none-3.0 frame0 frame63 frame-huge bad-protocol
 	ino0 ino-dup)
 cases+=(create-dir stop-reading other-channel)
 cases+=(seal-none seal-none-3.0 seal-bad-tag/READ/0 seal-truncated
-	seal-clear/READ/0)
+	seal-clear/READ/0 seal-replay)
 
 addr_of() {
 	local i
@@ -652,6 +652,9 @@ fails seal-truncated "read:$work/mnt/seal-truncated/hello.txt" \
 	"EIO EHOSTDOWN ECONNABORTED" "malformed transform header"
 fails seal-clear/READ/0 "read:$work/mnt/seal-clear-READ-0/hello.txt" \
 	"EACCES EIO" "unencrypted response to encrypted command READ"
+# The replay decrypts, and answers nothing outstanding.
+case_works seal-replay \
+	"READ response for MessageId [0-9]+, which is not outstanding"
 
 wait "$bg1" "$bg2" "$bg3" "$bg4" "$bg5"
 
