@@ -68,11 +68,27 @@ bytes_in_flight() {
 }
 carrying() { [ "$(bytes_in_flight "$1")" -ge 65536 ]; }
 
-# Take link $1 down once $2 holds $3 bytes and channel $4 carries data
-# (on a slow guest a link can sit idle while the CPU works), and wait
-# until DebugData shows a channel lost. Runs in the background of a copy.
+# Drop (or again pass) what the server sends on link $2: a netem queue
+# in place of the link's tbf's own, or as its root on an unshaped link.
+answers() { # drop|pass link
+	local tbf where loss=100%
+	tbf=$(ip netns exec "$SRV_NS" tc qdisc show dev "sveth$2" |
+		awk '$2 == "tbf" { print $3; exit }')
+	where=${tbf:+parent ${tbf}1}
+	[ "$1" = drop ] || loss=0%
+	# shellcheck disable=SC2086 # $where is two words or none
+	ip netns exec "$SRV_NS" tc qdisc replace dev "sveth$2" \
+		${where:-root} netem loss $loss
+}
+
+# Once $2 holds $3 bytes, drop the server's answers on link $1, so that
+# what channel $4 then carries stays in flight (on a slow guest a link
+# can sit idle while the CPU works); take the link down once it carries
+# data, and wait until DebugData shows a channel lost. Runs in the
+# background of a copy.
 cut_link() { # link file bytes channel
 	wait_for 120 size_at_least "$2" "$3" || return 1
+	answers drop "$1"
 	wait_for 60 carrying "$4" || return 1
 	ip link set "veth$1" down
 	echo "smb3mc guest: veth$1 down" >/dev/kmsg
@@ -81,6 +97,7 @@ cut_link() { # link file bytes channel
 
 # Bring link $1 back, channel $2 to $3 must come back.
 restore_link() { # link channel address
+	answers pass "$1"
 	ip link set "veth$1" up
 	echo "smb3mc guest: veth$1 up" >/dev/kmsg
 	if wait_for 60 all_good; then
