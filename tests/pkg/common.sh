@@ -22,15 +22,6 @@ need_pkgs() {
 		-o DPkg::Lock::Timeout=600 $missing </dev/null
 }
 
-# copy_tree DIR: the tracked and new (not ignored) files of the checkout,
-# as they are in the work tree, so build outputs never get in.
-copy_tree() {
-	mkdir -p "$1"
-	(cd "$top" && git ls-files -z --cached --others --exclude-standard |
-		xargs -0 sh -c 'for f; do [ -e "$f" ] && printf "%s\0" "$f"; done' sh |
-		tar --null -T - -cf -) | tar -C "$1" -xf -
-}
-
 # in_checkout: $top is a git checkout, not a tree unpacked from a tarball.
 in_checkout() {
 	[ -e "$top/.git" ]
@@ -48,4 +39,12 @@ source_date() {
 	else
 		stat -c %Y "$top/MANIFEST"
 	fi
+}
+
+# unpack_dist DIR: make dist, then unpack its tarball into DIR, so that
+# the packages are built from exactly the release tarball's files.
+unpack_dist() {
+	tarball=$("$top/tests/pkg/dist.sh")
+	mkdir -p "$1"
+	tar -C "$1" -xzf "$tarball"
 }
