@@ -12,7 +12,7 @@ BUILD := $(CURDIR)/build/$(KVER)
 KVERS_ALL ?= $(shell tests/lib/kernels.sh)
 
 .PHONY: all module modules-all clean install uninstall kunit check check-debug vmtest demo bench sparse checkpatch
-.PHONY: helper helper-check deb rpm pkg-check
+.PHONY: helper helper-check dist deb rpm pkg-check
 
 all: module
 
@@ -58,12 +58,16 @@ install:
 uninstall:
 	tests/lib/dkms.sh uninstall $(VERSION)
 
-# The mount helper, its unit tests and the distribution packages.
+# The mount helper, its unit tests, the release tarball and the
+# distribution packages.
 helper:
 	$(MAKE) -C mount
 
 helper-check:
 	$(MAKE) -C mount check
+
+dist:
+	tests/pkg/dist.sh
 
 deb:
 	tests/pkg/deb.sh

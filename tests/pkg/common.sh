@@ -22,11 +22,29 @@ need_pkgs() {
 		-o DPkg::Lock::Timeout=600 $missing </dev/null
 }
 
-# copy_tree DIR: the tracked and new (not ignored) files of the checkout,
-# as they are in the work tree, so build outputs never get in.
-copy_tree() {
+# in_checkout: $top is a git checkout, not a tree unpacked from a tarball.
+in_checkout() {
+	[ -e "$top/.git" ]
+}
+
+# source_date: the time, in seconds since the epoch, that the tarball's
+# files and debian/changelog carry: SOURCE_DATE_EPOCH if set, else the
+# last commit's in a checkout, else that of MANIFEST in an unpacked
+# tarball (dist.sh gave every file the source date).
+source_date() {
+	if [ -n "${SOURCE_DATE_EPOCH:-}" ]; then
+		echo "$SOURCE_DATE_EPOCH"
+	elif in_checkout; then
+		git -C "$top" log -1 --format=%ct
+	else
+		stat -c %Y "$top/MANIFEST"
+	fi
+}
+
+# unpack_dist DIR: make dist, then unpack its tarball into DIR, so that
+# the packages are built from exactly the release tarball's files.
+unpack_dist() {
+	tarball=$("$top/tests/pkg/dist.sh")
 	mkdir -p "$1"
-	(cd "$top" && git ls-files -z --cached --others --exclude-standard |
-		xargs -0 sh -c 'for f; do [ -e "$f" ] && printf "%s\0" "$f"; done' sh |
-		tar --null -T - -cf -) | tar -C "$1" -xf -
+	tar -C "$1" -xzf "$tarball"
 }

@@ -1,9 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# make deb: build smb3mc-dkms and smb3mc-utils from a clean copy of the
-# tree in build/deb/, leave the .debs there (with the source package,
-# smb3mc_<version>.dsc, for lintian) and print their paths.
+# make deb: build smb3mc-dkms and smb3mc-utils from the release tarball
+# (make dist) unpacked in build/deb/, leave the .debs there (with the
+# source package, smb3mc_<version>.dsc, for lintian) and print their
+# paths.
 set -eu
 . "$(dirname "$0")/common.sh"
 
@@ -12,12 +13,12 @@ need_pkgs dpkg-dev debhelper dh-dkms libkmod-dev pkg-config gcc make
 out=$top/build/deb
 srcdir=$out/smb3mc-$version
 rm -rf "$out"
-copy_tree "$srcdir"
+unpack_dist "$out"
 
 # debian/changelog carries the version dpkg uses; write it from VERSION
-# so the number lives in one place. The date is the last commit's, so
-# rebuilding the same commit gives the same package.
-date=$(git -C "$top" log -1 --format=%aD 2>/dev/null || date -R)
+# so the number lives in one place. The date is the source date (the
+# last commit's), so rebuilding the same source gives the same package.
+date=$(LC_ALL=C date -u -R -d "@$(source_date)")
 sed -e "s/@VERSION@/$version/g" -e "s/@DATE@/$date/" \
 	"$srcdir/debian/changelog.in" >"$srcdir/debian/changelog"
 

@@ -1,9 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# make rpm: build dkms-smb3mc and smb3mc-utils with rpmbuild -bb from a
-# tarball of the checkout's tracked files, all in build/rpm/, and print
-# the paths of the .rpm files.
+# make rpm: build dkms-smb3mc and smb3mc-utils with rpmbuild -bb from the
+# release tarball (make dist), all in build/rpm/, and print the paths of
+# the .rpm files.
 set -eu
 . "$(dirname "$0")/common.sh"
 
@@ -11,11 +11,9 @@ need_pkgs rpm gcc make libkmod-dev pkg-config
 
 out=$top/build/rpm
 rm -rf "$out"
-mkdir -p "$out/SOURCES" "$out/tree"
-copy_tree "$out/tree/smb3mc-$version"
-tar -C "$out/tree" -czf "$out/SOURCES/smb3mc-$version.tar.gz" \
-	"smb3mc-$version"
-rm -rf "$out/tree"
+mkdir -p "$out/SOURCES"
+tarball=$("$top/tests/pkg/dist.sh")
+cp "$tarball" "$out/SOURCES/"
 
 # --nodeps: see rpm/smb3mc.spec.
 rpmbuild -bb --nodeps \
