@@ -30,6 +30,7 @@ struct smb3mc_opts {
 	umode_t file_mode;
 	umode_t dir_mode;
 	bool sign;
+	bool nobrl;		/* byte-range locks stay on this client */
 	unsigned int max_channels;	/* 0: not given, default applies */
 	unsigned int actimeo;		/* seconds */
 	unsigned int echo_interval;	/* seconds */
