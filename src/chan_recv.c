@@ -182,8 +182,10 @@ static int chan_dispatch(struct smb3mc_chan *chan, void *buf, size_t len)
 		chan_heard(chan, hdr, false);
 		xa_lock(&chan->mids);
 		req = xa_load(&chan->mids, mid);
-		if (req)
+		if (req) {
+			req->async_id = le64_to_cpu(hdr->id.async_id);
 			WRITE_ONCE(req->interim, true);
+		}
 		xa_unlock(&chan->mids);
 		if (!req)
 			pr_warn_ratelimited("smb3mc: %s: interim response for MessageId %llu, which is not outstanding, ignored\n",
