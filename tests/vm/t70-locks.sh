@@ -98,6 +98,14 @@ is "O_DIRECT write past it: fine" OK lk pwrite $m2/locks/f 8192 4096
 stop $h1
 is "the holder's exit released the lock" OK lk try $m2/locks/f w 0 4096
 
+# A shared lock refuses writes, not reads.
+start h1 hold $m1/locks/f r 0 4096 0
+h1=$bg
+until_line /tmp/h1.out HELD 30
+is "O_DIRECT write into a range locked shared: EACCES" EACCES lk pwrite $m2/locks/f 0 4096
+is "O_DIRECT read of it: fine" OK lk pread $m2/locks/f 0 4096
+stop $h1
+
 # A waiter on the second mount, woken by the unlock on the first.
 start h1 hold $m1/locks/f w 0 4096 4
 h1=$bg
