@@ -25,9 +25,15 @@
  * - SMB locks are mandatory: the server refuses READ and WRITE from
  *   other opens into a range locked exclusively, and WRITE into one
  *   locked shared.
+ *
+ * Locks are how clients share a file's data: as NFS does, the page cache
+ * is written back before a lock is released and dropped once one is
+ * taken, so that what one client wrote under a lock, the next one to
+ * take it reads.
  */
 
 #include <linux/fs.h>
+#include <linux/pagemap.h>
 #include <linux/slab.h>
 
 #include "fs.h"
@@ -130,6 +136,17 @@ static void brl_restore(struct smb3mc_inode *si, struct smb3mc_lock *old)
 	brl_add(si, old);
 }
 
+/*
+ * A lock was taken: what other clients wrote meanwhile is on the server,
+ * not in our cache. Write back our own first, then drop it all.
+ */
+static void brl_cache_drop(struct inode *inode)
+{
+	filemap_write_and_wait(inode->i_mapping);
+	invalidate_inode_pages2(inode->i_mapping);
+	smb3mc_attr_stale(inode);
+}
+
 static int brl_set(struct file *file, struct file_lock *fl)
 {
 	struct smb3mc_inode *si = SMB3MC_I(file_inode(file));
@@ -173,6 +190,7 @@ static int brl_set(struct file *file, struct file_lock *fl)
 	lk->length = length;
 	lk->exclusive = exclusive;
 	brl_add(si, lk);
+	brl_cache_drop(file_inode(file));
 
 	rc = locks_lock_file_wait(file, fl);
 	if (rc) {
@@ -197,6 +215,8 @@ static int brl_clear(struct file *file, struct file_lock *fl)
 	u64 offset, length;
 
 	brl_range(fl, &offset, &length);
+	/* What we wrote under the lock reaches the server before it goes. */
+	filemap_write_and_wait(file->f_mapping);
 	mutex_lock(&si->lock_mutex);
 	list_for_each_entry_safe(lk, next, &si->locks, list) {
 		if (lk->owner != owner || lk->offset < offset ||

@@ -20,8 +20,8 @@ EACCES, EINTR, ...); TYPE is r or w, LEN 0 means to the end of the file.
   locks.py pread FILE START LEN          O_DIRECT read of LEN bytes
   locks.py count FILE N                  N times: F_SETLKW on the whole
                                          file, read the number at its start
-                                         and write it back plus one, both
-                                         with O_DIRECT (no cache), F_UNLCK
+                                         and write it back plus one, through
+                                         the page cache, F_UNLCK
   locks.py closedrop FILE                F_SETLK w on fd 1, open and close
                                          fd 2: POSIX drops the lock; HELD
                                          then DROPPED, then sleeps
@@ -152,15 +152,11 @@ def cmd_pread(path, start, length):
 
 
 def cmd_count(path, times):
-    buf = aligned(BLOCK)
-    fd = open_rw(path, direct=True)
+    fd = open_rw(path)
     for _ in range(int(times)):
         setlk(fd, fcntl.F_SETLKW, fcntl.F_WRLCK, 0, 0)
-        os.preadv(fd, [buf], 0)
-        n = int(bytes(buf[:32]).split()[0]) + 1
-        buf.seek(0)
-        buf.write(f"{n}\n".encode().ljust(BLOCK, b" "))
-        os.pwritev(fd, [buf], 0)
+        n = int(os.pread(fd, 32, 0).split()[0]) + 1
+        os.pwrite(fd, f"{n}\n".encode().ljust(BLOCK, b" "), 0)
         setlk(fd, fcntl.F_SETLK, fcntl.F_UNLCK, 0, 0)
     say("OK")
 

@@ -158,7 +158,8 @@ is "the cancelled wait left nothing pending: the range is free" \
 stop $w1
 
 # Two processes on the two mounts add 1 to a number N times each, under
-# an exclusive lock of the whole file.
+# an exclusive lock of the whole file, through the page cache: each
+# unlock writes the number back, each lock drops the cache.
 t0=$SECONDS
 start c1 count $m1/locks/counter $N
 c1=$bg
