@@ -26,6 +26,7 @@ static void opts_defaults(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, o->port, 445);
 	KUNIT_EXPECT_EQ(test, o->dialect, 0);
 	KUNIT_EXPECT_TRUE(test, o->sign);
+	KUNIT_EXPECT_FALSE(test, o->nobrl);
 	KUNIT_EXPECT_EQ(test, o->file_mode, 0755);
 	KUNIT_EXPECT_EQ(test, o->dir_mode, 0755);
 	KUNIT_EXPECT_EQ(test, o->max_channels, 0);
@@ -182,6 +183,31 @@ static void opts_encryption(struct kunit *test)
 	smb3mc_opts_free(o);
 }
 
+/* nobrl keeps byte-range locks local; brl, the default, undoes it. */
+static void opts_brl(struct kunit *test)
+{
+	struct smb3mc_opts *o = opts_new(test);
+	const char *msg = NULL;
+
+	KUNIT_EXPECT_EQ(test, smb3mc_opts_set(o, "nobrl", NULL, &msg), 0);
+	KUNIT_EXPECT_TRUE(test, o->nobrl);
+	KUNIT_EXPECT_EQ(test, smb3mc_opts_set(o, "nobrl", NULL, &msg), 0);
+	KUNIT_EXPECT_TRUE(test, o->nobrl);
+	KUNIT_EXPECT_EQ(test, smb3mc_opts_set(o, "brl", NULL, &msg), 0);
+	KUNIT_EXPECT_FALSE(test, o->nobrl);
+	msg = NULL;
+	KUNIT_EXPECT_EQ(test, smb3mc_opts_set(o, "nobrl", "1", &msg),
+			-EINVAL);
+	KUNIT_EXPECT_STREQ(test, msg, "takes no value");
+	KUNIT_EXPECT_EQ(test, smb3mc_opts_set(o, "brl", "", &msg), -EINVAL);
+	KUNIT_EXPECT_EQ(test, smb3mc_opts_set(o, "nobrls", NULL, &msg),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, smb3mc_opts_set(o, "NOBRL", NULL, &msg),
+			-EINVAL);
+	KUNIT_EXPECT_FALSE(test, o->nobrl);
+	smb3mc_opts_free(o);
+}
+
 static void opts_addresses(struct kunit *test)
 {
 	struct smb3mc_opts *o = opts_new(test);
@@ -298,6 +324,7 @@ static struct kunit_case smb3mc_options_cases[] = {
 	KUNIT_CASE(opts_vers),
 	KUNIT_CASE(opts_flags_and_unknown),
 	KUNIT_CASE(opts_encryption),
+	KUNIT_CASE(opts_brl),
 	KUNIT_CASE(opts_addresses),
 	KUNIT_CASE(opts_source),
 	KUNIT_CASE(opts_split),

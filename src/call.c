@@ -71,6 +71,25 @@ int smb3mc_rsp_refuse(const struct smb3mc_ses *ses, u16 cmd, const char *what)
 	return -EIO;
 }
 
+static int call_send(struct smb3mc_ses *ses, u32 tid, struct smb3mc_call *call,
+		     int len, size_t payload, bool cancellable)
+{
+	struct smb3mc_chan *chan;
+	int rc;
+
+	if (len < 0)
+		return len;
+	smb3mc_call_prepare(call, len, payload);
+	call->req.cancellable = cancellable;
+	chan = smb3mc_ses_pick_chan(ses, payload);
+	if (!chan)
+		return -EHOSTDOWN;
+	rc = smb3mc_ses_call(ses, chan, tid, &call->req);
+	if (rc)
+		return rc;
+	return smb3mc_req_errno(&call->req);
+}
+
 /**
  * smb3mc_call_send - send a request built in @call->buf
  * @ses: the session
@@ -85,19 +104,27 @@ int smb3mc_rsp_refuse(const struct smb3mc_ses *ses, u16 cmd, const char *what)
 int smb3mc_call_send(struct smb3mc_ses *ses, u32 tid, struct smb3mc_call *call,
 		     int len, size_t payload)
 {
-	struct smb3mc_chan *chan;
-	int rc;
+	return call_send(ses, tid, call, len, payload, false);
+}
 
-	if (len < 0)
-		return len;
-	smb3mc_call_prepare(call, len, payload);
-	chan = smb3mc_ses_pick_chan(ses, payload);
-	if (!chan)
-		return -EHOSTDOWN;
-	rc = smb3mc_ses_call(ses, chan, tid, &call->req);
-	if (rc)
-		return rc;
-	return smb3mc_req_errno(&call->req);
+/**
+ * smb3mc_call_send_cancellable - send a request that may stay pending
+ * @ses: the session
+ * @tid: TreeId
+ * @call: the request, as for smb3mc_call_send()
+ * @len: as for smb3mc_call_send()
+ *
+ * For a request the server may hold for as long as it likes, such as a
+ * LOCK that waits for another client's unlock: once the server said
+ * STATUS_PENDING the wait has no limit, but a signal ends it. The request
+ * is then cancelled (MS-SMB2 3.2.4.24), and the status of its final
+ * response (STATUS_CANCELLED, or success if it was done meanwhile) is in
+ * @call->req.status; -EINTR when a fatal signal left no time to hear it.
+ */
+int smb3mc_call_send_cancellable(struct smb3mc_ses *ses, u32 tid,
+				 struct smb3mc_call *call, int len)
+{
+	return call_send(ses, tid, call, len, 0, true);
 }
 
 /**

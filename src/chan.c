@@ -30,6 +30,7 @@
 
 #include "chan.h"
 #include "chan_recv.h"
+#include "pdu_hdr.h"
 
 #define SMB3MC_CONNECT_TIMEOUT	(10 * HZ)
 #define SMB3MC_CREDIT_TARGET	512
@@ -463,13 +464,122 @@ out:
 	return rc;
 }
 
+/* Stop waiting for @req: it timed out (@left 0) or a signal came. */
+static int chan_give_up(struct smb3mc_chan *chan, struct smb3mc_req *req,
+			long left)
+{
+	int rc;
+
+	if (xa_erase(&chan->mids, req->mid) != req) {
+		/* The receive thread owns it now and completes it at once. */
+		wait_for_completion(&req->done);
+		return req->rc;
+	}
+	if (!left)
+		chan_expired(chan, req);
+	rc = left ? -EINTR : -ETIMEDOUT;
+	smb3mc_chan_finish(chan, req, rc);
+	return rc;
+}
+
+/*
+ * MS-SMB2 3.2.4.24: ask the server to end @req, if it is still
+ * outstanding: by its AsyncId once an interim response gave one, else by
+ * its MessageId. A CANCEL takes no MessageId and no credit, and gets no
+ * answer of its own: the final response to @req says how it ended. Not
+ * sent when a fatal signal stops us waiting for the channel: closing the
+ * handle ends what the server still has pending on it.
+ */
+static void chan_cancel(struct smb3mc_chan *chan, struct smb3mc_req *req)
+{
+	const struct smb2_hdr *orig = req->iov[0].iov_base;
+	u8 buf[SMB2_HDR_SIZE + sizeof(struct smb2_simple_pdu)];
+	struct smb2_hdr *hdr = (struct smb2_hdr *)buf;
+	struct smb3mc_req cancel = {
+		.iov[0] = { .iov_base = buf, .iov_len = sizeof(buf) },
+		.nr_iov = 1,
+	};
+	struct kvec sealed = {};
+	bool outstanding, async = false;
+	u64 async_id = 0;
+
+	xa_lock(&chan->mids);
+	outstanding = xa_load(&chan->mids, req->mid) == req;
+	if (outstanding) {
+		async = READ_ONCE(req->interim);
+		async_id = req->async_id;
+	}
+	xa_unlock(&chan->mids);
+	if (!outstanding ||
+	    smb3mc_build_simple_req(buf, sizeof(buf), SMB2_CANCEL) < 0)
+		return;
+	hdr->message_id = cpu_to_le64(req->mid);
+	hdr->session_id = orig->session_id;
+	hdr->status = orig->status;		/* ChannelSequence */
+	if (async) {
+		hdr->flags |= SMB2_FLAGS_ASYNC_COMMAND;
+		hdr->id.async_id = cpu_to_le64(async_id);
+	} else {
+		hdr->id.sync.tree_id = orig->id.sync.tree_id;
+	}
+	if (mutex_lock_killable(&chan->send_lock))
+		return;
+	/* As the request it cancels: encrypted, or signed (3.2.4.1.1). */
+	if (req->seal) {
+		if (chan_seal(chan, &cancel, &sealed))
+			goto out;
+	} else if (req->sign) {
+		hdr->flags |= SMB2_FLAGS_SIGNED;
+		if (smb3mc_sign_data(&chan->signer, cancel.iov, 1, NULL))
+			goto out;
+	}
+	if (READ_ONCE(chan->state) == SMB3MC_CHAN_DEAD)
+		goto out;
+	if (req->seal)
+		chan_send(chan, &sealed, 1, NULL);
+	else
+		chan_send(chan, cancel.iov, cancel.nr_iov, NULL);
+out:
+	mutex_unlock(&chan->send_lock);
+	kvfree(sealed.iov_base);
+}
+
+/*
+ * A request the server may keep pending for as long as it likes: once it
+ * said STATUS_PENDING the wait has no limit, but any signal ends it. The
+ * request is then cancelled and its final response awaited, within the
+ * timeout and killably: it says whether the operation was done after all.
+ */
+static int chan_wait_cancellable(struct smb3mc_chan *chan,
+				 struct smb3mc_req *req, unsigned long timeout)
+{
+	long left;
+
+	do {
+		left = wait_for_completion_interruptible_timeout(&req->done,
+			READ_ONCE(req->interim) ? MAX_SCHEDULE_TIMEOUT :
+						  timeout);
+		if (left > 0)
+			return req->rc;
+	} while (!left && READ_ONCE(req->interim));
+	if (left < 0) {
+		chan_cancel(chan, req);
+		left = wait_for_completion_killable_timeout(&req->done,
+							    timeout);
+		if (left > 0)
+			return req->rc;
+	}
+	return chan_give_up(chan, req, left);
+}
+
 /* Wait for the response; on timeout or a fatal signal take the request back. */
 static int chan_wait(struct smb3mc_chan *chan, struct smb3mc_req *req)
 {
 	unsigned long timeout = req->timeout ? req->timeout : chan->timeout;
 	long left;
-	int rc;
 
+	if (req->cancellable)
+		return chan_wait_cancellable(chan, req, timeout);
 	for (;;) {
 		left = wait_for_completion_killable_timeout(&req->done,
 							    timeout);
@@ -481,17 +591,8 @@ static int chan_wait(struct smb3mc_chan *chan, struct smb3mc_req *req)
 			timeout = min(timeout, req->pending_limit - jiffies);
 			continue;
 		}
-		if (xa_erase(&chan->mids, req->mid) == req)
-			break;
-		/* The receive thread owns it now and completes it at once. */
-		wait_for_completion(&req->done);
-		return req->rc;
+		return chan_give_up(chan, req, left);
 	}
-	if (!left)
-		chan_expired(chan, req);
-	rc = left ? -EINTR : -ETIMEDOUT;
-	smb3mc_chan_finish(chan, req, rc);
-	return rc;
 }
 
 /**

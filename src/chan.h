@@ -155,6 +155,12 @@ struct smb3mc_req {
 	 * signature is verified, through @rsp.
 	 */
 	bool rx_shared;
+	/*
+	 * The server may keep it pending for as long as it likes (a blocking
+	 * LOCK waits for another client's unlock): after an interim response
+	 * the wait has no limit, and a signal cancels the request instead.
+	 */
+	bool cancellable;
 
 	/* Filled by the channel. */
 	u64 mid;
@@ -164,6 +170,7 @@ struct smb3mc_req {
 	__le32 status;			/* NT status of the response */
 	int rc;				/* 0, or an errno from the transport */
 	bool interim;			/* STATUS_PENDING seen, MS-SMB2 3.2.5.1.5 */
+	u64 async_id;			/* the interim's, under the mids lock */
 	struct completion done;
 	unsigned long deadline;		/* jiffies */
 	unsigned long pending_limit;	/* jiffies interims may not pass */

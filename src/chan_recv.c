@@ -201,8 +201,10 @@ static int chan_dispatch(struct smb3mc_chan *chan, void *buf, size_t len,
 			req = NULL;
 			why = "unencrypted, to an encrypted request";
 		}
-		if (req)
+		if (req) {
+			req->async_id = le64_to_cpu(hdr->id.async_id);
 			WRITE_ONCE(req->interim, true);
+		}
 		xa_unlock(&chan->mids);
 		if (!req)
 			pr_warn_ratelimited("smb3mc: %s: interim response for MessageId %llu, %s, ignored\n",

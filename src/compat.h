@@ -39,6 +39,13 @@
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 7, 0)
 #define COMPAT_NO_INODE_TIME_ACCESSORS
 #endif
+/*
+ * 6.9: what locks and leases share moved into struct file_lock_core, the
+ * lock's member c, and the lock_is_*() helpers came.
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 9, 0)
+#define COMPAT_NO_FILE_LOCK_CORE
+#endif
 /* 6.12: ->write_begin and ->write_end are passed a folio. */
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 12, 0)
 #define COMPAT_WRITE_BEGIN_PAGE
@@ -107,6 +114,46 @@ static inline struct timespec64 inode_set_mtime_to_ts(struct inode *inode,
 {
 	inode->i_mtime = ts;
 	return ts;
+}
+#endif
+
+/*
+ * lock_core(fl) is the struct file_lock_core of a lock, &fl->c. Before
+ * 6.9 those fields were the lock's own, named fl_* instead of flc_*: the
+ * core is the lock itself, under the new names.
+ */
+#ifdef COMPAT_NO_FILE_LOCK_CORE
+#define file_lock_core	file_lock
+#define flc_owner	fl_owner
+#define flc_flags	fl_flags
+#define flc_type	fl_type
+#define flc_pid		fl_pid
+
+static inline struct file_lock_core *lock_core(struct file_lock *fl)
+{
+	return fl;
+}
+
+static inline bool lock_is_unlock(struct file_lock *fl)
+{
+	return fl->fl_type == F_UNLCK;
+}
+
+static inline bool lock_is_read(struct file_lock *fl)
+{
+	return fl->fl_type == F_RDLCK;
+}
+
+static inline bool lock_is_write(struct file_lock *fl)
+{
+	return fl->fl_type == F_WRLCK;
+}
+#else
+#include <linux/filelock.h>
+
+static inline struct file_lock_core *lock_core(struct file_lock *fl)
+{
+	return &fl->c;
 }
 #endif
 

@@ -2,7 +2,7 @@
 /*
  * file_operations of regular files: open and release of the handle
  * (fh.c), reads and writes through the page cache (aops.c) or around it
- * (direct.c), fsync, flush and llseek.
+ * (direct.c), fsync, flush, llseek and locks (file_lock.c).
  */
 
 #include <linux/mm.h>
@@ -159,6 +159,8 @@ static int smb3mc_file_release(struct inode *inode, struct file *file)
 	/* Close-to-open: what this file wrote is on the server at close. */
 	if (file->f_mode & FMODE_WRITE)
 		filemap_write_and_wait(inode->i_mapping);
+	/* Closing the handle releases what locks it still holds. */
+	smb3mc_locks_drop(inode, fh);
 	smb3mc_fh_del(inode, fh);
 	smb3mc_fh_put(fh);
 	return 0;
@@ -207,6 +209,8 @@ const struct file_operations smb3mc_file_ops = {
 	.write_iter	= smb3mc_file_write_iter,
 	.mmap		= generic_file_mmap,
 	.fsync		= smb3mc_fsync,
+	.lock		= smb3mc_file_lock,
+	.flock		= smb3mc_file_flock,
 	.splice_read	= filemap_splice_read,
 	.splice_write	= iter_file_splice_write,
 };
@@ -221,6 +225,8 @@ void smb3mc_file_inode_init(struct inode *inode)
 
 	spin_lock_init(&si->open_lock);
 	INIT_LIST_HEAD(&si->open_files);
+	mutex_init(&si->lock_mutex);
+	INIT_LIST_HEAD(&si->locks);
 	inode->i_fop = &smb3mc_file_ops;
 	smb3mc_aops_init(inode);
 }

@@ -25,6 +25,7 @@ struct smb3mc_sb {
 	umode_t file_mode;
 	umode_t dir_mode;
 	unsigned long actimeo;		/* jiffies */
+	bool nobrl;			/* byte-range locks stay local */
 };
 
 struct smb3mc_inode {
@@ -35,6 +36,9 @@ struct smb3mc_inode {
 	/* Regular files: open handles, for writeback (fh.c) */
 	spinlock_t open_lock;
 	struct list_head open_files;
+	/* Regular files: the byte-range locks held on the server (file_lock.c) */
+	struct mutex lock_mutex;
+	struct list_head locks;
 	/* Write-behind (aops.c): dirty data below @wb_end goes out now */
 	struct work_struct wb_work;
 	loff_t wb_end;
@@ -87,6 +91,7 @@ static inline unsigned long smb3mc_local_ino(struct super_block *sb)
  *   super.c   mount, super_operations
  *   namei.c   lookup and the namespace operations; smb3mc_iget()
  *   file.c    file_operations of regular files
+ *   file_lock.c  byte-range locks: ->lock and ->flock
  *   dir.c     listing and dentry revalidation
  *   inode.c   attributes: cache, revalidate, getattr, setattr
  *   aops.c    address_space_operations, write-behind
@@ -105,6 +110,11 @@ void smb3mc_file_inode_init(struct inode *inode);
 int smb3mc_file_open_created(struct file *file, struct dentry *dentry,
 			     struct smb3mc_tcon *tcon,
 			     const struct smb3mc_fid *fid);
+
+/* file_lock.c */
+int smb3mc_file_lock(struct file *file, int cmd, struct file_lock *fl);
+int smb3mc_file_flock(struct file *file, int cmd, struct file_lock *fl);
+void smb3mc_locks_drop(struct inode *inode, struct smb3mc_fh *fh);
 
 /* dir.c */
 extern const struct file_operations smb3mc_dir_ops;

@@ -124,6 +124,10 @@ static int set_flag(struct smb3mc_opts *opts, const char *key)
 			opts->max_channels : SMB3MC_DEFAULT_CHANNELS;
 	else if (!strcmp(key, "nomultichannel"))
 		opts->max_channels = 1;
+	else if (!strcmp(key, "brl"))
+		opts->nobrl = false;
+	else if (!strcmp(key, "nobrl"))
+		opts->nobrl = true;
 	else
 		return -ENOENT;
 	return 0;

@@ -32,6 +32,7 @@ struct smb3mc_opts {
 	bool sign;
 	bool seal;		/* encrypt everything, MS-SMB2 3.2.4.1.8 */
 	bool require_gcm_256;	/* offer and accept only AES-256-GCM */
+	bool nobrl;		/* byte-range locks stay on this client */
 	unsigned int max_channels;	/* 0: not given, default applies */
 	unsigned int actimeo;		/* seconds */
 	unsigned int echo_interval;	/* seconds */

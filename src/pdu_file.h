@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * File-level SMB2 PDUs: CREATE, CLOSE, FLUSH, READ, WRITE, QUERY_INFO,
- * SET_INFO, QUERY_DIRECTORY and IOCTL (MS-SMB2 2.2.13 - 2.2.40), plus the
- * MS-FSCC information classes the client uses.
+ * File-level SMB2 PDUs: CREATE, CLOSE, FLUSH, READ, WRITE, LOCK,
+ * QUERY_INFO, SET_INFO, QUERY_DIRECTORY and IOCTL (MS-SMB2 2.2.13 -
+ * 2.2.40), plus the MS-FSCC information classes the client uses.
  *
  * Conventions shared by every function here:
  *
@@ -299,6 +299,48 @@ u32 smb3mc_read_rsp_data(const void *head, size_t total_len,
 int smb3mc_build_write(void *buf, size_t size, const struct smb3mc_fid *fid,
 		       u64 offset, u32 length, u32 flags);
 int smb3mc_parse_write(const void *msg, size_t len, u32 *count);
+
+/* ---- LOCK, MS-SMB2 2.2.26 / 2.2.27 (pdu_lock.c) ---- */
+
+/* Flags of an SMB2_LOCK_ELEMENT, MS-SMB2 2.2.26.1 */
+#define SMB2_LOCKFLAG_SHARED_LOCK	0x00000001
+#define SMB2_LOCKFLAG_EXCLUSIVE_LOCK	0x00000002
+#define SMB2_LOCKFLAG_UNLOCK		0x00000004
+#define SMB2_LOCKFLAG_FAIL_IMMEDIATELY	0x00000010
+
+/* One range of a LOCK request; host byte order. */
+struct smb3mc_lock_range {
+	u64 offset;
+	u64 length;		/* 0 is a valid, empty range */
+	u32 flags;		/* SMB2_LOCKFLAG_* */
+};
+
+/* Most ranges one request built here carries. */
+#define SMB3MC_LOCK_MAX_RANGES	64
+
+/* A LOCK request: header and fixed body, then 24 bytes per range. */
+#define SMB3MC_LOCK_REQ_FIXED	(SMB2_HDR_SIZE + 24)
+#define SMB3MC_LOCK_ELEMENT	24
+
+static inline size_t smb3mc_lock_req_size(unsigned int n)
+{
+	return SMB3MC_LOCK_REQ_FIXED + SMB3MC_LOCK_ELEMENT * (size_t)n;
+}
+
+/*
+ * LOCK request on @fid for @count ranges (1 .. SMB3MC_LOCK_MAX_RANGES),
+ * all unlocks or all locks (MS-SMB2 3.3.5.14): a lock is SHARED or
+ * EXCLUSIVE, optionally with FAIL_IMMEDIATELY, which every range of a
+ * request with more than one lock must have; an unlock is UNLOCK alone.
+ * A range must not run past 2^64 - 1 (MS-FSA 2.1.5.7). LockSequence
+ * (MS-SMB2 2.2.26): @seq_number 0 .. 15, @seq_index 0 .. 2^28 - 1; both
+ * 0 when the handle is neither resilient nor durable (3.2.4.19).
+ */
+int smb3mc_build_lock(void *buf, size_t size, const struct smb3mc_fid *fid,
+		      u8 seq_number, u32 seq_index,
+		      const struct smb3mc_lock_range *ranges,
+		      unsigned int count);
+int smb3mc_parse_lock(const void *msg, size_t len);
 
 /* ---- QUERY_INFO, MS-SMB2 2.2.37 / 2.2.38; SET_INFO, 2.2.39 / 2.2.40 ---- */
 

@@ -205,6 +205,8 @@ int smb3mc_req_errno(const struct smb3mc_req *req);
 int smb3mc_rsp_refuse(const struct smb3mc_ses *ses, u16 cmd, const char *what);
 int smb3mc_call_send(struct smb3mc_ses *ses, u32 tid, struct smb3mc_call *call,
 		     int len, size_t payload);
+int smb3mc_call_send_cancellable(struct smb3mc_ses *ses, u32 tid,
+				 struct smb3mc_call *call, int len);
 void smb3mc_call_teardown(struct smb3mc_ses *ses, u32 tid,
 			  struct smb3mc_call *call, int len);
 

@@ -58,6 +58,8 @@ static int smb3mc_show_options(struct seq_file *m, struct dentry *root)
 		   from_kgid_munged(&init_user_ns, sbi->gid),
 		   sbi->file_mode, sbi->dir_mode);
 	seq_printf(m, ",actimeo=%lu", sbi->actimeo / HZ);
+	if (sbi->nobrl)
+		seq_puts(m, ",nobrl");
 	return 0;
 }
 
@@ -83,6 +85,7 @@ static int smb3mc_fill_super(struct super_block *sb, struct fs_context *fc)
 	sbi->file_mode = opts->file_mode;
 	sbi->dir_mode = opts->dir_mode;
 	sbi->actimeo = opts->actimeo * HZ;
+	sbi->nobrl = opts->nobrl;
 
 	rc = smb3mc_ses_open(&sbi->ses, opts, &fc->log);
 	if (rc)

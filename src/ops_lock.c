@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Byte-range locks on an open handle (MS-SMB2 3.2.4.19): LOCK and its
+ * unlock, one range per request. A lock that may wait is sent without
+ * FAIL_IMMEDIATELY and waits for the server's final answer as long as
+ * the server says it is pending; a signal cancels it.
+ */
+
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+
+#include "nterr.h"
+#include "ops.h"
+#include "session.h"
+
+static int lock_send(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
+		     const struct smb3mc_lock_range *range, bool wait)
+{
+	size_t size = smb3mc_lock_req_size(1);
+	struct smb3mc_call *call = smb3mc_call_alloc(size);
+	__le32 status;
+	int len, rc;
+
+	if (!call)
+		return -ENOMEM;
+	len = smb3mc_build_lock(call->buf, size, fid, 0, 0, range, 1);
+	if (wait)
+		rc = smb3mc_call_send_cancellable(tcon->ses, tcon->tid, call,
+						  len);
+	else
+		rc = smb3mc_call_send(tcon->ses, tcon->tid, call, len, 0);
+	status = call->req.status;
+	if (!rc) {
+		if (smb3mc_parse_lock(call->req.rsp, call->req.rsp_len))
+			rc = smb3mc_rsp_refuse(tcon->ses, SMB2_LOCK,
+					       "malformed");
+	} else if (call->req.rsp) {
+		/*
+		 * MS-SMB2 3.3.5.14: a lock held by another open is
+		 * STATUS_LOCK_NOT_GRANTED, or STATUS_FILE_LOCK_CONFLICT from
+		 * some servers; fcntl(F_SETLK) says EAGAIN. A cancelled wait
+		 * ended by a signal, which restarts the call or reports EINTR.
+		 */
+		if (status == STATUS_LOCK_NOT_GRANTED ||
+		    status == STATUS_FILE_LOCK_CONFLICT)
+			rc = -EAGAIN;
+		else if (status == STATUS_CANCELLED)
+			rc = signal_pending(current) ? -ERESTARTSYS : -EINTR;
+	}
+	smb3mc_call_free(call);
+	return rc;
+}
+
+/**
+ * smb3mc_lock - lock a byte range of an open file on the server
+ * @tcon: tree connect of the share
+ * @fid: the handle; the lock belongs to it (MS-SMB2 3.3.5.14)
+ * @offset: first byte
+ * @length: bytes; the range must end at 2^64 - 1 at most
+ * @exclusive: an exclusive (write) lock, else a shared (read) one
+ * @wait: wait for a conflicting lock to go, else fail at once
+ *
+ * Return: 0 once the lock is held; -EAGAIN when another open holds a
+ * conflicting one (and @wait is false, or the server would not wait);
+ * -ERESTARTSYS (-EINTR for a fatal signal) when a signal ended the wait.
+ */
+int smb3mc_lock(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
+		u64 offset, u64 length, bool exclusive, bool wait)
+{
+	struct smb3mc_lock_range r = {
+		.offset = offset,
+		.length = length,
+		.flags = exclusive ? SMB2_LOCKFLAG_EXCLUSIVE_LOCK :
+				     SMB2_LOCKFLAG_SHARED_LOCK,
+	};
+
+	if (!wait)
+		r.flags |= SMB2_LOCKFLAG_FAIL_IMMEDIATELY;
+	return lock_send(tcon, fid, &r, wait);
+}
+
+/**
+ * smb3mc_unlock - release a range locked with smb3mc_lock()
+ * @tcon: tree connect of the share
+ * @fid: the handle that holds the lock
+ * @offset: as locked
+ * @length: as locked: a server unlocks only a range that matches a lock
+ *
+ * Return: 0, or -ENOLCK when the handle holds no such lock.
+ */
+int smb3mc_unlock(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
+		  u64 offset, u64 length)
+{
+	struct smb3mc_lock_range r = {
+		.offset = offset,
+		.length = length,
+		.flags = SMB2_LOCKFLAG_UNLOCK,
+	};
+
+	return lock_send(tcon, fid, &r, false);
+}

@@ -1,0 +1,227 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Byte-range locks between two smb3mc mounts of the same share, each with
+# its own session (and its own random ClientGuid), so that the server
+# sees two clients: an fcntl lock refused with EAGAIN and reported by
+# F_GETLK, a waiter woken by the unlock, a wait that outlasts the bound on
+# STATUS_PENDING and ends on SIGINT, one ended by SIGKILL, a counter that
+# two processes increment under a lock, flock, the mandatory locks of SMB,
+# a lock that close drops, cifs.ko's locks seen by smb3mc, and nobrl,
+# which keeps locks on this client. Helper: tests/lib/locks.py.
+# shellcheck source=tests/lib/tap.sh
+. "$(dirname "$0")/../lib/tap.sh"
+
+m1=/tmp/mnt/lock1
+m2=/tmp/mnt/lock2
+m3=/tmp/mnt/lock3
+cm=/tmp/mnt/lockc
+srv=$SRV_SHARE_DIR/locks
+mkdir -p $m1 $m2 $m3 $cm $srv
+opts="username=$SMB_USER,password=$SMB_PASS"
+# Increments per process of the counter.
+N=200
+
+lk() { python3 "$REPO/tests/lib/locks.py" "$@"; }
+
+# is DESC WANT CMD...: CMD prints WANT.
+is() {
+	local desc=$1 want=$2 got
+	shift 2
+	got=$("$@" 2>&1)
+	if [ "$got" = "$want" ]; then
+		ok "$desc"
+	else
+		fail "$desc" "command: $*" "want: $want" "got: $got"
+	fi
+}
+
+# Wait up to SECS for FILE to have the line LINE.
+until_line() { # file line secs
+	local i
+	for ((i = 0; i < $3 * 10; i++)); do
+		grep -qx "$2" "$1" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# Wait up to SECS for process PID to end.
+until_gone() { # pid secs
+	local i
+	for ((i = 0; i < $2 * 10; i++)); do
+		kill -0 "$1" 2>/dev/null || return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# Start a background helper, its output in /tmp/NAME.out; its pid in $bg:
+# python's own, so that signals reach it, not a subshell's.
+start() { # name args...
+	local name=$1
+	shift
+	python3 "$REPO/tests/lib/locks.py" "$@" >/tmp/"$name".out 2>&1 &
+	bg=$!
+}
+
+stop() { # pid
+	kill "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+}
+
+check "insmod smb3mc.ko" insmod "$SMB3MC_KO"
+
+head -c 65536 /dev/zero >$srv/f
+printf '0\n' >$srv/counter
+truncate -s 4096 $srv/counter
+: >$srv/fl
+: >$srv/cd
+chmod -R a+rwX $srv
+
+check "mount smb3mc, first" mount -t smb3mc "//$SRV_IP/$SHARE" $m1 -o "$opts"
+check "mount smb3mc, second" mount -t smb3mc "//$SRV_IP/$SHARE" $m2 -o "$opts"
+is "each mount has its own session" 2 grep -c '^session ' /proc/fs/smb3mc/DebugData
+
+# An exclusive lock held on the first mount.
+start h1 hold $m1/locks/f w 0 4096 0
+h1=$bg
+check "F_SETLKW on the first mount" until_line /tmp/h1.out HELD 30
+is "F_SETLK w of the range on the second: EAGAIN" EAGAIN lk try $m2/locks/f w 0 4096
+is "F_SETLK r of a part of it: EAGAIN" EAGAIN lk try $m2/locks/f r 1000 10
+is "F_SETLK w of another range: granted" OK lk try $m2/locks/f w 4096 4096
+is "F_GETLK w: a remote write lock, pid -1" "w 0 4096 -1" lk test $m2/locks/f w 0 4096
+is "F_GETLK r of another range: unlocked" unlocked lk test $m2/locks/f r 8192 100
+# SMB locks are mandatory (MS-SMB2 3.3.5.12, 3.3.5.13).
+is "O_DIRECT write into the locked range: EACCES" EACCES lk pwrite $m2/locks/f 0 4096
+is "O_DIRECT read of the locked range: EACCES" EACCES lk pread $m2/locks/f 0 4096
+is "O_DIRECT write past it: fine" OK lk pwrite $m2/locks/f 8192 4096
+stop $h1
+is "the holder's exit released the lock" OK lk try $m2/locks/f w 0 4096
+
+# A shared lock refuses writes, not reads.
+start h1 hold $m1/locks/f r 0 4096 0
+h1=$bg
+until_line /tmp/h1.out HELD 30
+is "O_DIRECT write into a range locked shared: EACCES" EACCES lk pwrite $m2/locks/f 0 4096
+is "O_DIRECT read of it: fine" OK lk pread $m2/locks/f 0 4096
+stop $h1
+
+# A waiter on the second mount, woken by the unlock on the first.
+start h1 hold $m1/locks/f w 0 4096 4
+h1=$bg
+until_line /tmp/h1.out HELD 30
+start w1 wait $m2/locks/f w 0 100
+w1=$bg
+check "F_SETLKW on the second waits while the first holds it" \
+	bash -c "sleep 2; kill -0 $w1"
+if until_gone $w1 30 && grep -q '^OK' /tmp/w1.out; then
+	ok "F_SETLKW is granted once the first unlocks ($(cat /tmp/w1.out) s)"
+else
+	fail "F_SETLKW is granted once the first unlocks" "$(cat /tmp/w1.out /tmp/h1.out)"
+fi
+check "the holder unlocked" grep -qx UNLOCKED /tmp/h1.out
+stop $w1
+stop $h1
+
+# A lock held for ever: the waiter outlasts the bound on STATUS_PENDING
+# (two request timeouts, 60 s) and ends on SIGINT, with EINTR, at once.
+start h1 hold $m1/locks/f w 0 4096 0
+h1=$bg
+until_line /tmp/h1.out HELD 30
+start w1 wait $m2/locks/f w 0 4096
+w1=$bg
+sleep 70
+check "F_SETLKW still waits after 70 s" kill -0 $w1
+t0=$SECONDS
+kill -INT $w1
+if until_line /tmp/w1.out EINTR 10; then
+	ok "SIGINT ends the wait with EINTR within $((SECONDS - t0)) s"
+else
+	fail "SIGINT ends the wait with EINTR within 10 s" "$(cat /tmp/w1.out)"
+fi
+start w2 wait $m2/locks/f w 0 4096
+w2=$bg
+sleep 3
+t0=$SECONDS
+kill -KILL $w2
+if until_gone $w2 10; then
+	ok "SIGKILL ends a waiter within $((SECONDS - t0)) s"
+else
+	fail "SIGKILL ends a waiter within 10 s"
+fi
+wait $w2 2>/dev/null
+# The interrupted waiter keeps its file open: had the server kept its
+# lock pending, the lock would be its own once the holder let go.
+stop $h1
+is "the cancelled wait left nothing pending: the range is free" \
+	OK lk try $m2/locks/f w 0 4096
+stop $w1
+
+# Two processes on the two mounts add 1 to a number N times each, under
+# an exclusive lock of the whole file, through the page cache: each
+# unlock writes the number back, each lock drops the cache.
+t0=$SECONDS
+start c1 count $m1/locks/counter $N
+c1=$bg
+start c2 count $m2/locks/counter $N
+c2=$bg
+wait $c1 $c2
+got=$(head -c 32 $srv/counter | head -1)
+if [ "$got" = $((2 * N)) ]; then
+	ok "two counters of $N each under a lock end at $((2 * N)) ($((SECONDS - t0)) s)"
+else
+	fail "two counters of $N each under a lock end at $((2 * N))" \
+		"got $got" "$(cat /tmp/c1.out /tmp/c2.out)"
+fi
+
+# flock() between the mounts.
+start f1 flock $m1/locks/fl ex wait 5
+f1=$bg
+until_line /tmp/f1.out OK 30
+is "flock LOCK_EX|LOCK_NB on the other mount: EAGAIN" EAGAIN lk flock $m2/locks/fl ex nb 0
+is "flock LOCK_SH|LOCK_NB: EAGAIN" EAGAIN lk flock $m2/locks/fl sh nb 0
+is "flock LOCK_EX waits for the holder's LOCK_UN" OK lk flock $m2/locks/fl ex wait 0
+stop $f1
+start f1 flock $m1/locks/fl sh wait 300
+f1=$bg
+until_line /tmp/f1.out OK 30
+is "two LOCK_SH on two mounts" OK lk flock $m2/locks/fl sh nb 0
+stop $f1
+
+# POSIX: closing any descriptor of the file drops the process's locks,
+# on the server too.
+start d1 closedrop $m1/locks/cd
+d1=$bg
+check "a lock, then another descriptor closed" until_line /tmp/d1.out DROPPED 30
+is "the lock is gone on the server" OK lk try $m2/locks/cd w 0 0
+stop $d1
+
+# cifs.ko's locks are the server's too.
+check "mount cifs.ko" mount -t cifs "//$SRV_IP/$SHARE" $cm -o "$opts,vers=3.1.1"
+start h1 hold $cm/locks/f w 0 4096 0
+h1=$bg
+until_line /tmp/h1.out HELD 30
+is "a cifs.ko lock refuses smb3mc's F_SETLK" EAGAIN lk try $m1/locks/f w 0 4096
+stop $h1
+check "umount cifs.ko" umount $cm
+
+# nobrl: locks stay on this client.
+check "mount smb3mc nobrl" mount -t smb3mc "//$SRV_IP/$SHARE" $m3 -o "$opts,nobrl"
+check "/proc/mounts shows nobrl" grep -q "$m3 smb3mc .*,nobrl" /proc/mounts
+start h1 hold $m1/locks/f w 0 4096 0
+h1=$bg
+until_line /tmp/h1.out HELD 30
+is "nobrl: another client's lock is not seen" OK lk try $m3/locks/f w 0 4096
+stop $h1
+start h1 hold $m3/locks/f w 0 4096 0
+h1=$bg
+until_line /tmp/h1.out HELD 30
+is "nobrl: its lock is not on the server" OK lk try $m1/locks/f w 0 4096
+is "nobrl: but it holds on its own mount" EAGAIN lk try $m3/locks/f w 0 4096
+stop $h1
+
+check "umount nobrl" umount $m3
+check "umount second" umount $m2
+check "umount first" umount $m1
+check "rmmod smb3mc" rmmod smb3mc
+diag "t70 took $SECONDS s"
