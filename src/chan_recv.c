@@ -311,24 +311,11 @@ fail:
 }
 
 /*
- * A message that cannot be decrypted (MS-SMB2 3.2.5.1.1.1) is dropped,
- * but its request is not known: the MessageId is inside. Each request
- * outstanding on the channel fails, so that the one it answered does not
- * wait for ever; the connection stays, its framing is intact.
- */
-static void chan_undecryptable(struct smb3mc_chan *chan)
-{
-	pr_warn_ratelimited("smb3mc: %s: encrypted response does not decrypt, dropped: failing the requests outstanding\n",
-			    chan->name);
-	smb3mc_chan_fail_all(chan, -EACCES);
-}
-
-/*
  * A transform message (MS-SMB2 2.2.41) of @len bytes, whose first bytes
  * are in @chan->rx_head: checked, received whole and decrypted in place
  * (3.2.5.1.1.1), then handled as any other message. Returns 0, or an
  * errno that drops the connection, as 3.2.5.1.1.1 asks for a malformed
- * transform header.
+ * transform header or a failed tag.
  */
 static int chan_receive_sealed(struct smb3mc_chan *chan, size_t len,
 			       size_t head)
@@ -367,8 +354,15 @@ static int chan_receive_sealed(struct smb3mc_chan *chan, size_t len,
 	iov[1].iov_base = buf;
 	iov[1].iov_len = len - th;
 	n = smb3mc_decrypt(&seal->dec, iov, 2);
+	/*
+	 * 3.2.5.1.1.1: a failed tag disconnects. The MessageId is inside,
+	 * so which request it answered is not known: the connection's
+	 * requests all go out again on another, or fail.
+	 */
 	if (n == -EACCES) {
-		chan_undecryptable(chan);
+		pr_warn_ratelimited("smb3mc: %s: encrypted response does not decrypt, dropping the connection\n",
+				    chan->name);
+		rc = -EIO;
 		goto out;
 	}
 	if (n < 0) {
