@@ -375,6 +375,35 @@ static int chan_seal(struct smb3mc_chan *chan, struct smb3mc_req *req,
 	return 0;
 }
 
+/*
+ * Sign or encrypt @req as it asks (MS-SMB2 3.2.4.1.1, 3.1.4.3), once its
+ * MessageId is set: an encrypted copy goes into @sealed, which the caller
+ * kvfree()s once sent.
+ */
+static int chan_protect(struct smb3mc_chan *chan, struct smb3mc_req *req,
+			struct kvec *sealed)
+{
+	struct smb2_hdr *hdr = req->iov[0].iov_base;
+
+	if (req->seal)
+		return chan_seal(chan, req, sealed);
+	if (!req->sign)
+		return 0;
+	hdr->flags |= SMB2_FLAGS_SIGNED;
+	return smb3mc_sign_data(&chan->signer, req->iov, req->nr_iov,
+				req->tx_data);
+}
+
+/* Send @req as chan_protect() left it. */
+static int chan_send_req(struct smb3mc_chan *chan,
+			 const struct smb3mc_req *req,
+			 const struct kvec *sealed)
+{
+	if (req->seal)
+		return chan_send(chan, sealed, 1, NULL);
+	return chan_send(chan, req->iov, req->nr_iov, req->tx_data);
+}
+
 static u16 chan_credit_request(struct smb3mc_chan *chan, u16 charge)
 {
 	return charge + (READ_ONCE(chan->credits) < SMB3MC_CREDIT_TARGET ?
@@ -400,17 +429,9 @@ static int chan_submit(struct smb3mc_chan *chan, struct smb3mc_req *req,
 	hdr->message_id = cpu_to_le64(req->mid);
 	hdr->credit_charge = cpu_to_le16(charge);
 	hdr->credit_req_rsp = cpu_to_le16(chan_credit_request(chan, charge));
-	if (req->seal) {
-		rc = chan_seal(chan, req, &sealed);
-		if (rc)
-			goto out;
-	} else if (req->sign) {
-		hdr->flags |= SMB2_FLAGS_SIGNED;
-		rc = smb3mc_sign_data(&chan->signer, req->iov, req->nr_iov,
-				      req->tx_data);
-		if (rc)
-			goto out;
-	}
+	rc = chan_protect(chan, req, &sealed);
+	if (rc)
+		goto out;
 	init_completion(&req->done);
 	req->interim = false;
 	req->rsp = NULL;
@@ -438,11 +459,7 @@ static int chan_submit(struct smb3mc_chan *chan, struct smb3mc_req *req,
 		rc = -ECONNABORTED;
 	} else {
 		req->sent_ns = ktime_get_ns();
-		if (req->seal)
-			rc = chan_send(chan, &sealed, 1, NULL);
-		else
-			rc = chan_send(chan, req->iov, req->nr_iov,
-				       req->tx_data);
+		rc = chan_send_req(chan, req, &sealed);
 	}
 	/*
 	 * A failed send stopped the connection, and the receive thread's
@@ -495,9 +512,12 @@ static void chan_cancel(struct smb3mc_chan *chan, struct smb3mc_req *req)
 	const struct smb2_hdr *orig = req->iov[0].iov_base;
 	u8 buf[SMB2_HDR_SIZE + sizeof(struct smb2_simple_pdu)];
 	struct smb2_hdr *hdr = (struct smb2_hdr *)buf;
+	/* As the request it cancels: encrypted, or signed (3.2.4.1.1). */
 	struct smb3mc_req cancel = {
 		.iov[0] = { .iov_base = buf, .iov_len = sizeof(buf) },
 		.nr_iov = 1,
+		.sign = req->sign,
+		.seal = req->seal,
 	};
 	struct kvec sealed = {};
 	bool outstanding, async = false;
@@ -524,22 +544,9 @@ static void chan_cancel(struct smb3mc_chan *chan, struct smb3mc_req *req)
 	}
 	if (mutex_lock_killable(&chan->send_lock))
 		return;
-	/* As the request it cancels: encrypted, or signed (3.2.4.1.1). */
-	if (req->seal) {
-		if (chan_seal(chan, &cancel, &sealed))
-			goto out;
-	} else if (req->sign) {
-		hdr->flags |= SMB2_FLAGS_SIGNED;
-		if (smb3mc_sign_data(&chan->signer, cancel.iov, 1, NULL))
-			goto out;
-	}
-	if (READ_ONCE(chan->state) == SMB3MC_CHAN_DEAD)
-		goto out;
-	if (req->seal)
-		chan_send(chan, &sealed, 1, NULL);
-	else
-		chan_send(chan, cancel.iov, cancel.nr_iov, NULL);
-out:
+	if (!chan_protect(chan, &cancel, &sealed) &&
+	    READ_ONCE(chan->state) != SMB3MC_CHAN_DEAD)
+		chan_send_req(chan, &cancel, &sealed);
 	mutex_unlock(&chan->send_lock);
 	kvfree(sealed.iov_base);
 }
