@@ -37,6 +37,22 @@
 /* Send buffer of a channel's socket, see smb3mc_chan_connect(). */
 #define SMB3MC_SNDBUF		(4 * 1024 * 1024)
 
+/**
+ * smb3mc_chan_init - set up what all channels share, at module load
+ */
+int smb3mc_chan_init(void)
+{
+	return smb3mc_chan_rx_init();
+}
+
+/**
+ * smb3mc_chan_exit - tear down what smb3mc_chan_init() set up, at unload
+ */
+void smb3mc_chan_exit(void)
+{
+	smb3mc_chan_rx_exit();
+}
+
 /*
  * MS-SMB2 3.2.6.1: @req got no answer in time, and the client MAY
  * disconnect. We do when nothing at all came on this connection since
@@ -117,6 +133,8 @@ int smb3mc_chan_connect(struct smb3mc_chan *chan, struct net *net,
 	mutex_init(&chan->send_lock);
 	spin_lock_init(&chan->credit_lock);
 	init_waitqueue_head(&chan->credit_wait);
+	init_waitqueue_head(&chan->rx_wait);
+	spin_lock_init(&chan->stats.lock);
 	xa_init(&chan->mids);
 	chan->credits = 1;	/* MS-SMB2 3.2.4.1.2: one to negotiate */
 	chan->timeout = SMB3MC_REQUEST_TIMEOUT;
@@ -182,6 +200,8 @@ void smb3mc_chan_shutdown(struct smb3mc_chan *chan)
 	if (chan->receiver)
 		kthread_stop(chan->receiver);
 	chan->receiver = NULL;
+	/* No worker may touch the channel, its socket or keys after this. */
+	smb3mc_chan_rx_flush();
 	cancel_delayed_work_sync(&chan->timeout_work);
 	if (chan->sock)
 		sock_release(chan->sock);
@@ -483,7 +503,7 @@ static int chan_wait(struct smb3mc_chan *chan, struct smb3mc_req *req)
 		}
 		if (xa_erase(&chan->mids, req->mid) == req)
 			break;
-		/* The receive thread owns it now and completes it at once. */
+		/* The receive side owns it now and ends it once checked. */
 		wait_for_completion(&req->done);
 		return req->rc;
 	}
@@ -503,11 +523,11 @@ static int chan_wait(struct smb3mc_chan *chan, struct smb3mc_req *req)
  * Waits for credits first, bounded by the channel timeout and killable:
  * no request is ever sent without them. On success the request ends later,
  * exactly once, and never before its send returned: @req->done_fn is
- * called (from the receive thread, the timeout scan or the sender, so it
- * must not sleep long), or without one @req->done is
- * completed. The NT status is then in @req->status, the response in
- * @req->rsp (the request's owner kvfree()s it) and a transport error in
- * @req->rc.
+ * called (from the receive thread, a worker of the channel's, the timeout
+ * scan or the sender, so it must not sleep long), or without one
+ * @req->done is completed. The NT status is then in @req->status, the
+ * response in @req->rsp (the request's owner kvfree()s it) and a
+ * transport error in @req->rc.
  *
  * Return: 0 once sent, or an errno when nothing was sent.
  */

@@ -54,6 +54,8 @@ struct smb3mc_chan_stats {
 	atomic64_t requests;
 	atomic_t in_flight;
 	atomic64_t in_flight_bytes;
+	/* @rate and the round trips: the receive thread and workers write them. */
+	spinlock_t lock;
 	u64 last_rtt_us;	/* round trip of the last completed request */
 	/*
 	 * The lowest round trip seen: the link's own latency. The last one
@@ -108,6 +110,14 @@ struct smb3mc_chan {
 	char name[64];			/* "198.18.1.2 ch0" for messages */
 	/* The start of the message being received, for the receive thread. */
 	u8 rx_head[SMB3MC_RX_HEAD];
+	/*
+	 * Messages the receive thread handed to crypto workers, not yet
+	 * ended (chan_recv.c); it waits on @rx_wait for their end, and for
+	 * the first error a worker met in @rx_error.
+	 */
+	atomic_t rx_jobs;
+	wait_queue_head_t rx_wait;
+	int rx_error;
 
 	/*
 	 * Senders count themselves here from choosing the channel until
@@ -189,6 +199,8 @@ static inline u16 smb3mc_req_command(const struct smb3mc_req *req)
 	return le16_to_cpu(hdr->command);
 }
 
+int smb3mc_chan_init(void);
+void smb3mc_chan_exit(void);
 int smb3mc_chan_connect(struct smb3mc_chan *chan, struct net *net,
 			const struct sockaddr_storage *dst, unsigned int id);
 void smb3mc_chan_shutdown(struct smb3mc_chan *chan);
