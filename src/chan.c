@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Channel transport: one TCP connection with Direct TCP framing
- * (MS-SMB2 2.1), requests sent in MessageId order with the credits they
- * spend (MS-SMB2 3.2.4.1.2, 3.2.4.1.3), and the timeouts of those that get
- * no answer. The receive thread, which matches responses to requests by
+ * (MS-SMB2 2.1), requests sent with the MessageIds and credits they spend
+ * (MS-SMB2 3.2.4.1.2, 3.2.4.1.3), and the timeouts of those that get no
+ * answer. The receive thread, which matches responses to requests by
  * MessageId and takes in the credits they grant, is in chan_recv.c.
  *
  * Ownership of an outstanding request is decided by whoever erases it from
@@ -23,6 +23,7 @@
 
 #include <linux/kthread.h>
 #include <linux/net.h>
+#include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <net/sock.h>
@@ -37,12 +38,25 @@
 /* Send buffer of a channel's socket, see smb3mc_chan_connect(). */
 #define SMB3MC_SNDBUF		(4 * 1024 * 1024)
 
+/* Where WRITEs are signed or encrypted and sent: chan_tx_work(). */
+static struct workqueue_struct *smb3mc_tx_wq;
+
 /**
  * smb3mc_chan_init - set up what all channels share, at module load
  */
 int smb3mc_chan_init(void)
 {
-	return smb3mc_chan_rx_init();
+	int rc;
+
+	/* Unbound, on any free CPU; writeback, which reclaim waits for, too. */
+	smb3mc_tx_wq = alloc_workqueue("smb3mc_tx", WQ_UNBOUND | WQ_MEM_RECLAIM,
+				       0);
+	if (!smb3mc_tx_wq)
+		return -ENOMEM;
+	rc = smb3mc_chan_rx_init();
+	if (rc)
+		destroy_workqueue(smb3mc_tx_wq);
+	return rc;
 }
 
 /**
@@ -51,6 +65,7 @@ int smb3mc_chan_init(void)
 void smb3mc_chan_exit(void)
 {
 	smb3mc_chan_rx_exit();
+	destroy_workqueue(smb3mc_tx_wq);
 }
 
 /*
@@ -202,6 +217,7 @@ void smb3mc_chan_shutdown(struct smb3mc_chan *chan)
 	chan->receiver = NULL;
 	/* No worker may touch the channel, its socket or keys after this. */
 	smb3mc_chan_rx_flush();
+	flush_workqueue(smb3mc_tx_wq);
 	cancel_delayed_work_sync(&chan->timeout_work);
 	if (chan->sock)
 		sock_release(chan->sock);
@@ -400,36 +416,50 @@ static u16 chan_credit_request(struct smb3mc_chan *chan, u16 charge)
 			 SMB3MC_CREDIT_STEP : 0);
 }
 
-/* Assign the MessageId, sign, register and send, in wire order. */
-static int chan_submit(struct smb3mc_chan *chan, struct smb3mc_req *req,
-		       u16 charge)
+/* Under @chan->send_lock: the MessageId and credits of @req's header. */
+static void chan_assign(struct smb3mc_chan *chan, struct smb3mc_req *req,
+			u16 charge)
 {
 	struct smb2_hdr *hdr = req->iov[0].iov_base;
-	struct kvec sealed = {};
-	unsigned long timeout;
-	bool sent = false;
-	int rc;
 
-	rc = mutex_lock_killable(&chan->send_lock);
-	if (rc)
-		return rc;
 	req->mid = chan->next_mid;
 	/* MS-SMB2 3.2.4.1.3: a request consumes CreditCharge MessageIds. */
 	chan->next_mid += charge;
 	hdr->message_id = cpu_to_le64(req->mid);
 	hdr->credit_charge = cpu_to_le16(charge);
 	hdr->credit_req_rsp = cpu_to_le16(chan_credit_request(chan, charge));
-	if (req->seal) {
-		rc = chan_seal(chan, req, &sealed);
-		if (rc)
-			goto out;
-	} else if (req->sign) {
-		hdr->flags |= SMB2_FLAGS_SIGNED;
-		rc = smb3mc_sign_data(&chan->signer, req->iov, req->nr_iov,
-				      req->tx_data);
-		if (rc)
-			goto out;
-	}
+}
+
+/*
+ * Sign @req, or encrypt it into @sealed, which the caller kvfree()s once
+ * sent. Its header must be final: the signature covers the MessageId.
+ */
+static int chan_protect(struct smb3mc_chan *chan, struct smb3mc_req *req,
+			struct kvec *sealed)
+{
+	struct smb2_hdr *hdr = req->iov[0].iov_base;
+
+	if (req->seal)
+		return chan_seal(chan, req, sealed);
+	if (!req->sign)
+		return 0;
+	hdr->flags |= SMB2_FLAGS_SIGNED;
+	return smb3mc_sign_data(&chan->signer, req->iov, req->nr_iov,
+				req->tx_data);
+}
+
+/*
+ * Under @chan->send_lock: register @req by its MessageId and send it, or
+ * @sealed for it when that is set. Sets *@sent once the request is the
+ * table's or sent, when its answer's end is to come: the caller then ends
+ * the send's. Returns 0, or an errno when nothing is to come.
+ */
+static int chan_send_req(struct smb3mc_chan *chan, struct smb3mc_req *req,
+			 const struct kvec *sealed, bool *sent)
+{
+	unsigned long timeout;
+	int rc;
+
 	init_completion(&req->done);
 	req->interim = false;
 	req->rsp = NULL;
@@ -444,7 +474,7 @@ static int chan_submit(struct smb3mc_chan *chan, struct smb3mc_req *req,
 	if (rc == -EBUSY)
 		rc = -EIO;	/* a MessageId in use twice: never expected */
 	if (rc)
-		goto out;
+		return rc;
 	/*
 	 * chan_mark_dead() sets DEAD, then fails what the table holds. A
 	 * request entered behind that sweep would wait for an answer that
@@ -457,8 +487,8 @@ static int chan_submit(struct smb3mc_chan *chan, struct smb3mc_req *req,
 		rc = -ECONNABORTED;
 	} else {
 		req->sent_ns = ktime_get_ns();
-		if (req->seal)
-			rc = chan_send(chan, &sealed, 1, NULL);
+		if (sealed->iov_base)
+			rc = chan_send(chan, sealed, 1, NULL);
 		else
 			rc = chan_send(chan, req->iov, req->nr_iov,
 				       req->tx_data);
@@ -470,10 +500,74 @@ static int chan_submit(struct smb3mc_chan *chan, struct smb3mc_req *req,
 	 * us may report it.
 	 */
 	if (rc && xa_erase(&chan->mids, req->mid) == req)
-		goto out;
-	rc = 0;
-	sent = true;
-out:
+		return rc;
+	*sent = true;
+	return 0;
+}
+
+/*
+ * Signing or encrypting the data of a WRITE costs what sending it does,
+ * and more: an asynchronous one is signed off the sender, on a worker,
+ * which then sends it. So the requests of every channel are signed on
+ * every CPU at once, while the sender goes on with the next. The
+ * MessageIds of a channel then go out of order, which the server's
+ * window allows (MS-SMB2 3.3.5.2.3).
+ */
+static bool chan_protect_async(const struct smb3mc_req *req)
+{
+	return req->done_fn && req->tx_data && (req->sign || req->seal);
+}
+
+static void chan_tx_work(struct work_struct *work)
+{
+	struct smb3mc_req *req = container_of(work, struct smb3mc_req,
+					      tx_work);
+	const struct smb2_hdr *hdr = req->iov[0].iov_base;
+	unsigned int nofs = memalloc_nofs_save();
+	struct smb3mc_chan *chan = req->tx_chan;
+	struct kvec sealed = {};
+	bool sent = false;
+	int rc;
+
+	rc = chan_protect(chan, req, &sealed);
+	if (!rc) {
+		mutex_lock(&chan->send_lock);
+		rc = chan_send_req(chan, req, &sealed, &sent);
+		mutex_unlock(&chan->send_lock);
+	}
+	kvfree(sealed.iov_base);
+	if (!sent) {
+		/* As a failed smb3mc_chan_submit(), but the end is ours. */
+		smb3mc_chan_add_credits(chan, le16_to_cpu(hdr->credit_charge));
+		atomic_set(&req->ends, 1);
+	}
+	/* smb3mc_chan_shutdown() flushes the queue before the channel goes. */
+	smb3mc_chan_finish(chan, req, rc);
+	memalloc_nofs_restore(nofs);
+}
+
+/* Assign the MessageId, sign, register and send. */
+static int chan_submit(struct smb3mc_chan *chan, struct smb3mc_req *req,
+		       u16 charge)
+{
+	struct kvec sealed = {};
+	bool sent = false;
+	int rc;
+
+	rc = mutex_lock_killable(&chan->send_lock);
+	if (rc)
+		return rc;
+	chan_assign(chan, req, charge);
+	if (chan_protect_async(req)) {
+		mutex_unlock(&chan->send_lock);
+		req->tx_chan = chan;
+		INIT_WORK(&req->tx_work, chan_tx_work);
+		queue_work(smb3mc_tx_wq, &req->tx_work);
+		return 0;
+	}
+	rc = chan_protect(chan, req, &sealed);
+	if (!rc)
+		rc = chan_send_req(chan, req, &sealed, &sent);
 	mutex_unlock(&chan->send_lock);
 	/* TCP copied it: the request's own buffers stay for a resend. */
 	kvfree(sealed.iov_base);
@@ -529,7 +623,8 @@ static int chan_wait(struct smb3mc_chan *chan, struct smb3mc_req *req)
  * response in @req->rsp (the request's owner kvfree()s it) and a
  * transport error in @req->rc.
  *
- * Return: 0 once sent, or an errno when nothing was sent.
+ * Return: 0 once sent, or handed to the worker that signs and sends it (a
+ * failure then ends the request), or an errno when nothing was sent.
  */
 int smb3mc_chan_submit(struct smb3mc_chan *chan, struct smb3mc_req *req)
 {

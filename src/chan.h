@@ -74,7 +74,10 @@ struct smb3mc_chan {
 	struct socket *sock;
 	struct task_struct *receiver;
 
-	/* Serialises MessageId assignment, signing and the socket write. */
+	/*
+	 * Serialises MessageId assignment and the socket write, and the
+	 * signing or encryption of all but what workers send (chan.c).
+	 */
 	struct mutex send_lock;
 	u64 next_mid;
 
@@ -189,6 +192,10 @@ struct smb3mc_req {
 	unsigned int resends;
 	struct delayed_work resend_work;
 	struct list_head queued;	/* on the session's @io_queue */
+
+	/* The channel's: signing or encrypting its data off the sender. */
+	struct work_struct tx_work;
+	struct smb3mc_chan *tx_chan;
 };
 
 /* The Command of @req, from the SMB2 header its @iov[0] starts with. */
