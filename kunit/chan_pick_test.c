@@ -295,6 +295,24 @@ static void rate_rises_fast_falls_slowly(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, r.bps, 1437500ULL - 937500ULL / 16);
 }
 
+/* Decrypted out of order: the one that ended first comes in second. */
+static void rate_skips_answers_counted_late(struct kunit *test)
+{
+	struct smb3mc_rate r = {};
+	int i;
+
+	for (i = 1; i <= 5; i++)
+		smb3mc_rate_update(&r, 64 * 1024, 0, i * 10 * MS);
+	smb3mc_rate_update(&r, 64 * 1024, 0, 45 * MS);
+	KUNIT_EXPECT_EQ(test, r.last_done_ns, 50 * MS);
+	KUNIT_EXPECT_EQ(test, r.bytes, 4 * 64 * 1024ULL);
+	KUNIT_EXPECT_EQ(test, r.busy_ns, 40 * MS);
+	/* The time between goes to the next one, as it would have. */
+	for (i = 6; i <= 11; i++)
+		smb3mc_rate_update(&r, 64 * 1024, 0, i * 10 * MS);
+	KUNIT_EXPECT_EQ(test, r.bps, 64 * 1024 * 100ULL);
+}
+
 static void times_link_only_plain_requests(struct kunit *test)
 {
 	/* Answered at once: the link's own round trip. */
@@ -324,6 +342,7 @@ static struct kunit_case smb3mc_chan_pick_cases[] = {
 	KUNIT_CASE(rate_counts_back_to_back_answers_only),
 	KUNIT_CASE(rate_smooths_and_skips_no_data),
 	KUNIT_CASE(rate_rises_fast_falls_slowly),
+	KUNIT_CASE(rate_skips_answers_counted_late),
 	KUNIT_CASE(times_link_only_plain_requests),
 	KUNIT_CASE(stripe_sizes),
 	KUNIT_CASE(stripe_sizes_busy),

@@ -7,6 +7,7 @@
 
 #include <kunit/test.h>
 #include <linux/bvec.h>
+#include <linux/kthread.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -737,6 +738,94 @@ static void seal_nonces(struct kunit *test)
 			-EINVAL);
 }
 
+/*
+ * One cipher per direction, keyed once, serves several threads at once,
+ * as the senders and receive workers of a session's channels use them:
+ * each thread encrypts the WRITE and decrypts the READ response of
+ * Microsoft's example over and over, and must get their known results.
+ */
+#define SHARED_THREADS	4
+#define SHARED_ROUNDS	64
+
+struct shared_cipher {
+	const struct smb3mc_cipher *enc;
+	const struct smb3mc_cipher *dec;
+	atomic_t *bad;
+	struct completion done;
+};
+
+static bool shared_cipher_round(const struct shared_cipher *t, u8 *buf)
+{
+	const size_t len = sizeof(smb311_write);
+	struct kvec iov;
+
+	iov.iov_base = buf + TH_SIZE + len;
+	iov.iov_len = len;
+	memcpy(iov.iov_base, smb311_write, len);
+	if (smb3mc_encrypt(t->enc, smb311_nonce, SMB311_SESSION_ID, &iov, 1,
+			   buf, TH_SIZE + len) != (ssize_t)(TH_SIZE + len) ||
+	    memcmp(buf, smb311_write_transform, TH_SIZE + len))
+		return false;
+	memcpy(buf, smb311_read_transform, sizeof(smb311_read_transform));
+	iov.iov_base = buf;
+	iov.iov_len = sizeof(smb311_read_transform);
+	return smb3mc_decrypt(t->dec, &iov, 1) ==
+		(ssize_t)sizeof(smb311_read_response) &&
+	       !memcmp(buf + TH_SIZE, smb311_read_response,
+		       sizeof(smb311_read_response));
+}
+
+static int shared_cipher_thread(void *data)
+{
+	struct shared_cipher *t = data;
+	unsigned int i;
+	u8 *buf;
+
+	buf = kmalloc(TH_SIZE + 2 * sizeof(smb311_write) +
+		      sizeof(smb311_read_transform), GFP_KERNEL);
+	for (i = 0; buf && i < SHARED_ROUNDS; i++)
+		if (!shared_cipher_round(t, buf))
+			atomic_inc(t->bad);
+	if (!buf)
+		atomic_inc(t->bad);
+	kfree(buf);
+	complete(&t->done);
+	return 0;
+}
+
+static void cipher_shared_by_threads(struct kunit *test)
+{
+	struct shared_cipher t[SHARED_THREADS];
+	struct smb3mc_cipher enc, dec;
+	atomic_t bad = ATOMIC_INIT(0);
+	struct task_struct *task;
+	unsigned int i;
+
+	KUNIT_ASSERT_EQ(test, smb3mc_cipher_init(&enc,
+						 SMB2_ENCRYPTION_AES128_GCM,
+						 smb311_encryption_key), 0);
+	KUNIT_ASSERT_EQ(test, smb3mc_cipher_init(&dec,
+						 SMB2_ENCRYPTION_AES128_GCM,
+						 smb311_decryption_key), 0);
+	for (i = 0; i < SHARED_THREADS; i++) {
+		t[i] = (struct shared_cipher){
+			.enc = &enc, .dec = &dec, .bad = &bad,
+		};
+		init_completion(&t[i].done);
+		task = kthread_run(shared_cipher_thread, &t[i],
+				   "kunit-cipher%u", i);
+		if (IS_ERR(task)) {
+			atomic_inc(&bad);
+			complete(&t[i].done);
+		}
+	}
+	for (i = 0; i < SHARED_THREADS; i++)
+		wait_for_completion(&t[i].done);
+	KUNIT_EXPECT_EQ(test, atomic_read(&bad), 0);
+	smb3mc_cipher_free(&enc);
+	smb3mc_cipher_free(&dec);
+}
+
 static struct kunit_case smb3mc_crypto_cipher_cases[] = {
 	KUNIT_CASE(cipher_ccm_smb30_encrypt),
 	KUNIT_CASE(cipher_ccm_smb30_decrypt),
@@ -751,6 +840,7 @@ static struct kunit_case smb3mc_crypto_cipher_cases[] = {
 	KUNIT_CASE(transform_check_malformed),
 	KUNIT_CASE(transform_check_small_sizes),
 	KUNIT_CASE(seal_nonces),
+	KUNIT_CASE(cipher_shared_by_threads),
 	{}
 };
 

@@ -8,6 +8,7 @@
 #include <linux/bvec.h>
 #include <linux/gfp.h>
 #include <linux/highmem.h>
+#include <linux/kthread.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uio.h>
@@ -410,6 +411,126 @@ static void signer_rejects_unknown_alg(struct kunit *test)
 						 smb30_signing_key), -EINVAL);
 }
 
+/*
+ * One signer, keyed once, signs and verifies on several threads at once,
+ * as the receive workers and senders of a channel use it: each thread
+ * signs its own copies of a message with MessageIds of its own, and every
+ * signature must be the one the signer gives alone.
+ */
+#define SHARED_THREADS	4
+#define SHARED_MIDS	8
+#define SHARED_ROUNDS	64
+
+struct shared_sign {
+	struct smb3mc_signer *signer;
+	const u8 *msg;
+	size_t len;
+	u8 (*want)[SMB2_SIGNATURE_SIZE];
+	unsigned int first_mid;
+	atomic_t *bad;
+	struct completion done;
+};
+
+static void shared_sign_one(const struct smb3mc_signer *signer, u8 *buf,
+			    size_t len, unsigned int mid)
+{
+	struct kvec iov = { .iov_base = buf, .iov_len = len };
+	__le64 id = cpu_to_le64(mid);
+
+	memcpy(buf + offsetof(struct smb2_hdr, message_id), &id, sizeof(id));
+	smb3mc_sign(signer, &iov, 1);
+}
+
+static int shared_sign_thread(void *data)
+{
+	struct shared_sign *t = data;
+	struct kvec iov;
+	unsigned int i, m;
+	u8 *buf;
+
+	buf = kmalloc(t->len, GFP_KERNEL);
+	if (!buf) {
+		atomic_inc(t->bad);
+		goto out;
+	}
+	iov.iov_base = buf;
+	iov.iov_len = t->len;
+	for (i = 0; i < SHARED_ROUNDS; i++) {
+		m = (t->first_mid + i) % SHARED_MIDS;
+		memcpy(buf, t->msg, t->len);
+		shared_sign_one(t->signer, buf, t->len, m);
+		if (memcmp(buf + SIG_OFFSET, t->want[m], SMB2_SIGNATURE_SIZE) ||
+		    smb3mc_verify(t->signer, &iov, 1))
+			atomic_inc(t->bad);
+		/* Another MessageId under the same signature: refused. */
+		buf[offsetof(struct smb2_hdr, message_id)] ^= 0x80;
+		if (smb3mc_verify(t->signer, &iov, 1) != -EACCES)
+			atomic_inc(t->bad);
+	}
+	kfree(buf);
+out:
+	complete(&t->done);
+	return 0;
+}
+
+static void signer_shared_by_threads(struct kunit *test, u16 alg,
+				     const u8 *key, const u8 *msg, size_t len)
+{
+	u8 (*want)[SMB2_SIGNATURE_SIZE];
+	struct shared_sign t[SHARED_THREADS];
+	struct smb3mc_signer signer;
+	struct task_struct *task;
+	atomic_t bad = ATOMIC_INIT(0);
+	unsigned int i;
+	u8 *buf;
+
+	KUNIT_ASSERT_EQ(test, smb3mc_signer_init(&signer, alg, key), 0);
+	want = kunit_kmalloc_array(test, SHARED_MIDS, sizeof(*want),
+				   GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, want);
+	buf = dup(test, msg, len);
+	for (i = 0; i < SHARED_MIDS; i++) {
+		memcpy(buf, msg, len);
+		shared_sign_one(&signer, buf, len, i);
+		memcpy(want[i], buf + SIG_OFFSET, SMB2_SIGNATURE_SIZE);
+	}
+	/* Each MessageId signs differently, or the test shows nothing. */
+	KUNIT_EXPECT_NE(test, memcmp(want[0], want[1], SMB2_SIGNATURE_SIZE),
+			0);
+
+	for (i = 0; i < SHARED_THREADS; i++) {
+		t[i] = (struct shared_sign){
+			.signer = &signer, .msg = msg, .len = len,
+			.want = want, .first_mid = i * 3, .bad = &bad,
+		};
+		init_completion(&t[i].done);
+		task = kthread_run(shared_sign_thread, &t[i], "kunit-sign%u",
+				   i);
+		if (IS_ERR(task)) {
+			atomic_inc(&bad);
+			complete(&t[i].done);
+		}
+	}
+	for (i = 0; i < SHARED_THREADS; i++)
+		wait_for_completion(&t[i].done);
+	KUNIT_EXPECT_EQ(test, atomic_read(&bad), 0);
+	smb3mc_signer_free(&signer);
+}
+
+static void signer_cmac_shared_by_threads(struct kunit *test)
+{
+	signer_shared_by_threads(test, SMB2_SIGNING_AES_CMAC,
+				 smb30_signing_key, smb30_write,
+				 sizeof(smb30_write));
+}
+
+static void signer_gmac_shared_by_threads(struct kunit *test)
+{
+	signer_shared_by_threads(test, SMB2_SIGNING_AES_GMAC,
+				 smb311_signing_key, smb311_write,
+				 sizeof(smb311_write));
+}
+
 static struct kunit_case smb3mc_crypto_sign_cases[] = {
 	KUNIT_CASE(sign_rfc4493_cmac),
 	KUNIT_CASE(sign_cmac_smb30_write),
@@ -423,6 +544,8 @@ static struct kunit_case smb3mc_crypto_sign_cases[] = {
 	KUNIT_CASE(verify_cmac_rejects_tampering),
 	KUNIT_CASE(verify_gmac_rejects_tampering),
 	KUNIT_CASE(signer_rejects_unknown_alg),
+	KUNIT_CASE(signer_cmac_shared_by_threads),
+	KUNIT_CASE(signer_gmac_shared_by_threads),
 	{}
 };
 

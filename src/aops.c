@@ -54,7 +54,8 @@ struct read_req {
 };
 
 /*
- * Runs in the receive thread: zero what the server did not return (past
+ * Runs where the channel ends requests (its receive thread or a worker
+ * that verified the response): zero what the server did not return (past
  * its end of file), then unlock the folios. A folio left !uptodate when
  * unlocked is how a read error reaches the reader.
  */
@@ -270,7 +271,7 @@ struct wb_req {
 	struct bio_vec bvec[];		/* a folio each, up to end of file */
 };
 
-/* Runs in the receive thread: end writeback of the request's folios. */
+/* Runs where the channel ends requests: end writeback of the folios. */
 static void wb_req_done(struct smb3mc_rw *rw)
 {
 	struct wb_req *w = container_of(rw, struct wb_req, rw);

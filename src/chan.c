@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Channel transport: one TCP connection with Direct TCP framing
- * (MS-SMB2 2.1), requests sent in MessageId order with the credits they
- * spend (MS-SMB2 3.2.4.1.2, 3.2.4.1.3), and the timeouts of those that get
- * no answer. The receive thread, which matches responses to requests by
+ * (MS-SMB2 2.1), requests sent with the MessageIds and credits they spend
+ * (MS-SMB2 3.2.4.1.2, 3.2.4.1.3), and the timeouts of those that get no
+ * answer. The receive thread, which matches responses to requests by
  * MessageId and takes in the credits they grant, is in chan_recv.c.
  *
  * Ownership of an outstanding request is decided by whoever erases it from
@@ -23,6 +23,7 @@
 
 #include <linux/kthread.h>
 #include <linux/net.h>
+#include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <net/sock.h>
@@ -37,6 +38,36 @@
 #define SMB3MC_CREDIT_STEP	64
 /* Send buffer of a channel's socket, see smb3mc_chan_connect(). */
 #define SMB3MC_SNDBUF		(4 * 1024 * 1024)
+
+/* Where WRITEs are signed or encrypted and sent: chan_tx_work(). */
+static struct workqueue_struct *smb3mc_tx_wq;
+
+/**
+ * smb3mc_chan_init - set up what all channels share, at module load
+ */
+int smb3mc_chan_init(void)
+{
+	int rc;
+
+	/* Unbound, on any free CPU; writeback, which reclaim waits for, too. */
+	smb3mc_tx_wq = alloc_workqueue("smb3mc_tx", WQ_UNBOUND | WQ_MEM_RECLAIM,
+				       0);
+	if (!smb3mc_tx_wq)
+		return -ENOMEM;
+	rc = smb3mc_chan_rx_init();
+	if (rc)
+		destroy_workqueue(smb3mc_tx_wq);
+	return rc;
+}
+
+/**
+ * smb3mc_chan_exit - tear down what smb3mc_chan_init() set up, at unload
+ */
+void smb3mc_chan_exit(void)
+{
+	smb3mc_chan_rx_exit();
+	destroy_workqueue(smb3mc_tx_wq);
+}
 
 /*
  * MS-SMB2 3.2.6.1: @req got no answer in time, and the client MAY
@@ -118,6 +149,8 @@ int smb3mc_chan_connect(struct smb3mc_chan *chan, struct net *net,
 	mutex_init(&chan->send_lock);
 	spin_lock_init(&chan->credit_lock);
 	init_waitqueue_head(&chan->credit_wait);
+	init_waitqueue_head(&chan->rx_wait);
+	spin_lock_init(&chan->stats.lock);
 	xa_init(&chan->mids);
 	chan->credits = 1;	/* MS-SMB2 3.2.4.1.2: one to negotiate */
 	chan->timeout = SMB3MC_REQUEST_TIMEOUT;
@@ -183,6 +216,9 @@ void smb3mc_chan_shutdown(struct smb3mc_chan *chan)
 	if (chan->receiver)
 		kthread_stop(chan->receiver);
 	chan->receiver = NULL;
+	/* No worker may touch the channel, its socket or keys after this. */
+	smb3mc_chan_rx_flush();
+	flush_workqueue(smb3mc_tx_wq);
 	cancel_delayed_work_sync(&chan->timeout_work);
 	if (chan->sock)
 		sock_release(chan->sock);
@@ -410,28 +446,32 @@ static u16 chan_credit_request(struct smb3mc_chan *chan, u16 charge)
 			 SMB3MC_CREDIT_STEP : 0);
 }
 
-/* Assign the MessageId, sign, register and send, in wire order. */
-static int chan_submit(struct smb3mc_chan *chan, struct smb3mc_req *req,
-		       u16 charge)
+/* Under @chan->send_lock: the MessageId and credits of @req's header. */
+static void chan_assign(struct smb3mc_chan *chan, struct smb3mc_req *req,
+			u16 charge)
 {
 	struct smb2_hdr *hdr = req->iov[0].iov_base;
-	struct kvec sealed = {};
-	unsigned long timeout;
-	bool sent = false;
-	int rc;
 
-	rc = mutex_lock_killable(&chan->send_lock);
-	if (rc)
-		return rc;
 	req->mid = chan->next_mid;
 	/* MS-SMB2 3.2.4.1.3: a request consumes CreditCharge MessageIds. */
 	chan->next_mid += charge;
 	hdr->message_id = cpu_to_le64(req->mid);
 	hdr->credit_charge = cpu_to_le16(charge);
 	hdr->credit_req_rsp = cpu_to_le16(chan_credit_request(chan, charge));
-	rc = chan_protect(chan, req, &sealed);
-	if (rc)
-		goto out;
+}
+
+/*
+ * Under @chan->send_lock: register @req by its MessageId and send it as
+ * chan_protect() left it. Sets *@sent once the request is the table's or
+ * sent, when its answer's end is to come: the caller then ends the
+ * send's. Returns 0, or an errno when nothing is to come.
+ */
+static int chan_post(struct smb3mc_chan *chan, struct smb3mc_req *req,
+		     const struct kvec *sealed, bool *sent)
+{
+	unsigned long timeout;
+	int rc;
+
 	init_completion(&req->done);
 	req->interim = false;
 	req->rsp = NULL;
@@ -446,7 +486,7 @@ static int chan_submit(struct smb3mc_chan *chan, struct smb3mc_req *req,
 	if (rc == -EBUSY)
 		rc = -EIO;	/* a MessageId in use twice: never expected */
 	if (rc)
-		goto out;
+		return rc;
 	/*
 	 * chan_mark_dead() sets DEAD, then fails what the table holds. A
 	 * request entered behind that sweep would wait for an answer that
@@ -459,7 +499,7 @@ static int chan_submit(struct smb3mc_chan *chan, struct smb3mc_req *req,
 		rc = -ECONNABORTED;
 	} else {
 		req->sent_ns = ktime_get_ns();
-		rc = chan_send_req(chan, req, &sealed);
+		rc = chan_send_req(chan, req, sealed);
 	}
 	/*
 	 * A failed send stopped the connection, and the receive thread's
@@ -468,10 +508,74 @@ static int chan_submit(struct smb3mc_chan *chan, struct smb3mc_req *req,
 	 * us may report it.
 	 */
 	if (rc && xa_erase(&chan->mids, req->mid) == req)
-		goto out;
-	rc = 0;
-	sent = true;
-out:
+		return rc;
+	*sent = true;
+	return 0;
+}
+
+/*
+ * Signing or encrypting the data of a WRITE costs what sending it does,
+ * and more: an asynchronous one is signed off the sender, on a worker,
+ * which then sends it. So the requests of every channel are signed on
+ * every CPU at once, while the sender goes on with the next. The
+ * MessageIds of a channel then go out of order, which the server's
+ * window allows (MS-SMB2 3.3.5.2.3).
+ */
+static bool chan_protect_async(const struct smb3mc_req *req)
+{
+	return req->done_fn && req->tx_data && (req->sign || req->seal);
+}
+
+static void chan_tx_work(struct work_struct *work)
+{
+	struct smb3mc_req *req = container_of(work, struct smb3mc_req,
+					      tx_work);
+	const struct smb2_hdr *hdr = req->iov[0].iov_base;
+	unsigned int nofs = memalloc_nofs_save();
+	struct smb3mc_chan *chan = req->tx_chan;
+	struct kvec sealed = {};
+	bool sent = false;
+	int rc;
+
+	rc = chan_protect(chan, req, &sealed);
+	if (!rc) {
+		mutex_lock(&chan->send_lock);
+		rc = chan_post(chan, req, &sealed, &sent);
+		mutex_unlock(&chan->send_lock);
+	}
+	kvfree(sealed.iov_base);
+	if (!sent) {
+		/* As a failed smb3mc_chan_submit(), but the end is ours. */
+		smb3mc_chan_add_credits(chan, le16_to_cpu(hdr->credit_charge));
+		atomic_set(&req->ends, 1);
+	}
+	/* smb3mc_chan_shutdown() flushes the queue before the channel goes. */
+	smb3mc_chan_finish(chan, req, rc);
+	memalloc_nofs_restore(nofs);
+}
+
+/* Assign the MessageId, sign, register and send. */
+static int chan_submit(struct smb3mc_chan *chan, struct smb3mc_req *req,
+		       u16 charge)
+{
+	struct kvec sealed = {};
+	bool sent = false;
+	int rc;
+
+	rc = mutex_lock_killable(&chan->send_lock);
+	if (rc)
+		return rc;
+	chan_assign(chan, req, charge);
+	if (chan_protect_async(req)) {
+		mutex_unlock(&chan->send_lock);
+		req->tx_chan = chan;
+		INIT_WORK(&req->tx_work, chan_tx_work);
+		queue_work(smb3mc_tx_wq, &req->tx_work);
+		return 0;
+	}
+	rc = chan_protect(chan, req, &sealed);
+	if (!rc)
+		rc = chan_post(chan, req, &sealed, &sent);
 	mutex_unlock(&chan->send_lock);
 	/* TCP copied it: the request's own buffers stay for a resend. */
 	kvfree(sealed.iov_base);
@@ -488,7 +592,7 @@ static int chan_give_up(struct smb3mc_chan *chan, struct smb3mc_req *req,
 	int rc;
 
 	if (xa_erase(&chan->mids, req->mid) != req) {
-		/* The receive thread owns it now and completes it at once. */
+		/* The receive side owns it now and ends it once checked. */
 		wait_for_completion(&req->done);
 		return req->rc;
 	}
@@ -611,13 +715,14 @@ static int chan_wait(struct smb3mc_chan *chan, struct smb3mc_req *req)
  * Waits for credits first, bounded by the channel timeout and killable:
  * no request is ever sent without them. On success the request ends later,
  * exactly once, and never before its send returned: @req->done_fn is
- * called (from the receive thread, the timeout scan or the sender, so it
- * must not sleep long), or without one @req->done is
- * completed. The NT status is then in @req->status, the response in
- * @req->rsp (the request's owner kvfree()s it) and a transport error in
- * @req->rc.
+ * called (from the receive thread, a worker of the channel's, the timeout
+ * scan or the sender, so it must not sleep long), or without one
+ * @req->done is completed. The NT status is then in @req->status, the
+ * response in @req->rsp (the request's owner kvfree()s it) and a
+ * transport error in @req->rc.
  *
- * Return: 0 once sent, or an errno when nothing was sent.
+ * Return: 0 once sent, or handed to the worker that signs and sends it (a
+ * failure then ends the request), or an errno when nothing was sent.
  */
 int smb3mc_chan_submit(struct smb3mc_chan *chan, struct smb3mc_req *req)
 {

@@ -54,6 +54,8 @@ struct smb3mc_chan_stats {
 	atomic64_t requests;
 	atomic_t in_flight;
 	atomic64_t in_flight_bytes;
+	/* @rate and the round trips: the receive thread and workers write them. */
+	spinlock_t lock;
 	u64 last_rtt_us;	/* round trip of the last completed request */
 	/*
 	 * The lowest round trip seen: the link's own latency. The last one
@@ -72,7 +74,10 @@ struct smb3mc_chan {
 	struct socket *sock;
 	struct task_struct *receiver;
 
-	/* Serialises MessageId assignment, signing and the socket write. */
+	/*
+	 * Serialises MessageId assignment and the socket write, and the
+	 * signing or encryption of all but what workers send (chan.c).
+	 */
 	struct mutex send_lock;
 	u64 next_mid;
 
@@ -108,6 +113,14 @@ struct smb3mc_chan {
 	char name[64];			/* "198.18.1.2 ch0" for messages */
 	/* The start of the message being received, for the receive thread. */
 	u8 rx_head[SMB3MC_RX_HEAD];
+	/*
+	 * Messages the receive thread handed to crypto workers, not yet
+	 * ended (chan_recv.c); it waits on @rx_wait for their end, and for
+	 * the first error a worker met in @rx_error.
+	 */
+	atomic_t rx_jobs;
+	wait_queue_head_t rx_wait;
+	int rx_error;
 
 	/*
 	 * Senders count themselves here from choosing the channel until
@@ -186,6 +199,10 @@ struct smb3mc_req {
 	unsigned int resends;
 	struct delayed_work resend_work;
 	struct list_head queued;	/* on the session's @io_queue */
+
+	/* The channel's: signing or encrypting its data off the sender. */
+	struct work_struct tx_work;
+	struct smb3mc_chan *tx_chan;
 };
 
 /* The Command of @req, from the SMB2 header its @iov[0] starts with. */
@@ -196,6 +213,8 @@ static inline u16 smb3mc_req_command(const struct smb3mc_req *req)
 	return le16_to_cpu(hdr->command);
 }
 
+int smb3mc_chan_init(void);
+void smb3mc_chan_exit(void);
 int smb3mc_chan_connect(struct smb3mc_chan *chan, struct net *net,
 			const struct sockaddr_storage *dst, unsigned int id);
 void smb3mc_chan_shutdown(struct smb3mc_chan *chan);

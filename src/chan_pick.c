@@ -156,13 +156,17 @@ int smb3mc_chan_choose_room(const struct smb3mc_chan_load *loads,
  * share, and the slow ones got more pieces than their links warrant. So
  * a rise counts half, a fall a sixteenth. The measurements are in
  * doc/design-notes.md.
+ *
+ * Responses are counted in the order they ended, except encrypted ones,
+ * which are counted once decrypted, in parallel: one that ended before
+ * the last counted is left out rather than timed backwards.
  */
 void smb3mc_rate_update(struct smb3mc_rate *r, u64 bytes, u64 sent_ns,
 			u64 now_ns)
 {
 	u64 rate, bps;
 
-	if (!bytes)
+	if (!bytes || now_ns < r->last_done_ns)
 		return;
 	if (sent_ns < r->last_done_ns && now_ns > r->last_done_ns) {
 		r->busy_ns += now_ns - r->last_done_ns;

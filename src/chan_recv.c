@@ -7,6 +7,14 @@
  * requests end, whoever ends them, and where a lost connection fails what
  * is outstanding. Sending, credit spending and waiting are in chan.c, which
  * calls down into this file and never the other way.
+ *
+ * Checking a signature (MS-SMB2 3.2.5.1.3) and decrypting (3.2.5.1.1.1)
+ * are left to workers on smb3mc_rx_wq, which run on every CPU while the
+ * thread reads on: a signed response once matched to its request, which
+ * then ends in the worker; an encrypted message before anything in it is
+ * looked at, so the worker matches it. The thread drains its workers
+ * before it fails what is outstanding, and smb3mc_chan_shutdown() flushes
+ * the queue before the channel and its keys go.
  */
 
 #include <linux/kthread.h>
@@ -19,6 +27,33 @@
 #include "chan_recv.h"
 #include "nterr.h"
 #include "pdu_hdr.h"
+
+/*
+ * Messages of one channel in the hands of workers at a time: more than
+ * the guest's CPUs need to verify what four channels receive, and a
+ * bound on what a server that sends encrypted messages nobody asked for
+ * can make us hold.
+ */
+#define SMB3MC_RX_JOBS		4
+
+static struct workqueue_struct *smb3mc_rx_wq;
+
+/* One message on its way from the receive thread through a worker. */
+struct chan_rx_job {
+	struct work_struct work;
+	struct smb3mc_chan *chan;
+	/* Signed: @buf is the response to @req, to verify, then end it. */
+	struct smb3mc_req *req;
+	/*
+	 * Encrypted (@req NULL): @th is its transform header and @buf the
+	 * @len bytes after it, decrypted with @seal, then matched.
+	 */
+	struct smb3mc_seal *seal;
+	void *buf;
+	size_t len;
+	u64 rx_ns;			/* when it was received whole */
+	u8 th[sizeof(struct smb2_transform_hdr)];
+};
 
 /*
  * The one place a submitted request ends: exactly once, by the second of
@@ -116,15 +151,74 @@ static void chan_heard(struct smb3mc_chan *chan, const struct smb2_hdr *hdr,
 }
 
 /*
- * End @req with its response: @rsp (@len bytes, the request's owner frees
- * it) and the @req->rx_len bytes already received into @req->rx_data.
+ * The first error of a worker drops the connection, as the receive thread
+ * would have: the thread stops at it, and sees the socket shut as well.
  */
-static void chan_complete(struct smb3mc_chan *chan, struct smb3mc_req *req,
-			  void *rsp, size_t len, bool sealed)
+static void chan_rx_fail(struct smb3mc_chan *chan, int rc)
+{
+	cmpxchg(&chan->rx_error, 0, rc);
+	kernel_sock_shutdown(chan->sock, SHUT_RDWR);
+}
+
+/* Hand @job to a worker that runs @fn; waits while the channel has enough. */
+static void chan_rx_queue(struct smb3mc_chan *chan, struct chan_rx_job *job,
+			  work_func_t fn)
+{
+	wait_event(chan->rx_wait,
+		   atomic_read(&chan->rx_jobs) < SMB3MC_RX_JOBS);
+	atomic_inc(&chan->rx_jobs);
+	job->chan = chan;
+	INIT_WORK(&job->work, fn);
+	queue_work(smb3mc_rx_wq, &job->work);
+}
+
+/* The end of every worker: @job's last touch of its channel. */
+static void chan_rx_job_done(struct chan_rx_job *job, unsigned int nofs)
+{
+	struct smb3mc_chan *chan = job->chan;
+
+	kfree(job);
+	memalloc_nofs_restore(nofs);
+	/* smb3mc_chan_rx_flush() waits for us before the channel goes. */
+	atomic_dec(&chan->rx_jobs);
+	wake_up(&chan->rx_wait);
+}
+
+/* Count a response to @req, received at @rx_ns, in the channel's figures. */
+static void chan_account(struct smb3mc_chan *chan, struct smb3mc_req *req,
+			 u16 command, size_t len, u64 rx_ns)
+{
+	u64 rtt;
+
+	atomic64_add(len + req->rx_len, &chan->stats.bytes_received);
+	spin_lock(&chan->stats.lock);
+	if (smb3mc_times_link(command, req->rx_data || req->tx_data)) {
+		rtt = div_u64(rx_ns - req->sent_ns, NSEC_PER_USEC);
+		WRITE_ONCE(chan->stats.last_rtt_us, rtt);
+		if (!chan->stats.min_rtt_us || rtt < chan->stats.min_rtt_us)
+			WRITE_ONCE(chan->stats.min_rtt_us, rtt);
+	}
+	smb3mc_rate_update(&chan->stats.rate, req->payload, req->sent_ns,
+			   rx_ns);
+	spin_unlock(&chan->stats.lock);
+}
+
+/* A signed response whose signature is yet to be checked. */
+static bool chan_must_verify(const struct smb3mc_req *req, bool sealed)
+{
+	return !sealed && req->sign && !req->skip_verify;
+}
+
+/*
+ * End @req with its response: @rsp (@len bytes, the request's owner frees
+ * it) and the @req->rx_len bytes already received into @req->rx_data,
+ * once they pass the checks of MS-SMB2 3.2.5.1.3 and 3.3.4.1.4.
+ */
+static void chan_check_end(struct smb3mc_chan *chan, struct smb3mc_req *req,
+			   void *rsp, size_t len, bool sealed)
 {
 	struct smb2_hdr *hdr = rsp;
 	struct iov_iter data;
-	u64 rtt, now;
 
 	req->rc = 0;
 	/*
@@ -136,7 +230,7 @@ static void chan_complete(struct smb3mc_chan *chan, struct smb3mc_req *req,
 				    chan->name,
 				    smb3mc_command_name(le16_to_cpu(hdr->command)));
 		req->rc = -EACCES;
-	} else if (!sealed && req->sign && !req->skip_verify) {
+	} else if (chan_must_verify(req, sealed)) {
 		struct kvec iov = { .iov_base = rsp, .iov_len = len };
 
 		if (req->rx_len) {
@@ -154,18 +248,43 @@ static void chan_complete(struct smb3mc_chan *chan, struct smb3mc_req *req,
 	req->rsp = rsp;
 	req->rsp_len = len;
 	req->status = hdr->status;
-	atomic64_add(len + req->rx_len, &chan->stats.bytes_received);
-	now = ktime_get_ns();
-	if (smb3mc_times_link(le16_to_cpu(hdr->command),
-			      req->rx_data || req->tx_data)) {
-		rtt = div_u64(now - req->sent_ns, NSEC_PER_USEC);
-		WRITE_ONCE(chan->stats.last_rtt_us, rtt);
-		if (!chan->stats.min_rtt_us || rtt < chan->stats.min_rtt_us)
-			WRITE_ONCE(chan->stats.min_rtt_us, rtt);
-	}
-	/* Only the receive thread writes the rate. */
-	smb3mc_rate_update(&chan->stats.rate, req->payload, req->sent_ns, now);
 	smb3mc_chan_finish(chan, req, 0);
+}
+
+static void chan_verify_work(struct work_struct *work)
+{
+	struct chan_rx_job *job = container_of(work, struct chan_rx_job,
+					       work);
+	unsigned int nofs = memalloc_nofs_save();
+
+	chan_check_end(job->chan, job->req, job->buf, job->len, false);
+	chan_rx_job_done(job, nofs);
+}
+
+/*
+ * @req, taken out of the MessageId table, got its response @rsp (@len
+ * bytes) at @rx_ns, and its data: end it, or have a worker verify it and
+ * end it there. From the receive thread, or from the worker that
+ * decrypted @rsp, which is then not verified: no worker waits for another.
+ */
+static void chan_complete(struct smb3mc_chan *chan, struct smb3mc_req *req,
+			  void *rsp, size_t len, bool sealed, u64 rx_ns)
+{
+	const struct smb2_hdr *hdr = rsp;
+	struct chan_rx_job *job;
+
+	chan_account(chan, req, le16_to_cpu(hdr->command), len, rx_ns);
+	/* Without memory for the job, verified here: slower, not lost. */
+	job = chan_must_verify(req, sealed) ?
+	      kmalloc(sizeof(*job), GFP_KERNEL) : NULL;
+	if (!job) {
+		chan_check_end(chan, req, rsp, len, sealed);
+		return;
+	}
+	job->req = req;
+	job->buf = rsp;
+	job->len = len;
+	chan_rx_queue(chan, job, chan_verify_work);
 }
 
 /*
@@ -173,7 +292,7 @@ static void chan_complete(struct smb3mc_chan *chan, struct smb3mc_req *req,
  * encrypted. Returns 0 or -EIO to drop.
  */
 static int chan_dispatch(struct smb3mc_chan *chan, void *buf, size_t len,
-			 bool sealed)
+			 bool sealed, u64 rx_ns)
 {
 	const char *why = "which is not outstanding";
 	struct smb2_hdr *hdr = buf;
@@ -228,7 +347,7 @@ static int chan_dispatch(struct smb3mc_chan *chan, void *buf, size_t len,
 		kvfree(buf);
 		return 0;
 	}
-	chan_complete(chan, req, buf, len, sealed);
+	chan_complete(chan, req, buf, len, sealed, rx_ns);
 	return 0;
 }
 
@@ -301,7 +420,7 @@ static int chan_receive_data(struct smb3mc_chan *chan, size_t len)
 		goto fail;
 	chan_heard(chan, rsp, true);
 	req->rx_len = dlen;
-	chan_complete(chan, req, rsp, off, false);
+	chan_complete(chan, req, rsp, off, false, ktime_get_ns());
 	return 0;
 fail:
 	kfree(rsp);
@@ -311,20 +430,57 @@ fail:
 }
 
 /*
+ * The worker's part of a transform message: decrypt it in place
+ * (MS-SMB2 3.2.5.1.1.1), then handle it as any other message.
+ */
+static void chan_decrypt_work(struct work_struct *work)
+{
+	struct chan_rx_job *job = container_of(work, struct chan_rx_job,
+					       work);
+	unsigned int nofs = memalloc_nofs_save();
+	struct smb3mc_chan *chan = job->chan;
+	struct kvec iov[2];
+	ssize_t n;
+	int rc;
+
+	iov[0].iov_base = job->th;
+	iov[0].iov_len = sizeof(job->th);
+	iov[1].iov_base = job->buf;
+	iov[1].iov_len = job->len;
+	n = smb3mc_decrypt(&job->seal->dec, iov, 2);
+	/*
+	 * 3.2.5.1.1.1: a failed tag disconnects. The MessageId is inside,
+	 * so which request it answered is not known: the connection's
+	 * requests all go out again on another, or fail.
+	 */
+	if (n == -EACCES) {
+		pr_warn_ratelimited("smb3mc: %s: encrypted response does not decrypt, dropping the connection\n",
+				    chan->name);
+		rc = -EIO;
+	} else {
+		rc = n < 0 ? n : chan_dispatch(chan, job->buf, n, true,
+					       job->rx_ns);
+	}
+	if (n < 0 || rc)
+		kvfree(job->buf);
+	if (rc)
+		chan_rx_fail(chan, rc);
+	chan_rx_job_done(job, nofs);
+}
+
+/*
  * A transform message (MS-SMB2 2.2.41) of @len bytes, whose first bytes
- * are in @chan->rx_head: checked, received whole and decrypted in place
- * (3.2.5.1.1.1), then handled as any other message. Returns 0, or an
- * errno that drops the connection, as 3.2.5.1.1.1 asks for a malformed
- * transform header or a failed tag.
+ * are in @chan->rx_head: checked, received whole and handed to a worker,
+ * which decrypts it (3.2.5.1.1.1). Returns 0, or an errno that drops the
+ * connection, as 3.2.5.1.1.1 asks for a malformed transform header.
  */
 static int chan_receive_sealed(struct smb3mc_chan *chan, size_t len,
 			       size_t head)
 {
 	const size_t th = sizeof(struct smb2_transform_hdr);
+	struct chan_rx_job *job;
 	struct smb3mc_seal *seal;
-	struct kvec iov[2];
 	const char *why;
-	ssize_t n;
 	void *buf;
 	int rc;
 
@@ -341,40 +497,30 @@ static int chan_receive_sealed(struct smb3mc_chan *chan, size_t len,
 				    chan->name, why);
 		return -EIO;
 	}
+	job = kmalloc(sizeof(*job), GFP_KERNEL);
+	if (!job)
+		return -ENOMEM;
 	/* The plaintext lands at the start of @buf, which its request frees. */
 	buf = kvmalloc(len - th, GFP_KERNEL);
-	if (!buf)
+	if (!buf) {
+		kfree(job);
 		return -ENOMEM;
+	}
 	memcpy(buf, chan->rx_head + th, head - th);
 	rc = chan_recv_exact(chan, buf + head - th, len - head);
-	if (rc)
-		goto out;
-	iov[0].iov_base = chan->rx_head;
-	iov[0].iov_len = th;
-	iov[1].iov_base = buf;
-	iov[1].iov_len = len - th;
-	n = smb3mc_decrypt(&seal->dec, iov, 2);
-	/*
-	 * 3.2.5.1.1.1: a failed tag disconnects. The MessageId is inside,
-	 * so which request it answered is not known: the connection's
-	 * requests all go out again on another, or fail.
-	 */
-	if (n == -EACCES) {
-		pr_warn_ratelimited("smb3mc: %s: encrypted response does not decrypt, dropping the connection\n",
-				    chan->name);
-		rc = -EIO;
-		goto out;
+	if (rc) {
+		kvfree(buf);
+		kfree(job);
+		return rc;
 	}
-	if (n < 0) {
-		rc = n;
-		goto out;
-	}
-	rc = chan_dispatch(chan, buf, n, true);
-	if (!rc)
-		return 0;
-out:
-	kvfree(buf);
-	return rc;
+	memcpy(job->th, chan->rx_head, th);
+	job->req = NULL;
+	job->seal = seal;
+	job->buf = buf;
+	job->len = len - th;
+	job->rx_ns = ktime_get_ns();
+	chan_rx_queue(chan, job, chan_decrypt_work);
+	return 0;
 }
 
 static int chan_receive_one(struct smb3mc_chan *chan)
@@ -417,7 +563,7 @@ static int chan_receive_one(struct smb3mc_chan *chan)
 	memcpy(buf, chan->rx_head, head);
 	rc = chan_recv_exact(chan, buf + head, len - head);
 	if (!rc)
-		rc = chan_dispatch(chan, buf, len, false);
+		rc = chan_dispatch(chan, buf, len, false, ktime_get_ns());
 	if (rc)
 		kvfree(buf);
 	return rc;
@@ -439,11 +585,13 @@ int smb3mc_chan_receive_thread(void *data)
 	 */
 	memalloc_nofs_save();
 	do {
-		rc = chan_receive_one(chan);
+		rc = chan_receive_one(chan) ?: READ_ONCE(chan->rx_error);
 	} while (!rc && !kthread_should_stop());
 
 	if (!kthread_should_stop())
 		pr_warn("smb3mc: %s: connection lost (%d)\n", chan->name, rc);
+	/* What was received whole ends with its response, as it came. */
+	wait_event(chan->rx_wait, !atomic_read(&chan->rx_jobs));
 	chan_mark_dead(chan);
 
 	/* Stay until smb3mc_chan_shutdown() reaps us. */
@@ -454,4 +602,25 @@ int smb3mc_chan_receive_thread(void *data)
 	}
 	__set_current_state(TASK_RUNNING);
 	return 0;
+}
+
+int smb3mc_chan_rx_init(void)
+{
+	/*
+	 * Unbound: a message is verified on whichever CPU is free. Reclaim
+	 * may wait for writeback that only a worker ends.
+	 */
+	smb3mc_rx_wq = alloc_workqueue("smb3mc_rx", WQ_UNBOUND | WQ_MEM_RECLAIM,
+				       0);
+	return smb3mc_rx_wq ? 0 : -ENOMEM;
+}
+
+void smb3mc_chan_rx_exit(void)
+{
+	destroy_workqueue(smb3mc_rx_wq);
+}
+
+void smb3mc_chan_rx_flush(void)
+{
+	flush_workqueue(smb3mc_rx_wq);
 }

@@ -12,6 +12,19 @@
 int smb3mc_chan_receive_thread(void *data);
 
 /*
+ * The workqueue the receive threads of all channels hand verifying and
+ * decrypting to: set up once at module load, torn down at unload.
+ */
+int smb3mc_chan_rx_init(void);
+void smb3mc_chan_rx_exit(void);
+
+/*
+ * Wait until no work of a receive thread is queued or running: once the
+ * thread of a channel stopped, nothing of the channel runs after this.
+ */
+void smb3mc_chan_rx_flush(void);
+
+/*
  * End @req, which the caller took out of the MessageId table, with @rc
  * (0 keeps what the response set): the one place a submitted request
  * ends.

@@ -90,7 +90,7 @@ static void dio_put(struct dio *d)
 		dio_release(d);
 }
 
-/* Runs in the receive thread: releasing the pages may sleep. */
+/* Runs where the channel ends requests: releasing the pages may sleep. */
 static void dio_done(void *private, ssize_t result)
 {
 	struct dio *d = private;

@@ -2,14 +2,15 @@
 /*
  * smb3mc: a multichannel SMB3 client file system.
  *
- * Module entry points: the file system type, the inode cache and
- * /proc/fs/smb3mc/DebugData.
+ * Module entry points: the file system type, the inode cache, the
+ * channels' workqueues and /proc/fs/smb3mc/DebugData.
  */
 
 #include <linux/module.h>
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
 
+#include "chan.h"
 #include "fs.h"
 #include "session.h"
 
@@ -28,9 +29,12 @@ static int __init smb3mc_init(void)
 	rc = smb3mc_inode_cache_init();
 	if (rc)
 		return rc;
+	rc = smb3mc_chan_init();
+	if (rc)
+		goto out_cache;
 	if (!proc_mkdir("fs/smb3mc", NULL)) {
 		rc = -ENOMEM;
-		goto out_cache;
+		goto out_chan;
 	}
 	if (!proc_create_single("fs/smb3mc/DebugData", 0400, NULL,
 				smb3mc_debugdata_show)) {
@@ -45,6 +49,8 @@ static int __init smb3mc_init(void)
 
 out_proc:
 	remove_proc_subtree("fs/smb3mc", NULL);
+out_chan:
+	smb3mc_chan_exit();
 out_cache:
 	smb3mc_inode_cache_exit();
 	return rc;
@@ -54,6 +60,7 @@ static void __exit smb3mc_exit(void)
 {
 	unregister_filesystem(&smb3mc_fs_type);
 	remove_proc_subtree("fs/smb3mc", NULL);
+	smb3mc_chan_exit();
 	smb3mc_inode_cache_exit();
 }
 

@@ -265,8 +265,8 @@ static void rw_batch_done(struct smb3mc_rw *rw)
  * @offset: file offset
  * @how: SMB3MC_RW_* flags
  * @done_fn: NULL to wait; else called once when every chunk ended, with
- *	what this function would have returned, from the receive thread
- *	(it must not sleep) or from here
+ *	what this function would have returned, where the channel ends
+ *	requests (it must not sleep) or from here
  * @private: for @done_fn
  *
  * The transfer is cut so that every channel carries a piece, even of one

@@ -47,8 +47,9 @@ typedef void (*smb3mc_rw_done_t)(struct smb3mc_rw *rw);
  * (the pages or buffer a READ fills or a WRITE sends, @len bytes: a kvec
  * or bvec iterator), @shared for a READ into memory others see (see
  * SMB3MC_RW_SHARED), @done and @private, submits, and @done runs once
- * when the chunk ended: in the receive thread or the timeout scan, so it
- * must not sleep. It may free @rw.
+ * when the chunk ended: where the channel ends requests (its receive
+ * thread, one of its workers, the timeout scan), so it must not sleep.
+ * It may free @rw.
  *
  * On completion @rc is 0 or an errno and @result the bytes moved; a READ
  * at or past the end of the file ends with @rc 0 and @result 0, a short

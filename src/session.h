@@ -188,9 +188,9 @@ static inline void smb3mc_chan_put(struct smb3mc_chan *chan)
 /*
  * What smb3mc_stripe_size() is to count as in flight already. Not when
  * signing: there the larger pieces this gives measured slower (see
- * doc/design-notes.md). The receive thread verifies each response whole
- * before it reads on; why that costs more with larger pieces is not
- * traced.
+ * doc/design-notes.md), when the receive thread verified each response
+ * whole before it read on; why that cost more with larger pieces was not
+ * traced, nor is it measured again since workers verify.
  */
 static inline u64 smb3mc_ses_stripe_busy(struct smb3mc_ses *ses)
 {
