@@ -154,7 +154,7 @@ int smb3mc_read_submit(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
 	rw->req.rx_data = &rw->iter;
 	rw->req.rx_shared = rw->shared;
 	rw->req.done_fn = rw_read_done;
-	smb3mc_ses_submit_io(tcon->ses, tcon->tid, &rw->req);
+	smb3mc_ses_submit_io(tcon->ses, tcon, &rw->req);
 	return 0;
 }
 
@@ -207,7 +207,7 @@ int smb3mc_write_submit(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
 	/* The data follows the WRITE body, at DataOffset (MS-SMB2 2.2.21). */
 	rw->req.tx_data = &rw->iter;
 	rw->req.done_fn = rw_write_done;
-	smb3mc_ses_submit_io(tcon->ses, tcon->tid, &rw->req);
+	smb3mc_ses_submit_io(tcon->ses, tcon, &rw->req);
 	return 0;
 }
 
@@ -368,7 +368,7 @@ int smb3mc_flush(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid)
 
 	if (!call)
 		return -ENOMEM;
-	rc = smb3mc_call_send(tcon->ses, tcon->tid, call,
+	rc = smb3mc_call_send(tcon->ses, tcon, call,
 			      smb3mc_build_flush(call->buf, SMB3MC_FLUSH_REQ,
 						 fid), 0);
 	if (!rc && smb3mc_parse_flush(call->req.rsp, call->req.rsp_len))
