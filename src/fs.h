@@ -155,6 +155,7 @@ void smb3mc_fh_put(struct smb3mc_fh *fh);
 void smb3mc_fh_add(struct inode *inode, struct file *file,
 		   struct smb3mc_fh *fh);
 void smb3mc_fh_del(struct inode *inode, struct smb3mc_fh *fh);
+void smb3mc_fh_renamed(struct inode *inode, const char *path);
 
 /* super.c */
 extern struct file_system_type smb3mc_fs_type;

@@ -58,6 +58,26 @@ struct smb3mc_open *smb3mc_open_keep(struct smb3mc_tcon *tcon,
 }
 
 /**
+ * smb3mc_open_rename - a new session opens the file by @path
+ * @open: from smb3mc_open_keep()
+ * @path: its new name from the share root
+ *
+ * Without memory the old name stays (the allocator said so).
+ */
+void smb3mc_open_rename(struct smb3mc_open *open, const char *path)
+{
+	struct smb3mc_tcon *tcon = open->tcon;
+	char *s = kstrdup(path, GFP_KERNEL);
+
+	if (!s)
+		return;
+	mutex_lock(&tcon->open_lock);
+	swap(s, open->path);
+	mutex_unlock(&tcon->open_lock);
+	kfree(s);
+}
+
+/**
  * smb3mc_open_forget - the file is closed: no new session opens it again
  * @open: from smb3mc_open_keep(), or NULL; freed here
  */

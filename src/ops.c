@@ -194,6 +194,16 @@ struct smb3mc_open *smb3mc_handle_keep(struct smb3mc_tcon *tcon,
 }
 
 /**
+ * smb3mc_handle_rename - the file was renamed: a new session opens it so
+ * @open: from smb3mc_handle_keep()
+ * @path: its new name
+ */
+void smb3mc_handle_rename(struct smb3mc_open *open, const char *path)
+{
+	smb3mc_open_rename(open, path);
+}
+
+/**
  * smb3mc_handle_forget - the handle is closed
  * @open: from smb3mc_handle_keep(), or NULL
  */

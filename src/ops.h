@@ -55,6 +55,7 @@ struct smb3mc_open *smb3mc_handle_keep(struct smb3mc_tcon *tcon,
 				       const char *path,
 				       const struct smb3mc_open_args *args,
 				       struct smb3mc_fid *fid);
+void smb3mc_handle_rename(struct smb3mc_open *open, const char *path);
 void smb3mc_handle_forget(struct smb3mc_open *open);
 int smb3mc_query_attrs(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
 		       struct smb3mc_file_attrs *attrs);

@@ -208,6 +208,7 @@ void smb3mc_tcon_opens_init(struct smb3mc_tcon *tcon);
 struct smb3mc_open *smb3mc_open_keep(struct smb3mc_tcon *tcon,
 				     const char *path, u32 access,
 				     u32 options, struct smb3mc_fid *fid);
+void smb3mc_open_rename(struct smb3mc_open *open, const char *path);
 void smb3mc_open_forget(struct smb3mc_open *open);
 bool smb3mc_tcon_map_fid(struct smb3mc_tcon *tcon, u8 *wire_fid);
 

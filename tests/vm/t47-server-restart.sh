@@ -5,7 +5,8 @@
 # from it. Every channel is lost and the server forgets the session: the
 # client sets up a new one, connects the tree and opens the open files
 # again, the copies complete without an error and with the right data, a
-# descriptor opened before still reads, and the channels come back. A
+# descriptor opened before still reads (also of a file renamed since),
+# and the channels come back. A
 # waiter is killed during an outage; a soft mount fails with EIO once
 # its soft_timeout passed; umount completes while a server takes the
 # connections and never answers. Over
@@ -164,7 +165,12 @@ check "a descriptor opened before the restart still reads" \
 exec 7<&-
 diag "$(debugdata)"
 
-# A waiter during an outage ends on SIGKILL.
+# A waiter during an outage ends on SIGKILL; and a file renamed while
+# open is opened again by its new name.
+echo hello-rename >$SRV_SHARE_DIR/rs-old.txt
+chmod a+rw $SRV_SHARE_DIR/rs-old.txt
+exec 8<$mnt/rs-old.txt
+mv $mnt/rs-old.txt $mnt/rs-new.txt
 mark "kill a waiter"
 smbd_kill
 echo 3 >/proc/sys/vm/drop_caches
@@ -185,6 +191,11 @@ else
 fi
 check "smbd started again" smbd_start
 check "4 channels good again" wait_for 60 all_good
+echo 3 >/proc/sys/vm/drop_caches
+check "a descriptor of a file renamed before the restart still reads" \
+	bash -c '[ "$(cat <&8)" = hello-rename ]'
+exec 8<&-
+rm -f $mnt/rs-new.txt
 
 # soft: EIO once soft_timeout passed; umount with the server down.
 check "soft mount with soft_timeout=5" mount -t smb3mc \
