@@ -154,6 +154,41 @@ static void opts_flags_and_unknown(struct kunit *test)
 	smb3mc_opts_free(o);
 }
 
+/* hard by default; soft fails after soft_timeout= seconds. */
+static void opts_hard_soft(struct kunit *test)
+{
+	struct smb3mc_opts *o = opts_new(test);
+	const char *msg = NULL;
+
+	KUNIT_EXPECT_FALSE(test, o->soft);
+	KUNIT_EXPECT_EQ(test, o->soft_timeout, SMB3MC_DEFAULT_SOFT_TIMEOUT);
+	KUNIT_EXPECT_EQ(test, smb3mc_opts_set(o, "soft", NULL, &msg), 0);
+	KUNIT_EXPECT_TRUE(test, o->soft);
+	KUNIT_EXPECT_EQ(test, smb3mc_opts_set(o, "hard", NULL, &msg), 0);
+	KUNIT_EXPECT_FALSE(test, o->soft);
+	KUNIT_EXPECT_EQ(test, smb3mc_opts_set(o, "soft", "1", &msg), -EINVAL);
+	KUNIT_EXPECT_STREQ(test, msg, "takes no value");
+	KUNIT_EXPECT_EQ(test, smb3mc_opts_set(o, "soft_timeout", "12", &msg),
+			0);
+	KUNIT_EXPECT_EQ(test, o->soft_timeout, 12);
+	KUNIT_EXPECT_EQ(test, smb3mc_opts_set(o, "soft_timeout", "3600", &msg),
+			0);
+	KUNIT_EXPECT_EQ(test, o->soft_timeout, SMB3MC_MAX_SOFT_TIMEOUT);
+	/* 0 would fail every request of an outage at once; no hour-long. */
+	KUNIT_EXPECT_EQ(test, smb3mc_opts_set(o, "soft_timeout", "0", &msg),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, smb3mc_opts_set(o, "soft_timeout", "3601", &msg),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, smb3mc_opts_set(o, "soft_timeout", "-1", &msg),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, smb3mc_opts_set(o, "soft_timeout", "5s", &msg),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, smb3mc_opts_set(o, "soft_timeout", NULL, &msg),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, o->soft_timeout, SMB3MC_MAX_SOFT_TIMEOUT);
+	smb3mc_opts_free(o);
+}
+
 /* seal and require_gcm_256 are flags; the cipher needs 3.1.1. */
 static void opts_encryption(struct kunit *test)
 {
@@ -323,6 +358,7 @@ static struct kunit_case smb3mc_options_cases[] = {
 	KUNIT_CASE(opts_channels),
 	KUNIT_CASE(opts_vers),
 	KUNIT_CASE(opts_flags_and_unknown),
+	KUNIT_CASE(opts_hard_soft),
 	KUNIT_CASE(opts_encryption),
 	KUNIT_CASE(opts_brl),
 	KUNIT_CASE(opts_addresses),

@@ -6,8 +6,12 @@
 
 #include <kunit/test.h>
 
+#include <linux/sched.h>
+
+#include "pdu_file.h"
 #include "replay.h"
 #include "smb2.h"
+#include "wire_test.h"
 
 static void replay_connection_bound_commands_fail(struct kunit *test)
 {
@@ -83,6 +87,163 @@ static void backoff_never_overflows(struct kunit *test)
 			UINT_MAX);
 }
 
+static const struct smb3mc_fid test_fid = {
+	.persistent = 0x1122334455667788ULL,
+	.volatile_id = 0x99aabbccddeeff00ULL,
+};
+
+/* A request of @cmd built into @buf, @len bytes, holds test_fid there. */
+static void expect_fid_at(struct kunit *test, u16 cmd, const u8 *buf,
+			  int len)
+{
+	int off = smb3mc_fid_offset(cmd);
+
+	KUNIT_ASSERT_GT(test, len, 0);
+	KUNIT_ASSERT_GT(test, off, 0);
+	KUNIT_ASSERT_LE(test, off + 16, len);
+	KUNIT_EXPECT_EQ(test, r64(buf, off), test_fid.persistent);
+	KUNIT_EXPECT_EQ(test, r64(buf, off + 8), test_fid.volatile_id);
+}
+
+/* The FileId each builder writes is where smb3mc_fid_offset() says. */
+static void fid_offset_matches_the_builders(struct kunit *test)
+{
+	static const __le16 star = cpu_to_le16('*');
+	const struct smb3mc_fid *fid = &test_fid;
+	u8 *b = kunit_kzalloc(test, 512, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	expect_fid_at(test, SMB2_CLOSE, b,
+		      smb3mc_build_close(b, 512, fid, false));
+	expect_fid_at(test, SMB2_FLUSH, b, smb3mc_build_flush(b, 512, fid));
+	expect_fid_at(test, SMB2_READ, b,
+		      smb3mc_build_read(b, 512, fid, 4096, 65536, 0, 0));
+	expect_fid_at(test, SMB2_WRITE, b,
+		      smb3mc_build_write(b, 512, fid, 4096, 65536, 0));
+	expect_fid_at(test, SMB2_QUERY_INFO, b,
+		      smb3mc_build_query_info(b, 512, fid, SMB2_0_INFO_FILE,
+					      FileAllInformation, 4096, 0));
+	expect_fid_at(test, SMB2_SET_INFO, b,
+		      smb3mc_build_set_eof(b, 512, fid, 77));
+	expect_fid_at(test, SMB2_IOCTL, b,
+		      smb3mc_build_ioctl(b, 512, 0x00140204, fid, NULL, 0,
+					 1024, 0));
+	expect_fid_at(test, SMB2_QUERY_DIRECTORY, b,
+		      smb3mc_build_query_directory(b, 512, fid, 0, 0, &star, 2,
+						   4096));
+}
+
+static void fid_offset_none_for_others(struct kunit *test)
+{
+	static const u16 cmds[] = {
+		SMB2_NEGOTIATE, SMB2_SESSION_SETUP, SMB2_LOGOFF,
+		SMB2_TREE_CONNECT, SMB2_TREE_DISCONNECT, SMB2_CREATE,
+		SMB2_CANCEL, SMB2_ECHO, 0x0013, 0xffff,
+	};
+	unsigned int c;
+
+	for (c = 0; c < ARRAY_SIZE(cmds); c++)
+		KUNIT_EXPECT_EQ(test, smb3mc_fid_offset(cmds[c]), -1);
+}
+
+static void resume_same_session_sends(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, smb3mc_resume_plan(SMB2_READ, 0, false),
+			SMB3MC_RESUME_SEND);
+	KUNIT_EXPECT_EQ(test, smb3mc_resume_plan(SMB2_ECHO, 0, false),
+			SMB3MC_RESUME_SEND);
+}
+
+static void resume_rebuilds_what_has_meaning(struct kunit *test)
+{
+	static const u16 by_name[] = {
+		SMB2_TREE_CONNECT, SMB2_TREE_DISCONNECT, SMB2_CREATE,
+	};
+	static const u16 by_fid[] = {
+		SMB2_READ, SMB2_WRITE, SMB2_CLOSE, SMB2_FLUSH, SMB2_LOCK,
+		SMB2_IOCTL, SMB2_QUERY_INFO, SMB2_SET_INFO,
+		SMB2_QUERY_DIRECTORY,
+	};
+	unsigned int c;
+
+	for (c = 0; c < ARRAY_SIZE(by_name); c++) {
+		KUNIT_EXPECT_EQ(test, smb3mc_resume_plan(by_name[c], 1, false),
+				SMB3MC_RESUME_REBUILD);
+		/* It outlived two sessions: it fails. */
+		KUNIT_EXPECT_EQ(test, smb3mc_resume_plan(by_name[c], 2, false),
+				SMB3MC_RESUME_FAIL);
+		KUNIT_EXPECT_EQ(test, smb3mc_resume_plan(by_name[c], 7, false),
+				SMB3MC_RESUME_FAIL);
+	}
+	for (c = 0; c < ARRAY_SIZE(by_fid); c++) {
+		KUNIT_EXPECT_EQ(test, smb3mc_resume_plan(by_fid[c], 1, true),
+				SMB3MC_RESUME_REBUILD);
+		/* Its file was not opened again (deleted meanwhile). */
+		KUNIT_EXPECT_EQ(test, smb3mc_resume_plan(by_fid[c], 1, false),
+				SMB3MC_RESUME_FAIL);
+		KUNIT_EXPECT_EQ(test, smb3mc_resume_plan(by_fid[c], 2, true),
+				SMB3MC_RESUME_FAIL);
+	}
+}
+
+static void resume_fails_connection_and_session_bound(struct kunit *test)
+{
+	static const u16 cmds[] = {
+		SMB2_NEGOTIATE, SMB2_SESSION_SETUP, SMB2_LOGOFF, SMB2_ECHO,
+		SMB2_CANCEL, 0x0013,
+	};
+	unsigned int c;
+
+	for (c = 0; c < ARRAY_SIZE(cmds); c++)
+		KUNIT_EXPECT_EQ(test, smb3mc_resume_plan(cmds[c], 1, true),
+				SMB3MC_RESUME_FAIL);
+}
+
+static void outage_hard_waits_forever(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, smb3mc_outage_wait(false, 30 * HZ, 0, 0),
+			MAX_SCHEDULE_TIMEOUT);
+	KUNIT_EXPECT_EQ(test,
+			smb3mc_outage_wait(false, 30 * HZ, 0, 3600UL * HZ),
+			MAX_SCHEDULE_TIMEOUT);
+}
+
+static void outage_soft_deadline(struct kunit *test)
+{
+	unsigned long t = 30 * HZ;
+
+	KUNIT_EXPECT_EQ(test, smb3mc_outage_wait(true, t, 1000, 1000), t);
+	KUNIT_EXPECT_EQ(test, smb3mc_outage_wait(true, t, 1000, 1000 + HZ),
+			t - HZ);
+	KUNIT_EXPECT_EQ(test, smb3mc_outage_wait(true, t, 1000, 1000 + t - 1),
+			1UL);
+	KUNIT_EXPECT_EQ(test, smb3mc_outage_wait(true, t, 1000, 1000 + t), 0UL);
+	KUNIT_EXPECT_EQ(test, smb3mc_outage_wait(true, t, 1000, 1000 + 9 * t),
+			0UL);
+	/* Across the wrap of jiffies: from HZ before it to HZ after. */
+	KUNIT_EXPECT_EQ(test, smb3mc_outage_wait(true, t, ULONG_MAX - HZ + 1,
+						 HZ), t - 2 * HZ);
+	KUNIT_EXPECT_EQ(test, smb3mc_outage_wait(true, t, ULONG_MAX - HZ + 1,
+						 t), 0UL);
+}
+
+static void recover_tries_every_address_then_backs_off(struct kunit *test)
+{
+	/* Four addresses: three at once after a failure, then a wait. */
+	KUNIT_EXPECT_EQ(test, smb3mc_recover_wait_ms(0, 4, 250, 2000), 0U);
+	KUNIT_EXPECT_EQ(test, smb3mc_recover_wait_ms(2, 4, 250, 2000), 0U);
+	KUNIT_EXPECT_EQ(test, smb3mc_recover_wait_ms(3, 4, 250, 2000), 250U);
+	KUNIT_EXPECT_EQ(test, smb3mc_recover_wait_ms(7, 4, 250, 2000), 500U);
+	KUNIT_EXPECT_EQ(test, smb3mc_recover_wait_ms(4 * 40 - 1, 4, 250, 2000),
+			2000U);
+	/* One address: every failure waits. */
+	KUNIT_EXPECT_EQ(test, smb3mc_recover_wait_ms(0, 1, 250, 2000), 250U);
+	KUNIT_EXPECT_EQ(test, smb3mc_recover_wait_ms(1, 1, 250, 2000), 500U);
+	KUNIT_EXPECT_EQ(test, smb3mc_recover_wait_ms(0, 0, 250, 2000), 250U);
+	KUNIT_EXPECT_EQ(test, smb3mc_recover_wait_ms(UINT_MAX, 1, 250, 2000),
+			2000U);
+}
+
 static struct kunit_case replay_cases[] = {
 	KUNIT_CASE(replay_connection_bound_commands_fail),
 	KUNIT_CASE(replay_session_commands_are_flagged_on_3x),
@@ -90,6 +251,14 @@ static struct kunit_case replay_cases[] = {
 	KUNIT_CASE(replay_unknown_command_fails),
 	KUNIT_CASE(backoff_doubles_up_to_the_cap),
 	KUNIT_CASE(backoff_never_overflows),
+	KUNIT_CASE(fid_offset_matches_the_builders),
+	KUNIT_CASE(fid_offset_none_for_others),
+	KUNIT_CASE(resume_same_session_sends),
+	KUNIT_CASE(resume_rebuilds_what_has_meaning),
+	KUNIT_CASE(resume_fails_connection_and_session_bound),
+	KUNIT_CASE(outage_hard_waits_forever),
+	KUNIT_CASE(outage_soft_deadline),
+	KUNIT_CASE(recover_tries_every_address_then_backs_off),
 	{}
 };
 

@@ -71,20 +71,17 @@ int smb3mc_rsp_refuse(const struct smb3mc_ses *ses, u16 cmd, const char *what)
 	return -EIO;
 }
 
-static int call_send(struct smb3mc_ses *ses, u32 tid, struct smb3mc_call *call,
-		     int len, size_t payload, bool cancellable)
+static int call_send(struct smb3mc_ses *ses, struct smb3mc_tcon *tcon,
+		     struct smb3mc_call *call, int len, size_t payload,
+		     bool cancellable)
 {
-	struct smb3mc_chan *chan;
 	int rc;
 
 	if (len < 0)
 		return len;
 	smb3mc_call_prepare(call, len, payload);
 	call->req.cancellable = cancellable;
-	chan = smb3mc_ses_pick_chan(ses, payload);
-	if (!chan)
-		return -EHOSTDOWN;
-	rc = smb3mc_ses_call(ses, chan, tid, &call->req);
+	rc = smb3mc_ses_call(ses, NULL, tcon, &call->req);
 	if (rc)
 		return rc;
 	return smb3mc_req_errno(&call->req);
@@ -93,24 +90,26 @@ static int call_send(struct smb3mc_ses *ses, u32 tid, struct smb3mc_call *call,
 /**
  * smb3mc_call_send - send a request built in @call->buf
  * @ses: the session
- * @tid: TreeId, 0 for session-level commands
+ * @tcon: its tree, NULL for session-level commands
  * @call: the request; @len is what its builder returned
  * @len: length of the request, or a negative errno from the builder
  * @payload: bytes the credits must cover
  *
+ * Waits for a lost server as smb3mc_ses_call() does.
+ *
  * Return: 0 when the server answered STATUS_SUCCESS, else an errno (the
  * status is in @call->req.status for callers that expect others).
  */
-int smb3mc_call_send(struct smb3mc_ses *ses, u32 tid, struct smb3mc_call *call,
-		     int len, size_t payload)
+int smb3mc_call_send(struct smb3mc_ses *ses, struct smb3mc_tcon *tcon,
+		     struct smb3mc_call *call, int len, size_t payload)
 {
-	return call_send(ses, tid, call, len, payload, false);
+	return call_send(ses, tcon, call, len, payload, false);
 }
 
 /**
  * smb3mc_call_send_cancellable - send a request that may stay pending
  * @ses: the session
- * @tid: TreeId
+ * @tcon: its tree
  * @call: the request, as for smb3mc_call_send()
  * @len: as for smb3mc_call_send()
  *
@@ -121,23 +120,54 @@ int smb3mc_call_send(struct smb3mc_ses *ses, u32 tid, struct smb3mc_call *call,
  * response (STATUS_CANCELLED, or success if it was done meanwhile) is in
  * @call->req.status; -EINTR when a fatal signal left no time to hear it.
  */
-int smb3mc_call_send_cancellable(struct smb3mc_ses *ses, u32 tid,
+int smb3mc_call_send_cancellable(struct smb3mc_ses *ses,
+				 struct smb3mc_tcon *tcon,
 				 struct smb3mc_call *call, int len)
 {
-	return call_send(ses, tid, call, len, 0, true);
+	return call_send(ses, tcon, call, len, 0, true);
+}
+
+/**
+ * smb3mc_call_send_on - as smb3mc_call_send(), on @chan only
+ * @ses: the session
+ * @chan: a channel being set up, not yet known to dispatch, or NULL for
+ *	smb3mc_call_send()
+ * @tcon: its tree, NULL for session-level commands
+ * @call: the request
+ * @len: as for smb3mc_call_send()
+ * @payload: bytes the credits must cover
+ *
+ * See smb3mc_ses_call_once().
+ */
+int smb3mc_call_send_on(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
+			struct smb3mc_tcon *tcon, struct smb3mc_call *call,
+			int len, size_t payload)
+{
+	int rc;
+
+	if (!chan)
+		return smb3mc_call_send(ses, tcon, call, len, payload);
+	if (len < 0)
+		return len;
+	smb3mc_call_prepare(call, len, payload);
+	smb3mc_chan_hold(chan);
+	rc = smb3mc_ses_call_once(ses, chan, tcon, &call->req);
+	if (rc)
+		return rc;
+	return smb3mc_req_errno(&call->req);
 }
 
 /**
  * smb3mc_call_teardown - send TREE_DISCONNECT or LOGOFF, best effort
  * @ses: the session
- * @tid: TreeId, 0 for session-level commands
+ * @tcon: the tree, NULL for session-level commands
  * @call: the request
  * @len: as for smb3mc_call_send()
  *
  * With a short timeout and no answer looked at, so that a server that is
  * gone still lets us unmount promptly.
  */
-void smb3mc_call_teardown(struct smb3mc_ses *ses, u32 tid,
+void smb3mc_call_teardown(struct smb3mc_ses *ses, struct smb3mc_tcon *tcon,
 			  struct smb3mc_call *call, int len)
 {
 	struct smb3mc_chan *chan;
@@ -149,5 +179,5 @@ void smb3mc_call_teardown(struct smb3mc_ses *ses, u32 tid,
 		return;
 	smb3mc_call_prepare(call, len, 0);
 	call->req.timeout = SMB3MC_TEARDOWN_TIMEOUT;
-	smb3mc_ses_call(ses, chan, tid, &call->req);
+	smb3mc_ses_call(ses, chan, tcon, &call->req);
 }

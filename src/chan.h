@@ -40,6 +40,7 @@
 #define SMB3MC_RX_HEAD			SMB3MC_READ_RSP_HEAD
 
 struct net;
+struct smb3mc_tcon;
 
 enum smb3mc_chan_state {
 	SMB3MC_CHAN_NEW,	/* connected, not yet usable by the session */
@@ -194,7 +195,10 @@ struct smb3mc_req {
 	/* The session's, which sends a request again when its channel died. */
 	smb3mc_req_done_t ses_done;	/* the sender's @done_fn */
 	void *ses;
-	u32 tid;
+	struct smb3mc_tcon *tcon;	/* its tree, NULL for the session's */
+	unsigned int gen;		/* the session it was made in */
+	bool resumed;			/* went on in a later one */
+	unsigned long outage_since;	/* jiffies it found no channel, or 0 */
 	unsigned int chan_id;		/* the channel it last went out on */
 	unsigned int resends;
 	struct delayed_work resend_work;

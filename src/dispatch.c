@@ -5,6 +5,13 @@
  * room for them, and sending again on a surviving channel what a lost
  * channel took down with it (3.2.7.1).
  *
+ * With no channel left, a request waits until the maintenance work has a
+ * session again (reconnect.c): on a hard mount until then, killably, on a
+ * soft one ses->soft_timeout at most. A request made in the session the
+ * server lost goes out in the new one with its ids (SessionId and TreeId
+ * stamped at each send, the FileId mapped to its reopened file's), or
+ * fails when it has no meaning there: see ses_resume().
+ *
  * Channel lifetime. The slots hold RCU pointers. A sender chooses a channel
  * under rcu_read_lock() and counts itself in chan->users before it leaves
  * the read side, and drops the count once its submit returned: from then
@@ -164,8 +171,9 @@ struct smb3mc_chan *smb3mc_ses_chan(struct smb3mc_ses *ses, unsigned int i)
  * connection on one neither signed nor encrypted (MS-SMB2 3.3.5.7).
  */
 static void ses_stamp(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
-		      u32 tid, struct smb3mc_req *req)
+		      struct smb3mc_req *req)
 {
+	u32 tid = req->tcon ? READ_ONCE(req->tcon->tid) : 0;
 	struct smb2_hdr *hdr = req->iov[0].iov_base;
 	bool must_sign = ses->dialect == SMB311_DIALECT &&
 			 hdr->command == cpu_to_le16(SMB2_TREE_CONNECT);
@@ -228,47 +236,166 @@ static unsigned int ses_busy_ms(const struct smb3mc_req *req)
 				 SMB3MC_BUSY_MAX_MS);
 }
 
-/* @req cannot go out: every channel of @ses is gone. */
-static void ses_warn_no_channel(struct smb3mc_ses *ses,
-				const struct smb3mc_req *req)
+/* Some slot holds a usable channel. */
+static bool ses_up(struct smb3mc_ses *ses)
 {
-	pr_warn_ratelimited("smb3mc: %s: no channel left: command %u fails\n",
-			    ses->server, smb3mc_req_command(req));
+	struct smb3mc_chan *chan;
+	unsigned int i, n;
+	bool up = false;
+
+	rcu_read_lock();
+	/* Pairs with the release in multichannel.c, as in ses_loads(). */
+	n = smp_load_acquire(&ses->nr_chans);
+	for (i = 0; i < n && !up; i++) {
+		chan = rcu_dereference(ses->slots[i].chan);
+		up = chan && READ_ONCE(chan->state) == SMB3MC_CHAN_GOOD;
+	}
+	rcu_read_unlock();
+	return up;
 }
 
-/* Another channel for a resend of @req, counted; NULL when none is left. */
-static struct smb3mc_chan *ses_pick_resend(struct smb3mc_ses *ses,
-					   const struct smb3mc_req *req)
+/*
+ * A request without a channel waits for the server only once mounted (the
+ * maintenance work then brings one back) and until umount.
+ */
+static bool ses_may_wait(struct smb3mc_ses *ses)
 {
-	struct smb3mc_chan *chan = smb3mc_ses_pick_chan(ses, req->payload);
+	return READ_ONCE(ses->maint_on) && !READ_ONCE(ses->closing) &&
+	       !READ_ONCE(ses->unmounting);
+}
 
-	if (!chan)
-		ses_warn_no_channel(ses, req);
-	return chan;
+/* What is left of @req's wait for the server, whose clock starts here. */
+static unsigned long ses_outage_left(struct smb3mc_ses *ses,
+				     struct smb3mc_req *req)
+{
+	if (!req->outage_since)
+		req->outage_since = jiffies | 1;
+	if (!ses_may_wait(ses))
+		return 0;
+	return smb3mc_outage_wait(ses->soft, ses->soft_timeout,
+				  req->outage_since, jiffies);
+}
+
+/* @req waited for the server in vain: its errno. */
+static int ses_outage_fail(struct smb3mc_ses *ses,
+			   const struct smb3mc_req *req)
+{
+	if (!ses_may_wait(ses)) {
+		pr_warn_ratelimited("smb3mc: %s: no channel left: command %u fails\n",
+				    ses->server, smb3mc_req_command(req));
+		return -EHOSTDOWN;
+	}
+	pr_warn_ratelimited("smb3mc: %s: server unreachable for soft_timeout (%u s): command %u fails\n",
+			    ses->server, jiffies_to_msecs(ses->soft_timeout) / 1000,
+			    smb3mc_req_command(req));
+	return -EIO;
+}
+
+/*
+ * A channel for @req, counted as by smb3mc_ses_pick_chan(), waiting
+ * killably while none is usable: on a hard mount until the maintenance
+ * work has one again, on a soft one ses->soft_timeout from the start of
+ * @req's wait. NULL with *@rc -EINTR when killed, -EIO past a soft
+ * mount's deadline, -EHOSTDOWN when nothing can bring a channel back
+ * (mount, umount).
+ */
+static struct smb3mc_chan *ses_wait_chan(struct smb3mc_ses *ses,
+					 struct smb3mc_req *req, int *rc)
+{
+	struct smb3mc_chan *chan;
+	unsigned long left;
+
+	for (;;) {
+		chan = smb3mc_ses_pick_chan(ses, req->payload);
+		if (chan) {
+			req->outage_since = 0;
+			return chan;
+		}
+		left = ses_outage_left(ses, req);
+		if (!left) {
+			*rc = ses_outage_fail(ses, req);
+			return NULL;
+		}
+		if (wait_event_killable_timeout(ses->up_wait,
+						ses_up(ses) ||
+						!ses_may_wait(ses),
+						left) < 0) {
+			*rc = -EINTR;
+			return NULL;
+		}
+	}
+}
+
+/*
+ * @req was made in an earlier session than the one up now: give it the
+ * new session's ids, or fail it (smb3mc_resume_plan()). Its FileId is
+ * mapped again at each send (a new one maps to itself).
+ */
+static int ses_resume(struct smb3mc_ses *ses, struct smb3mc_req *req)
+{
+	struct smb2_hdr *hdr = req->iov[0].iov_base;
+	u16 cmd = smb3mc_req_command(req);
+	int off = smb3mc_fid_offset(cmd);
+	bool mapped = false;
+	unsigned int gen;
+
+	/* A channel of a new session comes with its number (ses_recover()). */
+	smp_rmb();
+	gen = READ_ONCE(ses->gen);
+	if (req->gen == gen)
+		return 0;
+	if (off >= 0 && req->tcon &&
+	    req->iov[0].iov_len >= off + sizeof(struct smb3mc_fid))
+		mapped = smb3mc_tcon_map_fid(req->tcon, (u8 *)hdr + off);
+	if (smb3mc_resume_plan(cmd, gen - req->gen, mapped) ==
+	    SMB3MC_RESUME_FAIL) {
+		pr_warn_ratelimited("smb3mc: %s: %s made before the server was lost names nothing in the new session: it fails\n",
+				    ses->server, smb3mc_command_name(cmd));
+		return -EIO;
+	}
+	/* The new session has never seen it. */
+	if (!req->resumed)
+		hdr->flags &= ~SMB2_FLAGS_REPLAY_OPERATION;
+	req->resumed = true;
+	return 0;
 }
 
 /**
- * smb3mc_ses_call - send one request of @ses on @chan and wait for it
+ * smb3mc_ses_call - send one request of @ses and wait for it
  * @ses: the session
  * @chan: from smb3mc_ses_pick_chan() or smb3mc_ses_chan(): this call takes
- *	its count over
- * @tid: TreeId, 0 for session-level commands
+ *	its count over; NULL to pick one, waiting for a lost server
+ * @tcon: its tree, NULL for session-level commands
  * @req: the request
  *
  * Stamps SessionId, TreeId and ChannelSequence and signs when the session
  * signs. A request its channel lost is sent again on another channel,
  * with a new MessageId and that channel's signature, see
- * smb3mc_replay_mode(); without a channel left it fails with -EHOSTDOWN.
+ * smb3mc_replay_mode(); without a channel left it waits as
+ * ses_wait_chan() does, and goes on in the new session.
  */
 int smb3mc_ses_call(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
-		    u32 tid, struct smb3mc_req *req)
+		    struct smb3mc_tcon *tcon, struct smb3mc_req *req)
 {
 	int rc;
 
 	req->resends = 0;
+	req->tcon = tcon;
+	req->gen = READ_ONCE(ses->gen);
+	req->resumed = false;
+	req->outage_since = 0;
+	if (!chan)
+		chan = ses_wait_chan(ses, req, &rc);
+	if (!chan)
+		return rc;
 	for (;;) {
+		rc = ses_resume(ses, req);
+		if (rc) {
+			smb3mc_chan_put(chan);
+			return rc;
+		}
 		req->chan_id = chan->id;
-		ses_stamp(ses, chan, tid, req);
+		ses_stamp(ses, chan, req);
 		rc = smb3mc_chan_call(chan, req);
 		smb3mc_chan_put(chan);
 		if (!ses_should_resend(ses, req, rc))
@@ -276,10 +403,60 @@ int smb3mc_ses_call(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 		if (rc != -ECONNABORTED)
 			msleep(ses_busy_ms(req));
 		ses_prepare_resend(ses, req, rc);
-		chan = ses_pick_resend(ses, req);
+		chan = ses_wait_chan(ses, req, &rc);
 		if (!chan)
-			return -EHOSTDOWN;
+			return rc;
 	}
+}
+
+/**
+ * smb3mc_ses_call_once - send one request on @chan, and nowhere else
+ * @ses: the session
+ * @chan: a channel being set up, which dispatch does not know yet: this
+ *	call takes the caller's count on it over
+ * @tcon: its tree, NULL for session-level commands
+ * @req: the request
+ *
+ * For the steps that make a new session usable (reconnect.c): their
+ * requests go on the new session's first channel before it is given to
+ * dispatch, and fail with it.
+ */
+int smb3mc_ses_call_once(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
+			 struct smb3mc_tcon *tcon, struct smb3mc_req *req)
+{
+	int rc;
+
+	req->resends = 0;
+	req->tcon = tcon;
+	req->gen = READ_ONCE(ses->gen);
+	req->resumed = false;
+	req->chan_id = chan->id;
+	ses_stamp(ses, chan, req);
+	rc = smb3mc_chan_call(chan, req);
+	smb3mc_chan_put(chan);
+	return rc;
+}
+
+/*
+ * No channel for @req, an asynchronous one: it waits at the head of the
+ * I/O queue, which the maintenance work looks at again on each attempt to
+ * reach the server and once it did (smb3mc_ses_io_kick()).
+ */
+static int ses_park(struct smb3mc_ses *ses, struct smb3mc_req *req)
+{
+	if (!ses_outage_left(ses, req))
+		return ses_outage_fail(ses, req);
+	spin_lock(&ses->io_lock);
+	list_add(&req->queued, &ses->io_queue);
+	spin_unlock(&ses->io_lock);
+	return 0;
+}
+
+/* The end of an asynchronous request that never reached the server. */
+static void ses_req_fail(struct smb3mc_req *req, int rc)
+{
+	req->rc = rc;
+	req->ses_done(req);
 }
 
 /*
@@ -293,10 +470,17 @@ static int ses_submit_on(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 	int rc;
 
 	for (tries = 0;; tries++) {
+		rc = ses_resume(ses, req);
+		if (rc) {
+			smb3mc_chan_put(chan);
+			return rc;
+		}
 		req->chan_id = chan->id;
-		ses_stamp(ses, chan, req->tid, req);
+		ses_stamp(ses, chan, req);
 		rc = smb3mc_chan_submit(chan, req);
 		smb3mc_chan_put(chan);
+		if (!rc)
+			req->outage_since = 0;
 		if (rc != -ECONNABORTED || tries == SMB3MC_MAX_RESENDS)
 			return rc;
 		/*
@@ -304,9 +488,9 @@ static int ses_submit_on(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 		 * ran none of it: no replay, but a resend all the same.
 		 */
 		atomic_inc(&ses->slots[req->chan_id].resent);
-		chan = ses_pick_resend(ses, req);
+		chan = smb3mc_ses_pick_chan(ses, req->payload);
 		if (!chan)
-			return -EHOSTDOWN;
+			return ses_park(ses, req);
 	}
 }
 
@@ -319,12 +503,10 @@ static void ses_resend_work(struct work_struct *work)
 	int rc;
 
 	ses_prepare_resend(ses, req, req->rc);
-	chan = ses_pick_resend(ses, req);
-	rc = chan ? ses_submit_on(ses, chan, req) : -EHOSTDOWN;
-	if (rc) {
-		req->rc = rc;
-		req->ses_done(req);
-	}
+	chan = smb3mc_ses_pick_chan(ses, req->payload);
+	rc = chan ? ses_submit_on(ses, chan, req) : ses_park(ses, req);
+	if (rc)
+		ses_req_fail(req, rc);
 	/* The last touch of @ses: closing may free it once this is zero. */
 	if (atomic_dec_and_test(&ses->resending))
 		wake_up_var(&ses->resending);
@@ -357,32 +539,24 @@ static void ses_req_done(struct smb3mc_req *req)
 		req->ses_done(req);
 }
 
-/**
- * smb3mc_ses_submit - send one request of @ses on @chan, not waiting
- * @ses: the session
- * @chan: as for smb3mc_ses_call(), whose count this call takes over
- * @tid: TreeId, 0 for session-level commands
- * @req: the request, with @req->done_fn set: see smb3mc_chan_submit()
- *
- * As smb3mc_ses_call(), a request its channel lost is sent again on
- * another channel before @req->done_fn sees it; it sees -EHOSTDOWN when no
- * channel is left.
+/*
+ * No channel is usable: the queue waits for the server, except what
+ * waited for it in vain.
  */
-int smb3mc_ses_submit(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
-		      u32 tid, struct smb3mc_req *req)
+static void ses_io_outage(struct smb3mc_ses *ses)
 {
-	int rc;
+	struct smb3mc_req *req, *next;
+	LIST_HEAD(failed);
 
-	req->ses_done = req->done_fn;
-	req->done_fn = ses_req_done;
-	req->ses = ses;
-	req->tid = tid;
-	req->resends = 0;
-	INIT_DELAYED_WORK(&req->resend_work, ses_resend_work);
-	rc = ses_submit_on(ses, chan, req);
-	if (rc)
-		req->done_fn = req->ses_done;
-	return rc;
+	spin_lock(&ses->io_lock);
+	list_for_each_entry_safe(req, next, &ses->io_queue, queued)
+		if (!ses_outage_left(ses, req))
+			list_move_tail(&req->queued, &failed);
+	spin_unlock(&ses->io_lock);
+	list_for_each_entry_safe(req, next, &failed, queued) {
+		list_del(&req->queued);
+		ses_req_fail(req, ses_outage_fail(ses, req));
+	}
 }
 
 /*
@@ -411,19 +585,16 @@ static void ses_io_work(struct work_struct *work)
 		/* smb3mc_ses_io_done() queues us again when one ends. */
 		if (best == -EBUSY)
 			return;
+		if (best < 0) {
+			ses_io_outage(ses);
+			return;
+		}
 		spin_lock(&ses->io_lock);
 		list_del(&req->queued);
 		spin_unlock(&ses->io_lock);
-		if (best < 0) {
-			ses_warn_no_channel(ses, req);
-			rc = -EHOSTDOWN;
-		} else {
-			rc = smb3mc_ses_submit(ses, chan, req->tid, req);
-		}
-		if (rc) {
-			req->rc = rc;
-			req->done_fn(req);
-		}
+		rc = ses_submit_on(ses, chan, req);
+		if (rc)
+			ses_req_fail(req, rc);
 	}
 }
 
@@ -436,13 +607,14 @@ void smb3mc_ses_io_init(struct smb3mc_ses *ses)
 	spin_lock_init(&ses->io_lock);
 	INIT_LIST_HEAD(&ses->io_queue);
 	INIT_WORK(&ses->io_work, ses_io_work);
+	init_waitqueue_head(&ses->up_wait);
 }
 
 /**
  * smb3mc_ses_submit_io - send a READ or WRITE piece once a channel has room
  * @ses: the session
- * @tid: TreeId
- * @req: the request, with @req->done_fn set, as for smb3mc_ses_submit()
+ * @tcon: its tree
+ * @req: the request, with @req->done_fn set: see smb3mc_chan_submit()
  *
  * The piece goes to the channel expected to finish it first among those
  * with room (smb3mc_chan_choose_room()), when one has: pieces wait here in
@@ -450,12 +622,22 @@ void smb3mc_ses_io_init(struct smb3mc_ses *ses)
  * waited for room would not read the pages that arrived meanwhile, and
  * would ask for the next window only after that wait.
  *
- * @req->done_fn always runs: with -EHOSTDOWN when no channel is usable.
+ * @req->done_fn always runs once: a request its channel lost is sent
+ * again on another channel first, one that finds no channel waits for
+ * the server as ses_wait_chan() does (without blocking anyone).
  */
-void smb3mc_ses_submit_io(struct smb3mc_ses *ses, u32 tid,
+void smb3mc_ses_submit_io(struct smb3mc_ses *ses, struct smb3mc_tcon *tcon,
 			  struct smb3mc_req *req)
 {
-	req->tid = tid;
+	req->ses_done = req->done_fn;
+	req->done_fn = ses_req_done;
+	req->ses = ses;
+	req->tcon = tcon;
+	req->gen = READ_ONCE(ses->gen);
+	req->resumed = false;
+	req->outage_since = 0;
+	req->resends = 0;
+	INIT_DELAYED_WORK(&req->resend_work, ses_resend_work);
 	spin_lock(&ses->io_lock);
 	list_add_tail(&req->queued, &ses->io_queue);
 	spin_unlock(&ses->io_lock);
@@ -475,4 +657,15 @@ void smb3mc_ses_io_done(struct smb3mc_ses *ses)
 	spin_unlock(&ses->io_lock);
 	if (waiting)
 		queue_work(ses->wq, &ses->io_work);
+}
+
+/**
+ * smb3mc_ses_io_kick - let what waits for the server look again
+ * @ses: the session, which has a channel again, or whose soft deadlines
+ *	may have passed, or which is going away
+ */
+void smb3mc_ses_io_kick(struct smb3mc_ses *ses)
+{
+	wake_up_all(&ses->up_wait);
+	queue_work(ses->wq, &ses->io_work);
 }

@@ -11,6 +11,9 @@
 
 #include "fs.h"
 
+/* Handles of one file that a rename gives the new name, at most. */
+#define SMB3MC_FH_RENAME_MAX	16
+
 /**
  * smb3mc_file_access - the DesiredAccess of the handle for @file
  * @file: a regular file being opened
@@ -72,7 +75,9 @@ void smb3mc_fh_put(struct smb3mc_fh *fh)
 {
 	if (!refcount_dec_and_test(&fh->ref))
 		return;
+	/* A new session set up meanwhile closes the file it opened again. */
 	smb3mc_close(fh->tcon, &fh->fid);
+	smb3mc_handle_forget(fh->kept);
 	kfree(fh);
 }
 
@@ -96,4 +101,35 @@ void smb3mc_fh_del(struct inode *inode, struct smb3mc_fh *fh)
 	spin_lock(&si->open_lock);
 	list_del(&fh->list);
 	spin_unlock(&si->open_lock);
+}
+
+/**
+ * smb3mc_fh_renamed - @inode was renamed to @path
+ * @inode: the inode renamed
+ * @path: its new name from the share root
+ *
+ * A new session, after the server lost the old one, opens its open
+ * handles again by this name (the first SMB3MC_FH_RENAME_MAX of them;
+ * the others keep the old name, and are lost then).
+ */
+void smb3mc_fh_renamed(struct inode *inode, const char *path)
+{
+	struct smb3mc_fh *fhs[SMB3MC_FH_RENAME_MAX], *fh;
+	struct smb3mc_inode *si = SMB3MC_I(inode);
+	unsigned int i, n = 0;
+
+	if (!S_ISREG(inode->i_mode))
+		return;
+	spin_lock(&si->open_lock);
+	list_for_each_entry(fh, &si->open_files, list) {
+		if (n == ARRAY_SIZE(fhs))
+			break;
+		refcount_inc(&fh->ref);
+		fhs[n++] = fh;
+	}
+	spin_unlock(&si->open_lock);
+	for (i = 0; i < n; i++) {
+		smb3mc_handle_rename(fhs[i]->kept, path);
+		smb3mc_fh_put(fhs[i]);
+	}
 }

@@ -68,7 +68,13 @@ int smb3mc_file_open_created(struct file *file, struct dentry *dentry,
 			     struct smb3mc_tcon *tcon,
 			     const struct smb3mc_fid *fid)
 {
+	struct smb3mc_open_args args = {
+		.access = smb3mc_file_access(file),
+		.disposition = FILE_OPEN,
+		.options = FILE_NON_DIRECTORY_FILE,
+	};
 	struct smb3mc_fh *fh;
+	char *page, *path;
 	int rc;
 
 	fh = kzalloc(sizeof(*fh), GFP_KERNEL);
@@ -79,7 +85,18 @@ int smb3mc_file_open_created(struct file *file, struct dentry *dentry,
 	refcount_set(&fh->ref, 1);
 	fh->tcon = tcon;
 	fh->fid = *fid;
-	fh->access = smb3mc_file_access(file);
+	fh->access = args.access;
+	path = smb3mc_dentry_path(dentry, &page);
+	if (IS_ERR(path)) {
+		smb3mc_fh_put(fh);
+		return PTR_ERR(path);
+	}
+	fh->kept = smb3mc_handle_keep(tcon, path, &args, &fh->fid);
+	free_page((unsigned long)page);
+	if (!fh->kept) {
+		smb3mc_fh_put(fh);
+		return -ENOMEM;
+	}
 	/* generic_file_open() instead of ->open, which would open by name. */
 	rc = finish_open(file, dentry, generic_file_open);
 	if (rc) {
@@ -138,14 +155,20 @@ static int smb3mc_file_open(struct inode *inode, struct file *file)
 					 &attrs);
 		}
 	}
-	free_page((unsigned long)page);
 	if (rc) {
+		free_page((unsigned long)page);
 		kfree(fh);
 		return rc;
 	}
 	refcount_set(&fh->ref, 1);
 	fh->tcon = sbi->tcon;
 	fh->access = args.access;
+	fh->kept = smb3mc_handle_keep(sbi->tcon, path, &args, &fh->fid);
+	free_page((unsigned long)page);
+	if (!fh->kept) {
+		smb3mc_fh_put(fh);
+		return -ENOMEM;
+	}
 	if (!trunc)
 		smb3mc_open_check(file, &attrs);
 	smb3mc_fh_add(inode, file, fh);

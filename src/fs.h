@@ -62,7 +62,9 @@ struct smb3mc_fh {
 	struct list_head list;		/* on smb3mc_inode.open_files */
 	refcount_t ref;
 	struct smb3mc_tcon *tcon;
+	/* A new session, after the server lost the old, replaces it. */
 	struct smb3mc_fid fid;
+	struct smb3mc_open *kept;	/* for that, see smb3mc_handle_keep() */
 	u32 access;			/* GENERIC_READ | GENERIC_WRITE */
 };
 
@@ -153,6 +155,7 @@ void smb3mc_fh_put(struct smb3mc_fh *fh);
 void smb3mc_fh_add(struct inode *inode, struct file *file,
 		   struct smb3mc_fh *fh);
 void smb3mc_fh_del(struct inode *inode, struct smb3mc_fh *fh);
+void smb3mc_fh_renamed(struct inode *inode, const char *path);
 
 /* super.c */
 extern struct file_system_type smb3mc_fs_type;

@@ -138,7 +138,7 @@ static int query_ifaces(struct smb3mc_ses *ses, struct smb3mc_iface *ifaces)
 	call = smb3mc_call_alloc(256);
 	if (!call)
 		return -ENOMEM;
-	rc = smb3mc_call_send(ses, ses->ipc->tid, call,
+	rc = smb3mc_call_send(ses, ses->ipc, call,
 			      smb3mc_build_query_ifaces(call->buf, call->size,
 							SMB3MC_IFACE_BUF),
 			      SMB3MC_IFACE_BUF);

@@ -253,6 +253,8 @@ static int smb3mc_rename(struct mnt_idmap *idmap, struct inode *old_dir,
 	}
 	rc = smb3mc_rename_paths(sbi->tcon, from, to,
 				 !(flags & RENAME_NOREPLACE), new_dentry);
+	if (!rc)
+		smb3mc_fh_renamed(d_inode(old_dentry), to);
 	free_page((unsigned long)to_page);
 	free_page((unsigned long)from_page);
 	if (rc)

@@ -24,7 +24,7 @@
 static int call_send(struct smb3mc_tcon *tcon, struct smb3mc_call *call,
 		     int len, size_t payload)
 {
-	return smb3mc_call_send(tcon->ses, tcon->tid, call, len, payload);
+	return smb3mc_call_send(tcon->ses, tcon, call, len, payload);
 }
 
 static const char *type_name(bool is_dir)
@@ -172,6 +172,46 @@ int smb3mc_close(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid)
 	return rc;
 }
 
+/**
+ * smb3mc_handle_keep - keep an open file for a new session
+ * @tcon: tree connect of the share
+ * @path: the name it was opened by
+ * @args: how it was opened; a new session opens it with FILE_OPEN
+ * @fid: its handle, which a new session replaces in place: it must stay
+ *	until smb3mc_handle_forget()
+ *
+ * When the server lost the session (a restart), the new session opens the
+ * file again and its requests go on with the new handle.
+ *
+ * Return: what smb3mc_handle_forget() takes, or NULL without memory.
+ */
+struct smb3mc_open *smb3mc_handle_keep(struct smb3mc_tcon *tcon,
+				       const char *path,
+				       const struct smb3mc_open_args *args,
+				       struct smb3mc_fid *fid)
+{
+	return smb3mc_open_keep(tcon, path, args->access, args->options, fid);
+}
+
+/**
+ * smb3mc_handle_rename - the file was renamed: a new session opens it so
+ * @open: from smb3mc_handle_keep()
+ * @path: its new name
+ */
+void smb3mc_handle_rename(struct smb3mc_open *open, const char *path)
+{
+	smb3mc_open_rename(open, path);
+}
+
+/**
+ * smb3mc_handle_forget - the handle is closed
+ * @open: from smb3mc_handle_keep(), or NULL
+ */
+void smb3mc_handle_forget(struct smb3mc_open *open)
+{
+	smb3mc_open_forget(open);
+}
+
 /* FileAllInformation: times, sizes, attributes, link count, file id. */
 int smb3mc_query_attrs(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
 		       struct smb3mc_file_attrs *attrs)
@@ -316,6 +356,8 @@ void smb3mc_share_info(const struct smb3mc_tcon *tcon,
 	info->dialect = ses->dialect;
 	info->sign = ses->sign;
 	info->seal = READ_ONCE(ses->encrypt);
+	info->soft = ses->soft;
+	info->soft_timeout = ses->soft_timeout / HZ;
 	info->username = ses->username;
 	info->domain = ses->domain;
 	info->addr = &ses->addr;

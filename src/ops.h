@@ -12,6 +12,7 @@
 
 #include "pdu_file.h"
 
+struct smb3mc_open;
 struct smb3mc_tcon;
 
 /* What smb3mc_open() asks of the server. */
@@ -27,6 +28,8 @@ struct smb3mc_share_info {
 	u16 dialect;
 	bool sign;			/* every request is signed */
 	bool seal;			/* every request is encrypted */
+	bool soft;			/* fails while the server is lost */
+	unsigned int soft_timeout;	/* after this many seconds */
 	const char *username;
 	const char *domain;
 	const struct sockaddr_storage *addr;	/* the server mounted */
@@ -48,6 +51,12 @@ int smb3mc_open(struct smb3mc_tcon *tcon, const char *path,
 		const struct smb3mc_open_args *args, struct smb3mc_fid *fid,
 		struct smb3mc_file_attrs *attrs);
 int smb3mc_close(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid);
+struct smb3mc_open *smb3mc_handle_keep(struct smb3mc_tcon *tcon,
+				       const char *path,
+				       const struct smb3mc_open_args *args,
+				       struct smb3mc_fid *fid);
+void smb3mc_handle_rename(struct smb3mc_open *open, const char *path);
+void smb3mc_handle_forget(struct smb3mc_open *open);
 int smb3mc_query_attrs(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
 		       struct smb3mc_file_attrs *attrs);
 int smb3mc_open_query(struct smb3mc_tcon *tcon, const char *path,

@@ -82,7 +82,7 @@ static int dir_list_fill(struct smb3mc_dir_list *list, bool restart)
 	call = smb3mc_call_alloc(SMB3MC_DIR_REQ);
 	if (!call)
 		return -ENOMEM;
-	rc = smb3mc_call_send(list->tcon->ses, list->tcon->tid, call,
+	rc = smb3mc_call_send(list->tcon->ses, list->tcon, call,
 			      smb3mc_build_query_directory(call->buf,
 							   SMB3MC_DIR_REQ,
 							   &list->fid,

@@ -12,7 +12,9 @@
  */
 
 #include <linux/completion.h>
+#include <linux/refcount.h>
 #include <linux/slab.h>
+#include <linux/workqueue.h>
 
 #include "chan_pick.h"
 #include "nterr.h"
@@ -154,7 +156,7 @@ int smb3mc_read_submit(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
 	rw->req.rx_data = &rw->iter;
 	rw->req.rx_shared = rw->shared;
 	rw->req.done_fn = rw_read_done;
-	smb3mc_ses_submit_io(tcon->ses, tcon->tid, &rw->req);
+	smb3mc_ses_submit_io(tcon->ses, tcon, &rw->req);
 	return 0;
 }
 
@@ -207,7 +209,7 @@ int smb3mc_write_submit(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
 	/* The data follows the WRITE body, at DataOffset (MS-SMB2 2.2.21). */
 	rw->req.tx_data = &rw->iter;
 	rw->req.done_fn = rw_write_done;
-	smb3mc_ses_submit_io(tcon->ses, tcon->tid, &rw->req);
+	smb3mc_ses_submit_io(tcon->ses, tcon, &rw->req);
 	return 0;
 }
 
@@ -334,6 +336,41 @@ ssize_t smb3mc_rw_iter(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
 	return ret;
 }
 
+/*
+ * A READ into a buffer of its own, which the caller may leave (killed)
+ * before it ended: the last of the caller and the READ frees it.
+ */
+struct pread_ctx {
+	refcount_t refs;
+	struct completion done;
+	struct work_struct work;	/* the free, out of the receive thread */
+	ssize_t result;
+	void *buf;
+};
+
+static void pread_free(struct pread_ctx *c)
+{
+	kvfree(c->buf);
+	kfree(c);
+}
+
+static void pread_free_work(struct work_struct *work)
+{
+	pread_free(container_of(work, struct pread_ctx, work));
+}
+
+static void pread_done(void *private, ssize_t result)
+{
+	struct pread_ctx *c = private;
+
+	c->result = result;
+	complete(&c->done);
+	if (refcount_dec_and_test(&c->refs)) {
+		INIT_WORK(&c->work, pread_free_work);
+		queue_work(system_unbound_wq, &c->work);
+	}
+}
+
 /**
  * smb3mc_pread - read up to @len bytes at @offset into @buf
  * @tcon: the share
@@ -342,18 +379,50 @@ ssize_t smb3mc_rw_iter(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
  * @len: bytes wanted, bounded as for smb3mc_rw_iter()
  * @offset: file offset
  *
- * Waits for the answers, uninterruptibly: @buf is the caller's until then.
+ * Waits for the answers killably (a server may be gone for long, see
+ * dispatch.c): the READs go into a buffer of their own, copied to @buf
+ * once they ended.
  *
- * Return: bytes read (fewer at the end of the file, 0 past it) or an errno.
+ * Return: bytes read (fewer at the end of the file, 0 past it) or an
+ * errno; -EINTR when killed.
  */
 ssize_t smb3mc_pread(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
 		     void *buf, size_t len, u64 offset)
 {
-	struct kvec kv = { .iov_base = buf, .iov_len = len };
 	struct iov_iter iter;
+	struct pread_ctx *c;
+	struct kvec kv;
+	ssize_t n;
 
+	c = kmalloc(sizeof(*c), GFP_NOFS);
+	if (!c)
+		return -ENOMEM;
+	c->buf = kvmalloc(len, GFP_NOFS);
+	if (!c->buf) {
+		kfree(c);
+		return -ENOMEM;
+	}
+	refcount_set(&c->refs, 2);
+	init_completion(&c->done);
+	kv.iov_base = c->buf;
+	kv.iov_len = len;
 	iov_iter_kvec(&iter, ITER_DEST, &kv, 1, len);
-	return smb3mc_rw_iter(tcon, fid, &iter, offset, 0, NULL, NULL);
+	n = smb3mc_rw_iter(tcon, fid, &iter, offset, 0, pread_done, c);
+	if (n != -EIOCBQUEUED) {
+		/* Nothing was sent: pread_done() will not run. */
+		pread_free(c);
+		return n;
+	}
+	if (wait_for_completion_killable(&c->done)) {
+		n = -EINTR;
+	} else {
+		n = c->result;
+		if (n > 0)
+			memcpy(buf, c->buf, n);
+	}
+	if (refcount_dec_and_test(&c->refs))
+		pread_free(c);
+	return n;
 }
 
 /**
@@ -368,7 +437,7 @@ int smb3mc_flush(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid)
 
 	if (!call)
 		return -ENOMEM;
-	rc = smb3mc_call_send(tcon->ses, tcon->tid, call,
+	rc = smb3mc_call_send(tcon->ses, tcon, call,
 			      smb3mc_build_flush(call->buf, SMB3MC_FLUSH_REQ,
 						 fid), 0);
 	if (!rc && smb3mc_parse_flush(call->req.rsp, call->req.rsp_len))

@@ -25,10 +25,10 @@ static int lock_send(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
 		return -ENOMEM;
 	len = smb3mc_build_lock(call->buf, size, fid, 0, 0, range, 1);
 	if (wait)
-		rc = smb3mc_call_send_cancellable(tcon->ses, tcon->tid, call,
+		rc = smb3mc_call_send_cancellable(tcon->ses, tcon, call,
 						  len);
 	else
-		rc = smb3mc_call_send(tcon->ses, tcon->tid, call, len, 0);
+		rc = smb3mc_call_send(tcon->ses, tcon, call, len, 0);
 	status = call->req.status;
 	if (!rc) {
 		if (smb3mc_parse_lock(call->req.rsp, call->req.rsp_len))

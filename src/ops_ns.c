@@ -24,7 +24,7 @@ static int ns_send(struct smb3mc_tcon *tcon, struct smb3mc_call *call,
 {
 	int rc;
 
-	rc = smb3mc_call_send(tcon->ses, tcon->tid, call, len, 0);
+	rc = smb3mc_call_send(tcon->ses, tcon, call, len, 0);
 	if (!rc && smb3mc_parse_set_info(call->req.rsp, call->req.rsp_len))
 		rc = smb3mc_rsp_refuse(tcon->ses, SMB2_SET_INFO, "malformed");
 	return rc;

@@ -27,6 +27,7 @@ void smb3mc_opts_init(struct smb3mc_opts *opts)
 	opts->sign = true;
 	opts->actimeo = 1;
 	opts->echo_interval = 60;
+	opts->soft_timeout = SMB3MC_DEFAULT_SOFT_TIMEOUT;
 }
 
 void smb3mc_opts_free(struct smb3mc_opts *opts)
@@ -128,6 +129,10 @@ static int set_flag(struct smb3mc_opts *opts, const char *key)
 		opts->nobrl = false;
 	else if (!strcmp(key, "nobrl"))
 		opts->nobrl = true;
+	else if (!strcmp(key, "hard"))
+		opts->soft = false;
+	else if (!strcmp(key, "soft"))
+		opts->soft = true;
 	else
 		return -ENOENT;
 	return 0;
@@ -228,6 +233,12 @@ int smb3mc_opts_set(struct smb3mc_opts *opts, const char *key,
 	}
 	if (!strcmp(key, "echo_interval")) {
 		if (parse_uint(value, 10, 1, 600, &opts->echo_interval))
+			goto bad_number;
+		return 0;
+	}
+	if (!strcmp(key, "soft_timeout")) {
+		if (parse_uint(value, 10, 1, SMB3MC_MAX_SOFT_TIMEOUT,
+			       &opts->soft_timeout))
 			goto bad_number;
 		return 0;
 	}

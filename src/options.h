@@ -14,6 +14,9 @@
 /* max_channels=; the session checks that it has as many slots */
 #define SMB3MC_OPTS_MAX_CHANNELS	16
 #define SMB3MC_DEFAULT_CHANNELS	4
+/* soft_timeout= default and range, seconds */
+#define SMB3MC_DEFAULT_SOFT_TIMEOUT	30
+#define SMB3MC_MAX_SOFT_TIMEOUT		3600
 
 struct smb3mc_opts {
 	char *host;		/* server part of //host/share, for messages */
@@ -36,6 +39,13 @@ struct smb3mc_opts {
 	unsigned int max_channels;	/* 0: not given, default applies */
 	unsigned int actimeo;		/* seconds */
 	unsigned int echo_interval;	/* seconds */
+	/*
+	 * When the server is lost (every channel down, the session gone):
+	 * hard (the default) waits until it is back, soft fails a request
+	 * with EIO once it waited soft_timeout seconds for it.
+	 */
+	bool soft;
+	unsigned int soft_timeout;	/* seconds */
 };
 
 void smb3mc_opts_init(struct smb3mc_opts *opts);

@@ -10,6 +10,16 @@
  * every ten minutes, as Windows and cifs.ko do, and after each loss, and
  * opens channels to new ones up to max_channels (multichannel.c).
  *
+ * When every channel is gone the server may have lost the session with
+ * them (a restart; Samba drops a session with its last connection), and
+ * binding to it would fail: the work then reaches the server again on
+ * one of its addresses, sets up a new session in place of the old one
+ * (smb3mc_ses_renew()), makes the tree connects again and opens the open
+ * files again (smb3mc_tcons_resume()), all on that one channel before
+ * dispatch sees it; then it gives the channel to dispatch, where the
+ * requests that waited go on (dispatch.c), and binds the others as
+ * above.
+ *
  * Only this work (and mount, before it starts) changes the slots, under
  * ses->chan_lock; it never runs twice at once. Closing sets ses->closing,
  * aborts a bind in progress, and waits for the work: see
@@ -28,6 +38,13 @@
 #define SMB3MC_RECONNECT_BASE_MS	1000
 #define SMB3MC_RECONNECT_MAX_MS		5000
 #define SMB3MC_IFACE_REFRESH		(600 * HZ)
+/*
+ * A server being restarted refuses connections at once: try its next
+ * address at once, and each round again soon, so that I/O goes on within
+ * a few seconds of the server listening again.
+ */
+#define SMB3MC_RECOVER_BASE_MS		250
+#define SMB3MC_RECOVER_MAX_MS		2000
 
 /* The writer's view of a slot: only the caller changes it. */
 static struct smb3mc_chan *slot_chan(struct smb3mc_ses *ses, unsigned int i)
@@ -91,6 +108,141 @@ static void slot_reconnect(struct smb3mc_ses *ses, unsigned int i)
 		ses->server, i, &slot->dst);
 }
 
+/* Every slot is empty: the session has no channel left. */
+static bool ses_all_lost(struct smb3mc_ses *ses)
+{
+	unsigned int i;
+
+	for (i = 0; i < ses->nr_chans; i++)
+		if (slot_chan(ses, i))
+			return false;
+	return ses->nr_chans;
+}
+
+/*
+ * The slot whose server address attempt @attempt of a recovery goes to:
+ * each distinct address in turn, the mounted one first.
+ */
+static unsigned int recover_slot(struct smb3mc_ses *ses, unsigned int attempt,
+				 unsigned int *addrs)
+{
+	unsigned int distinct[SMB3MC_MAX_CHANNELS];
+	unsigned int i, j, n = 0;
+
+	for (i = 0; i < ses->nr_chans; i++) {
+		for (j = 0; j < n; j++)
+			if (!memcmp(&ses->slots[distinct[j]].dst,
+				    &ses->slots[i].dst,
+				    sizeof(ses->slots[i].dst)))
+				break;
+		if (j == n)
+			distinct[n++] = i;
+	}
+	*addrs = n;
+	return distinct[attempt % n];
+}
+
+/*
+ * One attempt to set up a new session in place of the lost one, on the
+ * next of the server's addresses; the new channel takes that slot.
+ */
+static void ses_recover(struct smb3mc_ses *ses)
+{
+	unsigned int addrs, i = recover_slot(ses, ses->recover_attempts, &addrs);
+	struct smb3mc_slot *slot = &ses->slots[i];
+	struct smb3mc_chan *chan;
+	unsigned int wait_ms, s;
+	int rc = -ENOMEM;
+
+	chan = kzalloc(sizeof(*chan), GFP_KERNEL);
+	if (chan) {
+		chan->speed_bps = slot->speed_bps;
+		rc = smb3mc_chan_connect(chan, ses->net, &slot->dst, i);
+	}
+	if (!rc) {
+		smb3mc_chan_set_dead_time(chan, smb3mc_ses_dead_time(ses));
+		mutex_lock(&ses->chan_lock);
+		if (ses->closing || READ_ONCE(ses->unmounting))
+			rc = -ESHUTDOWN;
+		else
+			ses->connecting = chan;
+		mutex_unlock(&ses->chan_lock);
+	}
+	/* Nobody waits for the work, which is bounded by each timeout. */
+	if (!rc)
+		rc = smb3mc_ses_renew(ses, chan);
+	if (!rc)
+		rc = smb3mc_tcons_resume(ses, chan);
+	if (ses->connecting) {
+		mutex_lock(&ses->chan_lock);
+		ses->connecting = NULL;
+		mutex_unlock(&ses->chan_lock);
+	}
+	if (!rc && !smb3mc_ses_chan_good(ses, chan))
+		rc = -ECONNABORTED;
+	if (rc) {
+		if (chan)
+			smb3mc_chan_shutdown(chan);
+		kfree(chan);
+		wait_ms = smb3mc_recover_wait_ms(ses->recover_attempts++, addrs,
+						 SMB3MC_RECOVER_BASE_MS,
+						 SMB3MC_RECOVER_MAX_MS);
+		ses->next_recover = jiffies + msecs_to_jiffies(wait_ms);
+		if (rc != -ESHUTDOWN)
+			pr_warn_ratelimited("smb3mc: %s: server at %pISpc: new session failed (%d), next attempt in %u ms\n",
+					    ses->server, &slot->dst, rc, wait_ms);
+		return;
+	}
+	mutex_lock(&ses->chan_lock);
+	WRITE_ONCE(ses->gen, ses->gen + 1);
+	/* Who sees the channel sees the number: see ses_resume(). */
+	smp_wmb();
+	rcu_assign_pointer(slot->chan, chan);
+	slot->reconnects++;
+	/* Bind the others at once. */
+	for (s = 0; s < ses->nr_chans; s++) {
+		ses->slots[s].attempts = 0;
+		ses->slots[s].next_try = jiffies;
+	}
+	ses->lost_id = 0;
+	ses->recoveries++;
+	WRITE_ONCE(ses->recovering, false);
+	mutex_unlock(&ses->chan_lock);
+	atomic_set(&ses->refresh_due, 1);
+	pr_info("smb3mc: %s: new session 0x%llx on channel %u to %pISpc after %u ms without a channel\n",
+		ses->server, ses->id, i, &slot->dst,
+		jiffies_to_msecs(jiffies - ses->down_since));
+	smb3mc_ses_io_kick(ses);
+}
+
+/*
+ * With every channel gone, set up a new session (ses_recover()); while
+ * that fails, what waits for the server is looked at again after each
+ * attempt (soft deadlines). Return: when to run again, or 0 once the
+ * session is back.
+ */
+static unsigned long ses_maint_recover(struct smb3mc_ses *ses)
+{
+	if (!READ_ONCE(ses->recovering)) {
+		if (!ses_all_lost(ses) || READ_ONCE(ses->unmounting))
+			return 0;
+		ses->lost_id = ses->id;
+		ses->down_since = jiffies;
+		ses->recover_attempts = 0;
+		ses->next_recover = jiffies;
+		WRITE_ONCE(ses->recovering, true);
+		pr_warn("smb3mc: %s: every channel lost: setting up a new session\n",
+			ses->server);
+	}
+	if (time_after_eq(jiffies, ses->next_recover) &&
+	    !READ_ONCE(ses->unmounting))
+		ses_recover(ses);
+	if (!READ_ONCE(ses->recovering))
+		return 0;
+	smb3mc_ses_io_kick(ses);
+	return ses->next_recover;
+}
+
 static void ses_maint_work(struct work_struct *work)
 {
 	struct smb3mc_ses *ses = container_of(to_delayed_work(work),
@@ -100,6 +252,10 @@ static void ses_maint_work(struct work_struct *work)
 
 	for (i = 0; i < ses->nr_chans; i++)
 		slot_retire(ses, i);
+
+	next = ses_maint_recover(ses);
+	if (next)
+		goto again;
 
 	if (atomic_xchg(&ses->refresh_due, 0) ||
 	    time_after_eq(jiffies, ses->next_refresh)) {
@@ -118,6 +274,7 @@ static void ses_maint_work(struct work_struct *work)
 			next = ses->slots[i].next_try;
 	}
 
+again:
 	/* A loss meanwhile has queued us at once already: keep that. */
 	spin_lock(&ses->maint_lock);
 	if (!ses->closing)
@@ -143,6 +300,25 @@ void smb3mc_ses_start_maint(struct smb3mc_ses *ses)
 }
 
 /**
+ * smb3mc_ses_unmount - umount: nothing waits for the server any more
+ * @ses: the session of a mount being unmounted
+ *
+ * What waits for a lost server fails now, what comes later fails without
+ * waiting, and no new session is set up: umount completes in bounded time
+ * even while the server is gone (dirty data that waited for it is lost,
+ * with a message for each request). Channels that work go on working.
+ */
+void smb3mc_ses_unmount(struct smb3mc_ses *ses)
+{
+	WRITE_ONCE(ses->unmounting, true);
+	mutex_lock(&ses->chan_lock);
+	if (ses->connecting && READ_ONCE(ses->recovering))
+		smb3mc_chan_abort(ses->connecting);
+	mutex_unlock(&ses->chan_lock);
+	smb3mc_ses_io_kick(ses);
+}
+
+/**
  * smb3mc_ses_stop_maint - stop reconnects and resends for good
  * @ses: the session being closed
  *
@@ -160,6 +336,9 @@ void smb3mc_ses_stop_maint(struct smb3mc_ses *ses)
 	if (ses->connecting)
 		smb3mc_chan_abort(ses->connecting);
 	mutex_unlock(&ses->chan_lock);
+	/* What waits for a channel fails now. */
+	smb3mc_ses_io_kick(ses);
+	flush_work(&ses->io_work);
 	if (ses->maint_on)
 		cancel_delayed_work_sync(&ses->maint_work);
 	/* A delayed resend is not on the queue until its timer fires. */

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Which requests survive the loss of their channel, and the backoff of
- * reconnect attempts.
+ * Which requests survive the loss of their channel, or of their session,
+ * and the backoff of reconnect attempts.
  */
 
 #include <linux/kernel.h>
+#include <linux/sched.h>
 
 #include "replay.h"
 #include "smb2.h"
@@ -68,4 +69,104 @@ unsigned int smb3mc_backoff_ms(unsigned int attempt, unsigned int base_ms,
 		return max_ms;
 	ms = (u64)base_ms << attempt;
 	return min_t(u64, ms, max_ms);
+}
+
+/**
+ * smb3mc_fid_offset - where a request carries its FileId
+ * @command: the request's SMB2 command
+ *
+ * Return: the offset of the FileId from the start of the SMB2 header, by
+ * the request layouts of MS-SMB2 2.2.15 - 2.2.39, or -1 for a command
+ * that names no open.
+ */
+int smb3mc_fid_offset(u16 command)
+{
+	const int hdr = sizeof(struct smb2_hdr);
+
+	switch (command) {
+	case SMB2_CLOSE:		/* 2.2.15 */
+	case SMB2_FLUSH:		/* 2.2.17 */
+	case SMB2_OPLOCK_BREAK:		/* 2.2.24 */
+	case SMB2_LOCK:			/* 2.2.26 */
+	case SMB2_IOCTL:		/* 2.2.31 */
+	case SMB2_QUERY_DIRECTORY:	/* 2.2.33 */
+	case SMB2_CHANGE_NOTIFY:	/* 2.2.35 */
+		return hdr + 8;
+	case SMB2_READ:			/* 2.2.19 */
+	case SMB2_WRITE:		/* 2.2.21 */
+	case SMB2_SET_INFO:		/* 2.2.39 */
+		return hdr + 16;
+	case SMB2_QUERY_INFO:		/* 2.2.37 */
+		return hdr + 24;
+	}
+	return -1;
+}
+
+/**
+ * smb3mc_resume_plan - what a request made @behind sessions ago becomes
+ * @command: the request's SMB2 command
+ * @behind: how many new sessions were set up since it was made
+ * @fid_reopened: for a command that names an open (smb3mc_fid_offset()):
+ *	its file was opened again in the session just set up, or the
+ *	FileId is the all-ones one that names no open (MS-SMB2 2.2.31)
+ *
+ * SessionId and TreeId are stamped at every send (the tree connect is
+ * made again with the session); a FileId is the old session's, and only
+ * an open opened again in the new session has a new one to take its
+ * place. NEGOTIATE, SESSION_SETUP, ECHO and CANCEL belong to their
+ * connection, LOGOFF to the session that is gone: they fail. So does a
+ * request that outlived two sessions: a server that drops every session
+ * this request is sent in (a hostile one) does not keep it forever.
+ */
+enum smb3mc_resume smb3mc_resume_plan(u16 command, unsigned int behind,
+				      bool fid_reopened)
+{
+	if (!behind)
+		return SMB3MC_RESUME_SEND;
+	if (behind > 1 || command == SMB2_LOGOFF ||
+	    smb3mc_replay_mode(SMB30_DIALECT, command) == SMB3MC_REPLAY_NEVER)
+		return SMB3MC_RESUME_FAIL;
+	if (smb3mc_fid_offset(command) < 0)
+		return SMB3MC_RESUME_REBUILD;
+	return fid_reopened ? SMB3MC_RESUME_REBUILD : SMB3MC_RESUME_FAIL;
+}
+
+/**
+ * smb3mc_outage_wait - how long a request may still wait for the server
+ * @soft: the mount is soft
+ * @timeout: its soft_timeout, in jiffies
+ * @since: jiffies when the request found no channel
+ * @now: jiffies
+ *
+ * Return: MAX_SCHEDULE_TIMEOUT on a hard mount; on a soft one what is
+ * left of @timeout since @since (jiffies wrap around), 0 once it passed.
+ */
+unsigned long smb3mc_outage_wait(bool soft, unsigned long timeout,
+				 unsigned long since, unsigned long now)
+{
+	unsigned long waited = now - since;
+
+	if (!soft)
+		return MAX_SCHEDULE_TIMEOUT;
+	return waited >= timeout ? 0 : timeout - waited;
+}
+
+/**
+ * smb3mc_recover_wait_ms - the wait after failed attempt @attempt
+ * @attempt: 0 for the first attempt to reach a lost server
+ * @addrs: the server's known addresses, tried one per attempt in turn
+ * @base_ms: the wait after the first round
+ * @max_ms: the longest wait
+ *
+ * The next address is tried at once; after each round over all of them
+ * the wait doubles from @base_ms up to @max_ms.
+ */
+unsigned int smb3mc_recover_wait_ms(unsigned int attempt, unsigned int addrs,
+				    unsigned int base_ms, unsigned int max_ms)
+{
+	if (!addrs)
+		addrs = 1;
+	if ((attempt + 1) % addrs)
+		return 0;
+	return smb3mc_backoff_ms(attempt / addrs, base_ms, max_ms);
 }

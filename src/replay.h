@@ -2,7 +2,9 @@
 /*
  * Failover decisions as pure functions, so that KUnit can check them:
  * whether a request a channel lost may be sent again on another channel
- * of its session, and how long to wait between reconnect attempts.
+ * of its session, how long to wait between reconnect attempts, and, once
+ * the server lost the session itself, which requests go on in the new
+ * one and how long a request waits for it.
  */
 #ifndef SMB3MC_REPLAY_H
 #define SMB3MC_REPLAY_H
@@ -18,5 +20,23 @@ enum smb3mc_replay {
 enum smb3mc_replay smb3mc_replay_mode(u16 dialect, u16 command);
 unsigned int smb3mc_backoff_ms(unsigned int attempt, unsigned int base_ms,
 			       unsigned int max_ms);
+
+/*
+ * A request made in an earlier session, the server having lost that one
+ * (every channel gone): what becomes of it in the new session.
+ */
+enum smb3mc_resume {
+	SMB3MC_RESUME_SEND,	/* made in this session: as it is */
+	SMB3MC_RESUME_REBUILD,	/* new SessionId and TreeId, FileId mapped */
+	SMB3MC_RESUME_FAIL,	/* it has no meaning in the new session */
+};
+
+int smb3mc_fid_offset(u16 command);
+enum smb3mc_resume smb3mc_resume_plan(u16 command, unsigned int behind,
+				      bool fid_reopened);
+unsigned long smb3mc_outage_wait(bool soft, unsigned long timeout,
+				 unsigned long since, unsigned long now);
+unsigned int smb3mc_recover_wait_ms(unsigned int attempt, unsigned int addrs,
+				    unsigned int base_ms, unsigned int max_ms);
 
 #endif /* SMB3MC_REPLAY_H */

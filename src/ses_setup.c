@@ -192,6 +192,46 @@ int smb3mc_ses_negotiate(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 	return 0;
 }
 
+/**
+ * smb3mc_ses_renew - a new session in place of one the server lost
+ * @ses: the session, every channel of which is gone
+ * @chan: a fresh connection to the server
+ *
+ * MS-SMB2 3.2.4.2.2, 3.2.4.2.3: NEGOTIATE as at mount, which must give
+ * the dialect and cipher the session had (its requests are built for
+ * them), then SESSION_SETUP anew with PreviousSessionId the lost
+ * SessionId, so that the server drops what it may still hold of it. New
+ * SessionId, keys and signing key of @chan; the ciphers are keyed again.
+ *
+ * Return: 0 with @chan authenticated, not yet known to dispatch.
+ */
+int smb3mc_ses_renew(struct smb3mc_ses *ses, struct smb3mc_chan *chan)
+{
+	u8 preauth[SMB3MC_PREAUTH_HASH_SIZE];
+	struct p_log log = { .prefix = "smb3mc" };
+	struct smb3mc_negotiate_info info;
+	int rc;
+
+	/* No SessionId until the server gives the new one. */
+	ses->id = 0;
+	rc = ses_negotiate_once(ses, chan, ses->dialects, ses->nr_dialects,
+				&info, preauth);
+	if (rc)
+		return rc;
+	if (info.dialect != ses->dialect || info.cipher != ses->cipher) {
+		pr_warn_ratelimited("smb3mc: %s: the server came back with dialect %#x cipher %#x, not %#x %#x\n",
+				    chan->name, info.dialect, info.cipher,
+				    ses->dialect, ses->cipher);
+		return -EPROTO;
+	}
+	memcpy(ses->server_guid, info.server_guid, sizeof(ses->server_guid));
+	ses->security_mode = info.security_mode;
+	ses->server_caps = info.capabilities;
+	ses->sign_alg = info.signing_alg;
+	chan->max_rsp = max(ses->max_read, ses->max_trans) + PAGE_SIZE;
+	return smb3mc_ses_authenticate(ses, chan, preauth, &log);
+}
+
 /* A new channel must meet the very server and dialect of its session. */
 static int ses_negotiate_bind(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 			      u8 preauth[SMB3MC_PREAUTH_HASH_SIZE])
@@ -324,6 +364,10 @@ static int ses_setup_leg(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 		.sec_blob = blob,
 		.sec_blob_len = len,
 	};
+
+	/* MS-SMB2 3.2.4.2.3: a new session names the one it replaces. */
+	if (!args.flags)
+		args.previous_session_id = ses->lost_id;
 	u64 id;
 	int rc;
 
@@ -461,6 +505,11 @@ static int ses_seal_init(struct smb3mc_ses *ses, struct smb3mc_chan *chan)
 
 	if (!ses->cipher)
 		return 0;
+	/* A new session replacing a lost one: no channel uses the old keys. */
+	if (ses->seal_ready) {
+		ses->seal_ready = false;
+		smb3mc_seal_free(&ses->seal);
+	}
 	rc = smb3mc_seal_init(&ses->seal, ses->cipher, &ses->keys, ses->id);
 	if (rc)
 		return rc;

@@ -51,7 +51,7 @@ static void ses_echo_work(struct work_struct *work)
 		call->req.timeout = smb3mc_ses_dead_time(ses);
 		/* One count for the call, one to abort after it. */
 		smb3mc_chan_hold(chan);
-		rc = smb3mc_ses_call(ses, chan, 0, &call->req);
+		rc = smb3mc_ses_call(ses, chan, NULL, &call->req);
 		if (rc == -ETIMEDOUT) {
 			pr_warn("smb3mc: %s: no answer to ECHO, dropping the connection\n",
 				chan->name);
@@ -144,6 +144,10 @@ int smb3mc_ses_open(struct smb3mc_ses **sesp, const struct smb3mc_opts *opts,
 		return -ENOMEM;
 	INIT_LIST_HEAD(&ses->list);
 	mutex_init(&ses->chan_lock);
+	mutex_init(&ses->tcon_lock);
+	INIT_LIST_HEAD(&ses->tcons);
+	ses->soft = opts->soft;
+	ses->soft_timeout = opts->soft_timeout * HZ;
 	smb3mc_ses_io_init(ses);
 	INIT_DELAYED_WORK(&ses->echo_work, ses_echo_work);
 	spin_lock_init(&ses->maint_lock);
@@ -245,7 +249,7 @@ void smb3mc_ses_close(struct smb3mc_ses *ses)
 	if (ses->ipc)
 		smb3mc_tcon_close(ses->ipc);
 	if (call)
-		smb3mc_call_teardown(ses, 0, call,
+		smb3mc_call_teardown(ses, NULL, call,
 				     smb3mc_build_logoff(call->buf, call->size));
 	smb3mc_call_free(call);
 	memzero_explicit(ses->session_key, sizeof(ses->session_key));
@@ -294,7 +298,7 @@ void smb3mc_ses_show(struct seq_file *m)
 
 	mutex_lock(&smb3mc_sessions_lock);
 	list_for_each_entry(ses, &smb3mc_sessions, list) {
-		seq_printf(m, "session 0x%llx: server %s (%pISc) user %s dialect 0x%04x signing %s channels %u max_read %u max_write %u channel_sequence %u encryption %s\n",
+		seq_printf(m, "session 0x%llx: server %s (%pISc) user %s dialect 0x%04x signing %s channels %u max_read %u max_write %u channel_sequence %u state %s recoveries %u %s encryption %s\n",
 			   ses->id, ses->server, &ses->addr, ses->username,
 			   ses->dialect,
 			   !ses->sign ? "off" :
@@ -302,6 +306,8 @@ void smb3mc_ses_show(struct seq_file *m)
 			   "AES-GMAC" : "AES-CMAC",
 			   ses->nr_chans, ses->max_read, ses->max_write,
 			   (u16)atomic_read(&ses->chan_seq),
+			   READ_ONCE(ses->recovering) ? "recovering" : "up",
+			   ses->recoveries, ses->soft ? "soft" : "hard",
 			   READ_ONCE(ses->encrypt) ?
 			   smb3mc_cipher_name(ses->cipher) : "off");
 		mutex_lock(&ses->chan_lock);

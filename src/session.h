@@ -124,6 +124,29 @@ struct smb3mc_ses {
 	spinlock_t maint_lock;
 	bool maint_on;			/* mount done: the work may run */
 	bool closing;			/* set under @chan_lock and @maint_lock */
+
+	/*
+	 * The server lost (reconnect.c): every channel gone. The maintenance
+	 * work then sets a new session up in place of this one, with its
+	 * trees and open files, and requests wait for it in dispatch:
+	 * @soft ones @soft_timeout at most. @gen counts the sessions set up
+	 * since mount; a request made in an earlier one is mapped to the
+	 * new one before it is sent (smb3mc_resume_plan()).
+	 */
+	bool soft;
+	unsigned long soft_timeout;	/* jiffies */
+	bool unmounting;		/* nothing waits for the server now */
+	bool recovering;		/* setting a new session up */
+	unsigned int gen;
+	u64 lost_id;			/* SessionId the server lost */
+	unsigned long down_since;	/* jiffies the last channel was lost */
+	unsigned int recover_attempts;
+	unsigned long next_recover;	/* jiffies */
+	unsigned int recoveries;
+	wait_queue_head_t up_wait;	/* woken when a channel is back */
+	/* Tree connects, made again in a new session. */
+	struct mutex tcon_lock;
+	struct list_head tcons;
 };
 
 /*
@@ -140,11 +163,32 @@ static inline unsigned long smb3mc_ses_dead_time(const struct smb3mc_ses *ses)
 /* A tree connect (MS-SMB2 3.2.1.4). */
 struct smb3mc_tcon {
 	struct smb3mc_ses *ses;
+	struct list_head list;		/* on ses->tcons */
 	char *share;
-	u32 tid;
+	u32 tid;			/* a new one in each new session */
 	u8 share_type;
 	u32 share_flags;
 	u32 maximal_access;
+	/* Files open on it, opened again in a new session (opens.c). */
+	struct mutex open_lock;
+	struct list_head opens;
+};
+
+/*
+ * An open file of a tree (MS-SMB2 3.2.1.6) as a new session opens it
+ * again: by name, with the access it had. @fid is its holder's, which
+ * the reopen overwrites; @prev is what it was in the session before.
+ */
+struct smb3mc_open {
+	struct list_head list;		/* on tcon->opens, under open_lock */
+	struct smb3mc_tcon *tcon;
+	struct smb3mc_fid *fid;
+	struct smb3mc_fid prev;
+	unsigned int gen;		/* the session *@fid is valid in */
+	bool reopened;			/* @prev maps to *@fid */
+	u32 access;
+	u32 options;
+	char *path;
 };
 
 /* A request and the buffer it is built in, freed together. */
@@ -159,19 +203,29 @@ struct smb3mc_call {
  * before it (and the channel below).
  */
 
+/* opens.c: the table of open files of each tree */
+void smb3mc_tcon_opens_init(struct smb3mc_tcon *tcon);
+struct smb3mc_open *smb3mc_open_keep(struct smb3mc_tcon *tcon,
+				     const char *path, u32 access,
+				     u32 options, struct smb3mc_fid *fid);
+void smb3mc_open_rename(struct smb3mc_open *open, const char *path);
+void smb3mc_open_forget(struct smb3mc_open *open);
+bool smb3mc_tcon_map_fid(struct smb3mc_tcon *tcon, u8 *wire_fid);
+
 /* dispatch.c: a session's requests onto its channels */
 struct smb3mc_chan *smb3mc_ses_pick_chan(struct smb3mc_ses *ses,
 					 size_t payload);
 struct smb3mc_chan *smb3mc_ses_chan(struct smb3mc_ses *ses, unsigned int i);
 u64 smb3mc_ses_in_flight(struct smb3mc_ses *ses);
 int smb3mc_ses_call(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
-		    u32 tid, struct smb3mc_req *req);
-int smb3mc_ses_submit(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
-		      u32 tid, struct smb3mc_req *req);
+		    struct smb3mc_tcon *tcon, struct smb3mc_req *req);
+int smb3mc_ses_call_once(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
+			 struct smb3mc_tcon *tcon, struct smb3mc_req *req);
 void smb3mc_ses_io_init(struct smb3mc_ses *ses);
-void smb3mc_ses_submit_io(struct smb3mc_ses *ses, u32 tid,
+void smb3mc_ses_submit_io(struct smb3mc_ses *ses, struct smb3mc_tcon *tcon,
 			  struct smb3mc_req *req);
 void smb3mc_ses_io_done(struct smb3mc_ses *ses);
+void smb3mc_ses_io_kick(struct smb3mc_ses *ses);
 
 /* A sender's count on a channel, from smb3mc_ses_pick_chan() or _chan(). */
 static inline void smb3mc_chan_hold(struct smb3mc_chan *chan)
@@ -203,11 +257,15 @@ void smb3mc_call_free(struct smb3mc_call *call);
 void smb3mc_call_prepare(struct smb3mc_call *call, int len, size_t payload);
 int smb3mc_req_errno(const struct smb3mc_req *req);
 int smb3mc_rsp_refuse(const struct smb3mc_ses *ses, u16 cmd, const char *what);
-int smb3mc_call_send(struct smb3mc_ses *ses, u32 tid, struct smb3mc_call *call,
-		     int len, size_t payload);
-int smb3mc_call_send_cancellable(struct smb3mc_ses *ses, u32 tid,
+int smb3mc_call_send(struct smb3mc_ses *ses, struct smb3mc_tcon *tcon,
+		     struct smb3mc_call *call, int len, size_t payload);
+int smb3mc_call_send_cancellable(struct smb3mc_ses *ses,
+				 struct smb3mc_tcon *tcon,
 				 struct smb3mc_call *call, int len);
-void smb3mc_call_teardown(struct smb3mc_ses *ses, u32 tid,
+int smb3mc_call_send_on(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
+			struct smb3mc_tcon *tcon, struct smb3mc_call *call,
+			int len, size_t payload);
+void smb3mc_call_teardown(struct smb3mc_ses *ses, struct smb3mc_tcon *tcon,
 			  struct smb3mc_call *call, int len);
 
 /* ses_setup.c: NEGOTIATE, SESSION_SETUP and binding */
@@ -219,11 +277,13 @@ int smb3mc_ses_authenticate(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 			    u8 preauth[SMB3MC_PREAUTH_HASH_SIZE],
 			    struct p_log *log);
 int smb3mc_ses_bind(struct smb3mc_ses *ses, struct smb3mc_chan *chan);
+int smb3mc_ses_renew(struct smb3mc_ses *ses, struct smb3mc_chan *chan);
 
 /* tcon.c */
 int smb3mc_tcon_open(struct smb3mc_ses *ses, const char *share, u8 type,
 		     struct smb3mc_tcon **tconp, struct p_log *log);
 void smb3mc_tcon_close(struct smb3mc_tcon *tcon);
+int smb3mc_tcons_resume(struct smb3mc_ses *ses, struct smb3mc_chan *chan);
 
 /* multichannel.c: opening channels, at mount and on each refresh */
 bool smb3mc_ses_chan_good(struct smb3mc_ses *ses, struct smb3mc_chan *chan);
@@ -236,6 +296,7 @@ void smb3mc_ses_refresh_channels(struct smb3mc_ses *ses);
 
 /* reconnect.c: the maintenance work */
 void smb3mc_ses_start_maint(struct smb3mc_ses *ses);
+void smb3mc_ses_unmount(struct smb3mc_ses *ses);
 void smb3mc_ses_stop_maint(struct smb3mc_ses *ses);
 
 /* session.c: open, close, DebugData */

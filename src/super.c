@@ -53,6 +53,10 @@ static int smb3mc_show_options(struct seq_file *m, struct dentry *root)
 	seq_puts(m, info.sign ? ",sign" : ",nosign");
 	if (info.seal)
 		seq_puts(m, ",seal");
+	if (info.soft)
+		seq_printf(m, ",soft,soft_timeout=%u", info.soft_timeout);
+	else
+		seq_puts(m, ",hard");
 	seq_printf(m, ",uid=%u,gid=%u,file_mode=0%o,dir_mode=0%o",
 		   from_kuid_munged(&init_user_ns, sbi->uid),
 		   from_kgid_munged(&init_user_ns, sbi->gid),
@@ -234,6 +238,9 @@ static void smb3mc_kill_sb(struct super_block *sb)
 {
 	struct smb3mc_sb *sbi = SMB3MC_SB(sb);
 
+	/* Writeback at umount must not wait for a server that is gone. */
+	if (sbi->ses)
+		smb3mc_ses_unmount(sbi->ses);
 	kill_anon_super(sb);
 	if (sbi->tcon)
 		smb3mc_tcon_close(sbi->tcon);

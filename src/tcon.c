@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Tree connects (MS-SMB2 3.2.4.2.4): TREE_CONNECT, the validation of the
- * negotiated dialect over it, and TREE_DISCONNECT.
+ * negotiated dialect over it, and TREE_DISCONNECT; and, in a new session
+ * that replaces one the server lost, the tree connects made again and the
+ * files open in them opened again by name.
  */
 
 #include <linux/fs_context.h>
+#include <linux/limits.h>
 #include <linux/slab.h>
 
 #include "nterr.h"
@@ -12,6 +15,7 @@
 #include "pdu_hdr.h"
 #include "pdu_session.h"
 #include "session.h"
+#include "unicode.h"
 
 /*
  * MS-SMB2 3.2.5.5 / 3.3.5.15.12: with 3.0 and 3.0.2, ask the server to
@@ -20,7 +24,7 @@
  * NEGOTIATE offered: the server recomputes its choice from it.
  */
 static int tcon_validate_negotiate(struct smb3mc_tcon *tcon,
-				   struct p_log *log)
+				   struct smb3mc_chan *chan, struct p_log *log)
 {
 	struct smb3mc_ses *ses = tcon->ses;
 	struct smb3mc_vneg_info info;
@@ -32,12 +36,12 @@ static int tcon_validate_negotiate(struct smb3mc_tcon *tcon,
 	call = smb3mc_call_alloc(256);
 	if (!call)
 		return -ENOMEM;
-	rc = smb3mc_call_send(ses, tcon->tid, call,
-			      smb3mc_build_validate_negotiate(call->buf,
-				call->size, SMB3MC_CLIENT_CAPS,
-				ses->client_guid,
-				SMB2_NEGOTIATE_SIGNING_ENABLED, ses->dialects,
-				ses->nr_dialects), 0);
+	rc = smb3mc_call_send_on(ses, chan, tcon, call,
+				 smb3mc_build_validate_negotiate(call->buf,
+					call->size, SMB3MC_CLIENT_CAPS,
+					ses->client_guid,
+					SMB2_NEGOTIATE_SIGNING_ENABLED,
+					ses->dialects, ses->nr_dialects), 0);
 	if (!rc)
 		rc = smb3mc_parse_validate_negotiate(call->req.rsp,
 						     call->req.rsp_len, &info);
@@ -53,42 +57,33 @@ static int tcon_validate_negotiate(struct smb3mc_tcon *tcon,
 	return rc;
 }
 
-/**
- * smb3mc_tcon_open - connect to a share of the session's server
- * @ses: the session
- * @share: share name
- * @type: SMB2_SHARE_TYPE_DISK, or _PIPE for IPC$
- * @tconp: set to the tree connect
- * @log: for messages to the user
+/*
+ * TREE_CONNECT to @tcon->share, on @chan or, NULL, any channel: sets the
+ * TreeId and what the server says of the share.
  */
-int smb3mc_tcon_open(struct smb3mc_ses *ses, const char *share, u8 type,
-		     struct smb3mc_tcon **tconp, struct p_log *log)
+static int tcon_connect(struct smb3mc_tcon *tcon, struct smb3mc_chan *chan,
+			u8 type, struct p_log *log)
 {
+	struct smb3mc_ses *ses = tcon->ses;
 	struct smb3mc_tree_connect_info info;
 	struct smb3mc_call *call;
-	struct smb3mc_tcon *tcon;
+	const char *share = tcon->share;
 	char *unc;
 	int rc;
 
-	tcon = kzalloc(sizeof(*tcon), GFP_KERNEL);
 	unc = kasprintf(GFP_KERNEL, "\\\\%s\\%s", ses->server, share);
 	call = unc ? smb3mc_call_alloc(128 + 2 * strlen(unc)) : NULL;
-	if (!tcon || !call) {
+	if (!call) {
 		rc = -ENOMEM;
-		goto fail;
+		goto out;
 	}
-	tcon->ses = ses;
-	tcon->share = kstrdup(share, GFP_KERNEL);
-	if (!tcon->share) {
-		rc = -ENOMEM;
-		goto fail;
-	}
-	rc = smb3mc_call_send(ses, 0, call,
-			      smb3mc_build_tree_connect(call->buf, call->size,
-							unc, 0), 0);
+	rc = smb3mc_call_send_on(ses, chan, NULL, call,
+				 smb3mc_build_tree_connect(call->buf,
+							   call->size, unc,
+							   0), 0);
 	if (call->req.status == STATUS_BAD_NETWORK_NAME) {
 		error_plog(log, "%s: no share named %s", ses->server, share);
-		goto fail;
+		goto out;
 	}
 	if (!rc)
 		rc = smb3mc_parse_tree_connect_rsp(call->req.rsp,
@@ -97,10 +92,10 @@ int smb3mc_tcon_open(struct smb3mc_ses *ses, const char *share, u8 type,
 		error_plog(log, "%s: cannot connect to share %s: %s (%d)",
 			   ses->server, share,
 			   smb3mc_status_name(call->req.status), rc);
-		goto fail;
+		goto out;
 	}
-	tcon->tid = le32_to_cpu(((struct smb2_hdr *)
-				 call->req.rsp)->id.sync.tree_id);
+	WRITE_ONCE(tcon->tid, le32_to_cpu(((struct smb2_hdr *)
+					   call->req.rsp)->id.sync.tree_id));
 	tcon->share_type = info.share_type;
 	tcon->share_flags = info.share_flags;
 	tcon->maximal_access = info.maximal_access;
@@ -108,7 +103,7 @@ int smb3mc_tcon_open(struct smb3mc_ses *ses, const char *share, u8 type,
 		error_plog(log, "%s: %s is not a share of the expected type",
 			   ses->server, share);
 		rc = -ENOTDIR;
-		goto fail_tcon;
+		goto out;
 	}
 	/*
 	 * MS-SMB2 3.2.5.5: the share wants its requests encrypted
@@ -121,30 +116,59 @@ int smb3mc_tcon_open(struct smb3mc_ses *ses, const char *share, u8 type,
 			error_plog(log, "%s: share %s requires encryption, which the session cannot do",
 				   ses->server, share);
 			rc = -EOPNOTSUPP;
-			goto fail_tcon;
+			goto out;
 		}
 		WRITE_ONCE(ses->encrypt, true);
 	}
-	rc = tcon_validate_negotiate(tcon, log);
-	if (rc)
-		goto fail_tcon;
+out:
 	smb3mc_call_free(call);
-	kfree(unc);
-	*tconp = tcon;
-	return 0;
-
-fail_tcon:
-	smb3mc_call_free(call);
-	call = NULL;
-	smb3mc_tcon_close(tcon);
-	tcon = NULL;
-fail:
-	smb3mc_call_free(call);
-	if (tcon)
-		kfree(tcon->share);
-	kfree(tcon);
 	kfree(unc);
 	return rc;
+}
+
+/**
+ * smb3mc_tcon_open - connect to a share of the session's server
+ * @ses: the session
+ * @share: share name
+ * @type: SMB2_SHARE_TYPE_DISK, or _PIPE for IPC$
+ * @tconp: set to the tree connect
+ * @log: for messages to the user
+ */
+int smb3mc_tcon_open(struct smb3mc_ses *ses, const char *share, u8 type,
+		     struct smb3mc_tcon **tconp, struct p_log *log)
+{
+	struct smb3mc_tcon *tcon;
+	int rc;
+
+	tcon = kzalloc(sizeof(*tcon), GFP_KERNEL);
+	if (!tcon)
+		return -ENOMEM;
+	tcon->ses = ses;
+	INIT_LIST_HEAD(&tcon->list);
+	smb3mc_tcon_opens_init(tcon);
+	tcon->share = kstrdup(share, GFP_KERNEL);
+	if (!tcon->share) {
+		kfree(tcon);
+		return -ENOMEM;
+	}
+	rc = tcon_connect(tcon, NULL, type, log);
+	if (!rc)
+		rc = tcon_validate_negotiate(tcon, NULL, log);
+	if (rc) {
+		/* Connected, or not: TREE_DISCONNECT a TreeId it got. */
+		if (tcon->tid) {
+			smb3mc_tcon_close(tcon);
+		} else {
+			kfree(tcon->share);
+			kfree(tcon);
+		}
+		return rc;
+	}
+	mutex_lock(&ses->tcon_lock);
+	list_add_tail(&tcon->list, &ses->tcons);
+	mutex_unlock(&ses->tcon_lock);
+	*tconp = tcon;
+	return 0;
 }
 
 /**
@@ -154,12 +178,144 @@ fail:
 void smb3mc_tcon_close(struct smb3mc_tcon *tcon)
 {
 	struct smb3mc_call *call = smb3mc_call_alloc(128);
+	struct smb3mc_ses *ses = tcon->ses;
+
+	mutex_lock(&ses->tcon_lock);
+	list_del_init(&tcon->list);
+	mutex_unlock(&ses->tcon_lock);
+	/* Every file of the tree is closed. */
+	WARN_ON_ONCE(!list_empty(&tcon->opens));
 
 	if (call)
-		smb3mc_call_teardown(tcon->ses, tcon->tid, call,
+		smb3mc_call_teardown(tcon->ses, tcon, call,
 				     smb3mc_build_tree_disconnect(call->buf,
 								  call->size));
 	smb3mc_call_free(call);
 	kfree(tcon->share);
 	kfree(tcon);
+}
+
+/*
+ * Open @open's file again by name, with the access it had, and give its
+ * holder the new FileId; the old one maps to it (smb3mc_tcon_map_fid()).
+ */
+static int tcon_reopen(struct smb3mc_tcon *tcon, struct smb3mc_chan *chan,
+		       struct smb3mc_open *open, struct smb3mc_call *call,
+		       __le16 *name, size_t name_max)
+{
+	struct smb3mc_ses *ses = tcon->ses;
+	struct smb3mc_create_args ca = {
+		.impersonation_level = SMB2_IL_IMPERSONATION,
+		.oplock_level = SMB2_OPLOCK_LEVEL_NONE,
+		.desired_access = open->access,
+		.share_access = FILE_SHARE_READ | FILE_SHARE_WRITE |
+				FILE_SHARE_DELETE,
+		.create_disposition = FILE_OPEN,
+		.create_options = open->options,
+	};
+	struct smb3mc_create_rsp cr = {};
+	unsigned int gen = ses->gen + 1;
+	int rc;
+
+	rc = smb3mc_path_to_utf16(open->path, strlen(open->path), name,
+				  name_max);
+	if (rc < 0)
+		return rc;
+	ca.name = name;
+	ca.name_len = rc;
+	rc = smb3mc_call_send_on(ses, chan, tcon, call,
+				 smb3mc_build_create(call->buf, call->size,
+						     &ca), 0);
+	if (!rc && smb3mc_parse_create(call->req.rsp, call->req.rsp_len, &cr))
+		rc = smb3mc_rsp_refuse(ses, SMB2_CREATE, "malformed");
+	if (rc)
+		return rc;
+	/* A name now of another type is another file. */
+	if (cr.attrs.is_dir != !!(open->options & FILE_DIRECTORY_FILE)) {
+		smb3mc_call_send_on(ses, chan, tcon, call,
+				    smb3mc_build_close(call->buf, call->size,
+						       &cr.fid, false), 0);
+		return -ESTALE;
+	}
+	/* A reopen of an attempt that failed since keeps the first FileId. */
+	if (open->gen != gen)
+		open->prev = *open->fid;
+	WRITE_ONCE(open->fid->persistent, cr.fid.persistent);
+	WRITE_ONCE(open->fid->volatile_id, cr.fid.volatile_id);
+	open->gen = gen;
+	open->reopened = true;
+	return 0;
+}
+
+/* Every file open in @tcon, opened again; 0 unless @chan failed. */
+static int tcon_reopen_all(struct smb3mc_tcon *tcon, struct smb3mc_chan *chan)
+{
+	size_t name_max = 2 * PATH_MAX;
+	struct smb3mc_call *call;
+	struct smb3mc_open *open;
+	unsigned int done = 0, lost = 0;
+	__le16 *name;
+	int rc = 0;
+
+	call = smb3mc_call_alloc(256 + name_max);
+	name = kmalloc(name_max, GFP_KERNEL);
+	if (!call || !name) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	mutex_lock(&tcon->open_lock);
+	list_for_each_entry(open, &tcon->opens, list) {
+		rc = tcon_reopen(tcon, chan, open, call, name, name_max);
+		if (rc && READ_ONCE(chan->state) == SMB3MC_CHAN_DEAD)
+			break;
+		if (rc) {
+			pr_warn_ratelimited("smb3mc: %s: cannot open %s again (%d): its I/O fails\n",
+					    tcon->ses->server, open->path, rc);
+			open->reopened = false;
+			lost++;
+			rc = 0;
+		} else {
+			done++;
+		}
+	}
+	mutex_unlock(&tcon->open_lock);
+	if (!rc && (done || lost))
+		pr_info("smb3mc: %s: share %s: %u open files opened again, %u lost\n",
+			tcon->ses->server, tcon->share, done, lost);
+out:
+	kfree(name);
+	smb3mc_call_free(call);
+	return rc;
+}
+
+/**
+ * smb3mc_tcons_resume - the trees and open files of @ses in its new session
+ * @ses: a session just set up again on @chan after the server lost it
+ * @chan: its first channel, not yet known to dispatch
+ *
+ * TREE_CONNECT each tree again (a new TreeId, stamped into every request
+ * from then on), then open each open file again by name with the access
+ * it had (FILE_OPEN). A file that cannot be opened (deleted meanwhile) is
+ * reported; its requests fail.
+ *
+ * Return: 0, or an errno when @chan failed, and the session with it.
+ */
+int smb3mc_tcons_resume(struct smb3mc_ses *ses, struct smb3mc_chan *chan)
+{
+	struct p_log log = { .prefix = "smb3mc" };
+	struct smb3mc_tcon *tcon;
+	int rc = 0;
+
+	mutex_lock(&ses->tcon_lock);
+	list_for_each_entry(tcon, &ses->tcons, list) {
+		rc = tcon_connect(tcon, chan, tcon->share_type, &log);
+		if (!rc)
+			rc = tcon_validate_negotiate(tcon, chan, &log);
+		if (!rc)
+			rc = tcon_reopen_all(tcon, chan);
+		if (rc)
+			break;
+	}
+	mutex_unlock(&ses->tcon_lock);
+	return rc;
 }

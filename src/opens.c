@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The open files of each tree, kept so that a new session can open them
+ * again when the server lost the old one (tcon.c does, by name), and so
+ * that a request made before can name the new FileId (dispatch.c). The
+ * table holds no reference: the holder of an open forgets it before it
+ * frees the FileId it lent.
+ */
+
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "session.h"
+
+/**
+ * smb3mc_tcon_opens_init - set up the table of a new tree connect
+ * @tcon: the tree connect
+ */
+void smb3mc_tcon_opens_init(struct smb3mc_tcon *tcon)
+{
+	mutex_init(&tcon->open_lock);
+	INIT_LIST_HEAD(&tcon->opens);
+}
+
+/**
+ * smb3mc_open_keep - keep an open file of @tcon for a new session
+ * @tcon: its tree
+ * @path: its name from the share root, UTF-8
+ * @access: the DesiredAccess it was opened with
+ * @options: its CreateOptions
+ * @fid: its FileId, which a new session overwrites in place: it must
+ *	stay until smb3mc_open_forget()
+ *
+ * Return: the entry, or NULL without memory.
+ */
+struct smb3mc_open *smb3mc_open_keep(struct smb3mc_tcon *tcon,
+				     const char *path, u32 access,
+				     u32 options, struct smb3mc_fid *fid)
+{
+	struct smb3mc_open *open = kzalloc(sizeof(*open), GFP_KERNEL);
+
+	if (!open)
+		return NULL;
+	open->path = kstrdup(path, GFP_KERNEL);
+	if (!open->path) {
+		kfree(open);
+		return NULL;
+	}
+	open->tcon = tcon;
+	open->gen = READ_ONCE(tcon->ses->gen);
+	open->fid = fid;
+	open->access = access;
+	open->options = options;
+	mutex_lock(&tcon->open_lock);
+	list_add_tail(&open->list, &tcon->opens);
+	mutex_unlock(&tcon->open_lock);
+	return open;
+}
+
+/**
+ * smb3mc_open_rename - a new session opens the file by @path
+ * @open: from smb3mc_open_keep()
+ * @path: its new name from the share root
+ *
+ * Without memory the old name stays (the allocator said so).
+ */
+void smb3mc_open_rename(struct smb3mc_open *open, const char *path)
+{
+	struct smb3mc_tcon *tcon = open->tcon;
+	char *s = kstrdup(path, GFP_KERNEL);
+
+	if (!s)
+		return;
+	mutex_lock(&tcon->open_lock);
+	swap(s, open->path);
+	mutex_unlock(&tcon->open_lock);
+	kfree(s);
+}
+
+/**
+ * smb3mc_open_forget - the file is closed: no new session opens it again
+ * @open: from smb3mc_open_keep(), or NULL; freed here
+ */
+void smb3mc_open_forget(struct smb3mc_open *open)
+{
+	struct smb3mc_tcon *tcon;
+
+	if (!open)
+		return;
+	tcon = open->tcon;
+	mutex_lock(&tcon->open_lock);
+	list_del(&open->list);
+	mutex_unlock(&tcon->open_lock);
+	kfree(open->path);
+	kfree(open);
+}
+
+static bool fid_is(const struct smb3mc_fid *fid, u64 persistent,
+		   u64 volatile_id)
+{
+	return READ_ONCE(fid->persistent) == persistent &&
+	       READ_ONCE(fid->volatile_id) == volatile_id;
+}
+
+/**
+ * smb3mc_tcon_map_fid - the FileId of a request made one session ago
+ * @tcon: the request's tree
+ * @wire_fid: the FileId in the request, as on the wire; replaced by the
+ *	open's new one
+ *
+ * The all-ones FileId names no open (MS-SMB2 2.2.31) and stays. A FileId
+ * that is an open's current one already (the request was built after the
+ * reopen) stays too. An open that could not be opened again is left in
+ * the session it was opened in: its requests fail.
+ *
+ * Return: true when the request may go on with @wire_fid, false when its
+ * open was not opened again.
+ */
+bool smb3mc_tcon_map_fid(struct smb3mc_tcon *tcon, u8 *wire_fid)
+{
+	unsigned int gen = READ_ONCE(tcon->ses->gen);
+	struct smb3mc_open *open;
+	bool found = false;
+	__le64 id[2];
+	u64 p, v;
+
+	memcpy(id, wire_fid, sizeof(id));
+	p = le64_to_cpu(id[0]);
+	v = le64_to_cpu(id[1]);
+	if (p == U64_MAX && v == U64_MAX)
+		return true;
+	mutex_lock(&tcon->open_lock);
+	list_for_each_entry(open, &tcon->opens, list) {
+		if (open->gen == gen && fid_is(open->fid, p, v)) {
+			found = true;
+			break;
+		}
+		if (open->reopened && open->gen == gen &&
+		    fid_is(&open->prev, p, v)) {
+			id[0] = cpu_to_le64(open->fid->persistent);
+			id[1] = cpu_to_le64(open->fid->volatile_id);
+			memcpy(wire_fid, id, sizeof(id));
+			found = true;
+			break;
+		}
+	}
+	mutex_unlock(&tcon->open_lock);
+	return found;
+}

@@ -1,0 +1,249 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The server restarted: smbd is killed (SIGKILL) and started again 2 s
+# later while a 128 MiB copy goes to the mount, then while one comes
+# from it. Every channel is lost and the server forgets the session: the
+# client sets up a new one, connects the tree and opens the open files
+# again, the copies complete without an error and with the right data, a
+# descriptor opened before still reads (also of a file renamed since),
+# and the channels come back. A
+# waiter is killed during an outage; a soft mount fails with EIO once
+# its soft_timeout passed; umount completes while a server takes the
+# connections and never answers. Over
+# four links held at 50 Mbit/s:  tests/run --links 4 t47
+# shellcheck source=tests/lib/tap.sh
+. "$(dirname "$0")/../lib/tap.sh"
+
+[ "$LINKS" -ge 4 ] || skip_all "needs 4 links (tests/run --links 4)"
+
+mnt=/tmp/mnt/rs
+soft=/tmp/mnt/rs-soft
+mkdir -p $mnt $soft
+# ECHO every 3 s, so a silent link is noticed in seconds.
+opts="username=$SMB_USER,password=$SMB_PASS,max_channels=4,echo_interval=3"
+src=/tmp/work/rs-src.bin
+back=/tmp/work/rs-back.bin
+srv=$SRV_SHARE_DIR/rs.bin
+dd if=/dev/urandom of=$src bs=1M count=128 status=none
+want=$(sha256sum <$src | cut -d' ' -f1)
+: >$srv
+chmod a+rw $srv
+
+debugdata() { cat /proc/fs/smb3mc/DebugData; }
+good_channels() { debugdata | grep -c 'state good'; }
+all_good() { [ "$(good_channels)" -eq 4 ]; }
+mark() { echo "smb3mc guest: $*" >/dev/kmsg; }
+# Seconds from the last mark "smbd listening" to the first kernel log
+# line holding $1 after the mark "smbd started" before it (or, with
+# $2 = last, the last one), by the kernel's timestamps; 0 when the client
+# was quicker than the poll that saw smbd listen.
+since_listening() {
+	dmesg | awk -v b="$1" -v w="${2:-first}" '
+		function ts(l) { sub(/^\[ */, "", l); sub(/\].*/, "", l); return l + 0 }
+		index($0, "smbd started") { t0 = ts($0); tl = t1 = ""; next }
+		index($0, "smbd listening") { tl = ts($0); next }
+		t0 != "" && index($0, b) && (w == "last" || t1 == "") { t1 = ts($0) }
+		END { if (t1 != "" && tl != "") printf "%.1f", (t1 > tl ? t1 - tl : 0) }'
+}
+wait_for() {
+	local t=$1 end
+	shift
+	end=$((SECONDS + t))
+	until "$@"; do
+		[ $SECONDS -lt $end ] || return 1
+		sleep 0.2
+	done
+}
+# Process $1 is gone, or a zombie: it ended.
+ended() {
+	local st
+	st=$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null)
+	[ -z "$st" ] || [ "$st" = Z ]
+}
+size_at_least() { [ "$(stat -c %s "$1" 2>/dev/null || echo 0)" -ge "$2" ]; }
+expect_eq() { # desc got want
+	if [ "$2" = "$3" ]; then ok "$1"; else fail "$1" "got '$2', want '$3'"; fi
+}
+listening() {
+	ip netns exec "$SRV_NS" ss -Hltn "sport = :445" | grep -q "$SRV_IP:445"
+}
+not_listening() { ! listening; }
+smbd_kill() {
+	# shellcheck disable=SC2046
+	kill -9 $(pidof smbd)
+	mark "smbd killed"
+	wait_for 10 not_listening
+}
+smbd_start() {
+	ip netns exec "$SRV_NS" smbd -D -s "$SMB_CONF" || return 1
+	mark "smbd started"
+	wait_for 60 listening || return 1
+	mark "smbd listening"
+}
+# Kill smbd once $1 holds $2 bytes, start it again 2 s later, and wait
+# for the four channels; prints the times. Runs beside a copy.
+restart_during() { # file bytes
+	wait_for 120 size_at_least "$1" "$2" || return 1
+	smbd_kill || return 1
+	sleep 2
+	smbd_start || return 1
+	wait_for 60 all_good
+}
+# What the last restart took, from smbd listening again.
+report_restart() { # what
+	local io ch
+	io=$(since_listening "new session 0x")
+	ch=$(since_listening "re-established" last)
+	if [ -n "$io" ] && [ -n "$ch" ] && all_good; then
+		ok "$1: I/O resumed after $io s, channels back after $ch s"
+	else
+		fail "$1: a new session and 4 channels good again" \
+			"I/O resumed after '$io' s, channels after '$ch' s" \
+			"$(debugdata)" "$(dmesg | tail -n 30)"
+	fi
+	# Under TCG; the goals on real hardware are 5 s and 10 s.
+	if [ -n "$io" ] && awk -v t="$io" 'BEGIN { exit !(t <= 15) }'; then
+		ok "$1: I/O resumed within 15 s"
+	else
+		fail "$1: I/O resumed within 15 s" "after '$io' s"
+	fi
+}
+
+# Without --rate the links run at TCG speed: shape them here for the
+# copy to last seconds, and leave them as they were.
+shaped=
+if [ -z "$RATE" ]; then
+	shaped=1
+	for i in 1 2 3 4; do
+		tc qdisc add dev "veth$i" root tbf rate 50mbit burst 62500 latency 100ms
+		ip netns exec "$SRV_NS" tc qdisc add dev "sveth$i" root tbf rate 50mbit burst 62500 latency 100ms
+	done
+fi
+
+check "insmod smb3mc.ko" insmod "$SMB3MC_KO"
+check "mount (hard, the default) with max_channels=4" \
+	mount -t smb3mc "//$SRV_IP/$SHARE" $mnt -o "$opts"
+check "4 channels good, hard mount" \
+	sh -c "grep -q ',hard' /proc/mounts && [ \$(grep -c 'state good' /proc/fs/smb3mc/DebugData) -eq 4 ]"
+
+# Write: smbd goes away once 16 MiB are on the server.
+mark "write"
+restart_during $srv $((16 << 20)) &
+restarter=$!
+t0=$SECONDS
+check "cp 128 MiB to the mount while smbd restarts" cp $src $mnt/rs.bin
+diag "write took $((SECONDS - t0)) s"
+if wait $restarter; then
+	ok "smbd was restarted during the write"
+else
+	fail "smbd was restarted during the write" "$(debugdata)"
+fi
+report_restart "write"
+expect_eq "server's file has the copy's checksum" \
+	"$(sha256sum <$srv | cut -d' ' -f1)" "$want"
+
+# Read, uncached, with a descriptor held open across the restart.
+echo 3 >/proc/sys/vm/drop_caches
+exec 7<$mnt/rs.bin
+mark "read"
+restart_during $back $((16 << 20)) &
+restarter=$!
+t0=$SECONDS
+check "cp 128 MiB from the mount while smbd restarts" cp $mnt/rs.bin $back
+diag "read took $((SECONDS - t0)) s"
+if wait $restarter; then
+	ok "smbd was restarted during the read"
+else
+	fail "smbd was restarted during the read" "$(debugdata)"
+fi
+report_restart "read"
+expect_eq "the file read back has the checksum" \
+	"$(sha256sum <$back | cut -d' ' -f1)" "$want"
+echo 3 >/proc/sys/vm/drop_caches
+check "a descriptor opened before the restart still reads" \
+	bash -c "head -c 4194304 <&7 | cmp - <(head -c 4194304 $src)"
+exec 7<&-
+diag "$(debugdata)"
+
+# A waiter during an outage ends on SIGKILL; and a file renamed while
+# open is opened again by its new name.
+echo hello-rename >$SRV_SHARE_DIR/rs-old.txt
+chmod a+rw $SRV_SHARE_DIR/rs-old.txt
+exec 8<$mnt/rs-old.txt
+mv $mnt/rs-old.txt $mnt/rs-new.txt
+mark "kill a waiter"
+smbd_kill
+echo 3 >/proc/sys/vm/drop_caches
+cat $mnt/rs.bin >/dev/null 2>&1 &
+waiter=$!
+sleep 3
+if ! ended $waiter; then
+	kill -9 $waiter
+	t0=$SECONDS
+	if wait_for 10 ended $waiter; then
+		ok "a read waiting for the server ends on SIGKILL within $((SECONDS - t0)) s"
+	else
+		fail "a read waiting for the server ends on SIGKILL within 10 s" \
+			"$(cat /proc/$waiter/stack 2>/dev/null)"
+	fi
+else
+	fail "a read waits while the server is down" "it ended at once"
+fi
+check "smbd started again" smbd_start
+check "4 channels good again" wait_for 60 all_good
+echo 3 >/proc/sys/vm/drop_caches
+check "a descriptor of a file renamed before the restart still reads" \
+	bash -c '[ "$(cat <&8)" = hello-rename ]'
+exec 8<&-
+rm -f $mnt/rs-new.txt
+
+# soft: EIO once soft_timeout passed; umount with the server down.
+check "soft mount with soft_timeout=5" mount -t smb3mc \
+	"//$SRV_IP/$SHARE" $soft -o "$opts,soft,soft_timeout=5"
+check "soft in /proc/mounts" grep -q ',soft,soft_timeout=5' /proc/mounts
+mark "soft"
+smbd_kill
+echo 3 >/proc/sys/vm/drop_caches
+t0=$SECONDS
+out=$(timeout 60 cat $soft/rs.bin 2>&1 >/dev/null)
+rc=$?
+took=$((SECONDS - t0))
+if [ $rc -ne 0 ] && [ $rc -ne 124 ] && [ "${out#*Input/output error}" != "$out" ] &&
+	[ $took -le 12 ]; then
+	ok "soft mount, server down: EIO after $took s (soft_timeout=5)"
+else
+	fail "soft mount, server down: EIO within soft_timeout + 7 s" \
+		"status $rc after $took s: $out"
+fi
+# A server that takes connections and never answers: the new sessions
+# hang in NEGOTIATE, and still both mounts unmount.
+ip netns exec "$SRV_NS" python3 -c '
+import socket, sys, time
+socks = []
+for i in range(1, int(sys.argv[1]) + 1):
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(("198.18.%d.2" % i, 445))
+    s.listen(64)
+    socks.append(s)
+time.sleep(600)' "$LINKS" &
+silent=$!
+mark "a silent server listens"
+sleep 5
+t0=$SECONDS
+check "umount the soft mount, the server silent" timeout 30 umount $soft
+diag "umount took $((SECONDS - t0)) s"
+t0=$SECONDS
+check "umount the hard mount, the server silent" timeout 30 umount $mnt
+diag "umount took $((SECONDS - t0)) s"
+kill $silent
+wait $silent 2>/dev/null
+check "smbd started again" smbd_start
+check "rmmod smb3mc" rmmod smb3mc
+if [ -n "$shaped" ]; then
+	for i in 1 2 3 4; do
+		tc qdisc del dev "veth$i" root
+		ip netns exec "$SRV_NS" tc qdisc del dev "sveth$i" root
+	done
+fi
+rm -f $src $back $srv
