@@ -98,7 +98,8 @@ int smb3mc_build_create(void *buf, size_t size,
 	size_t name_room, total;
 
 	if (!args || (args->name_len && !args->name) || (args->name_len & 1) ||
-	    args->oplock_level == SMB2_OPLOCK_LEVEL_LEASE)
+	    args->oplock_level == SMB2_OPLOCK_LEVEL_LEASE ||
+	    (args->lease && args->lease->state & ~SMB2_LEASE_STATES))
 		return -EINVAL;
 	/*
 	 * The Buffer field must not be empty even for the share root
@@ -108,12 +109,23 @@ int smb3mc_build_create(void *buf, size_t size,
 	 */
 	name_room = max_t(size_t, 8, ALIGN(args->name_len, 8));
 	total = SMB3MC_CREATE_NAME_OFFSET + name_room;
+	if (args->lease)
+		total += SMB3MC_LEASE_CTX_SIZE;
 	req = smb3mc_req_start(buf, size, total, SMB2_CREATE);
 	if (!req)
 		return -ENOSPC;
 
 	req->structure_size = cpu_to_le16(57);
 	req->requested_oplock_level = args->oplock_level;
+	if (args->lease) {
+		req->requested_oplock_level = SMB2_OPLOCK_LEVEL_LEASE;
+		req->create_contexts_offset =
+			cpu_to_le32(SMB3MC_CREATE_NAME_OFFSET + name_room);
+		req->create_contexts_length =
+			cpu_to_le32(SMB3MC_LEASE_CTX_SIZE);
+		smb3mc_lease_ctx_fill((u8 *)buf + SMB3MC_CREATE_NAME_OFFSET +
+				      name_room, args->lease);
+	}
 	req->impersonation_level = cpu_to_le32(args->impersonation_level);
 	req->desired_access = cpu_to_le32(args->desired_access);
 	req->file_attributes = cpu_to_le32(args->file_attributes);

@@ -191,7 +191,9 @@ struct smb3mc_create_args {
 	 */
 	const __le16 *name;
 	u16 name_len;
-	u8 oplock_level;		/* SMB2_OPLOCK_LEVEL_* (NONE for now) */
+	u8 oplock_level;		/* SMB2_OPLOCK_LEVEL_*, not LEASE */
+	/* Ask for this lease (RequestedOplockLevel LEASE), or NULL */
+	const struct smb3mc_lease *lease;
 	u32 impersonation_level;	/* SMB2_IL_* */
 	u32 desired_access;
 	u32 file_attributes;
@@ -206,8 +208,8 @@ struct smb3mc_create_rsp {
 	u8 flags;			/* SMB2_CREATE_FLAG_REPARSEPOINT */
 	u32 create_action;		/* FILE_OPENED, ... */
 	struct smb3mc_file_attrs attrs;	/* TIMES | SIZES | ATTRIBUTES */
-	/* Bounds-checked, 8-aligned CreateContexts region (for a lease
-	 * context later); NULL / 0 when the server sent none.
+	/* Bounds-checked, 8-aligned CreateContexts region (for
+	 * smb3mc_parse_lease_ctx()); NULL / 0 when the server sent none.
 	 */
 	const u8 *contexts;
 	u32 contexts_len;
@@ -341,6 +343,101 @@ int smb3mc_build_lock(void *buf, size_t size, const struct smb3mc_fid *fid,
 		      const struct smb3mc_lock_range *ranges,
 		      unsigned int count);
 int smb3mc_parse_lock(const void *msg, size_t len);
+
+/* ---- Leases, MS-SMB2 2.2.13.2.10, 2.2.14.2.10, 2.2.23.2 - 2.2.25.2 ---- */
+
+/* LeaseState, MS-SMB2 2.2.13.2.8 */
+#define SMB2_LEASE_READ_CACHING		0x01
+#define SMB2_LEASE_HANDLE_CACHING	0x02
+#define SMB2_LEASE_WRITE_CACHING	0x04
+#define SMB2_LEASE_STATES		(SMB2_LEASE_READ_CACHING | \
+					 SMB2_LEASE_HANDLE_CACHING | \
+					 SMB2_LEASE_WRITE_CACHING)
+
+/* Flags of a granted lease, MS-SMB2 2.2.14.2.10 */
+#define SMB2_LEASE_FLAG_BREAK_IN_PROGRESS	0x02
+
+/* Flags of a Lease Break Notification, MS-SMB2 2.2.23.2 */
+#define SMB2_NOTIFY_BREAK_LEASE_FLAG_ACK_REQUIRED	0x01
+
+#define SMB3MC_LEASE_KEY_SIZE	16
+
+/*
+ * A lease as asked for in CREATE (@key, @state) and as the server grants
+ * it (the same, @epoch and @v2: a v1 context carries no epoch).
+ */
+struct smb3mc_lease {
+	u8 key[SMB3MC_LEASE_KEY_SIZE];
+	u32 state;		/* SMB2_LEASE_* */
+	u16 epoch;
+	bool v2;
+	bool breaking;		/* granted with a break of it under way */
+};
+
+/* The SMB2_CREATE_REQUEST_LEASE_V2 context smb3mc_build_create() adds. */
+#define SMB3MC_LEASE_CTX_SIZE	(16 + 8 + 52)
+void smb3mc_lease_ctx_fill(void *buf, const struct smb3mc_lease *lease);
+
+/*
+ * The lease context in the CreateContexts of a CREATE response
+ * (smb3mc_create_rsp.contexts): 0 with @lease filled, -ENOENT when there
+ * is none, -EIO when the chain or the context is malformed.
+ */
+int smb3mc_parse_lease_ctx(const u8 *ctx, u32 len, struct smb3mc_lease *lease);
+
+/* A Lease Break Notification, MS-SMB2 2.2.23.2; host byte order. */
+struct smb3mc_lease_break {
+	u8 key[SMB3MC_LEASE_KEY_SIZE];
+	u32 flags;		/* SMB2_NOTIFY_BREAK_LEASE_FLAG_* */
+	u32 current_state;
+	u32 new_state;		/* a subset of @current_state */
+	u16 epoch;		/* NewEpoch */
+};
+
+/*
+ * A break notification (MessageId all ones, MS-SMB2 3.2.5.19): 0 for a
+ * well-formed lease break, -EIO for anything else, an oplock break too.
+ */
+int smb3mc_parse_lease_break(const void *msg, size_t len,
+			     struct smb3mc_lease_break *brk);
+
+/*
+ * Lease Break Acknowledgment (MS-SMB2 2.2.24.2) of the lease @key,
+ * keeping @state, and its response (2.2.25.2), which must name @key.
+ */
+int smb3mc_build_lease_ack(void *buf, size_t size, const u8 *key, u32 state);
+int smb3mc_parse_lease_ack(const void *msg, size_t len, const u8 *key,
+			   u32 *state);
+
+/*
+ * @epoch is later than @held: a v2 lease's epoch counts its state changes
+ * (MS-SMB2 2.2.14.2.10, 2.2.23.2 NewEpoch) and wraps at 16 bits.
+ */
+static inline bool smb3mc_lease_epoch_newer(u16 held, u16 epoch)
+{
+	return (s16)(epoch - held) > 0;
+}
+
+/*
+ * A CREATE granted @got, of the key of @held: make it the lease held
+ * (*@held_valid set) unless @held is in force with a later epoch already.
+ * Returns whether @held changed.
+ */
+bool smb3mc_lease_grant(struct smb3mc_lease *held, bool *held_valid,
+			const struct smb3mc_lease *got);
+
+/* What a client does for a break of a lease it holds (3.2.5.19.2). */
+struct smb3mc_lease_plan {
+	u32 state;		/* kept: what the ack says, and the new state */
+	bool stale;		/* an epoch already seen: nothing to do */
+	bool write_back;	/* write caching lost: write dirty data back */
+	bool drop_cache;	/* read caching lost: drop cached pages */
+	bool ack;		/* the server waits for an acknowledgment */
+};
+
+void smb3mc_lease_break_plan(const struct smb3mc_lease *held, bool held_valid,
+			     const struct smb3mc_lease_break *brk,
+			     struct smb3mc_lease_plan *plan);
 
 /* ---- QUERY_INFO, MS-SMB2 2.2.37 / 2.2.38; SET_INFO, 2.2.39 / 2.2.40 ---- */
 
