@@ -259,18 +259,23 @@ void smb3mc_chan_set_dead_time(struct smb3mc_chan *chan, unsigned long timeout)
  * @chan: a channel its owner has set up (MS-SMB2 3.2.5.3.3)
  * @on_dead: called once, from the receive thread, if the connection is
  *	lost later; it must not sleep long
- * @owner: for @on_dead, in @chan->owner
+ * @on_break: called for each break notification received from now on
+ *	(see struct smb3mc_chan)
+ * @owner: for both, in @chan->owner
  *
  * Return: false when the connection was lost already: the channel stays
  * dead and @on_dead never runs.
  */
 bool smb3mc_chan_set_good(struct smb3mc_chan *chan,
 			  void (*on_dead)(struct smb3mc_chan *chan),
+			  void (*on_break)(struct smb3mc_chan *chan,
+					   const void *msg, size_t len),
 			  void *owner)
 {
 	bool good;
 
 	chan->on_dead = on_dead;
+	chan->on_break = on_break;
 	chan->owner = owner;
 	/* Under the lock chan_mark_dead() takes: it sees @on_dead if GOOD. */
 	spin_lock(&chan->credit_lock);

@@ -134,7 +134,15 @@ struct smb3mc_chan {
 	atomic_t users;
 	/* Run once, by the receive thread, when a usable channel is lost. */
 	void (*on_dead)(struct smb3mc_chan *chan);
-	void *owner;			/* for @on_dead */
+	/*
+	 * Run for each break notification (MessageId all ones, MS-SMB2
+	 * 3.2.5.19) a usable channel receives, from the receive thread or
+	 * a worker: it must not sleep, and @msg (@len bytes) is freed when
+	 * it returns.
+	 */
+	void (*on_break)(struct smb3mc_chan *chan, const void *msg,
+			 size_t len);
+	void *owner;			/* for @on_dead and @on_break */
 };
 
 struct smb3mc_req;
@@ -230,6 +238,8 @@ void smb3mc_chan_set_dead_time(struct smb3mc_chan *chan,
 			       unsigned long timeout);
 bool smb3mc_chan_set_good(struct smb3mc_chan *chan,
 			  void (*on_dead)(struct smb3mc_chan *chan),
+			  void (*on_break)(struct smb3mc_chan *chan,
+					   const void *msg, size_t len),
 			  void *owner);
 int smb3mc_chan_submit(struct smb3mc_chan *chan, struct smb3mc_req *req);
 int smb3mc_chan_call(struct smb3mc_chan *chan, struct smb3mc_req *req);

@@ -287,6 +287,23 @@ static void chan_complete(struct smb3mc_chan *chan, struct smb3mc_req *req,
 	chan_rx_queue(chan, job, chan_verify_work);
 }
 
+/* A break notification: the owner's, once the channel is in use. */
+static void chan_break(struct smb3mc_chan *chan, const void *msg, size_t len)
+{
+	bool good;
+
+	/* smb3mc_chan_set_good() set @on_break before the state. */
+	spin_lock(&chan->credit_lock);
+	good = chan->state == SMB3MC_CHAN_GOOD;
+	spin_unlock(&chan->credit_lock);
+	if (good && chan->on_break) {
+		chan->on_break(chan, msg, len);
+		return;
+	}
+	pr_warn_ratelimited("smb3mc: %s: break notification on a channel not in use, ignored\n",
+			    chan->name);
+}
+
 /*
  * Hand one received message to its request; @sealed when it came
  * encrypted. Returns 0 or -EIO to drop.
@@ -331,14 +348,23 @@ static int chan_dispatch(struct smb3mc_chan *chan, void *buf, size_t len,
 		kvfree(buf);
 		return 0;
 	}
+	/*
+	 * MS-SMB2 3.2.5.19: a break notification, which answers nothing.
+	 * Unsigned (3.2.5.1.3), so, like an interim, no proof of life.
+	 */
+	if (mid == U64_MAX && hdr->command == cpu_to_le16(SMB2_OPLOCK_BREAK)) {
+		chan_heard(chan, hdr, false);
+		chan_break(chan, buf, len);
+		kvfree(buf);
+		return 0;
+	}
 	chan_heard(chan, hdr, true);
 
 	req = xa_erase(&chan->mids, mid);
 	if (!req) {
 		/*
 		 * Its waiter gave up, or the server answered twice, or with
-		 * a MessageId never sent. We ask for no oplock or lease, so
-		 * a break (MessageId all ones, MS-SMB2 3.2.5.19) is as odd.
+		 * a MessageId never sent.
 		 */
 		pr_warn_ratelimited("smb3mc: %s: %s response for MessageId %llu, which is not outstanding, ignored\n",
 				    chan->name,

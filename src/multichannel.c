@@ -4,8 +4,9 @@
  * interfaces over IPC$, then open and bind further channels to them, at
  * mount and again whenever the maintenance work refreshes the list. Also
  * what every channel of a session goes through once set up: into use,
- * and the notice when it is lost, which wakes the maintenance work
- * (reconnect.c) through its work item.
+ * the notice when it is lost, which wakes the maintenance work
+ * (reconnect.c) through its work item, and the lease breaks it receives,
+ * which go up to the mount.
  */
 
 #include <linux/in.h>
@@ -51,6 +52,31 @@ static void ses_chan_lost(struct smb3mc_chan *chan)
 		ses->server, chan->id);
 }
 
+/*
+ * The on_break callback of a session's channel, from its receive thread or
+ * a worker: a break notification, for the mount's handler, which must not
+ * block either.
+ */
+static void ses_chan_break(struct smb3mc_chan *chan, const void *msg,
+			   size_t len)
+{
+	bool (*handler)(void *owner, const struct smb3mc_lease_break *brk);
+	struct smb3mc_ses *ses = chan->owner;
+	struct smb3mc_lease_break brk;
+
+	if (smb3mc_parse_lease_break(msg, len, &brk)) {
+		pr_warn_ratelimited("smb3mc: %s: malformed break notification on channel %u, or an oplock break, dropped\n",
+				    ses->server, chan->id);
+		return;
+	}
+	atomic_inc(&ses->lease_breaks);
+	/* Pairs with the release in smb3mc_share_on_lease_break(). */
+	handler = smp_load_acquire(&ses->lease_break);
+	if (!handler || !handler(ses->lease_owner, &brk))
+		pr_warn_ratelimited("smb3mc: %s: break of lease %16phN, which this mount does not hold, ignored\n",
+				    ses->server, brk.key);
+}
+
 /**
  * smb3mc_ses_chan_good - let dispatch use a channel of @ses that is set up
  * @ses: the session
@@ -63,7 +89,7 @@ static void ses_chan_lost(struct smb3mc_chan *chan)
  */
 bool smb3mc_ses_chan_good(struct smb3mc_ses *ses, struct smb3mc_chan *chan)
 {
-	return smb3mc_chan_set_good(chan, ses_chan_lost, ses);
+	return smb3mc_chan_set_good(chan, ses_chan_lost, ses_chan_break, ses);
 }
 
 /**

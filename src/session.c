@@ -298,7 +298,7 @@ void smb3mc_ses_show(struct seq_file *m)
 
 	mutex_lock(&smb3mc_sessions_lock);
 	list_for_each_entry(ses, &smb3mc_sessions, list) {
-		seq_printf(m, "session 0x%llx: server %s (%pISc) user %s dialect 0x%04x signing %s channels %u max_read %u max_write %u channel_sequence %u state %s recoveries %u %s encryption %s\n",
+		seq_printf(m, "session 0x%llx: server %s (%pISc) user %s dialect 0x%04x signing %s channels %u max_read %u max_write %u channel_sequence %u state %s recoveries %u lease breaks %d %s encryption %s\n",
 			   ses->id, ses->server, &ses->addr, ses->username,
 			   ses->dialect,
 			   !ses->sign ? "off" :
@@ -307,7 +307,8 @@ void smb3mc_ses_show(struct seq_file *m)
 			   ses->nr_chans, ses->max_read, ses->max_write,
 			   (u16)atomic_read(&ses->chan_seq),
 			   READ_ONCE(ses->recovering) ? "recovering" : "up",
-			   ses->recoveries, ses->soft ? "soft" : "hard",
+			   ses->recoveries, atomic_read(&ses->lease_breaks),
+			   ses->soft ? "soft" : "hard",
 			   READ_ONCE(ses->encrypt) ?
 			   smb3mc_cipher_name(ses->cipher) : "off");
 		mutex_lock(&ses->chan_lock);

@@ -144,6 +144,15 @@ struct smb3mc_ses {
 	unsigned long next_recover;	/* jiffies */
 	unsigned int recoveries;
 	wait_queue_head_t up_wait;	/* woken when a channel is back */
+	/*
+	 * Lease breaks (MS-SMB2 3.2.5.19.2) go to the mount's handler, set
+	 * before its first CREATE asks for a lease and called from the
+	 * receive threads, which says whether the mount holds the lease;
+	 * @lease_breaks counts those well-formed.
+	 */
+	bool (*lease_break)(void *owner, const struct smb3mc_lease_break *brk);
+	void *lease_owner;
+	atomic_t lease_breaks;
 	/* Tree connects, made again in a new session. */
 	struct mutex tcon_lock;
 	struct list_head tcons;
