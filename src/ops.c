@@ -77,6 +77,36 @@ static int call_attrs(struct smb3mc_tcon *tcon, struct smb3mc_call *call,
 	return 0;
 }
 
+/*
+ * The lease a CREATE response of @tcon granted, into @lease: one whose
+ * key is not the one asked for, or that does not parse, is none of ours.
+ */
+static void open_lease(struct smb3mc_tcon *tcon, struct smb3mc_call *call,
+		       const struct smb3mc_create_rsp *cr,
+		       struct smb3mc_open_lease *lease)
+{
+	const char *why = "malformed";
+	int rc;
+
+	if (cr->oplock_level != SMB2_OPLOCK_LEVEL_LEASE)
+		return;
+	rc = smb3mc_parse_lease_ctx(cr->contexts, cr->contexts_len,
+				    &lease->got);
+	if (!rc && !memcmp(lease->got.key, lease->want.key,
+			   SMB3MC_LEASE_KEY_SIZE)) {
+		lease->granted = true;
+		/* The session that answered: the last the request went to */
+		lease->gen = call->req.gen;
+		return;
+	}
+	if (!rc)
+		why = "for another key";
+	else if (rc == -ENOENT)
+		why = "missing";
+	pr_warn_ratelimited("smb3mc: %s: CREATE response: lease context %s, no lease taken\n",
+			    tcon->ses->server, why);
+}
+
 /**
  * smb3mc_open - open or create @path with CREATE (MS-SMB2 3.2.4.3)
  * @tcon: tree connect of the share
@@ -87,7 +117,9 @@ static int call_attrs(struct smb3mc_tcon *tcon, struct smb3mc_call *call,
  *
  * With FILE_DIRECTORY_FILE or FILE_NON_DIRECTORY_FILE in @args->options
  * the server must answer with an object of that type (MS-SMB2 3.3.5.9);
- * an answer of the other type is closed and fails with -EIO.
+ * an answer of the other type is closed and fails with -EIO. A lease in
+ * @args is asked for when the server grants leases; what it granted is
+ * set in @args->lease.
  */
 int smb3mc_open(struct smb3mc_tcon *tcon, const char *path,
 		const struct smb3mc_open_args *args, struct smb3mc_fid *fid,
@@ -109,6 +141,11 @@ int smb3mc_open(struct smb3mc_tcon *tcon, const char *path,
 	__le16 *name;
 	int rc;
 
+	if (args->lease) {
+		args->lease->granted = false;
+		if (smb3mc_share_leasing(tcon))
+			ca.lease = &args->lease->want;
+	}
 	call = smb3mc_call_alloc(SMB3MC_SMALL_REQ + name_max);
 	name = kmalloc(name_max, GFP_NOFS);
 	if (!call || !name) {
@@ -141,6 +178,8 @@ int smb3mc_open(struct smb3mc_tcon *tcon, const char *path,
 		*attrs = cr.attrs;
 	}
 	*fid = cr.fid;
+	if (ca.lease)
+		open_lease(tcon, call, &cr, args->lease);
 	if ((args->options & FILE_DIRECTORY_FILE && !cr.attrs.is_dir) ||
 	    (args->options & FILE_NON_DIRECTORY_FILE && cr.attrs.is_dir))
 		rc = open_refuse(tcon, path, fid, "asked for",

@@ -15,12 +15,22 @@
 struct smb3mc_open;
 struct smb3mc_tcon;
 
+/* A lease smb3mc_open() asks for (MS-SMB2 3.2.4.3.8), and what it got. */
+struct smb3mc_open_lease {
+	struct smb3mc_lease want;	/* key and state */
+	struct smb3mc_lease got;	/* valid when @granted */
+	bool granted;
+	unsigned int gen;		/* see smb3mc_share_gen() */
+};
+
 /* What smb3mc_open() asks of the server. */
 struct smb3mc_open_args {
 	u32 access;		/* DesiredAccess */
 	u32 disposition;	/* FILE_OPEN, FILE_CREATE, ... */
 	u32 options;		/* FILE_DIRECTORY_FILE, ... */
 	u32 attributes;		/* for a file being created */
+	/* A lease to ask for, if the server grants any; or NULL */
+	struct smb3mc_open_lease *lease;
 };
 
 /* What a mount shows of the session its share is on. */
@@ -67,6 +77,15 @@ int smb3mc_query_path(struct smb3mc_tcon *tcon, const char *path,
 int smb3mc_statfs(struct smb3mc_tcon *tcon, struct smb3mc_fs_size *fs);
 void smb3mc_share_info(const struct smb3mc_tcon *tcon,
 		       struct smb3mc_share_info *info);
+
+/* ops_lease.c: leases */
+bool smb3mc_share_leasing(const struct smb3mc_tcon *tcon);
+unsigned int smb3mc_share_gen(const struct smb3mc_tcon *tcon);
+void smb3mc_share_on_lease_break(struct smb3mc_tcon *tcon,
+				 bool (*handler)(void *owner,
+						 const struct smb3mc_lease_break *brk),
+				 void *owner);
+int smb3mc_lease_ack(struct smb3mc_tcon *tcon, const u8 *key, u32 state);
 
 /* ops_lock.c: byte-range locks on an open handle */
 int smb3mc_lock(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,

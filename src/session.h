@@ -29,7 +29,8 @@ struct smb3mc_opts;
  * What we offer in NEGOTIATE, and repeat in VALIDATE_NEGOTIATE: with
  * encryption, as smb3mc_negotiate_offer_ciphers() offers it.
  */
-#define SMB3MC_CLIENT_CAPS	(SMB2_GLOBAL_CAP_LARGE_MTU | \
+#define SMB3MC_CLIENT_CAPS	(SMB2_GLOBAL_CAP_LEASING | \
+				 SMB2_GLOBAL_CAP_LARGE_MTU | \
 				 SMB2_GLOBAL_CAP_MULTI_CHANNEL | \
 				 SMB2_GLOBAL_CAP_ENCRYPTION)
 
