@@ -351,6 +351,27 @@ static void opts_validate(struct kunit *test)
 	smb3mc_opts_free(o);
 }
 
+/* nolease asks for no lease; lease, the default, undoes it. */
+static void opts_lease(struct kunit *test)
+{
+	struct smb3mc_opts *o = opts_new(test);
+	const char *msg = NULL;
+
+	KUNIT_EXPECT_FALSE(test, o->nolease);
+	KUNIT_EXPECT_EQ(test, smb3mc_opts_set(o, "nolease", NULL, &msg), 0);
+	KUNIT_EXPECT_TRUE(test, o->nolease);
+	KUNIT_EXPECT_EQ(test, smb3mc_opts_set(o, "lease", NULL, &msg), 0);
+	KUNIT_EXPECT_FALSE(test, o->nolease);
+	msg = NULL;
+	KUNIT_EXPECT_EQ(test, smb3mc_opts_set(o, "nolease", "1", &msg),
+			-EINVAL);
+	KUNIT_EXPECT_STREQ(test, msg, "takes no value");
+	KUNIT_EXPECT_EQ(test, smb3mc_opts_set(o, "noleases", NULL, &msg),
+			-EINVAL);
+	KUNIT_EXPECT_FALSE(test, o->nolease);
+	smb3mc_opts_free(o);
+}
+
 static struct kunit_case smb3mc_options_cases[] = {
 	KUNIT_CASE(opts_defaults),
 	KUNIT_CASE(opts_strings),
@@ -361,6 +382,7 @@ static struct kunit_case smb3mc_options_cases[] = {
 	KUNIT_CASE(opts_hard_soft),
 	KUNIT_CASE(opts_encryption),
 	KUNIT_CASE(opts_brl),
+	KUNIT_CASE(opts_lease),
 	KUNIT_CASE(opts_addresses),
 	KUNIT_CASE(opts_source),
 	KUNIT_CASE(opts_split),

@@ -93,14 +93,20 @@ void smb3mc_fh_add(struct inode *inode, struct file *file,
 	file->private_data = fh;
 }
 
-/* The file of @fh is released: no one borrows it any more. */
-void smb3mc_fh_del(struct inode *inode, struct smb3mc_fh *fh)
+/*
+ * The file of @fh is released: no one borrows it any more. Returns
+ * whether it was the last open file of @inode.
+ */
+bool smb3mc_fh_del(struct inode *inode, struct smb3mc_fh *fh)
 {
 	struct smb3mc_inode *si = SMB3MC_I(inode);
+	bool last;
 
 	spin_lock(&si->open_lock);
 	list_del(&fh->list);
+	last = list_empty(&si->open_files);
 	spin_unlock(&si->open_lock);
+	return last;
 }
 
 /**

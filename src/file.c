@@ -117,13 +117,18 @@ static int smb3mc_file_open(struct inode *inode, struct file *file)
 	};
 	bool trunc = file->f_flags & O_TRUNC && file->f_mode & FMODE_WRITE;
 	struct smb3mc_file_attrs attrs = {};
+	struct smb3mc_open_lease lease;
 	struct smb3mc_fh *fh;
 	char *page, *path;
+	bool cached;
 	int rc;
 
 	/* MS-SMB2 2.2.13: FILE_OVERWRITE truncates an existing file. */
 	if (trunc)
 		args.disposition = FILE_OVERWRITE;
+	/* Held before this open and after: the cache stayed valid. */
+	cached = smb3mc_lease_caches(inode, SMB2_LEASE_READ_CACHING);
+	args.lease = smb3mc_lease_want(inode, &lease);
 
 	fh = kzalloc(sizeof(*fh), GFP_KERNEL);
 	if (!fh)
@@ -160,6 +165,8 @@ static int smb3mc_file_open(struct inode *inode, struct file *file)
 		kfree(fh);
 		return rc;
 	}
+	if (args.lease)
+		smb3mc_lease_granted(inode, args.lease);
 	refcount_set(&fh->ref, 1);
 	fh->tcon = sbi->tcon;
 	fh->access = args.access;
@@ -169,7 +176,8 @@ static int smb3mc_file_open(struct inode *inode, struct file *file)
 		smb3mc_fh_put(fh);
 		return -ENOMEM;
 	}
-	if (!trunc)
+	if (!trunc &&
+	    !(cached && smb3mc_lease_caches(inode, SMB2_LEASE_READ_CACHING)))
 		smb3mc_open_check(file, &attrs);
 	smb3mc_fh_add(inode, file, fh);
 	return 0;
@@ -184,7 +192,8 @@ static int smb3mc_file_release(struct inode *inode, struct file *file)
 		filemap_write_and_wait(inode->i_mapping);
 	/* Closing the handle releases what locks it still holds. */
 	smb3mc_locks_drop(inode, fh);
-	smb3mc_fh_del(inode, fh);
+	if (smb3mc_fh_del(inode, fh))
+		smb3mc_lease_closed(inode);
 	smb3mc_fh_put(fh);
 	return 0;
 }
@@ -251,6 +260,7 @@ void smb3mc_file_inode_init(struct inode *inode)
 	mutex_init(&si->lock_mutex);
 	INIT_LIST_HEAD(&si->locks);
 	inode->i_fop = &smb3mc_file_ops;
+	smb3mc_lease_inode_init(inode);
 	smb3mc_aops_init(inode);
 }
 

@@ -9,6 +9,7 @@
 
 #include <linux/fs.h>
 #include <linux/fs_context.h>
+#include <linux/hashtable.h>
 #include <linux/refcount.h>
 
 #include "compat.h"
@@ -26,6 +27,11 @@ struct smb3mc_sb {
 	umode_t dir_mode;
 	unsigned long actimeo;		/* jiffies */
 	bool nobrl;			/* byte-range locks stay local */
+	bool nolease;			/* ask for no lease */
+	/* Regular files by lease key, for the breaks (lease.c) */
+	spinlock_t lease_lock;
+	DECLARE_HASHTABLE(leases, 6);
+	struct workqueue_struct *lease_wq;
 };
 
 struct smb3mc_inode {
@@ -42,6 +48,18 @@ struct smb3mc_inode {
 	/* Write-behind (aops.c): dirty data below @wb_end goes out now */
 	struct work_struct wb_work;
 	loff_t wb_end;
+	/*
+	 * Regular files: the lease on the file (lease.c), one key for all
+	 * its opens; and the break to handle. Under the mount's lease_lock.
+	 */
+	struct hlist_node lease_node;	/* on the mount's table, by key */
+	bool lease_hashed;
+	struct smb3mc_lease lease;
+	bool lease_valid;		/* @lease is in force */
+	unsigned int lease_gen;		/* in this session (smb3mc_share_gen) */
+	struct smb3mc_lease_break lease_brk;
+	bool lease_brk_pending;
+	struct work_struct lease_work;
 };
 
 static inline struct smb3mc_sb *SMB3MC_SB(struct super_block *sb)
@@ -96,6 +114,7 @@ static inline unsigned long smb3mc_local_ino(struct super_block *sb)
  *   file_lock.c  byte-range locks: ->lock and ->flock
  *   dir.c     listing and dentry revalidation
  *   inode.c   attributes: cache, revalidate, getattr, setattr
+ *   lease.c   leases: asking, holding, breaks
  *   aops.c    address_space_operations, write-behind
  *   direct.c  O_DIRECT
  *   fh.c      open handles
@@ -139,6 +158,18 @@ int smb3mc_getattr(struct mnt_idmap *idmap, const struct path *path,
 int smb3mc_setattr(struct mnt_idmap *idmap, struct dentry *dentry,
 		   struct iattr *attr);
 
+/* lease.c */
+int smb3mc_leases_init(struct super_block *sb);
+void smb3mc_leases_exit(struct super_block *sb);
+void smb3mc_lease_inode_init(struct inode *inode);
+void smb3mc_lease_evict(struct inode *inode);
+struct smb3mc_open_lease *smb3mc_lease_want(struct inode *inode,
+					    struct smb3mc_open_lease *ol);
+void smb3mc_lease_granted(struct inode *inode,
+			  const struct smb3mc_open_lease *ol);
+void smb3mc_lease_closed(struct inode *inode);
+bool smb3mc_lease_caches(struct inode *inode, u32 state);
+
 /* aops.c */
 void smb3mc_aops_init(struct inode *inode);
 void smb3mc_write_behind(struct inode *inode, loff_t start, loff_t end);
@@ -154,7 +185,7 @@ struct smb3mc_fh *smb3mc_fh_get(struct inode *inode, struct file *file,
 void smb3mc_fh_put(struct smb3mc_fh *fh);
 void smb3mc_fh_add(struct inode *inode, struct file *file,
 		   struct smb3mc_fh *fh);
-void smb3mc_fh_del(struct inode *inode, struct smb3mc_fh *fh);
+bool smb3mc_fh_del(struct inode *inode, struct smb3mc_fh *fh);
 void smb3mc_fh_renamed(struct inode *inode, const char *path);
 
 /* super.c */

@@ -24,6 +24,7 @@ struct inode *smb3mc_alloc_inode(struct super_block *sb)
 	si->file_id = 0;
 	si->attributes = 0;
 	si->attr_time = 0;
+	si->lease_hashed = false;
 	return &si->vfs_inode;
 }
 
@@ -63,8 +64,10 @@ void smb3mc_inode_cache_exit(void)
 void smb3mc_evict_inode(struct inode *inode)
 {
 	/* Its pages are clean after the last close: no write-behind is due. */
-	if (S_ISREG(inode->i_mode))
+	if (S_ISREG(inode->i_mode)) {
+		smb3mc_lease_evict(inode);
 		cancel_work_sync(&SMB3MC_I(inode)->wb_work);
+	}
 	truncate_inode_pages_final(&inode->i_data);
 	clear_inode(inode);
 }
@@ -88,7 +91,8 @@ char *smb3mc_dentry_path(struct dentry *dentry, char **page)
 
 /*
  * Apply the server's size of a regular file. When the file changed on the
- * server, cached pages are stale: drop them and take its size. Not while
+ * server, cached pages are stale, unless the client holds read caching
+ * (then only it changed the file): drop them and take its size. Not while
  * we hold dirty or in-flight data, which is newer than what the server
  * reports, nor while a writer holds the inode lock (it sets i_size
  * itself).
@@ -105,7 +109,8 @@ static void smb3mc_inode_server_size(struct inode *inode, loff_t size,
 	if (!mapping_tagged(mapping, PAGECACHE_TAG_DIRTY) &&
 	    !mapping_tagged(mapping, PAGECACHE_TAG_WRITEBACK)) {
 		i_size_write(inode, size);
-		invalidate_inode_pages2(mapping);
+		if (!smb3mc_lease_caches(inode, SMB2_LEASE_READ_CACHING))
+			invalidate_inode_pages2(mapping);
 	}
 	inode_unlock(inode);
 }

@@ -129,6 +129,10 @@ static int set_flag(struct smb3mc_opts *opts, const char *key)
 		opts->nobrl = false;
 	else if (!strcmp(key, "nobrl"))
 		opts->nobrl = true;
+	else if (!strcmp(key, "lease"))
+		opts->nolease = false;
+	else if (!strcmp(key, "nolease"))
+		opts->nolease = true;
 	else if (!strcmp(key, "hard"))
 		opts->soft = false;
 	else if (!strcmp(key, "soft"))

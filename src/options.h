@@ -36,6 +36,7 @@ struct smb3mc_opts {
 	bool seal;		/* encrypt everything, MS-SMB2 3.2.4.1.8 */
 	bool require_gcm_256;	/* offer and accept only AES-256-GCM */
 	bool nobrl;		/* byte-range locks stay on this client */
+	bool nolease;		/* ask for no lease (MS-SMB2 3.2.4.3.8) */
 	unsigned int max_channels;	/* 0: not given, default applies */
 	unsigned int actimeo;		/* seconds */
 	unsigned int echo_interval;	/* seconds */

@@ -64,6 +64,8 @@ static int smb3mc_show_options(struct seq_file *m, struct dentry *root)
 	seq_printf(m, ",actimeo=%lu", sbi->actimeo / HZ);
 	if (sbi->nobrl)
 		seq_puts(m, ",nobrl");
+	if (sbi->nolease)
+		seq_puts(m, ",nolease");
 	return 0;
 }
 
@@ -90,6 +92,7 @@ static int smb3mc_fill_super(struct super_block *sb, struct fs_context *fc)
 	sbi->dir_mode = opts->dir_mode;
 	sbi->actimeo = opts->actimeo * HZ;
 	sbi->nobrl = opts->nobrl;
+	sbi->nolease = opts->nolease;
 
 	rc = smb3mc_ses_open(&sbi->ses, opts, &fc->log);
 	if (rc)
@@ -99,6 +102,9 @@ static int smb3mc_fill_super(struct super_block *sb, struct fs_context *fc)
 	if (rc)
 		return rc;
 	rc = smb3mc_ses_add_channels(sbi->ses, opts->max_channels, &fc->log);
+	if (rc)
+		return rc;
+	rc = smb3mc_leases_init(sb);
 	if (rc)
 		return rc;
 
@@ -246,6 +252,7 @@ static void smb3mc_kill_sb(struct super_block *sb)
 		smb3mc_tcon_close(sbi->tcon);
 	if (sbi->ses)
 		smb3mc_ses_close(sbi->ses);
+	smb3mc_leases_exit(sb);
 	kfree(sbi);
 }
 

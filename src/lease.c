@@ -1,0 +1,286 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Leases of regular files (MS-SMB2 3.2.4.3.8, 3.2.5.19.2). Every inode
+ * has one random lease key, which all its opens ask for, read and write
+ * caching (R and W); the server grants what no other client's opens
+ * forbid. While the client holds R its page cache stays valid without
+ * checks against the server's times; while it holds W dirty pages may
+ * stay local. A break comes from a receive thread, which must not wait:
+ * it is handed to the inode's work item, which writes dirty data back
+ * when W goes, drops cached pages when R goes, and then acknowledges.
+ * A lease counts only in the session it was granted in: a new one, after
+ * the server lost the old, opens the files again without.
+ * Breaks coalesce per inode, so a storm of them costs at most one work
+ * item per file the mount holds a lease on; one of a key no inode has
+ * the session logs and ignores.
+ */
+
+#include <linux/pagemap.h>
+#include <linux/random.h>
+
+#include "fs.h"
+
+/* What every open asks for: no handle caching, opens are not deferred. */
+#define SMB3MC_LEASE_WANT	(SMB2_LEASE_READ_CACHING | \
+				 SMB2_LEASE_WRITE_CACHING)
+
+/* Keys are random: their first bytes hash well enough. */
+static u32 lease_hash(const u8 *key)
+{
+	u32 h;
+
+	memcpy(&h, key, sizeof(h));
+	return h;
+}
+
+/* The lease of @si counts, under the lease lock. */
+static bool lease_in_force(const struct smb3mc_inode *si,
+			   const struct smb3mc_sb *sbi)
+{
+	return si->lease_valid &&
+	       si->lease_gen == smb3mc_share_gen(sbi->tcon);
+}
+
+/*
+ * A break for the key of @brk, from a receive thread: queue its work.
+ * Returns whether an inode of the mount has the key.
+ */
+static bool lease_break(void *owner, const struct smb3mc_lease_break *brk)
+{
+	struct smb3mc_sb *sbi = owner;
+	struct smb3mc_inode *si;
+	bool found = false;
+	u32 flags;
+
+	spin_lock(&sbi->lease_lock);
+	hash_for_each_possible(sbi->leases, si, lease_node,
+			       lease_hash(brk->key)) {
+		if (memcmp(si->lease.key, brk->key, SMB3MC_LEASE_KEY_SIZE))
+			continue;
+		found = true;
+		/*
+		 * One not yet handled gives way to a later one, but the
+		 * acknowledgment either asks for is still sent.
+		 */
+		flags = si->lease_brk_pending ? si->lease_brk.flags : 0;
+		if (!si->lease_brk_pending ||
+		    smb3mc_lease_epoch_newer(si->lease_brk.epoch, brk->epoch))
+			si->lease_brk = *brk;
+		si->lease_brk.flags |= flags | brk->flags;
+		si->lease_brk_pending = true;
+		queue_work(sbi->lease_wq, &si->lease_work);
+		break;
+	}
+	spin_unlock(&sbi->lease_lock);
+	return found;
+}
+
+/* The inode's work: a break, handled as smb3mc_lease_break_plan() says. */
+static void lease_break_work(struct work_struct *work)
+{
+	struct smb3mc_inode *si = container_of(work, struct smb3mc_inode,
+					       lease_work);
+	struct inode *inode = &si->vfs_inode;
+	struct smb3mc_sb *sbi = SMB3MC_SB(inode->i_sb);
+	u8 key[SMB3MC_LEASE_KEY_SIZE];
+	struct smb3mc_lease_break brk;
+	struct smb3mc_lease_plan plan;
+	struct smb3mc_share_info info;
+	int rc;
+
+	spin_lock(&sbi->lease_lock);
+	brk = si->lease_brk;
+	si->lease_brk_pending = false;
+	smb3mc_lease_break_plan(&si->lease, lease_in_force(si, sbi), &brk,
+				&plan);
+	if (!plan.stale) {
+		/* From now on nothing counts on what the break takes. */
+		si->lease.state = plan.state;
+		si->lease.epoch = brk.epoch;
+	}
+	memcpy(key, si->lease.key, sizeof(key));
+	spin_unlock(&sbi->lease_lock);
+
+	smb3mc_share_info(sbi->tcon, &info);
+	if (plan.stale) {
+		pr_warn_ratelimited("smb3mc: %pISc: break of lease %16phN to epoch %u, which is not newer, ignored\n",
+				    info.addr, key, brk.epoch);
+		return;
+	}
+	/* Another client is to see what this one wrote, and vice versa. */
+	if (plan.write_back)
+		filemap_write_and_wait(inode->i_mapping);
+	if (plan.drop_cache) {
+		invalidate_inode_pages2(inode->i_mapping);
+		smb3mc_attr_stale(inode);
+	}
+	if (!plan.ack)
+		return;
+	rc = smb3mc_lease_ack(sbi->tcon, key, plan.state);
+	if (rc)
+		pr_warn_ratelimited("smb3mc: %pISc: acknowledging the break of lease %16phN failed (%d)\n",
+				    info.addr, key, rc);
+}
+
+/**
+ * smb3mc_leases_init - set up the leases of a mount
+ * @sb: the mount, with its tree connect, before any file is opened
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int smb3mc_leases_init(struct super_block *sb)
+{
+	struct smb3mc_sb *sbi = SMB3MC_SB(sb);
+
+	spin_lock_init(&sbi->lease_lock);
+	hash_init(sbi->leases);
+	if (sbi->nolease || !smb3mc_share_leasing(sbi->tcon))
+		return 0;
+	/* Breaks write back: they must progress under memory pressure. */
+	sbi->lease_wq = alloc_workqueue("smb3mc_lease", WQ_UNBOUND |
+					WQ_MEM_RECLAIM, 0);
+	if (!sbi->lease_wq)
+		return -ENOMEM;
+	smb3mc_share_on_lease_break(sbi->tcon, lease_break, sbi);
+	return 0;
+}
+
+/**
+ * smb3mc_leases_exit - the mount's session is closed: no break comes
+ * @sb: the mount, whose inodes are all evicted
+ */
+void smb3mc_leases_exit(struct super_block *sb)
+{
+	struct smb3mc_sb *sbi = SMB3MC_SB(sb);
+
+	if (sbi->lease_wq)
+		destroy_workqueue(sbi->lease_wq);
+}
+
+/**
+ * smb3mc_lease_inode_init - give a new regular file its lease key
+ * @inode: I_NEW
+ *
+ * Without leases on the mount the file has none, and asks for none.
+ */
+void smb3mc_lease_inode_init(struct inode *inode)
+{
+	struct smb3mc_sb *sbi = SMB3MC_SB(inode->i_sb);
+	struct smb3mc_inode *si = SMB3MC_I(inode);
+
+	if (!sbi->lease_wq)
+		return;
+	memset(&si->lease, 0, sizeof(si->lease));
+	get_random_bytes(si->lease.key, sizeof(si->lease.key));
+	si->lease_valid = false;
+	si->lease_brk_pending = false;
+	INIT_WORK(&si->lease_work, lease_break_work);
+	spin_lock(&sbi->lease_lock);
+	hash_add(sbi->leases, &si->lease_node, lease_hash(si->lease.key));
+	si->lease_hashed = true;
+	spin_unlock(&sbi->lease_lock);
+}
+
+/**
+ * smb3mc_lease_evict - @inode leaves the cache: no break reaches it now
+ * @inode: a regular file
+ */
+void smb3mc_lease_evict(struct inode *inode)
+{
+	struct smb3mc_sb *sbi = SMB3MC_SB(inode->i_sb);
+	struct smb3mc_inode *si = SMB3MC_I(inode);
+
+	if (!si->lease_hashed)
+		return;
+	spin_lock(&sbi->lease_lock);
+	hash_del(&si->lease_node);
+	spin_unlock(&sbi->lease_lock);
+	cancel_work_sync(&si->lease_work);
+}
+
+/**
+ * smb3mc_lease_want - the lease an open of @inode asks for
+ * @inode: a regular file
+ * @ol: filled
+ *
+ * Return: @ol, for struct smb3mc_open_args, or NULL when the mount asks
+ * for no lease.
+ */
+struct smb3mc_open_lease *smb3mc_lease_want(struct inode *inode,
+					    struct smb3mc_open_lease *ol)
+{
+	struct smb3mc_inode *si = SMB3MC_I(inode);
+
+	if (!si->lease_hashed)
+		return NULL;
+	memset(ol, 0, sizeof(*ol));
+	memcpy(ol->want.key, si->lease.key, sizeof(ol->want.key));
+	ol->want.state = SMB3MC_LEASE_WANT;
+	return ol;
+}
+
+/**
+ * smb3mc_lease_granted - an open of @inode is done: take in its lease
+ * @inode: a regular file
+ * @ol: from smb3mc_lease_want(), after smb3mc_open()
+ */
+void smb3mc_lease_granted(struct inode *inode,
+			  const struct smb3mc_open_lease *ol)
+{
+	struct smb3mc_sb *sbi = SMB3MC_SB(inode->i_sb);
+	struct smb3mc_inode *si = SMB3MC_I(inode);
+
+	bool valid;
+
+	if (!ol->granted)
+		return;
+	spin_lock(&sbi->lease_lock);
+	valid = si->lease_valid && si->lease_gen == ol->gen;
+	if (smb3mc_lease_grant(&si->lease, &valid, &ol->got)) {
+		si->lease_valid = true;
+		si->lease_gen = ol->gen;
+	}
+	spin_unlock(&sbi->lease_lock);
+}
+
+/**
+ * smb3mc_lease_closed - the last open file of @inode is closed
+ * @inode: a regular file
+ *
+ * The server ends a lease with the last handle that asked for it: its
+ * state counts for nothing now, and a new open starts a new lease. A
+ * handle still borrowed for writeback keeps it a little longer on the
+ * server, which only makes the client cache less than it could.
+ */
+void smb3mc_lease_closed(struct inode *inode)
+{
+	struct smb3mc_sb *sbi = SMB3MC_SB(inode->i_sb);
+	struct smb3mc_inode *si = SMB3MC_I(inode);
+
+	if (!si->lease_hashed)
+		return;
+	spin_lock(&sbi->lease_lock);
+	si->lease_valid = false;
+	spin_unlock(&sbi->lease_lock);
+}
+
+/**
+ * smb3mc_lease_caches - whether the client holds @state on @inode
+ * @inode: any inode of the mount
+ * @state: SMB2_LEASE_READ_CACHING, SMB2_LEASE_WRITE_CACHING or both
+ *
+ * Return: true while a lease in force grants all of @state.
+ */
+bool smb3mc_lease_caches(struct inode *inode, u32 state)
+{
+	struct smb3mc_sb *sbi = SMB3MC_SB(inode->i_sb);
+	struct smb3mc_inode *si = SMB3MC_I(inode);
+	bool held;
+
+	if (!S_ISREG(inode->i_mode) || !si->lease_hashed)
+		return false;
+	spin_lock(&sbi->lease_lock);
+	held = lease_in_force(si, sbi) && (si->lease.state & state) == state;
+	spin_unlock(&sbi->lease_lock);
+	return held;
+}
