@@ -15,8 +15,17 @@
 
 static ssize_t smb3mc_file_read_iter(struct kiocb *iocb, struct iov_iter *to)
 {
+	struct file *file = iocb->ki_filp;
+
 	if (iocb->ki_flags & IOCB_DIRECT)
 		return smb3mc_direct_read(iocb, to);
+	/*
+	 * Without read caching another client may have changed the file
+	 * since: check its size and times as often as actimeo lets, and at
+	 * once after a break took read caching away.
+	 */
+	if (smb3mc_lease_uncached(file_inode(file)))
+		smb3mc_revalidate(file->f_path.dentry);
 	return generic_file_read_iter(iocb, to);
 }
 

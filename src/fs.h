@@ -169,6 +169,7 @@ void smb3mc_lease_granted(struct inode *inode,
 			  const struct smb3mc_open_lease *ol);
 void smb3mc_lease_closed(struct inode *inode);
 bool smb3mc_lease_caches(struct inode *inode, u32 state);
+bool smb3mc_lease_uncached(struct inode *inode);
 
 /* aops.c */
 void smb3mc_aops_init(struct inode *inode);

@@ -284,3 +284,17 @@ bool smb3mc_lease_caches(struct inode *inode, u32 state)
 	spin_unlock(&sbi->lease_lock);
 	return held;
 }
+
+/**
+ * smb3mc_lease_uncached - whether @inode lacks the read caching it asks for
+ * @inode: any inode of the mount
+ *
+ * Return: true for a regular file of a mount that asks for leases and
+ * holds no read caching on it; false where no lease is asked for, and the
+ * cache is checked at open and by actimeo as it always was.
+ */
+bool smb3mc_lease_uncached(struct inode *inode)
+{
+	return SMB3MC_I(inode)->lease_hashed &&
+	       !smb3mc_lease_caches(inode, SMB2_LEASE_READ_CACHING);
+}
