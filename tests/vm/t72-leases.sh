@@ -1,0 +1,127 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Leases between two smb3mc mounts of the same share, each its own
+# session, so that the server sees two clients: a file the first holds
+# open is read from its page cache, with no request; the second's write
+# breaks the first's lease, which drops the first's cache, so that the
+# first's next read sees it. The first writes, without fsync: the data
+# stays in its cache until the second opens the file, whose break has the
+# first write it back first. With nolease, a mount asks for no lease and
+# no break comes for it: a descriptor it holds keeps reading its cache,
+# a new open sees the other's write (close-to-open), as before leases.
+# shellcheck source=tests/lib/tap.sh
+. "$(dirname "$0")/../lib/tap.sh"
+
+m1=/tmp/mnt/lease1
+m2=/tmp/mnt/lease2
+m3=/tmp/mnt/lease3
+srv=$SRV_SHARE_DIR/leases
+mkdir -p $m1 $m2 $m3 $srv
+opts="username=$SMB_USER,password=$SMB_PASS"
+
+# is DESC WANT CMD...: CMD prints WANT.
+is() {
+	local desc=$1 want=$2 got
+	shift 2
+	got=$("$@" 2>&1)
+	if [ "$got" = "$want" ]; then
+		ok "$desc"
+	else
+		fail "$desc" "command: $*" "want: $want" "got: $got"
+	fi
+}
+
+# Up to SECS for CMD to print WANT: a break comes on its own time.
+within() { # secs want cmd...
+	local i n=$(($1 * 10)) want=$2
+	shift 2
+	for ((i = 0; i < n; i++)); do
+		[ "$("$@" 2>&1)" = "$want" ] && return 0
+		sleep 0.1
+	done
+	echo "still $("$@" 2>&1)"
+	return 1
+}
+
+# What descriptor FD of this shell reads at offset 0: no new open.
+rd() { # fd
+	python3 -c 'import os, sys; sys.stdout.write(os.pread(int(sys.argv[1]), 4096, 0).decode())' "$1"
+}
+
+# Write TEXT at offset 0 through descriptor FD of this shell.
+wr() { # fd text
+	python3 -c 'import os, sys; os.pwrite(int(sys.argv[1]), sys.argv[2].encode(), 0)' "$1" "$2"
+}
+
+# Requests all channels of all sessions have sent, and breaks received.
+requests() {
+	grep -o ' requests [0-9]*' /proc/fs/smb3mc/DebugData |
+		awk '{ n += $2 } END { print n + 0 }'
+}
+breaks() {
+	grep -o 'lease breaks [0-9]*' /proc/fs/smb3mc/DebugData |
+		awk '{ n += $3 } END { print n + 0 }'
+}
+
+check "insmod smb3mc.ko" insmod "$SMB3MC_KO"
+
+printf one >$srv/f
+printf 'old g' >$srv/g
+printf 'old h' >$srv/h
+chmod -R a+rwX $srv
+
+check "mount smb3mc, first" mount -t smb3mc "//$SRV_IP/$SHARE" $m1 -o "$opts"
+check "mount smb3mc, second" mount -t smb3mc "//$SRV_IP/$SHARE" $m2 -o "$opts"
+
+# The first holds f open and reads it twice: the second read, from its
+# page cache, sends nothing.
+exec 3<$m1/leases/f
+is "first: read f" one rd 3
+r0=$(requests)
+is "first: read f again" one rd 3
+is "the second read sent no request" "$r0" requests
+
+# The second writes f: the break drops the first's cached pages, and
+# its size is read again.
+b0=$(breaks)
+t0=$SECONDS
+check "second: write f" sh -c "printf 'two, longer' >$m2/leases/f"
+t1=$((SECONDS - t0))
+if [ $t1 -lt 10 ]; then
+	ok "the write took $t1 s: the break was acknowledged in time"
+else
+	fail "the write took less than 10 s" "it took $t1 s"
+fi
+check "first: its descriptor reads the second's write" within 10 "two, longer" rd 3
+check "a lease break came" test "$(breaks)" -gt "$b0"
+exec 3<&-
+
+# The first writes g without fsync: with write caching the data stays in
+# its cache, and the second's open has it written back.
+exec 4<>$m1/leases/g
+is "first: read g" "old g" rd 4
+check "first: write g" wr 4 "new g"
+is "the write is not on the server yet" "old g" cat $srv/g
+is "second: reads the first's write" "new g" cat $m2/leases/g
+is "which is on the server now" "new g" cat $srv/g
+exec 4<&-
+
+# nolease: the old behaviour.
+check "mount smb3mc nolease" mount -t smb3mc "//$SRV_IP/$SHARE" $m3 -o "$opts,nolease"
+check "/proc/mounts shows nolease" grep -q "$m3 smb3mc .*,nolease" /proc/mounts
+exec 5<$m3/leases/h
+is "nolease: read h" "old h" rd 5
+b0=$(breaks)
+check "second: write h" sh -c "printf 'new h' >$m2/leases/h"
+sleep 2
+is "nolease: no break came" "$b0" breaks
+is "nolease: its descriptor reads its cache" "old h" rd 5
+is "nolease: a new open sees the write" "new h" cat $m3/leases/h
+exec 5<&-
+
+check "no break for a lease not held" sh -c "! dmesg | grep -q 'which this mount does not hold'"
+check "umount nolease" umount $m3
+check "umount second" umount $m2
+check "umount first" umount $m1
+check "rmmod smb3mc" rmmod smb3mc
+diag "t72 took $SECONDS s"
