@@ -38,7 +38,10 @@ HELLO = b"hello from the smb3mc hostile server\n"
 # contents and its name tell it from hello.txt.
 OTHER = b"other file on the smb3mc hostile one\n"
 SERVER_GUID = bytes.fromhex("534d42336d632d686f7374696c652121")
-CAP_LARGE_MTU, CAP_MULTI_CHANNEL, CAP_ENC = 0x4, 0x8, 0x40
+CAP_LEASING, CAP_LARGE_MTU, CAP_MULTI_CHANNEL, CAP_ENC = 0x2, 0x4, 0x8, 0x40
+OPLOCK_BREAK = 0x12
+# Lease breaks each CREATE answer of break-storm is followed by.
+STORM = 2000
 SESSION_FLAG_ENCRYPT_DATA = 0x4
 MAX_IO = 1024 * 1024
 NT_EPOCH = 116444736000000000
@@ -110,6 +113,13 @@ CASES = {
                    "signed"),
     "seal-replay": (p.READ, 0, "send each encrypted READ answer twice, "
                     "nonce and all, as a replay on the wire would"),
+    # The break cases offer leasing and grant no lease.
+    "break-unknown": (None, 0, "after each CREATE answer, a lease break "
+                      "(acknowledgment required) of a key never granted"),
+    "break-storm": (None, 0, f"after each CREATE answer, {STORM} lease "
+                    "breaks of random keys"),
+    "break-malformed": (None, 0, "after each CREATE answer, a lease break "
+                        "cut short and an oplock break"),
 }
 
 
@@ -465,6 +475,29 @@ class Conn(MidSend):
             self.send_raw(struct.pack(">I", len(data)) + data)
         else:
             self.send_raw(struct.pack(">I", len(data)) + data)
+        if self.case.name.startswith("break-") and \
+                any(h.command == p.CREATE for _, h in out):
+            self.send_breaks()
+
+    def send_breaks(self):
+        """The break cases: notifications, MS-SMB2 2.2.23, unsigned."""
+        r = p.Header()
+        r.command, r.mid, r.flags = OPLOCK_BREAK, 0xFFFFFFFFFFFFFFFF, \
+            p.FLAG_RESPONSE
+        # Lease Break Notification, 2.2.23.2: RW to R, from epoch 2 on
+        def lease_break(key):
+            return r.pack() + struct.pack("<HHI16sIIIII", 44, 2, 1, key,
+                                          0x5, 0x1, 0, 0, 0)
+        if self.case.name == "break-unknown":
+            msgs = [lease_break(os.urandom(16))]
+        elif self.case.name == "break-storm":
+            msgs = [lease_break(os.urandom(16)) for _ in range(STORM)]
+        else:
+            # cut after its key; an oplock break (2.2.23.1) of a handle
+            msgs = [lease_break(os.urandom(16))[:p.HDR_SIZE + 24],
+                    r.pack() + struct.pack("<HBBIQQ", 24, 1, 0, 0, 1, 1)]
+        for m in msgs:
+            self.send_raw(struct.pack(">I", len(m)) + m)
 
     def other_conn(self, sid):
         """other-channel: a connection of session @sid that is not this
@@ -554,6 +587,8 @@ class Conn(MidSend):
             self.sign_alg = p.SIGN_AES_CMAC
         blob = p.spnego_hint()
         caps = CAP_LARGE_MTU
+        if self.case.name.startswith("break-"):
+            caps |= CAP_LEASING
         if self.srv.args.multichannel or \
                 self.case.name.startswith(("iface", "bind-", "other-")):
             caps |= CAP_MULTI_CHANNEL

@@ -31,6 +31,7 @@ cases=(none none-3.0 frame0 frame63 frame-huge bad-protocol
 cases+=(create-dir stop-reading other-channel)
 cases+=(seal-none seal-none-3.0 seal-bad-tag/READ/0 seal-truncated
 	seal-clear/READ/0 seal-replay)
+cases+=(break-unknown break-storm break-malformed)
 
 addr_of() {
 	local i
@@ -669,6 +670,12 @@ fails seal-clear/READ/0 "read:$work/mnt/seal-clear-READ-0/hello.txt" \
 # The replay decrypts, and answers nothing outstanding.
 case_works seal-replay \
 	"READ response for MessageId [0-9]+, which is not outstanding"
+
+# Lease breaks no lease was granted for: ignored, with a message, and a
+# storm of them leaves the mount usable.
+case_works break-unknown "which this mount does not hold"
+case_works break-storm "which this mount does not hold"
+case_works break-malformed "malformed break notification"
 
 wait "$bg1" "$bg2" "$bg3" "$bg4" "$bg5"
 
