@@ -351,12 +351,14 @@ static void opts_validate(struct kunit *test)
 	smb3mc_opts_free(o);
 }
 
-/* nolease asks for no lease; lease, the default, undoes it. */
+/* lease asks for leases; nolease, the default, undoes it. */
 static void opts_lease(struct kunit *test)
 {
 	struct smb3mc_opts *o = opts_new(test);
 	const char *msg = NULL;
 
+	KUNIT_EXPECT_TRUE(test, o->nolease);
+	KUNIT_EXPECT_EQ(test, smb3mc_opts_set(o, "lease", NULL, &msg), 0);
 	KUNIT_EXPECT_FALSE(test, o->nolease);
 	KUNIT_EXPECT_EQ(test, smb3mc_opts_set(o, "nolease", NULL, &msg), 0);
 	KUNIT_EXPECT_TRUE(test, o->nolease);

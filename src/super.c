@@ -64,8 +64,7 @@ static int smb3mc_show_options(struct seq_file *m, struct dentry *root)
 	seq_printf(m, ",actimeo=%lu", sbi->actimeo / HZ);
 	if (sbi->nobrl)
 		seq_puts(m, ",nobrl");
-	if (sbi->nolease)
-		seq_puts(m, ",nolease");
+	seq_puts(m, sbi->nolease ? ",nolease" : ",lease");
 	return 0;
 }
 

@@ -6,7 +6,8 @@
 # breaks the first's lease, which drops the first's cache, so that the
 # first's next read sees it. The first writes, without fsync: the data
 # stays in its cache until the second opens the file, whose break has the
-# first write it back first. With nolease, a mount asks for no lease and
+# first write it back first. With nolease (the default, for now; the
+# first two mount with lease), a mount asks for no lease and
 # no break comes for it: a descriptor it holds keeps reading its cache,
 # a new open sees the other's write (close-to-open), as before leases.
 # shellcheck source=tests/lib/tap.sh
@@ -70,8 +71,8 @@ printf 'old g' >$srv/g
 printf 'old h' >$srv/h
 chmod -R a+rwX $srv
 
-check "mount smb3mc, first" mount -t smb3mc "//$SRV_IP/$SHARE" $m1 -o "$opts"
-check "mount smb3mc, second" mount -t smb3mc "//$SRV_IP/$SHARE" $m2 -o "$opts"
+check "mount smb3mc, first" mount -t smb3mc "//$SRV_IP/$SHARE" $m1 -o "$opts,lease"
+check "mount smb3mc, second" mount -t smb3mc "//$SRV_IP/$SHARE" $m2 -o "$opts,lease"
 
 # The first holds f open and reads it twice: the second read, from its
 # page cache, sends nothing.
