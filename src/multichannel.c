@@ -158,16 +158,29 @@ static int drop_refused_ifaces(struct smb3mc_ses *ses,
 
 static int query_ifaces(struct smb3mc_ses *ses, struct smb3mc_iface *ifaces)
 {
+	struct smb3mc_chan *chan;
 	struct smb3mc_call *call;
 	int rc;
 
+	/*
+	 * On one channel, failing with it: waiting for the server as other
+	 * calls do would, on a hard mount, wait for the maintenance work
+	 * that calls us, which sets up the new session when every channel
+	 * is lost.
+	 */
+	chan = smb3mc_ses_pick_chan(ses, 0);
+	if (!chan)
+		return -EHOSTDOWN;
 	call = smb3mc_call_alloc(256);
-	if (!call)
+	if (!call) {
+		smb3mc_chan_put(chan);
 		return -ENOMEM;
-	rc = smb3mc_call_send(ses, ses->ipc, call,
-			      smb3mc_build_query_ifaces(call->buf, call->size,
-							SMB3MC_IFACE_BUF),
-			      SMB3MC_IFACE_BUF);
+	}
+	rc = smb3mc_call_send_on(ses, chan, ses->ipc, call,
+				 smb3mc_build_query_ifaces(call->buf, call->size,
+							   SMB3MC_IFACE_BUF),
+				 SMB3MC_IFACE_BUF);
+	smb3mc_chan_put(chan);
 	if (!rc)
 		rc = smb3mc_parse_query_ifaces(call->req.rsp, call->req.rsp_len,
 					       ifaces, SMB3MC_MAX_IFACES);

@@ -49,9 +49,14 @@ static void ses_echo_work(struct work_struct *work)
 		smb3mc_call_prepare(call, smb3mc_build_echo(call->buf,
 							    call->size), 0);
 		call->req.timeout = smb3mc_ses_dead_time(ses);
-		/* One count for the call, one to abort after it. */
+		/*
+		 * One count for the call, one to abort after it. Only on
+		 * this channel: an ECHO sent again elsewhere, or waiting
+		 * for a new session, would hold this channel's count while
+		 * the maintenance work that retires it waits for that.
+		 */
 		smb3mc_chan_hold(chan);
-		rc = smb3mc_ses_call(ses, chan, NULL, &call->req);
+		rc = smb3mc_ses_call_once(ses, chan, NULL, &call->req);
 		if (rc == -ETIMEDOUT) {
 			pr_warn("smb3mc: %s: no answer to ECHO, dropping the connection\n",
 				chan->name);

@@ -190,7 +190,14 @@ else
 	fail "a read waits while the server is down" "it ended at once"
 fi
 check "smbd started again" smbd_start
-check "4 channels good again" wait_for 60 all_good
+if wait_for 60 all_good; then
+	ok "4 channels good again"
+else
+	# Where the client waits: the blocked tasks' stacks, in dmesg.
+	echo w >/proc/sysrq-trigger
+	fail "4 channels good again" "$(debugdata)" \
+		"$(dmesg | grep -A25 'task:.*state:D' | head -n 120)"
+fi
 echo 3 >/proc/sys/vm/drop_caches
 check "a descriptor of a file renamed before the restart still reads" \
 	bash -c '[ "$(cat <&8)" = hello-rename ]'
