@@ -331,6 +331,12 @@ static void lease_grant(struct kunit *test)
 {
 	struct smb3mc_lease held = {};
 	struct smb3mc_lease got = { .state = R | W, .epoch = 1, .v2 = true };
+	/* The break the grant of epoch 4 below comes in the middle of */
+	struct smb3mc_lease_break brk = {
+		.flags = SMB2_NOTIFY_BREAK_LEASE_FLAG_ACK_REQUIRED,
+		.current_state = R | W, .new_state = 0, .epoch = 4,
+	};
+	struct smb3mc_lease_plan plan;
 	bool valid = false;
 
 	KUNIT_EXPECT_TRUE(test, smb3mc_lease_grant(&held, &valid, &got));
@@ -354,6 +360,18 @@ static void lease_grant(struct kunit *test)
 	got.breaking = true;
 	KUNIT_EXPECT_TRUE(test, smb3mc_lease_grant(&held, &valid, &got));
 	KUNIT_EXPECT_EQ(test, held.state, (u32)R);
+	/* ... the break, of the epoch the grant carried, still counts */
+	KUNIT_EXPECT_EQ(test, held.epoch, 3);
+	smb3mc_lease_break_plan(&held, valid, &brk, &plan);
+	KUNIT_EXPECT_FALSE(test, plan.stale);
+	KUNIT_EXPECT_TRUE(test, plan.drop_cache);
+	KUNIT_EXPECT_TRUE(test, plan.ack);
+	KUNIT_EXPECT_EQ(test, plan.state, 0U);
+	/* ... and the grant again, late, once the break is handled: no news */
+	held.state = plan.state;
+	held.epoch = brk.epoch;
+	KUNIT_EXPECT_FALSE(test, smb3mc_lease_grant(&held, &valid, &got));
+	KUNIT_EXPECT_EQ(test, held.state, 0U);
 	/* ... and nothing at all when none was in force */
 	valid = false;
 	KUNIT_EXPECT_TRUE(test, smb3mc_lease_grant(&held, &valid, &got));

@@ -212,7 +212,11 @@ int smb3mc_parse_lease_ack(const void *msg, size_t len, const u8 *key,
  * Responses on several channels may come in any order: a grant older
  * than a break already handled must not give back what the break took.
  * A grant while a break of the lease is under way gives nothing new: the
- * break that follows takes from what was held.
+ * break that follows takes from what was held. Such a grant carries the
+ * state the break starts from and the epoch of the break (MS-SMB2
+ * 3.3.5.9.11; Samba answers so), so it stands for the epoch before: the
+ * break, often handled after it, must not pass for one already seen, or
+ * it would neither drop the cache nor be acknowledged.
  *
  * Return: whether @held changed.
  */
@@ -225,7 +229,7 @@ bool smb3mc_lease_grant(struct smb3mc_lease *held, bool *held_valid,
 	    !smb3mc_lease_epoch_newer(held->epoch, got->epoch))
 		return false;
 	held->state = got->breaking ? had & got->state : got->state;
-	held->epoch = got->epoch;
+	held->epoch = got->breaking ? (u16)(got->epoch - 1) : got->epoch;
 	held->v2 = got->v2;
 	*held_valid = true;
 	return true;
