@@ -49,11 +49,6 @@ rd() { # fd
 	python3 -c 'import os, sys; sys.stdout.write(os.pread(int(sys.argv[1]), 4096, 0).decode())' "$1"
 }
 
-# Write TEXT at offset 0 through descriptor FD of this shell.
-wr() { # fd text
-	python3 -c 'import os, sys; os.pwrite(int(sys.argv[1]), sys.argv[2].encode(), 0)' "$1" "$2"
-}
-
 # Requests all channels of all sessions have sent, and breaks received.
 requests() {
 	grep -o ' requests [0-9]*' /proc/fs/smb3mc/DebugData |
@@ -98,13 +93,27 @@ check "a lease break came" test "$(breaks)" -gt "$b0"
 exec 3<&-
 
 # The first writes g without fsync: with write caching the data stays in
-# its cache, and the second's open has it written back.
-exec 4<>$m1/leases/g
+# its cache, and the second's open has it written back. The writer keeps
+# its descriptor, the only writable one, until then: closing one, also a
+# copy a child process inherited, writes dirty data back (->flush).
+exec 4<$m1/leases/g
 is "first: read g" "old g" rd 4
-check "first: write g" wr 4 "new g"
+coproc writer {
+	python3 -c 'import os, sys
+fd = os.open(sys.argv[1], os.O_WRONLY)
+os.pwrite(fd, sys.argv[2].encode(), 0)
+print("written", flush=True)
+sys.stdin.readline()' "$m1/leases/g" "new g"
+}
+wpid=$!
+written=
+read -r -t 60 written <&"${writer[0]}"
+is "first: write g" written echo "$written"
 is "the write is not on the server yet" "old g" cat $srv/g
 is "second: reads the first's write" "new g" cat $m2/leases/g
 is "which is on the server now" "new g" cat $srv/g
+echo >&"${writer[1]}"
+wait "$wpid"
 exec 4<&-
 
 # nolease: the old behaviour.
