@@ -408,6 +408,7 @@ static int chan_seal(struct smb3mc_chan *chan, struct smb3mc_req *req,
 		return n;
 	}
 	sealed->iov_len = n;
+	atomic64_inc(&chan->stats.sealed_out);
 	return 0;
 }
 

@@ -54,6 +54,9 @@ struct smb3mc_chan_stats {
 	atomic64_t requests;
 	atomic_t in_flight;
 	atomic64_t in_flight_bytes;
+	/* Messages sent and received in a transform (MS-SMB2 2.2.41). */
+	atomic64_t sealed_out;
+	atomic64_t sealed_in;
 	/* @rate and the round trips: the receive thread and workers write them. */
 	spinlock_t lock;
 	u64 last_rtt_us;	/* round trip of the last completed request */

@@ -457,9 +457,11 @@ static void chan_decrypt_work(struct work_struct *work)
 		pr_warn_ratelimited("smb3mc: %s: encrypted response does not decrypt, dropping the connection\n",
 				    chan->name);
 		rc = -EIO;
+	} else if (n >= 0) {
+		atomic64_inc(&chan->stats.sealed_in);
+		rc = chan_dispatch(chan, job->buf, n, true, job->rx_ns);
 	} else {
-		rc = n < 0 ? n : chan_dispatch(chan, job->buf, n, true,
-					       job->rx_ns);
+		rc = n;
 	}
 	if (n < 0 || rc)
 		kvfree(job->buf);

@@ -86,6 +86,23 @@ all_signed() { # streams-file
 		      exit bad }' "$1"
 }
 
+# DebugData has a channel on every link, and each counts messages sent
+# and received sealed ("yes"), or none either way ("no").
+chans_sealed() { # yes|no
+	awk -v want="$1" -v links="$LINKS" '
+		/channel [0-9]+:/ {
+			n++; out = -1; in_ = -1
+			for (i = 1; i < NF; i++)
+				if ($i == "sealed" && $(i + 1) == "out" && $(i + 3) == "in") {
+					out = $(i + 2); in_ = $(i + 4) }
+			if (out < 0) { print "no sealed counts: " $0; bad = 1 }
+			else if ((want == "yes") != (out > 0 && in_ > 0) ||
+				 (want == "no" && out + in_ > 0)) {
+				print "sealed out " out " in " in_ ": " $0; bad = 1 } }
+		END { if (n != links) { print n " channels"; bad = 1 }
+		      exit bad }' /proc/fs/smb3mc/DebugData
+}
+
 # Each link's streams file passes $1.
 every_link() { # check name
 	local i
@@ -123,6 +140,13 @@ run_case() {
 	echo 3 >/proc/sys/vm/drop_caches
 	check "$name: read back after dropping caches" \
 		test "$(cat "$mnt/$file")" = "$marker"
+	if [ "$cipher" = off ]; then
+		check "$name: DebugData: no channel sealed a message" \
+			chans_sealed no
+	else
+		check "$name: DebugData: every channel sealed messages both ways" \
+			chans_sealed yes
+	fi
 	check "$name: umount" umount $mnt
 	cap_stop
 	for i in $(seq "$LINKS"); do
