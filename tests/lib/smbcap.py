@@ -12,7 +12,9 @@ The guest has no tcpdump; an AF_PACKET socket sees the same frames.
 check prints one line per connection, "C>S" or "S>C", then each SMB
 message's kind in order: "T" for a transform message (0xFD 'SMB'), else
 the command name of an SMB2 message (0xFE 'SMB'), with a "*" if it is
-signed (SMB2_FLAGS_SIGNED), and then "MARKER" if MARKER appears anywhere
+signed (SMB2_FLAGS_SIGNED) or a "~" if it is an interim response (async,
+STATUS_PENDING: MS-SMB2 3.3.4.2 says a server should not sign one), and
+then "MARKER" if MARKER appears anywhere
 in that stream in clear. Frames are Ethernet with
 IPv4, as on the test's veth links.
 """
@@ -22,6 +24,7 @@ import struct
 import sys
 
 ETH_P_ALL = 3
+STATUS_PENDING = 0x00000103
 COMMANDS = ["NEGOTIATE", "SESSION_SETUP", "LOGOFF", "TREE_CONNECT",
             "TREE_DISCONNECT", "CREATE", "CLOSE", "FLUSH", "READ", "WRITE",
             "LOCK", "IOCTL", "CANCEL", "ECHO", "QUERY_DIRECTORY",
@@ -110,9 +113,13 @@ def kinds(stream):
         if msg[:4] == b"\xfdSMB":
             yield "T"
         elif msg[:4] == b"\xfeSMB" and len(msg) >= 20:
-            cmd, flags = struct.unpack_from("<H2xI", msg, 12)
+            status, cmd, flags = struct.unpack_from("<IH2xI", msg, 8)
             name = COMMANDS[cmd] if cmd < len(COMMANDS) else hex(cmd)
-            yield name + ("*" if flags & 0x8 else "")
+            if flags & 0x8:
+                name += "*"
+            elif flags & 0x2 and status == STATUS_PENDING:
+                name += "~"
+            yield name
         else:
             yield "?"
 
