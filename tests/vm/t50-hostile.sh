@@ -432,7 +432,8 @@ case_bad_sig_read() {
 }
 
 # Finding 1: the answer to a WRITE arrives while the WRITE is still being
-# sent (the server stops reading, then answers the MessageIds to come);
+# sent (the server stops reading, then answers it, and every later WRITE
+# as soon as its header came);
 # the request must not end, and its buffers be freed, before the send
 # returned. Debian's kernels seldom show a use after free: the sanitizer
 # kernel does.
