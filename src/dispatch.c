@@ -236,8 +236,14 @@ static unsigned int ses_busy_ms(const struct smb3mc_req *req)
 				 SMB3MC_BUSY_MAX_MS);
 }
 
-/* Some slot holds a usable channel. */
-static bool ses_up(struct smb3mc_ses *ses)
+/**
+ * smb3mc_ses_up - whether some slot of @ses holds a usable channel
+ * @ses: the session
+ *
+ * Return: false while the server is lost, until the maintenance work has
+ * a channel again.
+ */
+bool smb3mc_ses_up(struct smb3mc_ses *ses)
 {
 	struct smb3mc_chan *chan;
 	unsigned int i, n;
@@ -252,6 +258,23 @@ static bool ses_up(struct smb3mc_ses *ses)
 	}
 	rcu_read_unlock();
 	return up;
+}
+
+/**
+ * smb3mc_ses_holds - whether the server holds an open made in session @gen
+ * @ses: the session
+ * @gen: the session number the open's FileId is valid in
+ *
+ * Return: true for the session that is up and for one being set up, which
+ * opened it again; false for an older one, and while no channel is left:
+ * the server dropped what the lost session held, or drops it when the new
+ * session names the old one previous (MS-SMB2 3.3.5.5.3).
+ */
+bool smb3mc_ses_holds(struct smb3mc_ses *ses, unsigned int gen)
+{
+	unsigned int now = READ_ONCE(ses->gen);
+
+	return gen == now + 1 || (gen == now && smb3mc_ses_up(ses));
 }
 
 /*
@@ -317,7 +340,7 @@ static struct smb3mc_chan *ses_wait_chan(struct smb3mc_ses *ses,
 			return NULL;
 		}
 		if (wait_event_killable_timeout(ses->up_wait,
-						ses_up(ses) ||
+						smb3mc_ses_up(ses) ||
 						!ses_may_wait(ses),
 						left) < 0) {
 			*rc = -EINTR;

@@ -178,12 +178,12 @@ int smb3mc_close(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid)
  * @path: the name it was opened by
  * @args: how it was opened; a new session opens it with FILE_OPEN
  * @fid: its handle, which a new session replaces in place: it must stay
- *	until smb3mc_handle_forget()
+ *	until smb3mc_handle_close()
  *
  * When the server lost the session (a restart), the new session opens the
  * file again and its requests go on with the new handle.
  *
- * Return: what smb3mc_handle_forget() takes, or NULL without memory.
+ * Return: what smb3mc_handle_close() takes, or NULL without memory.
  */
 struct smb3mc_open *smb3mc_handle_keep(struct smb3mc_tcon *tcon,
 				       const char *path,
@@ -204,11 +204,34 @@ void smb3mc_handle_rename(struct smb3mc_open *open, const char *path)
 }
 
 /**
- * smb3mc_handle_forget - the handle is closed
- * @open: from smb3mc_handle_keep(), or NULL
+ * smb3mc_tcon_reachable - whether requests on @tcon go out now
+ * @tcon: tree connect of the share
+ *
+ * Return: false while the server is lost: requests wait for it (hard) or
+ * until soft_timeout.
  */
-void smb3mc_handle_forget(struct smb3mc_open *open)
+bool smb3mc_tcon_reachable(struct smb3mc_tcon *tcon)
 {
+	return smb3mc_ses_up(tcon->ses);
+}
+
+/**
+ * smb3mc_handle_close - close an open file for good
+ * @tcon: tree connect of the share
+ * @open: from smb3mc_handle_keep(), or NULL when it was not kept
+ * @fid: its handle
+ *
+ * A handle the server no longer holds (every channel is lost, or it was
+ * not opened again in the new session) is not closed: waiting for the
+ * server to close what it dropped would hold, on a hard mount, a process
+ * exiting during an outage, which no signal ends, and its mount busy. A
+ * new session set up from here on does not open the file again.
+ */
+void smb3mc_handle_close(struct smb3mc_tcon *tcon, struct smb3mc_open *open,
+			 const struct smb3mc_fid *fid)
+{
+	if (!open || smb3mc_ses_holds(tcon->ses, READ_ONCE(open->gen)))
+		smb3mc_close(tcon, fid);
 	smb3mc_open_forget(open);
 }
 

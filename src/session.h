@@ -213,6 +213,8 @@ void smb3mc_open_forget(struct smb3mc_open *open);
 bool smb3mc_tcon_map_fid(struct smb3mc_tcon *tcon, u8 *wire_fid);
 
 /* dispatch.c: a session's requests onto its channels */
+bool smb3mc_ses_up(struct smb3mc_ses *ses);
+bool smb3mc_ses_holds(struct smb3mc_ses *ses, unsigned int gen);
 struct smb3mc_chan *smb3mc_ses_pick_chan(struct smb3mc_ses *ses,
 					 size_t payload);
 struct smb3mc_chan *smb3mc_ses_chan(struct smb3mc_ses *ses, unsigned int i);
