@@ -26,6 +26,8 @@ struct smb3mc_sb {
 	umode_t dir_mode;
 	unsigned long actimeo;		/* jiffies */
 	bool nobrl;			/* byte-range locks stay local */
+	spinlock_t fs_size_lock;
+	struct smb3mc_fs_size fs_size;	/* the server's last statfs answer */
 };
 
 struct smb3mc_inode {

@@ -18,15 +18,29 @@
 /* The mount's readahead window: eight chunks in flight. */
 #define SMB3MC_RA_BYTES		(8 * SMB3MC_IO_CHUNK)
 
+/*
+ * While the server is lost, the figures it gave last: umount(8) learns the
+ * file system type with statfs(2) first, and must complete during an
+ * outage.
+ */
 static int smb3mc_statfs_op(struct dentry *dentry, struct kstatfs *buf)
 {
 	struct smb3mc_sb *sbi = SMB3MC_SB(dentry->d_sb);
 	struct smb3mc_fs_size fs;
 	int rc;
 
-	rc = smb3mc_statfs(sbi->tcon, &fs);
-	if (rc)
-		return rc;
+	if (smb3mc_tcon_reachable(sbi->tcon)) {
+		rc = smb3mc_statfs(sbi->tcon, &fs);
+		if (rc)
+			return rc;
+		spin_lock(&sbi->fs_size_lock);
+		sbi->fs_size = fs;
+		spin_unlock(&sbi->fs_size_lock);
+	} else {
+		spin_lock(&sbi->fs_size_lock);
+		fs = sbi->fs_size;
+		spin_unlock(&sbi->fs_size_lock);
+	}
 	buf->f_type = SMB3MC_SUPER_MAGIC;
 	buf->f_bsize = fs.sectors_per_unit * fs.bytes_per_sector;
 	buf->f_blocks = fs.total_units;
@@ -228,6 +242,7 @@ static int smb3mc_init_fs_context(struct fs_context *fc)
 		return -ENOMEM;
 	}
 	smb3mc_opts_init(opts);
+	spin_lock_init(&sbi->fs_size_lock);
 	fc->fs_private = opts;
 	fc->s_fs_info = sbi;
 	fc->ops = &smb3mc_fc_ops;

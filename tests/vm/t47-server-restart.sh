@@ -75,7 +75,8 @@ smbd_kill() {
 	wait_for 10 not_listening
 }
 smbd_start() {
-	ip netns exec "$SRV_NS" smbd -D -s "$SMB_CONF" || return 1
+	# Not with a descriptor of the mount's, which it would hold.
+	ip netns exec "$SRV_NS" smbd -D -s "$SMB_CONF" 8<&- 9<&- || return 1
 	mark "smbd started"
 	wait_for 60 listening || return 1
 	mark "smbd listening"
@@ -209,6 +210,10 @@ check "soft mount with soft_timeout=5" mount -t smb3mc \
 	"//$SRV_IP/$SHARE" $soft -o "$opts,soft,soft_timeout=5"
 check "soft in /proc/mounts" grep -q ',soft,soft_timeout=5' /proc/mounts
 mark "soft"
+# A process that exits during the outage closes its file on the hard mount.
+sleep 600 9<$mnt/rs.bin &
+holder=$!
+sleep 1
 smbd_kill
 echo 3 >/proc/sys/vm/drop_caches
 t0=$SECONDS
@@ -237,11 +242,30 @@ time.sleep(600)' "$LINKS" &
 silent=$!
 mark "a silent server listens"
 sleep 5
+kill -9 $holder
+if wait_for 10 ended $holder; then
+	ok "a process with a file open exits during the outage"
+else
+	fail "a process with a file open exits during the outage" \
+		"still there 10 s after SIGKILL"
+fi
+wait $holder 2>/dev/null
 t0=$SECONDS
 check "umount the soft mount, the server silent" timeout 30 umount $soft
 diag "umount took $((SECONDS - t0)) s"
 t0=$SECONDS
-check "umount the hard mount, the server silent" timeout 30 umount $mnt
+umount $mnt &
+um=$!
+if wait_for 30 ended $um && wait $um; then
+	ok "umount the hard mount, the server silent"
+else
+	# Where umount waits: the blocked tasks' stacks.
+	echo w >/proc/sysrq-trigger
+	fail "umount the hard mount, the server silent" \
+		"$(dmesg | grep -A25 'task:.*state:D' | head -n 160)"
+	kill $um 2>/dev/null
+	umount -l $mnt
+fi
 diag "umount took $((SECONDS - t0)) s"
 kill $silent
 wait $silent 2>/dev/null
