@@ -50,6 +50,16 @@ static int smb3mc_statfs_op(struct dentry *dentry, struct kstatfs *buf)
 	return 0;
 }
 
+/*
+ * umount -f: what waits for a lost server fails now, and what comes later
+ * fails instead of waiting, so that the processes keeping the mount busy
+ * end and umount completes. The mount no longer sets up a new session.
+ */
+static void smb3mc_umount_begin(struct super_block *sb)
+{
+	smb3mc_ses_unmount(SMB3MC_SB(sb)->ses);
+}
+
 /* What /proc/mounts shows: never the password. */
 static int smb3mc_show_options(struct seq_file *m, struct dentry *root)
 {
@@ -86,6 +96,7 @@ static const struct super_operations smb3mc_super_ops = {
 	.free_inode	= smb3mc_free_inode,
 	.evict_inode	= smb3mc_evict_inode,
 	.statfs		= smb3mc_statfs_op,
+	.umount_begin	= smb3mc_umount_begin,
 	.show_options	= smb3mc_show_options,
 };
 

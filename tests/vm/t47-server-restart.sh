@@ -270,6 +270,41 @@ diag "umount took $((SECONDS - t0)) s"
 kill $silent
 wait $silent 2>/dev/null
 check "smbd started again" smbd_start
+
+# umount -f while a read waits for the server: the read fails at once,
+# and umount completes.
+check "mount (hard) again" mount -t smb3mc "//$SRV_IP/$SHARE" $mnt -o "$opts"
+mark "umount -f"
+smbd_kill
+echo 3 >/proc/sys/vm/drop_caches
+cat $mnt/rs.bin >/dev/null 2>&1 &
+waiter=$!
+sleep 3
+t0=$SECONDS
+timeout 30 umount -f $mnt
+rc=$?
+took=$((SECONDS - t0))
+if [ $rc -ne 124 ] && [ $took -le 5 ]; then
+	ok "umount -f during an outage returns within 5 s ($took s, status $rc)"
+else
+	fail "umount -f during an outage returns within 5 s" \
+		"status $rc after $took s"
+fi
+if wait_for 5 ended $waiter; then
+	wait $waiter
+	rc=$?
+	if [ $rc -ne 0 ]; then
+		ok "the waiting read fails (status $rc)"
+	else
+		fail "the waiting read fails" "it succeeded"
+	fi
+else
+	fail "the waiting read fails within 5 s of umount -f" "still waiting"
+	kill -9 $waiter
+fi
+grep -q " $mnt smb3mc " /proc/mounts && timeout 30 umount $mnt
+check "the mount is gone" sh -c "! grep -q ' $mnt smb3mc ' /proc/mounts"
+check "smbd started again" smbd_start
 check "rmmod smb3mc" rmmod smb3mc
 if [ -n "$shaped" ]; then
 	for i in 1 2 3 4; do
