@@ -71,10 +71,11 @@ void smb3mc_share_info(const struct smb3mc_tcon *tcon,
 		       struct smb3mc_share_info *info);
 
 /* ops_lock.c: byte-range locks on an open handle */
-int smb3mc_lock(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
-		u64 offset, u64 length, bool exclusive, bool wait);
-int smb3mc_unlock(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
-		  u64 offset, u64 length);
+int smb3mc_lock(struct smb3mc_tcon *tcon, struct smb3mc_open *open,
+		const struct smb3mc_fid *fid, u64 offset, u64 length,
+		bool exclusive, bool wait);
+int smb3mc_unlock(struct smb3mc_tcon *tcon, struct smb3mc_open *open,
+		  const struct smb3mc_fid *fid, u64 offset, u64 length);
 
 int smb3mc_dir_list_open(struct smb3mc_tcon *tcon, const char *path,
 			 struct smb3mc_dir_list **listp);

@@ -179,8 +179,17 @@ struct smb3mc_tcon {
  * again: by name, with the access it had. @fid is its holder's, which
  * the reopen overwrites; @prev is what it was in the session before.
  */
+/* A byte-range lock of an open, which a new session takes again. */
+struct smb3mc_open_lock {
+	struct list_head list;		/* on open->locks, under open_lock */
+	u64 offset;
+	u64 length;
+	bool exclusive;
+};
+
 struct smb3mc_open {
 	struct list_head list;		/* on tcon->opens, under open_lock */
+	struct list_head locks;		/* smb3mc_open_lock, under open_lock */
 	struct smb3mc_tcon *tcon;
 	struct smb3mc_fid *fid;
 	struct smb3mc_fid prev;
@@ -210,6 +219,9 @@ struct smb3mc_open *smb3mc_open_keep(struct smb3mc_tcon *tcon,
 				     u32 options, struct smb3mc_fid *fid);
 void smb3mc_open_rename(struct smb3mc_open *open, const char *path);
 void smb3mc_open_forget(struct smb3mc_open *open);
+int smb3mc_open_lock_add(struct smb3mc_open *open, u64 offset, u64 length,
+			 bool exclusive);
+void smb3mc_open_lock_del(struct smb3mc_open *open, u64 offset, u64 length);
 bool smb3mc_tcon_map_fid(struct smb3mc_tcon *tcon, u8 *wire_fid);
 
 /* dispatch.c: a session's requests onto its channels */

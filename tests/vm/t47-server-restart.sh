@@ -168,6 +168,13 @@ diag "$(debugdata)"
 
 # A waiter during an outage ends on SIGKILL; and a file renamed while
 # open is opened again by its new name.
+# A byte-range lock held across the restart is taken again.
+echo lock-me >$SRV_SHARE_DIR/rs-lock.txt
+chmod a+rw $SRV_SHARE_DIR/rs-lock.txt
+locks() { python3 "$REPO/tests/lib/locks.py" "$@"; }
+locks hold $mnt/rs-lock.txt w 0 4096 0 >/tmp/t47-hold.out 2>&1 &
+locker=$!
+wait_for 10 grep -q HELD /tmp/t47-hold.out
 echo hello-rename >$SRV_SHARE_DIR/rs-old.txt
 chmod a+rw $SRV_SHARE_DIR/rs-old.txt
 exec 8<$mnt/rs-old.txt
@@ -209,6 +216,13 @@ rm -f $mnt/rs-new.txt
 check "soft mount with soft_timeout=5" mount -t smb3mc \
 	"//$SRV_IP/$SHARE" $soft -o "$opts,soft,soft_timeout=5"
 check "soft in /proc/mounts" grep -q ',soft,soft_timeout=5' /proc/mounts
+# The soft mount is another session, opened after the restart.
+expect_eq "a lock held across the restart: another session's is refused" \
+	"$(locks try $soft/rs-lock.txt w 0 4096)" EAGAIN
+kill $locker
+wait $locker 2>/dev/null
+expect_eq "its holder gone, another session gets the lock" \
+	"$(locks try $soft/rs-lock.txt w 0 4096)" OK
 mark "soft"
 # A process that exits during the outage closes its file on the hard mount.
 sleep 600 9<$mnt/rs.bin &
