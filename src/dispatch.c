@@ -383,6 +383,17 @@ static int ses_resume(struct smb3mc_ses *ses, struct smb3mc_req *req)
 	return 0;
 }
 
+/* @req, for @tcon (NULL: the session), is made in the session up now. */
+static void ses_req_start(struct smb3mc_ses *ses, struct smb3mc_tcon *tcon,
+			  struct smb3mc_req *req)
+{
+	req->resends = 0;
+	req->tcon = tcon;
+	req->gen = READ_ONCE(ses->gen);
+	req->resumed = false;
+	req->outage_since = 0;
+}
+
 /**
  * smb3mc_ses_call - send one request of @ses and wait for it
  * @ses: the session
@@ -402,11 +413,7 @@ int smb3mc_ses_call(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 {
 	int rc;
 
-	req->resends = 0;
-	req->tcon = tcon;
-	req->gen = READ_ONCE(ses->gen);
-	req->resumed = false;
-	req->outage_since = 0;
+	ses_req_start(ses, tcon, req);
 	if (!chan)
 		chan = ses_wait_chan(ses, req, &rc);
 	if (!chan)
@@ -449,10 +456,7 @@ int smb3mc_ses_call_once(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 {
 	int rc;
 
-	req->resends = 0;
-	req->tcon = tcon;
-	req->gen = READ_ONCE(ses->gen);
-	req->resumed = false;
+	ses_req_start(ses, tcon, req);
 	req->chan_id = chan->id;
 	ses_stamp(ses, chan, req);
 	rc = smb3mc_chan_call(chan, req);
