@@ -261,20 +261,16 @@ bool smb3mc_ses_up(struct smb3mc_ses *ses)
 }
 
 /**
- * smb3mc_ses_holds - whether the server holds an open made in session @gen
+ * smb3mc_ses_holds - whether an open made in session @gen is in this one
  * @ses: the session
  * @gen: the session number the open's FileId is valid in
  *
- * Return: true for the session that is up and for one being set up, which
- * opened it again; false for an older one, and while no channel is left:
- * the server dropped what the lost session held, or drops it when the new
- * session names the old one previous (MS-SMB2 3.3.5.5.3).
+ * Return: false for an open of an older session that the new one could
+ * not open again, and for one opened again by a new session not yet up.
  */
 bool smb3mc_ses_holds(struct smb3mc_ses *ses, unsigned int gen)
 {
-	unsigned int now = READ_ONCE(ses->gen);
-
-	return gen == now + 1 || (gen == now && smb3mc_ses_up(ses));
+	return gen == READ_ONCE(ses->gen);
 }
 
 /*
@@ -287,13 +283,21 @@ static bool ses_may_wait(struct smb3mc_ses *ses)
 	       !READ_ONCE(ses->unmounting);
 }
 
+/* umount -f came since @req began to wait. */
+static bool ses_aborted(struct smb3mc_ses *ses, const struct smb3mc_req *req)
+{
+	return req->aborts != READ_ONCE(ses->aborts);
+}
+
 /* What is left of @req's wait for the server, whose clock starts here. */
 static unsigned long ses_outage_left(struct smb3mc_ses *ses,
 				     struct smb3mc_req *req)
 {
-	if (!req->outage_since)
+	if (!req->outage_since) {
 		req->outage_since = jiffies | 1;
-	if (!ses_may_wait(ses))
+		req->aborts = READ_ONCE(ses->aborts);
+	}
+	if (!ses_may_wait(ses) || ses_aborted(ses, req) || req->no_wait)
 		return 0;
 	return smb3mc_outage_wait(ses->soft, ses->soft_timeout,
 				  req->outage_since, jiffies);
@@ -303,7 +307,7 @@ static unsigned long ses_outage_left(struct smb3mc_ses *ses,
 static int ses_outage_fail(struct smb3mc_ses *ses,
 			   const struct smb3mc_req *req)
 {
-	if (!ses_may_wait(ses)) {
+	if (!ses_may_wait(ses) || ses_aborted(ses, req) || req->no_wait) {
 		pr_warn_ratelimited("smb3mc: %s: no channel left: command %u fails\n",
 				    ses->server, smb3mc_req_command(req));
 		return -EHOSTDOWN;
@@ -341,7 +345,8 @@ static struct smb3mc_chan *ses_wait_chan(struct smb3mc_ses *ses,
 		}
 		if (wait_event_killable_timeout(ses->up_wait,
 						smb3mc_ses_up(ses) ||
-						!ses_may_wait(ses),
+						!ses_may_wait(ses) ||
+						ses_aborted(ses, req),
 						left) < 0) {
 			*rc = -EINTR;
 			return NULL;

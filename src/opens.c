@@ -79,6 +79,27 @@ void smb3mc_open_rename(struct smb3mc_open *open, const char *path)
 }
 
 /**
+ * smb3mc_open_closing - the file is being closed: no new session opens it
+ *	again from here on
+ * @open: from smb3mc_open_keep()
+ *
+ * A new session being set up has opened it again already, or never will.
+ *
+ * Return: the session number its FileId is valid in now.
+ */
+unsigned int smb3mc_open_closing(struct smb3mc_open *open)
+{
+	struct smb3mc_tcon *tcon = open->tcon;
+	unsigned int gen;
+
+	mutex_lock(&tcon->open_lock);
+	open->closing = true;
+	gen = open->gen;
+	mutex_unlock(&tcon->open_lock);
+	return gen;
+}
+
+/**
  * smb3mc_open_forget - the file is closed: no new session opens it again
  * @open: from smb3mc_open_keep(), or NULL; freed here
  */

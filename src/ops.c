@@ -152,17 +152,20 @@ out:
 	return rc;
 }
 
-int smb3mc_close(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid)
+static int close_fid(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
+		     bool wait)
 {
 	struct smb3mc_call *call = smb3mc_call_alloc(SMB3MC_SMALL_REQ);
 	struct smb3mc_file_attrs unused;
-	int rc;
+	int len, rc;
 
 	if (!call)
 		return -ENOMEM;
-	rc = call_send(tcon, call,
-		       smb3mc_build_close(call->buf, SMB3MC_SMALL_REQ, fid,
-					  false), 0);
+	len = smb3mc_build_close(call->buf, SMB3MC_SMALL_REQ, fid, false);
+	if (wait)
+		rc = call_send(tcon, call, len, 0);
+	else
+		rc = smb3mc_call_send_nowait(tcon->ses, tcon, call, len);
 	if (!rc)
 		rc = call_parsed(tcon, call,
 				 smb3mc_parse_close(call->req.rsp,
@@ -170,6 +173,11 @@ int smb3mc_close(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid)
 						    &unused));
 	smb3mc_call_free(call);
 	return rc;
+}
+
+int smb3mc_close(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid)
+{
+	return close_fid(tcon, fid, true);
 }
 
 /**
@@ -221,17 +229,19 @@ bool smb3mc_tcon_reachable(struct smb3mc_tcon *tcon)
  * @open: from smb3mc_handle_keep(), or NULL when it was not kept
  * @fid: its handle
  *
- * A handle the server no longer holds (every channel is lost, or it was
- * not opened again in the new session) is not closed: waiting for the
- * server to close what it dropped would hold, on a hard mount, a process
- * exiting during an outage, which no signal ends, and its mount busy. A
- * new session set up from here on does not open the file again.
+ * Never waits for a lost server: that would hold, on a hard mount, a
+ * process exiting during an outage, which no signal ends, and its mount
+ * busy. The server drops the handles of a session it lost, or drops them
+ * when the new session names the old one previous (MS-SMB2 3.3.5.5.3); a
+ * handle not opened again in the new session is not sent at all. A new
+ * session set up from here on does not open the file again; one being set
+ * up that did already keeps the handle until umount.
  */
 void smb3mc_handle_close(struct smb3mc_tcon *tcon, struct smb3mc_open *open,
 			 const struct smb3mc_fid *fid)
 {
-	if (!open || smb3mc_ses_holds(tcon->ses, READ_ONCE(open->gen)))
-		smb3mc_close(tcon, fid);
+	if (!open || smb3mc_ses_holds(tcon->ses, smb3mc_open_closing(open)))
+		close_fid(tcon, fid, false);
 	smb3mc_open_forget(open);
 }
 

@@ -136,6 +136,7 @@ struct smb3mc_ses {
 	bool soft;
 	unsigned long soft_timeout;	/* jiffies */
 	bool unmounting;		/* nothing waits for the server now */
+	unsigned int aborts;		/* umount -f: what waited then fails */
 	bool recovering;		/* setting a new session up */
 	unsigned int gen;
 	u64 lost_id;			/* SessionId the server lost */
@@ -195,6 +196,7 @@ struct smb3mc_open {
 	struct smb3mc_fid prev;
 	unsigned int gen;		/* the session *@fid is valid in */
 	bool reopened;			/* @prev maps to *@fid */
+	bool closing;			/* a new session leaves it closed */
 	u32 access;
 	u32 options;
 	char *path;
@@ -218,6 +220,7 @@ struct smb3mc_open *smb3mc_open_keep(struct smb3mc_tcon *tcon,
 				     const char *path, u32 access,
 				     u32 options, struct smb3mc_fid *fid);
 void smb3mc_open_rename(struct smb3mc_open *open, const char *path);
+unsigned int smb3mc_open_closing(struct smb3mc_open *open);
 void smb3mc_open_forget(struct smb3mc_open *open);
 int smb3mc_open_lock_add(struct smb3mc_open *open, u64 offset, u64 length,
 			 bool exclusive);
@@ -273,6 +276,8 @@ int smb3mc_req_errno(const struct smb3mc_req *req);
 int smb3mc_rsp_refuse(const struct smb3mc_ses *ses, u16 cmd, const char *what);
 int smb3mc_call_send(struct smb3mc_ses *ses, struct smb3mc_tcon *tcon,
 		     struct smb3mc_call *call, int len, size_t payload);
+int smb3mc_call_send_nowait(struct smb3mc_ses *ses, struct smb3mc_tcon *tcon,
+			    struct smb3mc_call *call, int len);
 int smb3mc_call_send_cancellable(struct smb3mc_ses *ses,
 				 struct smb3mc_tcon *tcon,
 				 struct smb3mc_call *call, int len);
@@ -311,6 +316,7 @@ void smb3mc_ses_refresh_channels(struct smb3mc_ses *ses);
 /* reconnect.c: the maintenance work */
 void smb3mc_ses_start_maint(struct smb3mc_ses *ses);
 void smb3mc_ses_unmount(struct smb3mc_ses *ses);
+void smb3mc_ses_abort_waits(struct smb3mc_ses *ses);
 void smb3mc_ses_stop_maint(struct smb3mc_ses *ses);
 
 /* session.c: open, close, DebugData */

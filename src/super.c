@@ -51,13 +51,12 @@ static int smb3mc_statfs_op(struct dentry *dentry, struct kstatfs *buf)
 }
 
 /*
- * umount -f: what waits for a lost server fails now, and what comes later
- * fails instead of waiting, so that the processes keeping the mount busy
- * end and umount completes. The mount no longer sets up a new session.
+ * umount -f: what waits for a lost server fails now, so that the
+ * processes keeping the mount busy end and umount completes.
  */
 static void smb3mc_umount_begin(struct super_block *sb)
 {
-	smb3mc_ses_unmount(SMB3MC_SB(sb)->ses);
+	smb3mc_ses_abort_waits(SMB3MC_SB(sb)->ses);
 }
 
 /* What /proc/mounts shows: never the password. */
@@ -268,6 +267,12 @@ static void smb3mc_kill_sb(struct super_block *sb)
 	if (sbi->ses)
 		smb3mc_ses_unmount(sbi->ses);
 	kill_anon_super(sb);
+	/*
+	 * A request whose waiter left (killed) may still be in flight: once
+	 * nothing resends any more, none can name the tree freed here.
+	 */
+	if (sbi->ses)
+		smb3mc_ses_stop_maint(sbi->ses);
 	if (sbi->tcon)
 		smb3mc_tcon_close(sbi->tcon);
 	if (sbi->ses)

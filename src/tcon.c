@@ -285,7 +285,7 @@ static int tcon_reopen(struct smb3mc_tcon *tcon, struct smb3mc_chan *chan,
 		open->prev = *open->fid;
 	WRITE_ONCE(open->fid->persistent, cr.fid.persistent);
 	WRITE_ONCE(open->fid->volatile_id, cr.fid.volatile_id);
-	open->gen = gen;
+	WRITE_ONCE(open->gen, gen);
 	open->reopened = true;
 	return 0;
 }
@@ -308,6 +308,8 @@ static int tcon_reopen_all(struct smb3mc_tcon *tcon, struct smb3mc_chan *chan)
 	}
 	mutex_lock(&tcon->open_lock);
 	list_for_each_entry(open, &tcon->opens, list) {
+		if (open->closing)
+			continue;
 		rc = tcon_reopen(tcon, chan, open, call, name, name_max);
 		if (rc && READ_ONCE(chan->state) == SMB3MC_CHAN_DEAD)
 			break;
