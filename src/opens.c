@@ -28,6 +28,7 @@ void smb3mc_tcon_opens_init(struct smb3mc_tcon *tcon)
  * @path: its name from the share root, UTF-8
  * @access: the DesiredAccess it was opened with
  * @options: its CreateOptions
+ * @index: its IndexNumber, by which a new session knows it; 0: unknown
  * @fid: its FileId, which a new session overwrites in place: it must
  *	stay until smb3mc_open_forget()
  *
@@ -35,7 +36,8 @@ void smb3mc_tcon_opens_init(struct smb3mc_tcon *tcon)
  */
 struct smb3mc_open *smb3mc_open_keep(struct smb3mc_tcon *tcon,
 				     const char *path, u32 access,
-				     u32 options, struct smb3mc_fid *fid)
+				     u32 options, u64 index,
+				     struct smb3mc_fid *fid)
 {
 	struct smb3mc_open *open = kzalloc(sizeof(*open), GFP_KERNEL);
 
@@ -52,6 +54,7 @@ struct smb3mc_open *smb3mc_open_keep(struct smb3mc_tcon *tcon,
 	open->fid = fid;
 	open->access = access;
 	open->options = options;
+	open->index = index;
 	mutex_lock(&tcon->open_lock);
 	list_add_tail(&open->list, &tcon->opens);
 	mutex_unlock(&tcon->open_lock);

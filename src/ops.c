@@ -185,6 +185,8 @@ int smb3mc_close(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid)
  * @tcon: tree connect of the share
  * @path: the name it was opened by
  * @args: how it was opened; a new session opens it with FILE_OPEN
+ * @index: its IndexNumber (0: unknown): what a new session opens by the
+ *	name must have it, else it is another file
  * @fid: its handle, which a new session replaces in place: it must stay
  *	until smb3mc_handle_close()
  *
@@ -196,9 +198,10 @@ int smb3mc_close(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid)
 struct smb3mc_open *smb3mc_handle_keep(struct smb3mc_tcon *tcon,
 				       const char *path,
 				       const struct smb3mc_open_args *args,
-				       struct smb3mc_fid *fid)
+				       u64 index, struct smb3mc_fid *fid)
 {
-	return smb3mc_open_keep(tcon, path, args->access, args->options, fid);
+	return smb3mc_open_keep(tcon, path, args->access, args->options,
+				index, fid);
 }
 
 /**

@@ -55,7 +55,7 @@ bool smb3mc_tcon_reachable(struct smb3mc_tcon *tcon);
 struct smb3mc_open *smb3mc_handle_keep(struct smb3mc_tcon *tcon,
 				       const char *path,
 				       const struct smb3mc_open_args *args,
-				       struct smb3mc_fid *fid);
+				       u64 index, struct smb3mc_fid *fid);
 void smb3mc_handle_rename(struct smb3mc_open *open, const char *path);
 void smb3mc_handle_close(struct smb3mc_tcon *tcon, struct smb3mc_open *open,
 			 const struct smb3mc_fid *fid);

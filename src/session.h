@@ -199,6 +199,7 @@ struct smb3mc_open {
 	bool closing;			/* a new session leaves it closed */
 	u32 access;
 	u32 options;
+	u64 index;			/* the file's IndexNumber, 0: unknown */
 	char *path;
 };
 
@@ -218,7 +219,8 @@ struct smb3mc_call {
 void smb3mc_tcon_opens_init(struct smb3mc_tcon *tcon);
 struct smb3mc_open *smb3mc_open_keep(struct smb3mc_tcon *tcon,
 				     const char *path, u32 access,
-				     u32 options, struct smb3mc_fid *fid);
+				     u32 options, u64 index,
+				     struct smb3mc_fid *fid);
 void smb3mc_open_rename(struct smb3mc_open *open, const char *path);
 unsigned int smb3mc_open_closing(struct smb3mc_open *open);
 void smb3mc_open_forget(struct smb3mc_open *open);

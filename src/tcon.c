@@ -196,6 +196,45 @@ void smb3mc_tcon_close(struct smb3mc_tcon *tcon)
 }
 
 /*
+ * Whether @fid, what the name of @open opened in the new session, is the
+ * file @open had: another may have taken the name while the server was
+ * lost (a rename over it, a directory renamed, a save through a temporary
+ * file). A server without file ids cannot tell, and is trusted.
+ */
+static int tcon_same_file(struct smb3mc_tcon *tcon, struct smb3mc_chan *chan,
+			  struct smb3mc_open *open,
+			  const struct smb3mc_fid *fid,
+			  struct smb3mc_call *call)
+{
+	struct smb3mc_file_attrs a = {};
+	const u8 *out;
+	u32 out_len;
+	int rc;
+
+	if (!open->index)
+		return 0;
+	rc = smb3mc_call_send_on(tcon->ses, chan, tcon, call,
+				 smb3mc_build_query_info(call->buf, call->size,
+							 fid, SMB2_0_INFO_FILE,
+							 FileInternalInformation,
+							 sizeof(__le64), 0),
+				 sizeof(__le64));
+	if (rc)
+		return rc;
+	if (smb3mc_parse_query_info(call->req.rsp, call->req.rsp_len, &out,
+				    &out_len) ||
+	    smb3mc_parse_internal_info(out, out_len, &a))
+		return smb3mc_rsp_refuse(tcon->ses, SMB2_QUERY_INFO,
+					 "malformed");
+	if (a.index_number && a.index_number != open->index) {
+		pr_warn_ratelimited("smb3mc: %s: %s is another file now\n",
+				    tcon->ses->server, open->path);
+		return -ESTALE;
+	}
+	return 0;
+}
+
+/*
  * Take @open's byte-range locks again on @fid, its handle in the new
  * session, each failing at once: another client may have taken the range
  * while the server was lost.
@@ -235,8 +274,9 @@ static int tcon_relock(struct smb3mc_tcon *tcon, struct smb3mc_chan *chan,
 /*
  * Open @open's file again by name, with the access it had, take its locks
  * again, and give its holder the new FileId; the old one maps to it
- * (smb3mc_tcon_map_fid()). A file whose lock another client took
- * meanwhile is not given back: its I/O fails rather than go on unlocked.
+ * (smb3mc_tcon_map_fid()). A name that is another file now, and a file
+ * whose lock another client took meanwhile, are not given back: their
+ * I/O fails rather than go to another file or on unlocked.
  */
 static int tcon_reopen(struct smb3mc_tcon *tcon, struct smb3mc_chan *chan,
 		       struct smb3mc_open *open, struct smb3mc_call *call,
@@ -273,7 +313,8 @@ static int tcon_reopen(struct smb3mc_tcon *tcon, struct smb3mc_chan *chan,
 	if (cr.attrs.is_dir != !!(open->options & FILE_DIRECTORY_FILE))
 		rc = -ESTALE;
 	else
-		rc = tcon_relock(tcon, chan, open, &cr.fid, call);
+		rc = tcon_same_file(tcon, chan, open, &cr.fid, call) ?:
+		     tcon_relock(tcon, chan, open, &cr.fid, call);
 	if (rc) {
 		smb3mc_call_send_on(ses, chan, tcon, call,
 				    smb3mc_build_close(call->buf, call->size,

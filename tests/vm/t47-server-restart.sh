@@ -78,7 +78,7 @@ smbd_kill() {
 }
 smbd_start() {
 	# Not with a descriptor of the mount's, which it would hold.
-	ip netns exec "$SRV_NS" smbd -D -s "$SMB_CONF" 8<&- 9<&- || return 1
+	ip netns exec "$SRV_NS" smbd -D -s "$SMB_CONF" 6<&- 8<&- 9<&- || return 1
 	mark "smbd started"
 	wait_for 60 listening || return 1
 	mark "smbd listening"
@@ -168,12 +168,18 @@ locks() { python3 "$REPO/tests/lib/locks.py" "$@"; }
 locks hold $mnt/rs-lock.txt w 0 4096 0 >/tmp/t47-hold.out 2>&1 &
 locker=$!
 wait_for 10 grep -q HELD /tmp/t47-hold.out
+# A file whose name is another file's after the restart is not that one.
+echo first >$SRV_SHARE_DIR/rs-swap.txt
+chmod a+rw $SRV_SHARE_DIR/rs-swap.txt
+exec 6<$mnt/rs-swap.txt
 echo hello-rename >$SRV_SHARE_DIR/rs-old.txt
 chmod a+rw $SRV_SHARE_DIR/rs-old.txt
 exec 8<$mnt/rs-old.txt
 mv $mnt/rs-old.txt $mnt/rs-new.txt
 mark "kill a waiter"
 smbd_kill
+echo second >$SRV_SHARE_DIR/rs-swap.new
+mv $SRV_SHARE_DIR/rs-swap.new $SRV_SHARE_DIR/rs-swap.txt
 echo 3 >/proc/sys/vm/drop_caches
 cat $mnt/rs.bin >/dev/null 2>&1 &
 waiter=$!
@@ -204,6 +210,11 @@ check "a descriptor of a file renamed before the restart still reads" \
 	bash -c '[ "$(cat <&8)" = hello-rename ]'
 exec 8<&-
 rm -f $mnt/rs-new.txt
+out=$(cat <&6 2>&1)
+expect_eq "a descriptor whose name is another file's now fails" \
+	"${out##*: }" "Input/output error"
+exec 6<&-
+rm -f $SRV_SHARE_DIR/rs-swap.txt
 
 # soft: EIO once soft_timeout passed; umount with the server down.
 check "soft mount with soft_timeout=5" mount -t smb3mc \
