@@ -106,6 +106,8 @@ static void slot_reconnect(struct smb3mc_ses *ses, unsigned int i)
 	mutex_unlock(&ses->chan_lock);
 	pr_info("smb3mc: %s: channel %u to %pISpc re-established\n",
 		ses->server, i, &slot->dst);
+	/* What waits for a channel, its session being kept, goes on. */
+	smb3mc_ses_io_kick(ses);
 }
 
 /* Every slot is empty: the session has no channel left. */
