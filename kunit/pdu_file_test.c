@@ -849,6 +849,18 @@ static void file_id_none(struct kunit *test)
 			0);
 	KUNIT_EXPECT_EQ(test, a.index_number, U64_MAX - 1);
 
+	/* FileInternalInformation: the same rule, and 8 bytes or -EIO. */
+	memset(&a, 0, sizeof(a));
+	w64(b, 0, 0x0123456789abcdefULL);
+	KUNIT_ASSERT_EQ(test, smb3mc_parse_internal_info(b, 8, &a), 0);
+	KUNIT_EXPECT_EQ(test, a.index_number, 0x0123456789abcdefULL);
+	KUNIT_EXPECT_TRUE(test, a.valid & SMB3MC_ATTR_INDEX);
+	w64(b, 0, U64_MAX);
+	KUNIT_ASSERT_EQ(test, smb3mc_parse_internal_info(b, 8, &a), 0);
+	KUNIT_EXPECT_EQ(test, a.index_number, 0ULL);
+	KUNIT_EXPECT_EQ(test, smb3mc_parse_internal_info(b, 7, &a), -EIO);
+	KUNIT_EXPECT_EQ(test, smb3mc_parse_internal_info(NULL, 0, &a), -EIO);
+
 	dir_rsp(b);
 	w64(b, 72 + 72, U64_MAX);
 	KUNIT_ASSERT_EQ(test, smb3mc_parse_query_directory(b, 244, &it), 0);

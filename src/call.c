@@ -73,7 +73,7 @@ int smb3mc_rsp_refuse(const struct smb3mc_ses *ses, u16 cmd, const char *what)
 
 static int call_send(struct smb3mc_ses *ses, struct smb3mc_tcon *tcon,
 		     struct smb3mc_call *call, int len, size_t payload,
-		     bool cancellable)
+		     bool cancellable, bool no_wait)
 {
 	int rc;
 
@@ -81,6 +81,7 @@ static int call_send(struct smb3mc_ses *ses, struct smb3mc_tcon *tcon,
 		return len;
 	smb3mc_call_prepare(call, len, payload);
 	call->req.cancellable = cancellable;
+	call->req.no_wait = no_wait;
 	rc = smb3mc_ses_call(ses, NULL, tcon, &call->req);
 	if (rc)
 		return rc;
@@ -103,7 +104,23 @@ static int call_send(struct smb3mc_ses *ses, struct smb3mc_tcon *tcon,
 int smb3mc_call_send(struct smb3mc_ses *ses, struct smb3mc_tcon *tcon,
 		     struct smb3mc_call *call, int len, size_t payload)
 {
-	return call_send(ses, tcon, call, len, payload, false);
+	return call_send(ses, tcon, call, len, payload, false, false);
+}
+
+/**
+ * smb3mc_call_send_nowait - as smb3mc_call_send(), never waiting for a
+ *	lost server
+ * @ses: the session
+ * @tcon: its tree, NULL for session-level commands
+ * @call: the request
+ * @len: as for smb3mc_call_send()
+ *
+ * Return: as smb3mc_call_send(); -EHOSTDOWN when no channel is left.
+ */
+int smb3mc_call_send_nowait(struct smb3mc_ses *ses, struct smb3mc_tcon *tcon,
+			    struct smb3mc_call *call, int len)
+{
+	return call_send(ses, tcon, call, len, 0, false, true);
 }
 
 /**
@@ -124,7 +141,7 @@ int smb3mc_call_send_cancellable(struct smb3mc_ses *ses,
 				 struct smb3mc_tcon *tcon,
 				 struct smb3mc_call *call, int len)
 {
-	return call_send(ses, tcon, call, len, 0, true);
+	return call_send(ses, tcon, call, len, 0, true, false);
 }
 
 /**

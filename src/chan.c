@@ -7,14 +7,15 @@
  * MessageId and takes in the credits they grant, is in chan_recv.c.
  *
  * Ownership of an outstanding request is decided by whoever erases it from
- * the MessageId table first: the receive thread (it then completes the
- * request) or the waiter giving up (it then returns an error). So a late
- * response never touches a request its caller has already forgotten.
+ * the MessageId table first: the receive thread (it, or the worker that
+ * checks the response, then completes the request) or the waiter giving up
+ * (it then returns an error). So a late response never touches a request
+ * its caller has already forgotten.
  *
  * A request ends only once both its send has returned and its answer came
  * (response, timeout or the loss of the connection): its owner frees its
  * buffers when it ends, and the socket may still be reading them. So
- * chan_submit() sets @req->ends to 2, and the sender and whoever took the
+ * chan_post() sets @req->ends to 2, and the sender and whoever took the
  * request out of the table each call smb3mc_chan_finish() once: the second
  * of them ends the request. A response that arrives while the send is
  * still running (a server may answer once it read the header) thus leaves

@@ -186,6 +186,7 @@ struct smb3mc_req {
 	 * the wait has no limit, and a signal cancels the request instead.
 	 */
 	bool cancellable;
+	bool no_wait;			/* fails rather than wait for a lost server */
 
 	/* Filled by the channel. */
 	u64 mid;
@@ -210,6 +211,7 @@ struct smb3mc_req {
 	unsigned int gen;		/* the session it was made in */
 	bool resumed;			/* went on in a later one */
 	unsigned long outage_since;	/* jiffies it found no channel, or 0 */
+	unsigned int aborts;		/* ses->aborts when it began to wait */
 	unsigned int chan_id;		/* the channel it last went out on */
 	unsigned int resends;
 	struct delayed_work resend_work;

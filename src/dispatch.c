@@ -236,8 +236,14 @@ static unsigned int ses_busy_ms(const struct smb3mc_req *req)
 				 SMB3MC_BUSY_MAX_MS);
 }
 
-/* Some slot holds a usable channel. */
-static bool ses_up(struct smb3mc_ses *ses)
+/**
+ * smb3mc_ses_up - whether some slot of @ses holds a usable channel
+ * @ses: the session
+ *
+ * Return: false while the server is lost, until the maintenance work has
+ * a channel again.
+ */
+bool smb3mc_ses_up(struct smb3mc_ses *ses)
 {
 	struct smb3mc_chan *chan;
 	unsigned int i, n;
@@ -254,6 +260,19 @@ static bool ses_up(struct smb3mc_ses *ses)
 	return up;
 }
 
+/**
+ * smb3mc_ses_holds - whether an open made in session @gen is in this one
+ * @ses: the session
+ * @gen: the session number the open's FileId is valid in
+ *
+ * Return: false for an open of an older session that the new one could
+ * not open again, and for one opened again by a new session not yet up.
+ */
+bool smb3mc_ses_holds(struct smb3mc_ses *ses, unsigned int gen)
+{
+	return gen == READ_ONCE(ses->gen);
+}
+
 /*
  * A request without a channel waits for the server only once mounted (the
  * maintenance work then brings one back) and until umount.
@@ -264,13 +283,21 @@ static bool ses_may_wait(struct smb3mc_ses *ses)
 	       !READ_ONCE(ses->unmounting);
 }
 
+/* umount -f came since @req began to wait. */
+static bool ses_aborted(struct smb3mc_ses *ses, const struct smb3mc_req *req)
+{
+	return req->aborts != READ_ONCE(ses->aborts);
+}
+
 /* What is left of @req's wait for the server, whose clock starts here. */
 static unsigned long ses_outage_left(struct smb3mc_ses *ses,
 				     struct smb3mc_req *req)
 {
-	if (!req->outage_since)
+	if (!req->outage_since) {
 		req->outage_since = jiffies | 1;
-	if (!ses_may_wait(ses))
+		req->aborts = READ_ONCE(ses->aborts);
+	}
+	if (!ses_may_wait(ses) || ses_aborted(ses, req) || req->no_wait)
 		return 0;
 	return smb3mc_outage_wait(ses->soft, ses->soft_timeout,
 				  req->outage_since, jiffies);
@@ -280,7 +307,7 @@ static unsigned long ses_outage_left(struct smb3mc_ses *ses,
 static int ses_outage_fail(struct smb3mc_ses *ses,
 			   const struct smb3mc_req *req)
 {
-	if (!ses_may_wait(ses)) {
+	if (!ses_may_wait(ses) || ses_aborted(ses, req) || req->no_wait) {
 		pr_warn_ratelimited("smb3mc: %s: no channel left: command %u fails\n",
 				    ses->server, smb3mc_req_command(req));
 		return -EHOSTDOWN;
@@ -317,8 +344,9 @@ static struct smb3mc_chan *ses_wait_chan(struct smb3mc_ses *ses,
 			return NULL;
 		}
 		if (wait_event_killable_timeout(ses->up_wait,
-						ses_up(ses) ||
-						!ses_may_wait(ses),
+						smb3mc_ses_up(ses) ||
+						!ses_may_wait(ses) ||
+						ses_aborted(ses, req),
 						left) < 0) {
 			*rc = -EINTR;
 			return NULL;
@@ -360,6 +388,17 @@ static int ses_resume(struct smb3mc_ses *ses, struct smb3mc_req *req)
 	return 0;
 }
 
+/* @req, for @tcon (NULL: the session), is made in the session up now. */
+static void ses_req_start(struct smb3mc_ses *ses, struct smb3mc_tcon *tcon,
+			  struct smb3mc_req *req)
+{
+	req->resends = 0;
+	req->tcon = tcon;
+	req->gen = READ_ONCE(ses->gen);
+	req->resumed = false;
+	req->outage_since = 0;
+}
+
 /**
  * smb3mc_ses_call - send one request of @ses and wait for it
  * @ses: the session
@@ -379,11 +418,7 @@ int smb3mc_ses_call(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 {
 	int rc;
 
-	req->resends = 0;
-	req->tcon = tcon;
-	req->gen = READ_ONCE(ses->gen);
-	req->resumed = false;
-	req->outage_since = 0;
+	ses_req_start(ses, tcon, req);
 	if (!chan)
 		chan = ses_wait_chan(ses, req, &rc);
 	if (!chan)
@@ -426,10 +461,7 @@ int smb3mc_ses_call_once(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 {
 	int rc;
 
-	req->resends = 0;
-	req->tcon = tcon;
-	req->gen = READ_ONCE(ses->gen);
-	req->resumed = false;
+	ses_req_start(ses, tcon, req);
 	req->chan_id = chan->id;
 	ses_stamp(ses, chan, req);
 	rc = smb3mc_chan_call(chan, req);

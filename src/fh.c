@@ -75,9 +75,7 @@ void smb3mc_fh_put(struct smb3mc_fh *fh)
 {
 	if (!refcount_dec_and_test(&fh->ref))
 		return;
-	/* A new session set up meanwhile closes the file it opened again. */
-	smb3mc_close(fh->tcon, &fh->fid);
-	smb3mc_handle_forget(fh->kept);
+	smb3mc_handle_close(fh->tcon, fh->kept, &fh->fid);
 	kfree(fh);
 }
 

@@ -100,7 +100,9 @@ int smb3mc_file_open_created(struct file *file, struct dentry *dentry,
 		smb3mc_fh_put(fh);
 		return PTR_ERR(path);
 	}
-	fh->kept = smb3mc_handle_keep(tcon, path, &args, &fh->fid);
+	fh->kept = smb3mc_handle_keep(tcon, path, &args,
+				      SMB3MC_I(d_inode(dentry))->file_id,
+				      &fh->fid);
 	free_page((unsigned long)page);
 	if (!fh->kept) {
 		smb3mc_fh_put(fh);
@@ -179,7 +181,8 @@ static int smb3mc_file_open(struct inode *inode, struct file *file)
 	refcount_set(&fh->ref, 1);
 	fh->tcon = sbi->tcon;
 	fh->access = args.access;
-	fh->kept = smb3mc_handle_keep(sbi->tcon, path, &args, &fh->fid);
+	fh->kept = smb3mc_handle_keep(sbi->tcon, path, &args,
+				      SMB3MC_I(inode)->file_id, &fh->fid);
 	free_page((unsigned long)page);
 	if (!fh->kept) {
 		smb3mc_fh_put(fh);

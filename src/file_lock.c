@@ -111,7 +111,8 @@ static void brl_release(struct smb3mc_lock *lk)
 	struct smb3mc_fh *fh = lk->fh;
 	int rc;
 
-	rc = smb3mc_unlock(fh->tcon, &fh->fid, lk->offset, lk->length);
+	rc = smb3mc_unlock(fh->tcon, fh->kept, &fh->fid, lk->offset,
+			   lk->length);
 	if (rc)
 		pr_warn_ratelimited("smb3mc: unlock of %llu bytes at %llu failed (%d)\n",
 				    lk->length, lk->offset, rc);
@@ -126,7 +127,7 @@ static void brl_restore(struct smb3mc_inode *si, struct smb3mc_lock *old)
 {
 	struct smb3mc_fh *fh = old->fh;
 
-	if (smb3mc_lock(fh->tcon, &fh->fid, old->offset, old->length,
+	if (smb3mc_lock(fh->tcon, fh->kept, &fh->fid, old->offset, old->length,
 			old->exclusive, false)) {
 		pr_warn_ratelimited("smb3mc: a lock of %llu bytes at %llu was lost converting it\n",
 				    old->length, old->offset);
@@ -175,8 +176,9 @@ static int brl_set(struct file *file, struct file_lock *fl)
 	}
 
 	if (convert)
-		smb3mc_unlock(fh->tcon, &fh->fid, offset, length);
-	rc = smb3mc_lock(fh->tcon, &fh->fid, offset, length, exclusive, wait);
+		smb3mc_unlock(fh->tcon, fh->kept, &fh->fid, offset, length);
+	rc = smb3mc_lock(fh->tcon, fh->kept, &fh->fid, offset, length,
+			 exclusive, wait);
 	if (rc) {
 		kfree(lk);
 		if (convert)
@@ -257,9 +259,10 @@ static int brl_probe(struct smb3mc_fh *fh, u64 offset, u64 length,
 {
 	int rc;
 
-	rc = smb3mc_lock(fh->tcon, &fh->fid, offset, length, exclusive, false);
+	rc = smb3mc_lock(fh->tcon, NULL, &fh->fid, offset, length, exclusive,
+			 false);
 	if (!rc)
-		smb3mc_unlock(fh->tcon, &fh->fid, offset, length);
+		smb3mc_unlock(fh->tcon, NULL, &fh->fid, offset, length);
 	return rc;
 }
 

@@ -32,6 +32,8 @@ struct smb3mc_sb {
 	spinlock_t lease_lock;
 	DECLARE_HASHTABLE(leases, 6);
 	struct workqueue_struct *lease_wq;
+	spinlock_t fs_size_lock;
+	struct smb3mc_fs_size fs_size;	/* the server's last statfs answer */
 };
 
 struct smb3mc_inode {

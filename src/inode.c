@@ -261,6 +261,13 @@ int smb3mc_revalidate(struct dentry *dentry)
 	 */
 	if (d_unlinked(dentry))
 		return 0;
+	/*
+	 * The share's root is always there: while the server is lost, keep
+	 * its attributes rather than wait for it, since umount(8) stats the
+	 * mount point first and must complete during an outage.
+	 */
+	if (IS_ROOT(dentry) && !smb3mc_tcon_reachable(sbi->tcon))
+		return 0;
 	path = smb3mc_dentry_path(dentry, &page);
 	if (IS_ERR(path))
 		return PTR_ERR(path);

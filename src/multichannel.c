@@ -252,6 +252,7 @@ static int open_channel(struct smb3mc_ses *ses,
 	/* Dispatch reads the count without the lock: publish the slot first. */
 	smp_store_release(&ses->nr_chans, id + 1);
 	mutex_unlock(&ses->chan_lock);
+	smb3mc_ses_io_kick(ses);
 	return 0;
 }
 

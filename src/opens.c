@@ -28,6 +28,7 @@ void smb3mc_tcon_opens_init(struct smb3mc_tcon *tcon)
  * @path: its name from the share root, UTF-8
  * @access: the DesiredAccess it was opened with
  * @options: its CreateOptions
+ * @index: its IndexNumber, by which a new session knows it; 0: unknown
  * @fid: its FileId, which a new session overwrites in place: it must
  *	stay until smb3mc_open_forget()
  *
@@ -35,7 +36,8 @@ void smb3mc_tcon_opens_init(struct smb3mc_tcon *tcon)
  */
 struct smb3mc_open *smb3mc_open_keep(struct smb3mc_tcon *tcon,
 				     const char *path, u32 access,
-				     u32 options, struct smb3mc_fid *fid)
+				     u32 options, u64 index,
+				     struct smb3mc_fid *fid)
 {
 	struct smb3mc_open *open = kzalloc(sizeof(*open), GFP_KERNEL);
 
@@ -46,11 +48,13 @@ struct smb3mc_open *smb3mc_open_keep(struct smb3mc_tcon *tcon,
 		kfree(open);
 		return NULL;
 	}
+	INIT_LIST_HEAD(&open->locks);
 	open->tcon = tcon;
 	open->gen = READ_ONCE(tcon->ses->gen);
 	open->fid = fid;
 	open->access = access;
 	open->options = options;
+	open->index = index;
 	mutex_lock(&tcon->open_lock);
 	list_add_tail(&open->list, &tcon->opens);
 	mutex_unlock(&tcon->open_lock);
@@ -78,11 +82,33 @@ void smb3mc_open_rename(struct smb3mc_open *open, const char *path)
 }
 
 /**
+ * smb3mc_open_closing - the file is being closed: no new session opens it
+ *	again from here on
+ * @open: from smb3mc_open_keep()
+ *
+ * A new session being set up has opened it again already, or never will.
+ *
+ * Return: the session number its FileId is valid in now.
+ */
+unsigned int smb3mc_open_closing(struct smb3mc_open *open)
+{
+	struct smb3mc_tcon *tcon = open->tcon;
+	unsigned int gen;
+
+	mutex_lock(&tcon->open_lock);
+	open->closing = true;
+	gen = open->gen;
+	mutex_unlock(&tcon->open_lock);
+	return gen;
+}
+
+/**
  * smb3mc_open_forget - the file is closed: no new session opens it again
  * @open: from smb3mc_open_keep(), or NULL; freed here
  */
 void smb3mc_open_forget(struct smb3mc_open *open)
 {
+	struct smb3mc_open_lock *lk, *next;
 	struct smb3mc_tcon *tcon;
 
 	if (!open)
@@ -91,8 +117,59 @@ void smb3mc_open_forget(struct smb3mc_open *open)
 	mutex_lock(&tcon->open_lock);
 	list_del(&open->list);
 	mutex_unlock(&tcon->open_lock);
+	list_for_each_entry_safe(lk, next, &open->locks, list)
+		kfree(lk);
 	kfree(open->path);
 	kfree(open);
+}
+
+/**
+ * smb3mc_open_lock_add - @open holds a lock, which a new session takes again
+ * @open: from smb3mc_open_keep()
+ * @offset: first byte
+ * @length: bytes
+ * @exclusive: an exclusive lock, else a shared one
+ *
+ * Return: 0, or -ENOMEM.
+ */
+int smb3mc_open_lock_add(struct smb3mc_open *open, u64 offset, u64 length,
+			 bool exclusive)
+{
+	struct smb3mc_tcon *tcon = open->tcon;
+	struct smb3mc_open_lock *lk = kmalloc(sizeof(*lk), GFP_KERNEL);
+
+	if (!lk)
+		return -ENOMEM;
+	lk->offset = offset;
+	lk->length = length;
+	lk->exclusive = exclusive;
+	mutex_lock(&tcon->open_lock);
+	list_add_tail(&lk->list, &open->locks);
+	mutex_unlock(&tcon->open_lock);
+	return 0;
+}
+
+/**
+ * smb3mc_open_lock_del - @open let go of a lock of exactly this range
+ * @open: from smb3mc_open_keep()
+ * @offset: as locked
+ * @length: as locked
+ */
+void smb3mc_open_lock_del(struct smb3mc_open *open, u64 offset, u64 length)
+{
+	struct smb3mc_tcon *tcon = open->tcon;
+	struct smb3mc_open_lock *lk, *found = NULL;
+
+	mutex_lock(&tcon->open_lock);
+	list_for_each_entry(lk, &open->locks, list) {
+		if (lk->offset == offset && lk->length == length) {
+			list_del(&lk->list);
+			found = lk;
+			break;
+		}
+	}
+	mutex_unlock(&tcon->open_lock);
+	kfree(found);
 }
 
 static bool fid_is(const struct smb3mc_fid *fid, u64 persistent,

@@ -191,17 +191,20 @@ out:
 	return rc;
 }
 
-int smb3mc_close(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid)
+static int close_fid(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
+		     bool wait)
 {
 	struct smb3mc_call *call = smb3mc_call_alloc(SMB3MC_SMALL_REQ);
 	struct smb3mc_file_attrs unused;
-	int rc;
+	int len, rc;
 
 	if (!call)
 		return -ENOMEM;
-	rc = call_send(tcon, call,
-		       smb3mc_build_close(call->buf, SMB3MC_SMALL_REQ, fid,
-					  false), 0);
+	len = smb3mc_build_close(call->buf, SMB3MC_SMALL_REQ, fid, false);
+	if (wait)
+		rc = call_send(tcon, call, len, 0);
+	else
+		rc = smb3mc_call_send_nowait(tcon->ses, tcon, call, len);
 	if (!rc)
 		rc = call_parsed(tcon, call,
 				 smb3mc_parse_close(call->req.rsp,
@@ -211,25 +214,33 @@ int smb3mc_close(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid)
 	return rc;
 }
 
+int smb3mc_close(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid)
+{
+	return close_fid(tcon, fid, true);
+}
+
 /**
  * smb3mc_handle_keep - keep an open file for a new session
  * @tcon: tree connect of the share
  * @path: the name it was opened by
  * @args: how it was opened; a new session opens it with FILE_OPEN
+ * @index: its IndexNumber (0: unknown): what a new session opens by the
+ *	name must have it, else it is another file
  * @fid: its handle, which a new session replaces in place: it must stay
- *	until smb3mc_handle_forget()
+ *	until smb3mc_handle_close()
  *
  * When the server lost the session (a restart), the new session opens the
  * file again and its requests go on with the new handle.
  *
- * Return: what smb3mc_handle_forget() takes, or NULL without memory.
+ * Return: what smb3mc_handle_close() takes, or NULL without memory.
  */
 struct smb3mc_open *smb3mc_handle_keep(struct smb3mc_tcon *tcon,
 				       const char *path,
 				       const struct smb3mc_open_args *args,
-				       struct smb3mc_fid *fid)
+				       u64 index, struct smb3mc_fid *fid)
 {
-	return smb3mc_open_keep(tcon, path, args->access, args->options, fid);
+	return smb3mc_open_keep(tcon, path, args->access, args->options,
+				index, fid);
 }
 
 /**
@@ -243,11 +254,36 @@ void smb3mc_handle_rename(struct smb3mc_open *open, const char *path)
 }
 
 /**
- * smb3mc_handle_forget - the handle is closed
- * @open: from smb3mc_handle_keep(), or NULL
+ * smb3mc_tcon_reachable - whether requests on @tcon go out now
+ * @tcon: tree connect of the share
+ *
+ * Return: false while the server is lost: requests wait for it (hard) or
+ * until soft_timeout.
  */
-void smb3mc_handle_forget(struct smb3mc_open *open)
+bool smb3mc_tcon_reachable(struct smb3mc_tcon *tcon)
 {
+	return smb3mc_ses_up(tcon->ses);
+}
+
+/**
+ * smb3mc_handle_close - close an open file for good
+ * @tcon: tree connect of the share
+ * @open: from smb3mc_handle_keep(), or NULL when it was not kept
+ * @fid: its handle
+ *
+ * Never waits for a lost server: that would hold, on a hard mount, a
+ * process exiting during an outage, which no signal ends, and its mount
+ * busy. The server drops the handles of a session it lost, or drops them
+ * when the new session names the old one previous (MS-SMB2 3.3.5.5.3); a
+ * handle not opened again in the new session is not sent at all. A new
+ * session set up from here on does not open the file again; one being set
+ * up that did already keeps the handle until umount.
+ */
+void smb3mc_handle_close(struct smb3mc_tcon *tcon, struct smb3mc_open *open,
+			 const struct smb3mc_fid *fid)
+{
+	if (!open || smb3mc_ses_holds(tcon->ses, smb3mc_open_closing(open)))
+		close_fid(tcon, fid, false);
 	smb3mc_open_forget(open);
 }
 

@@ -61,12 +61,14 @@ int smb3mc_open(struct smb3mc_tcon *tcon, const char *path,
 		const struct smb3mc_open_args *args, struct smb3mc_fid *fid,
 		struct smb3mc_file_attrs *attrs);
 int smb3mc_close(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid);
+bool smb3mc_tcon_reachable(struct smb3mc_tcon *tcon);
 struct smb3mc_open *smb3mc_handle_keep(struct smb3mc_tcon *tcon,
 				       const char *path,
 				       const struct smb3mc_open_args *args,
-				       struct smb3mc_fid *fid);
+				       u64 index, struct smb3mc_fid *fid);
 void smb3mc_handle_rename(struct smb3mc_open *open, const char *path);
-void smb3mc_handle_forget(struct smb3mc_open *open);
+void smb3mc_handle_close(struct smb3mc_tcon *tcon, struct smb3mc_open *open,
+			 const struct smb3mc_fid *fid);
 int smb3mc_query_attrs(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
 		       struct smb3mc_file_attrs *attrs);
 int smb3mc_open_query(struct smb3mc_tcon *tcon, const char *path,
@@ -88,10 +90,11 @@ void smb3mc_share_on_lease_break(struct smb3mc_tcon *tcon,
 int smb3mc_lease_ack(struct smb3mc_tcon *tcon, const u8 *key, u32 state);
 
 /* ops_lock.c: byte-range locks on an open handle */
-int smb3mc_lock(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
-		u64 offset, u64 length, bool exclusive, bool wait);
-int smb3mc_unlock(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
-		  u64 offset, u64 length);
+int smb3mc_lock(struct smb3mc_tcon *tcon, struct smb3mc_open *open,
+		const struct smb3mc_fid *fid, u64 offset, u64 length,
+		bool exclusive, bool wait);
+int smb3mc_unlock(struct smb3mc_tcon *tcon, struct smb3mc_open *open,
+		  const struct smb3mc_fid *fid, u64 offset, u64 length);
 
 int smb3mc_dir_list_open(struct smb3mc_tcon *tcon, const char *path,
 			 struct smb3mc_dir_list **listp);

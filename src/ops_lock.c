@@ -54,6 +54,8 @@ static int lock_send(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
 /**
  * smb3mc_lock - lock a byte range of an open file on the server
  * @tcon: tree connect of the share
+ * @open: from smb3mc_handle_keep(): a new session takes the lock again;
+ *	NULL for a lock let go of at once, or a handle not kept
  * @fid: the handle; the lock belongs to it (MS-SMB2 3.3.5.14)
  * @offset: first byte
  * @length: bytes; the range must end at 2^64 - 1 at most
@@ -62,10 +64,12 @@ static int lock_send(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
  *
  * Return: 0 once the lock is held; -EAGAIN when another open holds a
  * conflicting one (and @wait is false, or the server would not wait);
- * -ERESTARTSYS (-EINTR for a fatal signal) when a signal ended the wait.
+ * -ERESTARTSYS (-EINTR for a fatal signal) when a signal ended the wait;
+ * -ENOMEM.
  */
-int smb3mc_lock(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
-		u64 offset, u64 length, bool exclusive, bool wait)
+int smb3mc_lock(struct smb3mc_tcon *tcon, struct smb3mc_open *open,
+		const struct smb3mc_fid *fid, u64 offset, u64 length,
+		bool exclusive, bool wait)
 {
 	struct smb3mc_lock_range r = {
 		.offset = offset,
@@ -74,22 +78,31 @@ int smb3mc_lock(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
 				     SMB2_LOCKFLAG_SHARED_LOCK,
 	};
 
+	int rc;
+
 	if (!wait)
 		r.flags |= SMB2_LOCKFLAG_FAIL_IMMEDIATELY;
-	return lock_send(tcon, fid, &r, wait);
+	rc = lock_send(tcon, fid, &r, wait);
+	if (rc || !open)
+		return rc;
+	rc = smb3mc_open_lock_add(open, offset, length, exclusive);
+	if (rc)
+		smb3mc_unlock(tcon, NULL, fid, offset, length);
+	return rc;
 }
 
 /**
  * smb3mc_unlock - release a range locked with smb3mc_lock()
  * @tcon: tree connect of the share
+ * @open: as given to smb3mc_lock()
  * @fid: the handle that holds the lock
  * @offset: as locked
  * @length: as locked: a server unlocks only a range that matches a lock
  *
  * Return: 0, or -ENOLCK when the handle holds no such lock.
  */
-int smb3mc_unlock(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
-		  u64 offset, u64 length)
+int smb3mc_unlock(struct smb3mc_tcon *tcon, struct smb3mc_open *open,
+		  const struct smb3mc_fid *fid, u64 offset, u64 length)
 {
 	struct smb3mc_lock_range r = {
 		.offset = offset,
@@ -97,5 +110,7 @@ int smb3mc_unlock(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
 		.flags = SMB2_LOCKFLAG_UNLOCK,
 	};
 
+	if (open)
+		smb3mc_open_lock_del(open, offset, length);
 	return lock_send(tcon, fid, &r, false);
 }

@@ -505,6 +505,9 @@ int smb3mc_parse_standard_info(const u8 *buf, u32 len,
 			       struct smb3mc_file_attrs *a);
 int smb3mc_parse_network_open_info(const u8 *buf, u32 len,
 				   struct smb3mc_file_attrs *a);
+/* FileInternalInformation, MS-FSCC 2.4.22: INDEX only. */
+int smb3mc_parse_internal_info(const u8 *buf, u32 len,
+			       struct smb3mc_file_attrs *a);
 /* FileNameInformation part: *name (UTF-16LE, as the server has it) and
  * *name_len in bytes; a truncated name (STATUS_BUFFER_OVERFLOW) is -EIO,
  * so ask for SMB3MC_ALL_INFO_FIXED_SIZE + room for the name.

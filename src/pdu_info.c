@@ -319,6 +319,18 @@ int smb3mc_parse_network_open_info(const u8 *buf, u32 len,
 	return 0;
 }
 
+int smb3mc_parse_internal_info(const u8 *buf, u32 len,
+			       struct smb3mc_file_attrs *a)
+{
+	__le64 id;
+
+	if (!buf || len < sizeof(id))
+		return -EIO;
+	memcpy(&id, buf, sizeof(id));
+	smb3mc_attrs_index(a, id);
+	return 0;
+}
+
 int smb3mc_parse_all_info(const u8 *buf, u32 len, struct smb3mc_file_attrs *a,
 			  const __le16 **name, u32 *name_len)
 {

@@ -106,6 +106,8 @@ static void slot_reconnect(struct smb3mc_ses *ses, unsigned int i)
 	mutex_unlock(&ses->chan_lock);
 	pr_info("smb3mc: %s: channel %u to %pISpc re-established\n",
 		ses->server, i, &slot->dst);
+	/* What waits for a channel, its session being kept, goes on. */
+	smb3mc_ses_io_kick(ses);
 }
 
 /* Every slot is empty: the session has no channel left. */
@@ -252,6 +254,9 @@ static void ses_maint_work(struct work_struct *work)
 
 	for (i = 0; i < ses->nr_chans; i++)
 		slot_retire(ses, i);
+	/* Unmounting sets no new session up, and closing follows. */
+	if (READ_ONCE(ses->unmounting) && READ_ONCE(ses->recovering))
+		return;
 
 	next = ses_maint_recover(ses);
 	if (next)
@@ -315,6 +320,19 @@ void smb3mc_ses_unmount(struct smb3mc_ses *ses)
 	if (ses->connecting && READ_ONCE(ses->recovering))
 		smb3mc_chan_abort(ses->connecting);
 	mutex_unlock(&ses->chan_lock);
+	smb3mc_ses_io_kick(ses);
+}
+
+/**
+ * smb3mc_ses_abort_waits - umount -f: what waits for a lost server fails
+ * @ses: the session of a mount
+ *
+ * Only what waits now: later requests wait again as hard or soft says,
+ * and the new session is still set up, since the mount may stay (busy).
+ */
+void smb3mc_ses_abort_waits(struct smb3mc_ses *ses)
+{
+	WRITE_ONCE(ses->aborts, ses->aborts + 1);
 	smb3mc_ses_io_kick(ses);
 }
 

@@ -365,11 +365,12 @@ static int ses_setup_leg(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 		.sec_blob_len = len,
 	};
 
+	u64 id;
+	int rc;
+
 	/* MS-SMB2 3.2.4.2.3: a new session names the one it replaces. */
 	if (!args.flags)
 		args.previous_session_id = ses->lost_id;
-	u64 id;
-	int rc;
 
 	rc = ses_call_setup(ses, chan, call,
 			    smb3mc_build_sess_setup(call->buf, call->size,

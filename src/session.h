@@ -137,6 +137,7 @@ struct smb3mc_ses {
 	bool soft;
 	unsigned long soft_timeout;	/* jiffies */
 	bool unmounting;		/* nothing waits for the server now */
+	unsigned int aborts;		/* umount -f: what waited then fails */
 	bool recovering;		/* setting a new session up */
 	unsigned int gen;
 	u64 lost_id;			/* SessionId the server lost */
@@ -189,15 +190,26 @@ struct smb3mc_tcon {
  * again: by name, with the access it had. @fid is its holder's, which
  * the reopen overwrites; @prev is what it was in the session before.
  */
+/* A byte-range lock of an open, which a new session takes again. */
+struct smb3mc_open_lock {
+	struct list_head list;		/* on open->locks, under open_lock */
+	u64 offset;
+	u64 length;
+	bool exclusive;
+};
+
 struct smb3mc_open {
 	struct list_head list;		/* on tcon->opens, under open_lock */
+	struct list_head locks;		/* smb3mc_open_lock, under open_lock */
 	struct smb3mc_tcon *tcon;
 	struct smb3mc_fid *fid;
 	struct smb3mc_fid prev;
 	unsigned int gen;		/* the session *@fid is valid in */
 	bool reopened;			/* @prev maps to *@fid */
+	bool closing;			/* a new session leaves it closed */
 	u32 access;
 	u32 options;
+	u64 index;			/* the file's IndexNumber, 0: unknown */
 	char *path;
 };
 
@@ -217,12 +229,19 @@ struct smb3mc_call {
 void smb3mc_tcon_opens_init(struct smb3mc_tcon *tcon);
 struct smb3mc_open *smb3mc_open_keep(struct smb3mc_tcon *tcon,
 				     const char *path, u32 access,
-				     u32 options, struct smb3mc_fid *fid);
+				     u32 options, u64 index,
+				     struct smb3mc_fid *fid);
 void smb3mc_open_rename(struct smb3mc_open *open, const char *path);
+unsigned int smb3mc_open_closing(struct smb3mc_open *open);
 void smb3mc_open_forget(struct smb3mc_open *open);
+int smb3mc_open_lock_add(struct smb3mc_open *open, u64 offset, u64 length,
+			 bool exclusive);
+void smb3mc_open_lock_del(struct smb3mc_open *open, u64 offset, u64 length);
 bool smb3mc_tcon_map_fid(struct smb3mc_tcon *tcon, u8 *wire_fid);
 
 /* dispatch.c: a session's requests onto its channels */
+bool smb3mc_ses_up(struct smb3mc_ses *ses);
+bool smb3mc_ses_holds(struct smb3mc_ses *ses, unsigned int gen);
 struct smb3mc_chan *smb3mc_ses_pick_chan(struct smb3mc_ses *ses,
 					 size_t payload);
 struct smb3mc_chan *smb3mc_ses_chan(struct smb3mc_ses *ses, unsigned int i);
@@ -269,6 +288,8 @@ int smb3mc_req_errno(const struct smb3mc_req *req);
 int smb3mc_rsp_refuse(const struct smb3mc_ses *ses, u16 cmd, const char *what);
 int smb3mc_call_send(struct smb3mc_ses *ses, struct smb3mc_tcon *tcon,
 		     struct smb3mc_call *call, int len, size_t payload);
+int smb3mc_call_send_nowait(struct smb3mc_ses *ses, struct smb3mc_tcon *tcon,
+			    struct smb3mc_call *call, int len);
 int smb3mc_call_send_cancellable(struct smb3mc_ses *ses,
 				 struct smb3mc_tcon *tcon,
 				 struct smb3mc_call *call, int len);
@@ -307,6 +328,7 @@ void smb3mc_ses_refresh_channels(struct smb3mc_ses *ses);
 /* reconnect.c: the maintenance work */
 void smb3mc_ses_start_maint(struct smb3mc_ses *ses);
 void smb3mc_ses_unmount(struct smb3mc_ses *ses);
+void smb3mc_ses_abort_waits(struct smb3mc_ses *ses);
 void smb3mc_ses_stop_maint(struct smb3mc_ses *ses);
 
 /* session.c: open, close, DebugData */

@@ -18,15 +18,29 @@
 /* The mount's readahead window: eight chunks in flight. */
 #define SMB3MC_RA_BYTES		(8 * SMB3MC_IO_CHUNK)
 
+/*
+ * While the server is lost, the figures it gave last: umount(8) learns the
+ * file system type with statfs(2) first, and must complete during an
+ * outage.
+ */
 static int smb3mc_statfs_op(struct dentry *dentry, struct kstatfs *buf)
 {
 	struct smb3mc_sb *sbi = SMB3MC_SB(dentry->d_sb);
 	struct smb3mc_fs_size fs;
 	int rc;
 
-	rc = smb3mc_statfs(sbi->tcon, &fs);
-	if (rc)
-		return rc;
+	if (smb3mc_tcon_reachable(sbi->tcon)) {
+		rc = smb3mc_statfs(sbi->tcon, &fs);
+		if (rc)
+			return rc;
+		spin_lock(&sbi->fs_size_lock);
+		sbi->fs_size = fs;
+		spin_unlock(&sbi->fs_size_lock);
+	} else {
+		spin_lock(&sbi->fs_size_lock);
+		fs = sbi->fs_size;
+		spin_unlock(&sbi->fs_size_lock);
+	}
 	buf->f_type = SMB3MC_SUPER_MAGIC;
 	buf->f_bsize = fs.sectors_per_unit * fs.bytes_per_sector;
 	buf->f_blocks = fs.total_units;
@@ -34,6 +48,15 @@ static int smb3mc_statfs_op(struct dentry *dentry, struct kstatfs *buf)
 	buf->f_bavail = fs.caller_avail_units;
 	buf->f_namelen = NAME_MAX;
 	return 0;
+}
+
+/*
+ * umount -f: what waits for a lost server fails now, so that the
+ * processes keeping the mount busy end and umount completes.
+ */
+static void smb3mc_umount_begin(struct super_block *sb)
+{
+	smb3mc_ses_abort_waits(SMB3MC_SB(sb)->ses);
 }
 
 /* What /proc/mounts shows: never the password. */
@@ -73,6 +96,7 @@ static const struct super_operations smb3mc_super_ops = {
 	.free_inode	= smb3mc_free_inode,
 	.evict_inode	= smb3mc_evict_inode,
 	.statfs		= smb3mc_statfs_op,
+	.umount_begin	= smb3mc_umount_begin,
 	.show_options	= smb3mc_show_options,
 };
 
@@ -233,6 +257,7 @@ static int smb3mc_init_fs_context(struct fs_context *fc)
 		return -ENOMEM;
 	}
 	smb3mc_opts_init(opts);
+	spin_lock_init(&sbi->fs_size_lock);
 	fc->fs_private = opts;
 	fc->s_fs_info = sbi;
 	fc->ops = &smb3mc_fc_ops;
@@ -247,6 +272,12 @@ static void smb3mc_kill_sb(struct super_block *sb)
 	if (sbi->ses)
 		smb3mc_ses_unmount(sbi->ses);
 	kill_anon_super(sb);
+	/*
+	 * A request whose waiter left (killed) may still be in flight: once
+	 * nothing resends any more, none can name the tree freed here.
+	 */
+	if (sbi->ses)
+		smb3mc_ses_stop_maint(sbi->ses);
 	if (sbi->tcon)
 		smb3mc_tcon_close(sbi->tcon);
 	if (sbi->ses)

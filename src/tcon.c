@@ -196,8 +196,87 @@ void smb3mc_tcon_close(struct smb3mc_tcon *tcon)
 }
 
 /*
- * Open @open's file again by name, with the access it had, and give its
- * holder the new FileId; the old one maps to it (smb3mc_tcon_map_fid()).
+ * Whether @fid, what the name of @open opened in the new session, is the
+ * file @open had: another may have taken the name while the server was
+ * lost (a rename over it, a directory renamed, a save through a temporary
+ * file). A server without file ids cannot tell, and is trusted.
+ */
+static int tcon_same_file(struct smb3mc_tcon *tcon, struct smb3mc_chan *chan,
+			  struct smb3mc_open *open,
+			  const struct smb3mc_fid *fid,
+			  struct smb3mc_call *call)
+{
+	struct smb3mc_file_attrs a = {};
+	const u8 *out;
+	u32 out_len;
+	int rc;
+
+	if (!open->index)
+		return 0;
+	rc = smb3mc_call_send_on(tcon->ses, chan, tcon, call,
+				 smb3mc_build_query_info(call->buf, call->size,
+							 fid, SMB2_0_INFO_FILE,
+							 FileInternalInformation,
+							 sizeof(__le64), 0),
+				 sizeof(__le64));
+	if (rc)
+		return rc;
+	if (smb3mc_parse_query_info(call->req.rsp, call->req.rsp_len, &out,
+				    &out_len) ||
+	    smb3mc_parse_internal_info(out, out_len, &a))
+		return smb3mc_rsp_refuse(tcon->ses, SMB2_QUERY_INFO,
+					 "malformed");
+	if (a.index_number && a.index_number != open->index) {
+		pr_warn_ratelimited("smb3mc: %s: %s is another file now\n",
+				    tcon->ses->server, open->path);
+		return -ESTALE;
+	}
+	return 0;
+}
+
+/*
+ * Take @open's byte-range locks again on @fid, its handle in the new
+ * session, each failing at once: another client may have taken the range
+ * while the server was lost.
+ */
+static int tcon_relock(struct smb3mc_tcon *tcon, struct smb3mc_chan *chan,
+		       struct smb3mc_open *open, const struct smb3mc_fid *fid,
+		       struct smb3mc_call *call)
+{
+	struct smb3mc_lock_range r;
+	struct smb3mc_open_lock *lk;
+	int rc;
+
+	list_for_each_entry(lk, &open->locks, list) {
+		r.offset = lk->offset;
+		r.length = lk->length;
+		r.flags = SMB2_LOCKFLAG_FAIL_IMMEDIATELY |
+			  (lk->exclusive ? SMB2_LOCKFLAG_EXCLUSIVE_LOCK :
+					   SMB2_LOCKFLAG_SHARED_LOCK);
+		rc = smb3mc_call_send_on(tcon->ses, chan, tcon, call,
+					 smb3mc_build_lock(call->buf,
+							   call->size, fid,
+							   0, 0, &r, 1), 0);
+		if (!rc && smb3mc_parse_lock(call->req.rsp,
+					     call->req.rsp_len))
+			rc = smb3mc_rsp_refuse(tcon->ses, SMB2_LOCK,
+					       "malformed");
+		if (rc) {
+			pr_warn_ratelimited("smb3mc: %s: %s: its lock of %llu bytes at %llu cannot be taken again (%d)\n",
+					    tcon->ses->server, open->path,
+					    lk->length, lk->offset, rc);
+			return rc;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Open @open's file again by name, with the access it had, take its locks
+ * again, and give its holder the new FileId; the old one maps to it
+ * (smb3mc_tcon_map_fid()). A name that is another file now, and a file
+ * whose lock another client took meanwhile, are not given back: their
+ * I/O fails rather than go to another file or on unlocked.
  */
 static int tcon_reopen(struct smb3mc_tcon *tcon, struct smb3mc_chan *chan,
 		       struct smb3mc_open *open, struct smb3mc_call *call,
@@ -231,18 +310,23 @@ static int tcon_reopen(struct smb3mc_tcon *tcon, struct smb3mc_chan *chan,
 	if (rc)
 		return rc;
 	/* A name now of another type is another file. */
-	if (cr.attrs.is_dir != !!(open->options & FILE_DIRECTORY_FILE)) {
+	if (cr.attrs.is_dir != !!(open->options & FILE_DIRECTORY_FILE))
+		rc = -ESTALE;
+	else
+		rc = tcon_same_file(tcon, chan, open, &cr.fid, call) ?:
+		     tcon_relock(tcon, chan, open, &cr.fid, call);
+	if (rc) {
 		smb3mc_call_send_on(ses, chan, tcon, call,
 				    smb3mc_build_close(call->buf, call->size,
 						       &cr.fid, false), 0);
-		return -ESTALE;
+		return rc;
 	}
 	/* A reopen of an attempt that failed since keeps the first FileId. */
 	if (open->gen != gen)
 		open->prev = *open->fid;
 	WRITE_ONCE(open->fid->persistent, cr.fid.persistent);
 	WRITE_ONCE(open->fid->volatile_id, cr.fid.volatile_id);
-	open->gen = gen;
+	WRITE_ONCE(open->gen, gen);
 	open->reopened = true;
 	return 0;
 }
@@ -265,6 +349,8 @@ static int tcon_reopen_all(struct smb3mc_tcon *tcon, struct smb3mc_chan *chan)
 	}
 	mutex_lock(&tcon->open_lock);
 	list_for_each_entry(open, &tcon->opens, list) {
+		if (open->closing)
+			continue;
 		rc = tcon_reopen(tcon, chan, open, call, name, name_max);
 		if (rc && READ_ONCE(chan->state) == SMB3MC_CHAN_DEAD)
 			break;

@@ -96,10 +96,10 @@ CASES = {
                    "new file a directory from the next answer on "
                    "(finding 2)"),
     "answer-mid-write": (p.WRITE, 0, "stop reading at the first WRITE over 64 "
-                         "KiB; 3 s later answer it and the 15 WRITEs "
-                         "that may follow STATUS_ACCESS_DENIED, while "
-                         "one is still being sent, then read on "
-                         "(finding 1)"),
+                         "KiB; 3 s later answer it STATUS_ACCESS_DENIED "
+                         "while it is still being sent, then read on, "
+                         "answering every later WRITE so as soon as its "
+                         "header came (finding 1)"),
     "bind-sessionid": (None, 0, "offer multichannel with our own address, "
                        "and answer a binding SESSION_SETUP with another "
                        "SessionId (finding 4)"),
@@ -243,37 +243,39 @@ class MidSend:
     def answer_mid_write(self, length):
         head = self.recv_exact(min(length, p.HDR_SIZE))
         h = p.Header(head)
-        answered = getattr(self, "answered", None)
-        if answered is not None and h.command == p.WRITE and \
-                h.mid in answered:
+        blocked = getattr(self, "blocked", False)
+        if blocked and h.command == p.WRITE:
+            # Every later WRITE is denied before its data is read: one
+            # signed and sent out of MessageId order may cover an offset
+            # below the blocked one's and must not succeed either (the
+            # client would return a short write, the caller write the
+            # rest).
+            self.deny(h, h.mid)
             self.recv_exact(length - len(head))
             return
-        if answered is not None or length <= 64 * 1024 or \
-                not self.case.hits(h.command):
+        if blocked or length <= 64 * 1024 or not self.case.hits(h.command):
             self.handle(head + self.recv_exact(length - len(head)))
             return
-        # Read nothing until the client's buffers are full and a WRITE is
-        # blocked half sent; then answer the MessageIds the next WRITEs of
-        # the same size have, the blocked one among them, and read on.
+        # Read nothing until the client's buffers are full and the WRITE is
+        # blocked half sent; then deny it, and read on.
         self.srv.log(f"{self.peer} WRITE mid={h.mid} sid={h.sid:#x} -> "
                      f"{self.case} after its header of {length} bytes")
         time.sleep(3)
-        self.answered = set()
-        for i in range(16):
-            mid = h.mid + i * max(1, h.credit_charge)
-            self.answered.add(mid)
-            r = p.Header()
-            r.command, r.status, r.mid = h.command, \
-                p.STATUS_ACCESS_DENIED, mid
-            r.flags = p.FLAG_RESPONSE
-            r.credit_charge, r.credits = h.credit_charge, h.credit_charge
-            r.tid, r.sid = h.tid, h.sid
-            rsp = r.pack() + struct.pack("<HBBI", 9, 0, 0, 0) + b"\0"
-            key = self.signer(rsp)
-            if key is not None:
-                rsp = p.sign(self.sign_alg, key, rsp)
-            self.send_raw(struct.pack(">I", len(rsp)) + rsp)
+        self.blocked = True
+        self.deny(h, h.mid)
         self.recv_exact(length - len(head))
+
+    def deny(self, h, mid):
+        r = p.Header()
+        r.command, r.status, r.mid = h.command, p.STATUS_ACCESS_DENIED, mid
+        r.flags = p.FLAG_RESPONSE
+        r.credit_charge, r.credits = h.credit_charge, h.credit_charge
+        r.tid, r.sid = h.tid, h.sid
+        rsp = r.pack() + struct.pack("<HBBI", 9, 0, 0, 0) + b"\0"
+        key = self.signer(rsp)
+        if key is not None:
+            rsp = p.sign(self.sign_alg, key, rsp)
+        self.send_raw(struct.pack(">I", len(rsp)) + rsp)
 
 
 class Conn(MidSend):

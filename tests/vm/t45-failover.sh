@@ -10,6 +10,8 @@
 # With SEAL=1 (t46) every message is encrypted.
 # shellcheck source=tests/lib/tap.sh
 . "$(dirname "$0")/../lib/tap.sh"
+# shellcheck source=tests/lib/shape.sh
+. "$(dirname "$0")/../lib/shape.sh"
 
 [ "$LINKS" -ge 4 ] || skip_all "needs 4 links (tests/run --links 4)"
 
@@ -109,16 +111,7 @@ restore_link() { # link channel address
 	fi
 }
 
-# Without --rate the links run at TCG speed: shape them here for the
-# copy to last seconds, and leave them as they were.
-shaped=
-if [ -z "$RATE" ]; then
-	shaped=1
-	for i in 1 2 3 4; do
-		tc qdisc add dev "veth$i" root tbf rate 50mbit burst 62500 latency 100ms
-		ip netns exec "$SRV_NS" tc qdisc add dev "sveth$i" root tbf rate 50mbit burst 62500 latency 100ms
-	done
-fi
+shape_links
 
 check "insmod smb3mc.ko" insmod "$SMB3MC_KO"
 check "mount with max_channels=4" mount -t smb3mc "//$SRV_IP/$SHARE" $mnt -o "$opts"
@@ -207,10 +200,5 @@ for i in 1 2 3 4; do
 	ip link set "veth$i" up
 done
 check "rmmod smb3mc" rmmod smb3mc
-if [ -n "$shaped" ]; then
-	for i in 1 2 3 4; do
-		tc qdisc del dev "veth$i" root
-		ip netns exec "$SRV_NS" tc qdisc del dev "sveth$i" root
-	done
-fi
+unshape_links
 rm -f $src $back $srv

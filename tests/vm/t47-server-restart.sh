@@ -13,6 +13,8 @@
 # four links held at 50 Mbit/s:  tests/run --links 4 t47
 # shellcheck source=tests/lib/tap.sh
 . "$(dirname "$0")/../lib/tap.sh"
+# shellcheck source=tests/lib/shape.sh
+. "$(dirname "$0")/../lib/shape.sh"
 
 [ "$LINKS" -ge 4 ] || skip_all "needs 4 links (tests/run --links 4)"
 
@@ -75,7 +77,8 @@ smbd_kill() {
 	wait_for 10 not_listening
 }
 smbd_start() {
-	ip netns exec "$SRV_NS" smbd -D -s "$SMB_CONF" || return 1
+	# Not with a descriptor of the mount's, which it would hold.
+	ip netns exec "$SRV_NS" smbd -D -s "$SMB_CONF" 6<&- 8<&- 9<&- || return 1
 	mark "smbd started"
 	wait_for 60 listening || return 1
 	mark "smbd listening"
@@ -109,16 +112,7 @@ report_restart() { # what
 	fi
 }
 
-# Without --rate the links run at TCG speed: shape them here for the
-# copy to last seconds, and leave them as they were.
-shaped=
-if [ -z "$RATE" ]; then
-	shaped=1
-	for i in 1 2 3 4; do
-		tc qdisc add dev "veth$i" root tbf rate 50mbit burst 62500 latency 100ms
-		ip netns exec "$SRV_NS" tc qdisc add dev "sveth$i" root tbf rate 50mbit burst 62500 latency 100ms
-	done
-fi
+shape_links
 
 check "insmod smb3mc.ko" insmod "$SMB3MC_KO"
 check "mount (hard, the default) with max_channels=4" \
@@ -167,12 +161,25 @@ diag "$(debugdata)"
 
 # A waiter during an outage ends on SIGKILL; and a file renamed while
 # open is opened again by its new name.
+# A byte-range lock held across the restart is taken again.
+echo lock-me >$SRV_SHARE_DIR/rs-lock.txt
+chmod a+rw $SRV_SHARE_DIR/rs-lock.txt
+locks() { python3 "$REPO/tests/lib/locks.py" "$@"; }
+locks hold $mnt/rs-lock.txt w 0 4096 0 >/tmp/t47-hold.out 2>&1 &
+locker=$!
+wait_for 10 grep -q HELD /tmp/t47-hold.out
+# A file whose name is another file's after the restart is not that one.
+echo first >$SRV_SHARE_DIR/rs-swap.txt
+chmod a+rw $SRV_SHARE_DIR/rs-swap.txt
+exec 6<$mnt/rs-swap.txt
 echo hello-rename >$SRV_SHARE_DIR/rs-old.txt
 chmod a+rw $SRV_SHARE_DIR/rs-old.txt
 exec 8<$mnt/rs-old.txt
 mv $mnt/rs-old.txt $mnt/rs-new.txt
 mark "kill a waiter"
 smbd_kill
+echo second >$SRV_SHARE_DIR/rs-swap.new
+mv $SRV_SHARE_DIR/rs-swap.new $SRV_SHARE_DIR/rs-swap.txt
 echo 3 >/proc/sys/vm/drop_caches
 cat $mnt/rs.bin >/dev/null 2>&1 &
 waiter=$!
@@ -203,12 +210,34 @@ check "a descriptor of a file renamed before the restart still reads" \
 	bash -c '[ "$(cat <&8)" = hello-rename ]'
 exec 8<&-
 rm -f $mnt/rs-new.txt
+# read(2) alone: stat(2) would look the name up again.
+out=$(python3 -c '
+import os
+try:
+    print(os.read(6, 100).decode().strip())
+except OSError as e:
+    print(e.strerror)')
+expect_eq "a descriptor whose name is another file's now fails" \
+	"$out" "Input/output error"
+exec 6<&-
+rm -f $SRV_SHARE_DIR/rs-swap.txt
 
 # soft: EIO once soft_timeout passed; umount with the server down.
 check "soft mount with soft_timeout=5" mount -t smb3mc \
 	"//$SRV_IP/$SHARE" $soft -o "$opts,soft,soft_timeout=5"
 check "soft in /proc/mounts" grep -q ',soft,soft_timeout=5' /proc/mounts
+# The soft mount is another session, opened after the restart.
+expect_eq "a lock held across the restart: another session's is refused" \
+	"$(locks try $soft/rs-lock.txt w 0 4096)" EAGAIN
+kill $locker
+wait $locker 2>/dev/null
+expect_eq "its holder gone, another session gets the lock" \
+	"$(locks try $soft/rs-lock.txt w 0 4096)" OK
 mark "soft"
+# A process that exits during the outage closes its file on the hard mount.
+sleep 600 9<$mnt/rs.bin &
+holder=$!
+sleep 1
 smbd_kill
 echo 3 >/proc/sys/vm/drop_caches
 t0=$SECONDS
@@ -237,20 +266,69 @@ time.sleep(600)' "$LINKS" &
 silent=$!
 mark "a silent server listens"
 sleep 5
+kill -9 $holder
+if wait_for 10 ended $holder; then
+	ok "a process with a file open exits during the outage"
+else
+	fail "a process with a file open exits during the outage" \
+		"still there 10 s after SIGKILL"
+fi
+wait $holder 2>/dev/null
 t0=$SECONDS
 check "umount the soft mount, the server silent" timeout 30 umount $soft
 diag "umount took $((SECONDS - t0)) s"
 t0=$SECONDS
-check "umount the hard mount, the server silent" timeout 30 umount $mnt
+umount $mnt &
+um=$!
+if wait_for 30 ended $um && wait $um; then
+	ok "umount the hard mount, the server silent"
+else
+	# Where umount waits: the blocked tasks' stacks.
+	echo w >/proc/sysrq-trigger
+	fail "umount the hard mount, the server silent" \
+		"$(dmesg | grep -A25 'task:.*state:D' | head -n 160)"
+	kill $um 2>/dev/null
+	umount -l $mnt
+fi
 diag "umount took $((SECONDS - t0)) s"
 kill $silent
 wait $silent 2>/dev/null
 check "smbd started again" smbd_start
-check "rmmod smb3mc" rmmod smb3mc
-if [ -n "$shaped" ]; then
-	for i in 1 2 3 4; do
-		tc qdisc del dev "veth$i" root
-		ip netns exec "$SRV_NS" tc qdisc del dev "sveth$i" root
-	done
+
+# umount -f while a read waits for the server: the read fails at once,
+# and umount completes.
+check "mount (hard) again" mount -t smb3mc "//$SRV_IP/$SHARE" $mnt -o "$opts"
+mark "umount -f"
+smbd_kill
+echo 3 >/proc/sys/vm/drop_caches
+cat $mnt/rs.bin >/dev/null 2>&1 &
+waiter=$!
+sleep 3
+t0=$SECONDS
+timeout 30 umount -f $mnt
+rc=$?
+took=$((SECONDS - t0))
+if [ $rc -ne 124 ] && [ $took -le 5 ]; then
+	ok "umount -f during an outage returns within 5 s ($took s, status $rc)"
+else
+	fail "umount -f during an outage returns within 5 s" \
+		"status $rc after $took s"
 fi
+if wait_for 5 ended $waiter; then
+	wait $waiter
+	rc=$?
+	if [ $rc -ne 0 ]; then
+		ok "the waiting read fails (status $rc)"
+	else
+		fail "the waiting read fails" "it succeeded"
+	fi
+else
+	fail "the waiting read fails within 5 s of umount -f" "still waiting"
+	kill -9 $waiter
+fi
+grep -q " $mnt smb3mc " /proc/mounts && timeout 30 umount $mnt
+check "the mount is gone" sh -c "! grep -q ' $mnt smb3mc ' /proc/mounts"
+check "smbd started again" smbd_start
+check "rmmod smb3mc" rmmod smb3mc
+unshape_links
 rm -f $src $back $srv
