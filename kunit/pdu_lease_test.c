@@ -384,6 +384,42 @@ static void lease_grant(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, held.epoch, 1);
 }
 
+/* A break handled before the grant it breaks: the grant comes too late. */
+static void lease_break_first(struct kunit *test)
+{
+	struct smb3mc_lease held = {};
+	struct smb3mc_lease got = { .state = R | W, .epoch = 1, .v2 = true };
+	struct smb3mc_lease_break brk = {
+		.flags = SMB2_NOTIFY_BREAK_LEASE_FLAG_ACK_REQUIRED,
+		.current_state = R | W, .new_state = R, .epoch = 2,
+	};
+	struct smb3mc_lease_plan plan;
+	bool valid = false;
+
+	smb3mc_lease_break_plan(&held, valid, &brk, &plan);
+	KUNIT_EXPECT_FALSE(test, plan.stale);
+	KUNIT_EXPECT_TRUE(test, plan.ack);
+	KUNIT_EXPECT_EQ(test, plan.state, 0U);
+	KUNIT_EXPECT_TRUE(test,
+			  smb3mc_lease_break_apply(&held, &valid, &brk, &plan));
+	KUNIT_EXPECT_TRUE(test, valid);
+	KUNIT_EXPECT_EQ(test, held.epoch, 2);
+	/* The grant of epoch 1 installs no caching the break took. */
+	KUNIT_EXPECT_FALSE(test, smb3mc_lease_grant(&held, &valid, &got));
+	KUNIT_EXPECT_EQ(test, held.state, 0U);
+	/* The same break again is stale, and changes nothing. */
+	smb3mc_lease_break_plan(&held, valid, &brk, &plan);
+	KUNIT_EXPECT_TRUE(test, plan.stale);
+	KUNIT_EXPECT_FALSE(test,
+			   smb3mc_lease_break_apply(&held, &valid, &brk, &plan));
+	KUNIT_EXPECT_EQ(test, held.state, 0U);
+	/* A later grant, after the break, is the lease again. */
+	got.epoch = 3;
+	got.state = R;
+	KUNIT_EXPECT_TRUE(test, smb3mc_lease_grant(&held, &valid, &got));
+	KUNIT_EXPECT_EQ(test, held.state, (u32)R);
+}
+
 static struct kunit_case smb3mc_pdu_lease_cases[] = {
 	KUNIT_CASE(lease_build_create),
 	KUNIT_CASE(lease_parse_ctx),
@@ -392,6 +428,7 @@ static struct kunit_case smb3mc_pdu_lease_cases[] = {
 	KUNIT_CASE(lease_epochs),
 	KUNIT_CASE(lease_plan),
 	KUNIT_CASE(lease_grant),
+	KUNIT_CASE(lease_break_first),
 	{}
 };
 

@@ -176,8 +176,6 @@ static int smb3mc_file_open(struct inode *inode, struct file *file)
 		kfree(fh);
 		return rc;
 	}
-	if (args.lease)
-		smb3mc_lease_granted(inode, args.lease);
 	refcount_set(&fh->ref, 1);
 	fh->tcon = sbi->tcon;
 	fh->access = args.access;
@@ -185,9 +183,12 @@ static int smb3mc_file_open(struct inode *inode, struct file *file)
 				      SMB3MC_I(inode)->file_id, &fh->fid);
 	free_page((unsigned long)page);
 	if (!fh->kept) {
+		/* Its lease ends with it, unrecorded. */
 		smb3mc_fh_put(fh);
 		return -ENOMEM;
 	}
+	if (args.lease)
+		smb3mc_lease_granted(inode, args.lease);
 	if (!trunc &&
 	    !(cached && smb3mc_lease_caches(inode, SMB2_LEASE_READ_CACHING)))
 		smb3mc_open_check(file, &attrs);

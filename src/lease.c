@@ -86,17 +86,17 @@ static void lease_break_work(struct work_struct *work)
 	struct smb3mc_lease_break brk;
 	struct smb3mc_lease_plan plan;
 	struct smb3mc_share_info info;
+	bool in_force;
 	int rc;
 
 	spin_lock(&sbi->lease_lock);
 	brk = si->lease_brk;
 	si->lease_brk_pending = false;
-	smb3mc_lease_break_plan(&si->lease, lease_in_force(si, sbi), &brk,
-				&plan);
-	if (!plan.stale) {
-		/* From now on nothing counts on what the break takes. */
-		si->lease.state = plan.state;
-		si->lease.epoch = brk.epoch;
+	in_force = lease_in_force(si, sbi);
+	smb3mc_lease_break_plan(&si->lease, in_force, &brk, &plan);
+	if (smb3mc_lease_break_apply(&si->lease, &in_force, &brk, &plan)) {
+		si->lease_valid = true;
+		si->lease_gen = smb3mc_share_gen(sbi->tcon);
 	}
 	memcpy(key, si->lease.key, sizeof(key));
 	spin_unlock(&sbi->lease_lock);

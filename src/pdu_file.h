@@ -438,6 +438,9 @@ struct smb3mc_lease_plan {
 void smb3mc_lease_break_plan(const struct smb3mc_lease *held, bool held_valid,
 			     const struct smb3mc_lease_break *brk,
 			     struct smb3mc_lease_plan *plan);
+bool smb3mc_lease_break_apply(struct smb3mc_lease *held, bool *held_valid,
+			      const struct smb3mc_lease_break *brk,
+			      const struct smb3mc_lease_plan *plan);
 
 /* ---- QUERY_INFO, MS-SMB2 2.2.37 / 2.2.38; SET_INFO, 2.2.39 / 2.2.40 ---- */
 

@@ -269,3 +269,33 @@ void smb3mc_lease_break_plan(const struct smb3mc_lease *held, bool held_valid,
 			   !(plan->state & SMB2_LEASE_READ_CACHING);
 	plan->ack = brk->flags & SMB2_NOTIFY_BREAK_LEASE_FLAG_ACK_REQUIRED;
 }
+
+/**
+ * smb3mc_lease_break_apply - what a break planned so leaves of @held
+ * @held: the lease, as for smb3mc_lease_break_plan()
+ * @held_valid: whether @held is in force; set when the break makes it so
+ * @brk: the break
+ * @plan: from smb3mc_lease_break_plan()
+ *
+ * From here on nothing counts on what the break takes. A break handled
+ * before the grant it breaks (the CREATE response is verified by a worker,
+ * or came on another channel) stands as the lease, at its epoch: the
+ * grant, of an older one, then installs nothing.
+ *
+ * Return: true when @held was not in force and is now.
+ */
+bool smb3mc_lease_break_apply(struct smb3mc_lease *held, bool *held_valid,
+			      const struct smb3mc_lease_break *brk,
+			      const struct smb3mc_lease_plan *plan)
+{
+	bool was = *held_valid;
+
+	if (plan->stale)
+		return false;
+	held->state = plan->state;
+	held->epoch = brk->epoch;
+	if (!was)
+		held->v2 = true;
+	*held_valid = true;
+	return !was;
+}
