@@ -85,8 +85,10 @@ static void chan_expired(struct smb3mc_chan *chan, const struct smb3mc_req *req)
 			    chan->name, smb3mc_req_command(req),
 			    div_u64(ktime_get_ns() - req->sent_ns, NSEC_PER_SEC),
 			    silent ? ", nor to any other: dropping the connection" : "");
-	if (silent)
+	if (silent) {
+		WRITE_ONCE(chan->silent, true);
 		smb3mc_chan_abort(chan);
+	}
 }
 
 /*

@@ -97,6 +97,7 @@ struct smb3mc_chan {
 	unsigned long timeout;		/* jiffies a request may take */
 	unsigned long last_rx;		/* jiffies of the last message */
 	u64 last_frame_ns;		/* of the last one, interims too */
+	bool silent;			/* dropped for answering nothing */
 	size_t max_rsp;			/* largest response we accept */
 
 	/* Times out asynchronous requests, which have no waiter. */
@@ -214,6 +215,7 @@ struct smb3mc_req {
 	unsigned int aborts;		/* ses->aborts when it began to wait */
 	unsigned int chan_id;		/* the channel it last went out on */
 	unsigned int resends;
+	unsigned int stalls;		/* its connections dropped as silent */
 	struct delayed_work resend_work;
 	struct list_head queued;	/* on the session's @io_queue */
 

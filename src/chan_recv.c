@@ -77,12 +77,17 @@ void smb3mc_chan_finish(struct smb3mc_chan *chan, struct smb3mc_req *req,
 
 void smb3mc_chan_fail_all(struct smb3mc_chan *chan, int rc)
 {
+	bool silent = READ_ONCE(chan->silent);
 	struct smb3mc_req *req;
 	unsigned long mid;
 
 	xa_for_each(&chan->mids, mid, req) {
-		if (xa_erase(&chan->mids, mid) == req)
-			smb3mc_chan_finish(chan, req, rc);
+		if (xa_erase(&chan->mids, mid) != req)
+			continue;
+		/* It went unanswered too: its owner counts how often. */
+		if (silent)
+			req->stalls++;
+		smb3mc_chan_finish(chan, req, rc);
 	}
 }
 

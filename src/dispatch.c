@@ -43,6 +43,13 @@
  * about 40 s of such answers, longer than any request may take.
  */
 #define SMB3MC_MAX_RESENDS	24
+/*
+ * A request that went unanswered on this many connections the server
+ * stopped answering on fails with ETIMEDOUT rather than going out again:
+ * a server that stalls on every connection would otherwise hold it one
+ * request timeout a connection, up to SMB3MC_MAX_RESENDS times.
+ */
+#define SMB3MC_MAX_STALLS	2
 
 static void chan_load(const struct smb3mc_chan *chan,
 		      struct smb3mc_chan_load *l)
@@ -209,9 +216,16 @@ static bool ses_should_resend(struct smb3mc_ses *ses,
 	    SMB3MC_REPLAY_NEVER)
 		return false;
 	if (rc == -ECONNABORTED)
-		return true;
+		return req->stalls < SMB3MC_MAX_STALLS;
 	return !rc && req->status == STATUS_FILE_NOT_AVAILABLE &&
 	       (ses->server_caps & SMB2_GLOBAL_CAP_MULTI_CHANNEL);
+}
+
+/* The errno of @req ending with @rc, not to be sent again. */
+static int ses_final_rc(const struct smb3mc_req *req, int rc)
+{
+	return rc == -ECONNABORTED && req->stalls >= SMB3MC_MAX_STALLS ?
+	       -ETIMEDOUT : rc;
 }
 
 /* Undo what the last attempt left and mark the request as a replay. */
@@ -393,6 +407,7 @@ static void ses_req_start(struct smb3mc_ses *ses, struct smb3mc_tcon *tcon,
 			  struct smb3mc_req *req)
 {
 	req->resends = 0;
+	req->stalls = 0;
 	req->tcon = tcon;
 	req->gen = READ_ONCE(ses->gen);
 	req->resumed = false;
@@ -434,7 +449,7 @@ int smb3mc_ses_call(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 		rc = smb3mc_chan_call(chan, req);
 		smb3mc_chan_put(chan);
 		if (!ses_should_resend(ses, req, rc))
-			return rc;
+			return ses_final_rc(req, rc);
 		if (rc != -ECONNABORTED)
 			msleep(ses_busy_ms(req));
 		ses_prepare_resend(ses, req, rc);
@@ -567,8 +582,10 @@ static void ses_req_done(struct smb3mc_req *req)
 		}
 		spin_unlock(&ses->maint_lock);
 	}
-	if (!queued)
+	if (!queued) {
+		req->rc = ses_final_rc(req, req->rc);
 		req->ses_done(req);
+	}
 }
 
 /*
@@ -669,6 +686,7 @@ void smb3mc_ses_submit_io(struct smb3mc_ses *ses, struct smb3mc_tcon *tcon,
 	req->resumed = false;
 	req->outage_since = 0;
 	req->resends = 0;
+	req->stalls = 0;
 	INIT_DELAYED_WORK(&req->resend_work, ses_resend_work);
 	spin_lock(&ses->io_lock);
 	list_add_tail(&req->queued, &ses->io_queue);

@@ -165,7 +165,9 @@ diag "$(debugdata)"
 echo lock-me >$SRV_SHARE_DIR/rs-lock.txt
 chmod a+rw $SRV_SHARE_DIR/rs-lock.txt
 locks() { python3 "$REPO/tests/lib/locks.py" "$@"; }
-locks hold $mnt/rs-lock.txt w 0 4096 0 >/tmp/t47-hold.out 2>&1 &
+# Not through locks(): $! must be python's own, for the kill below.
+python3 "$REPO/tests/lib/locks.py" hold $mnt/rs-lock.txt w 0 4096 0 \
+	>/tmp/t47-hold.out 2>&1 &
 locker=$!
 wait_for 10 grep -q HELD /tmp/t47-hold.out
 # A file whose name is another file's after the restart is not that one.
