@@ -7,13 +7,13 @@
 
 #include <kunit/test.h>
 #include <linux/bvec.h>
-#include <linux/kthread.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/vmalloc.h>
 
 #include "crypto.h"
+#include "threads_test.h"
 #include "wire_test.h"
 
 #define TH_SIZE		sizeof(struct smb2_transform_hdr)
@@ -750,8 +750,6 @@ static void seal_nonces(struct kunit *test)
 struct shared_cipher {
 	const struct smb3mc_cipher *enc;
 	const struct smb3mc_cipher *dec;
-	atomic_t *bad;
-	struct completion done;
 };
 
 static bool shared_cipher_round(const struct shared_cipher *t, u8 *buf)
@@ -775,30 +773,26 @@ static bool shared_cipher_round(const struct shared_cipher *t, u8 *buf)
 		       sizeof(smb311_read_response));
 }
 
-static int shared_cipher_thread(void *data)
+static unsigned int shared_cipher_thread(void *data)
 {
-	struct shared_cipher *t = data;
-	unsigned int i;
+	const struct shared_cipher *t = data;
+	unsigned int i, bad = 0;
 	u8 *buf;
 
 	buf = kmalloc(TH_SIZE + 2 * sizeof(smb311_write) +
 		      sizeof(smb311_read_transform), GFP_KERNEL);
-	for (i = 0; buf && i < SHARED_ROUNDS; i++)
-		if (!shared_cipher_round(t, buf))
-			atomic_inc(t->bad);
 	if (!buf)
-		atomic_inc(t->bad);
+		return 1;
+	for (i = 0; i < SHARED_ROUNDS; i++)
+		bad += !shared_cipher_round(t, buf);
 	kfree(buf);
-	complete(&t->done);
-	return 0;
+	return bad;
 }
 
 static void cipher_shared_by_threads(struct kunit *test)
 {
 	struct shared_cipher t[SHARED_THREADS];
 	struct smb3mc_cipher enc, dec;
-	atomic_t bad = ATOMIC_INIT(0);
-	struct task_struct *task;
 	unsigned int i;
 
 	KUNIT_ASSERT_EQ(test, smb3mc_cipher_init(&enc,
@@ -807,21 +801,11 @@ static void cipher_shared_by_threads(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, smb3mc_cipher_init(&dec,
 						 SMB2_ENCRYPTION_AES128_GCM,
 						 smb311_decryption_key), 0);
-	for (i = 0; i < SHARED_THREADS; i++) {
-		t[i] = (struct shared_cipher){
-			.enc = &enc, .dec = &dec, .bad = &bad,
-		};
-		init_completion(&t[i].done);
-		task = kthread_run(shared_cipher_thread, &t[i],
-				   "kunit-cipher%u", i);
-		if (IS_ERR(task)) {
-			atomic_inc(&bad);
-			complete(&t[i].done);
-		}
-	}
 	for (i = 0; i < SHARED_THREADS; i++)
-		wait_for_completion(&t[i].done);
-	KUNIT_EXPECT_EQ(test, atomic_read(&bad), 0);
+		t[i] = (struct shared_cipher){ .enc = &enc, .dec = &dec };
+	KUNIT_EXPECT_EQ(test, test_threads_run(shared_cipher_thread, t,
+					       sizeof(t[0]), SHARED_THREADS),
+			0);
 	smb3mc_cipher_free(&enc);
 	smb3mc_cipher_free(&dec);
 }

@@ -8,13 +8,13 @@
 #include <linux/bvec.h>
 #include <linux/gfp.h>
 #include <linux/highmem.h>
-#include <linux/kthread.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uio.h>
 #include <linux/vmalloc.h>
 
 #include "crypto.h"
+#include "threads_test.h"
 #include "wire_test.h"
 
 #define SIG_OFFSET	offsetof(struct smb2_hdr, signature)
@@ -427,8 +427,6 @@ struct shared_sign {
 	size_t len;
 	u8 (*want)[SMB2_SIGNATURE_SIZE];
 	unsigned int first_mid;
-	atomic_t *bad;
-	struct completion done;
 };
 
 static void shared_sign_one(const struct smb3mc_signer *signer, u8 *buf,
@@ -441,18 +439,16 @@ static void shared_sign_one(const struct smb3mc_signer *signer, u8 *buf,
 	smb3mc_sign(signer, &iov, 1);
 }
 
-static int shared_sign_thread(void *data)
+static unsigned int shared_sign_thread(void *data)
 {
-	struct shared_sign *t = data;
+	const struct shared_sign *t = data;
+	unsigned int i, m, bad = 0;
 	struct kvec iov;
-	unsigned int i, m;
 	u8 *buf;
 
 	buf = kmalloc(t->len, GFP_KERNEL);
-	if (!buf) {
-		atomic_inc(t->bad);
-		goto out;
-	}
+	if (!buf)
+		return 1;
 	iov.iov_base = buf;
 	iov.iov_len = t->len;
 	for (i = 0; i < SHARED_ROUNDS; i++) {
@@ -461,16 +457,14 @@ static int shared_sign_thread(void *data)
 		shared_sign_one(t->signer, buf, t->len, m);
 		if (memcmp(buf + SIG_OFFSET, t->want[m], SMB2_SIGNATURE_SIZE) ||
 		    smb3mc_verify(t->signer, &iov, 1))
-			atomic_inc(t->bad);
+			bad++;
 		/* Another MessageId under the same signature: refused. */
 		buf[offsetof(struct smb2_hdr, message_id)] ^= 0x80;
 		if (smb3mc_verify(t->signer, &iov, 1) != -EACCES)
-			atomic_inc(t->bad);
+			bad++;
 	}
 	kfree(buf);
-out:
-	complete(&t->done);
-	return 0;
+	return bad;
 }
 
 static void signer_shared_by_threads(struct kunit *test, u16 alg,
@@ -479,8 +473,6 @@ static void signer_shared_by_threads(struct kunit *test, u16 alg,
 	u8 (*want)[SMB2_SIGNATURE_SIZE];
 	struct shared_sign t[SHARED_THREADS];
 	struct smb3mc_signer signer;
-	struct task_struct *task;
-	atomic_t bad = ATOMIC_INIT(0);
 	unsigned int i;
 	u8 *buf;
 
@@ -498,22 +490,14 @@ static void signer_shared_by_threads(struct kunit *test, u16 alg,
 	KUNIT_EXPECT_NE(test, memcmp(want[0], want[1], SMB2_SIGNATURE_SIZE),
 			0);
 
-	for (i = 0; i < SHARED_THREADS; i++) {
+	for (i = 0; i < SHARED_THREADS; i++)
 		t[i] = (struct shared_sign){
 			.signer = &signer, .msg = msg, .len = len,
-			.want = want, .first_mid = i * 3, .bad = &bad,
+			.want = want, .first_mid = i * 3,
 		};
-		init_completion(&t[i].done);
-		task = kthread_run(shared_sign_thread, &t[i], "kunit-sign%u",
-				   i);
-		if (IS_ERR(task)) {
-			atomic_inc(&bad);
-			complete(&t[i].done);
-		}
-	}
-	for (i = 0; i < SHARED_THREADS; i++)
-		wait_for_completion(&t[i].done);
-	KUNIT_EXPECT_EQ(test, atomic_read(&bad), 0);
+	KUNIT_EXPECT_EQ(test, test_threads_run(shared_sign_thread, t,
+					       sizeof(t[0]), SHARED_THREADS),
+			0);
 	smb3mc_signer_free(&signer);
 }
 
