@@ -120,7 +120,17 @@ CASES = {
                     "breaks of random keys"),
     "break-malformed": (None, 0, "after each CREATE answer, a lease break "
                         "cut short and an oplock break"),
+    # The restart cases have other.txt beside hello.txt, and forget every
+    # session, tree and open at the READ they apply to, dropping every
+    # connection without answering it: a server restarted.
+    "fid-reuse": (p.READ, 1, "restart, then hand out the FileIds that were "
+                  "open again, from the highest down, so that a file "
+                  "opened again gets another's old FileId"),
+    "reopen-drop": (p.READ, 1, "restart, drop the connection at the "
+                    "second CREATE after it, and answer the NEGOTIATE "
+                    "after that 8 s late"),
 }
+RESTART_CASES = ("fid-reuse", "reopen-drop")
 
 
 class Case:
@@ -189,8 +199,12 @@ class Server:
         self.opens = {}
         self.root = Node("", True)
         self.files = {"hello.txt": Node("hello.txt", False, HELLO)}
-        if case.name == "ino0":
+        if case.name == "ino0" or case.name in RESTART_CASES:
             self.files["other.txt"] = Node("other.txt", False, OTHER)
+        # The restart cases: FileIds to hand out first, and what comes
+        # after the restart (reopen-drop).
+        self.reuse = []
+        self.stage = self.creates = 0
         if case.name == "ino-dup":
             dup = Node("dup", True)
             dup.index = self.files["hello.txt"].index
@@ -227,9 +241,9 @@ class Session:
 class Open:
     ids = itertools.count(1)
 
-    def __init__(self, node, delete_on_close=False):
+    def __init__(self, node, delete_on_close=False, fid=None):
         self.node = node
-        self.fid = next(Open.ids)
+        self.fid = next(Open.ids) if fid is None else fid
         self.dir_done = False
         self.delete_on_close = delete_on_close
 
@@ -386,6 +400,8 @@ class Conn(MidSend):
             threading.Thread(target=self.interims, args=(h,),
                              daemon=True).start()
             return None
+        if hit and self.case.name in RESTART_CASES and not self.srv.stage:
+            self.restart()
         if h.command == p.CANCEL:
             return None
         body = req[p.HDR_SIZE:]
@@ -413,6 +429,26 @@ class Conn(MidSend):
         if hasattr(h, "after"):
             h.after(rsp)
         return rsp
+
+    def restart(self):
+        """Forget every session, tree and open, and drop every connection."""
+        srv = self.srv
+        live = sorted(self.opens, reverse=True)
+        conns = [c for s in srv.sessions.values() for c in s.conns]
+        srv.sessions.clear()
+        self.trees.clear()
+        self.opens.clear()
+        if self.case.name == "fid-reuse":
+            srv.reuse = live
+        srv.stage, srv.creates = 1, 0
+        srv.log(f"{self.peer} restart: FileIds {live} were open")
+        for c in conns:
+            if c is not self:
+                try:
+                    c.sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+        raise ConnectionError("restart")
 
     def interims(self, h):
         """STATUS_PENDING for @h, unsigned, every second, for ever."""
@@ -543,6 +579,10 @@ class Conn(MidSend):
 
     # NEGOTIATE, MS-SMB2 3.3.5.4
     def do_negotiate(self, h, body, req, _):
+        if self.srv.stage == 2 and self.case.name == "reopen-drop":
+            self.srv.stage = 3
+            self.srv.log(f"{self.peer} NEGOTIATE delayed")
+            time.sleep(8)
         (_, count, secmode, _, caps, guid, ctx_off, ctx_count) = \
             struct.unpack_from("<HHHHI16sIH", body)
         dialects = list(struct.unpack_from(f"<{count}H", body, 36))
@@ -644,6 +684,10 @@ class Conn(MidSend):
             self.srv.sessions.get(h.sid)
         if msg_type == 1:
             sid = h.sid if binding else next(self.srv.session_ids)
+            if not binding:
+                prev = struct.unpack_from("<Q", body, 16)[0]
+                self.srv.log(f"{self.peer} new session {sid:#x} "
+                             f"previous {prev:#x}")
             s = Session(sid)
             s.preauth = self.preauth
             if binding:
@@ -774,7 +818,14 @@ class Conn(MidSend):
             return p.STATUS_NOT_A_DIRECTORY, None
         if options & 0x40 and node.is_dir:
             return p.STATUS_FILE_IS_A_DIRECTORY, None
-        o = Open(node, bool(options & 0x1000))
+        if self.srv.stage == 1 and self.case.name == "reopen-drop":
+            self.srv.creates += 1
+            if self.srv.creates == 2:
+                self.srv.stage = 2
+                self.srv.log(f"{self.peer} CREATE dropped")
+                raise ConnectionError("reopen-drop")
+        o = Open(node, bool(options & 0x1000),
+                 self.srv.reuse.pop(0) if self.srv.reuse else None)
         self.opens[o.fid] = o
         h.fid = o.fid
         block = self.attrs_block(node)

@@ -32,6 +32,7 @@ cases+=(create-dir stop-reading other-channel)
 cases+=(seal-none seal-none-3.0 seal-bad-tag/READ/0 seal-truncated
 	seal-clear/READ/0 seal-replay)
 cases+=(break-unknown break-storm break-malformed)
+cases+=(fid-reuse reopen-drop)
 
 addr_of() {
 	local i
@@ -558,6 +559,67 @@ case_create_dir() {
 	finish
 }
 
+# A server restarted that hands out FileIds again (ksmbd's idr does), so
+# that hello.txt, opened again first, gets other.txt's old FileId and
+# other.txt hello.txt's: the READ of other.txt that waited for the new
+# session must still read other.txt, not the file that has its old
+# FileId now.
+case_fid_reuse() {
+	begin fid-reuse
+	if mounted; then
+		timed 60 bash -c 'exec 3<"$1" 4<"$2" && cat <&4' - \
+			"$m/hello.txt" "$m/other.txt"
+		expect "$name: the READ that waited reads its own file" \
+			"$rc ${r// /_}" "0 $other"
+		within "$name: READ answered in the new session" "$took" 30
+		if srvlog | grep -Eq 'restart: FileIds \[[0-9]+, [0-9]+'; then
+			rec ok "$name: both files were open at the restart"
+		else
+			rec fail "$name: both files were open at the restart" \
+				"$(srvlog | grep restart)"
+		fi
+		msg "every channel lost: setting up a new session"
+	fi
+	finish
+}
+
+# A server restarted whose first new session fails while it opens the
+# files again (hello.txt opened, the connection dropped at other.txt), and
+# that answers the next NEGOTIATE 8 s late. A READ made meanwhile (with
+# O_DIRECT, which builds it at once, where a cached read would look at
+# the file's attributes first) must go on in the session after (the
+# failed one's FileIds never reach a file),
+# the READ that waited since the restart too, and the next session must
+# name the failed one as PreviousSessionId (MS-SMB2 3.2.4.2.2): that one,
+# not the session lost at the restart, is what the server may still hold.
+case_reopen_drop() {
+	local s1 p2
+	begin reopen-drop
+	if mounted; then
+		timed 90 bash -c 'exec 3<"$1" 4<"$2" || exit
+			cat <&4 >"$3" 2>&1 &
+			for _ in $(seq 300); do
+				grep -q "^$4 .*NEGOTIATE delayed" "$5" && break
+				sleep 0.2
+			done
+			dd iflag=direct bs=4096 count=1 status=none <&3
+			s=$?
+			wait
+			exit $s' - "$m/hello.txt" "$m/other.txt" "$work/rd.other" \
+			"$a:$port" "$work/server.log"
+		expect "$name: a READ made between two attempts reads its file" \
+			"$rc ${r// /_}" "0 $hello"
+		expect "$name: the READ that waited since the restart" \
+			"$(tr ' ' _ <"$work/rd.other")" "$other"
+		s1=$(srvlog | grep -o 'new session 0x[0-9a-f]*' | sed -n 2p)
+		p2=$(srvlog | grep -o 'previous 0x[0-9a-f]*' | sed -n 3p)
+		expect "$name: the next session names the failed one previous" \
+			"${p2#previous }" "${s1#new session }"
+		msg "every channel lost: setting up a new session"
+	fi
+	finish
+}
+
 # -------------------------------------------------------------------------
 
 check "insmod smb3mc.ko" insmod "$SMB3MC_KO"
@@ -682,6 +744,9 @@ case_works seal-replay \
 case_works break-unknown "which this mount does not hold" lease
 case_works break-storm "which this mount does not hold" lease
 case_works break-malformed "malformed break notification" lease
+
+case_fid_reuse
+case_reopen_drop
 
 wait "$bg1" "$bg2" "$bg3" "$bg4" "$bg5"
 
