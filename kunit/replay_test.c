@@ -199,6 +199,68 @@ static void resume_fails_connection_and_session_bound(struct kunit *test)
 				SMB3MC_RESUME_FAIL);
 }
 
+static void expect_fid(struct kunit *test, const struct smb3mc_fid *fid,
+		       u64 persistent, u64 volatile_id, unsigned int gen)
+{
+	KUNIT_EXPECT_EQ(test, fid->persistent, persistent);
+	KUNIT_EXPECT_EQ(test, fid->volatile_id, volatile_id);
+	KUNIT_EXPECT_EQ(test, fid->gen, gen);
+}
+
+/*
+ * A server that hands out FileIds again after a restart (ksmbd's idr):
+ * open B's FileId in session 1 is open A's of session 0, and A's is B's
+ * old one. A request of A written in session 0 names A, and only A.
+ */
+static void fid_remap_by_session_not_value(struct kunit *test)
+{
+	const struct smb3mc_fid a_prev = { 7, 70, 0 }, a_cur = { 8, 80, 1 };
+	const struct smb3mc_fid b_prev = { 8, 80, 0 }, b_cur = { 7, 70, 1 };
+	struct smb3mc_fid req = { 7, 70, 0 };
+
+	KUNIT_EXPECT_FALSE(test, smb3mc_fid_remap(&b_prev, &b_cur, 1, &req));
+	expect_fid(test, &req, 7, 70, 0);
+	KUNIT_EXPECT_TRUE(test, smb3mc_fid_remap(&a_prev, &a_cur, 1, &req));
+	expect_fid(test, &req, 8, 80, 1);
+
+	/* Written in session 1, it is B's already: nothing maps it. */
+	req = b_cur;
+	KUNIT_EXPECT_FALSE(test, smb3mc_fid_remap(&a_prev, &a_cur, 1, &req));
+	KUNIT_EXPECT_FALSE(test, smb3mc_fid_remap(&b_prev, &b_cur, 1, &req));
+	expect_fid(test, &req, 7, 70, 1);
+}
+
+static void fid_remap_needs_both_ids(struct kunit *test)
+{
+	const struct smb3mc_fid prev = { 7, 70, 0 }, cur = { 8, 80, 1 };
+	struct smb3mc_fid req = { 7, 71, 0 };
+
+	KUNIT_EXPECT_FALSE(test, smb3mc_fid_remap(&prev, &cur, 1, &req));
+	req = (struct smb3mc_fid){ 6, 70, 0 };
+	KUNIT_EXPECT_FALSE(test, smb3mc_fid_remap(&prev, &cur, 1, &req));
+	expect_fid(test, &req, 6, 70, 0);
+}
+
+/*
+ * Only from the session before the open's, into the session up now: a
+ * request two sessions old, and an open the session up now did not open
+ * again, map nowhere.
+ */
+static void fid_remap_one_session_only(struct kunit *test)
+{
+	const struct smb3mc_fid prev = { 8, 80, 1 }, cur = { 9, 90, 2 };
+	const struct smb3mc_fid old_prev = { 7, 70, 0 }, old_cur = { 8, 80, 1 };
+	struct smb3mc_fid req = { 7, 70, 0 };
+
+	KUNIT_EXPECT_FALSE(test, smb3mc_fid_remap(&prev, &cur, 2, &req));
+	KUNIT_EXPECT_FALSE(test, smb3mc_fid_remap(&old_prev, &old_cur, 2,
+						  &req));
+	expect_fid(test, &req, 7, 70, 0);
+	req = (struct smb3mc_fid){ 8, 80, 1 };
+	KUNIT_EXPECT_TRUE(test, smb3mc_fid_remap(&prev, &cur, 2, &req));
+	expect_fid(test, &req, 9, 90, 2);
+}
+
 static void outage_hard_waits_forever(struct kunit *test)
 {
 	KUNIT_EXPECT_EQ(test, smb3mc_outage_wait(false, 30 * HZ, 0, 0),
@@ -256,6 +318,9 @@ static struct kunit_case replay_cases[] = {
 	KUNIT_CASE(resume_same_session_sends),
 	KUNIT_CASE(resume_rebuilds_what_has_meaning),
 	KUNIT_CASE(resume_fails_connection_and_session_bound),
+	KUNIT_CASE(fid_remap_by_session_not_value),
+	KUNIT_CASE(fid_remap_needs_both_ids),
+	KUNIT_CASE(fid_remap_one_session_only),
 	KUNIT_CASE(outage_hard_waits_forever),
 	KUNIT_CASE(outage_soft_deadline),
 	KUNIT_CASE(recover_tries_every_address_then_backs_off),

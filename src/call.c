@@ -32,10 +32,32 @@ void smb3mc_call_free(struct smb3mc_call *call)
 }
 
 /**
+ * smb3mc_call_fid - the FileId to build the next request of @call with
+ * @call: the call
+ * @tcon: the tree of the open
+ * @fid: the open's FileId, which a new session may change meanwhile
+ *
+ * A copy of *@fid taken whole, which the request goes with: dispatch maps
+ * it from the session it names an open in (smb3mc_tcon_map_fid()).
+ *
+ * Return: the copy, for the builder.
+ */
+const struct smb3mc_fid *smb3mc_call_fid(struct smb3mc_call *call,
+					 struct smb3mc_tcon *tcon,
+					 const struct smb3mc_fid *fid)
+{
+	smb3mc_tcon_fid_read(tcon, fid, &call->fid);
+	call->fid_set = true;
+	return &call->fid;
+}
+
+/**
  * smb3mc_call_prepare - point the request at its first @len built bytes
  * @call: the call, possibly holding the response of an earlier exchange
  * @len: length of the request built in @call->buf
  * @payload: bytes the credits must cover
+ *
+ * A FileId from smb3mc_call_fid() since the last prepare is the request's.
  */
 void smb3mc_call_prepare(struct smb3mc_call *call, int len, size_t payload)
 {
@@ -45,6 +67,9 @@ void smb3mc_call_prepare(struct smb3mc_call *call, int len, size_t payload)
 	call->req.iov[0].iov_len = len;
 	call->req.nr_iov = 1;
 	call->req.payload = payload;
+	call->req.fid_gen = call->fid.gen;
+	call->req.fid_gen_set = call->fid_set;
+	call->fid_set = false;
 }
 
 /**

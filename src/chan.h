@@ -210,6 +210,13 @@ struct smb3mc_req {
 	void *ses;
 	struct smb3mc_tcon *tcon;	/* its tree, NULL for the session's */
 	unsigned int gen;		/* the session it was made in */
+	/*
+	 * The session whose ids it carries: that of its FileId, given with
+	 * it when @fid_gen_set (smb3mc_call_fid()), else the one it was made
+	 * in; from its first send on, the one it last went out in.
+	 */
+	unsigned int fid_gen;
+	bool fid_gen_set;
 	bool resumed;			/* went on in a later one */
 	unsigned long outage_since;	/* jiffies it found no channel, or 0 */
 	unsigned int aborts;		/* ses->aborts when it began to wait */

@@ -274,19 +274,6 @@ bool smb3mc_ses_up(struct smb3mc_ses *ses)
 	return up;
 }
 
-/**
- * smb3mc_ses_holds - whether an open made in session @gen is in this one
- * @ses: the session
- * @gen: the session number the open's FileId is valid in
- *
- * Return: false for an open of an older session that the new one could
- * not open again, and for one opened again by a new session not yet up.
- */
-bool smb3mc_ses_holds(struct smb3mc_ses *ses, unsigned int gen)
-{
-	return gen == READ_ONCE(ses->gen);
-}
-
 /*
  * A request without a channel waits for the server only once mounted (the
  * maintenance work then brings one back) and until umount.
@@ -369,36 +356,40 @@ static struct smb3mc_chan *ses_wait_chan(struct smb3mc_ses *ses,
 }
 
 /*
- * @req was made in an earlier session than the one up now: give it the
- * new session's ids, or fail it (smb3mc_resume_plan()). Its FileId is
- * mapped again at each send (a new one maps to itself).
+ * @req was made, or its FileId written, in an earlier session than the
+ * one up now: give it the new session's ids, or fail it
+ * (smb3mc_resume_plan()). Its FileId is mapped from the session it was
+ * written in, once: from then on it is the new session's.
  */
 static int ses_resume(struct smb3mc_ses *ses, struct smb3mc_req *req)
 {
 	struct smb2_hdr *hdr = req->iov[0].iov_base;
 	u16 cmd = smb3mc_req_command(req);
 	int off = smb3mc_fid_offset(cmd);
+	unsigned int gen, behind;
 	bool mapped = false;
-	unsigned int gen;
 
 	/* A channel of a new session comes with its number (ses_recover()). */
 	smp_rmb();
 	gen = READ_ONCE(ses->gen);
-	if (req->gen == gen)
+	if (req->gen == gen && req->fid_gen == gen)
 		return 0;
-	if (off >= 0 && req->tcon &&
-	    req->iov[0].iov_len >= off + sizeof(struct smb3mc_fid))
-		mapped = smb3mc_tcon_map_fid(req->tcon, (u8 *)hdr + off);
-	if (smb3mc_resume_plan(cmd, gen - req->gen, mapped) ==
-	    SMB3MC_RESUME_FAIL) {
+	behind = max(gen - req->gen, gen - req->fid_gen);
+	if (off >= 0 && req->tcon && req->iov[0].iov_len >= off + 16)
+		mapped = req->fid_gen == gen ||
+			 smb3mc_tcon_map_fid(req->tcon, (u8 *)hdr + off,
+					     req->fid_gen);
+	if (smb3mc_resume_plan(cmd, behind, mapped) == SMB3MC_RESUME_FAIL) {
 		pr_warn_ratelimited("smb3mc: %s: %s made before the server was lost names nothing in the new session: it fails\n",
 				    ses->server, smb3mc_command_name(cmd));
 		return -EIO;
 	}
+	req->fid_gen = gen;
 	/* The new session has never seen it. */
-	if (!req->resumed)
+	if (req->gen != gen && !req->resumed) {
 		hdr->flags &= ~SMB2_FLAGS_REPLAY_OPERATION;
-	req->resumed = true;
+		req->resumed = true;
+	}
 	return 0;
 }
 
@@ -410,6 +401,8 @@ static void ses_req_start(struct smb3mc_ses *ses, struct smb3mc_tcon *tcon,
 	req->stalls = 0;
 	req->tcon = tcon;
 	req->gen = READ_ONCE(ses->gen);
+	if (!req->fid_gen_set)
+		req->fid_gen = req->gen;
 	req->resumed = false;
 	req->outage_since = 0;
 }
@@ -683,6 +676,8 @@ void smb3mc_ses_submit_io(struct smb3mc_ses *ses, struct smb3mc_tcon *tcon,
 	req->ses = ses;
 	req->tcon = tcon;
 	req->gen = READ_ONCE(ses->gen);
+	if (!req->fid_gen_set)
+		req->fid_gen = req->gen;
 	req->resumed = false;
 	req->outage_since = 0;
 	req->resends = 0;

@@ -10,6 +10,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include "replay.h"
 #include "session.h"
 
 /**
@@ -20,6 +21,7 @@ void smb3mc_tcon_opens_init(struct smb3mc_tcon *tcon)
 {
 	mutex_init(&tcon->open_lock);
 	INIT_LIST_HEAD(&tcon->opens);
+	seqcount_mutex_init(&tcon->fid_seq, &tcon->open_lock);
 }
 
 /**
@@ -30,7 +32,8 @@ void smb3mc_tcon_opens_init(struct smb3mc_tcon *tcon)
  * @options: its CreateOptions
  * @index: its IndexNumber, by which a new session knows it; 0: unknown
  * @fid: its FileId, which a new session overwrites in place: it must
- *	stay until smb3mc_open_forget()
+ *	stay until smb3mc_open_forget(), and be read with
+ *	smb3mc_tcon_fid_read()
  *
  * Return: the entry, or NULL without memory.
  */
@@ -50,7 +53,6 @@ struct smb3mc_open *smb3mc_open_keep(struct smb3mc_tcon *tcon,
 	}
 	INIT_LIST_HEAD(&open->locks);
 	open->tcon = tcon;
-	open->gen = READ_ONCE(tcon->ses->gen);
 	open->fid = fid;
 	open->access = access;
 	open->options = options;
@@ -85,21 +87,24 @@ void smb3mc_open_rename(struct smb3mc_open *open, const char *path)
  * smb3mc_open_closing - the file is being closed: no new session opens it
  *	again from here on
  * @open: from smb3mc_open_keep()
+ * @fid: set to its FileId
  *
  * A new session being set up has opened it again already, or never will.
  *
- * Return: the session number its FileId is valid in now.
+ * Return: whether *@fid names an open of the session up now, to be
+ * closed; false when the server lost it with its session.
  */
-unsigned int smb3mc_open_closing(struct smb3mc_open *open)
+bool smb3mc_open_closing(struct smb3mc_open *open, struct smb3mc_fid *fid)
 {
 	struct smb3mc_tcon *tcon = open->tcon;
-	unsigned int gen;
+	bool live;
 
 	mutex_lock(&tcon->open_lock);
 	open->closing = true;
-	gen = open->gen;
+	*fid = *open->fid;
+	live = fid->gen == READ_ONCE(tcon->ses->gen);
 	mutex_unlock(&tcon->open_lock);
-	return gen;
+	return live;
 }
 
 /**
@@ -172,55 +177,99 @@ void smb3mc_open_lock_del(struct smb3mc_open *open, u64 offset, u64 length)
 	kfree(found);
 }
 
-static bool fid_is(const struct smb3mc_fid *fid, u64 persistent,
-		   u64 volatile_id)
+/**
+ * smb3mc_tcon_fid_read - an open's FileId, whole, and its session
+ * @tcon: the open's tree
+ * @fid: a FileId its holder lent to smb3mc_open_keep(), or any other
+ * @id: set to *@fid as it is at one instant: a new session publishes
+ *	both ids and their session at once (smb3mc_tcon_reopen_done())
+ */
+void smb3mc_tcon_fid_read(struct smb3mc_tcon *tcon,
+			  const struct smb3mc_fid *fid, struct smb3mc_fid *id)
 {
-	return READ_ONCE(fid->persistent) == persistent &&
-	       READ_ONCE(fid->volatile_id) == volatile_id;
+	unsigned int seq;
+
+	do {
+		seq = read_seqcount_begin(&tcon->fid_seq);
+		*id = *fid;
+	} while (read_seqcount_retry(&tcon->fid_seq, seq));
 }
 
 /**
- * smb3mc_tcon_map_fid - the FileId of a request made one session ago
+ * smb3mc_tcon_reopen_done - a new session opened the files of @tcon again
+ * @tcon: the tree
+ * @up: the session is up, about to be given to dispatch: each file opened
+ *	again gets its new FileId; false: the session failed, and what it
+ *	opened is left to the server (the next session names it previous)
+ *
+ * A file not opened again keeps the FileId of its old session, whose
+ * requests then fail (smb3mc_tcon_map_fid()).
+ */
+void smb3mc_tcon_reopen_done(struct smb3mc_tcon *tcon, bool up)
+{
+	struct smb3mc_open *open;
+
+	mutex_lock(&tcon->open_lock);
+	write_seqcount_begin(&tcon->fid_seq);
+	list_for_each_entry(open, &tcon->opens, list) {
+		if (!up) {
+			open->pending = false;
+			continue;
+		}
+		open->reopened = open->pending;
+		if (!open->pending)
+			continue;
+		open->prev = *open->fid;
+		*open->fid = open->next;
+		open->pending = false;
+	}
+	write_seqcount_end(&tcon->fid_seq);
+	mutex_unlock(&tcon->open_lock);
+}
+
+/**
+ * smb3mc_tcon_map_fid - the FileId of a request made a session ago
  * @tcon: the request's tree
  * @wire_fid: the FileId in the request, as on the wire; replaced by the
- *	open's new one
+ *	open's in the session up now
+ * @gen: the session @wire_fid was written in
  *
- * The all-ones FileId names no open (MS-SMB2 2.2.31) and stays. A FileId
- * that is an open's current one already (the request was built after the
- * reopen) stays too. An open that could not be opened again is left in
- * the session it was opened in: its requests fail.
+ * A FileId is looked up among the ids of @gen only: in the session up now
+ * the server may have given the same value to another open (ksmbd hands
+ * out small ids again after a restart). The all-ones FileId names no open
+ * (MS-SMB2 2.2.31) and stays. An open that could not be opened again, or
+ * that has no id of @gen (a request two sessions old), maps nowhere.
  *
  * Return: true when the request may go on with @wire_fid, false when its
- * open was not opened again.
+ * open is not in the session up now.
  */
-bool smb3mc_tcon_map_fid(struct smb3mc_tcon *tcon, u8 *wire_fid)
+bool smb3mc_tcon_map_fid(struct smb3mc_tcon *tcon, u8 *wire_fid,
+			 unsigned int gen)
 {
-	unsigned int gen = READ_ONCE(tcon->ses->gen);
+	unsigned int now = READ_ONCE(tcon->ses->gen);
+	struct smb3mc_fid fid = { .gen = gen };
 	struct smb3mc_open *open;
 	bool found = false;
 	__le64 id[2];
-	u64 p, v;
 
 	memcpy(id, wire_fid, sizeof(id));
-	p = le64_to_cpu(id[0]);
-	v = le64_to_cpu(id[1]);
-	if (p == U64_MAX && v == U64_MAX)
+	fid.persistent = le64_to_cpu(id[0]);
+	fid.volatile_id = le64_to_cpu(id[1]);
+	if (fid.persistent == U64_MAX && fid.volatile_id == U64_MAX)
 		return true;
 	mutex_lock(&tcon->open_lock);
 	list_for_each_entry(open, &tcon->opens, list) {
-		if (open->gen == gen && fid_is(open->fid, p, v)) {
-			found = true;
-			break;
-		}
-		if (open->reopened && open->gen == gen &&
-		    fid_is(&open->prev, p, v)) {
-			id[0] = cpu_to_le64(open->fid->persistent);
-			id[1] = cpu_to_le64(open->fid->volatile_id);
-			memcpy(wire_fid, id, sizeof(id));
+		if (open->reopened &&
+		    smb3mc_fid_remap(&open->prev, open->fid, now, &fid)) {
 			found = true;
 			break;
 		}
 	}
 	mutex_unlock(&tcon->open_lock);
+	if (found) {
+		id[0] = cpu_to_le64(fid.persistent);
+		id[1] = cpu_to_le64(fid.volatile_id);
+		memcpy(wire_fid, id, sizeof(id));
+	}
 	return found;
 }

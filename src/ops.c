@@ -169,6 +169,8 @@ int smb3mc_open(struct smb3mc_tcon *tcon, const char *path,
 					     &cr));
 	if (rc)
 		goto out;
+	/* The session that answered, which the FileId names an open in. */
+	cr.fid.gen = call->req.fid_gen;
 	if (attrs) {
 		rc = call_attrs(tcon, call, &cr.attrs);
 		if (rc) {
@@ -200,7 +202,8 @@ static int close_fid(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
 
 	if (!call)
 		return -ENOMEM;
-	len = smb3mc_build_close(call->buf, SMB3MC_SMALL_REQ, fid, false);
+	len = smb3mc_build_close(call->buf, SMB3MC_SMALL_REQ,
+				 smb3mc_call_fid(call, tcon, fid), false);
 	if (wait)
 		rc = call_send(tcon, call, len, 0);
 	else
@@ -282,8 +285,10 @@ bool smb3mc_tcon_reachable(struct smb3mc_tcon *tcon)
 void smb3mc_handle_close(struct smb3mc_tcon *tcon, struct smb3mc_open *open,
 			 const struct smb3mc_fid *fid)
 {
-	if (!open || smb3mc_ses_holds(tcon->ses, smb3mc_open_closing(open)))
-		close_fid(tcon, fid, false);
+	struct smb3mc_fid now = *fid;
+
+	if (!open || smb3mc_open_closing(open, &now))
+		close_fid(tcon, &now, false);
 	smb3mc_open_forget(open);
 }
 
@@ -301,7 +306,8 @@ int smb3mc_query_attrs(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
 		return -ENOMEM;
 	rc = call_send(tcon, call,
 		       smb3mc_build_query_info(call->buf, SMB3MC_SMALL_REQ,
-					       fid, SMB2_0_INFO_FILE,
+					       smb3mc_call_fid(call, tcon, fid),
+					       SMB2_0_INFO_FILE,
 					       FileAllInformation,
 					       SMB3MC_ALL_INFO_BUF, 0),
 		       SMB3MC_ALL_INFO_BUF);
@@ -400,7 +406,8 @@ int smb3mc_statfs(struct smb3mc_tcon *tcon, struct smb3mc_fs_size *fs)
 	}
 	rc = call_send(tcon, call,
 		       smb3mc_build_query_info(call->buf, SMB3MC_SMALL_REQ,
-					       &fid, SMB2_0_INFO_FILESYSTEM,
+					       smb3mc_call_fid(call, tcon, &fid),
+					       SMB2_0_INFO_FILESYSTEM,
 					       FileFsFullSizeInformation,
 					       SMB3MC_FS_FULL_SIZE_INFO_SIZE,
 					       0),

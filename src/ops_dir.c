@@ -85,7 +85,9 @@ static int dir_list_fill(struct smb3mc_dir_list *list, bool restart)
 	rc = smb3mc_call_send(list->tcon->ses, list->tcon, call,
 			      smb3mc_build_query_directory(call->buf,
 							   SMB3MC_DIR_REQ,
-							   &list->fid,
+							   smb3mc_call_fid(call,
+								list->tcon,
+								&list->fid),
 							   restart ?
 							   SMB2_RESTART_SCANS :
 							   0, 0, star,

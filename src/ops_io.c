@@ -71,13 +71,16 @@ size_t smb3mc_io_size(struct smb3mc_tcon *tcon, enum smb3mc_io_kind kind,
 	return io_chunk(ses->max_write);
 }
 
+/* @rw->req, built with @fid, which it goes with (smb3mc_call_fid()). */
 static void rw_prepare(struct smb3mc_tcon *tcon, struct smb3mc_rw *rw,
-		       int len)
+		       int len, const struct smb3mc_fid *fid)
 {
 	memset(&rw->req, 0, sizeof(rw->req));
 	rw->req.iov[0].iov_base = rw->hdr;
 	rw->req.iov[0].iov_len = len;
 	rw->req.nr_iov = 1;
+	rw->req.fid_gen = fid->gen;
+	rw->req.fid_gen_set = true;
 	/* MS-SMB2 3.1.5.2: CreditCharge covers the data moved. */
 	rw->req.payload = rw->len;
 	rw->result = 0;
@@ -144,15 +147,17 @@ done:
 int smb3mc_read_submit(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
 		       struct smb3mc_rw *rw)
 {
+	struct smb3mc_fid id;
 	int len;
 
 	if (!rw->len || rw->len > tcon->ses->max_read)
 		return -EINVAL;
-	len = smb3mc_build_read(rw->hdr, sizeof(rw->hdr), fid, rw->offset,
+	smb3mc_tcon_fid_read(tcon, fid, &id);
+	len = smb3mc_build_read(rw->hdr, sizeof(rw->hdr), &id, rw->offset,
 				rw->len, 0, 0);
 	if (len < 0)
 		return len;
-	rw_prepare(tcon, rw, len);
+	rw_prepare(tcon, rw, len, &id);
 	rw->req.rx_data = &rw->iter;
 	rw->req.rx_shared = rw->shared;
 	rw->req.done_fn = rw_read_done;
@@ -197,15 +202,17 @@ static void rw_write_done(struct smb3mc_req *req)
 int smb3mc_write_submit(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
 			struct smb3mc_rw *rw)
 {
+	struct smb3mc_fid id;
 	int len;
 
 	if (!rw->len || rw->len > tcon->ses->max_write)
 		return -EINVAL;
-	len = smb3mc_build_write(rw->hdr, sizeof(rw->hdr), fid, rw->offset,
+	smb3mc_tcon_fid_read(tcon, fid, &id);
+	len = smb3mc_build_write(rw->hdr, sizeof(rw->hdr), &id, rw->offset,
 				 rw->len, 0);
 	if (len < 0)
 		return len;
-	rw_prepare(tcon, rw, len);
+	rw_prepare(tcon, rw, len, &id);
 	/* The data follows the WRITE body, at DataOffset (MS-SMB2 2.2.21). */
 	rw->req.tx_data = &rw->iter;
 	rw->req.done_fn = rw_write_done;
@@ -439,7 +446,8 @@ int smb3mc_flush(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid)
 		return -ENOMEM;
 	rc = smb3mc_call_send(tcon->ses, tcon, call,
 			      smb3mc_build_flush(call->buf, SMB3MC_FLUSH_REQ,
-						 fid), 0);
+						 smb3mc_call_fid(call, tcon,
+								 fid)), 0);
 	if (!rc && smb3mc_parse_flush(call->req.rsp, call->req.rsp_len))
 		rc = smb3mc_rsp_refuse(tcon->ses, SMB2_FLUSH, "malformed");
 	smb3mc_call_free(call);

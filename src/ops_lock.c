@@ -23,7 +23,8 @@ static int lock_send(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
 
 	if (!call)
 		return -ENOMEM;
-	len = smb3mc_build_lock(call->buf, size, fid, 0, 0, range, 1);
+	len = smb3mc_build_lock(call->buf, size,
+				smb3mc_call_fid(call, tcon, fid), 0, 0, range, 1);
 	if (wait)
 		rc = smb3mc_call_send_cancellable(tcon->ses, tcon, call,
 						  len);

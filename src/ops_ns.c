@@ -55,7 +55,8 @@ static int ns_set_info_fid(struct smb3mc_tcon *tcon,
 
 	if (!call)
 		return -ENOMEM;
-	rc = ns_send(tcon, call, build(call->buf, SMB3MC_NS_REQ, fid, arg));
+	rc = ns_send(tcon, call, build(call->buf, SMB3MC_NS_REQ,
+				       smb3mc_call_fid(call, tcon, fid), arg));
 	smb3mc_call_free(call);
 	return rc;
 }
@@ -208,10 +209,12 @@ static int ns_set_name(struct smb3mc_tcon *tcon, const char *from,
 	if (rc)
 		goto out;
 	if (link)
-		len = smb3mc_build_set_link(call->buf, call->size, &fid, name,
-					    len, replace);
+		len = smb3mc_build_set_link(call->buf, call->size,
+					    smb3mc_call_fid(call, tcon, &fid),
+					    name, len, replace);
 	else
-		len = smb3mc_build_set_rename(call->buf, call->size, &fid,
+		len = smb3mc_build_set_rename(call->buf, call->size,
+					      smb3mc_call_fid(call, tcon, &fid),
 					      name, len, replace);
 	rc = ns_close(tcon, &fid, ns_send(tcon, call, len));
 out:

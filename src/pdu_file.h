@@ -41,10 +41,16 @@
 #include "pdu_hdr.h"
 #include "smb2.h"
 
-/* SMB2_FILEID, MS-SMB2 2.2.14.1; host byte order */
+/*
+ * SMB2_FILEID, MS-SMB2 2.2.14.1; host byte order. @gen is the client's
+ * own: the session (struct smb3mc_ses's @gen) the FileId names an open
+ * in, which a server may give to another open in a later session. The
+ * builders write only the two ids.
+ */
 struct smb3mc_fid {
 	u64 persistent;
 	u64 volatile_id;
+	unsigned int gen;
 };
 
 /*

@@ -182,6 +182,7 @@ static void ses_recover(struct smb3mc_ses *ses)
 	}
 	if (!rc && !smb3mc_ses_chan_good(ses, chan))
 		rc = -ECONNABORTED;
+	smb3mc_tcons_resumed(ses, !rc);
 	if (rc) {
 		if (chan)
 			smb3mc_chan_shutdown(chan);

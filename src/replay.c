@@ -7,6 +7,7 @@
 #include <linux/kernel.h>
 #include <linux/sched.h>
 
+#include "pdu_file.h"
 #include "replay.h"
 #include "smb2.h"
 
@@ -129,6 +130,34 @@ enum smb3mc_resume smb3mc_resume_plan(u16 command, unsigned int behind,
 	if (smb3mc_fid_offset(command) < 0)
 		return SMB3MC_RESUME_REBUILD;
 	return fid_reopened ? SMB3MC_RESUME_REBUILD : SMB3MC_RESUME_FAIL;
+}
+
+/**
+ * smb3mc_fid_remap - whether a FileId of an earlier session names an open
+ * @prev: the open's FileId in the session before the one it is in now
+ * @cur: its FileId now, in the session it was opened again in
+ * @gen: the session up now
+ * @fid: a request's FileId and the session it was written in; set to
+ *	@cur when it names the open
+ *
+ * A FileId names an open only within its session: a server may give its
+ * value to another open in a later one (ksmbd hands out small ids again
+ * after a restart), so a request's FileId is looked up among the ids of
+ * the session it was written in, never by value alone.
+ *
+ * Return: true when @fid named this open in @prev's session and the open
+ * was opened again in session @gen.
+ */
+bool smb3mc_fid_remap(const struct smb3mc_fid *prev,
+		      const struct smb3mc_fid *cur, unsigned int gen,
+		      struct smb3mc_fid *fid)
+{
+	if (cur->gen != gen || fid->gen != prev->gen ||
+	    fid->persistent != prev->persistent ||
+	    fid->volatile_id != prev->volatile_id)
+		return false;
+	*fid = *cur;
+	return true;
 }
 
 /**

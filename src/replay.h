@@ -11,6 +11,8 @@
 
 #include <linux/types.h>
 
+struct smb3mc_fid;
+
 enum smb3mc_replay {
 	SMB3MC_REPLAY_NEVER,	/* bound to its connection: it fails with it */
 	SMB3MC_REPLAY_RESEND,	/* sent again as it was (SMB 2.x) */
@@ -34,6 +36,9 @@ enum smb3mc_resume {
 int smb3mc_fid_offset(u16 command);
 enum smb3mc_resume smb3mc_resume_plan(u16 command, unsigned int behind,
 				      bool fid_reopened);
+bool smb3mc_fid_remap(const struct smb3mc_fid *prev,
+		      const struct smb3mc_fid *cur, unsigned int gen,
+		      struct smb3mc_fid *fid);
 unsigned long smb3mc_outage_wait(bool soft, unsigned long timeout,
 				 unsigned long since, unsigned long now);
 unsigned int smb3mc_recover_wait_ms(unsigned int attempt, unsigned int addrs,

@@ -9,6 +9,7 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
+#include <linux/seqlock.h>
 #include <linux/types.h>
 #include <linux/wait_bit.h>
 #include <linux/workqueue.h>
@@ -180,16 +181,16 @@ struct smb3mc_tcon {
 	u8 share_type;
 	u32 share_flags;
 	u32 maximal_access;
-	/* Files open on it, opened again in a new session (opens.c). */
+	/*
+	 * Files open on it, opened again in a new session (opens.c); the
+	 * FileIds of their holders change under @fid_seq, so that a reader
+	 * sees both ids and their session at once.
+	 */
 	struct mutex open_lock;
 	struct list_head opens;
+	seqcount_mutex_t fid_seq;
 };
 
-/*
- * An open file of a tree (MS-SMB2 3.2.1.6) as a new session opens it
- * again: by name, with the access it had. @fid is its holder's, which
- * the reopen overwrites; @prev is what it was in the session before.
- */
 /* A byte-range lock of an open, which a new session takes again. */
 struct smb3mc_open_lock {
 	struct list_head list;		/* on open->locks, under open_lock */
@@ -198,13 +199,23 @@ struct smb3mc_open_lock {
 	bool exclusive;
 };
 
+/*
+ * An open file of a tree (MS-SMB2 3.2.1.6) as a new session opens it
+ * again: by name, with the access it had. @fid is its holder's: its
+ * FileId and the session that is valid in. A new session being set up
+ * opens the file again into @next; only once that session is up is @next
+ * published into *@fid, and what *@fid was kept in @prev, so that
+ * requests made before map to it (smb3mc_tcon_map_fid()). All under
+ * open_lock, and *@fid under fid_seq too.
+ */
 struct smb3mc_open {
 	struct list_head list;		/* on tcon->opens, under open_lock */
 	struct list_head locks;		/* smb3mc_open_lock, under open_lock */
 	struct smb3mc_tcon *tcon;
 	struct smb3mc_fid *fid;
 	struct smb3mc_fid prev;
-	unsigned int gen;		/* the session *@fid is valid in */
+	struct smb3mc_fid next;
+	bool pending;			/* @next is the new session's */
 	bool reopened;			/* @prev maps to *@fid */
 	bool closing;			/* a new session leaves it closed */
 	u32 access;
@@ -216,6 +227,9 @@ struct smb3mc_open {
 /* A request and the buffer it is built in, freed together. */
 struct smb3mc_call {
 	struct smb3mc_req req;
+	/* The FileId it is built with, from smb3mc_call_fid(). */
+	struct smb3mc_fid fid;
+	bool fid_set;
 	size_t size;			/* of @buf */
 	u8 buf[];
 };
@@ -232,16 +246,19 @@ struct smb3mc_open *smb3mc_open_keep(struct smb3mc_tcon *tcon,
 				     u32 options, u64 index,
 				     struct smb3mc_fid *fid);
 void smb3mc_open_rename(struct smb3mc_open *open, const char *path);
-unsigned int smb3mc_open_closing(struct smb3mc_open *open);
+bool smb3mc_open_closing(struct smb3mc_open *open, struct smb3mc_fid *fid);
 void smb3mc_open_forget(struct smb3mc_open *open);
 int smb3mc_open_lock_add(struct smb3mc_open *open, u64 offset, u64 length,
 			 bool exclusive);
 void smb3mc_open_lock_del(struct smb3mc_open *open, u64 offset, u64 length);
-bool smb3mc_tcon_map_fid(struct smb3mc_tcon *tcon, u8 *wire_fid);
+void smb3mc_tcon_fid_read(struct smb3mc_tcon *tcon,
+			  const struct smb3mc_fid *fid, struct smb3mc_fid *id);
+void smb3mc_tcon_reopen_done(struct smb3mc_tcon *tcon, bool up);
+bool smb3mc_tcon_map_fid(struct smb3mc_tcon *tcon, u8 *wire_fid,
+			 unsigned int gen);
 
 /* dispatch.c: a session's requests onto its channels */
 bool smb3mc_ses_up(struct smb3mc_ses *ses);
-bool smb3mc_ses_holds(struct smb3mc_ses *ses, unsigned int gen);
 struct smb3mc_chan *smb3mc_ses_pick_chan(struct smb3mc_ses *ses,
 					 size_t payload);
 struct smb3mc_chan *smb3mc_ses_chan(struct smb3mc_ses *ses, unsigned int i);
@@ -283,6 +300,9 @@ static inline u64 smb3mc_ses_stripe_busy(struct smb3mc_ses *ses)
 /* call.c: building, sending and reading back one request */
 struct smb3mc_call *smb3mc_call_alloc(size_t size);
 void smb3mc_call_free(struct smb3mc_call *call);
+const struct smb3mc_fid *smb3mc_call_fid(struct smb3mc_call *call,
+					 struct smb3mc_tcon *tcon,
+					 const struct smb3mc_fid *fid);
 void smb3mc_call_prepare(struct smb3mc_call *call, int len, size_t payload);
 int smb3mc_req_errno(const struct smb3mc_req *req);
 int smb3mc_rsp_refuse(const struct smb3mc_ses *ses, u16 cmd, const char *what);
@@ -315,6 +335,7 @@ int smb3mc_tcon_open(struct smb3mc_ses *ses, const char *share, u8 type,
 		     struct smb3mc_tcon **tconp, struct p_log *log);
 void smb3mc_tcon_close(struct smb3mc_tcon *tcon);
 int smb3mc_tcons_resume(struct smb3mc_ses *ses, struct smb3mc_chan *chan);
+void smb3mc_tcons_resumed(struct smb3mc_ses *ses, bool up);
 
 /* multichannel.c: opening channels, at mount and on each refresh */
 bool smb3mc_ses_chan_good(struct smb3mc_ses *ses, struct smb3mc_chan *chan);

@@ -272,8 +272,9 @@ static int tcon_relock(struct smb3mc_tcon *tcon, struct smb3mc_chan *chan,
 }
 
 /*
- * Open @open's file again by name, with the access it had, take its locks
- * again, and give its holder the new FileId; the old one maps to it
+ * Open @open's file again by name, with the access it had, and take its
+ * locks again: its new FileId, in @open->next, reaches its holder once
+ * the session is up (smb3mc_tcons_resumed()), and the old one maps to it
  * (smb3mc_tcon_map_fid()). A name that is another file now, and a file
  * whose lock another client took meanwhile, are not given back: their
  * I/O fails rather than go to another file or on unlocked.
@@ -293,7 +294,6 @@ static int tcon_reopen(struct smb3mc_tcon *tcon, struct smb3mc_chan *chan,
 		.create_options = open->options,
 	};
 	struct smb3mc_create_rsp cr = {};
-	unsigned int gen = ses->gen + 1;
 	int rc;
 
 	rc = smb3mc_path_to_utf16(open->path, strlen(open->path), name,
@@ -321,13 +321,9 @@ static int tcon_reopen(struct smb3mc_tcon *tcon, struct smb3mc_chan *chan,
 						       &cr.fid, false), 0);
 		return rc;
 	}
-	/* A reopen of an attempt that failed since keeps the first FileId. */
-	if (open->gen != gen)
-		open->prev = *open->fid;
-	WRITE_ONCE(open->fid->persistent, cr.fid.persistent);
-	WRITE_ONCE(open->fid->volatile_id, cr.fid.volatile_id);
-	WRITE_ONCE(open->gen, gen);
-	open->reopened = true;
+	open->next = cr.fid;
+	open->next.gen = ses->gen + 1;
+	open->pending = true;
 	return 0;
 }
 
@@ -357,7 +353,6 @@ static int tcon_reopen_all(struct smb3mc_tcon *tcon, struct smb3mc_chan *chan)
 		if (rc) {
 			pr_warn_ratelimited("smb3mc: %s: cannot open %s again (%d): its I/O fails\n",
 					    tcon->ses->server, open->path, rc);
-			open->reopened = false;
 			lost++;
 			rc = 0;
 		} else {
@@ -382,7 +377,8 @@ out:
  * TREE_CONNECT each tree again (a new TreeId, stamped into every request
  * from then on), then open each open file again by name with the access
  * it had (FILE_OPEN). A file that cannot be opened (deleted meanwhile) is
- * reported; its requests fail.
+ * reported; its requests fail. The FileIds reach the files once the
+ * session is up: smb3mc_tcons_resumed().
  *
  * Return: 0, or an errno when @chan failed, and the session with it.
  */
@@ -404,4 +400,21 @@ int smb3mc_tcons_resume(struct smb3mc_ses *ses, struct smb3mc_chan *chan)
 	}
 	mutex_unlock(&ses->tcon_lock);
 	return rc;
+}
+
+/**
+ * smb3mc_tcons_resumed - the new session of smb3mc_tcons_resume() is up,
+ *	or failed
+ * @ses: the session
+ * @up: it is up, about to be given to dispatch: the files opened again
+ *	get their new FileIds; false: what it opened is left to the server
+ */
+void smb3mc_tcons_resumed(struct smb3mc_ses *ses, bool up)
+{
+	struct smb3mc_tcon *tcon;
+
+	mutex_lock(&ses->tcon_lock);
+	list_for_each_entry(tcon, &ses->tcons, list)
+		smb3mc_tcon_reopen_done(tcon, up);
+	mutex_unlock(&ses->tcon_lock);
 }
