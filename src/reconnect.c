@@ -154,6 +154,7 @@ static void ses_recover(struct smb3mc_ses *ses)
 	struct smb3mc_slot *slot = &ses->slots[i];
 	struct smb3mc_chan *chan;
 	unsigned int wait_ms, s;
+	bool renewed = false;
 	int rc = -ENOMEM;
 
 	chan = kzalloc(sizeof(*chan), GFP_KERNEL);
@@ -173,8 +174,10 @@ static void ses_recover(struct smb3mc_ses *ses)
 	/* Nobody waits for the work, which is bounded by each timeout. */
 	if (!rc)
 		rc = smb3mc_ses_renew(ses, chan);
-	if (!rc)
+	if (!rc) {
+		renewed = true;
 		rc = smb3mc_tcons_resume(ses, chan);
+	}
 	if (ses->connecting) {
 		mutex_lock(&ses->chan_lock);
 		ses->connecting = NULL;
@@ -184,6 +187,14 @@ static void ses_recover(struct smb3mc_ses *ses)
 		rc = -ECONNABORTED;
 	smb3mc_tcons_resumed(ses, !rc);
 	if (rc) {
+		/*
+		 * The session this attempt set up is what the server may hold
+		 * now, with the files it opened again; it dropped the one
+		 * before, which that session named (MS-SMB2 3.2.4.2.2,
+		 * 3.3.5.5.3). The next attempt names this one.
+		 */
+		if (renewed)
+			ses->lost_id = ses->id;
 		if (chan)
 			smb3mc_chan_shutdown(chan);
 		kfree(chan);
