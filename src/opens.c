@@ -89,7 +89,10 @@ void smb3mc_open_rename(struct smb3mc_open *open, const char *path)
  * @open: from smb3mc_open_keep()
  * @fid: set to its FileId
  *
- * A new session being set up has opened it again already, or never will.
+ * A new session being set up holds the session's tree lock from opening
+ * the files again until it is up, or failed and left them (reconnect.c):
+ * waiting for that lock, the close sees the FileId that new session gave
+ * and closes it there, rather than leave it open on the server.
  *
  * Return: whether *@fid names an open of the session up now, to be
  * closed; false when the server lost it with its session.
@@ -97,13 +100,16 @@ void smb3mc_open_rename(struct smb3mc_open *open, const char *path)
 bool smb3mc_open_closing(struct smb3mc_open *open, struct smb3mc_fid *fid)
 {
 	struct smb3mc_tcon *tcon = open->tcon;
+	struct smb3mc_ses *ses = tcon->ses;
 	bool live;
 
+	mutex_lock(&ses->tcon_lock);
 	mutex_lock(&tcon->open_lock);
 	open->closing = true;
 	*fid = *open->fid;
-	live = fid->gen == READ_ONCE(tcon->ses->gen);
+	live = fid->gen == READ_ONCE(ses->gen);
 	mutex_unlock(&tcon->open_lock);
+	mutex_unlock(&ses->tcon_lock);
 	return live;
 }
 

@@ -279,8 +279,9 @@ bool smb3mc_tcon_reachable(struct smb3mc_tcon *tcon)
  * busy. The server drops the handles of a session it lost, or drops them
  * when the new session names the old one previous (MS-SMB2 3.3.5.5.3); a
  * handle not opened again in the new session is not sent at all. A new
- * session set up from here on does not open the file again; one being set
- * up that did already keeps the handle until umount.
+ * session set up from here on does not open the file again; the close of
+ * one being set up that opened it again waits for that session, and
+ * closes the file there (smb3mc_open_closing()).
  */
 void smb3mc_handle_close(struct smb3mc_tcon *tcon, struct smb3mc_open *open,
 			 const struct smb3mc_fid *fid)

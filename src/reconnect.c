@@ -174,6 +174,11 @@ static void ses_recover(struct smb3mc_ses *ses)
 	/* Nobody waits for the work, which is bounded by each timeout. */
 	if (!rc)
 		rc = smb3mc_ses_renew(ses, chan);
+	/*
+	 * From the files opened again until the session is given to
+	 * dispatch, or failed, closes wait (smb3mc_open_closing()).
+	 */
+	mutex_lock(&ses->tcon_lock);
 	if (!rc) {
 		renewed = true;
 		rc = smb3mc_tcons_resume(ses, chan);
@@ -187,6 +192,7 @@ static void ses_recover(struct smb3mc_ses *ses)
 		rc = -ECONNABORTED;
 	smb3mc_tcons_resumed(ses, !rc);
 	if (rc) {
+		mutex_unlock(&ses->tcon_lock);
 		/*
 		 * The session this attempt set up is what the server may hold
 		 * now, with the files it opened again; it dropped the one
@@ -222,6 +228,7 @@ static void ses_recover(struct smb3mc_ses *ses)
 	ses->recoveries++;
 	WRITE_ONCE(ses->recovering, false);
 	mutex_unlock(&ses->chan_lock);
+	mutex_unlock(&ses->tcon_lock);
 	atomic_set(&ses->refresh_due, 1);
 	pr_info("smb3mc: %s: new session 0x%llx on channel %u to %pISpc after %u ms without a channel\n",
 		ses->server, ses->id, i, &slot->dst,

@@ -377,8 +377,9 @@ out:
  * TREE_CONNECT each tree again (a new TreeId, stamped into every request
  * from then on), then open each open file again by name with the access
  * it had (FILE_OPEN). A file that cannot be opened (deleted meanwhile) is
- * reported; its requests fail. The FileIds reach the files once the
- * session is up: smb3mc_tcons_resumed().
+ * reported; its requests fail. The caller holds @ses->tcon_lock until
+ * smb3mc_tcons_resumed(), so that a close waits for that (see
+ * smb3mc_open_closing()).
  *
  * Return: 0, or an errno when @chan failed, and the session with it.
  */
@@ -388,7 +389,7 @@ int smb3mc_tcons_resume(struct smb3mc_ses *ses, struct smb3mc_chan *chan)
 	struct smb3mc_tcon *tcon;
 	int rc = 0;
 
-	mutex_lock(&ses->tcon_lock);
+	lockdep_assert_held(&ses->tcon_lock);
 	list_for_each_entry(tcon, &ses->tcons, list) {
 		rc = tcon_connect(tcon, chan, tcon->share_type, &log);
 		if (!rc)
@@ -398,14 +399,13 @@ int smb3mc_tcons_resume(struct smb3mc_ses *ses, struct smb3mc_chan *chan)
 		if (rc)
 			break;
 	}
-	mutex_unlock(&ses->tcon_lock);
 	return rc;
 }
 
 /**
  * smb3mc_tcons_resumed - the new session of smb3mc_tcons_resume() is up,
  *	or failed
- * @ses: the session
+ * @ses: the session, whose tcon_lock the caller holds
  * @up: it is up, about to be given to dispatch: the files opened again
  *	get their new FileIds; false: what it opened is left to the server
  */
@@ -413,8 +413,7 @@ void smb3mc_tcons_resumed(struct smb3mc_ses *ses, bool up)
 {
 	struct smb3mc_tcon *tcon;
 
-	mutex_lock(&ses->tcon_lock);
+	lockdep_assert_held(&ses->tcon_lock);
 	list_for_each_entry(tcon, &ses->tcons, list)
 		smb3mc_tcon_reopen_done(tcon, up);
-	mutex_unlock(&ses->tcon_lock);
 }
