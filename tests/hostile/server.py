@@ -129,8 +129,10 @@ CASES = {
     "reopen-drop": (p.READ, 1, "restart, drop the connection at the "
                     "second CREATE after it, and answer the NEGOTIATE "
                     "after that 8 s late"),
+    "silent-reconnect": (p.READ, 1, "restart, then take connections and "
+                         "never answer NEGOTIATE"),
 }
-RESTART_CASES = ("fid-reuse", "reopen-drop")
+RESTART_CASES = ("fid-reuse", "reopen-drop", "silent-reconnect")
 
 
 class Case:
@@ -402,6 +404,9 @@ class Conn(MidSend):
             return None
         if hit and self.case.name in RESTART_CASES and not self.srv.stage:
             self.restart()
+        if self.srv.stage and self.case.name == "silent-reconnect" and \
+                h.command == p.NEGOTIATE:
+            return None
         if h.command == p.CANCEL:
             return None
         body = req[p.HDR_SIZE:]

@@ -32,7 +32,7 @@ cases+=(create-dir stop-reading other-channel)
 cases+=(seal-none seal-none-3.0 seal-bad-tag/READ/0 seal-truncated
 	seal-clear/READ/0 seal-replay)
 cases+=(break-unknown break-storm break-malformed)
-cases+=(fid-reuse reopen-drop)
+cases+=(fid-reuse reopen-drop silent-reconnect)
 
 addr_of() {
 	local i
@@ -620,6 +620,19 @@ case_reopen_drop() {
 	finish
 }
 
+# A server restarted that then takes connections and never answers
+# NEGOTIATE: the READ waiting for it (a hard mount) ends on SIGKILL, and
+# umount completes.
+case_silent_reconnect() {
+	begin silent-reconnect
+	if mounted; then
+		killed "a READ waiting for a server silent after a restart" \
+			cat "$m/hello.txt"
+		msg "every channel lost: setting up a new session"
+	fi
+	finish
+}
+
 # -------------------------------------------------------------------------
 
 check "insmod smb3mc.ko" insmod "$SMB3MC_KO"
@@ -747,6 +760,7 @@ case_works break-malformed "malformed break notification" lease
 
 case_fid_reuse
 case_reopen_drop
+case_silent_reconnect
 
 wait "$bg1" "$bg2" "$bg3" "$bg4" "$bg5"
 
