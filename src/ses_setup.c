@@ -224,6 +224,16 @@ int smb3mc_ses_renew(struct smb3mc_ses *ses, struct smb3mc_chan *chan)
 				    ses->dialect, ses->cipher);
 		return -EPROTO;
 	}
+	/*
+	 * Another server at the address, or one that does not keep its
+	 * GUID across a restart: a new session needs no more of it
+	 * (MS-SMB2 3.2.4.2.2 names no check of the ServerGuid, 3.2.5.2
+	 * stores it), and each file opened again by name must be the file
+	 * it had, by its file id (tcon.c).
+	 */
+	if (memcmp(info.server_guid, ses->server_guid, sizeof(info.server_guid)))
+		pr_warn_ratelimited("smb3mc: %s: the server came back with another ServerGuid %pUb\n",
+				    chan->name, info.server_guid);
 	memcpy(ses->server_guid, info.server_guid, sizeof(ses->server_guid));
 	ses->security_mode = info.security_mode;
 	ses->server_caps = info.capabilities;

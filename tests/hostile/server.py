@@ -131,8 +131,10 @@ CASES = {
                     "after that 8 s late"),
     "silent-reconnect": (p.READ, 1, "restart, then take connections and "
                          "never answer NEGOTIATE"),
+    "guid-change": (p.READ, 1, "restart with another ServerGuid"),
 }
-RESTART_CASES = ("fid-reuse", "reopen-drop", "silent-reconnect")
+RESTART_CASES = ("fid-reuse", "reopen-drop", "silent-reconnect",
+                 "guid-change")
 
 
 class Case:
@@ -207,6 +209,7 @@ class Server:
         # after the restart (reopen-drop).
         self.reuse = []
         self.stage = self.creates = 0
+        self.guid = SERVER_GUID
         if case.name == "ino-dup":
             dup = Node("dup", True)
             dup.index = self.files["hello.txt"].index
@@ -445,6 +448,8 @@ class Conn(MidSend):
         self.opens.clear()
         if self.case.name == "fid-reuse":
             srv.reuse = live
+        if self.case.name == "guid-change":
+            srv.guid = bytes(reversed(SERVER_GUID))
         srv.stage, srv.creates = 1, 0
         srv.log(f"{self.peer} restart: FileIds {live} were open")
         for c in conns:
@@ -647,7 +652,7 @@ class Conn(MidSend):
         blob_off = p.HDR_SIZE + 64
         ctx_off = (blob_off + len(blob) + 7) & ~7 if nctx else 0
         out = struct.pack("<HHHH16sIIIIQQHHI", 65, self.server_secmode,
-                          dialect, nctx, SERVER_GUID, caps, MAX_IO, MAX_IO,
+                          dialect, nctx, self.srv.guid, caps, MAX_IO, MAX_IO,
                           self.max_write(), filetime(), 0, blob_off, len(blob), ctx_off)
         out += blob
         if nctx:
@@ -1041,7 +1046,7 @@ class Conn(MidSend):
         code = struct.unpack_from("<I", body, 4)[0]
         in_off, in_len = struct.unpack_from("<II", body, 24)
         if code == 0x00140204:  # FSCTL_VALIDATE_NEGOTIATE_INFO
-            out = struct.pack("<I16sHH", self.server_caps, SERVER_GUID,
+            out = struct.pack("<I16sHH", self.server_caps, self.srv.guid,
                               self.server_secmode, self.dialect)
         elif code == 0x001401FC:  # FSCTL_QUERY_NETWORK_INTERFACE_INFO
             out = self.iface_list()

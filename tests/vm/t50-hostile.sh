@@ -32,7 +32,7 @@ cases+=(create-dir stop-reading other-channel)
 cases+=(seal-none seal-none-3.0 seal-bad-tag/READ/0 seal-truncated
 	seal-clear/READ/0 seal-replay)
 cases+=(break-unknown break-storm break-malformed)
-cases+=(fid-reuse reopen-drop silent-reconnect)
+cases+=(fid-reuse reopen-drop silent-reconnect guid-change)
 
 addr_of() {
 	local i
@@ -761,6 +761,11 @@ case_works break-malformed "malformed break notification" lease
 case_fid_reuse
 case_reopen_drop
 case_silent_reconnect
+# Another ServerGuid after a restart (another server, or one that does
+# not keep its GUID): a new session as with any, its files checked by
+# their file ids when opened again, with a message.
+recovers guid-change "read:$work/mnt/guid-change/hello.txt" \
+	"came back with another ServerGuid"
 
 wait "$bg1" "$bg2" "$bg3" "$bg4" "$bg5"
 
