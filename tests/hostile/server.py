@@ -132,9 +132,13 @@ CASES = {
     "silent-reconnect": (p.READ, 1, "restart, then take connections and "
                          "never answer NEGOTIATE"),
     "guid-change": (p.READ, 1, "restart with another ServerGuid"),
+    "close-race": (p.READ, 1, "offer multichannel; restart, then answer "
+                   "the second CREATE after it 6 s late and the TREE_CONNECT "
+                   "to IPC$ after that 3 s late, and log each CLOSE with "
+                   "its file"),
 }
 RESTART_CASES = ("fid-reuse", "reopen-drop", "silent-reconnect",
-                 "guid-change")
+                 "guid-change", "close-race")
 
 
 class Case:
@@ -642,7 +646,8 @@ class Conn(MidSend):
         if self.case.name.startswith("break-"):
             caps |= CAP_LEASING
         if self.srv.args.multichannel or \
-                self.case.name.startswith(("iface", "bind-", "other-")):
+                self.case.name.startswith(("iface", "bind-", "other-",
+                                           "close-race")):
             caps |= CAP_MULTI_CHANNEL
         if seal and dialect != p.DIALECT_311 and self.client_caps & CAP_ENC:
             caps |= CAP_ENC
@@ -769,6 +774,10 @@ class Conn(MidSend):
         share = path.rsplit("\\", 1)[-1]
         if share.upper() == "IPC$":
             kind = 2
+            if self.srv.stage == 1 and self.case.name == "close-race" and \
+                    self.srv.creates >= 2:
+                self.srv.log(f"{self.peer} TREE_CONNECT delayed")
+                time.sleep(3)
         elif share.lower() == self.srv.args.share.lower():
             kind = 1
         else:
@@ -834,6 +843,11 @@ class Conn(MidSend):
                 self.srv.stage = 2
                 self.srv.log(f"{self.peer} CREATE dropped")
                 raise ConnectionError("reopen-drop")
+        if self.srv.stage == 1 and self.case.name == "close-race":
+            self.srv.creates += 1
+            if self.srv.creates == 2:
+                self.srv.log(f"{self.peer} CREATE delayed")
+                time.sleep(6)
         o = Open(node, bool(options & 0x1000),
                  self.srv.reuse.pop(0) if self.srv.reuse else None)
         self.opens[o.fid] = o
@@ -853,6 +867,8 @@ class Conn(MidSend):
         if o is None:
             return p.STATUS_FILE_CLOSED, None
         del self.opens[o.fid]
+        if self.case.name == "close-race":
+            self.srv.log(f"{self.peer} CLOSE of {o.node.name}")
         if o.delete_on_close and o.node is not self.srv.root:
             self.srv.files.pop(o.node.name.lower(), None)
         block = self.attrs_block(o.node) if flags & 1 else bytes(52)

@@ -32,7 +32,7 @@ cases+=(create-dir stop-reading other-channel)
 cases+=(seal-none seal-none-3.0 seal-bad-tag/READ/0 seal-truncated
 	seal-clear/READ/0 seal-replay)
 cases+=(break-unknown break-storm break-malformed)
-cases+=(fid-reuse reopen-drop silent-reconnect guid-change)
+cases+=(fid-reuse reopen-drop silent-reconnect guid-change close-race)
 
 addr_of() {
 	local i
@@ -633,6 +633,38 @@ case_silent_reconnect() {
 	finish
 }
 
+# A server restarted whose first new session answers its second CREATE
+# (other.txt opened again) 6 s late, and the tree connect to IPC$ after
+# it 3 s late; hello.txt, opened again before, is closed meanwhile. The
+# close must reach the new session, not leave the file open on the
+# server until umount.
+case_close_race() {
+	local after
+	begin close-race
+	if mounted max_channels=2; then
+		# The reader has not hello.txt open: the close is the last.
+		timed 90 bash -c 'exec 3<"$1" 4<"$2" || exit
+			cat <&4 3<&- >"$3" 2>&1 &
+			for _ in $(seq 300); do
+				grep -q "^$4 .*CREATE delayed" "$5" && break
+				sleep 0.2
+			done
+			exec 3<&-
+			wait' - "$m/hello.txt" "$m/other.txt" "$work/cr.other" \
+			"$a:$port" "$work/server.log"
+		expect "$name: the READ that waited" \
+			"$(tr ' ' _ <"$work/cr.other")" "$other"
+		after=$(srvlog | sed -n '/restart:/,$p')
+		if grep -q "CLOSE of hello.txt" <<<"$after"; then
+			rec ok "$name: the file closed meanwhile is closed in the new session"
+		else
+			rec fail "$name: the file closed meanwhile is closed in the new session" \
+				"$(grep -E 'CREATE|CLOSE|session' <<<"$after" | tail -n 6)"
+		fi
+	fi
+	finish
+}
+
 # -------------------------------------------------------------------------
 
 check "insmod smb3mc.ko" insmod "$SMB3MC_KO"
@@ -761,6 +793,7 @@ case_works break-malformed "malformed break notification" lease
 case_fid_reuse
 case_reopen_drop
 case_silent_reconnect
+case_close_race
 # Another ServerGuid after a restart (another server, or one that does
 # not keep its GUID): a new session as with any, its files checked by
 # their file ids when opened again, with a message.
