@@ -211,6 +211,14 @@ struct smb3mc_open {
 	u32 options;
 	u64 index;			/* the file's IndexNumber, 0: unknown */
 	char *path;
+	/*
+	 * A durable handle v2 (MS-SMB2 3.2.1.6 Open.Durable), which a new
+	 * session reclaims (3.2.4.4) before it opens the file by name: its
+	 * CreateGuid, flags and timeout, and the lease it was opened with.
+	 */
+	bool durable;
+	struct smb3mc_durable dh;
+	struct smb3mc_lease lease;
 };
 
 /* A request and the buffer it is built in, freed together. */
@@ -231,6 +239,9 @@ struct smb3mc_open *smb3mc_open_keep(struct smb3mc_tcon *tcon,
 				     const char *path, u32 access,
 				     u32 options, u64 index,
 				     struct smb3mc_fid *fid);
+void smb3mc_open_durable(struct smb3mc_open *open,
+			 const struct smb3mc_lease *lease,
+			 const struct smb3mc_durable *dh);
 void smb3mc_open_rename(struct smb3mc_open *open, const char *path);
 unsigned int smb3mc_open_closing(struct smb3mc_open *open);
 void smb3mc_open_forget(struct smb3mc_open *open);
