@@ -145,6 +145,9 @@ struct smb3mc_ses {
 	unsigned int recover_attempts;
 	unsigned long next_recover;	/* jiffies */
 	unsigned int recoveries;
+	/* Open files a new session reclaimed durably, and opened by name */
+	unsigned int reclaimed;
+	unsigned int reopened;
 	wait_queue_head_t up_wait;	/* woken when a channel is back */
 	/*
 	 * Lease breaks (MS-SMB2 3.2.5.19.2) go to the mount's handler, set
