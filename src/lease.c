@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Leases of regular files (MS-SMB2 3.2.4.3.8, 3.2.5.19.2). Every inode
- * has one random lease key, which all its opens ask for, read and write
- * caching (R and W); the server grants what no other client's opens
- * forbid. While the client holds R its page cache stays valid without
+ * has one random lease key, which all its opens ask for, read, write and
+ * handle caching (R, W and H); the server grants what no other client's
+ * opens forbid. While the client holds R its page cache stays valid without
  * checks against the server's times; while it holds W dirty pages may
  * stay local. A break comes from a receive thread, which must not wait:
  * it is handed to the inode's work item, which writes dirty data back
@@ -20,8 +20,13 @@
 
 #include "fs.h"
 
-/* What every open asks for: no handle caching, opens are not deferred. */
+/*
+ * What every open asks for. Handle caching makes the server keep the
+ * handle durable (MS-SMB2 3.3.5.9.10), which a new session reclaims; no
+ * close is deferred, so a break of it only needs its acknowledgment.
+ */
 #define SMB3MC_LEASE_WANT	(SMB2_LEASE_READ_CACHING | \
+				 SMB2_LEASE_HANDLE_CACHING | \
 				 SMB2_LEASE_WRITE_CACHING)
 
 /* Keys are random: their first bytes hash well enough. */

@@ -64,6 +64,27 @@ struct smb3mc_open *smb3mc_open_keep(struct smb3mc_tcon *tcon,
 }
 
 /**
+ * smb3mc_open_durable - the server made @open's handle durable
+ * @open: from smb3mc_open_keep()
+ * @lease: the lease it was opened with: its key and state
+ * @dh: the durable handle granted: CreateGuid, timeout, flags
+ *
+ * A new session reclaims the handle before it opens the file by name.
+ */
+void smb3mc_open_durable(struct smb3mc_open *open,
+			 const struct smb3mc_lease *lease,
+			 const struct smb3mc_durable *dh)
+{
+	struct smb3mc_tcon *tcon = open->tcon;
+
+	mutex_lock(&tcon->open_lock);
+	open->lease = *lease;
+	open->dh = *dh;
+	open->durable = true;
+	mutex_unlock(&tcon->open_lock);
+}
+
+/**
  * smb3mc_open_rename - a new session opens the file by @path
  * @open: from smb3mc_open_keep()
  * @path: its new name from the share root

@@ -4,6 +4,7 @@
  */
 
 #include <linux/limits.h>
+#include <linux/random.h>
 #include <linux/slab.h>
 
 #include "ops.h"
@@ -107,6 +108,33 @@ static void open_lease(struct smb3mc_tcon *tcon, struct smb3mc_call *call,
 			    tcon->ses->server, why);
 }
 
+/*
+ * The durable handle a CREATE response of @tcon granted (MS-SMB2
+ * 3.2.5.7): none without a DH2Q response context; a malformed one, or
+ * one granting what was not asked for, is not believed, and the handle
+ * is an ordinary one.
+ */
+static void open_durable(struct smb3mc_tcon *tcon,
+			 const struct smb3mc_create_rsp *cr,
+			 struct smb3mc_open_lease *lease)
+{
+	struct smb3mc_durable got = {};
+	int rc;
+
+	rc = smb3mc_parse_durable_ctx(cr->contexts, cr->contexts_len, &got);
+	if (rc == -ENOENT)
+		return;
+	if (!rc && !(got.flags & ~lease->dh.flags)) {
+		lease->dh.timeout = got.timeout;
+		lease->dh.flags = got.flags;
+		lease->durable = true;
+		return;
+	}
+	pr_warn_ratelimited("smb3mc: %s: CREATE response: durable handle context %s, handle not durable\n",
+			    tcon->ses->server,
+			    rc ? "malformed" : "with flags not asked for");
+}
+
 /**
  * smb3mc_open - open or create @path with CREATE (MS-SMB2 3.2.4.3)
  * @tcon: tree connect of the share
@@ -119,7 +147,9 @@ static void open_lease(struct smb3mc_tcon *tcon, struct smb3mc_call *call,
  * the server must answer with an object of that type (MS-SMB2 3.3.5.9);
  * an answer of the other type is closed and fails with -EIO. A lease in
  * @args is asked for when the server grants leases; what it granted is
- * set in @args->lease.
+ * set in @args->lease. With a lease of handle caching a durable handle v2
+ * is asked for too, with a new CreateGuid (MS-SMB2 3.2.4.3.10): whether
+ * the server granted one is set there as well.
  */
 int smb3mc_open(struct smb3mc_tcon *tcon, const char *path,
 		const struct smb3mc_open_args *args, struct smb3mc_fid *fid,
@@ -143,8 +173,16 @@ int smb3mc_open(struct smb3mc_tcon *tcon, const char *path,
 
 	if (args->lease) {
 		args->lease->granted = false;
+		args->lease->durable = false;
 		if (smb3mc_share_leasing(tcon))
 			ca.lease = &args->lease->want;
+	}
+	if (ca.lease && ca.lease->state & SMB2_LEASE_HANDLE_CACHING) {
+		/* Timeout 0: the server's own (Samba's and Windows' 60 s) */
+		memset(&args->lease->dh, 0, sizeof(args->lease->dh));
+		get_random_bytes(args->lease->dh.create_guid,
+				 sizeof(args->lease->dh.create_guid));
+		ca.durable = &args->lease->dh;
 	}
 	call = smb3mc_call_alloc(SMB3MC_SMALL_REQ + name_max);
 	name = kmalloc(name_max, GFP_NOFS);
@@ -182,6 +220,8 @@ int smb3mc_open(struct smb3mc_tcon *tcon, const char *path,
 	*fid = cr.fid;
 	if (ca.lease)
 		open_lease(tcon, call, &cr, args->lease);
+	if (ca.durable)
+		open_durable(tcon, &cr, args->lease);
 	if ((args->options & FILE_DIRECTORY_FILE && !cr.attrs.is_dir) ||
 	    (args->options & FILE_NON_DIRECTORY_FILE && cr.attrs.is_dir))
 		rc = open_refuse(tcon, path, fid, "asked for",
@@ -233,7 +273,8 @@ int smb3mc_close(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid)
  *	until smb3mc_handle_close()
  *
  * When the server lost the session (a restart), the new session opens the
- * file again and its requests go on with the new handle.
+ * file again and its requests go on with the new handle. A handle the
+ * server made durable (@args->lease) is reclaimed first.
  *
  * Return: what smb3mc_handle_close() takes, or NULL without memory.
  */
@@ -242,8 +283,14 @@ struct smb3mc_open *smb3mc_handle_keep(struct smb3mc_tcon *tcon,
 				       const struct smb3mc_open_args *args,
 				       u64 index, struct smb3mc_fid *fid)
 {
-	return smb3mc_open_keep(tcon, path, args->access, args->options,
+	struct smb3mc_open *open;
+
+	open = smb3mc_open_keep(tcon, path, args->access, args->options,
 				index, fid);
+	if (open && args->lease && args->lease->durable)
+		smb3mc_open_durable(open, &args->lease->want,
+				    &args->lease->dh);
+	return open;
 }
 
 /**

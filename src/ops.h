@@ -15,12 +15,18 @@
 struct smb3mc_open;
 struct smb3mc_tcon;
 
-/* A lease smb3mc_open() asks for (MS-SMB2 3.2.4.3.8), and what it got. */
+/*
+ * A lease smb3mc_open() asks for (MS-SMB2 3.2.4.3.8), and what it got;
+ * with handle caching, a durable handle too (3.2.4.3.10).
+ */
 struct smb3mc_open_lease {
 	struct smb3mc_lease want;	/* key and state */
 	struct smb3mc_lease got;	/* valid when @granted */
 	bool granted;
 	unsigned int gen;		/* see smb3mc_share_gen() */
+	/* CreateGuid asked with; timeout and flags valid when @durable */
+	struct smb3mc_durable dh;
+	bool durable;
 };
 
 /* What smb3mc_open() asks of the server. */

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * CREATE, CLOSE and FLUSH: opening a handle, closing it (optionally with
- * the final attributes) and flushing it (MS-SMB2 2.2.13 - 2.2.18).
+ * the final attributes) and flushing it (MS-SMB2 2.2.13 - 2.2.18); the
+ * contexts of durable handles v2 (2.2.13.2.11, 2.2.13.2.12, 2.2.14.2.12).
  */
 #include <asm/byteorder.h>
 #include <linux/errno.h>
@@ -52,6 +53,94 @@ struct smb2_create_rsp {
 } __packed;
 static_assert(sizeof(struct smb2_create_rsp) == 88);
 
+/* SMB2_CREATE_DURABLE_HANDLE_REQUEST_V2, MS-SMB2 2.2.13.2.11 */
+struct smb2_dh2q {
+	__le32 timeout;
+	__le32 flags;
+	__le64 reserved;
+	__u8 create_guid[SMB3MC_CREATE_GUID_SIZE];
+} __packed;
+static_assert(sizeof(struct smb2_dh2q) == 32);
+
+/* SMB2_CREATE_DURABLE_HANDLE_RECONNECT_V2, MS-SMB2 2.2.13.2.12 */
+struct smb2_dh2c {
+	__le64 persistent_file_id;
+	__le64 volatile_file_id;
+	__u8 create_guid[SMB3MC_CREATE_GUID_SIZE];
+	__le32 flags;
+} __packed;
+static_assert(sizeof(struct smb2_dh2c) == 36);
+
+/* SMB2_CREATE_DURABLE_HANDLE_RESPONSE_V2, MS-SMB2 2.2.14.2.12 */
+struct smb2_dh2q_rsp {
+	__le32 timeout;
+	__le32 flags;
+} __packed;
+static_assert(sizeof(struct smb2_dh2q_rsp) == 8);
+
+/* Both contexts: the header, the 4-byte name padded to 8, the data */
+#define DH2_DATA_OFFSET		(sizeof(struct smb2_create_ctx) + 8)
+static_assert(DH2_DATA_OFFSET + sizeof(struct smb2_dh2q) ==
+	      SMB3MC_DH2Q_CTX_SIZE);
+static_assert(DH2_DATA_OFFSET + sizeof(struct smb2_dh2c) ==
+	      SMB3MC_DH2C_CTX_SIZE);
+
+/* The create context names, MS-SMB2 2.2.13.2 */
+static const char smb2_dh2q_name[4] = { 'D', 'H', '2', 'Q' };
+static const char smb2_dh2c_name[4] = { 'D', 'H', '2', 'C' };
+
+/*
+ * The DH2Q or DH2C context at @buf (zeroed, 8-aligned); @next is its
+ * Next, 0 for the last. Returns the data, to be filled.
+ */
+static void *dh2_ctx_fill(u8 *buf, const char *name, u32 data_len, u32 next)
+{
+	struct smb2_create_ctx *c = (void *)buf;
+
+	c->next = cpu_to_le32(next);
+	c->name_offset = cpu_to_le16(sizeof(*c));
+	c->name_length = cpu_to_le16(4);
+	c->data_offset = cpu_to_le16(DH2_DATA_OFFSET);
+	c->data_length = cpu_to_le32(data_len);
+	memcpy(buf + sizeof(*c), name, 4);
+	return buf + DH2_DATA_OFFSET;
+}
+
+/*
+ * The durable context of @args at @buf, padded to 8 bytes when the lease
+ * context follows; returns its size, 0 for none.
+ */
+static size_t create_durable_fill(u8 *buf,
+				  const struct smb3mc_create_args *args)
+{
+	const struct smb3mc_durable *dh = args->durable ?: args->reclaim;
+	size_t size = args->durable ? SMB3MC_DH2Q_CTX_SIZE :
+				      SMB3MC_DH2C_CTX_SIZE;
+	struct smb2_dh2q *q;
+	struct smb2_dh2c *c;
+	u32 next = 0;
+
+	if (!dh)
+		return 0;
+	if (args->lease) {
+		size = ALIGN(size, 8);
+		next = size;
+	}
+	if (args->durable) {
+		q = dh2_ctx_fill(buf, smb2_dh2q_name, sizeof(*q), next);
+		q->timeout = cpu_to_le32(dh->timeout);
+		q->flags = cpu_to_le32(dh->flags);
+		memcpy(q->create_guid, dh->create_guid, sizeof(q->create_guid));
+	} else {
+		c = dh2_ctx_fill(buf, smb2_dh2c_name, sizeof(*c), next);
+		c->persistent_file_id = cpu_to_le64(dh->fid.persistent);
+		c->volatile_file_id = cpu_to_le64(dh->fid.volatile_id);
+		memcpy(c->create_guid, dh->create_guid, sizeof(c->create_guid));
+		c->flags = cpu_to_le32(dh->flags);
+	}
+	return size;
+}
+
 /* SMB2 CLOSE Request, MS-SMB2 2.2.15 */
 struct smb2_close_req {
 	__le16 structure_size;		/* 24 */
@@ -94,37 +183,53 @@ static_assert(sizeof(struct smb2_flush_rsp) == 4);
 int smb3mc_build_create(void *buf, size_t size,
 			const struct smb3mc_create_args *args)
 {
+	const struct smb3mc_durable *dh;
 	struct smb2_create_req *req;
-	size_t name_room, total;
+	size_t name_room, ctx_off, ctx_len, total;
+	u8 *ctx;
 
 	if (!args || (args->name_len && !args->name) || (args->name_len & 1) ||
 	    args->oplock_level == SMB2_OPLOCK_LEVEL_LEASE ||
 	    (args->lease && args->lease->state & ~SMB2_LEASE_STATES))
 		return -EINVAL;
+	/* MS-SMB2 3.3.5.9.10: asking for a durable handle and reclaiming one */
+	dh = args->durable ?: args->reclaim;
+	if ((args->durable && args->reclaim) ||
+	    (dh && dh->flags & ~SMB2_DHANDLE_FLAG_PERSISTENT))
+		return -EINVAL;
 	/*
 	 * The Buffer field must not be empty even for the share root
 	 * (MS-SMB2 2.2.13); padding the name to 8 bytes also puts any
 	 * create context that follows on the 8-byte boundary 2.2.13.2
-	 * requires.
+	 * requires. The durable context comes first, padded to 8 when the
+	 * lease context follows; the lease context, whose size is not a
+	 * multiple of 8, last.
 	 */
 	name_room = max_t(size_t, 8, ALIGN(args->name_len, 8));
-	total = SMB3MC_CREATE_NAME_OFFSET + name_room;
+	ctx_off = SMB3MC_CREATE_NAME_OFFSET + name_room;
+	ctx_len = 0;
+	if (args->durable)
+		ctx_len = SMB3MC_DH2Q_CTX_SIZE;
+	else if (args->reclaim)
+		ctx_len = SMB3MC_DH2C_CTX_SIZE;
 	if (args->lease)
-		total += SMB3MC_LEASE_CTX_SIZE;
+		ctx_len = ALIGN(ctx_len, 8) + SMB3MC_LEASE_CTX_SIZE;
+	total = ctx_off + ctx_len;
 	req = smb3mc_req_start(buf, size, total, SMB2_CREATE);
 	if (!req)
 		return -ENOSPC;
 
 	req->structure_size = cpu_to_le16(57);
 	req->requested_oplock_level = args->oplock_level;
+	if (ctx_len) {
+		req->create_contexts_offset = cpu_to_le32(ctx_off);
+		req->create_contexts_length = cpu_to_le32(ctx_len);
+	}
+	ctx = (u8 *)buf + ctx_off;
+	ctx += create_durable_fill(ctx, args);
 	if (args->lease) {
 		req->requested_oplock_level = SMB2_OPLOCK_LEVEL_LEASE;
-		req->create_contexts_offset =
-			cpu_to_le32(SMB3MC_CREATE_NAME_OFFSET + name_room);
-		req->create_contexts_length =
-			cpu_to_le32(SMB3MC_LEASE_CTX_SIZE);
-		smb3mc_lease_ctx_fill((u8 *)buf + SMB3MC_CREATE_NAME_OFFSET +
-				      name_room, args->lease);
+		smb3mc_lease_ctx_fill(ctx, args->lease);
 	}
 	req->impersonation_level = cpu_to_le32(args->impersonation_level);
 	req->desired_access = cpu_to_le32(args->desired_access);
@@ -173,6 +278,29 @@ int smb3mc_parse_create(const void *msg, size_t len,
 	rsp->create_action = le32_to_cpu(r->create_action);
 	smb3mc_attrs_times(&rsp->attrs, &r->times, r->file_attributes);
 	smb3mc_attrs_sizes(&rsp->attrs, r->allocation_size, r->endof_file);
+	return 0;
+}
+
+int smb3mc_parse_durable_ctx(const u8 *ctx, u32 len,
+			     struct smb3mc_durable *durable)
+{
+	const struct smb2_dh2q_rsp *r;
+	const u8 *data;
+	u32 dlen, flags;
+	int rc;
+
+	rc = smb3mc_create_ctx_find(ctx, len, smb2_dh2q_name,
+				    sizeof(smb2_dh2q_name), &data, &dlen);
+	if (rc)
+		return rc;
+	if (dlen != sizeof(*r))
+		return -EIO;
+	r = (const void *)data;
+	flags = le32_to_cpu(r->flags);
+	if (flags & ~SMB2_DHANDLE_FLAG_PERSISTENT)
+		return -EIO;
+	durable->timeout = le32_to_cpu(r->timeout);
+	durable->flags = flags;
 	return 0;
 }
 

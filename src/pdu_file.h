@@ -200,6 +200,13 @@ struct smb3mc_create_args {
 	u8 oplock_level;		/* SMB2_OPLOCK_LEVEL_*, not LEASE */
 	/* Ask for this lease (RequestedOplockLevel LEASE), or NULL */
 	const struct smb3mc_lease *lease;
+	/*
+	 * Ask for a durable handle v2 (DH2Q: @create_guid, @timeout,
+	 * @flags), or NULL; or reclaim one (DH2C: @fid, @create_guid,
+	 * @flags), or NULL. Not both.
+	 */
+	const struct smb3mc_durable *durable;
+	const struct smb3mc_durable *reclaim;
 	u32 impersonation_level;	/* SMB2_IL_* */
 	u32 desired_access;
 	u32 file_attributes;
@@ -215,7 +222,8 @@ struct smb3mc_create_rsp {
 	u32 create_action;		/* FILE_OPENED, ... */
 	struct smb3mc_file_attrs attrs;	/* TIMES | SIZES | ATTRIBUTES */
 	/* Bounds-checked, 8-aligned CreateContexts region (for
-	 * smb3mc_parse_lease_ctx()); NULL / 0 when the server sent none.
+	 * smb3mc_parse_lease_ctx(), smb3mc_parse_durable_ctx()); NULL / 0
+	 * when the server sent none.
 	 */
 	const u8 *contexts;
 	u32 contexts_len;
@@ -232,6 +240,45 @@ int smb3mc_build_create(void *buf, size_t size,
 			const struct smb3mc_create_args *args);
 int smb3mc_parse_create(const void *msg, size_t len,
 			struct smb3mc_create_rsp *rsp);
+
+/*
+ * The data of the context named @name (@name_len bytes) in a chain of
+ * create contexts (MS-SMB2 2.2.13.2), e.g. smb3mc_create_rsp.contexts:
+ * 0 with *@data and *@data_len set (*@data NULL when it has none),
+ * -ENOENT when there is none, -EIO when the chain or a context in it is
+ * malformed (a Next that is not 8-aligned or leaves the chain, a name or
+ * data outside its context, data over the name) or has two of @name.
+ */
+int smb3mc_create_ctx_find(const u8 *ctx, u32 len, const char *name,
+			   u16 name_len, const u8 **data, u32 *data_len);
+
+/* ---- Durable handles v2, MS-SMB2 2.2.13.2.11, 2.2.13.2.12, 2.2.14.2.12 ---- */
+
+/* Flags of DH2Q, DH2C and the DH2Q response */
+#define SMB2_DHANDLE_FLAG_PERSISTENT	0x00000002
+
+#define SMB3MC_CREATE_GUID_SIZE		16
+
+/* A durable handle v2, as asked for, granted, or reclaimed; host order */
+struct smb3mc_durable {
+	struct smb3mc_fid fid;		/* DH2C: the open to reclaim */
+	u8 create_guid[SMB3MC_CREATE_GUID_SIZE];
+	u32 timeout;			/* ms; DH2Q: 0 lets the server choose */
+	u32 flags;			/* SMB2_DHANDLE_FLAG_PERSISTENT */
+};
+
+/* The contexts smb3mc_build_create() adds, and 8-aligned when another follows */
+#define SMB3MC_DH2Q_CTX_SIZE		(16 + 8 + 32)
+#define SMB3MC_DH2C_CTX_SIZE		(16 + 8 + 36)
+
+/*
+ * The DH2Q response in the CreateContexts of a CREATE response: 0 with
+ * @durable's @timeout and @flags filled, -ENOENT when there is none (the
+ * handle is not durable), -EIO when the chain or the context is
+ * malformed or has flags MS-SMB2 does not define.
+ */
+int smb3mc_parse_durable_ctx(const u8 *ctx, u32 len,
+			     struct smb3mc_durable *durable);
 
 /* ---- CLOSE, MS-SMB2 2.2.15 / 2.2.16; FLUSH, 2.2.17 / 2.2.18 ---- */
 
@@ -729,6 +776,17 @@ static inline void *smb3mc_req_start(void *buf, size_t size, size_t total,
 	smb3mc_hdr_init(buf, cmd);
 	return (u8 *)buf + SMB2_HDR_SIZE;
 }
+
+/* SMB2_CREATE_CONTEXT, MS-SMB2 2.2.13.2: the fixed part before Buffer */
+struct smb2_create_ctx {
+	__le32 next;
+	__le16 name_offset;
+	__le16 name_length;
+	__le16 reserved;
+	__le16 data_offset;
+	__le32 data_length;
+} __packed;
+static_assert(sizeof(struct smb2_create_ctx) == 16);
 
 /*
  * CreationTime, LastAccessTime, LastWriteTime and ChangeTime, in this

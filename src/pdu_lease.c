@@ -11,17 +11,6 @@
 
 #include "pdu_file.h"
 
-/* SMB2_CREATE_CONTEXT, MS-SMB2 2.2.13.2: the fixed part before Buffer */
-struct smb2_create_ctx {
-	__le32 next;
-	__le16 name_offset;
-	__le16 name_length;
-	__le16 reserved;
-	__le16 data_offset;
-	__le32 data_length;
-} __packed;
-static_assert(sizeof(struct smb2_create_ctx) == 16);
-
 /* SMB2_CREATE_REQUEST_LEASE_V2 and _RESPONSE_LEASE_V2, 2.2.13.2.10 / 2.2.14.2.10 */
 struct smb2_lease_v2 {
 	__u8 lease_key[SMB3MC_LEASE_KEY_SIZE];
@@ -118,38 +107,13 @@ static int lease_data_parse(const u8 *data, u32 len,
 
 int smb3mc_parse_lease_ctx(const u8 *ctx, u32 len, struct smb3mc_lease *lease)
 {
-	const struct smb2_create_ctx *c;
-	u32 off = 0, size, next;
-	u16 noff, nlen, doff;
+	const u8 *data;
 	u32 dlen;
+	int rc;
 
-	if (!ctx)
-		return -ENOENT;
-	/* MS-SMB2 2.2.13.2: a chain of 8-byte aligned contexts */
-	for (;;) {
-		if (!smb3mc_range_ok(len, off, sizeof(*c)))
-			return -EIO;
-		c = (const void *)(ctx + off);
-		next = le32_to_cpu(c->next);
-		if (next && (next < sizeof(*c) || (next & 7) ||
-			     !smb3mc_range_ok(len, off, next)))
-			return -EIO;
-		size = next ?: len - off;
-		noff = le16_to_cpu(c->name_offset);
-		nlen = le16_to_cpu(c->name_length);
-		doff = le16_to_cpu(c->data_offset);
-		dlen = le32_to_cpu(c->data_length);
-		if (noff < sizeof(*c) || !smb3mc_range_ok(size, noff, nlen) ||
-		    (dlen && (doff < sizeof(*c) ||
-			      !smb3mc_range_ok(size, doff, dlen))))
-			return -EIO;
-		if (nlen == sizeof(smb2_lease_name) &&
-		    !memcmp(ctx + off + noff, smb2_lease_name, nlen))
-			return lease_data_parse(ctx + off + doff, dlen, lease);
-		if (!next)
-			return -ENOENT;
-		off += next;
-	}
+	rc = smb3mc_create_ctx_find(ctx, len, smb2_lease_name,
+				    sizeof(smb2_lease_name), &data, &dlen);
+	return rc ?: lease_data_parse(data, dlen, lease);
 }
 
 int smb3mc_parse_lease_break(const void *msg, size_t len,

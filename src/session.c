@@ -303,7 +303,7 @@ void smb3mc_ses_show(struct seq_file *m)
 
 	mutex_lock(&smb3mc_sessions_lock);
 	list_for_each_entry(ses, &smb3mc_sessions, list) {
-		seq_printf(m, "session 0x%llx: server %s (%pISc) user %s dialect 0x%04x signing %s channels %u max_read %u max_write %u channel_sequence %u state %s recoveries %u lease breaks %d %s encryption %s\n",
+		seq_printf(m, "session 0x%llx: server %s (%pISc) user %s dialect 0x%04x signing %s channels %u max_read %u max_write %u channel_sequence %u state %s recoveries %u reclaimed %u reopened %u lease breaks %d %s encryption %s\n",
 			   ses->id, ses->server, &ses->addr, ses->username,
 			   ses->dialect,
 			   !ses->sign ? "off" :
@@ -312,7 +312,9 @@ void smb3mc_ses_show(struct seq_file *m)
 			   ses->nr_chans, ses->max_read, ses->max_write,
 			   (u16)atomic_read(&ses->chan_seq),
 			   READ_ONCE(ses->recovering) ? "recovering" : "up",
-			   ses->recoveries, atomic_read(&ses->lease_breaks),
+			   ses->recoveries, READ_ONCE(ses->reclaimed),
+			   READ_ONCE(ses->reopened),
+			   atomic_read(&ses->lease_breaks),
 			   ses->soft ? "soft" : "hard",
 			   READ_ONCE(ses->encrypt) ?
 			   smb3mc_cipher_name(ses->cipher) : "off");

@@ -146,6 +146,9 @@ struct smb3mc_ses {
 	unsigned int recover_attempts;
 	unsigned long next_recover;	/* jiffies */
 	unsigned int recoveries;
+	/* Open files a new session reclaimed durably, and opened by name */
+	unsigned int reclaimed;
+	unsigned int reopened;
 	wait_queue_head_t up_wait;	/* woken when a channel is back */
 	/*
 	 * Lease breaks (MS-SMB2 3.2.5.19.2) go to the mount's handler, set
@@ -222,6 +225,14 @@ struct smb3mc_open {
 	u32 options;
 	u64 index;			/* the file's IndexNumber, 0: unknown */
 	char *path;
+	/*
+	 * A durable handle v2 (MS-SMB2 3.2.1.6 Open.Durable), which a new
+	 * session reclaims (3.2.4.4) before it opens the file by name: its
+	 * CreateGuid, flags and timeout, and the lease it was opened with.
+	 */
+	bool durable;
+	struct smb3mc_durable dh;
+	struct smb3mc_lease lease;
 };
 
 /* A request and the buffer it is built in, freed together. */
@@ -245,6 +256,9 @@ struct smb3mc_open *smb3mc_open_keep(struct smb3mc_tcon *tcon,
 				     const char *path, u32 access,
 				     u32 options, u64 index,
 				     struct smb3mc_fid *fid);
+void smb3mc_open_durable(struct smb3mc_open *open,
+			 const struct smb3mc_lease *lease,
+			 const struct smb3mc_durable *dh);
 void smb3mc_open_rename(struct smb3mc_open *open, const char *path);
 bool smb3mc_open_closing(struct smb3mc_open *open, struct smb3mc_fid *fid);
 void smb3mc_open_forget(struct smb3mc_open *open);

@@ -272,12 +272,58 @@ static int tcon_relock(struct smb3mc_tcon *tcon, struct smb3mc_chan *chan,
 }
 
 /*
+ * Reclaim @open's durable handle (MS-SMB2 3.2.4.4): a CREATE of its name
+ * (@ca) with DH2C, its FileId and CreateGuid, and its lease key. The
+ * server kept the open with its locks and lease for its timeout, unless
+ * it was restarted or the timeout ran out: then it refuses
+ * (STATUS_OBJECT_NAME_NOT_FOUND, STATUS_INVALID_PARAMETER, ...), and
+ * the caller opens the file by name. Sets @cr from the response.
+ */
+static int tcon_reclaim(struct smb3mc_tcon *tcon, struct smb3mc_chan *chan,
+			struct smb3mc_open *open, struct smb3mc_call *call,
+			struct smb3mc_create_args *ca,
+			struct smb3mc_create_rsp *cr)
+{
+	struct smb3mc_ses *ses = tcon->ses;
+	int rc;
+
+	open->dh.fid = *open->fid;
+	ca->reclaim = &open->dh;
+	ca->lease = &open->lease;
+	rc = smb3mc_call_send_on(ses, chan, tcon, call,
+				 smb3mc_build_create(call->buf, call->size,
+						     ca), 0);
+	ca->reclaim = NULL;
+	ca->lease = NULL;
+	if (!rc && smb3mc_parse_create(call->req.rsp, call->req.rsp_len, cr))
+		rc = smb3mc_rsp_refuse(ses, SMB2_CREATE, "malformed");
+	if (!rc && cr->attrs.is_dir) {
+		smb3mc_call_send_on(ses, chan, tcon, call,
+				    smb3mc_build_close(call->buf, call->size,
+						       &cr->fid, false), 0);
+		rc = -ESTALE;
+	}
+	if (rc) {
+		if (READ_ONCE(chan->state) != SMB3MC_CHAN_DEAD)
+			pr_info_ratelimited("smb3mc: %s: %s: durable handle not reclaimed (%s, %d): opening it by name\n",
+					    ses->server, open->path,
+					    smb3mc_status_name(call->req.status),
+					    rc);
+		return rc;
+	}
+	WRITE_ONCE(ses->reclaimed, ses->reclaimed + 1);
+	return 0;
+}
+
+/*
  * Open @open's file again by name, with the access it had, and take its
  * locks again: its new FileId, in @open->next, reaches its holder once
  * the session is up (smb3mc_tcons_resumed()), and the old one maps to it
  * (smb3mc_tcon_map_fid()). A name that is another file now, and a file
  * whose lock another client took meanwhile, are not given back: their
- * I/O fails rather than go to another file or on unlocked.
+ * I/O fails rather than go to another file or on unlocked. A durable
+ * handle is reclaimed instead where the server kept it: the same open,
+ * whose locks the server kept too.
  */
 static int tcon_reopen(struct smb3mc_tcon *tcon, struct smb3mc_chan *chan,
 		       struct smb3mc_open *open, struct smb3mc_call *call,
@@ -302,6 +348,16 @@ static int tcon_reopen(struct smb3mc_tcon *tcon, struct smb3mc_chan *chan,
 		return rc;
 	ca.name = name;
 	ca.name_len = rc;
+	if (open->durable) {
+		rc = tcon_reclaim(tcon, chan, open, call, &ca, &cr);
+		if (!rc)
+			goto reopened;
+		if (READ_ONCE(chan->state) == SMB3MC_CHAN_DEAD)
+			return rc;
+		/* Opened by name, the handle is an ordinary one. */
+		open->durable = false;
+		memset(&cr, 0, sizeof(cr));
+	}
 	rc = smb3mc_call_send_on(ses, chan, tcon, call,
 				 smb3mc_build_create(call->buf, call->size,
 						     &ca), 0);
@@ -321,6 +377,8 @@ static int tcon_reopen(struct smb3mc_tcon *tcon, struct smb3mc_chan *chan,
 						       &cr.fid, false), 0);
 		return rc;
 	}
+	WRITE_ONCE(ses->reopened, ses->reopened + 1);
+reopened:
 	open->next = cr.fid;
 	open->next.gen = ses->gen + 1;
 	open->pending = true;
@@ -330,6 +388,7 @@ static int tcon_reopen(struct smb3mc_tcon *tcon, struct smb3mc_chan *chan,
 /* Every file open in @tcon, opened again; 0 unless @chan failed. */
 static int tcon_reopen_all(struct smb3mc_tcon *tcon, struct smb3mc_chan *chan)
 {
+	unsigned int reclaimed = READ_ONCE(tcon->ses->reclaimed);
 	size_t name_max = 2 * PATH_MAX;
 	struct smb3mc_call *call;
 	struct smb3mc_open *open;
@@ -337,7 +396,9 @@ static int tcon_reopen_all(struct smb3mc_tcon *tcon, struct smb3mc_chan *chan)
 	__le16 *name;
 	int rc = 0;
 
-	call = smb3mc_call_alloc(256 + name_max);
+	/* A CREATE of the longest name, with DH2C and the lease context */
+	call = smb3mc_call_alloc(256 + name_max + SMB3MC_DH2C_CTX_SIZE +
+				 SMB3MC_LEASE_CTX_SIZE);
 	name = kmalloc(name_max, GFP_KERNEL);
 	if (!call || !name) {
 		rc = -ENOMEM;
@@ -361,8 +422,9 @@ static int tcon_reopen_all(struct smb3mc_tcon *tcon, struct smb3mc_chan *chan)
 	}
 	mutex_unlock(&tcon->open_lock);
 	if (!rc && (done || lost))
-		pr_info("smb3mc: %s: share %s: %u open files opened again, %u lost\n",
-			tcon->ses->server, tcon->share, done, lost);
+		pr_info("smb3mc: %s: share %s: %u open files opened again (%u durable handles reclaimed), %u lost\n",
+			tcon->ses->server, tcon->share, done,
+			READ_ONCE(tcon->ses->reclaimed) - reclaimed, lost);
 out:
 	kfree(name);
 	smb3mc_call_free(call);

@@ -136,6 +136,13 @@ CASES = {
                    "the second CREATE after it 6 s late and the TREE_CONNECT "
                    "to IPC$ after that 3 s late, and log each CLOSE with "
                    "its file"),
+    # The durable cases offer leasing, grant no lease, and answer a CREATE
+    # that asks for a durable handle (DH2Q) with a DH2Q context; like every
+    # case, they refuse to reclaim one (DH2C): no open outlives its session.
+    "dh2q-malformed": (None, 0, "the DH2Q context of a CREATE answer has 4 "
+                       "bytes of data, not 8"),
+    "dh2c-refused": (p.READ, 1, "grant durable handles, and send a frame "
+                     "of length 0 instead of the answer"),
 }
 RESTART_CASES = ("fid-reuse", "reopen-drop", "silent-reconnect",
                  "guid-change", "close-race")
@@ -512,7 +519,7 @@ class Conn(MidSend):
         # MS-SMB2 3.3.4.1.4: an encrypted request's answer is encrypted.
         if self.sealed and name != "seal-clear":
             data = self.seal(out[0][1].sid, data, name)
-        if name == "frame0":
+        if name in ("frame0", "dh2c-refused"):
             self.send_raw(struct.pack(">I", 0))
         elif name == "frame63":
             self.send_raw(struct.pack(">I", 63) + data[:63])
@@ -643,7 +650,7 @@ class Conn(MidSend):
             self.sign_alg = p.SIGN_AES_CMAC
         blob = p.spnego_hint()
         caps = CAP_LARGE_MTU
-        if self.case.name.startswith("break-"):
+        if self.case.name.startswith(("break-", "dh2")):
             caps |= CAP_LEASING
         if self.srv.args.multichannel or \
                 self.case.name.startswith(("iface", "bind-", "other-",
@@ -820,6 +827,10 @@ class Conn(MidSend):
         path = req[name_off:name_off + name_len].decode("utf-16-le")
         if self.trees[h.tid] == 2:
             return p.STATUS_OBJECT_NAME_NOT_FOUND, None
+        ctxs = self.create_contexts(body, req)
+        # A reclaim: no open outlives its session here (MS-SMB2 3.3.5.9.12).
+        if b"DH2C" in ctxs:
+            return p.STATUS_OBJECT_NAME_NOT_FOUND, None
         node = self.srv.lookup(path)
         action = 1  # FILE_OPENED
         if node is None:
@@ -857,8 +868,30 @@ class Conn(MidSend):
             node.is_dir = not node.is_dir
             if not node.is_dir:
                 block = self.attrs_block(node)
+        # The DH2Q response, MS-SMB2 2.2.14.2.12: Timeout 60 s, no flags.
+        ctx = b""
+        if b"DH2Q" in ctxs and self.case.name.startswith("dh2"):
+            dlen = 4 if self.case.name == "dh2q-malformed" else 8
+            ctx = struct.pack("<IHHHHI", 0, 16, 4, 0, 24, dlen) + \
+                b"DH2Q" + bytes(4) + struct.pack("<II", 60000, 0)
+        ctx_off = p.HDR_SIZE + 88 if ctx else 0
         return p.STATUS_SUCCESS, struct.pack("<HBBI", 89, 0, 0, action) + \
-            block + struct.pack("<IQQII", 0, o.fid, o.fid, 0, 0)
+            block + struct.pack("<IQQII", 0, o.fid, o.fid, ctx_off,
+                                len(ctx)) + ctx
+
+    @staticmethod
+    def create_contexts(body, req):
+        """The names of a CREATE request's contexts, MS-SMB2 2.2.13.2."""
+        names = set()
+        off, length = struct.unpack_from("<II", body, 48)
+        end = off + length
+        while length and off + 16 <= min(end, len(req)):
+            nxt, noff, nlen = struct.unpack_from("<IHH", req, off)
+            names.add(bytes(req[off + noff:off + noff + nlen]))
+            if not nxt:
+                break
+            off += nxt
+        return names
 
     # CLOSE, MS-SMB2 3.3.5.10
     def do_close(self, h, body, req, last_fid):

@@ -24,6 +24,7 @@ export SMB3MC_KO KVER LINKS RATE REPO RESULTS_DIR=$res
 export SRV_NS=srv SRV_IP=198.18.1.2 SMB_USER=smbtest SMB_PASS=smbtest-Pa55
 export SHARE=share RO_SHARE=ro SRV_SHARE_DIR=/tmp/srv/share SRV_RO_DIR=/tmp/srv/ro
 export ENC_SHARE=enc ENC_DESIRED_SHARE=enc-desired SMB_CONF=/tmp/samba/smb.conf
+export DUR_SHARE=durable
 SRV_IPS=
 for i in $(seq "$LINKS"); do
 	SRV_IPS="$SRV_IPS 198.18.$i.2"
@@ -136,6 +137,13 @@ setup_samba() {
 [$RO_SHARE]
 	path = $SRV_RO_DIR
 	read only = yes
+[$DUR_SHARE]
+	path = $SRV_SHARE_DIR
+	read only = no
+	durable handles = yes
+	kernel oplocks = no
+	kernel share modes = no
+	posix locking = no
 [$ENC_SHARE]
 	path = $SRV_SHARE_DIR
 	read only = no

@@ -33,6 +33,7 @@ cases+=(seal-none seal-none-3.0 seal-bad-tag/READ/0 seal-truncated
 	seal-clear/READ/0 seal-replay)
 cases+=(break-unknown break-storm break-malformed)
 cases+=(fid-reuse reopen-drop silent-reconnect guid-change close-race)
+cases+=(dh2q-malformed dh2c-refused)
 
 addr_of() {
 	local i
@@ -228,9 +229,9 @@ fails() { # case call errnos regex
 
 # A case that drops the connection, once: the call waits (a hard mount)
 # for the new session the client sets up, and is answered in it.
-recovers() { # case call regex
+recovers() { # case call regex [options]
 	begin "$1"
-	if mounted; then
+	if mounted "${4:-}"; then
 		try 60 "$2"
 		expect "$name: ${2%%:*} answered in a new session" "${r#* }" \
 			"OK $hello"
@@ -799,6 +800,14 @@ case_close_race
 # their file ids when opened again, with a message.
 recovers guid-change "read:$work/mnt/guid-change/hello.txt" \
 	"came back with another ServerGuid"
+
+# Durable handles, asked for with the leases: a malformed DH2Q answer is
+# not believed, and the file opens as an ordinary one; a server that
+# refuses the reclaim (DH2C) after the connection dropped has the file
+# opened by name in the new session.
+case_works dh2q-malformed "durable handle context malformed" lease
+recovers dh2c-refused "read:$work/mnt/dh2c-refused/hello.txt" \
+	"hello.txt: durable handle not reclaimed" lease
 
 wait "$bg1" "$bg2" "$bg3" "$bg4" "$bg5"
 

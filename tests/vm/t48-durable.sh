@@ -1,0 +1,219 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Durable handles: with lease, each open of a regular file asks for a
+# lease with handle caching and a durable handle v2. Every link drops
+# everything (tc netem, the links stay up) for 20 s while a 128 MiB copy
+# goes to the mount, a descriptor is held open and another process holds
+# a byte-range lock; smbd stays up and keeps the opens. The client sets
+# up a new session and reclaims the handles (DH2C): the copy completes
+# intact without an error, the descriptor reads, the lock is still held,
+# and DebugData counts the handles reclaimed. Then smbd is killed and
+# started again: the server forgot the handles, the reclaim fails and
+# the files are opened again by name. Over four links held at 50 Mbit/s:
+#   tests/run --links 4 t48
+# shellcheck source=tests/lib/tap.sh
+. "$(dirname "$0")/../lib/tap.sh"
+# shellcheck source=tests/lib/shape.sh
+. "$(dirname "$0")/../lib/shape.sh"
+
+[ "$LINKS" -ge 4 ] || skip_all "needs 4 links (tests/run --links 4)"
+
+mnt=/tmp/mnt/dur
+other=/tmp/mnt/dur-other
+mkdir -p $mnt $other
+# ECHO every 3 s, so a silent link is noticed in seconds.
+opts="username=$SMB_USER,password=$SMB_PASS,max_channels=4,echo_interval=3,lease"
+src=/tmp/work/dur-src.bin
+srv=$SRV_SHARE_DIR/dur.bin
+dd if=/dev/urandom of=$src bs=1M count=128 status=none
+want=$(sha256sum <$src | cut -d' ' -f1)
+# The copy goes to a file that exists: cp opens it without O_CREAT, an
+# open that asks for a lease (one that creates does not yet).
+: >$srv
+echo held-open >$SRV_SHARE_DIR/dur-held.txt
+echo lock-me >$SRV_SHARE_DIR/dur-lock.txt
+chmod a+rw $srv $SRV_SHARE_DIR/dur-held.txt $SRV_SHARE_DIR/dur-lock.txt
+
+debugdata() { cat /proc/fs/smb3mc/DebugData; }
+good_channels() { debugdata | grep -c 'state good'; }
+all_good() { [ "$(good_channels)" -eq 4 ]; }
+# A counter of the first session's line of DebugData.
+ses_counter() {
+	debugdata | awk -v k="$1" '/^session / {
+		for (i = 1; i < NF; i++) if ($i == k) { print $(i + 1); exit } }'
+}
+mark() { echo "smb3mc guest: $*" >/dev/kmsg; }
+wait_for() {
+	local t=$1 end
+	shift
+	end=$((SECONDS + t))
+	until "$@"; do
+		[ $SECONDS -lt $end ] || return 1
+		sleep 0.2
+	done
+}
+size_at_least() { [ "$(stat -c %s "$1" 2>/dev/null || echo 0)" -ge "$2" ]; }
+expect_eq() { # desc got want
+	if [ "$2" = "$3" ]; then ok "$1"; else fail "$1" "got '$2', want '$3'"; fi
+}
+locks() { python3 "$REPO/tests/lib/locks.py" "$@"; }
+listening() {
+	ip netns exec "$SRV_NS" ss -Hltn "sport = :445" | grep -q "$SRV_IP:445"
+}
+not_listening() { ! listening; }
+smbd_stop() {
+	# shellcheck disable=SC2046
+	kill -9 $(pidof smbd)
+	mark "smbd killed"
+	wait_for 10 not_listening
+}
+# smbd runs in a mount namespace of its own (ip netns exec), a copy of
+# this one when it starts: started while a mount is there, it keeps the
+# mount, and the module, until it exits. Not with the held descriptor.
+smbd_start() {
+	ip netns exec "$SRV_NS" smbd -D -s "$SMB_CONF" 7<&- || return 1
+	mark "smbd started"
+	wait_for 60 listening
+}
+smbd_restart() { smbd_stop && smbd_start; }
+# The descriptor held open (7) reads the file from its start.
+held_reads() {
+	[ "$(python3 -c 'import os; print(os.pread(7, 100, 0).decode().strip())')" = held-open ]
+}
+
+# Drop (drop) or pass again (pass) everything on link $2, both ways: a
+# netem queue in place of the link's tbf's own, or as the root of an
+# unshaped link, taken away again.
+link_drop() { # drop|pass link
+	local dev ns tbf loss=100%
+	[ "$1" = drop ] || loss=0%
+	for dev in "veth$2" "sveth$2"; do
+		ns=()
+		[ "$dev" = "veth$2" ] || ns=(ip netns exec "$SRV_NS")
+		tbf=$("${ns[@]}" tc qdisc show dev "$dev" |
+			awk '$2 == "tbf" { print $3; exit }')
+		if [ -n "$tbf" ]; then
+			"${ns[@]}" tc qdisc replace dev "$dev" parent "${tbf}1" \
+				netem loss $loss
+		elif [ "$1" = drop ]; then
+			"${ns[@]}" tc qdisc replace dev "$dev" root netem loss 100%
+		else
+			"${ns[@]}" tc qdisc del dev "$dev" root
+		fi
+	done
+}
+# Once $1 holds $2 bytes, every link drops everything for $3 seconds.
+outage_during() { # file bytes seconds
+	local i
+	wait_for 120 size_at_least "$1" "$2" || return 1
+	for i in 1 2 3 4; do
+		link_drop drop $i || return 1
+	done
+	mark "every link drops"
+	sleep "$3"
+	for i in 1 2 3 4; do
+		link_drop pass $i || return 1
+	done
+	mark "every link passes again"
+}
+
+shape_links
+
+check "insmod smb3mc.ko" insmod "$SMB3MC_KO"
+check "mount $DUR_SHARE with lease and max_channels=4" \
+	mount -t smb3mc "//$SRV_IP/$DUR_SHARE" $mnt -o "$opts"
+check "4 channels good" all_good
+
+# A descriptor held open, and a byte-range lock held, across the outage.
+exec 7<$mnt/dur-held.txt
+# Not through locks(): $! must be python's own, for the kill below.
+python3 "$REPO/tests/lib/locks.py" hold $mnt/dur-lock.txt w 0 4096 0 \
+	>/tmp/t48-hold.out 2>&1 &
+locker=$!
+check "a process holds a lock" wait_for 10 grep -q HELD /tmp/t48-hold.out
+diag "$(ip netns exec "$SRV_NS" smbstatus -s "$SMB_CONF" -L 2>&1 | tail -n 8)"
+
+mark "outage"
+outage_during $srv $((16 << 20)) 20 &
+outage=$!
+t0=$SECONDS
+check "cp 128 MiB to the mount across a 20 s outage of every link" \
+	cp $src $mnt/dur.bin
+diag "the copy took $((SECONDS - t0)) s"
+if wait $outage; then
+	ok "every link dropped everything for 20 s during the copy"
+else
+	fail "every link dropped everything for 20 s during the copy" \
+		"$(debugdata)"
+fi
+expect_eq "server's file has the copy's checksum" \
+	"$(sha256sum <$srv | cut -d' ' -f1)" "$want"
+if wait_for 60 all_good; then
+	ok "4 channels good again"
+else
+	fail "4 channels good again" "$(debugdata)"
+fi
+reclaimed=$(ses_counter reclaimed)
+if [ "${reclaimed:-0}" -gt 0 ]; then
+	ok "DebugData: $reclaimed durable handles reclaimed"
+else
+	fail "DebugData: durable handles reclaimed" "$(debugdata)" \
+		"$(dmesg | grep smb3mc | tail -n 30)"
+fi
+expect_eq "DebugData: no file opened again by name" \
+	"$(ses_counter reopened)" 0
+diag "$(debugdata)"
+echo 3 >/proc/sys/vm/drop_caches
+check "the descriptor held open reads" held_reads
+check "mount $DUR_SHARE again, another session" \
+	mount -t smb3mc "//$SRV_IP/$DUR_SHARE" $other -o "$opts"
+expect_eq "the lock held across the outage: another session's is refused" \
+	"$(locks try $other/dur-lock.txt w 0 4096)" EAGAIN
+kill $locker
+wait $locker 2>/dev/null
+expect_eq "its holder gone, another session gets the lock" \
+	"$(locks try $other/dur-lock.txt w 0 4096)" OK
+check "umount the other mount" umount $other
+
+# smbd restarted: it forgot the durable handles; they are opened by name.
+mark "restart"
+reopened=$(ses_counter reopened)
+check "smbd killed" smbd_stop
+sleep 2
+check "smbd started again" smbd_start
+if wait_for 60 all_good; then
+	ok "4 channels good again after the restart"
+else
+	fail "4 channels good again after the restart" "$(debugdata)"
+fi
+echo 3 >/proc/sys/vm/drop_caches
+check "the descriptor held open reads after the restart" held_reads
+exec 7<&-
+got=$(ses_counter reopened)
+if [ "${got:-0}" -gt "$reopened" ]; then
+	ok "DebugData: the file opened again by name"
+else
+	fail "DebugData: the file opened again by name" "$(debugdata)" \
+		"$(dmesg | grep smb3mc | tail -n 30)"
+fi
+check "dmesg: its durable handle was not reclaimed" \
+	sh -c "dmesg | grep -q 'dur-held.txt: durable handle not reclaimed'"
+check "umount" umount $mnt
+check "smbd started again, without the mount" smbd_restart
+# The processes that still have a mount of the module, in a namespace
+# of their own.
+holders() {
+	local f
+	for f in /proc/[0-9]*/mountinfo; do
+		grep -q ' - smb3mc ' "$f" 2>/dev/null || continue
+		f=${f%/mountinfo}
+		echo "${f#/proc/} $(tr '\0' ' ' <"$f/cmdline")"
+	done
+}
+if wait_for 20 rmmod smb3mc 2>/dev/null; then
+	ok "rmmod smb3mc"
+else
+	fail "rmmod smb3mc" "$(lsmod | grep smb3mc)" "$(holders)"
+fi
+unshape_links
+rm -f $src $srv $SRV_SHARE_DIR/dur-held.txt $SRV_SHARE_DIR/dur-lock.txt
