@@ -11,7 +11,7 @@ BUILD := $(CURDIR)/build/$(KVER)
 # The two Debian 12 kernels the project targets (see README).
 KVERS_ALL ?= $(shell tests/lib/kernels.sh)
 
-.PHONY: all module modules-all clean install uninstall kunit check check-debug vmtest demo bench sparse checkpatch
+.PHONY: all module modules-all clean install uninstall kunit check check-debug check-ksmbd vmtest demo bench sparse checkpatch
 .PHONY: helper helper-check dist deb rpm pkg-check
 
 all: module
@@ -41,6 +41,10 @@ vmtest:
 
 check:
 	tests/check
+
+# The VM tests against ksmbd instead of Samba; not part of check.
+check-ksmbd:
+	tests/check-ksmbd
 
 # KUnit and the VM tests on a kernel with KASAN, UBSAN, lockdep and kmemleak.
 check-debug:

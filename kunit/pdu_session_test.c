@@ -871,10 +871,23 @@ static void command_names(struct kunit *test)
 			   "unknown command");
 }
 
+/* MS-SMB2 3.3.5.17: only an ECHO in clear goes outside the session. */
+static void cmd_in_session(struct kunit *test)
+{
+	KUNIT_EXPECT_FALSE(test, smb3mc_cmd_in_session(SMB2_ECHO, false));
+	KUNIT_EXPECT_TRUE(test, smb3mc_cmd_in_session(SMB2_ECHO, true));
+	KUNIT_EXPECT_TRUE(test, smb3mc_cmd_in_session(SMB2_READ, false));
+	KUNIT_EXPECT_TRUE(test, smb3mc_cmd_in_session(SMB2_CANCEL, false));
+	KUNIT_EXPECT_TRUE(test, smb3mc_cmd_in_session(SMB2_LOGOFF, false));
+	KUNIT_EXPECT_TRUE(test, smb3mc_cmd_in_session(SMB2_TREE_CONNECT,
+						      false));
+}
+
 static struct kunit_case pdu_session_cases[] = {
 	KUNIT_CASE(hdr_init_bytes),
 	KUNIT_CASE(hdr_check_cases),
 	KUNIT_CASE(command_names),
+	KUNIT_CASE(cmd_in_session),
 	KUNIT_CASE(hdr_status_interim),
 	KUNIT_CASE(rsp_check_cases),
 	KUNIT_CASE(error_rsp_cases),

@@ -124,7 +124,9 @@ static int call_send(struct smb3mc_ses *ses, struct smb3mc_tcon *tcon,
  * Waits for a lost server as smb3mc_ses_call() does.
  *
  * Return: 0 when the server answered STATUS_SUCCESS, else an errno (the
- * status is in @call->req.status for callers that expect others).
+ * status is in @call->req.status for callers that expect others; it is
+ * the server's word only where @call->req.rc is 0: an answer refused,
+ * such as one with a bad signature, still shows its status).
  */
 int smb3mc_call_send(struct smb3mc_ses *ses, struct smb3mc_tcon *tcon,
 		     struct smb3mc_call *call, int len, size_t payload)

@@ -28,6 +28,7 @@
 
 #include "chan_pick.h"
 #include "nterr.h"
+#include "pdu_hdr.h"
 #include "replay.h"
 #include "session.h"
 
@@ -184,8 +185,11 @@ static void ses_stamp(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 	struct smb2_hdr *hdr = req->iov[0].iov_base;
 	bool must_sign = ses->dialect == SMB311_DIALECT &&
 			 hdr->command == cpu_to_le16(SMB2_TREE_CONNECT);
+	bool in_ses;
 
-	hdr->session_id = cpu_to_le64(ses->id);
+	req->seal = READ_ONCE(ses->encrypt);
+	in_ses = smb3mc_cmd_in_session(le16_to_cpu(hdr->command), req->seal);
+	hdr->session_id = in_ses ? cpu_to_le64(ses->id) : 0;
 	hdr->id.sync.tree_id = cpu_to_le32(tid);
 	/*
 	 * MS-SMB2 3.2.4.1: Session.ChannelSequence in every request, read
@@ -193,9 +197,8 @@ static void ses_stamp(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 	 * the raised value (3.2.7.1).
 	 */
 	hdr->status = cpu_to_le32((u16)atomic_read(&ses->chan_seq));
-	req->seal = READ_ONCE(ses->encrypt);
 	/* MS-SMB2 3.2.4.1.1: an encrypted request is not signed. */
-	req->sign = !req->seal && (ses->sign || must_sign) &&
+	req->sign = in_ses && !req->seal && (ses->sign || must_sign) &&
 		    chan->signer_ready;
 	/* A resend is signed again with this channel's key, or not at all. */
 	if (!req->sign)

@@ -94,7 +94,8 @@ static int dir_list_fill(struct smb3mc_dir_list *list, bool restart)
 							   sizeof(star),
 							   SMB3MC_DIR_BUF),
 			      SMB3MC_DIR_BUF);
-	if (rc == -ENODATA || call->req.status == STATUS_NO_MORE_FILES) {
+	if (rc == -ENODATA ||
+	    (!call->req.rc && call->req.status == STATUS_NO_MORE_FILES)) {
 		list->eof = true;
 		rc = 0;
 	} else if (!rc) {

@@ -35,7 +35,7 @@ static int lock_send(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
 		if (smb3mc_parse_lock(call->req.rsp, call->req.rsp_len))
 			rc = smb3mc_rsp_refuse(tcon->ses, SMB2_LOCK,
 					       "malformed");
-	} else if (call->req.rsp) {
+	} else if (call->req.rsp && !call->req.rc) {
 		/*
 		 * MS-SMB2 3.3.5.14: a lock held by another open is
 		 * STATUS_LOCK_NOT_GRANTED, or STATUS_FILE_LOCK_CONFLICT from

@@ -20,6 +20,18 @@ void smb3mc_hdr_init(struct smb2_hdr *hdr, enum smb2_command cmd)
 	hdr->command = cpu_to_le16(cmd);
 }
 
+/*
+ * An ECHO in clear probes its connection, not the session: SessionId 0 and
+ * unsigned, which MS-SMB2 3.3.5.17 lets a server answer without verifying
+ * a session (as ksmbd answers every ECHO: unsigned, even a signed one). Its
+ * answer then shows the connection alive and proves nothing more, and
+ * nothing more is asked of it. Every other request names its session.
+ */
+bool smb3mc_cmd_in_session(u16 cmd, bool sealed)
+{
+	return sealed || cmd != SMB2_ECHO;
+}
+
 const char *smb3mc_command_name(u16 cmd)
 {
 	static const char *const names[] = {

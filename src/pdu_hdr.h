@@ -49,6 +49,13 @@ int smb3mc_rsp_check(const void *buf, size_t len, enum smb2_command cmd,
 /* The name of SMB2 command @cmd as MS-SMB2 2.2.1 gives it, for messages. */
 const char *smb3mc_command_name(u16 cmd);
 
+/*
+ * Whether a request of command @cmd carries its session's SessionId and,
+ * the session signing, a signature; @sealed: it goes encrypted, which
+ * takes the SessionId of the transform (MS-SMB2 3.2.4.1.8).
+ */
+bool smb3mc_cmd_in_session(u16 cmd, bool sealed);
+
 /* True when [off, off + n) lies inside a buffer of @len bytes. */
 static inline bool smb3mc_range_ok(size_t len, size_t off, size_t n)
 {

@@ -611,7 +611,10 @@ out:
 /*
  * One ECHO on a newly bound channel, for its first round trip: the binding
  * requests do not count (smb3mc_times_link()), and a channel that goes on to
- * carry only READs and WRITEs would have none.
+ * carry only READs and WRITEs would have none. The binding is proven
+ * already, by the final SESSION_SETUP response signed with the channel's
+ * own key (ses_verify_final()); in clear the ECHO stays outside the
+ * session (smb3mc_cmd_in_session()), and its answer is a round trip.
  */
 static int ses_time_chan(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 			 struct smb3mc_call *call)
@@ -623,11 +626,13 @@ static int ses_time_chan(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 	if (len < 0)
 		return len;
 	smb3mc_call_prepare(call, len, 0);
-	hdr = call->req.iov[0].iov_base;
-	hdr->session_id = cpu_to_le64(ses->id);
 	/* MS-SMB2 3.2.4.1.1: an encrypted request is not signed. */
 	call->req.seal = ses->encrypt;
-	call->req.sign = ses->sign && !call->req.seal;
+	if (smb3mc_cmd_in_session(SMB2_ECHO, call->req.seal)) {
+		hdr = call->req.iov[0].iov_base;
+		hdr->session_id = cpu_to_le64(ses->id);
+		call->req.sign = ses->sign && !call->req.seal;
+	}
 	rc = smb3mc_chan_call(chan, &call->req);
 	return rc ?: smb3mc_req_errno(&call->req);
 }

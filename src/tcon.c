@@ -81,7 +81,8 @@ static int tcon_connect(struct smb3mc_tcon *tcon, struct smb3mc_chan *chan,
 				 smb3mc_build_tree_connect(call->buf,
 							   call->size, unc,
 							   0), 0);
-	if (call->req.status == STATUS_BAD_NETWORK_NAME) {
+	/* A refused answer (call->req.rc) tells nothing of the share. */
+	if (!call->req.rc && call->req.status == STATUS_BAD_NETWORK_NAME) {
 		error_plog(log, "%s: no share named %s", ses->server, share);
 		goto out;
 	}
@@ -90,7 +91,7 @@ static int tcon_connect(struct smb3mc_tcon *tcon, struct smb3mc_chan *chan,
 						   call->req.rsp_len, &info);
 	if (rc) {
 		error_plog(log, "%s: cannot connect to share %s: %s (%d)",
-			   ses->server, share,
+			   ses->server, share, call->req.rc ? "answer refused" :
 			   smb3mc_status_name(call->req.status), rc);
 		goto out;
 	}

@@ -103,6 +103,9 @@ CASES = {
     "bind-sessionid": (None, 0, "offer multichannel with our own address, "
                        "and answer a binding SESSION_SETUP with another "
                        "SessionId (finding 4)"),
+    "bind-echo": (None, 0, "offer multichannel with our own address, "
+                  "and answer each ECHO on a bound connection "
+                  "STATUS_ACCESS_DENIED"),
     # The seal cases negotiate a cipher (AES-128-GCM, with 3.0 AES-128-CCM)
     # and have the client encrypt with SMB2_SESSION_FLAG_ENCRYPT_DATA.
     "seal-none": (None, 0, "encrypt, and behave"),
@@ -800,6 +803,10 @@ class Conn(MidSend):
         return p.STATUS_SUCCESS, struct.pack("<HH", 4, 0)
 
     def do_echo(self, h, body, req, _):
+        if self.case.name == "bind-echo" and self.channel_keys:
+            self.srv.log(f"{self.peer} ECHO on a bound connection -> "
+                         f"{self.case}")
+            return p.STATUS_ACCESS_DENIED, None
         return p.STATUS_SUCCESS, struct.pack("<HH", 4, 0)
 
     def get_open(self, h, body, off, last_fid):

@@ -4,8 +4,10 @@
 # The root is the host's, read-only over 9p; everything written goes to tmpfs
 # or to the results share on /tmp/results, where tests/run left env.sh and
 # reads back one <test>.tap/.err/.rc/.time per test, dmesg.txt and done.
-# Network: namespace "srv" runs Samba; link i is a veth pair with
-# 198.18.i.1/24 here and 198.18.i.2/24 in srv. Nothing else is reachable.
+# Network: namespace "srv" runs the server, Samba or ksmbd ($SERVER), and
+# "cli" the tests; link i is a veth pair with 198.18.i.1/24 in cli and
+# 198.18.i.2/24 in srv. One of the two is the root namespace (setup_netns).
+# Nothing else is reachable.
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 export LANG=C.UTF-8 HOME=/tmp TERM=dumb
 umask 022
@@ -20,11 +22,12 @@ res=/tmp/results
 [ -z "${KMEMLEAK:-}" ] || mount -t debugfs debugfs /sys/kernel/debug
 
 KVER=$(uname -r)
-export SMB3MC_KO KVER LINKS RATE REPO RESULTS_DIR=$res
-export SRV_NS=srv SRV_IP=198.18.1.2 SMB_USER=smbtest SMB_PASS=smbtest-Pa55
+export SMB3MC_KO KVER LINKS RATE REPO SERVER RESULTS_DIR=$res
+export SRV_NS=srv CLI_NS=cli SRV_IP=198.18.1.2 SMB_USER=smbtest SMB_PASS=smbtest-Pa55
 export SHARE=share RO_SHARE=ro SRV_SHARE_DIR=/tmp/srv/share SRV_RO_DIR=/tmp/srv/ro
 export ENC_SHARE=enc ENC_DESIRED_SHARE=enc-desired SMB_CONF=/tmp/samba/smb.conf
 export DUR_SHARE=durable
+KSMBD_DIR=/tmp/ksmbd KSMBD_TOOLS=/var/cache/smb3mc/ksmbd-tools
 SRV_IPS=
 for i in $(seq "$LINKS"); do
 	SRV_IPS="$SRV_IPS 198.18.$i.2"
@@ -68,6 +71,22 @@ setup_user() {
 	done
 }
 
+# Samba serves from a namespace of its own to a client in the root
+# namespace. ksmbd can serve only from the root namespace: its requests to
+# ksmbd.mountd go to netlink sockets there, its answer to
+# FSCTL_QUERY_NETWORK_INTERFACE_INFO lists the interfaces there, and it
+# makes its listening sockets in the namespace of the task that brings a
+# link up, a kernel worker for the links already up when it starts. With
+# ksmbd the client moves to a namespace of its own. Either way both names
+# work with ip -n and ip netns exec, and the tests run in $CLI_NS.
+setup_netns() {
+	if [ "$SERVER" = ksmbd ]; then
+		ip netns add $CLI_NS && ip netns attach $SRV_NS $$
+	else
+		ip netns add $SRV_NS && ip netns attach $CLI_NS $$
+	fi
+}
+
 # One ip/tc batch per namespace: every exec costs a second under TCG.
 setup_net() {
 	local i r b c=/tmp/net-client s=/tmp/net-srv
@@ -88,12 +107,18 @@ setup_net() {
 		echo "qdisc add dev veth$i root tbf rate $r burst $b latency 100ms" >>$c.tc
 		echo "qdisc add dev sveth$i root tbf rate $r burst $b latency 100ms" >>$s.tc
 	done
-	ip netns add $SRV_NS &&
-		ip -batch $c &&
+	setup_netns &&
+		ip -n $CLI_NS -batch $c &&
 		ip -n $SRV_NS -batch $s || return 1
 	if [ -s $c.tc ]; then
-		tc -batch $c.tc && tc -n $SRV_NS -batch $s.tc || return 1
+		tc -n $CLI_NS -batch $c.tc && tc -n $SRV_NS -batch $s.tc || return 1
 	fi
+}
+
+setup_shares() {
+	mkdir -p $SRV_SHARE_DIR $SRV_RO_DIR
+	chmod 0777 $SRV_SHARE_DIR
+	echo "smb3mc read-only share" >$SRV_RO_DIR/hello.txt
 }
 
 setup_samba() {
@@ -102,10 +127,8 @@ setup_samba() {
 		r=$(link_rate "$i")
 		ifaces="$ifaces \"198.18.$i.2;speed=$(bps "${r:-1gbit}")\""
 	done
-	mkdir -p /tmp/samba/{private,lock,state,cache,run,ncalrpc} \
-		$SRV_SHARE_DIR $SRV_RO_DIR
-	chmod 0777 $SRV_SHARE_DIR
-	echo "smb3mc read-only share" >$SRV_RO_DIR/hello.txt
+	mkdir -p /tmp/samba/{private,lock,state,cache,run,ncalrpc}
+	setup_shares
 	cat >$SMB_CONF <<EOF
 [global]
 	server role = standalone server
@@ -165,6 +188,55 @@ EOF
 	return 1
 }
 
+# ksmbd-tools as tests/lib/deps.sh unpacked it: ksmbd_tool mountd ARGS runs
+# ksmbd.mountd.
+ksmbd_tool() { # tool args...
+	local t=$1
+	shift
+	LD_LIBRARY_PATH=$KSMBD_TOOLS/lib/x86_64-linux-gnu \
+		"$KSMBD_TOOLS/usr/sbin/ksmbd.$t" "$@"
+}
+
+# ksmbd with Samba's share names and paths, but no share of its own that
+# requires encryption: ksmbd-tools 3.4.7 has that only for all shares
+# ("smb3 encryption", global).
+setup_ksmbd() {
+	local i ifaces=
+	for i in $(seq "$LINKS"); do
+		ifaces="$ifaces sveth$i"
+	done
+	mkdir -p $KSMBD_DIR
+	setup_shares
+	cat >$KSMBD_DIR/ksmbd.conf <<EOF
+[global]
+	workgroup = WORKGROUP
+	netbios name = SMB3MCSRV
+	server min protocol = SMB3_00
+	server multi channel support = yes
+	smb2 leases = yes
+	interfaces =$ifaces
+	bind interfaces only = yes
+	map to guest = never
+[$SHARE]
+	path = $SRV_SHARE_DIR
+	read only = no
+[$RO_SHARE]
+	path = $SRV_RO_DIR
+	read only = yes
+EOF
+	ksmbd_tool adduser -c $KSMBD_DIR/ksmbd.conf -i $KSMBD_DIR/ksmbdpwd.db \
+		-a "$SMB_USER" -p "$SMB_PASS" >/dev/null &&
+		modprobe ksmbd || return 1
+	ksmbd_tool mountd -n -c $KSMBD_DIR/ksmbd.conf -u $KSMBD_DIR/ksmbdpwd.db \
+		>$KSMBD_DIR/mountd.log 2>&1 &
+	for _ in $(seq 100); do
+		[ "$(ip netns exec $SRV_NS ss -Hltn "sport = :445" | wc -l)" = "$LINKS" ] &&
+			return 0
+		sleep 0.2
+	done
+	return 1
+}
+
 # Marks in the kernel log tie its messages to the step that caused them.
 mark() {
 	echo "smb3mc guest: $*" >/dev/kmsg
@@ -190,9 +262,13 @@ run_setup() {
 	mark "setup"
 	check "test user $SMB_USER added" setup_user
 	mark "setup network"
-	check "$LINKS veth link(s) to netns $SRV_NS${RATE:+ at $RATE}" setup_net
-	mark "setup samba"
-	check "smbd listening on $SRV_IP:445" setup_samba
+	check "$LINKS veth link(s) from netns $CLI_NS to $SRV_NS${RATE:+ at $RATE}" setup_net
+	mark "setup $SERVER"
+	if [ "$SERVER" = ksmbd ]; then
+		check "ksmbd listening on port 445 of each link" setup_ksmbd
+	else
+		check "smbd listening on $SRV_IP:445" setup_samba
+	fi
 }
 
 t0=$SECONDS
@@ -206,7 +282,8 @@ for t in $TESTS; do
 	name=$(basename "$t" .sh)
 	mark "running $name"
 	t0=$SECONDS
-	(cd /tmp/work && exec timeout -k 10 "$TEST_TIMEOUT" bash "$t") \
+	(cd /tmp/work && exec nsenter --net=/run/netns/$CLI_NS \
+		timeout -k 10 "$TEST_TIMEOUT" bash "$t") \
 		</dev/null >"$res/$name.tap" 2>"$res/$name.err"
 	echo $? >"$res/$name.rc"
 	echo $((SECONDS - t0)) >"$res/$name.time"
@@ -215,8 +292,9 @@ done
 
 dmesg >$res/dmesg.txt
 for f in /tmp/samba/log.*; do
-	cp "$f" "$res/samba-${f##*/}"
+	[ ! -e "$f" ] || cp "$f" "$res/samba-${f##*/}"
 done
+[ ! -e $KSMBD_DIR/mountd.log ] || cp $KSMBD_DIR/mountd.log "$res/ksmbd-mountd.log"
 touch $res/done
 sync
 umount $res

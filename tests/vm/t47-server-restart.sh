@@ -17,6 +17,8 @@
 . "$(dirname "$0")/../lib/shape.sh"
 
 [ "$LINKS" -ge 4 ] || skip_all "needs 4 links (tests/run --links 4)"
+[ "$SERVER" = samba ] ||
+	skip_all "needs Samba: kills and starts smbd (ksmbd's restart is not done yet)"
 
 mnt=/tmp/mnt/rs
 soft=/tmp/mnt/rs-soft

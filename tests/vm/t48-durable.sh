@@ -17,6 +17,8 @@
 . "$(dirname "$0")/../lib/shape.sh"
 
 [ "$LINKS" -ge 4 ] || skip_all "needs 4 links (tests/run --links 4)"
+[ "$SERVER" = samba ] ||
+	skip_all "needs Samba: its share for durable handles, and smbd's restart"
 
 mnt=/tmp/mnt/dur
 other=/tmp/mnt/dur-other

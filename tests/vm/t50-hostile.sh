@@ -27,7 +27,7 @@ cases=(none none-3.0 frame0 frame63 frame-huge bad-protocol
 	bad-sig/CREATE/2 bad-sig/QUERY_DIRECTORY/0 bad-sig/READ/0 silent dialect-not-offered
 	sign-alg-0 iface-loopback iface-malformed nlink0 eof-huge read-extra
 	read-extra-padded answer-mid-write interims zero-credits bind-sessionid
-	ino0 ino-dup)
+	ino0 ino-dup bind-echo)
 cases+=(create-dir stop-reading other-channel)
 cases+=(seal-none seal-none-3.0 seal-bad-tag/READ/0 seal-truncated
 	seal-clear/READ/0 seal-replay)
@@ -166,6 +166,11 @@ running() { # pid: alive and not a zombie
 newlog() { dmesg | tail -n +$((log0 + 1)); }
 ourlog() { newlog | grep -F -e "$a " -e "$a:" -e "$a,"; }
 srvlog() { grep -F "$a:$port " "$work/server.log"; }
+
+# Channels of the mount on server $1 that DebugData shows good.
+chans() {
+	grep -c -- "-> $1:$port speed .* state good" /proc/fs/smb3mc/DebugData
+}
 
 begin() { # case
 	name=$1 a=$(addr_of "$1") m=$work/mnt/$(echo "$1" | tr / -)
@@ -539,6 +544,19 @@ case_bind_sessionid() {
 	finish
 }
 
+# An ECHO on a newly bound channel answered with an error fails the
+# binding: the mount goes on with its first channel alone.
+case_bind_echo() {
+	begin bind-echo
+	if mounted max_channels=2; then
+		try 60 "read:$m/hello.txt"
+		expect "$name: cat" "$r" "read OK $hello"
+		msg "ECHO after binding failed"
+		expect "$name: channels in DebugData" "$(chans "$a")" 1
+	fi
+	finish
+}
+
 # Finding 2: a new file the server calls a directory once created, and a
 # new directory it answers as a file, are refused with their handle
 # closed: no inode of the other type, no file handle on a directory.
@@ -765,6 +783,7 @@ fails read-extra "read:$work/mnt/read-extra/hello.txt" "EIO" \
 fails read-extra-padded "read:$work/mnt/read-extra-padded/hello.txt" "EIO" \
 	"refused a READ response: more data than asked for"
 case_bind_sessionid
+case_bind_echo
 
 case_answer_mid_write
 case_zero_credits
