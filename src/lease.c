@@ -189,6 +189,10 @@ void smb3mc_lease_inode_init(struct inode *inode)
 /**
  * smb3mc_lease_evict - @inode leaves the cache: no break reaches it now
  * @inode: a regular file
+ *
+ * Waits for a break being handled, which no signal ends: closed, the file
+ * has no dirty pages to write back, and the acknowledgment does not wait
+ * for a lost server.
  */
 void smb3mc_lease_evict(struct inode *inode)
 {

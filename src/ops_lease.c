@@ -65,8 +65,13 @@ void smb3mc_share_on_lease_break(struct smb3mc_tcon *tcon,
  * @key: the lease
  * @state: what the client keeps of it: a subset of the break's new state
  *
- * Return: 0 once the server took it, or an errno; the server ends the
- * break by itself after its timeout when no acknowledgment comes.
+ * Never waits for a lost server: a new session holds none of the old
+ * one's leases, and evicting the file waits for this (lease.c), which no
+ * signal ends, on a hard mount for as long as the server is away.
+ *
+ * Return: 0 once the server took it, or an errno (-EHOSTDOWN when no
+ * channel is left); the server ends the break by itself after its
+ * timeout when no acknowledgment comes.
  */
 int smb3mc_lease_ack(struct smb3mc_tcon *tcon, const u8 *key, u32 state)
 {
@@ -76,10 +81,10 @@ int smb3mc_lease_ack(struct smb3mc_tcon *tcon, const u8 *key, u32 state)
 
 	if (!call)
 		return -ENOMEM;
-	rc = smb3mc_call_send(tcon->ses, tcon, call,
-			      smb3mc_build_lease_ack(call->buf,
-						     SMB3MC_LEASE_ACK_REQ,
-						     key, state), 0);
+	rc = smb3mc_call_send_nowait(tcon->ses, tcon, call,
+				     smb3mc_build_lease_ack(call->buf,
+							    SMB3MC_LEASE_ACK_REQ,
+							    key, state));
 	if (!rc && smb3mc_parse_lease_ack(call->req.rsp, call->req.rsp_len,
 					  key, &acked))
 		rc = smb3mc_rsp_refuse(tcon->ses, SMB2_OPLOCK_BREAK,

@@ -40,6 +40,8 @@ OTHER = b"other file on the smb3mc hostile one\n"
 SERVER_GUID = bytes.fromhex("534d42336d632d686f7374696c652121")
 CAP_LEASING, CAP_LARGE_MTU, CAP_MULTI_CHANNEL, CAP_ENC = 0x2, 0x4, 0x8, 0x40
 OPLOCK_BREAK = 0x12
+OPLOCK_LEVEL_LEASE = 0xFF
+LEASE_R, LEASE_W = 0x1, 0x4
 # Lease breaks each CREATE answer of break-storm is followed by.
 STORM = 2000
 SESSION_FLAG_ENCRYPT_DATA = 0x4
@@ -116,6 +118,12 @@ CASES = {
                    "signed"),
     "seal-replay": (p.READ, 0, "send each encrypted READ answer twice, "
                     "nonce and all, as a replay on the wire would"),
+    # Leasing too: the lease a CREATE asks for is granted, read and write
+    # caching, and broken to read caching right after the CREATE answer.
+    "seal-break": (None, 0, "grant the lease a CREATE asks for, then "
+                   "break it (acknowledgment required), encrypted"),
+    "seal-break-clear": (None, 0, "as seal-break, the break in clear, "
+                         "SessionId 0, as Samba sends it"),
     # The break cases offer leasing and grant no lease.
     "break-unknown": (None, 0, "after each CREATE answer, a lease break "
                       "(acknowledgment required) of a key never granted"),
@@ -540,6 +548,9 @@ class Conn(MidSend):
         if self.case.name.startswith("break-") and \
                 any(h.command == p.CREATE for _, h in out):
             self.send_breaks()
+        for _, h in out:
+            if getattr(h, "lease_key", None):
+                self.break_granted(h)
 
     def send_breaks(self):
         """The break cases: notifications, MS-SMB2 2.2.23, unsigned."""
@@ -560,6 +571,22 @@ class Conn(MidSend):
                     r.pack() + struct.pack("<HBBIQQ", 24, 1, 0, 0, 1, 1)]
         for m in msgs:
             self.send_raw(struct.pack(">I", len(m)) + m)
+
+    def break_granted(self, h):
+        """seal-break: break the lease @h's CREATE granted, RW to R,
+        acknowledgment required; encrypted unless seal-break-clear."""
+        r = p.Header()
+        r.command, r.mid, r.flags = OPLOCK_BREAK, 0xFFFFFFFFFFFFFFFF, \
+            p.FLAG_RESPONSE
+        # In clear as Samba sends it: SessionId 0, no session's key
+        r.sid = h.sid if self.case.name == "seal-break" else 0
+        msg = r.pack() + struct.pack("<HHI16sIIIII", 44, 2, 1, h.lease_key,
+                                     LEASE_R | LEASE_W, LEASE_R, 0, 0, 0)
+        if self.case.name != "seal-break-clear":
+            msg = self.seal(h.sid, msg, None)
+        self.srv.log(f"{self.peer} lease break sent"
+                     f"{' in clear' if msg[:4] == p.PROTO else ''}")
+        self.send_raw(struct.pack(">I", len(msg)) + msg)
 
     def other_conn(self, sid):
         """other-channel: a connection of session @sid that is not this
@@ -653,7 +680,7 @@ class Conn(MidSend):
             self.sign_alg = p.SIGN_AES_CMAC
         blob = p.spnego_hint()
         caps = CAP_LARGE_MTU
-        if self.case.name.startswith(("break-", "dh2")):
+        if self.case.name.startswith(("break-", "dh2", "seal-break")):
             caps |= CAP_LEASING
         if self.srv.args.multichannel or \
                 self.case.name.startswith(("iface", "bind-", "other-",
@@ -875,16 +902,24 @@ class Conn(MidSend):
             node.is_dir = not node.is_dir
             if not node.is_dir:
                 block = self.attrs_block(node)
+        level, ctx = 0, b""
+        key = self.lease_asked(body, req) \
+            if self.case.name.startswith("seal-break") else None
+        if key is not None:
+            # MS-SMB2 2.2.14.2.10: RqLs v2, read and write caching, epoch 1
+            level, h.lease_key = OPLOCK_LEVEL_LEASE, key
+            ctx = struct.pack("<IHHHHI4s4x", 0, 16, 4, 0, 24, 52, b"RqLs") + \
+                struct.pack("<16sIIQ16sHH", key, LEASE_R | LEASE_W, 0, 0,
+                            bytes(16), 1, 0)
         # The DH2Q response, MS-SMB2 2.2.14.2.12: Timeout 60 s, no flags.
-        ctx = b""
         if b"DH2Q" in ctxs and self.case.name.startswith("dh2"):
             dlen = 4 if self.case.name == "dh2q-malformed" else 8
             ctx = struct.pack("<IHHHHI", 0, 16, 4, 0, 24, dlen) + \
                 b"DH2Q" + bytes(4) + struct.pack("<II", 60000, 0)
         ctx_off = p.HDR_SIZE + 88 if ctx else 0
-        return p.STATUS_SUCCESS, struct.pack("<HBBI", 89, 0, 0, action) + \
-            block + struct.pack("<IQQII", 0, o.fid, o.fid, ctx_off,
-                                len(ctx)) + ctx
+        return p.STATUS_SUCCESS, struct.pack("<HBBI", 89, level, 0,
+                                             action) + block + \
+            struct.pack("<IQQII", 0, o.fid, o.fid, ctx_off, len(ctx)) + ctx
 
     @staticmethod
     def create_contexts(body, req):
@@ -900,6 +935,20 @@ class Conn(MidSend):
             off += nxt
         return names
 
+    @staticmethod
+    def lease_asked(body, req):
+        """The key of the RqLs context of a CREATE request, or None."""
+        off, length = struct.unpack_from("<II", body, 48)
+        while length:
+            nxt, noff, nlen, _, doff, dlen = struct.unpack_from("<IHHHHI",
+                                                                req, off)
+            if req[off + noff:off + noff + nlen] == b"RqLs" and dlen >= 32:
+                return req[off + doff:off + doff + 16]
+            if not nxt:
+                break
+            off += nxt
+        return None
+
     # CLOSE, MS-SMB2 3.3.5.10
     def do_close(self, h, body, req, last_fid):
         flags = struct.unpack_from("<H", body, 2)[0]
@@ -913,6 +962,13 @@ class Conn(MidSend):
             self.srv.files.pop(o.node.name.lower(), None)
         block = self.attrs_block(o.node) if flags & 1 else bytes(52)
         return p.STATUS_SUCCESS, struct.pack("<HHI", 60, flags, 0) + block
+
+    # Lease Break Acknowledgment, MS-SMB2 3.3.5.22.2: the response repeats it
+    def do_oplock_break(self, h, body, req, _):
+        _, _, _, key, state = struct.unpack_from("<HHI16sI", body)
+        self.srv.log(f"{self.peer} lease break acknowledged, state {state}")
+        return p.STATUS_SUCCESS, struct.pack("<HHI16sIQ", 36, 0, 0, key,
+                                             state, 0)
 
     def do_flush(self, h, body, req, last_fid):
         if self.get_open(h, body, 8, last_fid) is None:

@@ -34,6 +34,7 @@ cases+=(seal-none seal-none-3.0 seal-bad-tag/READ/0 seal-truncated
 cases+=(break-unknown break-storm break-malformed)
 cases+=(fid-reuse reopen-drop silent-reconnect guid-change close-race)
 cases+=(dh2q-malformed dh2c-refused)
+cases+=(seal-break seal-break-clear)
 
 addr_of() {
 	local i
@@ -684,6 +685,30 @@ case_close_race() {
 	finish
 }
 
+# A lease break on a session the server encrypts: the server grants the
+# lease a sealed mount's open asks for and breaks it, read and write
+# caching to read, at once, encrypted or in clear. A lease is the
+# client's, not a session's: Samba sends its breaks with SessionId 0,
+# which names no key to encrypt with, so in clear even where the share
+# requires encryption (t72). Both are acted on, and acknowledged.
+case_seal_break() { # case
+	local acks breaks
+	begin "$1"
+	if mounted seal,lease; then
+		try 60 "read:$m/hello.txt"
+		expect "$name: cat" "$r" "read OK $hello"
+		sleep 2
+		expect "$name: the server sent a break" \
+			"$(srvlog | grep -c 'lease break sent')" 1
+		acks=$(srvlog | grep -c ' OPLOCK_BREAK ')
+		breaks=$(grep "server $a " /proc/fs/smb3mc/DebugData |
+			grep -o 'lease breaks [0-9]*')
+		expect "$name: break acknowledged" "$acks" 1
+		expect "$name: DebugData" "$breaks" "lease breaks 1"
+	fi
+	finish
+}
+
 # -------------------------------------------------------------------------
 
 check "insmod smb3mc.ko" insmod "$SMB3MC_KO"
@@ -809,6 +834,8 @@ case_works seal-replay \
 case_works break-unknown "which this mount does not hold" lease
 case_works break-storm "which this mount does not hold" lease
 case_works break-malformed "malformed break notification" lease
+case_seal_break seal-break
+case_seal_break seal-break-clear
 
 case_fid_reuse
 case_reopen_drop

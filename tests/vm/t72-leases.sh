@@ -19,8 +19,9 @@ echo "smb3mc t72: start" >/dev/kmsg
 m1=/tmp/mnt/lease1
 m2=/tmp/mnt/lease2
 m3=/tmp/mnt/lease3
+m4=/tmp/mnt/lease4
 srv=$SRV_SHARE_DIR/leases
-mkdir -p $m1 $m2 $m3 $srv
+mkdir -p $m1 $m2 $m3 $m4 $srv
 opts="username=$SMB_USER,password=$SMB_PASS"
 
 # is DESC WANT CMD...: CMD prints WANT.
@@ -61,12 +62,21 @@ breaks() {
 	grep -o 'lease breaks [0-9]*' /proc/fs/smb3mc/DebugData |
 		awk '{ n += $3 } END { print n + 0 }'
 }
+# Bytes all channels have received.
+received() {
+	grep -o ' received [0-9]*' /proc/fs/smb3mc/DebugData |
+		awk '{ n += $2 } END { print n + 0 }'
+}
 
 check "insmod smb3mc.ko" insmod "$SMB3MC_KO"
 
 printf one >$srv/f
 printf 'old g' >$srv/g
 printf 'old h' >$srv/h
+printf 'old e' >$srv/e
+printf 'old s' >$srv/s
+printf 'old d' >$srv/d
+head -c 1048576 /dev/urandom >$srv/big
 chmod -R a+rwX $srv
 
 check "mount smb3mc, first" mount -t smb3mc "//$SRV_IP/$SHARE" $m1 -o "$opts,lease"
@@ -79,6 +89,19 @@ is "first: read f" one rd 3
 r0=$(requests)
 is "first: read f again" one rd 3
 is "the second read sent no request" "$r0" requests
+
+# A file read whole, closed, then opened and read again under the read
+# caching of its lease: from the page cache, with no READ, so that the
+# channels receive far less than the file meanwhile.
+check "first: read big" sh -c "cat $m1/leases/big >/dev/null"
+r0=$(received)
+check "first: read big again, closed since" cmp $m1/leases/big $srv/big
+got=$(($(received) - r0))
+if [ $got -lt 65536 ]; then
+	ok "the re-read sent no READ: $got bytes received"
+else
+	fail "the re-read sent no READ" "$got bytes received for 1 MiB"
+fi
 
 # The second writes f: the break drops the first's cached pages, and
 # its size is read again.
@@ -131,6 +154,88 @@ is "nolease: no break came" "$b0" breaks
 is "nolease: its descriptor reads its cache" "old h" rd 5
 is "nolease: a new open sees the write" "new h" cat $m3/leases/h
 exec 5<&-
+
+# Encrypted sessions. A lease is the client's, not a session's: Samba
+# sends its breaks with SessionId 0, which names no key to encrypt with,
+# so in clear, also on the share enc, which requires encryption, and
+# where only the mount chose to encrypt (seal). The client must act on it all
+# the same: the first's descriptor reads the second's write.
+sealed_break() { # desc share extra-options file
+	local d=$1 f=$4 b0
+	check "$d: mount" mount -t smb3mc "//$SRV_IP/$2" $m4 -o "$opts,lease$3"
+	exec 6<$m4/leases/$f
+	is "$d: read $f" "old $f" rd 6
+	b0=$(breaks)
+	check "$d: second writes $f" sh -c "printf 'new $f' >$m2/leases/$f"
+	check "$d: its descriptor reads the write" within 10 "new $f" rd 6
+	check "$d: a lease break came" test "$(breaks)" -gt "$b0"
+	exec 6<&-
+	check "$d: umount" umount $m4
+}
+sealed_break "share enc" "$ENC_SHARE" "" e
+sealed_break "seal" "$SHARE" ",seal" s
+
+# The server lost while a break is acknowledged: what the client sends
+# is dropped (netem on its end of the link), so the break of the lease it
+# holds on d still comes, from smbclient's write in the server's
+# namespace, but the acknowledgment does not reach the server; then the
+# server resets every connection to port 445 (ss -K), so that every
+# channel is lost at once, as in a server restart (smbd itself stays: a
+# new one would hold copies of our mounts in its mount namespace), and
+# the client cannot reach it again. Closing d and evicting its inode
+# (drop_caches) must not wait for the server, on this hard mount, for as
+# long as it is away: no signal ends an eviction.
+more_breaks() { [ "$(breaks)" -gt "$1" ] && echo yes; }
+all_lost() { grep -q 'state good' /proc/fs/smb3mc/DebugData || echo yes; }
+# Requests sent and not answered, on every channel.
+in_flight() {
+	grep -o 'in-flight [0-9]*' /proc/fs/smb3mc/DebugData |
+		awk '{ n += $2 } END { if (n) print "yes" }'
+}
+# noatime: a read would dirty the inode, which drop_caches then leaves.
+check "outage: mount" mount -t smb3mc "//$SRV_IP/$SHARE" $m4 \
+	-o "$opts,lease,noatime"
+exec 7<>$m4/leases/d
+is "outage: read d" "old d" rd 7
+b0=$(breaks)
+check "outage: drop what the client sends" \
+	tc qdisc replace dev veth1 root netem loss 100%
+printf 'new d' >put-d
+# Not with our descriptor of d, which would keep d open.
+ip netns exec "$SRV_NS" smbclient -s /dev/null "//$SRV_IP/$SHARE" \
+	-U "$SMB_USER%$SMB_PASS" -c "put put-d leases/d" >smbclient.out 2>&1 7<&- &
+put=$!
+check "outage: the break came" within 60 yes more_breaks "$b0"
+# Once the acknowledgment went out: a break reset before would find it
+# not yet sent, and the eviction cancel it.
+check "outage: the acknowledgment is in flight" within 30 yes in_flight
+check "outage: reset the server's connections" \
+	ip netns exec "$SRV_NS" ss -K -tn "sport = :445"
+echo "smb3mc t72: connections reset" >/dev/kmsg
+check "outage: every channel lost" within 30 yes all_lost
+t0=$(date +%s%N)
+exec 7<&-
+# Its pages first, then the dentry and the inode; the second and third
+# time for what the first found referenced.
+sh -c 'for i in 1 2 3; do echo 3 >/proc/sys/vm/drop_caches; done' &
+dropper=$!
+for _ in $(seq 150); do
+	kill -0 $dropper 2>/dev/null || break
+	sleep 0.1
+done
+took=$((($(date +%s%N) - t0) / 1000000))
+if kill -0 $dropper 2>/dev/null; then
+	fail "outage: close and drop_caches end within 15 s" \
+		"still waiting after $took ms"
+else
+	ok "outage: close and drop_caches took $took ms"
+fi
+check "outage: pass what the client sends again" tc qdisc del dev veth1 root
+check "outage: drop_caches ends once the server is back" \
+	timeout 120 sh -c "while kill -0 $dropper 2>/dev/null; do sleep 0.2; done"
+wait $put
+check "outage: the mount reads d again" timeout 60 cat $m4/leases/d
+check "outage: umount" umount $m4
 
 check "no break for a lease not held" \
 	sh -c "! dmesg | sed -n '/smb3mc t72: start/,\$p' | grep -q 'which this mount does not hold'"
