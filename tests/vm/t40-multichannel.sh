@@ -33,8 +33,10 @@ received() {
 		/proc/fs/smb3mc/DebugData
 }
 # Runs a read and checks that each channel carried a fair share of it:
-# on equal links an even split gives each a quarter; a fifth of that
-# slack still fails a channel that sat the read out or took little part.
+# on equal links an even split gives each a quarter. The links are not
+# shaped, so each channel's share follows its round trips on a guest
+# whose CPU is the bound: 0.15 still fails a channel that sat the read
+# out or took little part.
 expect_even() { # desc cmd...
 	local desc=$1 shares
 	shift
@@ -45,8 +47,8 @@ expect_even() { # desc cmd...
 		awk '{ d[NR] = $2 - $1; s += d[NR] }
 		     END { for (i = 1; i <= NR; i++) printf "%.2f ", s ? d[i] / s : 0 }')
 	diag "share of each channel: $shares"
-	expect_eq "$desc: 4 channels, each 0.20 of the bytes or more" \
-		"$(echo "$shares" | awk '{ for (i = 1; i <= NF; i++) if ($i >= 0.20) n++ } END { print n + 0 }')" 4
+	expect_eq "$desc: 4 channels, each 0.15 of the bytes or more" \
+		"$(echo "$shares" | awk '{ for (i = 1; i <= NF; i++) if ($i >= 0.15) n++ } END { print n + 0 }')" 4
 }
 
 check "mount with max_channels=4" mount -t smb3mc "//$SRV_IP/$SHARE" $mnt -o "$opts,max_channels=4"
