@@ -261,6 +261,27 @@ static void fid_remap_one_session_only(struct kunit *test)
 	expect_fid(test, &req, 9, 90, 2);
 }
 
+/*
+ * A close sends CLOSE for a FileId of the session up now, waits for one a
+ * new session published and is about to give to dispatch, and sends
+ * nothing for one that died with its session or was handed over to the
+ * new session being set up (computed cases).
+ */
+static void close_plan_by_session(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, smb3mc_close_plan(false, 4, 4), SMB3MC_CLOSE_NOW);
+	KUNIT_EXPECT_EQ(test, smb3mc_close_plan(false, 5, 4), SMB3MC_CLOSE_SOON);
+	KUNIT_EXPECT_EQ(test, smb3mc_close_plan(false, 3, 4), SMB3MC_CLOSE_NONE);
+	KUNIT_EXPECT_EQ(test, smb3mc_close_plan(false, 6, 4), SMB3MC_CLOSE_NONE);
+	KUNIT_EXPECT_EQ(test, smb3mc_close_plan(true, 4, 4), SMB3MC_CLOSE_NONE);
+	KUNIT_EXPECT_EQ(test, smb3mc_close_plan(true, 5, 4), SMB3MC_CLOSE_NONE);
+	/* The session number wraps around. */
+	KUNIT_EXPECT_EQ(test, smb3mc_close_plan(false, 0, UINT_MAX),
+			SMB3MC_CLOSE_SOON);
+	KUNIT_EXPECT_EQ(test, smb3mc_close_plan(false, UINT_MAX, 0),
+			SMB3MC_CLOSE_NONE);
+}
+
 static void outage_hard_waits_forever(struct kunit *test)
 {
 	KUNIT_EXPECT_EQ(test, smb3mc_outage_wait(false, 30 * HZ, 0, 0),
@@ -321,6 +342,7 @@ static struct kunit_case replay_cases[] = {
 	KUNIT_CASE(fid_remap_by_session_not_value),
 	KUNIT_CASE(fid_remap_needs_both_ids),
 	KUNIT_CASE(fid_remap_one_session_only),
+	KUNIT_CASE(close_plan_by_session),
 	KUNIT_CASE(outage_hard_waits_forever),
 	KUNIT_CASE(outage_soft_deadline),
 	KUNIT_CASE(recover_tries_every_address_then_backs_off),

@@ -32,7 +32,7 @@ void smb3mc_tcon_opens_init(struct smb3mc_tcon *tcon)
  * @options: its CreateOptions
  * @index: its IndexNumber, by which a new session knows it; 0: unknown
  * @fid: its FileId, which a new session overwrites in place: it must
- *	stay until smb3mc_open_forget(), and be read with
+ *	stay until smb3mc_open_close(), and be read with
  *	smb3mc_tcon_fid_read()
  *
  * Return: the entry, or NULL without memory.
@@ -105,54 +105,54 @@ void smb3mc_open_rename(struct smb3mc_open *open, const char *path)
 }
 
 /**
- * smb3mc_open_closing - the file is being closed: no new session opens it
- *	again from here on
- * @open: from smb3mc_open_keep()
- * @fid: set to its FileId
- *
- * A new session being set up holds the session's tree lock from opening
- * the files again until it is up, or failed and left them (reconnect.c):
- * waiting for that lock, the close sees the FileId that new session gave
- * and closes it there, rather than leave it open on the server.
- *
- * Return: whether *@fid names an open of the session up now, to be
- * closed; false when the server lost it with its session.
+ * smb3mc_open_free - free an open its tree no longer lists
+ * @open: from smb3mc_open_keep(), off tcon->opens
  */
-bool smb3mc_open_closing(struct smb3mc_open *open, struct smb3mc_fid *fid)
-{
-	struct smb3mc_tcon *tcon = open->tcon;
-	struct smb3mc_ses *ses = tcon->ses;
-	bool live;
-
-	mutex_lock(&ses->tcon_lock);
-	mutex_lock(&tcon->open_lock);
-	open->closing = true;
-	*fid = *open->fid;
-	live = fid->gen == READ_ONCE(ses->gen);
-	mutex_unlock(&tcon->open_lock);
-	mutex_unlock(&ses->tcon_lock);
-	return live;
-}
-
-/**
- * smb3mc_open_forget - the file is closed: no new session opens it again
- * @open: from smb3mc_open_keep(), or NULL; freed here
- */
-void smb3mc_open_forget(struct smb3mc_open *open)
+void smb3mc_open_free(struct smb3mc_open *open)
 {
 	struct smb3mc_open_lock *lk, *next;
-	struct smb3mc_tcon *tcon;
 
-	if (!open)
-		return;
-	tcon = open->tcon;
-	mutex_lock(&tcon->open_lock);
-	list_del(&open->list);
-	mutex_unlock(&tcon->open_lock);
 	list_for_each_entry_safe(lk, next, &open->locks, list)
 		kfree(lk);
 	kfree(open->path);
 	kfree(open);
+}
+
+/**
+ * smb3mc_open_close - the file is closed: no new session opens it again
+ * @open: from smb3mc_open_keep(); gone on return
+ * @fid: set to its FileId
+ *
+ * Never waits for a new session being set up, which may take as long as
+ * its requests' timeouts allow: when that session is opening the file
+ * again, or opened it and is not up yet, @open is handed over to it, and
+ * it closes what it opened (smb3mc_tcon_reopen_done()).
+ *
+ * Return: what to do with *@fid (smb3mc_close_plan()).
+ */
+enum smb3mc_close_how smb3mc_open_close(struct smb3mc_open *open,
+					struct smb3mc_fid *fid)
+{
+	struct smb3mc_tcon *tcon = open->tcon;
+	bool handed_over;
+	enum smb3mc_close_how how;
+
+	mutex_lock(&tcon->open_lock);
+	*fid = *open->fid;
+	handed_over = open->taken || open->pending;
+	how = smb3mc_close_plan(handed_over, fid->gen,
+				READ_ONCE(tcon->ses->gen));
+	if (handed_over) {
+		open->closing = true;
+		open->reopened = false;
+		open->fid = NULL;
+	} else {
+		list_del(&open->list);
+	}
+	mutex_unlock(&tcon->open_lock);
+	if (!handed_over)
+		smb3mc_open_free(open);
+	return how;
 }
 
 /**
@@ -223,35 +223,125 @@ void smb3mc_tcon_fid_read(struct smb3mc_tcon *tcon,
 }
 
 /**
+ * smb3mc_open_take - the next file of @tcon a new session opens again
+ * @tcon: the tree
+ * @c: set to a copy of what the file is opened again with; the caller
+ *	gives it back to smb3mc_open_taken()
+ *
+ * The caller opens the file from @c without holding open_lock, which the
+ * file's holder takes to rename, lock or close it (a close hands the open
+ * over: smb3mc_open_close()).
+ *
+ * Return: 1 with @c set, 0 when every file was taken in this attempt, or
+ * -ENOMEM.
+ */
+int smb3mc_open_take(struct smb3mc_tcon *tcon, struct smb3mc_open_copy *c)
+{
+	struct smb3mc_open_lock *lk;
+	struct smb3mc_open *open;
+	unsigned int n = 0;
+	int rc = 0;
+
+	memset(c, 0, sizeof(*c));
+	mutex_lock(&tcon->open_lock);
+	list_for_each_entry(open, &tcon->opens, list) {
+		if (!open->tried && !open->closing) {
+			rc = 1;
+			break;
+		}
+	}
+	if (rc != 1)
+		goto out;
+	list_for_each_entry(lk, &open->locks, list)
+		n++;
+	c->path = kstrdup(open->path, GFP_KERNEL);
+	c->locks = n ? kmalloc_array(n, sizeof(*lk), GFP_KERNEL) : NULL;
+	if (!c->path || (n && !c->locks)) {
+		kfree(c->path);
+		kfree(c->locks);
+		rc = -ENOMEM;
+		goto out;
+	}
+	list_for_each_entry(lk, &open->locks, list)
+		c->locks[c->nr_locks++] = *lk;
+	c->open = open;
+	c->access = open->access;
+	c->options = open->options;
+	c->index = open->index;
+	c->durable = open->durable;
+	c->dh = open->dh;
+	c->dh.fid = *open->fid;
+	c->lease = open->lease;
+	open->tried = true;
+	open->taken = true;
+out:
+	mutex_unlock(&tcon->open_lock);
+	return rc;
+}
+
+/**
+ * smb3mc_open_taken - the new session tried to open @c's file again
+ * @c: from smb3mc_open_take(); freed here
+ * @next: its FileId in the new session, published when that is up
+ *	(smb3mc_tcon_reopen_done()); NULL: not opened
+ */
+void smb3mc_open_taken(struct smb3mc_open_copy *c,
+		       const struct smb3mc_fid *next)
+{
+	struct smb3mc_open *open = c->open;
+	struct smb3mc_tcon *tcon = open->tcon;
+
+	mutex_lock(&tcon->open_lock);
+	open->taken = false;
+	open->durable = c->durable;
+	if (next) {
+		open->next = *next;
+		open->pending = true;
+	}
+	mutex_unlock(&tcon->open_lock);
+	kfree(c->locks);
+	kfree(c->path);
+}
+
+/**
  * smb3mc_tcon_reopen_done - a new session opened the files of @tcon again
  * @tcon: the tree
  * @up: the session is up, about to be given to dispatch: each file opened
  *	again gets its new FileId; false: the session failed, and what it
  *	opened is left to the server (the next session names it previous)
+ * @orphans: gets the files closed meanwhile that the session opened again,
+ *	off the tree's list: the caller closes each @next, and frees it
  *
  * A file not opened again keeps the FileId of its old session, whose
  * requests then fail (smb3mc_tcon_map_fid()).
  */
-void smb3mc_tcon_reopen_done(struct smb3mc_tcon *tcon, bool up)
+void smb3mc_tcon_reopen_done(struct smb3mc_tcon *tcon, bool up,
+			     struct list_head *orphans)
 {
-	struct smb3mc_open *open;
+	struct smb3mc_open *open, *tmp;
+	LIST_HEAD(gone);
 
 	mutex_lock(&tcon->open_lock);
 	write_seqcount_begin(&tcon->fid_seq);
-	list_for_each_entry(open, &tcon->opens, list) {
-		if (!up) {
-			open->pending = false;
+	list_for_each_entry_safe(open, tmp, &tcon->opens, list) {
+		open->tried = false;
+		if (open->closing) {
+			list_move_tail(&open->list,
+				       up && open->pending ? orphans : &gone);
 			continue;
 		}
-		open->reopened = open->pending;
-		if (!open->pending)
-			continue;
-		open->prev = *open->fid;
-		*open->fid = open->next;
+		if (up)
+			open->reopened = open->pending;
+		if (up && open->pending) {
+			open->prev = *open->fid;
+			*open->fid = open->next;
+		}
 		open->pending = false;
 	}
 	write_seqcount_end(&tcon->fid_seq);
 	mutex_unlock(&tcon->open_lock);
+	list_for_each_entry_safe(open, tmp, &gone, list)
+		smb3mc_open_free(open);
 }
 
 /**

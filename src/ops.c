@@ -326,18 +326,26 @@ bool smb3mc_tcon_reachable(struct smb3mc_tcon *tcon)
  * busy. The server drops the handles of a session it lost, or drops them
  * when the new session names the old one previous (MS-SMB2 3.3.5.5.3); a
  * handle not opened again in the new session is not sent at all. A new
- * session set up from here on does not open the file again; the close of
- * one being set up that opened it again waits for that session, and
- * closes the file there (smb3mc_open_closing()).
+ * session set up from here on does not open the file again; one being set
+ * up that opened it again closes it itself (smb3mc_open_close()). Only
+ * the close of a file a new session opened again and published in the
+ * instant before it is up waits for that.
  */
 void smb3mc_handle_close(struct smb3mc_tcon *tcon, struct smb3mc_open *open,
 			 const struct smb3mc_fid *fid)
 {
 	struct smb3mc_fid now = *fid;
 
-	if (!open || smb3mc_open_closing(open, &now))
+	switch (open ? smb3mc_open_close(open, &now) : SMB3MC_CLOSE_NOW) {
+	case SMB3MC_CLOSE_NOW:
 		close_fid(tcon, &now, false);
-	smb3mc_open_forget(open);
+		break;
+	case SMB3MC_CLOSE_SOON:
+		close_fid(tcon, &now, true);
+		break;
+	case SMB3MC_CLOSE_NONE:
+		break;
+	}
 }
 
 /* FileAllInformation: times, sizes, attributes, link count, file id. */

@@ -174,10 +174,7 @@ static void ses_recover(struct smb3mc_ses *ses)
 	/* Nobody waits for the work, which is bounded by each timeout. */
 	if (!rc)
 		rc = smb3mc_ses_renew(ses, chan);
-	/*
-	 * From the files opened again until the session is given to
-	 * dispatch, or failed, closes wait (smb3mc_open_closing()).
-	 */
+	/* A close meanwhile does not wait: see smb3mc_open_close(). */
 	mutex_lock(&ses->tcon_lock);
 	if (!rc) {
 		renewed = true;
@@ -190,9 +187,9 @@ static void ses_recover(struct smb3mc_ses *ses)
 	}
 	if (!rc && !smb3mc_ses_chan_good(ses, chan))
 		rc = -ECONNABORTED;
-	smb3mc_tcons_resumed(ses, !rc);
+	smb3mc_tcons_resumed(ses, chan, !rc);
+	mutex_unlock(&ses->tcon_lock);
 	if (rc) {
-		mutex_unlock(&ses->tcon_lock);
 		/*
 		 * The session this attempt set up is what the server may hold
 		 * now, with the files it opened again; it dropped the one
@@ -228,7 +225,6 @@ static void ses_recover(struct smb3mc_ses *ses)
 	ses->recoveries++;
 	WRITE_ONCE(ses->recovering, false);
 	mutex_unlock(&ses->chan_lock);
-	mutex_unlock(&ses->tcon_lock);
 	atomic_set(&ses->refresh_due, 1);
 	pr_info("smb3mc: %s: new session 0x%llx on channel %u to %pISpc after %u ms without a channel\n",
 		ses->server, ses->id, i, &slot->dst,

@@ -161,6 +161,32 @@ bool smb3mc_fid_remap(const struct smb3mc_fid *prev,
 }
 
 /**
+ * smb3mc_close_plan - what a close does with an open's FileId
+ * @handed_over: a new session being set up is opening the file again, or
+ *	opened it: it closes what it opened, and the old FileId died with
+ *	the session the server lost
+ * @fid_gen: the session the FileId is of
+ * @gen: the session up now, or lost and not yet replaced
+ *
+ * A FileId one session ahead was published by a new session that is about
+ * to be given to dispatch (nothing between can fail it); one behind died
+ * with its session.
+ *
+ * Return: the plan.
+ */
+enum smb3mc_close_how smb3mc_close_plan(bool handed_over, unsigned int fid_gen,
+					unsigned int gen)
+{
+	if (handed_over)
+		return SMB3MC_CLOSE_NONE;
+	if (fid_gen == gen)
+		return SMB3MC_CLOSE_NOW;
+	if (fid_gen == gen + 1)
+		return SMB3MC_CLOSE_SOON;
+	return SMB3MC_CLOSE_NONE;
+}
+
+/**
  * smb3mc_outage_wait - how long a request may still wait for the server
  * @soft: the mount is soft
  * @timeout: its soft_timeout, in jiffies

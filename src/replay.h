@@ -39,6 +39,18 @@ enum smb3mc_resume smb3mc_resume_plan(u16 command, unsigned int behind,
 bool smb3mc_fid_remap(const struct smb3mc_fid *prev,
 		      const struct smb3mc_fid *cur, unsigned int gen,
 		      struct smb3mc_fid *fid);
+/*
+ * What the holder of an open does with its FileId when it closes the file
+ * (smb3mc_close_plan()).
+ */
+enum smb3mc_close_how {
+	SMB3MC_CLOSE_NONE,	/* the server lost it, or a new session has it */
+	SMB3MC_CLOSE_NOW,	/* close it, never waiting for a lost server */
+	SMB3MC_CLOSE_SOON,	/* close it once the new session is up */
+};
+
+enum smb3mc_close_how smb3mc_close_plan(bool handed_over, unsigned int fid_gen,
+					unsigned int gen);
 unsigned long smb3mc_outage_wait(bool soft, unsigned long timeout,
 				 unsigned long since, unsigned long now);
 unsigned int smb3mc_recover_wait_ms(unsigned int attempt, unsigned int addrs,

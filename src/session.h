@@ -17,6 +17,7 @@
 #include "chan.h"
 #include "crypto.h"
 #include "pdu_session.h"
+#include "replay.h"
 
 struct net;
 struct p_log;
@@ -209,18 +210,23 @@ struct smb3mc_open_lock {
  * opens the file again into @next; only once that session is up is @next
  * published into *@fid, and what *@fid was kept in @prev, so that
  * requests made before map to it (smb3mc_tcon_map_fid()). All under
- * open_lock, and *@fid under fid_seq too.
+ * open_lock, and *@fid under fid_seq too. The new session opens the file
+ * from a copy (struct smb3mc_open_copy), without open_lock: a holder that
+ * closes it meanwhile hands it over (@closing), and the new session
+ * closes what it opened.
  */
 struct smb3mc_open {
 	struct list_head list;		/* on tcon->opens, under open_lock */
 	struct list_head locks;		/* smb3mc_open_lock, under open_lock */
 	struct smb3mc_tcon *tcon;
-	struct smb3mc_fid *fid;
+	struct smb3mc_fid *fid;		/* NULL once @closing */
 	struct smb3mc_fid prev;
 	struct smb3mc_fid next;
+	bool taken;			/* the new session is opening it */
+	bool tried;			/* ... or did, in this attempt */
 	bool pending;			/* @next is the new session's */
 	bool reopened;			/* @prev maps to *@fid */
-	bool closing;			/* a new session leaves it closed */
+	bool closing;			/* closed by its holder, handed over */
 	u32 access;
 	u32 options;
 	u64 index;			/* the file's IndexNumber, 0: unknown */
@@ -233,6 +239,23 @@ struct smb3mc_open {
 	bool durable;
 	struct smb3mc_durable dh;
 	struct smb3mc_lease lease;
+};
+
+/*
+ * What a new session opens a file again with (smb3mc_open_take()), copied
+ * so that its holder may rename, lock and close the file meanwhile.
+ */
+struct smb3mc_open_copy {
+	struct smb3mc_open *open;
+	char *path;
+	u32 access;
+	u32 options;
+	u64 index;
+	bool durable;
+	struct smb3mc_durable dh;	/* with the FileId to reclaim */
+	struct smb3mc_lease lease;
+	struct smb3mc_open_lock *locks;
+	unsigned int nr_locks;
 };
 
 /* A request and the buffer it is built in, freed together. */
@@ -260,14 +283,19 @@ void smb3mc_open_durable(struct smb3mc_open *open,
 			 const struct smb3mc_lease *lease,
 			 const struct smb3mc_durable *dh);
 void smb3mc_open_rename(struct smb3mc_open *open, const char *path);
-bool smb3mc_open_closing(struct smb3mc_open *open, struct smb3mc_fid *fid);
-void smb3mc_open_forget(struct smb3mc_open *open);
+enum smb3mc_close_how smb3mc_open_close(struct smb3mc_open *open,
+					struct smb3mc_fid *fid);
+void smb3mc_open_free(struct smb3mc_open *open);
 int smb3mc_open_lock_add(struct smb3mc_open *open, u64 offset, u64 length,
 			 bool exclusive);
 void smb3mc_open_lock_del(struct smb3mc_open *open, u64 offset, u64 length);
 void smb3mc_tcon_fid_read(struct smb3mc_tcon *tcon,
 			  const struct smb3mc_fid *fid, struct smb3mc_fid *id);
-void smb3mc_tcon_reopen_done(struct smb3mc_tcon *tcon, bool up);
+int smb3mc_open_take(struct smb3mc_tcon *tcon, struct smb3mc_open_copy *c);
+void smb3mc_open_taken(struct smb3mc_open_copy *c,
+		       const struct smb3mc_fid *next);
+void smb3mc_tcon_reopen_done(struct smb3mc_tcon *tcon, bool up,
+			     struct list_head *orphans);
 bool smb3mc_tcon_map_fid(struct smb3mc_tcon *tcon, u8 *wire_fid,
 			 unsigned int gen);
 
@@ -349,7 +377,8 @@ int smb3mc_tcon_open(struct smb3mc_ses *ses, const char *share, u8 type,
 		     struct smb3mc_tcon **tconp, struct p_log *log);
 void smb3mc_tcon_close(struct smb3mc_tcon *tcon);
 int smb3mc_tcons_resume(struct smb3mc_ses *ses, struct smb3mc_chan *chan);
-void smb3mc_tcons_resumed(struct smb3mc_ses *ses, bool up);
+void smb3mc_tcons_resumed(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
+			  bool up);
 
 /* multichannel.c: opening channels, at mount and on each refresh */
 bool smb3mc_ses_chan_good(struct smb3mc_ses *ses, struct smb3mc_chan *chan);

@@ -203,7 +203,7 @@ void smb3mc_tcon_close(struct smb3mc_tcon *tcon)
  * file). A server without file ids cannot tell, and is trusted.
  */
 static int tcon_same_file(struct smb3mc_tcon *tcon, struct smb3mc_chan *chan,
-			  struct smb3mc_open *open,
+			  const struct smb3mc_open_copy *open,
 			  const struct smb3mc_fid *fid,
 			  struct smb3mc_call *call)
 {
@@ -241,14 +241,14 @@ static int tcon_same_file(struct smb3mc_tcon *tcon, struct smb3mc_chan *chan,
  * while the server was lost.
  */
 static int tcon_relock(struct smb3mc_tcon *tcon, struct smb3mc_chan *chan,
-		       struct smb3mc_open *open, const struct smb3mc_fid *fid,
-		       struct smb3mc_call *call)
+		       const struct smb3mc_open_copy *open,
+		       const struct smb3mc_fid *fid, struct smb3mc_call *call)
 {
+	const struct smb3mc_open_lock *lk;
 	struct smb3mc_lock_range r;
-	struct smb3mc_open_lock *lk;
 	int rc;
 
-	list_for_each_entry(lk, &open->locks, list) {
+	for (lk = open->locks; lk < open->locks + open->nr_locks; lk++) {
 		r.offset = lk->offset;
 		r.length = lk->length;
 		r.flags = SMB2_LOCKFLAG_FAIL_IMMEDIATELY |
@@ -281,14 +281,14 @@ static int tcon_relock(struct smb3mc_tcon *tcon, struct smb3mc_chan *chan,
  * the caller opens the file by name. Sets @cr from the response.
  */
 static int tcon_reclaim(struct smb3mc_tcon *tcon, struct smb3mc_chan *chan,
-			struct smb3mc_open *open, struct smb3mc_call *call,
+			struct smb3mc_open_copy *open,
+			struct smb3mc_call *call,
 			struct smb3mc_create_args *ca,
 			struct smb3mc_create_rsp *cr)
 {
 	struct smb3mc_ses *ses = tcon->ses;
 	int rc;
 
-	open->dh.fid = *open->fid;
 	ca->reclaim = &open->dh;
 	ca->lease = &open->lease;
 	rc = smb3mc_call_send_on(ses, chan, tcon, call,
@@ -318,7 +318,7 @@ static int tcon_reclaim(struct smb3mc_tcon *tcon, struct smb3mc_chan *chan,
 
 /*
  * Open @open's file again by name, with the access it had, and take its
- * locks again: its new FileId, in @open->next, reaches its holder once
+ * locks again: its new FileId, set in @next, reaches its holder once
  * the session is up (smb3mc_tcons_resumed()), and the old one maps to it
  * (smb3mc_tcon_map_fid()). A name that is another file now, and a file
  * whose lock another client took meanwhile, are not given back: their
@@ -327,8 +327,8 @@ static int tcon_reclaim(struct smb3mc_tcon *tcon, struct smb3mc_chan *chan,
  * whose locks the server kept too.
  */
 static int tcon_reopen(struct smb3mc_tcon *tcon, struct smb3mc_chan *chan,
-		       struct smb3mc_open *open, struct smb3mc_call *call,
-		       __le16 *name, size_t name_max)
+		       struct smb3mc_open_copy *open, struct smb3mc_call *call,
+		       __le16 *name, size_t name_max, struct smb3mc_fid *next)
 {
 	struct smb3mc_ses *ses = tcon->ses;
 	struct smb3mc_create_args ca = {
@@ -380,9 +380,8 @@ static int tcon_reopen(struct smb3mc_tcon *tcon, struct smb3mc_chan *chan,
 	}
 	WRITE_ONCE(ses->reopened, ses->reopened + 1);
 reopened:
-	open->next = cr.fid;
-	open->next.gen = ses->gen + 1;
-	open->pending = true;
+	*next = cr.fid;
+	next->gen = ses->gen + 1;
 	return 0;
 }
 
@@ -391,8 +390,9 @@ static int tcon_reopen_all(struct smb3mc_tcon *tcon, struct smb3mc_chan *chan)
 {
 	unsigned int reclaimed = READ_ONCE(tcon->ses->reclaimed);
 	size_t name_max = 2 * PATH_MAX;
+	struct smb3mc_open_copy c;
 	struct smb3mc_call *call;
-	struct smb3mc_open *open;
+	struct smb3mc_fid next;
 	unsigned int done = 0, lost = 0;
 	__le16 *name;
 	int rc = 0;
@@ -405,23 +405,19 @@ static int tcon_reopen_all(struct smb3mc_tcon *tcon, struct smb3mc_chan *chan)
 		rc = -ENOMEM;
 		goto out;
 	}
-	mutex_lock(&tcon->open_lock);
-	list_for_each_entry(open, &tcon->opens, list) {
-		if (open->closing)
-			continue;
-		rc = tcon_reopen(tcon, chan, open, call, name, name_max);
-		if (rc && READ_ONCE(chan->state) == SMB3MC_CHAN_DEAD)
-			break;
-		if (rc) {
+	while ((rc = smb3mc_open_take(tcon, &c)) == 1) {
+		rc = tcon_reopen(tcon, chan, &c, call, name, name_max, &next);
+		if (rc && READ_ONCE(chan->state) != SMB3MC_CHAN_DEAD) {
 			pr_warn_ratelimited("smb3mc: %s: cannot open %s again (%d): its I/O fails\n",
-					    tcon->ses->server, open->path, rc);
+					    tcon->ses->server, c.path, rc);
 			lost++;
-			rc = 0;
-		} else {
+		} else if (!rc) {
 			done++;
 		}
+		smb3mc_open_taken(&c, rc ? NULL : &next);
+		if (rc && READ_ONCE(chan->state) == SMB3MC_CHAN_DEAD)
+			break;
 	}
-	mutex_unlock(&tcon->open_lock);
 	if (!rc && (done || lost))
 		pr_info("smb3mc: %s: share %s: %u open files opened again (%u durable handles reclaimed), %u lost\n",
 			tcon->ses->server, tcon->share, done,
@@ -441,8 +437,8 @@ out:
  * from then on), then open each open file again by name with the access
  * it had (FILE_OPEN). A file that cannot be opened (deleted meanwhile) is
  * reported; its requests fail. The caller holds @ses->tcon_lock until
- * smb3mc_tcons_resumed(), so that a close waits for that (see
- * smb3mc_open_closing()).
+ * smb3mc_tcons_resumed(). A file closed meanwhile is not waited for: it
+ * is handed over (smb3mc_open_close()), and closed there.
  *
  * Return: 0, or an errno when @chan failed, and the session with it.
  */
@@ -465,18 +461,49 @@ int smb3mc_tcons_resume(struct smb3mc_ses *ses, struct smb3mc_chan *chan)
 	return rc;
 }
 
+/*
+ * Close @orphans, files their holders closed while the new session on
+ * @chan opened them again, and free them.
+ */
+static void tcon_close_orphans(struct smb3mc_tcon *tcon,
+			       struct smb3mc_chan *chan,
+			       struct list_head *orphans)
+{
+	struct smb3mc_call *call = smb3mc_call_alloc(128);
+	struct smb3mc_open *open, *tmp;
+
+	list_for_each_entry_safe(open, tmp, orphans, list) {
+		/* Without memory, the server drops it with the session. */
+		if (call)
+			smb3mc_call_send_on(tcon->ses, chan, tcon, call,
+					    smb3mc_build_close(call->buf,
+							       call->size,
+							       &open->next,
+							       false), 0);
+		list_del(&open->list);
+		smb3mc_open_free(open);
+	}
+	smb3mc_call_free(call);
+}
+
 /**
  * smb3mc_tcons_resumed - the new session of smb3mc_tcons_resume() is up,
  *	or failed
  * @ses: the session, whose tcon_lock the caller holds
+ * @chan: its channel
  * @up: it is up, about to be given to dispatch: the files opened again
- *	get their new FileIds; false: what it opened is left to the server
+ *	get their new FileIds, and those closed meanwhile are closed; false:
+ *	what it opened is left to the server
  */
-void smb3mc_tcons_resumed(struct smb3mc_ses *ses, bool up)
+void smb3mc_tcons_resumed(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
+			  bool up)
 {
 	struct smb3mc_tcon *tcon;
+	LIST_HEAD(orphans);
 
 	lockdep_assert_held(&ses->tcon_lock);
-	list_for_each_entry(tcon, &ses->tcons, list)
-		smb3mc_tcon_reopen_done(tcon, up);
+	list_for_each_entry(tcon, &ses->tcons, list) {
+		smb3mc_tcon_reopen_done(tcon, up, &orphans);
+		tcon_close_orphans(tcon, chan, &orphans);
+	}
 }

@@ -669,11 +669,15 @@ case_close_race() {
 				grep -q "^$4 .*CREATE delayed" "$5" && break
 				sleep 0.2
 			done
+			t0=$(date +%s%N)
 			exec 3<&-
+			echo $((($(date +%s%N) - t0) / 1000000)) >"$6"
 			wait' - "$m/hello.txt" "$m/other.txt" "$work/cr.other" \
-			"$a:$port" "$work/server.log"
+			"$a:$port" "$work/server.log" "$work/cr.close"
 		expect "$name: the READ that waited" \
 			"$(tr ' ' _ <"$work/cr.other")" "$other"
+		# The new session is 6 s from up: the close does not wait.
+		within "$name: the close" "$(cat "$work/cr.close" 2>/dev/null || echo 99999)" 2
 		after=$(srvlog | sed -n '/restart:/,$p')
 		if grep -q "CLOSE of hello.txt" <<<"$after"; then
 			rec ok "$name: the file closed meanwhile is closed in the new session"
