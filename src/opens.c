@@ -120,7 +120,7 @@ void smb3mc_open_free(struct smb3mc_open *open)
 
 /**
  * smb3mc_open_close - the file is closed: no new session opens it again
- * @open: from smb3mc_open_keep(); gone on return
+ * @open: from smb3mc_open_keep(); no longer the caller's on return
  * @fid: set to its FileId
  *
  * Never waits for a new session being set up, which may take as long as
@@ -128,13 +128,14 @@ void smb3mc_open_free(struct smb3mc_open *open)
  * again, or opened it and is not up yet, @open is handed over to it, and
  * it closes what it opened (smb3mc_tcon_reopen_done()).
  *
- * Return: what to do with *@fid (smb3mc_close_plan()).
+ * Return: what to do with *@fid (smb3mc_close_plan()). For
+ * %SMB3MC_CLOSE_NOW, @open stays until smb3mc_open_closed().
  */
 enum smb3mc_close_how smb3mc_open_close(struct smb3mc_open *open,
 					struct smb3mc_fid *fid)
 {
 	struct smb3mc_tcon *tcon = open->tcon;
-	bool handed_over;
+	bool handed_over, stays;
 	enum smb3mc_close_how how;
 
 	mutex_lock(&tcon->open_lock);
@@ -142,17 +143,70 @@ enum smb3mc_close_how smb3mc_open_close(struct smb3mc_open *open,
 	handed_over = open->taken || open->pending;
 	how = smb3mc_close_plan(handed_over, fid->gen,
 				READ_ONCE(tcon->ses->gen));
-	if (handed_over) {
+	stays = handed_over || how == SMB3MC_CLOSE_NOW;
+	if (stays) {
 		open->closing = true;
+		open->held = !handed_over;
 		open->reopened = false;
+		open->dh.fid = *fid;
 		open->fid = NULL;
 	} else {
 		list_del(&open->list);
 	}
 	mutex_unlock(&tcon->open_lock);
-	if (!handed_over)
+	if (!stays)
 		smb3mc_open_free(open);
 	return how;
+}
+
+/**
+ * smb3mc_open_closed - the CLOSE of smb3mc_open_close()'s plan is done
+ * @open: from smb3mc_open_close(), which said %SMB3MC_CLOSE_NOW; gone on
+ *	return
+ * @unanswered: the server did not answer it (no channel, a connection
+ *	lost, no memory)
+ *
+ * A durable handle the CLOSE did not reach stays on the server, with the
+ * locks and share access it holds against other clients, until its
+ * timeout: the next new session reclaims it to close it.
+ */
+void smb3mc_open_closed(struct smb3mc_open *open, bool unanswered)
+{
+	struct smb3mc_tcon *tcon = open->tcon;
+	bool keep;
+
+	mutex_lock(&tcon->open_lock);
+	open->held = false;
+	keep = unanswered && open->durable;
+	if (!keep)
+		list_del(&open->list);
+	mutex_unlock(&tcon->open_lock);
+	if (!keep)
+		smb3mc_open_free(open);
+}
+
+/**
+ * smb3mc_tcon_opens_drop - forget the closed files of @tcon, at its end
+ * @tcon: the tree, which no new session opens files of again
+ *
+ * Return: whether a file not closed is left, which would be a bug.
+ */
+bool smb3mc_tcon_opens_drop(struct smb3mc_tcon *tcon)
+{
+	struct smb3mc_open *open, *tmp;
+	LIST_HEAD(gone);
+	bool left;
+
+	mutex_lock(&tcon->open_lock);
+	list_for_each_entry_safe(open, tmp, &tcon->opens, list) {
+		if (open->closing)
+			list_move_tail(&open->list, &gone);
+	}
+	left = !list_empty(&tcon->opens);
+	mutex_unlock(&tcon->open_lock);
+	list_for_each_entry_safe(open, tmp, &gone, list)
+		smb3mc_open_free(open);
+	return left;
 }
 
 /**
@@ -245,7 +299,8 @@ int smb3mc_open_take(struct smb3mc_tcon *tcon, struct smb3mc_open_copy *c)
 	memset(c, 0, sizeof(*c));
 	mutex_lock(&tcon->open_lock);
 	list_for_each_entry(open, &tcon->opens, list) {
-		if (!open->tried && !open->closing) {
+		if (!open->tried && !open->held &&
+		    (!open->closing || open->durable)) {
 			rc = 1;
 			break;
 		}
@@ -264,13 +319,15 @@ int smb3mc_open_take(struct smb3mc_tcon *tcon, struct smb3mc_open_copy *c)
 	}
 	list_for_each_entry(lk, &open->locks, list)
 		c->locks[c->nr_locks++] = *lk;
+	if (!open->closing)
+		open->dh.fid = *open->fid;
 	c->open = open;
+	c->closing = open->closing;
 	c->access = open->access;
 	c->options = open->options;
 	c->index = open->index;
 	c->durable = open->durable;
 	c->dh = open->dh;
-	c->dh.fid = *open->fid;
 	c->lease = open->lease;
 	open->tried = true;
 	open->taken = true;
@@ -325,9 +382,15 @@ void smb3mc_tcon_reopen_done(struct smb3mc_tcon *tcon, bool up,
 	write_seqcount_begin(&tcon->fid_seq);
 	list_for_each_entry_safe(open, tmp, &tcon->opens, list) {
 		open->tried = false;
+		if (open->held)
+			continue;
 		if (open->closing) {
+			/* A durable handle not reached: the next session's. */
+			if (!up && !open->pending && open->durable)
+				continue;
 			list_move_tail(&open->list,
 				       up && open->pending ? orphans : &gone);
+			open->pending = false;
 			continue;
 		}
 		if (up)

@@ -234,12 +234,13 @@ out:
 }
 
 static int close_fid(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
-		     bool wait)
+		     bool wait, bool *unanswered)
 {
 	struct smb3mc_call *call = smb3mc_call_alloc(SMB3MC_SMALL_REQ);
 	struct smb3mc_file_attrs unused;
 	int len, rc;
 
+	*unanswered = true;
 	if (!call)
 		return -ENOMEM;
 	len = smb3mc_build_close(call->buf, SMB3MC_SMALL_REQ,
@@ -248,6 +249,8 @@ static int close_fid(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
 		rc = call_send(tcon, call, len, 0);
 	else
 		rc = smb3mc_call_send_nowait(tcon->ses, tcon, call, len);
+	/* An error status is the server's answer; a lost connection is not. */
+	*unanswered = rc && (call->req.rc || !call->req.status);
 	if (!rc)
 		rc = call_parsed(tcon, call,
 				 smb3mc_parse_close(call->req.rsp,
@@ -259,7 +262,9 @@ static int close_fid(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
 
 int smb3mc_close(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid)
 {
-	return close_fid(tcon, fid, true);
+	bool unanswered;
+
+	return close_fid(tcon, fid, true, &unanswered);
 }
 
 /**
@@ -335,13 +340,16 @@ void smb3mc_handle_close(struct smb3mc_tcon *tcon, struct smb3mc_open *open,
 			 const struct smb3mc_fid *fid)
 {
 	struct smb3mc_fid now = *fid;
+	bool unanswered;
 
 	switch (open ? smb3mc_open_close(open, &now) : SMB3MC_CLOSE_NOW) {
 	case SMB3MC_CLOSE_NOW:
-		close_fid(tcon, &now, false);
+		close_fid(tcon, &now, false, &unanswered);
+		if (open)
+			smb3mc_open_closed(open, unanswered);
 		break;
 	case SMB3MC_CLOSE_SOON:
-		close_fid(tcon, &now, true);
+		close_fid(tcon, &now, true, &unanswered);
 		break;
 	case SMB3MC_CLOSE_NONE:
 		break;

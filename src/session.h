@@ -213,7 +213,9 @@ struct smb3mc_open_lock {
  * open_lock, and *@fid under fid_seq too. The new session opens the file
  * from a copy (struct smb3mc_open_copy), without open_lock: a holder that
  * closes it meanwhile hands it over (@closing), and the new session
- * closes what it opened.
+ * closes what it opened. So does the next new session with a durable
+ * handle whose CLOSE the server did not answer: it reclaims it to close
+ * it.
  */
 struct smb3mc_open {
 	struct list_head list;		/* on tcon->opens, under open_lock */
@@ -226,7 +228,8 @@ struct smb3mc_open {
 	bool tried;			/* ... or did, in this attempt */
 	bool pending;			/* @next is the new session's */
 	bool reopened;			/* @prev maps to *@fid */
-	bool closing;			/* closed by its holder, handed over */
+	bool closing;			/* closed by its holder */
+	bool held;			/* ... whose CLOSE is on its way */
 	u32 access;
 	u32 options;
 	u64 index;			/* the file's IndexNumber, 0: unknown */
@@ -247,6 +250,7 @@ struct smb3mc_open {
  */
 struct smb3mc_open_copy {
 	struct smb3mc_open *open;
+	bool closing;			/* reclaimed only, to be closed */
 	char *path;
 	u32 access;
 	u32 options;
@@ -285,7 +289,9 @@ void smb3mc_open_durable(struct smb3mc_open *open,
 void smb3mc_open_rename(struct smb3mc_open *open, const char *path);
 enum smb3mc_close_how smb3mc_open_close(struct smb3mc_open *open,
 					struct smb3mc_fid *fid);
+void smb3mc_open_closed(struct smb3mc_open *open, bool unanswered);
 void smb3mc_open_free(struct smb3mc_open *open);
+bool smb3mc_tcon_opens_drop(struct smb3mc_tcon *tcon);
 int smb3mc_open_lock_add(struct smb3mc_open *open, u64 offset, u64 length,
 			 bool exclusive);
 void smb3mc_open_lock_del(struct smb3mc_open *open, u64 offset, u64 length);

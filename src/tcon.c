@@ -184,8 +184,11 @@ void smb3mc_tcon_close(struct smb3mc_tcon *tcon)
 	mutex_lock(&ses->tcon_lock);
 	list_del_init(&tcon->list);
 	mutex_unlock(&ses->tcon_lock);
-	/* Every file of the tree is closed. */
-	WARN_ON_ONCE(!list_empty(&tcon->opens));
+	/*
+	 * Every file of the tree is closed; a durable handle left to a new
+	 * session to close, which never came, is the server's to drop.
+	 */
+	WARN_ON_ONCE(smb3mc_tcon_opens_drop(tcon));
 
 	if (call)
 		smb3mc_call_teardown(tcon->ses, tcon, call,
@@ -306,10 +309,12 @@ static int tcon_reclaim(struct smb3mc_tcon *tcon, struct smb3mc_chan *chan,
 	}
 	if (rc) {
 		if (READ_ONCE(chan->state) != SMB3MC_CHAN_DEAD)
-			pr_info_ratelimited("smb3mc: %s: %s: durable handle not reclaimed (%s, %d): opening it by name\n",
+			pr_info_ratelimited("smb3mc: %s: %s: durable handle not reclaimed (%s, %d): %s\n",
 					    ses->server, open->path,
 					    smb3mc_status_name(call->req.status),
-					    rc);
+					    rc, open->closing ?
+					    "closed, the server drops it" :
+					    "opening it by name");
 		return rc;
 	}
 	WRITE_ONCE(ses->reclaimed, ses->reclaimed + 1);
@@ -357,6 +362,9 @@ static int tcon_reopen(struct smb3mc_tcon *tcon, struct smb3mc_chan *chan,
 			return rc;
 		/* Opened by name, the handle is an ordinary one. */
 		open->durable = false;
+		/* Closed: only its durable handle was worth reclaiming. */
+		if (open->closing)
+			return rc;
 		memset(&cr, 0, sizeof(cr));
 	}
 	rc = smb3mc_call_send_on(ses, chan, tcon, call,
@@ -395,6 +403,7 @@ static int tcon_reopen_all(struct smb3mc_tcon *tcon, struct smb3mc_chan *chan)
 	struct smb3mc_fid next;
 	unsigned int done = 0, lost = 0;
 	__le16 *name;
+	bool dead;
 	int rc = 0;
 
 	/* A CREATE of the longest name, with DH2C and the lease context */
@@ -407,15 +416,16 @@ static int tcon_reopen_all(struct smb3mc_tcon *tcon, struct smb3mc_chan *chan)
 	}
 	while ((rc = smb3mc_open_take(tcon, &c)) == 1) {
 		rc = tcon_reopen(tcon, chan, &c, call, name, name_max, &next);
-		if (rc && READ_ONCE(chan->state) != SMB3MC_CHAN_DEAD) {
+		dead = rc && READ_ONCE(chan->state) == SMB3MC_CHAN_DEAD;
+		if (!rc && !c.closing) {
+			done++;
+		} else if (rc && !dead && !c.closing) {
 			pr_warn_ratelimited("smb3mc: %s: cannot open %s again (%d): its I/O fails\n",
 					    tcon->ses->server, c.path, rc);
 			lost++;
-		} else if (!rc) {
-			done++;
 		}
 		smb3mc_open_taken(&c, rc ? NULL : &next);
-		if (rc && READ_ONCE(chan->state) == SMB3MC_CHAN_DEAD)
+		if (dead)
 			break;
 	}
 	if (!rc && (done || lost))

@@ -7,7 +7,10 @@
 # a byte-range lock; smbd stays up and keeps the opens. The client sets
 # up a new session and reclaims the handles (DH2C): the copy completes
 # intact without an error, the descriptor reads, the lock is still held,
-# and DebugData counts the handles reclaimed. Then smbd is killed and
+# and DebugData counts the handles reclaimed. A second descriptor is
+# closed while no channel is left: the new session reclaims its handle to
+# close it, and the server holds it no longer (Samba would keep it,
+# disconnected, until its durable timeout). Then smbd is killed and
 # started again: the server forgot the handles, the reclaim fails and
 # the files are opened again by name. Over four links held at 50 Mbit/s:
 #   tests/run --links 4 t48
@@ -34,7 +37,9 @@ want=$(sha256sum <$src | cut -d' ' -f1)
 : >$srv
 echo held-open >$SRV_SHARE_DIR/dur-held.txt
 echo lock-me >$SRV_SHARE_DIR/dur-lock.txt
-chmod a+rw $srv $SRV_SHARE_DIR/dur-held.txt $SRV_SHARE_DIR/dur-lock.txt
+echo closed-in-the-outage >$SRV_SHARE_DIR/dur-gone.txt
+chmod a+rw $srv $SRV_SHARE_DIR/dur-held.txt $SRV_SHARE_DIR/dur-lock.txt \
+	$SRV_SHARE_DIR/dur-gone.txt
 
 debugdata() { cat /proc/fs/smb3mc/DebugData; }
 good_channels() { debugdata | grep -c 'state good'; }
@@ -104,15 +109,24 @@ link_drop() { # drop|pass link
 		fi
 	done
 }
-# Once $1 holds $2 bytes, every link drops everything for $3 seconds.
+no_channel() { [ "$(good_channels)" -eq 0 ]; }
+# The server's opens, disconnected ones too (-f: without checking that
+# their smbd runs).
+server_opens() { ip netns exec "$SRV_NS" smbstatus -s "$SMB_CONF" -L -f 2>&1; }
+# Once $1 holds $2 bytes, every link drops everything for $3 seconds;
+# once no channel is left, descriptor 8 is closed.
 outage_during() { # file bytes seconds
-	local i
+	local i t0
 	wait_for 120 size_at_least "$1" "$2" || return 1
 	for i in 1 2 3 4; do
 		link_drop drop $i || return 1
 	done
 	mark "every link drops"
-	sleep "$3"
+	t0=$SECONDS
+	wait_for "$3" no_channel || return 1
+	exec 8<&-
+	mark "descriptor 8 closed"
+	[ $((SECONDS - t0)) -ge "$3" ] || sleep $(($3 - (SECONDS - t0)))
 	for i in 1 2 3 4; do
 		link_drop pass $i || return 1
 	done
@@ -136,16 +150,19 @@ check "a process holds a lock" wait_for 10 grep -q HELD /tmp/t48-hold.out
 diag "$(ip netns exec "$SRV_NS" smbstatus -s "$SMB_CONF" -L 2>&1 | tail -n 8)"
 
 mark "outage"
+# Held by the background only, which closes it.
+exec 8<$mnt/dur-gone.txt
 outage_during $srv $((16 << 20)) 20 &
 outage=$!
+exec 8<&-
 t0=$SECONDS
 check "cp 128 MiB to the mount across a 20 s outage of every link" \
 	cp $src $mnt/dur.bin
 diag "the copy took $((SECONDS - t0)) s"
 if wait $outage; then
-	ok "every link dropped everything for 20 s during the copy"
+	ok "every link dropped everything for 20 s during the copy, a descriptor closed without a channel"
 else
-	fail "every link dropped everything for 20 s during the copy" \
+	fail "every link dropped everything for 20 s during the copy, a descriptor closed without a channel" \
 		"$(debugdata)"
 fi
 expect_eq "server's file has the copy's checksum" \
@@ -164,6 +181,12 @@ else
 fi
 expect_eq "DebugData: no file opened again by name" \
 	"$(ses_counter reopened)" 0
+opens=$(server_opens)
+if grep -q dur-held.txt <<<"$opens" && ! grep -q dur-gone.txt <<<"$opens"; then
+	ok "the server holds the file closed in the outage no longer"
+else
+	fail "the server holds the file closed in the outage no longer" "$opens"
+fi
 diag "$(debugdata)"
 echo 3 >/proc/sys/vm/drop_caches
 check "the descriptor held open reads" held_reads
@@ -218,4 +241,5 @@ else
 	fail "rmmod smb3mc" "$(lsmod | grep smb3mc)" "$(holders)"
 fi
 unshape_links
-rm -f $src $srv $SRV_SHARE_DIR/dur-held.txt $SRV_SHARE_DIR/dur-lock.txt
+rm -f $src $srv $SRV_SHARE_DIR/dur-held.txt $SRV_SHARE_DIR/dur-lock.txt \
+	$SRV_SHARE_DIR/dur-gone.txt
