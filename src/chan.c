@@ -153,6 +153,8 @@ int smb3mc_chan_connect(struct smb3mc_chan *chan, struct net *net,
 	spin_lock_init(&chan->credit_lock);
 	init_waitqueue_head(&chan->credit_wait);
 	init_waitqueue_head(&chan->rx_wait);
+	spin_lock_init(&chan->tx_lock);
+	init_waitqueue_head(&chan->tx_wait);
 	spin_lock_init(&chan->stats.lock);
 	xa_init(&chan->mids);
 	chan->credits = 1;	/* MS-SMB2 3.2.4.1.2: one to negotiate */
@@ -221,7 +223,10 @@ void smb3mc_chan_shutdown(struct smb3mc_chan *chan)
 	chan->receiver = NULL;
 	/* No worker may touch the channel, its socket or keys after this. */
 	smb3mc_chan_rx_flush();
-	flush_workqueue(smb3mc_tx_wq);
+	spin_lock(&chan->tx_lock);
+	wait_event_cmd(chan->tx_wait, !chan->tx_jobs,
+		       spin_unlock(&chan->tx_lock), spin_lock(&chan->tx_lock));
+	spin_unlock(&chan->tx_lock);
 	cancel_delayed_work_sync(&chan->timeout_work);
 	if (chan->sock)
 		sock_release(chan->sock);
@@ -558,9 +563,16 @@ static void chan_tx_work(struct work_struct *work)
 		smb3mc_chan_add_credits(chan, le16_to_cpu(hdr->credit_charge));
 		atomic_set(&req->ends, 1);
 	}
-	/* smb3mc_chan_shutdown() flushes the queue before the channel goes. */
 	smb3mc_chan_finish(chan, req, rc);
 	memalloc_nofs_restore(nofs);
+	/*
+	 * The last touch of the channel: smb3mc_chan_shutdown() sees the
+	 * count fall to 0 only under the lock, once it is let go here.
+	 */
+	spin_lock(&chan->tx_lock);
+	if (!--chan->tx_jobs)
+		wake_up(&chan->tx_wait);
+	spin_unlock(&chan->tx_lock);
 }
 
 /* Assign the MessageId, sign, register and send. */
@@ -579,6 +591,9 @@ static int chan_submit(struct smb3mc_chan *chan, struct smb3mc_req *req,
 		mutex_unlock(&chan->send_lock);
 		req->tx_chan = chan;
 		INIT_WORK(&req->tx_work, chan_tx_work);
+		spin_lock(&chan->tx_lock);
+		chan->tx_jobs++;
+		spin_unlock(&chan->tx_lock);
 		queue_work(smb3mc_tx_wq, &req->tx_work);
 		return 0;
 	}

@@ -126,6 +126,15 @@ struct smb3mc_chan {
 	atomic_t rx_jobs;
 	wait_queue_head_t rx_wait;
 	int rx_error;
+	/*
+	 * WRITEs handed to smb3mc_tx_wq to be protected and sent, counted
+	 * under @tx_lock: smb3mc_chan_shutdown() waits for this channel's,
+	 * not for the whole queue, which a server that stops reading holds
+	 * up on another channel for as long as a send may block.
+	 */
+	spinlock_t tx_lock;
+	unsigned int tx_jobs;
+	wait_queue_head_t tx_wait;
 
 	/*
 	 * Senders count themselves here from choosing the channel until
