@@ -487,7 +487,34 @@ case_stop_reading() {
 	if mounted; then
 		killed "a 16 MiB O_DIRECT write" dd if=/dev/zero of="$m/k" \
 			bs=16M count=1 oflag=direct
+		# While sends block on this server, mounts of another end at
+		# once: a channel waits for its own sends only. Mounted and
+		# unmounted again and again while the write lasts: the slowest.
+		mkdir -p "$m-other"
+		rm -f "$work/sr.done"
+		(
+			worst=0 bad=0
+			until [ -e "$work/sr.done" ]; do
+				t0=$(date +%s%N)
+				timeout 60 mount -t smb3mc \
+					"//$(addr_of none)/$SHARE" "$m-other" \
+					-o "$opts" &&
+					timeout 60 umount "$m-other" || bad=$?
+				t0=$((($(date +%s%N) - t0) / 1000000))
+				[ "$t0" -le "$worst" ] || worst=$t0
+				sleep 1
+			done
+			echo "$bad $worst" >"$work/sr.other"
+		) &
+		other=$!
 		timed 150 dd if=/dev/zero of="$m/big" bs=16M count=1 oflag=direct
+		touch "$work/sr.done"
+		wait "$other"
+		read -r orc oms <"$work/sr.other"
+		expect "$name: another server mounted and unmounted meanwhile" \
+			"$orc" 0
+		within "$name: another server mounted and unmounted meanwhile, the slowest" \
+			"$oms" 10
 		expect "$name: 16 MiB O_DIRECT write fails" \
 			"$(errno_name "$(sed -n 1p <<<"$r")")" \
 			ETIMEDOUT EIO ECONNABORTED EHOSTDOWN
