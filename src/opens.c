@@ -120,7 +120,8 @@ void smb3mc_open_free(struct smb3mc_open *open)
 
 /**
  * smb3mc_open_close - the file is closed: no new session opens it again
- * @open: from smb3mc_open_keep(); no longer the caller's on return
+ * @open: from smb3mc_open_keep(); no longer the caller's on return, but
+ *	for the smb3mc_open_closed() that %SMB3MC_CLOSE_NOW asks for
  * @fid: set to its FileId
  *
  * Never waits for a new session being set up, which may take as long as
