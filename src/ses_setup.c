@@ -677,8 +677,13 @@ int smb3mc_ses_bind(struct smb3mc_ses *ses, struct smb3mc_chan *chan)
 	chan->signer_ready = true;
 	rc = ses_ntlm_legs(ses, chan, call, &a, preauth);
 	if (rc) {
-		pr_warn("smb3mc: %s: binding refused: %s (%d)\n", chan->name,
-			smb3mc_status_name(call->req.status), rc);
+		if (call->req.status)
+			pr_warn("smb3mc: %s: binding refused: %s (%d)\n",
+				chan->name,
+				smb3mc_status_name(call->req.status), rc);
+		else
+			pr_warn("smb3mc: %s: binding failed (%d)\n",
+				chan->name, rc);
 		goto out;
 	}
 	rc = smb3mc_derive_signing_key(ses->dialect, a.session_key,
