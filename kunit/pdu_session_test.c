@@ -80,6 +80,29 @@ static void hdr_check_cases(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, smb3mc_hdr_check(buf, 200), -EIO);
 }
 
+/* Computed cases: the two statuses, and the commands that judge them. */
+static void hdr_session_gone_cases(struct kunit *test)
+{
+	struct smb2_hdr *hdr = (struct smb2_hdr *)buf_new(test);
+
+	rsp_hdr((u8 *)hdr, SMB2_READ, STATUS_USER_SESSION_DELETED);
+	KUNIT_EXPECT_TRUE(test, smb3mc_hdr_session_gone(hdr));
+	hdr->status = STATUS_NETWORK_SESSION_EXPIRED;
+	KUNIT_EXPECT_TRUE(test, smb3mc_hdr_session_gone(hdr));
+	hdr->status = STATUS_ACCESS_DENIED;
+	KUNIT_EXPECT_FALSE(test, smb3mc_hdr_session_gone(hdr));
+	hdr->status = STATUS_SUCCESS;
+	KUNIT_EXPECT_FALSE(test, smb3mc_hdr_session_gone(hdr));
+
+	hdr->status = STATUS_USER_SESSION_DELETED;
+	hdr->command = cpu_to_le16(SMB2_TREE_CONNECT);
+	KUNIT_EXPECT_TRUE(test, smb3mc_hdr_session_gone(hdr));
+	hdr->command = cpu_to_le16(SMB2_SESSION_SETUP);
+	KUNIT_EXPECT_FALSE(test, smb3mc_hdr_session_gone(hdr));
+	hdr->command = cpu_to_le16(SMB2_LOGOFF);
+	KUNIT_EXPECT_FALSE(test, smb3mc_hdr_session_gone(hdr));
+}
+
 static void hdr_status_interim(struct kunit *test)
 {
 	struct smb2_hdr *hdr = (struct smb2_hdr *)buf_new(test);
@@ -889,6 +912,7 @@ static struct kunit_case pdu_session_cases[] = {
 	KUNIT_CASE(command_names),
 	KUNIT_CASE(cmd_in_session),
 	KUNIT_CASE(hdr_status_interim),
+	KUNIT_CASE(hdr_session_gone_cases),
 	KUNIT_CASE(rsp_check_cases),
 	KUNIT_CASE(error_rsp_cases),
 	KUNIT_CASE(negotiate_build_smb30),

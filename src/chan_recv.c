@@ -365,6 +365,24 @@ static int chan_dispatch(struct smb3mc_chan *chan, void *buf, size_t len,
 	}
 	chan_heard(chan, hdr, true);
 
+	/*
+	 * The server forgot the session (it reaps idle ones, or was told to
+	 * drop it) but not the connection. Such an answer cannot be signed:
+	 * the key went with the session. A request that got it is lost as
+	 * with the connection, which is now no use to the session: drop it,
+	 * and the request goes out again on another channel, or in the new
+	 * session set up once every channel went this way (reconnect.c).
+	 */
+	if (smb3mc_hdr_session_gone(hdr) &&
+	    READ_ONCE(chan->state) == SMB3MC_CHAN_GOOD &&
+	    xa_load(&chan->mids, mid)) {
+		pr_warn_ratelimited("smb3mc: %s: %s answered %s: the server no longer has the session, dropping the connection\n",
+				    chan->name,
+				    smb3mc_command_name(le16_to_cpu(hdr->command)),
+				    smb3mc_status_name(hdr->status));
+		return -EIO;
+	}
+
 	req = xa_erase(&chan->mids, mid);
 	if (!req) {
 		/*

@@ -32,6 +32,14 @@ bool smb3mc_cmd_in_session(u16 cmd, bool sealed)
 	return sealed || cmd != SMB2_ECHO;
 }
 
+bool smb3mc_hdr_session_gone(const struct smb2_hdr *hdr)
+{
+	return (hdr->status == STATUS_USER_SESSION_DELETED ||
+		hdr->status == STATUS_NETWORK_SESSION_EXPIRED) &&
+	       hdr->command != cpu_to_le16(SMB2_SESSION_SETUP) &&
+	       hdr->command != cpu_to_le16(SMB2_LOGOFF);
+}
+
 const char *smb3mc_command_name(u16 cmd)
 {
 	static const char *const names[] = {

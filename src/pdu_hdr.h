@@ -46,6 +46,15 @@ __le32 smb3mc_hdr_status(const void *buf, bool *interim);
 int smb3mc_rsp_check(const void *buf, size_t len, enum smb2_command cmd,
 		     u16 structure_size);
 
+/*
+ * Whether a response whose header passed smb3mc_hdr_check() says the server
+ * no longer has the session its request named: STATUS_USER_SESSION_DELETED
+ * or STATUS_NETWORK_SESSION_EXPIRED to any command but SESSION_SETUP,
+ * whose caller judges its own answer, and LOGOFF, which ends the session
+ * anyway.
+ */
+bool smb3mc_hdr_session_gone(const struct smb2_hdr *hdr);
+
 /* The name of SMB2 command @cmd as MS-SMB2 2.2.1 gives it, for messages. */
 const char *smb3mc_command_name(u16 cmd);
 
