@@ -143,6 +143,13 @@ CASES = {
     "silent-reconnect": (p.READ, 1, "restart, then take connections and "
                          "never answer NEGOTIATE"),
     "guid-change": (p.READ, 1, "restart with another ServerGuid"),
+    "session-deleted": (p.READ, 1, "forget the session, its trees and "
+                        "opens, at the first READ, keeping the connection: "
+                        "that READ, and all after it in that session, are "
+                        "answered STATUS_USER_SESSION_DELETED, unsigned"),
+    "bind-restart": (p.READ, 1, "offer multichannel; answer the last leg "
+                     "of a bind 4 s late, and restart at the first READ "
+                     "meanwhile"),
     "close-race": (p.READ, 1, "offer multichannel; restart, then answer "
                    "the second CREATE after it 6 s late and the TREE_CONNECT "
                    "to IPC$ after that 3 s late, and log each CLOSE with "
@@ -156,7 +163,7 @@ CASES = {
                      "of length 0 instead of the answer"),
 }
 RESTART_CASES = ("fid-reuse", "reopen-drop", "silent-reconnect",
-                 "guid-change", "close-race")
+                 "guid-change", "close-race", "bind-restart")
 
 
 class Case:
@@ -222,6 +229,8 @@ class Server:
         # or bind another channel and go on using them.
         self.trees = {}
         self.tree_ids = itertools.count(1)
+        # Every connection, in a session or not: a restart drops them all.
+        self.conns = set()
         self.opens = {}
         self.root = Node("", True)
         self.files = {"hello.txt": Node("hello.txt", False, HELLO)}
@@ -357,6 +366,8 @@ class Conn(MidSend):
             self.sock.sendall(data)
 
     def run(self):
+        with self.srv.lock:
+            self.srv.conns.add(self)
         try:
             while True:
                 frame = self.recv_exact(4)
@@ -375,6 +386,8 @@ class Conn(MidSend):
             self.srv.log(f"{self.peer} server error: {e!r}")
             raise
         finally:
+            with self.srv.lock:
+                self.srv.conns.discard(self)
             self.sock.close()
 
     # MS-SMB2 3.3.5.2.1.1: decrypt with the session's key
@@ -434,9 +447,19 @@ class Conn(MidSend):
             return None
         if h.command == p.CANCEL:
             return None
+        if hit and self.case.name == "session-deleted":
+            self.srv.sessions.pop(h.sid, None)
+            self.trees.clear()
+            self.opens.clear()
+            self.srv.log(f"{self.peer} session {h.sid:#x} deleted")
         body = req[p.HDR_SIZE:]
         handler = getattr(self, "do_" + name.lower(), None)
         status, out = p.STATUS_NOT_SUPPORTED, None
+        # MS-SMB2 3.3.5.2.9: a request in a session there is not.
+        if h.sid and h.sid not in self.srv.sessions and \
+                h.command not in (p.NEGOTIATE, p.SESSION_SETUP):
+            handler = None
+            status = p.STATUS_USER_SESSION_DELETED
         if handler:
             try:
                 status, out = handler(h, body, req, last_fid)
@@ -464,7 +487,8 @@ class Conn(MidSend):
         """Forget every session, tree and open, and drop every connection."""
         srv = self.srv
         live = sorted(self.opens, reverse=True)
-        conns = [c for s in srv.sessions.values() for c in s.conns]
+        with srv.lock:
+            conns = list(srv.conns)
         srv.sessions.clear()
         self.trees.clear()
         self.opens.clear()
@@ -734,6 +758,11 @@ class Conn(MidSend):
         msg_type = struct.unpack_from("<I", token, 8)[0]
         s = self.pending_bind.get(h.sid) if binding else \
             self.srv.sessions.get(h.sid)
+        # MS-SMB2 3.3.5.5.2: a channel binds only to a session there is;
+        # one a restart forgot while the bind went on is gone too.
+        if binding and h.sid not in self.srv.sessions:
+            self.pending_bind.pop(h.sid, None)
+            return p.STATUS_USER_SESSION_DELETED, None
         if msg_type == 1:
             sid = h.sid if binding else next(self.srv.session_ids)
             if not binding:
@@ -774,12 +803,15 @@ class Conn(MidSend):
             self.srv.sessions.pop(h.sid, None)
             return p.STATUS_LOGON_FAILURE, None
         sign_key = p.signing_key(self.dialect, key, s.preauth)
+        if binding and self.case.name == "bind-restart" and \
+                not self.srv.stage:
+            self.srv.log(f"{self.peer} bind delayed")
+            time.sleep(4)
         if binding:
             self.pending_bind.pop(h.sid, None)
-            self.channel_keys[h.sid] = sign_key
             if h.sid not in self.srv.sessions:
-                s.key = sign_key
-                self.srv.sessions[h.sid] = s
+                return p.STATUS_USER_SESSION_DELETED, None
+            self.channel_keys[h.sid] = sign_key
             self.srv.sessions[h.sid].conns.append(self)
         else:
             s.key, s.user = sign_key, user

@@ -32,7 +32,8 @@ cases+=(create-dir stop-reading other-channel)
 cases+=(seal-none seal-none-3.0 seal-bad-tag/READ/0 seal-truncated
 	seal-clear/READ/0 seal-replay)
 cases+=(break-unknown break-storm break-malformed)
-cases+=(fid-reuse reopen-drop silent-reconnect guid-change close-race)
+cases+=(fid-reuse reopen-drop silent-reconnect guid-change close-race
+	bind-restart session-deleted)
 cases+=(dh2q-malformed dh2c-refused)
 cases+=(seal-break seal-break-clear)
 
@@ -171,6 +172,16 @@ srvlog() { grep -F "$a:$port " "$work/server.log"; }
 # Channels of the mount on server $1 that DebugData shows good.
 chans() {
 	grep -c -- "-> $1:$port speed .* state good" /proc/fs/smb3mc/DebugData
+}
+# Mount binds its second channel in the background: a case that needs it
+# waits for it (up to 30 s).
+both_chans() {
+	local i
+	for i in $(seq 150); do
+		[ "$(chans "$a")" = 2 ] && break
+		sleep 0.2
+	done
+	expect "$name: both channels good" "$(chans "$a")" 2
 }
 
 begin() { # case
@@ -534,7 +545,7 @@ case_stop_reading() {
 # request of that channel, and the READ itself times out.
 case_other_channel() {
 	begin other-channel
-	if mounted max_channels=2; then
+	if mounted max_channels=2 && both_chans; then
 		try 120 "read:$m/hello.txt"
 		expect "$name: cat times out" "${r#* }" ETIMEDOUT EIO
 		within "$name: cat fails" "$took" 100
@@ -688,7 +699,7 @@ case_silent_reconnect() {
 case_close_race() {
 	local after
 	begin close-race
-	if mounted max_channels=2; then
+	if mounted max_channels=2 && both_chans; then
 		# The reader has not hello.txt open: the close is the last.
 		timed 90 bash -c 'exec 3<"$1" 4<"$2" || exit
 			cat <&4 3<&- >"$3" 2>&1 &
@@ -877,6 +888,16 @@ case_close_race
 # their file ids when opened again, with a message.
 recovers guid-change "read:$work/mnt/guid-change/hello.txt" \
 	"came back with another ServerGuid"
+# A restart while the second channel binds: that connection is dropped
+# too, and a bind to the session the server forgot is refused; the
+# READ is answered in a new session all the same.
+recovers bind-restart "read:$work/mnt/bind-restart/hello.txt" \
+	"ch1: connection lost" max_channels=2
+# A server that forgets the session and keeps its connection (one that
+# reaps idle sessions): the answer it can no longer sign drops that
+# connection, and the READ is answered in a new session.
+recovers session-deleted "read:$work/mnt/session-deleted/hello.txt" \
+	"READ answered STATUS_USER_SESSION_DELETED: the server no longer has the session"
 
 # Durable handles, asked for with the leases: a malformed DH2Q answer is
 # not believed, and the file opens as an ordinary one; a server that
