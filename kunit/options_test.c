@@ -31,6 +31,7 @@ static void opts_defaults(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, o->dir_mode, 0755);
 	KUNIT_EXPECT_EQ(test, o->max_channels, 0);
 	KUNIT_EXPECT_EQ(test, o->actimeo, 1);
+	KUNIT_EXPECT_EQ(test, o->echo_interval, 10);
 	smb3mc_opts_free(o);
 }
 

@@ -26,7 +26,7 @@ void smb3mc_opts_init(struct smb3mc_opts *opts)
 	opts->dir_mode = 0755;
 	opts->sign = true;
 	opts->actimeo = 1;
-	opts->echo_interval = 60;
+	opts->echo_interval = SMB3MC_DEFAULT_ECHO_INTERVAL;
 	opts->soft_timeout = SMB3MC_DEFAULT_SOFT_TIMEOUT;
 	/* Leases only where the mount asks for them, with lease. */
 	opts->nolease = true;

@@ -26,47 +26,64 @@ static DEFINE_MUTEX(smb3mc_sessions_lock);
 /*
  * A channel that heard nothing for an echo interval gets an ECHO; one that
  * does not answer it is dropped, so that its requests fail instead of
- * waiting on a connection that is gone without a reset.
+ * waiting on a connection that is gone without a reset. Each slot's ECHO
+ * is a work of its own: a server gone silent has every channel waiting
+ * for its answer at once, and is found lost one ECHO timeout later, not
+ * one a channel.
  */
+static void ses_slot_echo(struct work_struct *work)
+{
+	struct smb3mc_slot *slot = container_of(work, struct smb3mc_slot,
+						echo);
+	struct smb3mc_ses *ses = slot->ses;
+	struct smb3mc_chan *chan;
+	struct smb3mc_call *call;
+	int rc;
+
+	chan = smb3mc_ses_chan(ses, slot - ses->slots);
+	if (!chan)
+		return;
+	if (time_before(jiffies, READ_ONCE(chan->last_rx) + ses->echo_interval))
+		goto out;
+	call = smb3mc_call_alloc(128);
+	if (!call)
+		goto out;
+	smb3mc_call_prepare(call, smb3mc_build_echo(call->buf, call->size), 0);
+	call->req.timeout = smb3mc_ses_dead_time(ses);
+	/*
+	 * One count for the call, one to abort after it. Only on this
+	 * channel: an ECHO sent again elsewhere, or waiting for a new
+	 * session, would hold this channel's count while the maintenance
+	 * work that retires it waits for that.
+	 */
+	smb3mc_chan_hold(chan);
+	rc = smb3mc_ses_call_once(ses, chan, NULL, &call->req);
+	if (rc == -ETIMEDOUT) {
+		pr_warn("smb3mc: %s: no answer to ECHO, dropping the connection\n",
+			chan->name);
+		smb3mc_chan_abort(chan);
+	}
+	smb3mc_call_free(call);
+out:
+	smb3mc_chan_put(chan);
+}
+
+/* Half an echo interval: a channel quiet for one waits half more at most. */
+static unsigned long ses_echo_period(const struct smb3mc_ses *ses)
+{
+	return max(ses->echo_interval / 2, 1UL);
+}
+
 static void ses_echo_work(struct work_struct *work)
 {
 	struct smb3mc_ses *ses = container_of(to_delayed_work(work),
 					      struct smb3mc_ses, echo_work);
-	struct smb3mc_call *call = smb3mc_call_alloc(128);
-	struct smb3mc_chan *chan;
 	unsigned int i;
-	int rc;
 
-	for (i = 0; call && i < READ_ONCE(ses->nr_chans); i++) {
-		chan = smb3mc_ses_chan(ses, i);
-		if (!chan)
-			continue;
-		if (time_before(jiffies,
-				READ_ONCE(chan->last_rx) + ses->echo_interval)) {
-			smb3mc_chan_put(chan);
-			continue;
-		}
-		smb3mc_call_prepare(call, smb3mc_build_echo(call->buf,
-							    call->size), 0);
-		call->req.timeout = smb3mc_ses_dead_time(ses);
-		/*
-		 * One count for the call, one to abort after it. Only on
-		 * this channel: an ECHO sent again elsewhere, or waiting
-		 * for a new session, would hold this channel's count while
-		 * the maintenance work that retires it waits for that.
-		 */
-		smb3mc_chan_hold(chan);
-		rc = smb3mc_ses_call_once(ses, chan, NULL, &call->req);
-		if (rc == -ETIMEDOUT) {
-			pr_warn("smb3mc: %s: no answer to ECHO, dropping the connection\n",
-				chan->name);
-			smb3mc_chan_abort(chan);
-		}
-		smb3mc_chan_put(chan);
-	}
-	smb3mc_call_free(call);
+	for (i = 0; i < READ_ONCE(ses->nr_chans); i++)
+		queue_work(system_long_wq, &ses->slots[i].echo);
 	queue_delayed_work(system_long_wq, &ses->echo_work,
-			   ses->echo_interval);
+			   ses_echo_period(ses));
 }
 
 static void ses_free(struct smb3mc_ses *ses)
@@ -142,6 +159,7 @@ int smb3mc_ses_open(struct smb3mc_ses **sesp, const struct smb3mc_opts *opts,
 	u8 preauth[SMB3MC_PREAUTH_HASH_SIZE];
 	struct smb3mc_chan *chan;
 	struct smb3mc_ses *ses;
+	unsigned int i;
 	int rc;
 
 	ses = kzalloc(sizeof(*ses), GFP_KERNEL);
@@ -155,6 +173,10 @@ int smb3mc_ses_open(struct smb3mc_ses **sesp, const struct smb3mc_opts *opts,
 	ses->soft_timeout = opts->soft_timeout * HZ;
 	smb3mc_ses_io_init(ses);
 	INIT_DELAYED_WORK(&ses->echo_work, ses_echo_work);
+	for (i = 0; i < SMB3MC_MAX_CHANNELS; i++) {
+		ses->slots[i].ses = ses;
+		INIT_WORK(&ses->slots[i].echo, ses_slot_echo);
+	}
 	spin_lock_init(&ses->maint_lock);
 	ses->echo_interval = opts->echo_interval * HZ;
 	ses->net = get_net(current->nsproxy->net_ns);
@@ -206,7 +228,7 @@ int smb3mc_ses_open(struct smb3mc_ses **sesp, const struct smb3mc_opts *opts,
 	list_add_tail(&ses->list, &smb3mc_sessions);
 	mutex_unlock(&smb3mc_sessions_lock);
 	queue_delayed_work(system_long_wq, &ses->echo_work,
-			   ses->echo_interval);
+			   ses_echo_period(ses));
 	*sesp = ses;
 	return 0;
 fail:
@@ -244,9 +266,12 @@ int smb3mc_ses_add_channels(struct smb3mc_ses *ses, unsigned int max,
 void smb3mc_ses_close(struct smb3mc_ses *ses)
 {
 	struct smb3mc_call *call = smb3mc_call_alloc(128);
+	unsigned int i;
 
 	/* Nothing may reconnect or resend behind our back from here on. */
 	cancel_delayed_work_sync(&ses->echo_work);
+	for (i = 0; i < SMB3MC_MAX_CHANNELS; i++)
+		cancel_work_sync(&ses->slots[i].echo);
 	smb3mc_ses_stop_maint(ses);
 	mutex_lock(&smb3mc_sessions_lock);
 	list_del(&ses->list);

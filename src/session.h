@@ -45,6 +45,9 @@ struct smb3mc_slot {
 	unsigned long next_try;		/* jiffies of the next attempt */
 	unsigned int reconnects;
 	atomic_t resent;		/* requests it lost, sent elsewhere */
+	/* The ECHO that finds its channel silent, beside the others'. */
+	struct work_struct echo;
+	struct smb3mc_ses *ses;
 };
 
 struct smb3mc_ses {
@@ -89,7 +92,10 @@ struct smb3mc_ses {
 	struct smb3mc_seal seal;
 	bool seal_ready;
 
-	/* ECHO on channels that were quiet for this long, MS-SMB2 3.2.6.3 */
+	/*
+	 * ECHO on channels that were quiet for this long (MS-SMB2 3.2.6.3),
+	 * looked at every half of it by @echo_work.
+	 */
 	unsigned long echo_interval;	/* jiffies */
 	struct delayed_work echo_work;
 
@@ -123,6 +129,8 @@ struct smb3mc_ses {
 	unsigned long next_refresh;	/* jiffies */
 	atomic_t refresh_due;		/* a channel was lost since */
 	struct smb3mc_chan *connecting;	/* being bound, under @chan_lock */
+	/* Gives up a bind in progress once the last channel is lost. */
+	struct work_struct bind_abort;
 	/* Guards queueing work on @wq against @closing. */
 	spinlock_t maint_lock;
 	bool maint_on;			/* mount done: the work may run */
