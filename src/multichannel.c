@@ -45,8 +45,11 @@ static void ses_chan_lost(struct smb3mc_chan *chan)
 	/* MS-SMB2 3.2.7.1: what is sent from now on carries the new value. */
 	atomic_inc(&ses->chan_seq);
 	atomic_set(&ses->refresh_due, 1);
-	if (ses->maint_on)
+	if (ses->maint_on) {
 		mod_delayed_work(ses->wq, &ses->maint_work, 0);
+		if (!smb3mc_ses_up(ses))
+			queue_work(ses->wq, &ses->bind_abort);
+	}
 	spin_unlock(&ses->maint_lock);
 	pr_warn("smb3mc: %s: channel %u lost, reconnecting it in the background\n",
 		ses->server, chan->id);

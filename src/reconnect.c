@@ -260,6 +260,28 @@ static unsigned long ses_maint_recover(struct smb3mc_ses *ses)
 	return ses->next_recover;
 }
 
+/*
+ * The last channel was lost while the maintenance work binds another: the
+ * server most likely dropped the session with its last connection, and
+ * the bind would hold the work, which is to set up the new session, for
+ * as long as the server takes to refuse it, or a request timeout where it
+ * went silent. Give it up: the new session binds that channel again.
+ */
+static void ses_bind_abort(struct work_struct *work)
+{
+	struct smb3mc_ses *ses = container_of(work, struct smb3mc_ses,
+					      bind_abort);
+
+	mutex_lock(&ses->chan_lock);
+	if (ses->connecting && !READ_ONCE(ses->recovering) &&
+	    !smb3mc_ses_up(ses)) {
+		pr_warn("smb3mc: %s: every channel lost: the bind of channel %u is given up\n",
+			ses->server, ses->connecting->id);
+		smb3mc_chan_abort(ses->connecting);
+	}
+	mutex_unlock(&ses->chan_lock);
+}
+
 static void ses_maint_work(struct work_struct *work)
 {
 	struct smb3mc_ses *ses = container_of(to_delayed_work(work),
@@ -287,6 +309,14 @@ static void ses_maint_work(struct work_struct *work)
 	for (i = 0; i < ses->nr_chans && !READ_ONCE(ses->closing); i++) {
 		if (slot_chan(ses, i))
 			continue;
+		/*
+		 * The others were lost meanwhile (the interface list, or a
+		 * bind, waited on them): no bind, a new session first.
+		 */
+		if (!smb3mc_ses_up(ses)) {
+			next = jiffies;
+			break;
+		}
 		if (time_after_eq(jiffies, ses->slots[i].next_try))
 			slot_reconnect(ses, i);
 		if (!slot_chan(ses, i) &&
@@ -311,6 +341,7 @@ again:
 void smb3mc_ses_start_maint(struct smb3mc_ses *ses)
 {
 	INIT_DELAYED_WORK(&ses->maint_work, ses_maint_work);
+	INIT_WORK(&ses->bind_abort, ses_bind_abort);
 	ses->next_refresh = jiffies + SMB3MC_IFACE_REFRESH;
 	spin_lock(&ses->maint_lock);
 	ses->maint_on = true;
@@ -372,8 +403,10 @@ void smb3mc_ses_stop_maint(struct smb3mc_ses *ses)
 	/* What waits for a channel fails now. */
 	smb3mc_ses_io_kick(ses);
 	flush_work(&ses->io_work);
-	if (ses->maint_on)
+	if (ses->maint_on) {
+		cancel_work_sync(&ses->bind_abort);
 		cancel_delayed_work_sync(&ses->maint_work);
+	}
 	/* A delayed resend is not on the queue until its timer fires. */
 	wait_var_event(&ses->resending, !atomic_read(&ses->resending));
 }
