@@ -147,6 +147,8 @@ CASES = {
                         "opens, at the first READ, keeping the connection: "
                         "that READ, and all after it in that session, are "
                         "answered STATUS_USER_SESSION_DELETED, unsigned"),
+    "go-silent": (p.READ, 1, "offer multichannel; answer the first READ, "
+                  "then nothing more, on any connection, new ones too"),
     "bind-restart": (p.READ, 1, "offer multichannel; answer the last leg "
                      "of a bind 4 s late, and restart at the first READ "
                      "meanwhile"),
@@ -433,6 +435,8 @@ class Conn(MidSend):
         h.hit = hit
         if hit and self.case.name == "silent":
             return None
+        if self.srv.stage and self.case.name == "go-silent":
+            return None
         if hit and self.case.name == "stop-reading":
             self.stop = True
             return None
@@ -479,6 +483,8 @@ class Conn(MidSend):
         if self.case.name == "zero-credits" and h.command > p.SESSION_SETUP:
             r.credits = 0
         rsp = r.pack() + out
+        if hit and self.case.name == "go-silent":
+            self.srv.stage = 1
         if hasattr(h, "after"):
             h.after(rsp)
         return rsp
@@ -708,7 +714,7 @@ class Conn(MidSend):
             caps |= CAP_LEASING
         if self.srv.args.multichannel or \
                 self.case.name.startswith(("iface", "bind-", "other-",
-                                           "close-race")):
+                                           "close-race", "go-silent")):
             caps |= CAP_MULTI_CHANNEL
         if seal and dialect != p.DIALECT_311 and self.client_caps & CAP_ENC:
             caps |= CAP_ENC

@@ -28,7 +28,7 @@ cases=(none none-3.0 frame0 frame63 frame-huge bad-protocol
 	sign-alg-0 iface-loopback iface-malformed nlink0 eof-huge read-extra
 	read-extra-padded answer-mid-write interims zero-credits bind-sessionid
 	ino0 ino-dup bind-echo)
-cases+=(create-dir stop-reading other-channel)
+cases+=(create-dir stop-reading other-channel go-silent)
 cases+=(seal-none seal-none-3.0 seal-bad-tag/READ/0 seal-truncated
 	seal-clear/READ/0 seal-replay)
 cases+=(break-unknown break-storm break-malformed)
@@ -533,8 +533,9 @@ case_stop_reading() {
 		# hold the first connection; the server stalls again on each
 		# new one, and a WRITE unanswered on two fails.
 		within "$name: write fails" "$took" 120
-		# The request's timeout, or TCP's for the unacknowledged data.
-		msg "no response to command 9 .*nor to any other: dropping the connection|ch0: connection lost \(-110\)"
+		# The request's timeout, TCP's for the unacknowledged data, or
+		# the ECHO that the channel, quiet since, got.
+		msg "no response to command 9 .*nor to any other: dropping the connection|ch0: connection lost \(-110\)|no answer to ECHO, dropping the connection"
 		try 60 "read:$m/hello.txt"
 		expect "$name: cat after it" "$r" "read OK $hello"
 	fi
@@ -550,6 +551,39 @@ case_other_channel() {
 		expect "$name: cat times out" "${r#* }" ETIMEDOUT EIO
 		within "$name: cat fails" "$took" 100
 		msg "READ response for MessageId [0-9]+, which is not outstanding"
+	fi
+	finish
+}
+
+# A server that goes silent while the mount is idle, with the default
+# echo_interval: each channel's ECHO goes unanswered, all at once, and
+# every channel is found lost within 30 s of the last answer. The file
+# stays open (a CLOSE would wait for the silent server).
+case_go_silent() {
+	local fd t0 t1
+	begin go-silent
+	if mounted max_channels=2 && both_chans; then
+		exec {fd}<"$m/hello.txt"
+		r=$(timeout 30 cat <&$fd 2>&1)
+		t0=$(cut -d' ' -f1 /proc/uptime)
+		expect "$name: read" "${r// /_}" "$hello"
+		for _ in $(seq 90); do
+			ourlog | grep -q "every channel lost" && break
+			sleep 0.5
+		done
+		t1=$(ourlog | grep -m1 "every channel lost" |
+			sed -n 's/^\[ *\([0-9.]*\)\].*/\1/p')
+		if [ -n "$t1" ]; then
+			within "$name: every channel lost after the last answer" \
+				"$(awk -v a="$t0" -v b="$t1" \
+					'BEGIN { printf "%d", (b - a) * 1000 }')" 30
+		else
+			rec fail "$name: every channel lost after the last answer within 30 s" \
+				"not in dmesg $(awk -v a="$t0" '{ printf "%d", $1 - a }' /proc/uptime) s after it"
+		fi
+		expect "$name: ECHO unanswered on both channels" \
+			"$(ourlog | grep -c "no answer to ECHO")" 2
+		exec {fd}<&-
 	fi
 	finish
 }
@@ -801,6 +835,8 @@ case_stop_reading &
 bg4=$!
 case_other_channel &
 bg5=$!
+case_go_silent &
+bg6=$!
 
 case_none none
 case_none none-3.0 vers=3.0
@@ -907,7 +943,7 @@ case_works dh2q-malformed "durable handle context malformed" lease
 recovers dh2c-refused "read:$work/mnt/dh2c-refused/hello.txt" \
 	"hello.txt: durable handle not reclaimed" lease
 
-wait "$bg1" "$bg2" "$bg3" "$bg4" "$bg5"
+wait "$bg1" "$bg2" "$bg3" "$bg4" "$bg5" "$bg6"
 
 # Replay the records as TAP, case by case.
 for c in "${cases[@]}"; do
