@@ -69,18 +69,21 @@ static void smb3mc_open_check(struct file *file,
  * @tcon: tree connect of the share
  * @fid: the handle, opened with smb3mc_file_access(@file); closed here
  *	when the open fails
+ * @lease: the lease it was opened with, which the inode holds, or NULL
  *
  * Opening the name again could be refused where the creating open may
  * write: a file created without write permission is read-only already.
  */
 int smb3mc_file_open_created(struct file *file, struct dentry *dentry,
 			     struct smb3mc_tcon *tcon,
-			     const struct smb3mc_fid *fid)
+			     const struct smb3mc_fid *fid,
+			     struct smb3mc_open_lease *lease)
 {
 	struct smb3mc_open_args args = {
 		.access = smb3mc_file_access(file),
 		.disposition = FILE_OPEN,
 		.options = FILE_NON_DIRECTORY_FILE,
+		.lease = lease,
 	};
 	struct smb3mc_fh *fh;
 	char *page, *path;
@@ -89,7 +92,8 @@ int smb3mc_file_open_created(struct file *file, struct dentry *dentry,
 	fh = kzalloc(sizeof(*fh), GFP_KERNEL);
 	if (!fh) {
 		smb3mc_close(tcon, fid);
-		return -ENOMEM;
+		rc = -ENOMEM;
+		goto out_lease;
 	}
 	refcount_set(&fh->ref, 1);
 	fh->tcon = tcon;
@@ -97,25 +101,31 @@ int smb3mc_file_open_created(struct file *file, struct dentry *dentry,
 	fh->access = args.access;
 	path = smb3mc_dentry_path(dentry, &page);
 	if (IS_ERR(path)) {
-		smb3mc_fh_put(fh);
-		return PTR_ERR(path);
+		rc = PTR_ERR(path);
+		goto out_put;
 	}
 	fh->kept = smb3mc_handle_keep(tcon, path, &args,
 				      SMB3MC_I(d_inode(dentry))->file_id,
 				      &fh->fid);
 	free_page((unsigned long)page);
 	if (!fh->kept) {
-		smb3mc_fh_put(fh);
-		return -ENOMEM;
+		rc = -ENOMEM;
+		goto out_put;
 	}
 	/* generic_file_open() instead of ->open, which would open by name. */
 	rc = finish_open(file, dentry, generic_file_open);
-	if (rc) {
-		smb3mc_fh_put(fh);
-		return rc;
-	}
+	if (rc)
+		goto out_put;
 	smb3mc_fh_add(d_inode(dentry), file, fh);
 	return 0;
+
+out_put:
+	smb3mc_fh_put(fh);
+out_lease:
+	/* The lease the inode took ended with the handle. */
+	if (lease)
+		smb3mc_lease_closed(d_inode(dentry));
+	return rc;
 }
 
 static int smb3mc_file_open(struct inode *inode, struct file *file)

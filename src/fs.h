@@ -28,9 +28,13 @@ struct smb3mc_sb {
 	unsigned long actimeo;		/* jiffies */
 	bool nobrl;			/* byte-range locks stay local */
 	bool nolease;			/* ask for no lease */
-	/* Regular files by lease key, for the breaks (lease.c) */
+	/*
+	 * Regular files by lease key, and the open(O_CREAT)s whose new file
+	 * has no inode yet, for the breaks (lease.c)
+	 */
 	spinlock_t lease_lock;
 	DECLARE_HASHTABLE(leases, 6);
+	struct list_head lease_creates;
 	struct workqueue_struct *lease_wq;
 	spinlock_t fs_size_lock;
 	struct smb3mc_fs_size fs_size;	/* the server's last statfs answer */
@@ -62,6 +66,17 @@ struct smb3mc_inode {
 	struct smb3mc_lease_break lease_brk;
 	bool lease_brk_pending;
 	struct work_struct lease_work;
+};
+
+/*
+ * The lease of an open(O_CREAT) (lease.c): until the new file's inode
+ * takes it, a break of it is kept here.
+ */
+struct smb3mc_lease_create {
+	struct list_head node;		/* on the mount's lease_creates */
+	struct smb3mc_open_lease ol;
+	struct smb3mc_lease_break brk;
+	bool brk_pending;
 };
 
 static inline struct smb3mc_sb *SMB3MC_SB(struct super_block *sb)
@@ -132,7 +147,8 @@ extern const struct file_operations smb3mc_file_ops;
 void smb3mc_file_inode_init(struct inode *inode);
 int smb3mc_file_open_created(struct file *file, struct dentry *dentry,
 			     struct smb3mc_tcon *tcon,
-			     const struct smb3mc_fid *fid);
+			     const struct smb3mc_fid *fid,
+			     struct smb3mc_open_lease *lease);
 
 /* file_lock.c */
 int smb3mc_file_lock(struct file *file, int cmd, struct file_lock *fl);
@@ -169,6 +185,12 @@ struct smb3mc_open_lease *smb3mc_lease_want(struct inode *inode,
 					    struct smb3mc_open_lease *ol);
 void smb3mc_lease_granted(struct inode *inode,
 			  const struct smb3mc_open_lease *ol);
+struct smb3mc_open_lease *
+smb3mc_lease_create_begin(struct super_block *sb,
+			  struct smb3mc_lease_create *lc);
+void smb3mc_lease_create_end(struct super_block *sb,
+			     struct smb3mc_lease_create *lc,
+			     struct inode *inode);
 void smb3mc_lease_closed(struct inode *inode);
 bool smb3mc_lease_caches(struct inode *inode, u32 state);
 bool smb3mc_lease_uncached(struct inode *inode);

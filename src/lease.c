@@ -47,15 +47,31 @@ static bool lease_in_force(const struct smb3mc_inode *si,
 }
 
 /*
- * A break for the key of @brk, from a receive thread: queue its work.
- * Returns whether an inode of the mount has the key.
+ * Keep @brk in @slot, where another may wait to be handled: the later
+ * one takes its place, but the acknowledgment either asks for is sent.
+ */
+static void lease_break_note(struct smb3mc_lease_break *slot, bool *pending,
+			     const struct smb3mc_lease_break *brk)
+{
+	u32 flags = *pending ? slot->flags : 0;
+
+	if (!*pending || smb3mc_lease_epoch_newer(slot->epoch, brk->epoch))
+		*slot = *brk;
+	slot->flags |= flags | brk->flags;
+	*pending = true;
+}
+
+/*
+ * A break for the key of @brk, from a receive thread: queue its work, or
+ * keep it for the inode an open(O_CREAT) is making. Returns whether the
+ * mount has the key.
  */
 static bool lease_break(void *owner, const struct smb3mc_lease_break *brk)
 {
 	struct smb3mc_sb *sbi = owner;
+	struct smb3mc_lease_create *lc;
 	struct smb3mc_inode *si;
 	bool found = false;
-	u32 flags;
 
 	spin_lock(&sbi->lease_lock);
 	hash_for_each_possible(sbi->leases, si, lease_node,
@@ -63,18 +79,19 @@ static bool lease_break(void *owner, const struct smb3mc_lease_break *brk)
 		if (memcmp(si->lease.key, brk->key, SMB3MC_LEASE_KEY_SIZE))
 			continue;
 		found = true;
-		/*
-		 * One not yet handled gives way to a later one, but the
-		 * acknowledgment either asks for is still sent.
-		 */
-		flags = si->lease_brk_pending ? si->lease_brk.flags : 0;
-		if (!si->lease_brk_pending ||
-		    smb3mc_lease_epoch_newer(si->lease_brk.epoch, brk->epoch))
-			si->lease_brk = *brk;
-		si->lease_brk.flags |= flags | brk->flags;
-		si->lease_brk_pending = true;
+		lease_break_note(&si->lease_brk, &si->lease_brk_pending, brk);
 		queue_work(sbi->lease_wq, &si->lease_work);
 		break;
+	}
+	if (!found) {
+		list_for_each_entry(lc, &sbi->lease_creates, node) {
+			if (memcmp(lc->ol.want.key, brk->key,
+				   SMB3MC_LEASE_KEY_SIZE))
+				continue;
+			found = true;
+			lease_break_note(&lc->brk, &lc->brk_pending, brk);
+			break;
+		}
 	}
 	spin_unlock(&sbi->lease_lock);
 	return found;
@@ -139,6 +156,7 @@ int smb3mc_leases_init(struct super_block *sb)
 
 	spin_lock_init(&sbi->lease_lock);
 	hash_init(sbi->leases);
+	INIT_LIST_HEAD(&sbi->lease_creates);
 	if (sbi->nolease || !smb3mc_share_leasing(sbi->tcon))
 		return 0;
 	/* Breaks write back: they must progress under memory pressure. */
@@ -250,6 +268,91 @@ void smb3mc_lease_granted(struct inode *inode,
 		si->lease_gen = ol->gen;
 	}
 	spin_unlock(&sbi->lease_lock);
+}
+
+/**
+ * smb3mc_lease_create_begin - the lease an open(O_CREAT) asks for
+ * @sb: the mount
+ * @lc: filled, and known to the breaks until smb3mc_lease_create_end()
+ *
+ * The new file has no inode, and so no key, until the server answered
+ * the CREATE and told its IndexNumber; another client that opens it in
+ * between breaks the lease at once, and that break waits here.
+ *
+ * Return: the lease for struct smb3mc_open_args, or NULL when the mount
+ * asks for none (and @lc is not to be ended).
+ */
+struct smb3mc_open_lease *
+smb3mc_lease_create_begin(struct super_block *sb,
+			  struct smb3mc_lease_create *lc)
+{
+	struct smb3mc_sb *sbi = SMB3MC_SB(sb);
+
+	if (!sbi->lease_wq)
+		return NULL;
+	memset(lc, 0, sizeof(*lc));
+	get_random_bytes(lc->ol.want.key, sizeof(lc->ol.want.key));
+	lc->ol.want.state = SMB3MC_LEASE_WANT;
+	spin_lock(&sbi->lease_lock);
+	list_add(&lc->node, &sbi->lease_creates);
+	spin_unlock(&sbi->lease_lock);
+	return &lc->ol;
+}
+
+/*
+ * @si, a new inode, takes the key, the grant and the break of @lc, unless
+ * it holds a lease of its own: the server gave the new file the
+ * IndexNumber of a file this mount holds a lease on, or has a break of.
+ */
+static bool lease_create_take(struct smb3mc_sb *sbi, struct smb3mc_inode *si,
+			      const struct smb3mc_lease_create *lc)
+{
+	bool valid = false;
+
+	if (!si->lease_hashed || lease_in_force(si, sbi) ||
+	    si->lease_brk_pending)
+		return false;
+	hash_del(&si->lease_node);
+	memset(&si->lease, 0, sizeof(si->lease));
+	memcpy(si->lease.key, lc->ol.want.key, sizeof(si->lease.key));
+	hash_add(sbi->leases, &si->lease_node, lease_hash(si->lease.key));
+	if (smb3mc_lease_grant(&si->lease, &valid, &lc->ol.got)) {
+		si->lease_valid = true;
+		si->lease_gen = lc->ol.gen;
+	}
+	if (lc->brk_pending) {
+		si->lease_brk = lc->brk;
+		si->lease_brk_pending = true;
+		queue_work(sbi->lease_wq, &si->lease_work);
+	}
+	return true;
+}
+
+/**
+ * smb3mc_lease_create_end - the open(O_CREAT) of @lc has its inode
+ * @sb: the mount
+ * @lc: from smb3mc_lease_create_begin()
+ * @inode: the new file, not yet in the dentry cache; NULL when the
+ *	create failed and its handle, with its lease, is closed
+ */
+void smb3mc_lease_create_end(struct super_block *sb,
+			     struct smb3mc_lease_create *lc,
+			     struct inode *inode)
+{
+	struct smb3mc_sb *sbi = SMB3MC_SB(sb);
+	struct smb3mc_share_info info;
+	bool taken = true;
+
+	spin_lock(&sbi->lease_lock);
+	list_del(&lc->node);
+	if (inode && lc->ol.granted)
+		taken = lease_create_take(sbi, SMB3MC_I(inode), lc);
+	spin_unlock(&sbi->lease_lock);
+	if (taken)
+		return;
+	smb3mc_share_info(sbi->tcon, &info);
+	pr_warn_ratelimited("smb3mc: %pISc: a new file has the IndexNumber %llu of a file with a lease: the lease of its creating open is not kept\n",
+			    info.addr, SMB3MC_I(inode)->file_id);
 }
 
 /**

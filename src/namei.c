@@ -65,10 +65,12 @@ static struct dentry *smb3mc_lookup(struct inode *dir, struct dentry *dentry,
 /*
  * Create @dentry on the server, with the mode of a file mapped to its
  * attributes, and instantiate it. With @fid (and @access for it) the new
- * file stays open.
+ * file stays open, with the lease of @lc if not NULL, which the inode
+ * takes before anyone else can open it (smb3mc_lease_create_end()).
  */
 static int smb3mc_make(struct inode *dir, struct dentry *dentry, bool is_dir,
-		       umode_t mode, u32 access, struct smb3mc_fid *fid)
+		       umode_t mode, u32 access, struct smb3mc_fid *fid,
+		       struct smb3mc_lease_create *lc)
 {
 	struct smb3mc_sb *sbi = SMB3MC_SB(dir->i_sb);
 	struct smb3mc_file_attrs attrs = {};
@@ -83,17 +85,20 @@ static int smb3mc_make(struct inode *dir, struct dentry *dentry, bool is_dir,
 	if (!is_dir)
 		attributes = smb3mc_mode_to_attributes(0, mode);
 	rc = smb3mc_ns_create(sbi->tcon, path, is_dir, access, attributes,
-			      fid, &attrs);
+			      fid, lc ? &lc->ol : NULL, &attrs);
 	free_page((unsigned long)page);
+	if (!rc) {
+		smb3mc_attr_stale(dir);
+		inode = smb3mc_iget(dir->i_sb, &attrs);
+		if (IS_ERR(inode)) {
+			rc = PTR_ERR(inode);
+			smb3mc_close(sbi->tcon, fid);
+		}
+	}
+	if (lc)
+		smb3mc_lease_create_end(dir->i_sb, lc, rc ? NULL : inode);
 	if (rc)
 		return rc;
-	smb3mc_attr_stale(dir);
-	inode = smb3mc_iget(dir->i_sb, &attrs);
-	if (IS_ERR(inode)) {
-		if (fid)
-			smb3mc_close(sbi->tcon, fid);
-		return PTR_ERR(inode);
-	}
 	/* atomic_open may create on a dentry still being looked up. */
 	if (d_in_lookup(dentry))
 		d_add(dentry, inode);
@@ -105,13 +110,13 @@ static int smb3mc_make(struct inode *dir, struct dentry *dentry, bool is_dir,
 static int smb3mc_create(struct mnt_idmap *idmap, struct inode *dir,
 			 struct dentry *dentry, umode_t mode, bool excl)
 {
-	return smb3mc_make(dir, dentry, false, mode, 0, NULL);
+	return smb3mc_make(dir, dentry, false, mode, 0, NULL, NULL);
 }
 
 static int smb3mc_mkdir(struct mnt_idmap *idmap, struct inode *dir,
 			struct dentry *dentry, umode_t mode)
 {
-	return smb3mc_make(dir, dentry, true, mode, 0, NULL);
+	return smb3mc_make(dir, dentry, true, mode, 0, NULL, NULL);
 }
 
 /*
@@ -126,6 +131,8 @@ static int smb3mc_atomic_open(struct inode *dir, struct dentry *dentry,
 			      umode_t mode)
 {
 	u32 access = smb3mc_file_access(file);
+	struct smb3mc_open_lease *lease;
+	struct smb3mc_lease_create lc;
 	struct smb3mc_fid fid;
 	struct dentry *res;
 	int rc;
@@ -134,12 +141,14 @@ static int smb3mc_atomic_open(struct inode *dir, struct dentry *dentry,
 	if (dentry->d_name.len > NAME_MAX)
 		return -ENAMETOOLONG;
 	if (flags & O_CREAT) {
-		rc = smb3mc_make(dir, dentry, false, mode, access, &fid);
+		lease = smb3mc_lease_create_begin(dir->i_sb, &lc);
+		rc = smb3mc_make(dir, dentry, false, mode, access, &fid,
+				 lease ? &lc : NULL);
 		if (!rc) {
 			file->f_mode |= FMODE_CREATED;
 			return smb3mc_file_open_created(file, dentry,
 							SMB3MC_SB(dir->i_sb)->tcon,
-							&fid);
+							&fid, lease);
 		}
 		/*
 		 * The name exists: O_EXCL fails, else open what is there.

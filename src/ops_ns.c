@@ -111,6 +111,7 @@ static int build_eof(void *buf, size_t size, const struct smb3mc_fid *fid,
  *	handle the caller keeps
  * @attributes: FILE_ATTRIBUTE_* of the new file (0: the server's default)
  * @fid: NULL to close the new file, else set to its open handle
+ * @lease: the lease to ask for with @fid, as smb3mc_open() does, or NULL
  * @attrs: zeroed by the caller; filled with the new file's attributes,
  *	including its IndexNumber, which the CREATE response lacks
  *
@@ -125,6 +126,7 @@ static int build_eof(void *buf, size_t size, const struct smb3mc_fid *fid,
  */
 int smb3mc_ns_create(struct smb3mc_tcon *tcon, const char *path, bool is_dir,
 		     u32 access, u32 attributes, struct smb3mc_fid *fid,
+		     struct smb3mc_open_lease *lease,
 		     struct smb3mc_file_attrs *attrs)
 {
 	/*
@@ -139,6 +141,7 @@ int smb3mc_ns_create(struct smb3mc_tcon *tcon, const char *path, bool is_dir,
 		.options = is_dir ? FILE_DIRECTORY_FILE :
 				    FILE_NON_DIRECTORY_FILE,
 		.attributes = attributes,
+		.lease = lease,
 	};
 	struct smb3mc_fid opened;
 	int rc;

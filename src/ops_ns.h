@@ -13,6 +13,7 @@
 
 int smb3mc_ns_create(struct smb3mc_tcon *tcon, const char *path, bool is_dir,
 		     u32 access, u32 attributes, struct smb3mc_fid *fid,
+		     struct smb3mc_open_lease *lease,
 		     struct smb3mc_file_attrs *attrs);
 int smb3mc_ns_delete(struct smb3mc_tcon *tcon, const char *path, bool is_dir);
 int smb3mc_ns_rename(struct smb3mc_tcon *tcon, const char *from,

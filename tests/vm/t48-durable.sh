@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Durable handles: with lease, each open of a regular file asks for a
-# lease with handle caching and a durable handle v2. Every link drops
+# lease with handle caching and a durable handle v2, also the open that
+# creates it. Every link drops
 # everything (tc netem, the links stay up) for 20 s while a 128 MiB copy
 # goes to the mount, a descriptor is held open and another process holds
 # a byte-range lock; smbd stays up and keeps the opens. The client sets
@@ -32,13 +33,12 @@ src=/tmp/work/dur-src.bin
 srv=$SRV_SHARE_DIR/dur.bin
 dd if=/dev/urandom of=$src bs=1M count=128 status=none
 want=$(sha256sum <$src | cut -d' ' -f1)
-# The copy goes to a file that exists: cp opens it without O_CREAT, an
-# open that asks for a lease (one that creates does not yet).
-: >$srv
+# The copy creates its file: cp opens it with O_CREAT.
+rm -f $srv
 echo held-open >$SRV_SHARE_DIR/dur-held.txt
 echo lock-me >$SRV_SHARE_DIR/dur-lock.txt
 echo closed-in-the-outage >$SRV_SHARE_DIR/dur-gone.txt
-chmod a+rw $srv $SRV_SHARE_DIR/dur-held.txt $SRV_SHARE_DIR/dur-lock.txt \
+chmod a+rw $SRV_SHARE_DIR/dur-held.txt $SRV_SHARE_DIR/dur-lock.txt \
 	$SRV_SHARE_DIR/dur-gone.txt
 
 debugdata() { cat /proc/fs/smb3mc/DebugData; }

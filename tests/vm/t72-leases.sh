@@ -6,10 +6,11 @@
 # breaks the first's lease, which drops the first's cache, so that the
 # first's next read sees it. The first writes, without fsync: the data
 # stays in its cache until the second opens the file, whose break has the
-# first write it back first. With nolease (the default, for now; the
-# first two mount with lease), a mount asks for no lease and
-# no break comes for it: a descriptor it holds keeps reading its cache,
-# a new open sees the other's write (close-to-open), as before leases.
+# first write it back first; the same holds for a file the first creates
+# with open(O_CREAT). With nolease (the default, for now; the others
+# mount with lease), a mount asks for no lease and no break comes for
+# it: a descriptor it holds keeps reading its cache, a new open sees the
+# other's write (close-to-open), as before leases.
 # shellcheck source=tests/lib/tap.sh
 . "$(dirname "$0")/../lib/tap.sh"
 # The kernel log of this test only, from this line on: earlier ones
@@ -22,7 +23,7 @@ m3=/tmp/mnt/lease3
 m4=/tmp/mnt/lease4
 srv=$SRV_SHARE_DIR/leases
 mkdir -p $m1 $m2 $m3 $m4 $srv
-opts="username=$SMB_USER,password=$SMB_PASS"
+opts="username=$SMB_USER,password=$SMB_PASS,lease"
 
 # is DESC WANT CMD...: CMD prints WANT.
 is() {
@@ -79,8 +80,8 @@ printf 'old d' >$srv/d
 head -c 1048576 /dev/urandom >$srv/big
 chmod -R a+rwX $srv
 
-check "mount smb3mc, first" mount -t smb3mc "//$SRV_IP/$SHARE" $m1 -o "$opts,lease"
-check "mount smb3mc, second" mount -t smb3mc "//$SRV_IP/$SHARE" $m2 -o "$opts,lease"
+check "mount smb3mc, first" mount -t smb3mc "//$SRV_IP/$SHARE" $m1 -o "$opts"
+check "mount smb3mc, second" mount -t smb3mc "//$SRV_IP/$SHARE" $m2 -o "$opts"
 
 # The first holds f open and reads it twice: the second read, from its
 # page cache, sends nothing.
@@ -118,29 +119,37 @@ check "first: its descriptor reads the second's write" within 10 "two, longer" r
 check "a lease break came" test "$(breaks)" -gt "$b0"
 exec 3<&-
 
-# The first writes g without fsync: with write caching the data stays in
-# its cache, and the second's open has it written back. The writer keeps
-# its descriptor, the only writable one, until then: closing one, also a
-# copy a child process inherited, writes dirty data back (->flush).
+# The first writes FILE without fsync, opened with FLAGS (python's os.O_*),
+# and keeps its descriptor, the only writable one: closing one, also a
+# copy a child process inherited, writes dirty data back (->flush). With
+# write caching the data stays in its cache, and the second's open has
+# it written back.
+write_held() { # file flags data was
+	local written wpid
+	coproc writer {
+		python3 -c 'import os, sys
+fd = os.open(sys.argv[1], eval(sys.argv[2]), 0o666)
+os.pwrite(fd, sys.argv[3].encode(), 0)
+print("written", flush=True)
+sys.stdin.readline()' "$m1/leases/$1" "$2" "$3"
+	}
+	wpid=$!
+	written=
+	read -r -t 60 written <&"${writer[0]}"
+	is "first: write $1" written echo "$written"
+	is "$1: the write is not on the server yet" "$4" cat "$srv/$1"
+	is "second: reads the first's write of $1" "$3" cat "$m2/leases/$1"
+	is "which is on the server now" "$3" cat "$srv/$1"
+	echo >&"${writer[1]}"
+	wait "$wpid"
+}
+
 exec 4<$m1/leases/g
 is "first: read g" "old g" rd 4
-coproc writer {
-	python3 -c 'import os, sys
-fd = os.open(sys.argv[1], os.O_WRONLY)
-os.pwrite(fd, sys.argv[2].encode(), 0)
-print("written", flush=True)
-sys.stdin.readline()' "$m1/leases/g" "new g"
-}
-wpid=$!
-written=
-read -r -t 60 written <&"${writer[0]}"
-is "first: write g" written echo "$written"
-is "the write is not on the server yet" "old g" cat $srv/g
-is "second: reads the first's write" "new g" cat $m2/leases/g
-is "which is on the server now" "new g" cat $srv/g
-echo >&"${writer[1]}"
-wait "$wpid"
+write_held g os.O_WRONLY "new g" "old g"
 exec 4<&-
+# The open that creates a file asks for the lease too.
+write_held c "os.O_WRONLY | os.O_CREAT | os.O_EXCL" "new c" ""
 
 # nolease: the old behaviour.
 check "mount smb3mc nolease" mount -t smb3mc "//$SRV_IP/$SHARE" $m3 -o "$opts,nolease"
@@ -162,7 +171,7 @@ exec 5<&-
 # the same: the first's descriptor reads the second's write.
 sealed_break() { # desc share extra-options file
 	local d=$1 f=$4 b0
-	check "$d: mount" mount -t smb3mc "//$SRV_IP/$2" $m4 -o "$opts,lease$3"
+	check "$d: mount" mount -t smb3mc "//$SRV_IP/$2" $m4 -o "$opts$3"
 	exec 6<$m4/leases/$f
 	is "$d: read $f" "old $f" rd 6
 	b0=$(breaks)
@@ -194,7 +203,7 @@ in_flight() {
 }
 # noatime: a read would dirty the inode, which drop_caches then leaves.
 check "outage: mount" mount -t smb3mc "//$SRV_IP/$SHARE" $m4 \
-	-o "$opts,lease,noatime"
+	-o "$opts,noatime"
 exec 7<>$m4/leases/d
 is "outage: read d" "old d" rd 7
 b0=$(breaks)
