@@ -352,22 +352,22 @@ static void opts_validate(struct kunit *test)
 	smb3mc_opts_free(o);
 }
 
-/* lease asks for leases; nolease, the default, undoes it. */
+/* Leases by default; nolease asks for none, and lease undoes it. */
 static void opts_lease(struct kunit *test)
 {
 	struct smb3mc_opts *o = opts_new(test);
 	const char *msg = NULL;
 
-	KUNIT_EXPECT_TRUE(test, o->nolease);
-	KUNIT_EXPECT_EQ(test, smb3mc_opts_set(o, "lease", NULL, &msg), 0);
 	KUNIT_EXPECT_FALSE(test, o->nolease);
 	KUNIT_EXPECT_EQ(test, smb3mc_opts_set(o, "nolease", NULL, &msg), 0);
 	KUNIT_EXPECT_TRUE(test, o->nolease);
 	KUNIT_EXPECT_EQ(test, smb3mc_opts_set(o, "lease", NULL, &msg), 0);
 	KUNIT_EXPECT_FALSE(test, o->nolease);
+	KUNIT_EXPECT_EQ(test, smb3mc_opts_set(o, "nolease", NULL, &msg), 0);
+	KUNIT_EXPECT_TRUE(test, o->nolease);
 	KUNIT_EXPECT_EQ(test, smb3mc_opts_set(o, "noleases", NULL, &msg),
 			-EINVAL);
-	KUNIT_EXPECT_FALSE(test, o->nolease);
+	KUNIT_EXPECT_TRUE(test, o->nolease);
 	/* A value fails the mount; what it left in o does not matter. */
 	msg = NULL;
 	KUNIT_EXPECT_EQ(test, smb3mc_opts_set(o, "nolease", "1", &msg),

@@ -28,8 +28,6 @@ void smb3mc_opts_init(struct smb3mc_opts *opts)
 	opts->actimeo = 1;
 	opts->echo_interval = SMB3MC_DEFAULT_ECHO_INTERVAL;
 	opts->soft_timeout = SMB3MC_DEFAULT_SOFT_TIMEOUT;
-	/* Leases only where the mount asks for them, with lease. */
-	opts->nolease = true;
 }
 
 void smb3mc_opts_free(struct smb3mc_opts *opts)

@@ -1,10 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Durable handles: with lease, each open of a regular file asks for a
-# lease with handle caching and a durable handle v2, also the open that
-# creates it. Every link drops
-# everything (tc netem, the links stay up) for 20 s while a 128 MiB copy
-# goes to the mount, a descriptor is held open and another process holds
+# Durable handles: each open of a regular file, also the one that creates
+# it, asks for a lease with handle caching (by default) and a durable
+# handle v2. Every link drops everything (tc netem, the links stay up)
+# for 20 s while a 128 MiB copy goes to the mount, a descriptor is held open and another process holds
 # a byte-range lock; smbd stays up and keeps the opens. The client sets
 # up a new session and reclaims the handles (DH2C): the copy completes
 # intact without an error, the descriptor reads, the lock is still held,
@@ -28,7 +27,7 @@ mnt=/tmp/mnt/dur
 other=/tmp/mnt/dur-other
 mkdir -p $mnt $other
 # ECHO every 3 s, so a silent link is noticed in seconds.
-opts="username=$SMB_USER,password=$SMB_PASS,max_channels=4,echo_interval=3,lease"
+opts="username=$SMB_USER,password=$SMB_PASS,max_channels=4,echo_interval=3"
 src=/tmp/work/dur-src.bin
 srv=$SRV_SHARE_DIR/dur.bin
 dd if=/dev/urandom of=$src bs=1M count=128 status=none
@@ -138,7 +137,7 @@ outage_during() { # file bytes seconds
 shape_links
 
 check "insmod smb3mc.ko" insmod "$SMB3MC_KO"
-check "mount $DUR_SHARE with lease and max_channels=4" \
+check "mount $DUR_SHARE with max_channels=4" \
 	mount -t smb3mc "//$SRV_IP/$DUR_SHARE" $mnt -o "$opts"
 check "4 channels good" all_good
 

@@ -770,7 +770,7 @@ case_close_race() {
 case_seal_break() { # case
 	local acks breaks
 	begin "$1"
-	if mounted seal,lease; then
+	if mounted seal; then
 		try 60 "read:$m/hello.txt"
 		expect "$name: cat" "$r" "read OK $hello"
 		sleep 2
@@ -907,11 +907,11 @@ case_works seal-replay \
 	"READ response for MessageId [0-9]+, which is not outstanding"
 
 # Lease breaks no lease was granted for: ignored, with a message, and a
-# storm of them leaves the mount usable. The mounts ask for leases, so
-# that the breaks go through its table of leases.
-case_works break-unknown "which this mount does not hold" lease
-case_works break-storm "which this mount does not hold" lease
-case_works break-malformed "malformed break notification" lease
+# storm of them leaves the mount usable. The mounts ask for leases (the
+# default), so that the breaks go through its table of leases.
+case_works break-unknown "which this mount does not hold"
+case_works break-storm "which this mount does not hold"
+case_works break-malformed "malformed break notification"
 case_seal_break seal-break
 case_seal_break seal-break-clear
 
@@ -939,9 +939,9 @@ recovers session-deleted "read:$work/mnt/session-deleted/hello.txt" \
 # not believed, and the file opens as an ordinary one; a server that
 # refuses the reclaim (DH2C) after the connection dropped has the file
 # opened by name in the new session.
-case_works dh2q-malformed "durable handle context malformed" lease
+case_works dh2q-malformed "durable handle context malformed"
 recovers dh2c-refused "read:$work/mnt/dh2c-refused/hello.txt" \
-	"hello.txt: durable handle not reclaimed" lease
+	"hello.txt: durable handle not reclaimed"
 
 wait "$bg1" "$bg2" "$bg3" "$bg4" "$bg5" "$bg6"
 

@@ -7,10 +7,10 @@
 # first's next read sees it. The first writes, without fsync: the data
 # stays in its cache until the second opens the file, whose break has the
 # first write it back first; the same holds for a file the first creates
-# with open(O_CREAT). With nolease (the default, for now; the others
-# mount with lease), a mount asks for no lease and no break comes for
-# it: a descriptor it holds keeps reading its cache, a new open sees the
-# other's write (close-to-open), as before leases.
+# with open(O_CREAT). The mounts ask for leases by default. With nolease
+# a mount asks for none and no break comes for it: a descriptor it holds
+# keeps reading its cache, a new open sees the other's write
+# (close-to-open), as before leases.
 # shellcheck source=tests/lib/tap.sh
 . "$(dirname "$0")/../lib/tap.sh"
 # The kernel log of this test only, from this line on: earlier ones
@@ -23,7 +23,7 @@ m3=/tmp/mnt/lease3
 m4=/tmp/mnt/lease4
 srv=$SRV_SHARE_DIR/leases
 mkdir -p $m1 $m2 $m3 $m4 $srv
-opts="username=$SMB_USER,password=$SMB_PASS,lease"
+opts="username=$SMB_USER,password=$SMB_PASS"
 
 # is DESC WANT CMD...: CMD prints WANT.
 is() {
@@ -82,6 +82,8 @@ chmod -R a+rwX $srv
 
 check "mount smb3mc, first" mount -t smb3mc "//$SRV_IP/$SHARE" $m1 -o "$opts"
 check "mount smb3mc, second" mount -t smb3mc "//$SRV_IP/$SHARE" $m2 -o "$opts"
+check "/proc/mounts shows lease, the default" \
+	grep -q "$m1 smb3mc .*,lease" /proc/mounts
 
 # The first holds f open and reads it twice: the second read, from its
 # page cache, sends nothing.
