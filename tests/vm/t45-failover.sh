@@ -12,6 +12,8 @@
 . "$(dirname "$0")/../lib/tap.sh"
 # shellcheck source=tests/lib/shape.sh
 . "$(dirname "$0")/../lib/shape.sh"
+# shellcheck source=tests/lib/outage.sh
+. "$(dirname "$0")/../lib/outage.sh"
 
 [ "$LINKS" -ge 4 ] || skip_all "needs 4 links (tests/run --links 4)"
 
@@ -29,8 +31,6 @@ want=$(sha256sum <$src | cut -d' ' -f1)
 : >$srv
 chmod a+rw $srv
 
-debugdata() { cat /proc/fs/smb3mc/DebugData; }
-good_channels() { debugdata | grep -c 'state good'; }
 # Sum of one counter over the channel lines of DebugData.
 counter() {
 	debugdata | awk -v k="$1" '/channel [0-9]+:/ {
@@ -48,22 +48,7 @@ log_gap() {
 		!t0 && index($0, a) { t0 = ts($0); next }
 		t0 && index($0, b) { printf "%.1f", ts($0) - t0; exit }'
 }
-# Wait up to $1 s for command $2... to succeed.
-wait_for() {
-	local t=$1 end
-	shift
-	end=$((SECONDS + t))
-	until "$@"; do
-		[ $SECONDS -lt $end ] || return 1
-		sleep 0.2
-	done
-}
-size_at_least() { [ "$(stat -c %s "$1" 2>/dev/null || echo 0)" -ge "$2" ]; }
 fewer_good() { [ "$(good_channels)" -lt 4 ]; }
-all_good() { [ "$(good_channels)" -eq 4 ]; }
-expect_eq() { # desc got want
-	if [ "$2" = "$3" ]; then ok "$1"; else fail "$1" "got '$2', want '$3'"; fi
-}
 
 # Bytes of READ/WRITE data in flight on channel $1.
 bytes_in_flight() {

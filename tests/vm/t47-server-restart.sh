@@ -15,6 +15,8 @@
 . "$(dirname "$0")/../lib/tap.sh"
 # shellcheck source=tests/lib/shape.sh
 . "$(dirname "$0")/../lib/shape.sh"
+# shellcheck source=tests/lib/outage.sh
+. "$(dirname "$0")/../lib/outage.sh"
 
 [ "$LINKS" -ge 4 ] || skip_all "needs 4 links (tests/run --links 4)"
 [ "$SERVER" = samba ] ||
@@ -33,10 +35,6 @@ want=$(sha256sum <$src | cut -d' ' -f1)
 : >$srv
 chmod a+rw $srv
 
-debugdata() { cat /proc/fs/smb3mc/DebugData; }
-good_channels() { debugdata | grep -c 'state good'; }
-all_good() { [ "$(good_channels)" -eq 4 ]; }
-mark() { echo "smb3mc guest: $*" >/dev/kmsg; }
 # Seconds from the last mark "smbd listening" to the first kernel log
 # line holding $1 after the mark "smbd started" before it (or, with
 # $2 = last, the last one), by the kernel's timestamps; 0 when the client
@@ -48,42 +46,6 @@ since_listening() {
 		index($0, "smbd listening") { tl = ts($0); next }
 		t0 != "" && index($0, b) && (w == "last" || t1 == "") { t1 = ts($0) }
 		END { if (t1 != "" && tl != "") printf "%.1f", (t1 > tl ? t1 - tl : 0) }'
-}
-wait_for() {
-	local t=$1 end
-	shift
-	end=$((SECONDS + t))
-	until "$@"; do
-		[ $SECONDS -lt $end ] || return 1
-		sleep 0.2
-	done
-}
-# Process $1 is gone, or a zombie: it ended.
-ended() {
-	local st
-	st=$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null)
-	[ -z "$st" ] || [ "$st" = Z ]
-}
-size_at_least() { [ "$(stat -c %s "$1" 2>/dev/null || echo 0)" -ge "$2" ]; }
-expect_eq() { # desc got want
-	if [ "$2" = "$3" ]; then ok "$1"; else fail "$1" "got '$2', want '$3'"; fi
-}
-listening() {
-	ip netns exec "$SRV_NS" ss -Hltn "sport = :445" | grep -q "$SRV_IP:445"
-}
-not_listening() { ! listening; }
-smbd_kill() {
-	# shellcheck disable=SC2046
-	kill -9 $(pidof smbd)
-	mark "smbd killed"
-	wait_for 10 not_listening
-}
-smbd_start() {
-	# Not with a descriptor of the mount's, which it would hold.
-	ip netns exec "$SRV_NS" smbd -D -s "$SMB_CONF" 6<&- 8<&- 9<&- || return 1
-	mark "smbd started"
-	wait_for 60 listening || return 1
-	mark "smbd listening"
 }
 # Kill smbd once $1 holds $2 bytes, start it again 2 s later, and wait
 # for the four channels; prints the times. Runs beside a copy.

@@ -18,6 +18,8 @@
 . "$(dirname "$0")/../lib/tap.sh"
 # shellcheck source=tests/lib/shape.sh
 . "$(dirname "$0")/../lib/shape.sh"
+# shellcheck source=tests/lib/outage.sh
+. "$(dirname "$0")/../lib/outage.sh"
 
 [ "$LINKS" -ge 4 ] || skip_all "needs 4 links (tests/run --links 4)"
 [ "$SERVER" = samba ] ||
@@ -40,48 +42,7 @@ echo closed-in-the-outage >$SRV_SHARE_DIR/dur-gone.txt
 chmod a+rw $SRV_SHARE_DIR/dur-held.txt $SRV_SHARE_DIR/dur-lock.txt \
 	$SRV_SHARE_DIR/dur-gone.txt
 
-debugdata() { cat /proc/fs/smb3mc/DebugData; }
-good_channels() { debugdata | grep -c 'state good'; }
-all_good() { [ "$(good_channels)" -eq 4 ]; }
-# A counter of the first session's line of DebugData.
-ses_counter() {
-	debugdata | awk -v k="$1" '/^session / {
-		for (i = 1; i < NF; i++) if ($i == k) { print $(i + 1); exit } }'
-}
-mark() { echo "smb3mc guest: $*" >/dev/kmsg; }
-wait_for() {
-	local t=$1 end
-	shift
-	end=$((SECONDS + t))
-	until "$@"; do
-		[ $SECONDS -lt $end ] || return 1
-		sleep 0.2
-	done
-}
-size_at_least() { [ "$(stat -c %s "$1" 2>/dev/null || echo 0)" -ge "$2" ]; }
-expect_eq() { # desc got want
-	if [ "$2" = "$3" ]; then ok "$1"; else fail "$1" "got '$2', want '$3'"; fi
-}
 locks() { python3 "$REPO/tests/lib/locks.py" "$@"; }
-listening() {
-	ip netns exec "$SRV_NS" ss -Hltn "sport = :445" | grep -q "$SRV_IP:445"
-}
-not_listening() { ! listening; }
-smbd_stop() {
-	# shellcheck disable=SC2046
-	kill -9 $(pidof smbd)
-	mark "smbd killed"
-	wait_for 10 not_listening
-}
-# smbd runs in a mount namespace of its own (ip netns exec), a copy of
-# this one when it starts: started while a mount is there, it keeps the
-# mount, and the module, until it exits. Not with the held descriptor.
-smbd_start() {
-	ip netns exec "$SRV_NS" smbd -D -s "$SMB_CONF" 7<&- || return 1
-	mark "smbd started"
-	wait_for 60 listening
-}
-smbd_restart() { smbd_stop && smbd_start; }
 # The descriptor held open (7) reads the file from its start.
 held_reads() {
 	[ "$(python3 -c 'import os; print(os.pread(7, 100, 0).decode().strip())')" = held-open ]
@@ -204,7 +165,7 @@ check "umount the other mount" umount $other
 # smbd restarted: it forgot the durable handles; they are opened by name.
 mark "restart"
 reopened=$(ses_counter reopened)
-check "smbd killed" smbd_stop
+check "smbd killed" smbd_kill
 sleep 2
 check "smbd started again" smbd_start
 if wait_for 60 all_good; then
