@@ -37,7 +37,7 @@
 #define SMB3MC_CONNECT_TIMEOUT	(10 * HZ)
 #define SMB3MC_CREDIT_TARGET	512
 #define SMB3MC_CREDIT_STEP	64
-/* Send buffer of a channel's socket, see smb3mc_chan_connect(). */
+/* Send buffer of a channel's socket, see smb3mc_chan_connect_start(). */
 #define SMB3MC_SNDBUF		(4 * 1024 * 1024)
 
 /* Where WRITEs are signed or encrypted and sent: chan_tx_work(). */
@@ -130,20 +130,28 @@ static void chan_timeout_work(struct work_struct *work)
 		queue_delayed_work(system_long_wq, &chan->timeout_work, HZ);
 }
 
+static int chan_addrlen(const struct sockaddr_storage *addr)
+{
+	return addr->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) :
+					     sizeof(struct sockaddr_in);
+}
+
 /**
- * smb3mc_chan_connect - open the TCP connection of a channel
+ * smb3mc_chan_connect_start - begin the TCP connection of a channel
  * @chan: zeroed channel to set up
  * @net: network namespace to connect in
  * @dst: server address with port
  * @id: channel number, for names in messages
  *
- * A connect that gets no answer fails within SMB3MC_CONNECT_TIMEOUT.
+ * Sends the SYN and returns: from now on smb3mc_chan_abort() ends the
+ * connect, which smb3mc_chan_connect_finish() waits for.
+ *
+ * Return: 0, or an errno with nothing to undo.
  */
-int smb3mc_chan_connect(struct smb3mc_chan *chan, struct net *net,
-			const struct sockaddr_storage *dst, unsigned int id)
+int smb3mc_chan_connect_start(struct smb3mc_chan *chan, struct net *net,
+			      const struct sockaddr_storage *dst,
+			      unsigned int id)
 {
-	int addrlen = dst->ss_family == AF_INET6 ?
-		sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
 	struct socket *sock;
 	int rc;
 
@@ -172,7 +180,6 @@ int smb3mc_chan_connect(struct smb3mc_chan *chan, struct net *net,
 		return rc;
 	/* Memory for the socket must not recurse into this file system. */
 	sock->sk->sk_allocation = GFP_NOFS;
-	sock->sk->sk_sndtimeo = SMB3MC_CONNECT_TIMEOUT;
 	tcp_sock_set_nodelay(sock->sk);
 	/*
 	 * Room for all a channel may have queued on a slow link (chan_pick.c)
@@ -188,26 +195,95 @@ int smb3mc_chan_connect(struct smb3mc_chan *chan, struct net *net,
 	 */
 	sock_no_linger(sock->sk);
 
-	rc = kernel_connect(sock, (struct sockaddr *)dst, addrlen, 0);
-	if (rc) {
+	rc = kernel_connect(sock, (struct sockaddr *)dst, chan_addrlen(dst),
+			    O_NONBLOCK);
+	if (rc && rc != -EINPROGRESS) {
 		sock_release(sock);
-		return rc == -EINPROGRESS || rc == -EAGAIN ? -ETIMEDOUT : rc;
+		return rc;
 	}
+	chan->sock = sock;
+	return 0;
+}
+
+/* The connect of @sk is done: connected, refused, or aborted. */
+static bool chan_connect_done(struct sock *sk)
+{
+	return !((1 << READ_ONCE(sk->sk_state)) &
+		 (TCPF_SYN_SENT | TCPF_SYN_RECV));
+}
+
+/**
+ * smb3mc_chan_connect_finish - wait for the connection, start the channel
+ * @chan: after smb3mc_chan_connect_start()
+ *
+ * A connect that gets no answer fails within SMB3MC_CONNECT_TIMEOUT; a
+ * signal ends the wait too.
+ *
+ * Return: 0 with the channel's receive thread running, or an errno; the
+ * socket stays for smb3mc_chan_shutdown() either way, so that an abort
+ * meanwhile still finds it.
+ */
+int smb3mc_chan_connect_finish(struct smb3mc_chan *chan)
+{
+	struct socket *sock = chan->sock;
+	long left;
+	int rc;
+
+	left = wait_event_interruptible_timeout(*sk_sleep(sock->sk),
+						chan_connect_done(sock->sk),
+						SMB3MC_CONNECT_TIMEOUT);
+	if (left < 0)
+		return -EINTR;
+	if (!left)
+		return -ETIMEDOUT;
+	/* Refused or aborted: connecting again would start a new connect. */
+	if (READ_ONCE(sock->sk->sk_state) == TCP_CLOSE)
+		return sock_error(sock->sk) ?: -ECONNABORTED;
+	/* Connected: mark the socket so, without waiting. */
+	rc = kernel_connect(sock, (struct sockaddr *)&chan->dst,
+			    chan_addrlen(&chan->dst), 0);
+	if (rc)
+		return rc;
 	kernel_getsockname(sock, (struct sockaddr *)&chan->src);
 	sock->sk->sk_sndtimeo = chan->timeout;
-	chan->sock = sock;
 
 	chan->receiver = kthread_run(smb3mc_chan_receive_thread, chan,
-				     "smb3mc-rx%u", id);
+				     "smb3mc-rx%u", chan->id);
 	if (IS_ERR(chan->receiver)) {
 		rc = PTR_ERR(chan->receiver);
 		chan->receiver = NULL;
-		sock_release(sock);
-		chan->sock = NULL;
 		return rc;
 	}
 	queue_delayed_work(system_long_wq, &chan->timeout_work, HZ);
 	return 0;
+}
+
+/**
+ * smb3mc_chan_connect - open the TCP connection of a channel
+ * @chan: zeroed channel to set up
+ * @net: network namespace to connect in
+ * @dst: server address with port
+ * @id: channel number, for names in messages
+ *
+ * smb3mc_chan_connect_start() and smb3mc_chan_connect_finish(), for a
+ * connect nobody else aborts.
+ *
+ * Return: 0, or an errno with nothing to undo.
+ */
+int smb3mc_chan_connect(struct smb3mc_chan *chan, struct net *net,
+			const struct sockaddr_storage *dst, unsigned int id)
+{
+	int rc;
+
+	rc = smb3mc_chan_connect_start(chan, net, dst, id);
+	if (rc)
+		return rc;
+	rc = smb3mc_chan_connect_finish(chan);
+	if (rc) {
+		sock_release(chan->sock);
+		chan->sock = NULL;
+	}
+	return rc;
 }
 
 /**

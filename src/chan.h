@@ -250,6 +250,10 @@ static inline u16 smb3mc_req_command(const struct smb3mc_req *req)
 
 int smb3mc_chan_init(void);
 void smb3mc_chan_exit(void);
+int smb3mc_chan_connect_start(struct smb3mc_chan *chan, struct net *net,
+			      const struct sockaddr_storage *dst,
+			      unsigned int id);
+int smb3mc_chan_connect_finish(struct smb3mc_chan *chan);
 int smb3mc_chan_connect(struct smb3mc_chan *chan, struct net *net,
 			const struct sockaddr_storage *dst, unsigned int id);
 void smb3mc_chan_shutdown(struct smb3mc_chan *chan);

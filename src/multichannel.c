@@ -102,7 +102,8 @@ bool smb3mc_ses_chan_good(struct smb3mc_ses *ses, struct smb3mc_chan *chan)
  * @dst: a server interface with the session's port
  * @id: the slot it is for
  *
- * Closing the session aborts a bind in progress.
+ * Closing the session, or losing its last channel, aborts the connect
+ * or bind in progress.
  *
  * Return: 0 with @chan usable and not yet in its slot, or an errno with
  * @chan shut down (the caller frees it).
@@ -113,22 +114,24 @@ int smb3mc_ses_connect_chan(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 {
 	int rc;
 
-	rc = smb3mc_chan_connect(chan, ses->net, dst, id);
+	rc = smb3mc_chan_connect_start(chan, ses->net, dst, id);
+	if (rc)
+		return rc;
+	mutex_lock(&ses->chan_lock);
+	if (ses->closing)
+		rc = -ESHUTDOWN;
+	else
+		ses->connecting = chan;
+	mutex_unlock(&ses->chan_lock);
+	if (!rc)
+		rc = smb3mc_chan_connect_finish(chan);
 	if (!rc) {
 		smb3mc_chan_set_dead_time(chan, smb3mc_ses_dead_time(ses));
-		mutex_lock(&ses->chan_lock);
-		if (ses->closing)
-			rc = -ESHUTDOWN;
-		else
-			ses->connecting = chan;
-		mutex_unlock(&ses->chan_lock);
-	}
-	if (!rc) {
 		rc = smb3mc_ses_bind(ses, chan);
-		mutex_lock(&ses->chan_lock);
-		ses->connecting = NULL;
-		mutex_unlock(&ses->chan_lock);
 	}
+	mutex_lock(&ses->chan_lock);
+	ses->connecting = NULL;
+	mutex_unlock(&ses->chan_lock);
 	if (!rc && !smb3mc_ses_chan_good(ses, chan))
 		rc = -ECONNABORTED;
 	if (rc)

@@ -160,10 +160,9 @@ static void ses_recover(struct smb3mc_ses *ses)
 	chan = kzalloc(sizeof(*chan), GFP_KERNEL);
 	if (chan) {
 		chan->speed_bps = slot->speed_bps;
-		rc = smb3mc_chan_connect(chan, ses->net, &slot->dst, i);
+		rc = smb3mc_chan_connect_start(chan, ses->net, &slot->dst, i);
 	}
 	if (!rc) {
-		smb3mc_chan_set_dead_time(chan, smb3mc_ses_dead_time(ses));
 		mutex_lock(&ses->chan_lock);
 		if (ses->closing || READ_ONCE(ses->unmounting))
 			rc = -ESHUTDOWN;
@@ -171,9 +170,16 @@ static void ses_recover(struct smb3mc_ses *ses)
 			ses->connecting = chan;
 		mutex_unlock(&ses->chan_lock);
 	}
-	/* Nobody waits for the work, which is bounded by each timeout. */
+	/*
+	 * Nobody waits for the work, which is bounded by each timeout; umount
+	 * aborts it, from the connect on.
+	 */
 	if (!rc)
+		rc = smb3mc_chan_connect_finish(chan);
+	if (!rc) {
+		smb3mc_chan_set_dead_time(chan, smb3mc_ses_dead_time(ses));
 		rc = smb3mc_ses_renew(ses, chan);
+	}
 	/* A close meanwhile does not wait: see smb3mc_open_close(). */
 	mutex_lock(&ses->tcon_lock);
 	if (!rc) {
@@ -386,10 +392,9 @@ void smb3mc_ses_abort_waits(struct smb3mc_ses *ses)
  * smb3mc_ses_stop_maint - stop reconnects and resends for good
  * @ses: the session being closed
  *
- * Aborts a bind in progress (a connect in progress ends within its own
- * timeout), waits for the maintenance work and for every resend queued
- * before, each bounded by its request's timeout. Requests lost from now
- * on fail instead of being sent again.
+ * Aborts a connect or bind in progress, waits for the maintenance work
+ * and for every resend queued before, each bounded by its request's
+ * timeout. Requests lost from now on fail instead of being sent again.
  */
 void smb3mc_ses_stop_maint(struct smb3mc_ses *ses)
 {

@@ -1,18 +1,21 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Durable handles: each open of a regular file, also the one that creates
-# it, asks for a lease with handle caching (by default) and a durable
-# handle v2. Every link drops everything (tc netem, the links stay up)
-# for 20 s while a 128 MiB copy goes to the mount, a descriptor is held open and another process holds
-# a byte-range lock; smbd stays up and keeps the opens. The client sets
-# up a new session and reclaims the handles (DH2C): the copy completes
-# intact without an error, the descriptor reads, the lock is still held,
-# and DebugData counts the handles reclaimed. A second descriptor is
-# closed while no channel is left: the new session reclaims its handle to
-# close it, and the server holds it no longer (Samba would keep it,
-# disconnected, until its durable timeout). Then smbd is killed and
-# started again: the server forgot the handles, the reclaim fails and
-# the files are opened again by name. Over four links held at 50 Mbit/s:
+# Durable handles: each open of a regular file, also the one that
+# creates it, asks for a lease with handle caching (by default) and a
+# durable handle v2. Every link drops everything (tc netem, the links
+# stay up) for 20 s while a 128 MiB copy goes to the mount, a descriptor
+# is held open and another process holds a byte-range lock; smbd stays
+# up and keeps the opens. The client sets up a new session and reclaims
+# the handles (DH2C): the copy completes intact without an error, the
+# descriptor reads, the lock is still held, and DebugData counts the
+# handles reclaimed. A second descriptor is closed while no channel is
+# left: the new session reclaims its handle to close it, and the server
+# holds it no longer (Samba would keep it, disconnected, until its
+# durable timeout). Then smbd is killed and started again: the server
+# forgot the handles, the reclaim fails and the files are opened again
+# by name. Last, a mount made after that is unmounted while every link
+# drops everything: umount ends the connect in progress and returns in
+# seconds. Over four links held at 50 Mbit/s:
 #   tests/run --links 4 t48
 # shellcheck source=tests/lib/tap.sh
 . "$(dirname "$0")/../lib/tap.sh"
@@ -187,6 +190,29 @@ check "dmesg: its durable handle was not reclaimed" \
 	sh -c "dmesg | grep -q 'dur-held.txt: durable handle not reclaimed'"
 check "umount" umount $mnt
 check "smbd started again, without the mount" smbd_restart
+
+# umount while every link drops everything: the connect that sets up a
+# new session waits for an answer that does not come, and umount aborts
+# it. smbd, started again above, holds no copy of this mount.
+check "mount again" mount -t smb3mc "//$SRV_IP/$SHARE" $mnt -o "$opts"
+check "4 channels good" wait_for 30 all_good
+for i in 1 2 3 4; do
+	link_drop drop $i
+done
+mark "every link drops, then umount"
+check "every channel lost" wait_for 30 no_channel
+sleep 1
+t0=$EPOCHREALTIME
+check "umount while the server is out of reach" umount $mnt
+took=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%d", (b - a) * 1000 }')
+if [ "$took" -lt 5000 ]; then
+	ok "that umount took $took ms"
+else
+	fail "that umount took under 5000 ms" "it took $took ms"
+fi
+for i in 1 2 3 4; do
+	link_drop pass $i
+done
 # The processes that still have a mount of the module, in a namespace
 # of their own.
 holders() {
