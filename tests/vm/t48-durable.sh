@@ -11,11 +11,13 @@
 # handles reclaimed. A second descriptor is closed while no channel is
 # left: the new session reclaims its handle to close it, and the server
 # holds it no longer (Samba would keep it, disconnected, until its
-# durable timeout). Then smbd is killed and started again: the server
-# forgot the handles, the reclaim fails and the files are opened again
-# by name. Last, a mount made after that is unmounted while every link
-# drops everything: umount ends the connect in progress and returns in
-# seconds. Over four links held at 50 Mbit/s:
+# durable timeout). After a second outage the descriptor held still
+# reads, its handle reclaimed again if the client set up a new session.
+# Then smbd is killed and started again: the server forgot the handles,
+# the reclaim fails and the files are opened again by name. Last, a
+# mount made after that is unmounted while every link drops everything:
+# umount ends the connect in progress and returns in seconds. Over four
+# links held at 50 Mbit/s:
 #   tests/run --links 4 t48
 # shellcheck source=tests/lib/tap.sh
 . "$(dirname "$0")/../lib/tap.sh"
@@ -164,6 +166,40 @@ wait $locker 2>/dev/null
 expect_eq "its holder gone, another session gets the lock" \
 	"$(locks try $other/dur-lock.txt w 0 4096)" OK
 check "umount the other mount" umount $other
+
+# A second outage: the handle reclaimed is still durable. Whether the
+# client sets up a new session, or binds its channels to the old one
+# again (smbd, which saw no connection end, still has it), depends on
+# which it finds first: a new session must reclaim the handle again.
+recoveries=$(ses_counter recoveries)
+reclaimed=$(ses_counter reclaimed)
+reopened=$(ses_counter reopened)
+for i in 1 2 3 4; do
+	link_drop drop $i
+done
+mark "second outage"
+check "second outage: every channel lost" wait_for 30 no_channel
+for i in 1 2 3 4; do
+	link_drop pass $i
+done
+if wait_for 60 all_good; then
+	ok "4 channels good again after the second outage"
+else
+	fail "4 channels good again after the second outage" "$(debugdata)"
+fi
+got=$(ses_counter reclaimed)
+if [ "$(ses_counter recoveries)" -eq "$recoveries" ]; then
+	ok "the session outlived the second outage: nothing to reclaim"
+elif [ "${got:-0}" -gt "$reclaimed" ]; then
+	ok "a new session after the second outage: reclaimed $reclaimed, then $got"
+else
+	fail "a new session after the second outage reclaims the handle" \
+		"$(debugdata)" "$(dmesg | grep smb3mc | tail -n 30)"
+fi
+expect_eq "DebugData: no file opened by name after the second outage" \
+	"$(ses_counter reopened)" "$reopened"
+echo 3 >/proc/sys/vm/drop_caches
+check "the descriptor held open reads after the second outage" held_reads
 
 # smbd restarted: it forgot the durable handles; they are opened by name.
 mark "restart"
