@@ -324,6 +324,24 @@ void smb3mc_chan_abort(struct smb3mc_chan *chan)
 }
 
 /**
+ * smb3mc_chan_wait_lost - wait until a stopped connection is seen lost
+ * @chan: a channel a request just failed on with -ECONNABORTED
+ *
+ * A send that fails stops the connection, but the channel is marked lost
+ * only once its receive thread sees that: until then dispatch may pick
+ * it again, and each resend would fail at once, using up the request's
+ * resends in a moment. Bounded by the request timeout; a fatal signal
+ * ends it too, which the caller sees next.
+ */
+void smb3mc_chan_wait_lost(struct smb3mc_chan *chan)
+{
+	wait_event_killable_timeout(chan->credit_wait,
+				    READ_ONCE(chan->state) !=
+				    SMB3MC_CHAN_GOOD,
+				    chan->timeout);
+}
+
+/**
  * smb3mc_chan_set_dead_time - when unacknowledged data means a lost link
  * @chan: a connected channel
  * @timeout: jiffies

@@ -258,6 +258,7 @@ int smb3mc_chan_connect(struct smb3mc_chan *chan, struct net *net,
 			const struct sockaddr_storage *dst, unsigned int id);
 void smb3mc_chan_shutdown(struct smb3mc_chan *chan);
 void smb3mc_chan_abort(struct smb3mc_chan *chan);
+void smb3mc_chan_wait_lost(struct smb3mc_chan *chan);
 void smb3mc_chan_set_dead_time(struct smb3mc_chan *chan,
 			       unsigned long timeout);
 bool smb3mc_chan_set_good(struct smb3mc_chan *chan,

@@ -224,11 +224,25 @@ static bool ses_should_resend(struct smb3mc_ses *ses,
 	       (ses->server_caps & SMB2_GLOBAL_CAP_MULTI_CHANNEL);
 }
 
-/* The errno of @req ending with @rc, not to be sent again. */
-static int ses_final_rc(const struct smb3mc_req *req, int rc)
+/*
+ * The errno of @req ending with @rc, not to be sent again. One lost with
+ * a connection each time it went out fails with a message, unless it
+ * belongs to its connection (smb3mc_replay_mode()).
+ */
+static int ses_final_rc(struct smb3mc_ses *ses, const struct smb3mc_req *req,
+			int rc)
 {
-	return rc == -ECONNABORTED && req->stalls >= SMB3MC_MAX_STALLS ?
-	       -ETIMEDOUT : rc;
+	u16 cmd = smb3mc_req_command(req);
+
+	if (rc != -ECONNABORTED)
+		return rc;
+	if (req->stalls >= SMB3MC_MAX_STALLS)
+		return -ETIMEDOUT;
+	if (smb3mc_replay_mode(ses->dialect, cmd) != SMB3MC_REPLAY_NEVER)
+		pr_warn_ratelimited("smb3mc: %s: %s lost with its connection %u times: it fails\n",
+				    ses->server, smb3mc_command_name(cmd),
+				    req->resends + 1);
+	return rc;
 }
 
 /* Undo what the last attempt left and mark the request as a replay. */
@@ -443,9 +457,11 @@ int smb3mc_ses_call(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 		req->chan_id = chan->id;
 		ses_stamp(ses, chan, req);
 		rc = smb3mc_chan_call(chan, req);
+		if (rc == -ECONNABORTED)
+			smb3mc_chan_wait_lost(chan);
 		smb3mc_chan_put(chan);
 		if (!ses_should_resend(ses, req, rc))
-			return ses_final_rc(req, rc);
+			return ses_final_rc(ses, req, rc);
 		if (rc != -ECONNABORTED)
 			msleep(ses_busy_ms(req));
 		ses_prepare_resend(ses, req, rc);
@@ -521,6 +537,8 @@ static int ses_submit_on(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 		req->chan_id = chan->id;
 		ses_stamp(ses, chan, req);
 		rc = smb3mc_chan_submit(chan, req);
+		if (rc == -ECONNABORTED)
+			smb3mc_chan_wait_lost(chan);
 		smb3mc_chan_put(chan);
 		if (!rc)
 			req->outage_since = 0;
@@ -579,7 +597,7 @@ static void ses_req_done(struct smb3mc_req *req)
 		spin_unlock(&ses->maint_lock);
 	}
 	if (!queued) {
-		req->rc = ses_final_rc(req, req->rc);
+		req->rc = ses_final_rc(ses, req, req->rc);
 		req->ses_done(req);
 	}
 }
