@@ -5,6 +5,7 @@
 
 #include <linux/limits.h>
 #include <linux/random.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 
 #include "ops.h"
@@ -47,6 +48,29 @@ static int open_refuse(struct smb3mc_tcon *tcon, const char *path,
 			    type_name(first_dir), then, type_name(then_dir));
 	smb3mc_close(tcon, fid);
 	return -EIO;
+}
+
+/* Attempts of an operation that new sessions interrupt: smb3mc_op_redo(). */
+#define SMB3MC_OP_ATTEMPTS	3
+
+/**
+ * smb3mc_op_redo - whether an operation that failed is to start again
+ * @tcon: tree connect of the share
+ * @gen: smb3mc_share_gen() when the attempt began
+ * @attempt: attempts made, this one included
+ * @rc: how the attempt ended
+ *
+ * An operation that opens a name to act on it and close it again fails
+ * when the server loses the session between its requests: the FileId
+ * names nothing in the new session, where a request made with it fails
+ * (smb3mc_resume_plan()). Where doing it again is harmless, the caller
+ * starts over, in the new session.
+ */
+bool smb3mc_op_redo(const struct smb3mc_tcon *tcon, unsigned int gen,
+		    unsigned int attempt, int rc)
+{
+	return rc && rc != -EINTR && attempt < SMB3MC_OP_ATTEMPTS &&
+	       smb3mc_share_gen(tcon) != gen && !fatal_signal_pending(current);
 }
 
 /* @rc of a parser of @call's response: a message if it failed. */
@@ -388,29 +412,19 @@ int smb3mc_query_attrs(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
 	return rc;
 }
 
-/**
- * smb3mc_open_query - open @path and read all its attributes
- * @tcon: tree connect of the share
- * @path: UTF-8 path relative to the share root
- * @args: access, disposition and options, as for smb3mc_open()
- * @fid: set to the handle; closed again when this fails
- * @attrs: zeroed by the caller; filled from FileAllInformation, which
- *	has the IndexNumber the CREATE response lacks
- *
- * The CREATE response and FileAllInformation must agree on whether
- * @path is a directory, else the handle is closed and this fails with
- * -EIO: the type decides which operations an inode gets.
- */
-int smb3mc_open_query(struct smb3mc_tcon *tcon, const char *path,
-		      const struct smb3mc_open_args *args,
-		      struct smb3mc_fid *fid, struct smb3mc_file_attrs *attrs)
+static int open_query_once(struct smb3mc_tcon *tcon, const char *path,
+			   const struct smb3mc_open_args *args,
+			   struct smb3mc_fid *fid,
+			   struct smb3mc_file_attrs *attrs, bool *opened)
 {
 	bool created_dir;
 	int rc;
 
+	memset(attrs, 0, sizeof(*attrs));
 	rc = smb3mc_open(tcon, path, args, fid, attrs);
 	if (rc)
 		return rc;
+	*opened = true;
 	created_dir = attrs->is_dir;
 	rc = smb3mc_query_attrs(tcon, fid, attrs);
 	if (rc) {
@@ -422,6 +436,43 @@ int smb3mc_open_query(struct smb3mc_tcon *tcon, const char *path,
 				   created_dir, "FileAllInformation",
 				   attrs->is_dir);
 	return 0;
+}
+
+/**
+ * smb3mc_open_query - open @path and read all its attributes
+ * @tcon: tree connect of the share
+ * @path: UTF-8 path relative to the share root
+ * @args: access, disposition and options, as for smb3mc_open()
+ * @fid: set to the handle; closed again when this fails
+ * @attrs: zeroed by the caller; filled from FileAllInformation, which
+ *	has the IndexNumber the CREATE response lacks
+ *
+ * The CREATE response and FileAllInformation must agree on whether
+ * @path is a directory, else the handle is closed and this fails with
+ * -EIO: the type decides which operations an inode gets. A new session
+ * meanwhile has it start again there (smb3mc_op_redo()), FILE_CREATE
+ * turned FILE_OPEN once the lost session created the file.
+ */
+int smb3mc_open_query(struct smb3mc_tcon *tcon, const char *path,
+		      const struct smb3mc_open_args *args,
+		      struct smb3mc_fid *fid, struct smb3mc_file_attrs *attrs)
+{
+	struct smb3mc_open_args again;
+	unsigned int gen, attempt = 0;
+	bool opened = false;
+	int rc;
+
+	do {
+		gen = smb3mc_share_gen(tcon);
+		rc = open_query_once(tcon, path, args, fid, attrs, &opened);
+		/* The file the lost session created is there: open it. */
+		if (rc && opened && args->disposition == FILE_CREATE) {
+			again = *args;
+			again.disposition = FILE_OPEN;
+			args = &again;
+		}
+	} while (smb3mc_op_redo(tcon, gen, ++attempt, rc));
+	return rc;
 }
 
 /**
@@ -443,11 +494,12 @@ int smb3mc_query_path(struct smb3mc_tcon *tcon, const char *path,
 	rc = smb3mc_open_query(tcon, path, &args, &fid, attrs);
 	if (rc)
 		return rc;
-	return smb3mc_close(tcon, &fid);
+	/* The attributes are the answer, whatever becomes of the CLOSE. */
+	smb3mc_close(tcon, &fid);
+	return 0;
 }
 
-/* FileFsFullSizeInformation of the share's root. */
-int smb3mc_statfs(struct smb3mc_tcon *tcon, struct smb3mc_fs_size *fs)
+static int statfs_once(struct smb3mc_tcon *tcon, struct smb3mc_fs_size *fs)
 {
 	static const struct smb3mc_open_args args = {
 		.access = FILE_READ_ATTRIBUTES,
@@ -458,7 +510,7 @@ int smb3mc_statfs(struct smb3mc_tcon *tcon, struct smb3mc_fs_size *fs)
 	struct smb3mc_fid fid;
 	const u8 *out;
 	u32 out_len;
-	int rc, rc2;
+	int rc;
 
 	rc = smb3mc_open(tcon, "", &args, &fid, NULL);
 	if (rc)
@@ -485,8 +537,22 @@ int smb3mc_statfs(struct smb3mc_tcon *tcon, struct smb3mc_fs_size *fs)
 								fs));
 	smb3mc_call_free(call);
 close:
-	rc2 = smb3mc_close(tcon, &fid);
-	return rc ? rc : rc2;
+	/* As for smb3mc_query_path(): the answer is in, or it failed. */
+	smb3mc_close(tcon, &fid);
+	return rc;
+}
+
+/* FileFsFullSizeInformation of the share's root. */
+int smb3mc_statfs(struct smb3mc_tcon *tcon, struct smb3mc_fs_size *fs)
+{
+	unsigned int gen, attempt = 0;
+	int rc;
+
+	do {
+		gen = smb3mc_share_gen(tcon);
+		rc = statfs_once(tcon, fs);
+	} while (smb3mc_op_redo(tcon, gen, ++attempt, rc));
+	return rc;
 }
 
 /**

@@ -89,6 +89,8 @@ void smb3mc_share_info(const struct smb3mc_tcon *tcon,
 /* ops_lease.c: leases */
 bool smb3mc_share_leasing(const struct smb3mc_tcon *tcon);
 unsigned int smb3mc_share_gen(const struct smb3mc_tcon *tcon);
+bool smb3mc_op_redo(const struct smb3mc_tcon *tcon, unsigned int gen,
+		    unsigned int attempt, int rc);
 void smb3mc_share_on_lease_break(struct smb3mc_tcon *tcon,
 				 bool (*handler)(void *owner,
 						 const struct smb3mc_lease_break *brk),

@@ -61,29 +61,6 @@ static int ns_set_info_fid(struct smb3mc_tcon *tcon,
 	return rc;
 }
 
-/*
- * One SET_INFO (MS-SMB2 2.2.39) on @fid when the caller has the file
- * open, else on @path opened with @args for just this call. An open
- * handle is the only way to a file unlinked while open: the server keeps
- * it delete-pending and refuses to open its name (MS-FSA 2.1.5.1).
- */
-static int ns_set_info(struct smb3mc_tcon *tcon, const char *path,
-		       const struct smb3mc_fid *fid,
-		       const struct smb3mc_open_args *args, ns_build_fn build,
-		       const void *arg)
-{
-	struct smb3mc_fid opened;
-	int rc;
-
-	if (fid)
-		return ns_set_info_fid(tcon, fid, build, arg);
-	rc = smb3mc_open(tcon, path, args, &opened, NULL);
-	if (rc)
-		return rc;
-	return ns_close(tcon, &opened,
-			ns_set_info_fid(tcon, &opened, build, arg));
-}
-
 static int build_delete(void *buf, size_t size, const struct smb3mc_fid *fid,
 			const void *arg)
 {
@@ -100,6 +77,44 @@ static int build_eof(void *buf, size_t size, const struct smb3mc_fid *fid,
 		     const void *arg)
 {
 	return smb3mc_build_set_eof(buf, size, fid, *(const u64 *)arg);
+}
+
+/*
+ * One SET_INFO (MS-SMB2 2.2.39) on @fid when the caller has the file
+ * open, else on @path opened with @args for just this call. An open
+ * handle is the only way to a file unlinked while open: the server keeps
+ * it delete-pending and refuses to open its name (MS-FSA 2.1.5.1).
+ *
+ * Opened by name, it starts again when a new session interrupts it
+ * (smb3mc_op_redo()). A name to remove that the lost session had open
+ * and that is gone when done again was removed: the server ran the
+ * SET_INFO and closed the handle with the session.
+ */
+static int ns_set_info(struct smb3mc_tcon *tcon, const char *path,
+		       const struct smb3mc_fid *fid,
+		       const struct smb3mc_open_args *args, ns_build_fn build,
+		       const void *arg)
+{
+	unsigned int gen, attempt = 0;
+	struct smb3mc_fid opened;
+	bool had_it = false;
+	int rc;
+
+	if (fid)
+		return ns_set_info_fid(tcon, fid, build, arg);
+	do {
+		gen = smb3mc_share_gen(tcon);
+		rc = smb3mc_open(tcon, path, args, &opened, NULL);
+		if (rc) {
+			if (rc == -ENOENT && had_it && build == build_delete)
+				rc = 0;
+			continue;
+		}
+		had_it = true;
+		rc = ns_close(tcon, &opened,
+			      ns_set_info_fid(tcon, &opened, build, arg));
+	} while (smb3mc_op_redo(tcon, gen, ++attempt, rc));
+	return rc;
 }
 
 /**
@@ -180,10 +195,26 @@ int smb3mc_ns_delete(struct smb3mc_tcon *tcon, const char *path, bool is_dir)
 	return ns_set_info(tcon, path, NULL, &args, build_delete, NULL);
 }
 
+/* The SET_INFO of FileLinkInformation or FileRenameInformation. */
+static int ns_build_name(struct smb3mc_call *call, struct smb3mc_tcon *tcon,
+			 const struct smb3mc_fid *fid, const __le16 *name,
+			 int len, bool link, bool replace)
+{
+	if (link)
+		return smb3mc_build_set_link(call->buf, call->size,
+					     smb3mc_call_fid(call, tcon, fid),
+					     name, len, replace);
+	return smb3mc_build_set_rename(call->buf, call->size,
+				       smb3mc_call_fid(call, tcon, fid),
+				       name, len, replace);
+}
+
 /*
  * Open @from with @access and set FileRenameInformation or
  * FileLinkInformation (their SMB2 variant, MS-FSCC 2.4.27.2 and the
- * FileRenameInformation section) naming @to.
+ * FileRenameInformation section) naming @to. A new session meanwhile
+ * has it start again (smb3mc_op_redo()): a rename whose source the lost
+ * session had open, gone then while @to is there, was done.
  */
 static int ns_set_name(struct smb3mc_tcon *tcon, const char *from,
 		       const char *to, u32 access, bool link, bool replace)
@@ -192,8 +223,11 @@ static int ns_set_name(struct smb3mc_tcon *tcon, const char *from,
 		.access = access,
 		.disposition = FILE_OPEN,
 	};
+	struct smb3mc_file_attrs attrs = {};
+	unsigned int gen, attempt = 0;
 	struct smb3mc_call *call;
 	struct smb3mc_fid fid;
+	bool had_it = false;
 	__le16 *name;
 	int rc, len;
 
@@ -208,18 +242,21 @@ static int ns_set_name(struct smb3mc_tcon *tcon, const char *from,
 		rc = len;
 		goto out;
 	}
-	rc = smb3mc_open(tcon, from, &args, &fid, NULL);
-	if (rc)
-		goto out;
-	if (link)
-		len = smb3mc_build_set_link(call->buf, call->size,
-					    smb3mc_call_fid(call, tcon, &fid),
-					    name, len, replace);
-	else
-		len = smb3mc_build_set_rename(call->buf, call->size,
-					      smb3mc_call_fid(call, tcon, &fid),
-					      name, len, replace);
-	rc = ns_close(tcon, &fid, ns_send(tcon, call, len));
+	do {
+		gen = smb3mc_share_gen(tcon);
+		rc = smb3mc_open(tcon, from, &args, &fid, NULL);
+		if (rc) {
+			if (rc == -ENOENT && had_it && !link &&
+			    !smb3mc_query_path(tcon, to, &attrs))
+				rc = 0;
+			continue;
+		}
+		had_it = true;
+		rc = ns_close(tcon, &fid,
+			      ns_send(tcon, call,
+				      ns_build_name(call, tcon, &fid, name,
+						    len, link, replace)));
+	} while (smb3mc_op_redo(tcon, gen, ++attempt, rc));
 out:
 	kfree(name);
 	smb3mc_call_free(call);
