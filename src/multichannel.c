@@ -96,6 +96,43 @@ bool smb3mc_ses_chan_good(struct smb3mc_ses *ses, struct smb3mc_chan *chan)
 }
 
 /**
+ * smb3mc_ses_open_chan - open the TCP connection of a channel of @ses
+ * @ses: the session
+ * @chan: zeroed
+ * @dst: a server address with the session's port
+ * @id: the slot it is for
+ *
+ * The channel is @ses->connecting from the SYN on, so that what would
+ * abort it then (closing the session, losing its last channel during a
+ * bind, umount during a recovery) ends the connect too; once that ran,
+ * no connect starts.
+ *
+ * Return: 0 with @chan connected, or an errno; either way the caller
+ * clears @ses->connecting and, on error, shuts @chan down.
+ */
+int smb3mc_ses_open_chan(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
+			 const struct sockaddr_storage *dst, unsigned int id)
+{
+	int rc;
+
+	rc = smb3mc_chan_connect_start(chan, ses->net, dst, id);
+	if (rc)
+		return rc;
+	mutex_lock(&ses->chan_lock);
+	if (ses->closing ||
+	    (READ_ONCE(ses->recovering) && READ_ONCE(ses->unmounting)))
+		rc = -ESHUTDOWN;
+	else
+		ses->connecting = chan;
+	mutex_unlock(&ses->chan_lock);
+	if (!rc)
+		rc = smb3mc_chan_connect_finish(chan);
+	if (!rc)
+		smb3mc_chan_set_dead_time(chan, smb3mc_ses_dead_time(ses));
+	return rc;
+}
+
+/**
  * smb3mc_ses_connect_chan - open a channel of @ses to @dst and bind it
  * @ses: an established session
  * @chan: zeroed
@@ -114,21 +151,9 @@ int smb3mc_ses_connect_chan(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 {
 	int rc;
 
-	rc = smb3mc_chan_connect_start(chan, ses->net, dst, id);
-	if (rc)
-		return rc;
-	mutex_lock(&ses->chan_lock);
-	if (ses->closing)
-		rc = -ESHUTDOWN;
-	else
-		ses->connecting = chan;
-	mutex_unlock(&ses->chan_lock);
+	rc = smb3mc_ses_open_chan(ses, chan, dst, id);
 	if (!rc)
-		rc = smb3mc_chan_connect_finish(chan);
-	if (!rc) {
-		smb3mc_chan_set_dead_time(chan, smb3mc_ses_dead_time(ses));
 		rc = smb3mc_ses_bind(ses, chan);
-	}
 	mutex_lock(&ses->chan_lock);
 	ses->connecting = NULL;
 	mutex_unlock(&ses->chan_lock);

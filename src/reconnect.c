@@ -160,26 +160,14 @@ static void ses_recover(struct smb3mc_ses *ses)
 	chan = kzalloc(sizeof(*chan), GFP_KERNEL);
 	if (chan) {
 		chan->speed_bps = slot->speed_bps;
-		rc = smb3mc_chan_connect_start(chan, ses->net, &slot->dst, i);
-	}
-	if (!rc) {
-		mutex_lock(&ses->chan_lock);
-		if (ses->closing || READ_ONCE(ses->unmounting))
-			rc = -ESHUTDOWN;
-		else
-			ses->connecting = chan;
-		mutex_unlock(&ses->chan_lock);
+		rc = smb3mc_ses_open_chan(ses, chan, &slot->dst, i);
 	}
 	/*
 	 * Nobody waits for the work, which is bounded by each timeout; umount
 	 * aborts it, from the connect on.
 	 */
 	if (!rc)
-		rc = smb3mc_chan_connect_finish(chan);
-	if (!rc) {
-		smb3mc_chan_set_dead_time(chan, smb3mc_ses_dead_time(ses));
 		rc = smb3mc_ses_renew(ses, chan);
-	}
 	/* A close meanwhile does not wait: see smb3mc_open_close(). */
 	mutex_lock(&ses->tcon_lock);
 	if (!rc) {

@@ -396,6 +396,8 @@ void smb3mc_tcons_resumed(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 
 /* multichannel.c: opening channels, at mount and on each refresh */
 bool smb3mc_ses_chan_good(struct smb3mc_ses *ses, struct smb3mc_chan *chan);
+int smb3mc_ses_open_chan(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
+			 const struct sockaddr_storage *dst, unsigned int id);
 int smb3mc_ses_connect_chan(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 			    const struct sockaddr_storage *dst,
 			    unsigned int id);
