@@ -164,9 +164,14 @@ int smb3mc_ns_create(struct smb3mc_tcon *tcon, const char *path, bool is_dir,
 	rc = smb3mc_open_query(tcon, path, &args, &opened, attrs);
 	if (rc)
 		return rc;
-	if (!fid)
-		return smb3mc_close(tcon, &opened);
-	*fid = opened;
+	/*
+	 * Created: a CLOSE that fails, as one does when the session went
+	 * with the open, takes nothing back.
+	 */
+	if (fid)
+		*fid = opened;
+	else
+		smb3mc_close(tcon, &opened);
 	return 0;
 }
 
