@@ -444,8 +444,8 @@ static int open_query_once(struct smb3mc_tcon *tcon, const char *path,
  * @path: UTF-8 path relative to the share root
  * @args: access, disposition and options, as for smb3mc_open()
  * @fid: set to the handle; closed again when this fails
- * @attrs: zeroed by the caller; filled from FileAllInformation, which
- *	has the IndexNumber the CREATE response lacks
+ * @attrs: filled from FileAllInformation, which has the IndexNumber the
+ *	CREATE response lacks (cleared first by each attempt)
  *
  * The CREATE response and FileAllInformation must agree on whether
  * @path is a directory, else the handle is closed and this fails with
