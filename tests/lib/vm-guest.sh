@@ -15,6 +15,8 @@ umask 022
 res=/tmp/results
 # shellcheck source=/dev/null
 . $res/env.sh
+# shellcheck source=tests/lib/time_limit.sh
+. "$REPO/tests/lib/time_limit.sh"
 
 # The sanitizer kernel (tests/run --kernel debug) has its modules index
 # elsewhere, and kmemleak scans after each step (kmemleak_scan).
@@ -281,9 +283,10 @@ mkdir -p /tmp/work
 for t in $TESTS; do
 	name=$(basename "$t" .sh)
 	mark "running $name"
+	limit=$(time_limit "$t" "$TEST_TIMEOUT")
 	t0=$SECONDS
 	(cd /tmp/work && exec nsenter --net=/run/netns/$CLI_NS \
-		timeout -k 10 "$TEST_TIMEOUT" bash "$t") \
+		timeout -k 10 "$limit" bash "$t") \
 		</dev/null >"$res/$name.tap" 2>"$res/$name.err"
 	echo $? >"$res/$name.rc"
 	echo $((SECONDS - t0)) >"$res/$name.time"

@@ -8,6 +8,7 @@
 # server, no oops or warning, umount. A Samba mount stays up throughout
 # and must still work, and the module must unload at the end. Where a
 # call waits on the server, SIGKILL must end it within seconds.
+# Time limit: 480 s (the cases took 244 s to 284 s in CI runs of 2026-12).
 # shellcheck source=tests/lib/tap.sh
 . "$(dirname "$0")/../lib/tap.sh"
 
