@@ -282,6 +282,26 @@ static void close_plan_by_session(struct kunit *test)
 			SMB3MC_CLOSE_NONE);
 }
 
+/*
+ * An open kept once a new session took every file to open again, or
+ * after that session published its FileIds, is not opened again by it:
+ * its holder must open it again itself (computed cases).
+ */
+static void keep_missed_by_session(struct kunit *test)
+{
+	/* No new session: kept, and opened again by the next one. */
+	KUNIT_EXPECT_FALSE(test, smb3mc_keep_missed(4, 4, false));
+	/* A new session took every file, and is not up yet. */
+	KUNIT_EXPECT_TRUE(test, smb3mc_keep_missed(4, 4, true));
+	/* It is up: the table holds its FileIds, this one is of the last. */
+	KUNIT_EXPECT_TRUE(test, smb3mc_keep_missed(4, 5, false));
+	/* The CREATE was answered in it. */
+	KUNIT_EXPECT_FALSE(test, smb3mc_keep_missed(5, 5, false));
+	/* The session number wraps around. */
+	KUNIT_EXPECT_TRUE(test, smb3mc_keep_missed(UINT_MAX, 0, false));
+	KUNIT_EXPECT_FALSE(test, smb3mc_keep_missed(0, 0, false));
+}
+
 static void outage_hard_waits_forever(struct kunit *test)
 {
 	KUNIT_EXPECT_EQ(test, smb3mc_outage_wait(false, 30 * HZ, 0, 0),
@@ -343,6 +363,7 @@ static struct kunit_case replay_cases[] = {
 	KUNIT_CASE(fid_remap_needs_both_ids),
 	KUNIT_CASE(fid_remap_one_session_only),
 	KUNIT_CASE(close_plan_by_session),
+	KUNIT_CASE(keep_missed_by_session),
 	KUNIT_CASE(outage_hard_waits_forever),
 	KUNIT_CASE(outage_soft_deadline),
 	KUNIT_CASE(recover_tries_every_address_then_backs_off),

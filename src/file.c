@@ -108,8 +108,9 @@ int smb3mc_file_open_created(struct file *file, struct dentry *dentry,
 				      SMB3MC_I(d_inode(dentry))->file_id,
 				      &fh->fid);
 	free_page((unsigned long)page);
-	if (!fh->kept) {
-		rc = -ENOMEM;
+	if (IS_ERR(fh->kept)) {
+		rc = PTR_ERR(fh->kept);
+		fh->kept = NULL;
 		goto out_put;
 	}
 	/* generic_file_open() instead of ->open, which would open by name. */
@@ -192,10 +193,12 @@ static int smb3mc_file_open(struct inode *inode, struct file *file)
 	fh->kept = smb3mc_handle_keep(sbi->tcon, path, &args,
 				      SMB3MC_I(inode)->file_id, &fh->fid);
 	free_page((unsigned long)page);
-	if (!fh->kept) {
+	if (IS_ERR(fh->kept)) {
+		rc = PTR_ERR(fh->kept);
+		fh->kept = NULL;
 		/* Its lease ends with it, unrecorded. */
 		smb3mc_fh_put(fh);
-		return -ENOMEM;
+		return rc;
 	}
 	if (args.lease)
 		smb3mc_lease_granted(inode, args.lease);

@@ -22,6 +22,7 @@ void smb3mc_tcon_opens_init(struct smb3mc_tcon *tcon)
 	mutex_init(&tcon->open_lock);
 	INIT_LIST_HEAD(&tcon->opens);
 	seqcount_mutex_init(&tcon->fid_seq, &tcon->open_lock);
+	tcon->opens_gen = READ_ONCE(tcon->ses->gen);
 }
 
 /**
@@ -35,7 +36,9 @@ void smb3mc_tcon_opens_init(struct smb3mc_tcon *tcon)
  *	stay until smb3mc_open_close(), and be read with
  *	smb3mc_tcon_fid_read()
  *
- * Return: the entry, or NULL without memory.
+ * Return: the entry; ERR_PTR(-EAGAIN) when a new session was set up
+ * since the CREATE and will not open the file again
+ * (smb3mc_keep_missed()), or ERR_PTR(-ENOMEM).
  */
 struct smb3mc_open *smb3mc_open_keep(struct smb3mc_tcon *tcon,
 				     const char *path, u32 access,
@@ -43,13 +46,14 @@ struct smb3mc_open *smb3mc_open_keep(struct smb3mc_tcon *tcon,
 				     struct smb3mc_fid *fid)
 {
 	struct smb3mc_open *open = kzalloc(sizeof(*open), GFP_KERNEL);
+	bool missed;
 
 	if (!open)
-		return NULL;
+		return ERR_PTR(-ENOMEM);
 	open->path = kstrdup(path, GFP_KERNEL);
 	if (!open->path) {
 		kfree(open);
-		return NULL;
+		return ERR_PTR(-ENOMEM);
 	}
 	INIT_LIST_HEAD(&open->locks);
 	open->tcon = tcon;
@@ -58,8 +62,15 @@ struct smb3mc_open *smb3mc_open_keep(struct smb3mc_tcon *tcon,
 	open->options = options;
 	open->index = index;
 	mutex_lock(&tcon->open_lock);
-	list_add_tail(&open->list, &tcon->opens);
+	missed = smb3mc_keep_missed(fid->gen, tcon->opens_gen,
+				    tcon->opens_taken);
+	if (!missed)
+		list_add_tail(&open->list, &tcon->opens);
 	mutex_unlock(&tcon->open_lock);
+	if (missed) {
+		smb3mc_open_free(open);
+		return ERR_PTR(-EAGAIN);
+	}
 	return open;
 }
 
@@ -306,8 +317,10 @@ int smb3mc_open_take(struct smb3mc_tcon *tcon, struct smb3mc_open_copy *c)
 			break;
 		}
 	}
-	if (rc != 1)
+	if (rc != 1) {
+		tcon->opens_taken = true;
 		goto out;
+	}
 	list_for_each_entry(lk, &open->locks, list)
 		n++;
 	c->path = kstrdup(open->path, GFP_KERNEL);
@@ -367,6 +380,7 @@ void smb3mc_open_taken(struct smb3mc_open_copy *c,
  * @up: the session is up, about to be given to dispatch: each file opened
  *	again gets its new FileId; false: the session failed, and what it
  *	opened is left to the server (the next session names it previous)
+ * @gen: the session it is, whose FileIds the open files hold when @up
  * @orphans: gets the files closed meanwhile that the session opened again,
  *	off the tree's list: the caller closes each @next, and frees it
  *
@@ -374,12 +388,15 @@ void smb3mc_open_taken(struct smb3mc_open_copy *c,
  * requests then fail (smb3mc_tcon_map_fid()).
  */
 void smb3mc_tcon_reopen_done(struct smb3mc_tcon *tcon, bool up,
-			     struct list_head *orphans)
+			     unsigned int gen, struct list_head *orphans)
 {
 	struct smb3mc_open *open, *tmp;
 	LIST_HEAD(gone);
 
 	mutex_lock(&tcon->open_lock);
+	tcon->opens_taken = false;
+	if (up)
+		tcon->opens_gen = gen;
 	write_seqcount_begin(&tcon->fid_seq);
 	list_for_each_entry_safe(open, tmp, &tcon->opens, list) {
 		open->tried = false;

@@ -291,6 +291,35 @@ int smb3mc_close(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid)
 	return close_fid(tcon, fid, true, &unanswered);
 }
 
+/*
+ * Open @path again for smb3mc_handle_keep() as a new session would have
+ * (tcon_reopen()): by name, and where its IndexNumber is known, only the
+ * same file. Sets @fid once that holds.
+ */
+static int keep_reopen(struct smb3mc_tcon *tcon, const char *path,
+		       const struct smb3mc_open_args *args, u64 index,
+		       struct smb3mc_fid *fid)
+{
+	struct smb3mc_file_attrs attrs;
+	struct smb3mc_fid next;
+	int rc;
+
+	rc = smb3mc_open(tcon, path, args, &next, NULL);
+	if (rc)
+		return rc;
+	if (index) {
+		rc = smb3mc_query_attrs(tcon, &next, &attrs);
+		if (!rc && attrs.index_number && attrs.index_number != index)
+			rc = -ESTALE;
+		if (rc) {
+			smb3mc_close(tcon, &next);
+			return rc;
+		}
+	}
+	*fid = next;
+	return 0;
+}
+
 /**
  * smb3mc_handle_keep - keep an open file for a new session
  * @tcon: tree connect of the share
@@ -303,20 +332,40 @@ int smb3mc_close(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid)
  *
  * When the server lost the session (a restart), the new session opens the
  * file again and its requests go on with the new handle. A handle the
- * server made durable (@args->lease) is reclaimed first.
+ * server made durable (@args->lease) is reclaimed first. A new session
+ * set up between the CREATE and here did not open the file again
+ * (smb3mc_keep_missed()): it is opened again here, in the session up
+ * now, as that session would have, and @fid and @args->lease are set
+ * from that open.
  *
- * Return: what smb3mc_handle_close() takes, or NULL without memory.
+ * Return: what smb3mc_handle_close() takes, or an ERR_PTR(); @fid is
+ * then the caller's to close.
  */
 struct smb3mc_open *smb3mc_handle_keep(struct smb3mc_tcon *tcon,
 				       const char *path,
 				       const struct smb3mc_open_args *args,
 				       u64 index, struct smb3mc_fid *fid)
 {
+	struct smb3mc_open_args again = *args;
+	unsigned int attempt = 0;
 	struct smb3mc_open *open;
+	int rc;
 
-	open = smb3mc_open_keep(tcon, path, args->access, args->options,
-				index, fid);
-	if (open && args->lease && args->lease->durable)
+	again.disposition = FILE_OPEN;
+	for (;;) {
+		open = smb3mc_open_keep(tcon, path, args->access,
+					args->options, index, fid);
+		if (!IS_ERR(open) || PTR_ERR(open) != -EAGAIN ||
+		    ++attempt == SMB3MC_OP_ATTEMPTS)
+			break;
+		rc = keep_reopen(tcon, path, &again, index, fid);
+		if (rc)
+			return ERR_PTR(rc);
+	}
+	/* Three new sessions in a row: the server is not keeping one. */
+	if (IS_ERR(open))
+		return PTR_ERR(open) == -EAGAIN ? ERR_PTR(-EIO) : open;
+	if (args->lease && args->lease->durable)
 		smb3mc_open_durable(open, &args->lease->want,
 				    &args->lease->dh);
 	return open;

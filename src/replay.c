@@ -187,6 +187,26 @@ enum smb3mc_close_how smb3mc_close_plan(bool handed_over, unsigned int fid_gen,
 }
 
 /**
+ * smb3mc_keep_missed - whether an open is kept too late for a new session
+ * @fid_gen: the session its FileId is of
+ * @table_gen: the session whose FileIds the tree's open files hold
+ * @all_taken: a new session being set up has taken every open file of
+ *	the tree to open it again, and is not up yet
+ *
+ * An open is kept after its CREATE was answered. A new session set up in
+ * between opens again only what was kept before it took the last file:
+ * one kept later would hold a FileId of a session the server lost, on
+ * which its I/O fails. Its holder opens it again instead.
+ *
+ * Return: true when no new session opens this one again.
+ */
+bool smb3mc_keep_missed(unsigned int fid_gen, unsigned int table_gen,
+			bool all_taken)
+{
+	return all_taken || fid_gen != table_gen;
+}
+
+/**
  * smb3mc_outage_wait - how long a request may still wait for the server
  * @soft: the mount is soft
  * @timeout: its soft_timeout, in jiffies

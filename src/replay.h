@@ -51,6 +51,8 @@ enum smb3mc_close_how {
 
 enum smb3mc_close_how smb3mc_close_plan(bool handed_over, unsigned int fid_gen,
 					unsigned int gen);
+bool smb3mc_keep_missed(unsigned int fid_gen, unsigned int table_gen,
+			bool all_taken);
 unsigned long smb3mc_outage_wait(bool soft, unsigned long timeout,
 				 unsigned long since, unsigned long now);
 unsigned int smb3mc_recover_wait_ms(unsigned int attempt, unsigned int addrs,

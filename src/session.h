@@ -201,6 +201,9 @@ struct smb3mc_tcon {
 	struct mutex open_lock;
 	struct list_head opens;
 	seqcount_mutex_t fid_seq;
+	/* Under open_lock: see smb3mc_keep_missed() */
+	unsigned int opens_gen;
+	bool opens_taken;
 };
 
 /* A byte-range lock of an open, which a new session takes again. */
@@ -309,7 +312,7 @@ int smb3mc_open_take(struct smb3mc_tcon *tcon, struct smb3mc_open_copy *c);
 void smb3mc_open_taken(struct smb3mc_open_copy *c,
 		       const struct smb3mc_fid *next);
 void smb3mc_tcon_reopen_done(struct smb3mc_tcon *tcon, bool up,
-			     struct list_head *orphans);
+			     unsigned int gen, struct list_head *orphans);
 bool smb3mc_tcon_map_fid(struct smb3mc_tcon *tcon, u8 *wire_fid,
 			 unsigned int gen);
 

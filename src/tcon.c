@@ -513,7 +513,7 @@ void smb3mc_tcons_resumed(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 
 	lockdep_assert_held(&ses->tcon_lock);
 	list_for_each_entry(tcon, &ses->tcons, list) {
-		smb3mc_tcon_reopen_done(tcon, up, &orphans);
+		smb3mc_tcon_reopen_done(tcon, up, ses->gen + 1, &orphans);
 		tcon_close_orphans(tcon, chan, &orphans);
 	}
 }
