@@ -93,6 +93,8 @@ void smb3mc_open_durable(struct smb3mc_open *open,
 	open->dh = *dh;
 	open->durable = true;
 	mutex_unlock(&tcon->open_lock);
+	if (dh->flags & SMB2_DHANDLE_FLAG_PERSISTENT)
+		atomic_inc(&tcon->ses->persistent);
 }
 
 /**

@@ -159,6 +159,18 @@ static void open_durable(struct smb3mc_tcon *tcon,
 			    rc ? "malformed" : "with flags not asked for");
 }
 
+/*
+ * A continuously available share keeps a persistent handle through a
+ * restart of the server or its move to another node, where a durable one
+ * is lost (MS-SMB2 3.2.4.3.10, 3.3.5.9.10): asked for there, of a server
+ * that offers them.
+ */
+static bool open_persistent(const struct smb3mc_tcon *tcon)
+{
+	return tcon->ses->server_caps & SMB2_GLOBAL_CAP_PERSISTENT_HANDLES &&
+	       tcon->share_caps & SMB2_SHARE_CAP_CONTINUOUS_AVAILABILITY;
+}
+
 /**
  * smb3mc_open - open or create @path with CREATE (MS-SMB2 3.2.4.3)
  * @tcon: tree connect of the share
@@ -172,8 +184,9 @@ static void open_durable(struct smb3mc_tcon *tcon,
  * an answer of the other type is closed and fails with -EIO. A lease in
  * @args is asked for when the server grants leases; what it granted is
  * set in @args->lease. With a lease of handle caching a durable handle v2
- * is asked for too, with a new CreateGuid (MS-SMB2 3.2.4.3.10): whether
- * the server granted one is set there as well.
+ * is asked for too, with a new CreateGuid (MS-SMB2 3.2.4.3.10), and on a
+ * continuously available share a persistent one, whatever the lease:
+ * whether the server granted one is set there as well.
  */
 int smb3mc_open(struct smb3mc_tcon *tcon, const char *path,
 		const struct smb3mc_open_args *args, struct smb3mc_fid *fid,
@@ -192,6 +205,7 @@ int smb3mc_open(struct smb3mc_tcon *tcon, const char *path,
 	};
 	struct smb3mc_create_rsp cr;
 	struct smb3mc_call *call;
+	bool persistent;
 	__le16 *name;
 	int rc;
 
@@ -201,11 +215,15 @@ int smb3mc_open(struct smb3mc_tcon *tcon, const char *path,
 		if (smb3mc_share_leasing(tcon))
 			ca.lease = &args->lease->want;
 	}
-	if (ca.lease && ca.lease->state & SMB2_LEASE_HANDLE_CACHING) {
+	persistent = args->lease && open_persistent(tcon);
+	if (persistent ||
+	    (ca.lease && ca.lease->state & SMB2_LEASE_HANDLE_CACHING)) {
 		/* Timeout 0: the server's own (Samba's and Windows' 60 s) */
 		memset(&args->lease->dh, 0, sizeof(args->lease->dh));
 		get_random_bytes(args->lease->dh.create_guid,
 				 sizeof(args->lease->dh.create_guid));
+		if (persistent)
+			args->lease->dh.flags = SMB2_DHANDLE_FLAG_PERSISTENT;
 		ca.durable = &args->lease->dh;
 	}
 	call = smb3mc_call_alloc(SMB3MC_SMALL_REQ + name_max);

@@ -328,7 +328,7 @@ void smb3mc_ses_show(struct seq_file *m)
 
 	mutex_lock(&smb3mc_sessions_lock);
 	list_for_each_entry(ses, &smb3mc_sessions, list) {
-		seq_printf(m, "session 0x%llx: server %s (%pISc) user %s dialect 0x%04x signing %s channels %u max_read %u max_write %u channel_sequence %u state %s recoveries %u reclaimed %u reopened %u lease breaks %d %s encryption %s\n",
+		seq_printf(m, "session 0x%llx: server %s (%pISc) user %s dialect 0x%04x signing %s channels %u max_read %u max_write %u channel_sequence %u state %s recoveries %u reclaimed %u reopened %u persistent %d lease breaks %d %s encryption %s\n",
 			   ses->id, ses->server, &ses->addr, ses->username,
 			   ses->dialect,
 			   !ses->sign ? "off" :
@@ -339,6 +339,7 @@ void smb3mc_ses_show(struct seq_file *m)
 			   READ_ONCE(ses->recovering) ? "recovering" : "up",
 			   ses->recoveries, READ_ONCE(ses->reclaimed),
 			   READ_ONCE(ses->reopened),
+			   atomic_read(&ses->persistent),
 			   atomic_read(&ses->lease_breaks),
 			   ses->soft ? "soft" : "hard",
 			   READ_ONCE(ses->encrypt) ?

@@ -29,11 +29,13 @@ struct smb3mc_opts;
 
 /*
  * What we offer in NEGOTIATE, and repeat in VALIDATE_NEGOTIATE: with
- * encryption, as smb3mc_negotiate_offer_ciphers() offers it.
+ * encryption, as smb3mc_negotiate_offer_ciphers() offers it; persistent
+ * handles, which a continuously available share grants (smb3mc_open()).
  */
 #define SMB3MC_CLIENT_CAPS	(SMB2_GLOBAL_CAP_LEASING | \
 				 SMB2_GLOBAL_CAP_LARGE_MTU | \
 				 SMB2_GLOBAL_CAP_MULTI_CHANNEL | \
+				 SMB2_GLOBAL_CAP_PERSISTENT_HANDLES | \
 				 SMB2_GLOBAL_CAP_ENCRYPTION)
 
 /* One channel of a session, and what outlives its connection. */
@@ -158,6 +160,7 @@ struct smb3mc_ses {
 	/* Open files a new session reclaimed durably, and opened by name */
 	unsigned int reclaimed;
 	unsigned int reopened;
+	atomic_t persistent;		/* handles granted persistent */
 	wait_queue_head_t up_wait;	/* woken when a channel is back */
 	/*
 	 * Lease breaks (MS-SMB2 3.2.5.19.2) go to the mount's handler, set
@@ -192,6 +195,7 @@ struct smb3mc_tcon {
 	u32 tid;			/* a new one in each new session */
 	u8 share_type;
 	u32 share_flags;
+	u32 share_caps;			/* SMB2_SHARE_CAP_* */
 	u32 maximal_access;
 	/*
 	 * Files open on it, opened again in a new session (opens.c); the

@@ -99,6 +99,7 @@ static int tcon_connect(struct smb3mc_tcon *tcon, struct smb3mc_chan *chan,
 					   call->req.rsp)->id.sync.tree_id));
 	tcon->share_type = info.share_type;
 	tcon->share_flags = info.share_flags;
+	tcon->share_caps = info.capabilities;
 	tcon->maximal_access = info.maximal_access;
 	if (info.share_type != type) {
 		error_plog(log, "%s: %s is not a share of the expected type",
@@ -279,7 +280,8 @@ static int tcon_relock(struct smb3mc_tcon *tcon, struct smb3mc_chan *chan,
  * Reclaim @open's durable handle (MS-SMB2 3.2.4.4): a CREATE of its name
  * (@ca) with DH2C, its FileId and CreateGuid, and its lease key. The
  * server kept the open with its locks and lease for its timeout, unless
- * it was restarted or the timeout ran out: then it refuses
+ * it was restarted (which a persistent handle outlives too) or the
+ * timeout ran out: then it refuses
  * (STATUS_OBJECT_NAME_NOT_FOUND, STATUS_INVALID_PARAMETER, ...), and
  * the caller opens the file by name. Sets @cr from the response.
  */
@@ -293,7 +295,9 @@ static int tcon_reclaim(struct smb3mc_tcon *tcon, struct smb3mc_chan *chan,
 	int rc;
 
 	ca->reclaim = &open->dh;
-	ca->lease = &open->lease;
+	/* Open.Lease (3.2.4.4): asked for where the server grants leases. */
+	if (ses->server_caps & SMB2_GLOBAL_CAP_LEASING)
+		ca->lease = &open->lease;
 	rc = smb3mc_call_send_on(ses, chan, tcon, call,
 				 smb3mc_build_create(call->buf, call->size,
 						     ca), 0);

@@ -39,6 +39,9 @@ HELLO = b"hello from the smb3mc hostile server\n"
 OTHER = b"other file on the smb3mc hostile one\n"
 SERVER_GUID = bytes.fromhex("534d42336d632d686f7374696c652121")
 CAP_LEASING, CAP_LARGE_MTU, CAP_MULTI_CHANNEL, CAP_ENC = 0x2, 0x4, 0x8, 0x40
+CAP_PERSISTENT_HANDLES = 0x10
+SHARE_CAP_CA = 0x10
+DHANDLE_FLAG_PERSISTENT = 0x2
 OPLOCK_BREAK = 0x12
 OPLOCK_LEVEL_LEASE = 0xFF
 LEASE_R, LEASE_W = 0x1, 0x4
@@ -163,9 +166,15 @@ CASES = {
                        "bytes of data, not 8"),
     "dh2c-refused": (p.READ, 1, "grant durable handles, and send a frame "
                      "of length 0 instead of the answer"),
+    # Except on a continuously available share, whose persistent handles
+    # outlive a restart (MS-SMB2 3.3.5.9.10, 3.3.5.9.12); it offers
+    # leasing and grants no lease, as the durable cases.
+    "ca-restart": (p.READ, 1, "offer persistent handles on a continuously "
+                   "available share, grant those asked for, and restart, "
+                   "keeping them for DH2C to reclaim"),
 }
 RESTART_CASES = ("fid-reuse", "reopen-drop", "silent-reconnect",
-                 "guid-change", "close-race", "bind-restart")
+                 "guid-change", "close-race", "bind-restart", "ca-restart")
 
 
 class Case:
@@ -234,6 +243,8 @@ class Server:
         # Every connection, in a session or not: a restart drops them all.
         self.conns = set()
         self.opens = {}
+        # ca-restart: CreateGuid -> Open, of the handles granted persistent
+        self.persistent = {}
         self.root = Node("", True)
         self.files = {"hello.txt": Node("hello.txt", False, HELLO)}
         if case.name == "ino0" or case.name in RESTART_CASES:
@@ -710,8 +721,10 @@ class Conn(MidSend):
             self.sign_alg = p.SIGN_AES_CMAC
         blob = p.spnego_hint()
         caps = CAP_LARGE_MTU
-        if self.case.name.startswith(("break-", "dh2", "seal-break")):
+        if self.case.name.startswith(("break-", "dh2", "seal-break", "ca-")):
             caps |= CAP_LEASING
+        if self.case.name == "ca-restart":
+            caps |= CAP_PERSISTENT_HANDLES
         if self.srv.args.multichannel or \
                 self.case.name.startswith(("iface", "bind-", "other-",
                                            "close-race", "go-silent")):
@@ -860,7 +873,9 @@ class Conn(MidSend):
         tid = next(self.tree_ids)
         self.trees[tid] = kind
         h.tid = tid
-        return p.STATUS_SUCCESS, struct.pack("<HBBIII", 16, kind, 0, 0, 0,
+        caps = SHARE_CAP_CA if kind == 1 and self.case.name == "ca-restart" \
+            else 0
+        return p.STATUS_SUCCESS, struct.pack("<HBBIII", 16, kind, 0, 0, caps,
                                              0x001F01FF)
 
     def do_tree_disconnect(self, h, body, req, _):
@@ -900,9 +915,10 @@ class Conn(MidSend):
         if self.trees[h.tid] == 2:
             return p.STATUS_OBJECT_NAME_NOT_FOUND, None
         ctxs = self.create_contexts(body, req)
-        # A reclaim: no open outlives its session here (MS-SMB2 3.3.5.9.12).
+        # A reclaim: no open outlives its session here (MS-SMB2 3.3.5.9.12),
+        # but a persistent one.
         if b"DH2C" in ctxs:
-            return p.STATUS_OBJECT_NAME_NOT_FOUND, None
+            return self.reclaim(h, self.ctx_data(body, req, b"DH2C"))
         node = self.srv.lookup(path)
         action = 1  # FILE_OPENED
         if node is None:
@@ -954,6 +970,8 @@ class Conn(MidSend):
             dlen = 4 if self.case.name == "dh2q-malformed" else 8
             ctx = struct.pack("<IHHHHI", 0, 16, 4, 0, 24, dlen) + \
                 b"DH2Q" + bytes(4) + struct.pack("<II", 60000, 0)
+        if b"DH2Q" in ctxs and self.case.name == "ca-restart":
+            ctx = self.persist(o, self.ctx_data(body, req, b"DH2Q"))
         ctx_off = p.HDR_SIZE + 88 if ctx else 0
         return p.STATUS_SUCCESS, struct.pack("<HBBI", 89, level, 0,
                                              action) + block + \
@@ -974,18 +992,49 @@ class Conn(MidSend):
         return names
 
     @staticmethod
-    def lease_asked(body, req):
-        """The key of the RqLs context of a CREATE request, or None."""
+    def ctx_data(body, req, name):
+        """The data of a CREATE request's context @name, or None."""
         off, length = struct.unpack_from("<II", body, 48)
         while length:
             nxt, noff, nlen, _, doff, dlen = struct.unpack_from("<IHHHHI",
                                                                 req, off)
-            if req[off + noff:off + noff + nlen] == b"RqLs" and dlen >= 32:
-                return req[off + doff:off + doff + 16]
+            if req[off + noff:off + noff + nlen] == name:
+                return req[off + doff:off + doff + dlen]
             if not nxt:
                 break
             off += nxt
         return None
+
+    def lease_asked(self, body, req):
+        """The key of the RqLs context of a CREATE request, or None."""
+        data = self.ctx_data(body, req, b"RqLs")
+        return data[:16] if data is not None and len(data) >= 32 else None
+
+    def persist(self, o, dh2q):
+        """ca-restart: the DH2Q response to @dh2q, persistent if asked."""
+        _, flags, _, guid = struct.unpack("<IIQ16s", dh2q)
+        flags &= DHANDLE_FLAG_PERSISTENT
+        if flags:
+            self.srv.persistent[guid] = o
+            self.srv.log(f"{self.peer} CREATE {o.node.name} fid={o.fid} "
+                         "-> persistent")
+        return struct.pack("<IHHHHI", 0, 16, 4, 0, 24, 8) + b"DH2Q" + \
+            bytes(4) + struct.pack("<II", 60000, flags)
+
+    def reclaim(self, h, dh2c):
+        """DH2C (MS-SMB2 3.3.5.9.12): only a persistent open is kept."""
+        fid, _, guid, flags = struct.unpack("<QQ16sI", dh2c)
+        o = self.srv.persistent.get(guid)
+        if o is None or o.fid != fid or \
+                not flags & DHANDLE_FLAG_PERSISTENT:
+            self.srv.log(f"{self.peer} DH2C fid={fid} -> not found")
+            return p.STATUS_OBJECT_NAME_NOT_FOUND, None
+        self.opens[o.fid] = o
+        h.fid = o.fid
+        self.srv.log(f"{self.peer} DH2C {o.node.name} fid={fid} -> reclaimed")
+        return p.STATUS_SUCCESS, struct.pack("<HBBI", 89, 0, 0, 1) + \
+            self.attrs_block(o.node) + struct.pack("<IQQII", 0, o.fid, o.fid,
+                                                   0, 0)
 
     # CLOSE, MS-SMB2 3.3.5.10
     def do_close(self, h, body, req, last_fid):

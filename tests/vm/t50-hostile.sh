@@ -37,6 +37,7 @@ cases+=(fid-reuse reopen-drop silent-reconnect guid-change close-race
 	bind-restart session-deleted)
 cases+=(dh2q-malformed dh2c-refused)
 cases+=(seal-break seal-break-clear)
+cases+=(ca-restart)
 
 addr_of() {
 	local i
@@ -657,14 +658,20 @@ case_create_dir() {
 # other.txt hello.txt's: the READ of other.txt that waited for the new
 # session must still read other.txt, not the file that has its old
 # FileId now.
+# With hello.txt and other.txt open, a READ of other.txt, which the
+# restart cases restart at: it waits, and is answered in the new session.
+read_held_across_restart() {
+	timed 60 bash -c 'exec 3<"$1" 4<"$2" && cat <&4' - \
+		"$m/hello.txt" "$m/other.txt"
+	expect "$name: the READ that waited reads its own file" \
+		"$rc ${r// /_}" "0 $other"
+	within "$name: READ answered in the new session" "$took" 30
+}
+
 case_fid_reuse() {
 	begin fid-reuse
 	if mounted; then
-		timed 60 bash -c 'exec 3<"$1" 4<"$2" && cat <&4' - \
-			"$m/hello.txt" "$m/other.txt"
-		expect "$name: the READ that waited reads its own file" \
-			"$rc ${r// /_}" "0 $other"
-		within "$name: READ answered in the new session" "$took" 30
+		read_held_across_restart
 		if srvlog | grep -Eq 'restart: FileIds \[[0-9]+, [0-9]+'; then
 			rec ok "$name: both files were open at the restart"
 		else
@@ -768,6 +775,29 @@ case_close_race() {
 # client's, not a session's: Samba sends its breaks with SessionId 0,
 # which names no key to encrypt with, so in clear even where the share
 # requires encryption (t72). Both are acted on, and acknowledged.
+# A continuously available share, whose server offers persistent handles
+# and restarts at the READ of other.txt, keeping them: the client asked
+# for persistent handles of both files held open (the server granted
+# them), reclaims both with DH2C in its new session, and the READ that
+# waited reads its own file. DebugData counts both.
+case_ca_restart() {
+	local n
+	begin ca-restart
+	if mounted; then
+		read_held_across_restart
+		n=$(srvlog | grep -Ec 'CREATE (hello|other)\.txt fid=[0-9]+ -> persistent')
+		expect "$name: persistent handles granted" "$n" 2
+		n=$(srvlog | grep -Ec 'DH2C (hello|other)\.txt fid=[0-9]+ -> reclaimed')
+		expect "$name: persistent handles reclaimed after the restart" \
+			"$n" 2
+		n=$(grep -F "($a)" /proc/fs/smb3mc/DebugData |
+			grep -Eo 'persistent [0-9]+')
+		expect "$name: DebugData" "$n" "persistent 2"
+		msg "2 open files opened again \(2 durable handles reclaimed\)"
+	fi
+	finish
+}
+
 case_seal_break() { # case
 	local acks breaks
 	begin "$1"
@@ -943,6 +973,7 @@ recovers session-deleted "read:$work/mnt/session-deleted/hello.txt" \
 case_works dh2q-malformed "durable handle context malformed"
 recovers dh2c-refused "read:$work/mnt/dh2c-refused/hello.txt" \
 	"hello.txt: durable handle not reclaimed"
+case_ca_restart
 
 wait "$bg1" "$bg2" "$bg3" "$bg4" "$bg5" "$bg6"
 
