@@ -214,12 +214,24 @@ static int ns_build_name(struct smb3mc_call *call, struct smb3mc_tcon *tcon,
 				       name, len, replace);
 }
 
+/* Whether @from and @to name one file, by its IndexNumber. */
+static bool ns_same_file(struct smb3mc_tcon *tcon, const char *from,
+			 const char *to)
+{
+	struct smb3mc_file_attrs a = {}, b = {};
+
+	return !smb3mc_query_path(tcon, from, &a) &&
+	       !smb3mc_query_path(tcon, to, &b) &&
+	       a.index_number && a.index_number == b.index_number;
+}
+
 /*
  * Open @from with @access and set FileRenameInformation or
  * FileLinkInformation (their SMB2 variant, MS-FSCC 2.4.27.2 and the
  * FileRenameInformation section) naming @to. A new session meanwhile
  * has it start again (smb3mc_op_redo()): a rename whose source the lost
- * session had open, gone then while @to is there, was done.
+ * session had open, gone then while @to is there, was done; so was a
+ * link whose @to is there as the same file.
  */
 static int ns_set_name(struct smb3mc_tcon *tcon, const char *from,
 		       const char *to, u32 access, bool link, bool replace)
@@ -231,8 +243,8 @@ static int ns_set_name(struct smb3mc_tcon *tcon, const char *from,
 	struct smb3mc_file_attrs attrs = {};
 	unsigned int gen, attempt = 0;
 	struct smb3mc_call *call;
+	bool had_it = false, again;
 	struct smb3mc_fid fid;
-	bool had_it = false;
 	__le16 *name;
 	int rc, len;
 
@@ -256,11 +268,15 @@ static int ns_set_name(struct smb3mc_tcon *tcon, const char *from,
 				rc = 0;
 			continue;
 		}
+		again = had_it;
 		had_it = true;
 		rc = ns_close(tcon, &fid,
 			      ns_send(tcon, call,
 				      ns_build_name(call, tcon, &fid, name,
 						    len, link, replace)));
+		if (rc == -EEXIST && link && again &&
+		    ns_same_file(tcon, from, to))
+			rc = 0;
 	} while (smb3mc_op_redo(tcon, gen, ++attempt, rc));
 out:
 	kfree(name);

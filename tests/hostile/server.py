@@ -155,6 +155,8 @@ CASES = {
     "bind-restart": (p.READ, 1, "offer multichannel; answer the last leg "
                      "of a bind 4 s late, and restart at the first READ "
                      "meanwhile"),
+    "link-restart": (p.SET_INFO, 1, "make the hard link a SET_INFO asks for, "
+                     "then restart without answering it"),
     "close-race": (p.READ, 1, "offer multichannel; restart, then answer "
                    "the second CREATE after it 6 s late and the TREE_CONNECT "
                    "to IPC$ after that 3 s late, and log each CLOSE with "
@@ -1236,8 +1238,24 @@ class Conn(MidSend):
                 bytes(max(0, size - len(o.node.data)))
         elif cls == 13:  # FileDispositionInformation
             o.delete_on_close = bool(data[0])
+        elif cls == 11:  # FileLinkInformation, MS-FSCC 2.4.21.2
+            return self.link(h, o, data)
         elif cls != 4:  # FileBasicInformation: times are not kept
             return p.STATUS_NOT_SUPPORTED, None
+        return p.STATUS_SUCCESS, struct.pack("<H", 2)
+
+    def link(self, h, o, data):
+        """A hard link to @o's file; link-restart restarts after it."""
+        replace, _, nlen = struct.unpack_from("<B15xI", data)
+        name = data[20:20 + nlen].decode("utf-16-le").strip("\\").lower()
+        if o.node.is_dir or "\\" in name:
+            return p.STATUS_ACCESS_DENIED, None
+        if name in self.srv.files and not replace:
+            return p.STATUS_OBJECT_NAME_COLLISION, None
+        self.srv.files[name] = o.node
+        if h.hit and self.case.name == "link-restart":
+            self.srv.log(f"{self.peer} linked {o.node.name} as {name}")
+            self.restart()
         return p.STATUS_SUCCESS, struct.pack("<H", 2)
 
     # IOCTL, MS-SMB2 3.3.5.15

@@ -37,7 +37,7 @@ cases+=(fid-reuse reopen-drop silent-reconnect guid-change close-race
 	bind-restart session-deleted)
 cases+=(dh2q-malformed dh2c-refused)
 cases+=(seal-break seal-break-clear)
-cases+=(ca-restart)
+cases+=(ca-restart link-restart)
 
 addr_of() {
 	local i
@@ -798,6 +798,21 @@ case_ca_restart() {
 	finish
 }
 
+# A server restarted after it made the hard link a SET_INFO asked for,
+# before it answered: link(2), done again in the new session, finds its
+# new name there as the same file (its IndexNumber), and succeeds.
+case_link_restart() {
+	begin link-restart
+	if mounted; then
+		timed 60 ln "$m/hello.txt" "$m/h2"
+		expect "$name: link(2) across the restart" "$rc${r:+ $r}" 0
+		try 60 "read:$m/h2"
+		expect "$name: the new name reads the file" "${r#* }" "OK $hello"
+		msg "every channel lost: setting up a new session"
+	fi
+	finish
+}
+
 case_seal_break() { # case
 	local acks breaks
 	begin "$1"
@@ -974,6 +989,7 @@ case_works dh2q-malformed "durable handle context malformed"
 recovers dh2c-refused "read:$work/mnt/dh2c-refused/hello.txt" \
 	"hello.txt: durable handle not reclaimed"
 case_ca_restart
+case_link_restart
 
 wait "$bg1" "$bg2" "$bg3" "$bg4" "$bg5" "$bg6"
 
