@@ -1246,7 +1246,7 @@ class Conn(MidSend):
 
     def link(self, h, o, data):
         """A hard link to @o's file; link-restart restarts after it."""
-        replace, _, nlen = struct.unpack_from("<B15xI", data)
+        replace, nlen = struct.unpack_from("<B15xI", data)
         name = data[20:20 + nlen].decode("utf-16-le").strip("\\").lower()
         if o.node.is_dir or "\\" in name:
             return p.STATUS_ACCESS_DENIED, None
