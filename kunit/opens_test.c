@@ -27,7 +27,7 @@ static void opens_setup(struct kunit *test, struct opens_test *t)
 }
 
 /* A new session of @t takes every file and opens it again as id + 100. */
-static void opens_take_all(struct kunit *test, struct opens_test *t)
+static void opens_take_all(struct opens_test *t)
 {
 	struct smb3mc_open_copy c;
 	struct smb3mc_fid next;
@@ -74,7 +74,7 @@ static void opens_keep_after_take_is_refused(struct kunit *test)
 	opens_setup(test, &t);
 	oa = smb3mc_open_keep(t.tcon, "a", 0, 0, 0, &a);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(oa));
-	opens_take_all(test, &t);
+	opens_take_all(&t);
 	ob = smb3mc_open_keep(t.tcon, "b", 0, 0, 0, &b);
 	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(ob), -EAGAIN);
 	opens_up(&t);
@@ -88,7 +88,7 @@ static void opens_keep_after_take_is_refused(struct kunit *test)
 	ob = smb3mc_open_keep(t.tcon, "b", 0, 0, 0, &b);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(ob));
 	/* And the next new session opens both again. */
-	opens_take_all(test, &t);
+	opens_take_all(&t);
 	opens_up(&t);
 	KUNIT_EXPECT_EQ(test, a.persistent, 201ULL);
 	KUNIT_EXPECT_EQ(test, b.persistent, 102ULL);
@@ -110,14 +110,14 @@ static void opens_keep_after_failed_session(struct kunit *test)
 	LIST_HEAD(orphans);
 
 	opens_setup(test, &t);
-	opens_take_all(test, &t);
+	opens_take_all(&t);
 	KUNIT_EXPECT_EQ(test,
 			PTR_ERR_OR_ZERO(smb3mc_open_keep(t.tcon, "a", 0, 0, 0,
 							 &a)), -EAGAIN);
 	smb3mc_tcon_reopen_done(t.tcon, false, 1, &orphans);
 	oa = smb3mc_open_keep(t.tcon, "a", 0, 0, 0, &a);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(oa));
-	opens_take_all(test, &t);
+	opens_take_all(&t);
 	opens_up(&t);
 	KUNIT_EXPECT_EQ(test, a.persistent, 101ULL);
 	KUNIT_EXPECT_EQ(test, a.gen, 1U);
