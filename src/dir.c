@@ -50,12 +50,6 @@ static int smb3mc_dir_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
-static bool is_dot_or_dotdot(const char *name, int len)
-{
-	return (len == 1 && name[0] == '.') ||
-	       (len == 2 && name[0] == '.' && name[1] == '.');
-}
-
 /*
  * Positions 0 and 1 are "." and ".."; every further entry the server
  * lists takes the next position. A seek backwards restarts the listing.
@@ -77,8 +71,6 @@ static int smb3mc_readdir(struct file *file, struct dir_context *ctx)
 	}
 
 	while ((rc = smb3mc_dir_list_next(d->list, &ent)) > 0) {
-		if (is_dot_or_dotdot(ent.name, ent.name_len))
-			continue;
 		if (d->list_pos < ctx->pos) {
 			d->list_pos++;	/* emitted before a seek backwards */
 			continue;

@@ -24,9 +24,16 @@ struct smb3mc_dir_list {
 	void *rsp;			/* the response @it walks */
 	struct smb3mc_dir_iter it;
 	struct smb3mc_dir_iter prev;	/* before the entry last returned */
+	unsigned int dots;		/* "." and ".." since the (re)start */
 	bool eof;
 	char name[NAME_MAX + 1];
 };
+
+static bool is_dot_or_dotdot(const char *name, int len)
+{
+	return (len == 1 && name[0] == '.') ||
+	       (len == 2 && name[0] == '.' && name[1] == '.');
+}
 
 /**
  * smb3mc_dir_list_open - open the directory @path to list it
@@ -119,6 +126,7 @@ static int dir_list_fill(struct smb3mc_dir_list *list, bool restart)
 int smb3mc_dir_list_restart(struct smb3mc_dir_list *list)
 {
 	list->eof = false;
+	list->dots = 0;
 	return dir_list_fill(list, true);
 }
 
@@ -127,7 +135,8 @@ int smb3mc_dir_list_restart(struct smb3mc_dir_list *list)
  * @list: the listing
  * @ent: filled with the entry
  *
- * Entries whose name Linux cannot represent are skipped.
+ * Entries whose name Linux cannot represent are skipped, and so are "."
+ * and "..", which the VFS makes itself.
  *
  * Return: 1 with @ent filled, 0 at the end of the listing (until it is
  * restarted), or an errno.
@@ -156,6 +165,18 @@ int smb3mc_dir_list_next(struct smb3mc_dir_list *list,
 		if (len < 0) {
 			pr_warn_ratelimited("smb3mc: skipping a directory entry whose name Linux cannot represent (%d)\n",
 					    len);
+			continue;
+		}
+		/*
+		 * The VFS shows "." and ".." itself. A listing names each
+		 * once: one that names them again may do so for ever, while
+		 * its reader waits for an entry.
+		 */
+		if (is_dot_or_dotdot(list->name, len)) {
+			if (++list->dots > 2)
+				return smb3mc_rsp_refuse(list->tcon->ses,
+							 SMB2_QUERY_DIRECTORY,
+							 "\".\" or \"..\" listed again");
 			continue;
 		}
 		ent->name = list->name;

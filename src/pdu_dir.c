@@ -93,17 +93,19 @@ int smb3mc_parse_query_directory(const void *msg, size_t len,
 	r = msg + SMB2_HDR_SIZE;
 	off = le16_to_cpu(r->output_buffer_offset);
 	olen = le32_to_cpu(r->output_buffer_length);
-	it->pos = 0;
-	it->done = false;
-	if (!olen) {
-		it->buf = NULL;
-		it->len = 0;
-		return 0;
-	}
+	/*
+	 * MS-SMB2 3.3.5.18: a query that finds nothing more fails with
+	 * STATUS_NO_MORE_FILES. A success with no entries would have the
+	 * client ask again, for as long as the server answers so.
+	 */
+	if (!olen)
+		return -EIO;
 	if (off < SMB2_HDR_SIZE + sizeof(*r) || !smb3mc_range_ok(len, off, olen))
 		return -EIO;
 	it->buf = (const u8 *)msg + off;
 	it->len = olen;
+	it->pos = 0;
+	it->done = false;
 	return 0;
 }
 

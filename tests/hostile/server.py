@@ -62,6 +62,11 @@ CASES = {
     "next-past": (p.READ, 1, "NextCommand pointing past the frame"),
     "next-garbage": (p.QUERY_DIRECTORY, 1,
                      "NextCommand chaining to a garbage header"),
+    "dir-empty": (p.QUERY_DIRECTORY, 0, "answer every QUERY_DIRECTORY "
+                  "STATUS_SUCCESS with no entries, never "
+                  "STATUS_NO_MORE_FILES"),
+    "dir-dots": (p.QUERY_DIRECTORY, 0, "answer every QUERY_DIRECTORY with "
+                 "\".\" and \"..\" only, never STATUS_NO_MORE_FILES"),
     "unknown-mid": (p.READ, 1, "answer with a MessageId never sent"),
     "duplicate": (p.CREATE, 0, "send each answer twice"),
     "credits-65535": (None, 0, "CreditResponse 65535 on every answer"),
@@ -1106,13 +1111,18 @@ class Conn(MidSend):
             return p.STATUS_FILE_CLOSED, None
         if not o.node.is_dir:
             return p.STATUS_INVALID_PARAMETER, None
+        if h.hit and self.case.name == "dir-empty":
+            return p.STATUS_SUCCESS, struct.pack("<HHIB", 9, p.HDR_SIZE + 8,
+                                                 0, 0)
         maxlen = struct.unpack_from("<I", body, 28)[0]
         if flags & 0x11:
             o.dir_done = False
         if o.dir_done:
             return p.STATUS_NO_MORE_FILES, None
-        entries = [(".", self.srv.root), ("..", self.srv.root)] + \
-            [(n.name, n) for n in self.srv.files.values()]
+        dots = h.hit and self.case.name == "dir-dots"
+        entries = [(".", self.srv.root), ("..", self.srv.root)]
+        if not dots:
+            entries += [(n.name, n) for n in self.srv.files.values()]
         out = bytearray()
         last = None
         for name, node in entries:
@@ -1128,7 +1138,7 @@ class Conn(MidSend):
             out += e
             if flags & 0x2:
                 break
-        o.dir_done = True
+        o.dir_done = not dots
         return p.STATUS_SUCCESS, struct.pack("<HHI", 9, p.HDR_SIZE + 8,
                                              len(out)) + bytes(out)
 
