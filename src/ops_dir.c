@@ -17,6 +17,11 @@
 #define SMB3MC_DIR_REQ		256
 /* QUERY_DIRECTORY asks for this much per round trip. */
 #define SMB3MC_DIR_BUF		(64 * 1024)
+/*
+ * Names in a row the listing may skip: a server could list such names
+ * for ever, while the reader waits for one it can show.
+ */
+#define SMB3MC_DIR_SKIP_MAX	65536
 
 struct smb3mc_dir_list {
 	struct smb3mc_tcon *tcon;
@@ -25,6 +30,8 @@ struct smb3mc_dir_list {
 	struct smb3mc_dir_iter it;
 	struct smb3mc_dir_iter prev;	/* before the entry last returned */
 	unsigned int dots;		/* "." and ".." since the (re)start */
+	unsigned int skipped;		/* names skipped since the last entry */
+	int err;			/* the refusal that ended it */
 	bool eof;
 	char name[NAME_MAX + 1];
 };
@@ -127,7 +134,21 @@ int smb3mc_dir_list_restart(struct smb3mc_dir_list *list)
 {
 	list->eof = false;
 	list->dots = 0;
+	list->skipped = 0;
+	list->err = 0;
 	return dir_list_fill(list, true);
+}
+
+/*
+ * A listing the server spoiled stays failed until it is restarted: a
+ * getdents() that failed after it returned some entries succeeds with
+ * those, and the next one must not take the listing up again.
+ */
+static int dir_list_refuse(struct smb3mc_dir_list *list, const char *what)
+{
+	list->err = smb3mc_rsp_refuse(list->tcon->ses, SMB2_QUERY_DIRECTORY,
+				      what);
+	return list->err;
 }
 
 /**
@@ -147,13 +168,13 @@ int smb3mc_dir_list_next(struct smb3mc_dir_list *list,
 	struct smb3mc_dir_entry raw;
 	int rc, len;
 
+	if (list->err)
+		return list->err;
 	while (!list->eof) {
 		list->prev = list->it;
 		rc = smb3mc_dir_next(&list->it, &raw);
 		if (rc < 0)
-			return smb3mc_rsp_refuse(list->tcon->ses,
-						 SMB2_QUERY_DIRECTORY,
-						 "a malformed directory entry");
+			return dir_list_refuse(list, "a malformed directory entry");
 		if (!rc) {
 			rc = dir_list_fill(list, false);
 			if (rc)
@@ -163,6 +184,8 @@ int smb3mc_dir_list_next(struct smb3mc_dir_list *list,
 		len = smb3mc_utf16_to_name(raw.name, raw.name_len, list->name,
 					   sizeof(list->name));
 		if (len < 0) {
+			if (++list->skipped == SMB3MC_DIR_SKIP_MAX)
+				return dir_list_refuse(list, "65536 names in a row that Linux cannot represent");
 			pr_warn_ratelimited("smb3mc: skipping a directory entry whose name Linux cannot represent (%d)\n",
 					    len);
 			continue;
@@ -174,11 +197,10 @@ int smb3mc_dir_list_next(struct smb3mc_dir_list *list,
 		 */
 		if (is_dot_or_dotdot(list->name, len)) {
 			if (++list->dots > 2)
-				return smb3mc_rsp_refuse(list->tcon->ses,
-							 SMB2_QUERY_DIRECTORY,
-							 "\".\" or \"..\" listed again");
+				return dir_list_refuse(list, "\".\" or \"..\" listed again");
 			continue;
 		}
+		list->skipped = 0;
 		ent->name = list->name;
 		ent->name_len = len;
 		ent->ino = raw.attrs.index_number;

@@ -67,6 +67,9 @@ CASES = {
                   "STATUS_NO_MORE_FILES"),
     "dir-dots": (p.QUERY_DIRECTORY, 0, "answer every QUERY_DIRECTORY with "
                  "\".\" and \"..\" only, never STATUS_NO_MORE_FILES"),
+    "dir-badnames": (p.QUERY_DIRECTORY, 0, "answer every QUERY_DIRECTORY "
+                     "with names Linux cannot represent (bad/N), as many "
+                     "as fit, never STATUS_NO_MORE_FILES"),
     "unknown-mid": (p.READ, 1, "answer with a MessageId never sent"),
     "duplicate": (p.CREATE, 0, "send each answer twice"),
     "credits-65535": (None, 0, "CreditResponse 65535 on every answer"),
@@ -1119,9 +1122,11 @@ class Conn(MidSend):
             o.dir_done = False
         if o.dir_done:
             return p.STATUS_NO_MORE_FILES, None
-        dots = h.hit and self.case.name == "dir-dots"
+        endless = h.hit and self.case.name in ("dir-dots", "dir-badnames")
         entries = [(".", self.srv.root), ("..", self.srv.root)]
-        if not dots:
+        if self.case.name == "dir-badnames" and h.hit:
+            entries = [(f"bad/{i}", self.srv.root) for i in range(1000)]
+        elif not endless:
             entries += [(n.name, n) for n in self.srv.files.values()]
         out = bytearray()
         last = None
@@ -1138,7 +1143,7 @@ class Conn(MidSend):
             out += e
             if flags & 0x2:
                 break
-        o.dir_done = not dots
+        o.dir_done = not endless
         return p.STATUS_SUCCESS, struct.pack("<HHI", 9, p.HDR_SIZE + 8,
                                              len(out)) + bytes(out)
 

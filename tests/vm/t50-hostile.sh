@@ -38,7 +38,7 @@ cases+=(fid-reuse reopen-drop silent-reconnect guid-change close-race
 cases+=(dh2q-malformed dh2c-refused)
 cases+=(seal-break seal-break-clear)
 cases+=(ca-restart link-restart)
-cases+=(dir-empty dir-dots)
+cases+=(dir-empty dir-dots dir-badnames)
 
 addr_of() {
 	local i
@@ -894,12 +894,15 @@ recovers bad-protocol "read:$work/mnt/bad-protocol/hello.txt" \
 	"malformed response header"
 fails truncated/QUERY_DIRECTORY/0 "list:$work/mnt/truncated-QUERY_DIRECTORY-0" \
 	"EIO" "refused a QUERY_DIRECTORY response: malformed"
-# Listings that never end: answered with no entries, or with "." and
-# ".." again and again. ls fails, where it would ask again for ever.
+# Listings that never end: answered with no entries, with "." and ".."
+# again and again, or with names Linux cannot represent. ls fails, where
+# it would ask again for ever.
 fails dir-empty "list:$work/mnt/dir-empty" "EIO" \
 	"refused a QUERY_DIRECTORY response: malformed"
 fails dir-dots "list:$work/mnt/dir-dots" "EIO" \
 	"refused a QUERY_DIRECTORY response: .* listed again"
+fails dir-badnames "list:$work/mnt/dir-badnames" "EIO" \
+	"refused a QUERY_DIRECTORY response: 65536 names in a row"
 recovers next-past "read:$work/mnt/next-past/hello.txt" \
 	"malformed response header"
 case_works next-garbage
