@@ -45,6 +45,8 @@
  */
 #define SMB3MC_RECOVER_BASE_MS		250
 #define SMB3MC_RECOVER_MAX_MS		2000
+/* A new session lost sooner than this after its setup was never of use. */
+#define SMB3MC_RECOVER_STABLE		(10 * HZ)
 
 /* The writer's view of a slot: only the caller changes it. */
 static struct smb3mc_chan *slot_chan(struct smb3mc_ses *ses, unsigned int i)
@@ -217,13 +219,33 @@ static void ses_recover(struct smb3mc_ses *ses)
 	}
 	ses->lost_id = 0;
 	ses->recoveries++;
+	ses->recovered_at = jiffies;
 	WRITE_ONCE(ses->recovering, false);
 	mutex_unlock(&ses->chan_lock);
 	atomic_set(&ses->refresh_due, 1);
-	pr_info("smb3mc: %s: new session 0x%llx on channel %u to %pISpc after %u ms without a channel\n",
-		ses->server, ses->id, i, &slot->dst,
-		jiffies_to_msecs(jiffies - ses->down_since));
+	pr_info_ratelimited("smb3mc: %s: new session 0x%llx on channel %u to %pISpc after %u ms without a channel\n",
+			    ses->server, ses->id, i, &slot->dst,
+			    jiffies_to_msecs(jiffies - ses->down_since));
 	smb3mc_ses_io_kick(ses);
+}
+
+/*
+ * The wait before the first attempt to set up a new session. A session
+ * lost again within SMB3MC_RECOVER_STABLE of its setup has the next one
+ * wait as after failed attempts: a server that drops each new session at
+ * its first request would have them set up back to back for as long as
+ * the mount lasts, each a connect, NEGOTIATE, SESSION_SETUP, the trees
+ * and every open file again.
+ */
+static unsigned int ses_relapse_wait_ms(struct smb3mc_ses *ses)
+{
+	if (!ses->recoveries ||
+	    time_after(jiffies, ses->recovered_at + SMB3MC_RECOVER_STABLE)) {
+		ses->relapses = 0;
+		return 0;
+	}
+	return smb3mc_backoff_ms(ses->relapses++, SMB3MC_RECOVER_BASE_MS,
+				 SMB3MC_RECOVER_MAX_MS);
 }
 
 /*
@@ -240,10 +262,11 @@ static unsigned long ses_maint_recover(struct smb3mc_ses *ses)
 		ses->lost_id = ses->id;
 		ses->down_since = jiffies;
 		ses->recover_attempts = 0;
-		ses->next_recover = jiffies;
+		ses->next_recover = jiffies +
+				    msecs_to_jiffies(ses_relapse_wait_ms(ses));
 		WRITE_ONCE(ses->recovering, true);
-		pr_warn("smb3mc: %s: every channel lost: setting up a new session\n",
-			ses->server);
+		pr_warn_ratelimited("smb3mc: %s: every channel lost: setting up a new session\n",
+				    ses->server);
 	}
 	if (time_after_eq(jiffies, ses->next_recover) &&
 	    !READ_ONCE(ses->unmounting))

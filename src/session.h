@@ -157,6 +157,8 @@ struct smb3mc_ses {
 	unsigned int recover_attempts;
 	unsigned long next_recover;	/* jiffies */
 	unsigned int recoveries;
+	unsigned long recovered_at;	/* jiffies the last one was set up */
+	unsigned int relapses;		/* sessions lost at once in a row */
 	/* Open files a new session reclaimed durably, and opened by name */
 	unsigned int reclaimed;
 	unsigned int reopened;

@@ -163,6 +163,9 @@ CASES = {
     "bind-restart": (p.READ, 1, "offer multichannel; answer the last leg "
                      "of a bind 4 s late, and restart at the first READ "
                      "meanwhile"),
+    "relapse": (p.READ, 1, "offer multichannel; restart, then again at "
+                "each new session's first interface query, which the client "
+                "sends once it set the session up"),
     "link-restart": (p.SET_INFO, 1, "make the hard link a SET_INFO asks for, "
                      "then restart without answering it"),
     "close-race": (p.READ, 1, "offer multichannel; restart, then answer "
@@ -184,7 +187,8 @@ CASES = {
                    "keeping them for DH2C to reclaim"),
 }
 RESTART_CASES = ("fid-reuse", "reopen-drop", "silent-reconnect",
-                 "guid-change", "close-race", "bind-restart", "ca-restart")
+                 "guid-change", "close-race", "bind-restart", "ca-restart",
+                 "relapse")
 
 
 class Case:
@@ -467,6 +471,9 @@ class Conn(MidSend):
             return None
         if hit and self.case.name in RESTART_CASES and not self.srv.stage:
             self.restart()
+        if self.srv.stage and self.case.name == "relapse" and \
+                h.command == p.IOCTL and h.sid in self.srv.sessions:
+            self.restart()
         if self.srv.stage and self.case.name == "silent-reconnect" and \
                 h.command == p.NEGOTIATE:
             return None
@@ -737,7 +744,8 @@ class Conn(MidSend):
             caps |= CAP_PERSISTENT_HANDLES
         if self.srv.args.multichannel or \
                 self.case.name.startswith(("iface", "bind-", "other-",
-                                           "close-race", "go-silent")):
+                                           "close-race", "go-silent",
+                                           "relapse")):
             caps |= CAP_MULTI_CHANNEL
         if seal and dialect != p.DIALECT_311 and self.client_caps & CAP_ENC:
             caps |= CAP_ENC

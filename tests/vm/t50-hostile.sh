@@ -38,7 +38,7 @@ cases+=(fid-reuse reopen-drop silent-reconnect guid-change close-race
 cases+=(dh2q-malformed dh2c-refused)
 cases+=(seal-break seal-break-clear)
 cases+=(ca-restart link-restart)
-cases+=(dir-empty dir-dots dir-badnames)
+cases+=(dir-empty dir-dots dir-badnames relapse)
 
 addr_of() {
 	local i
@@ -814,6 +814,31 @@ case_link_restart() {
 	finish
 }
 
+# A server that drops each new session as soon as the client uses it (a
+# restart at its interface query, sent once the session is set up): the
+# client waits before each next one as after failed attempts, up to 2 s,
+# and does not set them up back to back for as long as the mount lasts.
+case_relapse() {
+	local n0 n
+	begin relapse
+	if mounted max_channels=2; then
+		try 90 "read:$m/hello.txt"
+		expect "$name: the READ ends" "$r" "read OK $hello" "read EIO" \
+			"read ECONNABORTED" "read EHOSTDOWN" "read ETIMEDOUT"
+		sleep 4
+		n0=$(srvlog | grep -c 'restart:')
+		sleep 10
+		n=$(($(srvlog | grep -c 'restart:') - n0))
+		if [ "$n" -ge 1 ] && [ "$n" -le 8 ]; then
+			rec ok "$name: $n new sessions lost in 10 s, each set up after a wait"
+		else
+			rec fail "$name: 1 to 8 new sessions lost in 10 s" "$n"
+		fi
+		msg "every channel lost: setting up a new session"
+	fi
+	finish
+}
+
 case_seal_break() { # case
 	local acks breaks
 	begin "$1"
@@ -884,6 +909,8 @@ case_other_channel &
 bg5=$!
 case_go_silent &
 bg6=$!
+case_relapse &
+bg7=$!
 
 case_none none
 case_none none-3.0 vers=3.0
@@ -1001,7 +1028,7 @@ recovers dh2c-refused "read:$work/mnt/dh2c-refused/hello.txt" \
 case_ca_restart
 case_link_restart
 
-wait "$bg1" "$bg2" "$bg3" "$bg4" "$bg5" "$bg6"
+wait "$bg1" "$bg2" "$bg3" "$bg4" "$bg5" "$bg6" "$bg7"
 
 # Replay the records as TAP, case by case.
 for c in "${cases[@]}"; do
