@@ -7,6 +7,7 @@
 
 #include <linux/limits.h>
 #include <linux/slab.h>
+#include <linux/stringify.h>
 
 #include "nterr.h"
 #include "ops.h"
@@ -185,7 +186,7 @@ int smb3mc_dir_list_next(struct smb3mc_dir_list *list,
 					   sizeof(list->name));
 		if (len < 0) {
 			if (++list->skipped == SMB3MC_DIR_SKIP_MAX)
-				return dir_list_refuse(list, "65536 names in a row that Linux cannot represent");
+				return dir_list_refuse(list, __stringify(SMB3MC_DIR_SKIP_MAX) " names in a row that Linux cannot represent");
 			pr_warn_ratelimited("smb3mc: skipping a directory entry whose name Linux cannot represent (%d)\n",
 					    len);
 			continue;
