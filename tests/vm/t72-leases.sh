@@ -87,8 +87,8 @@ check "/proc/mounts shows lease, the default" \
 # The kernel's flusher, at its wakeups every 5 s, writes back a mount's
 # dirty pages beyond its share of the background threshold, a share by
 # its part of recent writeback: a new mount has none, and the flusher
-# wrote c before the second opened it (seen once in CI, and every time in
-# 12 s). A share of its own keeps what the client caches in its cache.
+# may write c before the second opens it. A share of its own keeps what
+# the client caches in its cache.
 check "both mounts' min_ratio 1" sh -c \
 	'for b in /sys/class/bdi/smb3mc-*; do echo 1 >$b/min_ratio || exit; done'
 
