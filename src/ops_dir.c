@@ -81,6 +81,18 @@ void smb3mc_dir_list_close(struct smb3mc_dir_list *list)
 }
 
 /*
+ * A listing the server spoiled stays failed until it is restarted: a
+ * getdents() that failed after it returned some entries succeeds with
+ * those, and the next one must not take the listing up again.
+ */
+static int dir_list_refuse(struct smb3mc_dir_list *list, const char *what)
+{
+	list->err = smb3mc_rsp_refuse(list->tcon->ses, SMB2_QUERY_DIRECTORY,
+				      what);
+	return list->err;
+}
+
+/*
  * Replace the response by the next one, or the first one again when
  * @restart; at the end of the listing set @list->eof.
  */
@@ -118,9 +130,7 @@ static int dir_list_fill(struct smb3mc_dir_list *list, bool restart)
 						  call->req.rsp_len,
 						  &list->it);
 		if (rc) {
-			rc = smb3mc_rsp_refuse(list->tcon->ses,
-					       SMB2_QUERY_DIRECTORY,
-					       "malformed");
+			rc = dir_list_refuse(list, "malformed");
 		} else {
 			list->rsp = call->req.rsp;
 			call->req.rsp = NULL;
@@ -138,18 +148,6 @@ int smb3mc_dir_list_restart(struct smb3mc_dir_list *list)
 	list->skipped = 0;
 	list->err = 0;
 	return dir_list_fill(list, true);
-}
-
-/*
- * A listing the server spoiled stays failed until it is restarted: a
- * getdents() that failed after it returned some entries succeeds with
- * those, and the next one must not take the listing up again.
- */
-static int dir_list_refuse(struct smb3mc_dir_list *list, const char *what)
-{
-	list->err = smb3mc_rsp_refuse(list->tcon->ses, SMB2_QUERY_DIRECTORY,
-				      what);
-	return list->err;
 }
 
 /**
