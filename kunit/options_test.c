@@ -31,6 +31,7 @@ static void opts_defaults(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, o->dir_mode, 0755);
 	KUNIT_EXPECT_EQ(test, o->max_channels, 0);
 	KUNIT_EXPECT_EQ(test, o->actimeo, 1);
+	KUNIT_EXPECT_EQ(test, o->closetimeo, 1);
 	KUNIT_EXPECT_EQ(test, o->echo_interval, 10);
 	smb3mc_opts_free(o);
 }
@@ -73,6 +74,11 @@ static void opts_numbers(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, smb3mc_opts_set(o, "gid", "-1", &msg), -EINVAL);
 	KUNIT_EXPECT_EQ(test, smb3mc_opts_set(o, "actimeo", "30", &msg), 0);
 	KUNIT_EXPECT_EQ(test, o->actimeo, 30);
+	KUNIT_EXPECT_EQ(test, smb3mc_opts_set(o, "closetimeo", "0", &msg), 0);
+	KUNIT_EXPECT_EQ(test, o->closetimeo, 0);
+	KUNIT_EXPECT_EQ(test, smb3mc_opts_set(o, "closetimeo", "86401", &msg),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, o->closetimeo, 0);
 	KUNIT_EXPECT_EQ(test, smb3mc_opts_set(o, "echo_interval", "0", &msg),
 			-EINVAL);
 	smb3mc_opts_free(o);

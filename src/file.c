@@ -148,6 +148,14 @@ static int smb3mc_file_open(struct inode *inode, struct file *file)
 	/* MS-SMB2 2.2.13: FILE_OVERWRITE truncates an existing file. */
 	if (trunc)
 		args.disposition = FILE_OVERWRITE;
+	/* A handle the last close kept, under a lease that caches. */
+	if (!trunc) {
+		fh = smb3mc_lease_take_handle(inode, args.access);
+		if (fh) {
+			smb3mc_fh_add(inode, file, fh);
+			return 0;
+		}
+	}
 	/* Held before this open and after: the cache stayed valid. */
 	cached = smb3mc_lease_caches(inode, SMB2_LEASE_READ_CACHING);
 	args.lease = smb3mc_lease_want(inode, &lease);
@@ -212,14 +220,18 @@ static int smb3mc_file_open(struct inode *inode, struct file *file)
 static int smb3mc_file_release(struct inode *inode, struct file *file)
 {
 	struct smb3mc_fh *fh = file->private_data;
+	bool locked;
 
 	/* Close-to-open: what this file wrote is on the server at close. */
 	if (file->f_mode & FMODE_WRITE)
 		filemap_write_and_wait(inode->i_mapping);
 	/* Closing the handle releases what locks it still holds. */
-	smb3mc_locks_drop(inode, fh);
-	if (smb3mc_fh_del(inode, fh))
+	locked = smb3mc_locks_drop(inode, fh);
+	if (smb3mc_fh_del(inode, fh)) {
+		if (!locked && smb3mc_lease_keep_handle(inode, fh))
+			return 0;
 		smb3mc_lease_closed(inode);
+	}
 	smb3mc_fh_put(fh);
 	return 0;
 }

@@ -350,11 +350,14 @@ int smb3mc_file_flock(struct file *file, int cmd, struct file_lock *fl)
  * By then the VFS has released the locks of @fh's file (locks_remove_file()),
  * which released their server locks: what is left are parts of ranges a
  * process unlocked only in part.
+ *
+ * Return: whether there were any, which only the CLOSE of @fh releases.
  */
-void smb3mc_locks_drop(struct inode *inode, struct smb3mc_fh *fh)
+bool smb3mc_locks_drop(struct inode *inode, struct smb3mc_fh *fh)
 {
 	struct smb3mc_inode *si = SMB3MC_I(inode);
 	struct smb3mc_lock *lk, *next;
+	bool dropped = false;
 
 	mutex_lock(&si->lock_mutex);
 	list_for_each_entry_safe(lk, next, &si->locks, list) {
@@ -362,6 +365,8 @@ void smb3mc_locks_drop(struct inode *inode, struct smb3mc_fh *fh)
 			continue;
 		list_del(&lk->list);
 		kfree(lk);
+		dropped = true;
 	}
 	mutex_unlock(&si->lock_mutex);
+	return dropped;
 }

@@ -28,6 +28,10 @@ struct smb3mc_sb {
 	unsigned long actimeo;		/* jiffies */
 	bool nobrl;			/* byte-range locks stay local */
 	bool nolease;			/* ask for no lease */
+	unsigned long closetimeo;	/* jiffies a last close keeps its handle */
+	/* Files whose last close kept their handle (lease.c) */
+	spinlock_t kept_lock;
+	struct list_head kept;
 	/*
 	 * Regular files by lease key, and the open(O_CREAT)s whose new file
 	 * has no inode yet, for the breaks (lease.c)
@@ -66,6 +70,15 @@ struct smb3mc_inode {
 	struct smb3mc_lease_break lease_brk;
 	bool lease_brk_pending;
 	struct work_struct lease_work;
+	/*
+	 * Regular files: the handle of the last close, kept open for the
+	 * next open while the lease caches handles (lease.c), and the
+	 * work closing it after closetimeo. Under the mount's kept_lock,
+	 * and on its kept list while set.
+	 */
+	struct smb3mc_fh *kept_fh;
+	struct list_head kept_node;
+	struct delayed_work kept_work;
 };
 
 /*
@@ -131,7 +144,7 @@ static inline unsigned long smb3mc_local_ino(struct super_block *sb)
  *   file_lock.c  byte-range locks: ->lock and ->flock
  *   dir.c     listing and dentry revalidation
  *   inode.c   attributes: cache, revalidate, getattr, setattr
- *   lease.c   leases: asking, holding, breaks
+ *   lease.c   leases: asking, holding, breaks, handles kept
  *   aops.c    address_space_operations, write-behind
  *   direct.c  O_DIRECT
  *   fh.c      open handles
@@ -153,7 +166,7 @@ int smb3mc_file_open_created(struct file *file, struct dentry *dentry,
 /* file_lock.c */
 int smb3mc_file_lock(struct file *file, int cmd, struct file_lock *fl);
 int smb3mc_file_flock(struct file *file, int cmd, struct file_lock *fl);
-void smb3mc_locks_drop(struct inode *inode, struct smb3mc_fh *fh);
+bool smb3mc_locks_drop(struct inode *inode, struct smb3mc_fh *fh);
 
 /* dir.c */
 extern const struct file_operations smb3mc_dir_ops;
@@ -194,6 +207,10 @@ void smb3mc_lease_create_end(struct super_block *sb,
 void smb3mc_lease_closed(struct inode *inode);
 bool smb3mc_lease_caches(struct inode *inode, u32 state);
 bool smb3mc_lease_uncached(struct inode *inode);
+bool smb3mc_lease_keep_handle(struct inode *inode, struct smb3mc_fh *fh);
+struct smb3mc_fh *smb3mc_lease_take_handle(struct inode *inode, u32 access);
+bool smb3mc_lease_close_kept(struct inode *inode);
+void smb3mc_lease_close_all_kept(struct super_block *sb);
 
 /* aops.c */
 void smb3mc_aops_init(struct inode *inode);

@@ -13,6 +13,16 @@
  * Breaks coalesce per inode, so a storm of them costs at most one work
  * item per file the mount holds a lease on; one of a key no inode has
  * the session logs and ignores.
+ *
+ * Under handle caching (H, 3.2.4.3.8) no other client needs this one's
+ * handles closed before the server says so with a break: the last close
+ * of a file keeps its handle for closetimeo, and an open meanwhile takes
+ * it instead of sending a CREATE, as a program that opens the same file
+ * again and again (a build reading a header, a script appending to a
+ * log) does. The kept handle is closed when the time is up, at any break
+ * of the lease (another client opens the file), before this client
+ * removes or renames the file or a directory above it, and when the
+ * inode leaves the cache.
  */
 
 #include <linux/pagemap.h>
@@ -22,12 +32,15 @@
 
 /*
  * What every open asks for. Handle caching makes the server keep the
- * handle durable (MS-SMB2 3.3.5.9.10), which a new session reclaims; no
- * close is deferred, so a break of it only needs its acknowledgment.
+ * handle durable (MS-SMB2 3.3.5.9.10), which a new session reclaims,
+ * and lets the last close of a file keep its handle.
  */
 #define SMB3MC_LEASE_WANT	(SMB2_LEASE_READ_CACHING | \
 				 SMB2_LEASE_HANDLE_CACHING | \
 				 SMB2_LEASE_WRITE_CACHING)
+/* What the lease must cache for a handle to be kept, or taken again. */
+#define SMB3MC_LEASE_KEEP	(SMB2_LEASE_READ_CACHING | \
+				 SMB2_LEASE_HANDLE_CACHING)
 
 /* Keys are random: their first bytes hash well enough. */
 static u32 lease_hash(const u8 *key)
@@ -136,12 +149,179 @@ static void lease_break_work(struct work_struct *work)
 		invalidate_inode_pages2(inode->i_mapping);
 		smb3mc_attr_stale(inode);
 	}
+	/*
+	 * Another client opens the file: close the handle a close kept, also
+	 * when handle caching stays, so that a removal or a rename there
+	 * finds the file closed (Samba breaks no handle caching for those).
+	 * When that was the last handle, the server ended the lease with
+	 * it, and the break with the lease: nothing is left to acknowledge.
+	 */
+	if (smb3mc_lease_close_kept(inode))
+		return;
 	if (!plan.ack)
 		return;
 	rc = smb3mc_lease_ack(sbi->tcon, key, plan.state);
 	if (rc)
 		pr_warn_ratelimited("smb3mc: %pISc: acknowledging the break of lease %16phN failed (%d)\n",
 				    info.addr, key, rc);
+}
+
+/*
+ * Take @inode's kept handle, under the mount's kept_lock. Returns it,
+ * or NULL.
+ */
+static struct smb3mc_fh *kept_take(struct smb3mc_sb *sbi,
+				    struct smb3mc_inode *si)
+{
+	struct smb3mc_fh *fh = si->kept_fh;
+
+	lockdep_assert_held(&sbi->kept_lock);
+	if (fh) {
+		si->kept_fh = NULL;
+		list_del_init(&si->kept_node);
+	}
+	return fh;
+}
+
+/**
+ * smb3mc_lease_close_kept - close the handle the last close kept
+ * @inode: a regular file
+ *
+ * Return: true when that was the file's last handle: its lease ended
+ * with it, and with the lease any break of it in progress.
+ */
+bool smb3mc_lease_close_kept(struct inode *inode)
+{
+	struct smb3mc_sb *sbi = SMB3MC_SB(inode->i_sb);
+	struct smb3mc_inode *si = SMB3MC_I(inode);
+	struct smb3mc_fh *fh;
+	bool last;
+
+	if (!S_ISREG(inode->i_mode))
+		return false;
+	spin_lock(&sbi->kept_lock);
+	fh = kept_take(sbi, si);
+	spin_unlock(&sbi->kept_lock);
+	if (!fh)
+		return false;
+	/*
+	 * An open that sent its own CREATE meanwhile has the lease again;
+	 * seen too late, it only caches less until its next open.
+	 */
+	spin_lock(&si->open_lock);
+	last = list_empty(&si->open_files);
+	spin_unlock(&si->open_lock);
+	if (last)
+		smb3mc_lease_closed(inode);
+	smb3mc_fh_put(fh);
+	return last;
+}
+
+static void kept_close_work(struct work_struct *work)
+{
+	struct smb3mc_inode *si = container_of(to_delayed_work(work),
+					       struct smb3mc_inode,
+					       kept_work);
+
+	smb3mc_lease_close_kept(&si->vfs_inode);
+}
+
+/**
+ * smb3mc_lease_keep_handle - keep the handle of @inode's last close open
+ * @inode: a regular file, now without an open file
+ * @fh: the handle of its last file, which held no byte-range lock that
+ *	only its CLOSE releases
+ *
+ * A handle kept before is closed now: the newer one is the one the next
+ * open takes. The lease is checked under the lock a break takes to close
+ * a kept handle, after it changed the lease: a break that took handle
+ * caching away either comes after and closes @fh, or came before and @fh
+ * is not kept. (One that left handle caching, handled just before, leaves
+ * @fh kept until the next break or closetimeo.)
+ *
+ * Return: true when @fh is kept (the caller's reference with it); false
+ * when the caller closes it.
+ */
+bool smb3mc_lease_keep_handle(struct inode *inode, struct smb3mc_fh *fh)
+{
+	struct smb3mc_sb *sbi = SMB3MC_SB(inode->i_sb);
+	struct smb3mc_inode *si = SMB3MC_I(inode);
+	struct smb3mc_fh *old = NULL;
+	bool kept = false;
+
+	if (!sbi->closetimeo)
+		return false;
+	spin_lock(&sbi->kept_lock);
+	if (smb3mc_lease_caches(inode, SMB3MC_LEASE_KEEP)) {
+		old = kept_take(sbi, si);
+		si->kept_fh = fh;
+		list_add_tail(&si->kept_node, &sbi->kept);
+		kept = true;
+	}
+	spin_unlock(&sbi->kept_lock);
+	if (kept)
+		mod_delayed_work(sbi->lease_wq, &si->kept_work,
+				 sbi->closetimeo);
+	if (old)
+		smb3mc_fh_put(old);
+	return kept;
+}
+
+/**
+ * smb3mc_lease_take_handle - the kept handle of @inode, for a new open
+ * @inode: a regular file being opened
+ * @access: the access the open asks for
+ *
+ * Return: the handle, with the reference the new file holds, when one is
+ * kept that grants @access under a lease still caching handles; else
+ * NULL, and the open sends a CREATE.
+ */
+struct smb3mc_fh *smb3mc_lease_take_handle(struct inode *inode, u32 access)
+{
+	struct smb3mc_sb *sbi = SMB3MC_SB(inode->i_sb);
+	struct smb3mc_inode *si = SMB3MC_I(inode);
+	struct smb3mc_fh *fh = NULL;
+
+	spin_lock(&sbi->kept_lock);
+	if (si->kept_fh && (si->kept_fh->access & access) == access &&
+	    smb3mc_lease_caches(inode, SMB3MC_LEASE_KEEP))
+		fh = kept_take(sbi, si);
+	spin_unlock(&sbi->kept_lock);
+	/* Running, the work finds nothing to close. */
+	if (fh)
+		cancel_delayed_work(&si->kept_work);
+	return fh;
+}
+
+/**
+ * smb3mc_lease_close_all_kept - close every kept handle of the mount
+ * @sb: the mount
+ *
+ * Before a directory is renamed: a server refuses that while a file
+ * below it is open (Samba: STATUS_ACCESS_DENIED), and which kept
+ * handles are below it the names no longer tell for certain.
+ */
+void smb3mc_lease_close_all_kept(struct super_block *sb)
+{
+	struct smb3mc_sb *sbi = SMB3MC_SB(sb);
+	struct smb3mc_inode *si;
+	struct inode *inode;
+
+	for (;;) {
+		inode = NULL;
+		spin_lock(&sbi->kept_lock);
+		list_for_each_entry(si, &sbi->kept, kept_node) {
+			/* One being evicted closes its own handle. */
+			inode = igrab(&si->vfs_inode);
+			if (inode)
+				break;
+		}
+		spin_unlock(&sbi->kept_lock);
+		if (!inode)
+			return;
+		smb3mc_lease_close_kept(inode);
+		iput(inode);
+	}
 }
 
 /**
@@ -191,6 +371,9 @@ void smb3mc_lease_inode_init(struct inode *inode)
 	struct smb3mc_sb *sbi = SMB3MC_SB(inode->i_sb);
 	struct smb3mc_inode *si = SMB3MC_I(inode);
 
+	si->kept_fh = NULL;
+	INIT_LIST_HEAD(&si->kept_node);
+	INIT_DELAYED_WORK(&si->kept_work, kept_close_work);
 	if (!sbi->lease_wq)
 		return;
 	memset(&si->lease, 0, sizeof(si->lease));
@@ -208,9 +391,10 @@ void smb3mc_lease_inode_init(struct inode *inode)
  * smb3mc_lease_evict - @inode leaves the cache: no break reaches it now
  * @inode: a regular file
  *
- * Waits for a break being handled, which no signal ends: closed, the file
- * has no dirty pages to write back, and the acknowledgment does not wait
- * for a lost server.
+ * Closes the handle a close kept first, while a break of the lease still
+ * finds the file; then waits for a break being handled, which no signal
+ * ends: closed, the file has no dirty pages to write back, and neither
+ * the CLOSE nor the acknowledgment waits for a lost server.
  */
 void smb3mc_lease_evict(struct inode *inode)
 {
@@ -219,6 +403,8 @@ void smb3mc_lease_evict(struct inode *inode)
 
 	if (!si->lease_hashed)
 		return;
+	cancel_delayed_work_sync(&si->kept_work);
+	smb3mc_lease_close_kept(inode);
 	spin_lock(&sbi->lease_lock);
 	hash_del(&si->lease_node);
 	spin_unlock(&sbi->lease_lock);

@@ -75,7 +75,14 @@ static void ses_chan_break(struct smb3mc_chan *chan, const void *msg,
 	atomic_inc(&ses->lease_breaks);
 	/* Pairs with the release in smb3mc_share_on_lease_break(). */
 	handler = smp_load_acquire(&ses->lease_break);
-	if (!handler || !handler(ses->lease_owner, &brk))
+	/*
+	 * A mount going away no longer has the files it evicted, whose
+	 * breaks a server sends again when a channel closes while one is
+	 * not acknowledged (Samba; also one whose last handle was closed
+	 * instead): not worth a message.
+	 */
+	if ((!handler || !handler(ses->lease_owner, &brk)) &&
+	    !READ_ONCE(ses->unmounting))
 		pr_warn_ratelimited("smb3mc: %s: break of lease %16phN, which this mount does not hold, ignored\n",
 				    ses->server, brk.key);
 }

@@ -186,6 +186,9 @@ static int smb3mc_remove(struct inode *dir, struct dentry *dentry,
 	path = smb3mc_dentry_path(dentry, &page);
 	if (IS_ERR(path))
 		return PTR_ERR(path);
+	/* A kept handle would leave the file delete-pending, the name taken. */
+	if (!is_dir)
+		smb3mc_lease_close_kept(inode);
 	rc = smb3mc_ns_delete(sbi->tcon, path, is_dir);
 	free_page((unsigned long)page);
 	if (rc)
@@ -237,6 +240,25 @@ static int smb3mc_rename_paths(struct smb3mc_tcon *tcon, const char *from,
 	return rc;
 }
 
+/*
+ * Handles the last close of a file kept open (lease.c) that a server
+ * would refuse to rename or replace, or leave a replaced file
+ * delete-pending for: the source's, every one below a directory, the
+ * target's.
+ */
+static void smb3mc_rename_close_kept(struct dentry *from,
+					 struct inode *target)
+{
+	struct inode *inode = d_inode(from);
+
+	if (S_ISDIR(inode->i_mode))
+		smb3mc_lease_close_all_kept(inode->i_sb);
+	else
+		smb3mc_lease_close_kept(inode);
+	if (target && S_ISREG(target->i_mode))
+		smb3mc_lease_close_kept(target);
+}
+
 static int smb3mc_rename(struct mnt_idmap *idmap, struct inode *old_dir,
 			 struct dentry *old_dentry, struct inode *new_dir,
 			 struct dentry *new_dentry, unsigned int flags)
@@ -260,6 +282,7 @@ static int smb3mc_rename(struct mnt_idmap *idmap, struct inode *old_dir,
 		free_page((unsigned long)from_page);
 		return PTR_ERR(to);
 	}
+	smb3mc_rename_close_kept(old_dentry, target);
 	rc = smb3mc_rename_paths(sbi->tcon, from, to,
 				 !(flags & RENAME_NOREPLACE), new_dentry);
 	if (!rc)

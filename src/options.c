@@ -26,6 +26,7 @@ void smb3mc_opts_init(struct smb3mc_opts *opts)
 	opts->dir_mode = 0755;
 	opts->sign = true;
 	opts->actimeo = 1;
+	opts->closetimeo = 1;
 	opts->echo_interval = SMB3MC_DEFAULT_ECHO_INTERVAL;
 	opts->soft_timeout = SMB3MC_DEFAULT_SOFT_TIMEOUT;
 }
@@ -232,6 +233,11 @@ int smb3mc_opts_set(struct smb3mc_opts *opts, const char *key,
 	if (!strcmp(key, "actimeo")) {
 		/* A day at most: beyond that a cache is never right. */
 		if (parse_uint(value, 10, 0, 86400, &opts->actimeo))
+			goto bad_number;
+		return 0;
+	}
+	if (!strcmp(key, "closetimeo")) {
+		if (parse_uint(value, 10, 0, 86400, &opts->closetimeo))
 			goto bad_number;
 		return 0;
 	}

@@ -44,6 +44,7 @@ struct smb3mc_opts {
 	bool nolease;		/* ask for no lease (MS-SMB2 3.2.4.3.8) */
 	unsigned int max_channels;	/* 0: not given, default applies */
 	unsigned int actimeo;		/* seconds */
+	unsigned int closetimeo;	/* seconds a last close keeps its handle */
 	unsigned int echo_interval;	/* seconds */
 	/*
 	 * When the server is lost (every channel down, the session gone):

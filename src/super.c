@@ -88,6 +88,7 @@ static int smb3mc_show_options(struct seq_file *m, struct dentry *root)
 	if (sbi->nobrl)
 		seq_puts(m, ",nobrl");
 	seq_puts(m, sbi->nolease ? ",nolease" : ",lease");
+	seq_printf(m, ",closetimeo=%lu", sbi->closetimeo / HZ);
 	return 0;
 }
 
@@ -116,6 +117,9 @@ static int smb3mc_fill_super(struct super_block *sb, struct fs_context *fc)
 	sbi->actimeo = opts->actimeo * HZ;
 	sbi->nobrl = opts->nobrl;
 	sbi->nolease = opts->nolease;
+	sbi->closetimeo = opts->closetimeo * HZ;
+	spin_lock_init(&sbi->kept_lock);
+	INIT_LIST_HEAD(&sbi->kept);
 
 	rc = smb3mc_ses_open(&sbi->ses, opts, &fc->log);
 	if (rc)

@@ -77,6 +77,7 @@ printf 'old h' >$srv/h
 printf 'old e' >$srv/e
 printf 'old s' >$srv/s
 printf 'old d' >$srv/d
+printf 'old t' >$srv/t
 head -c 1048576 /dev/urandom >$srv/big
 chmod -R a+rwX $srv
 
@@ -112,6 +113,59 @@ if [ $got -lt 65536 ]; then
 else
 	fail "the re-read sent no READ" "$got bytes received for 1 MiB"
 fi
+
+# Kept handles: under the handle caching of its lease, the last close of
+# a file keeps its handle open for closetimeo (1 s by default), and an
+# open meanwhile takes it. The server lists the opens of each file.
+opens_of() { # name: the server's opens of leases/NAME
+	ip netns exec "$SRV_NS" smbstatus -s "$SMB_CONF" -L 2>/dev/null |
+		grep -c " leases/$1 "
+}
+is "the server lists f, held open" 1 opens_of f
+check "/proc/mounts shows closetimeo=1, the default" \
+	grep -q "$m1 smb3mc .*,closetimeo=1" /proc/mounts
+check "first: read t" sh -c "cat $m1/leases/t >/dev/null"
+check "the server has t open no more within 10 s" within 10 0 opens_of t
+# A mount that keeps them a minute, and its names as long, which no
+# slowness of the guest outlasts: reading big once more sends nothing at
+# all (no CREATE, no READ, and no lookup).
+check "closetimeo=60: mount" mount -t smb3mc "//$SRV_IP/$SHARE" $m4 \
+	-o "$opts,closetimeo=60,actimeo=60"
+check "closetimeo=60: read big" sh -c "cat $m4/leases/big >/dev/null"
+is "the server has big open after its close" 1 opens_of big
+r0=$(requests)
+check "closetimeo=60: read big again" cmp $m4/leases/big $srv/big
+is "the reopen sent no request" "$r0" requests
+# A file whose handle a close kept is removed at once, its name free
+# again; one renamed over another, both kept, replaces it; a directory
+# holding such a file is renamed, which the server refuses while a file
+# below it is open. Each closed before the request, not at the break
+# the server would send for it (its own opens ask for no lease).
+check "closetimeo=60: write and read kept" sh -c \
+	"printf k >$m4/leases/kept && cat $m4/leases/kept >/dev/null"
+b0=$(breaks)
+check "closetimeo=60: rm kept, right after its close" rm $m4/leases/kept
+check "kept is gone on the server at once" test ! -e $srv/kept
+is "and no break came for it" "$b0" breaks
+check "closetimeo=60: write kept again" sh -c "printf k2 >$m4/leases/kept"
+check "closetimeo=60: write and read r1 and r2" sh -c \
+	"printf r1 >$m4/leases/r1 && printf r2 >$m4/leases/r2 && cat $m4/leases/r1 $m4/leases/r2 >/dev/null"
+b0=$(breaks)
+check "closetimeo=60: mv r1 over r2, both kept" mv $m4/leases/r1 $m4/leases/r2
+is "r2 on the server is r1's" r1 cat $srv/r2
+is "and no break came for them" "$b0" breaks
+check "closetimeo=60: mkdir sub and write sub/x" sh -c \
+	"mkdir $m4/leases/sub && printf x >$m4/leases/sub/x && cat $m4/leases/sub/x >/dev/null"
+check "closetimeo=60: rename sub, its file's handle kept" \
+	mv $m4/leases/sub $m4/leases/sub2
+is "sub2/x reads" x cat $m4/leases/sub2/x
+# Another client's open breaks the lease (Samba takes write caching
+# away, not handle caching): the kept handle is closed, so that the
+# removal there does not leave the file delete-pending for a minute.
+check "closetimeo=60: read kept" sh -c "cat $m4/leases/kept >/dev/null"
+check "second: rm kept" rm $m2/leases/kept
+check "kept is gone on the server at once" test ! -e $srv/kept
+check "closetimeo=60: umount" umount $m4
 
 # The second writes f: the break drops the first's cached pages, and
 # its size is read again.
