@@ -273,8 +273,8 @@ bool smb3mc_lease_keep_handle(struct inode *inode, struct smb3mc_fh *fh)
  * @access: the access the open asks for
  *
  * Return: the handle, with the reference the new file holds, when one is
- * kept that grants @access under a lease still caching handles; else
- * NULL, and the open sends a CREATE.
+ * kept that grants @access under a lease still caching handles, and the
+ * server would grant it again; else NULL, and the open sends a CREATE.
  */
 struct smb3mc_fh *smb3mc_lease_take_handle(struct inode *inode, u32 access)
 {
@@ -282,6 +282,14 @@ struct smb3mc_fh *smb3mc_lease_take_handle(struct inode *inode, u32 access)
 	struct smb3mc_inode *si = SMB3MC_I(inode);
 	struct smb3mc_fh *fh = NULL;
 
+	/*
+	 * A server refuses writing to a read-only file at CREATE: a handle
+	 * opened for writing before the file became so (by the open that
+	 * created it, or a chmod since) must not let this open pass.
+	 */
+	if (access & GENERIC_WRITE &&
+	    READ_ONCE(si->attributes) & FILE_ATTRIBUTE_READONLY)
+		return NULL;
 	spin_lock(&sbi->kept_lock);
 	if (si->kept_fh && (si->kept_fh->access & access) == access &&
 	    smb3mc_lease_caches(inode, SMB3MC_LEASE_KEEP))
