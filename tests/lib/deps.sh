@@ -35,20 +35,36 @@ fi
 
 # The package ksmbd-tools conflicts with samba: it is unpacked into
 # $ksmbd_tools instead, with the one library of it that samba does not
-# pull in; the guests run it from there (tests/lib/vm-guest.sh).
-ksmbd_tools=/var/cache/smb3mc/ksmbd-tools
+# pull in; the guests run it from there (tests/lib/vm-guest.sh). It comes
+# from bookworm-backports (3.5.2): bookworm's 3.4.7 leaves the share
+# config answer's payload_sz zero, which 6.1.0-57's ksmbd refuses (every
+# tree connect fails). The backports index goes into a private apt
+# directory, still verified with Debian's archive key; the system's
+# sources stay as they are.
+ksmbd_tools=/var/cache/smb3mc/ksmbd-tools-bookworm-backports
 [ ! -x $ksmbd_tools/usr/sbin/ksmbd.mountd ] || exit 0
-echo "deps.sh: unpacking ksmbd-tools into $ksmbd_tools"
+echo "deps.sh: unpacking ksmbd-tools from bookworm-backports into $ksmbd_tools"
 rm -rf $ksmbd_tools.tmp
-mkdir -p $ksmbd_tools.tmp/deb
-cd $ksmbd_tools.tmp/deb
-if ! apt-get download ksmbd-tools libnl-genl-3-200 </dev/null; then
+mkdir -p $ksmbd_tools.tmp/apt/lists/partial $ksmbd_tools.tmp/apt/cache \
+	$ksmbd_tools.tmp/deb
+cd $ksmbd_tools.tmp
+echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg]" \
+	"http://deb.debian.org/debian bookworm-backports main" >apt/sources.list
+bpo="-o Dir::Etc::SourceList=$PWD/apt/sources.list
+-o Dir::Etc::SourceParts=/dev/null -o Dir::State::Lists=$PWD/apt/lists
+-o Dir::Cache=$PWD/apt/cache -o APT::Sandbox::User=root"
+cd deb
+# shellcheck disable=SC2086 # one word per option
+apt-get $bpo update </dev/null
+# shellcheck disable=SC2086
+apt-get $bpo download ksmbd-tools </dev/null
+if ! apt-get -o APT::Sandbox::User=root download libnl-genl-3-200 </dev/null; then
 	apt-get update </dev/null
-	apt-get download ksmbd-tools libnl-genl-3-200 </dev/null
+	apt-get -o APT::Sandbox::User=root download libnl-genl-3-200 </dev/null
 fi
 for deb in *.deb; do
 	dpkg-deb -x "$deb" ..
 done
 cd ..
-rm -r deb
+rm -r deb apt
 mv $ksmbd_tools.tmp $ksmbd_tools

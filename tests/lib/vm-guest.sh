@@ -29,7 +29,7 @@ export SRV_NS=srv CLI_NS=cli SRV_IP=198.18.1.2 SMB_USER=smbtest SMB_PASS=smbtest
 export SHARE=share RO_SHARE=ro SRV_SHARE_DIR=/tmp/srv/share SRV_RO_DIR=/tmp/srv/ro
 export ENC_SHARE=enc ENC_DESIRED_SHARE=enc-desired SMB_CONF=/tmp/samba/smb.conf
 export DUR_SHARE=durable
-KSMBD_DIR=/tmp/ksmbd KSMBD_TOOLS=/var/cache/smb3mc/ksmbd-tools
+KSMBD_DIR=/tmp/ksmbd KSMBD_TOOLS=/var/cache/smb3mc/ksmbd-tools-bookworm-backports
 SRV_IPS=
 for i in $(seq "$LINKS"); do
 	SRV_IPS="$SRV_IPS 198.18.$i.2"
@@ -200,7 +200,7 @@ ksmbd_tool() { # tool args...
 }
 
 # ksmbd with Samba's share names and paths, but no share of its own that
-# requires encryption: ksmbd-tools 3.4.7 has that only for all shares
+# requires encryption: ksmbd-tools has that only for all shares
 # ("smb3 encryption", global).
 setup_ksmbd() {
 	local i ifaces=
@@ -216,6 +216,7 @@ setup_ksmbd() {
 	server min protocol = SMB3_00
 	server multi channel support = yes
 	smb2 leases = yes
+	durable handles = yes
 	interfaces =$ifaces
 	bind interfaces only = yes
 	map to guest = never
@@ -226,10 +227,10 @@ setup_ksmbd() {
 	path = $SRV_RO_DIR
 	read only = yes
 EOF
-	ksmbd_tool adduser -c $KSMBD_DIR/ksmbd.conf -i $KSMBD_DIR/ksmbdpwd.db \
-		-a "$SMB_USER" -p "$SMB_PASS" >/dev/null &&
+	ksmbd_tool adduser -C $KSMBD_DIR/ksmbd.conf -P $KSMBD_DIR/ksmbdpwd.db \
+		-a -p "$SMB_PASS" "$SMB_USER" >/dev/null &&
 		modprobe ksmbd || return 1
-	ksmbd_tool mountd -n -c $KSMBD_DIR/ksmbd.conf -u $KSMBD_DIR/ksmbdpwd.db \
+	ksmbd_tool mountd -n -C $KSMBD_DIR/ksmbd.conf -P $KSMBD_DIR/ksmbdpwd.db \
 		>$KSMBD_DIR/mountd.log 2>&1 &
 	for _ in $(seq 100); do
 		[ "$(ip netns exec $SRV_NS ss -Hltn "sport = :445" | wc -l)" = "$LINKS" ] &&

@@ -16,7 +16,7 @@
 . "$(dirname "$0")/../lib/tap.sh"
 
 [ "$LINKS" -ge 4 ] || skip_all "needs 4 links (tests/run --links 4)"
-# ksmbd-tools 3.4.7 has no share that requires encryption ("smb3
+# ksmbd-tools has no share that requires encryption ("smb3
 # encryption" is global), and ksmbd takes "server signing" only at start.
 [ "$SERVER" = samba ] ||
 	skip_all "needs Samba: shares with \"smb encrypt\" and smbcontrol reload-config"
