@@ -2,7 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 # Helpers of the guest tests that take the server away (t45, t47, t48,
 # t49): waiting, the four channels of DebugData, and killing and starting
-# smbd in its network namespace.
+# the server, smbd or ksmbd.
+
+# shellcheck source=tests/lib/ksmbd.sh
+. "$REPO/tests/lib/ksmbd.sh"
 
 debugdata() { cat /proc/fs/smb3mc/DebugData; }
 good_channels() { debugdata | grep -c 'state good'; }
@@ -35,24 +38,38 @@ expect_eq() { # desc got want
 	if [ "$2" = "$3" ]; then ok "$1"; else fail "$1" "got '$2', want '$3'"; fi
 }
 listening() {
-	ip netns exec "$SRV_NS" ss -Hltn "sport = :445" | grep -q "$SRV_IP:445"
+	if [ "$SERVER" = ksmbd ]; then
+		ksmbd_listening
+	else
+		ip netns exec "$SRV_NS" ss -Hltn "sport = :445" | grep -q "$SRV_IP:445"
+	fi
 }
 not_listening() { ! listening; }
-smbd_kill() {
-	# shellcheck disable=SC2046
-	kill -9 $(pidof smbd)
-	mark "smbd killed"
+# The server goes away: smbd with SIGKILL, or ksmbd shut down (its
+# connections reset, its sessions gone).
+server_kill() {
+	if [ "$SERVER" = ksmbd ]; then
+		ksmbd_stop
+	else
+		# shellcheck disable=SC2046
+		kill -9 $(pidof smbd)
+	fi
+	mark "server killed"
 	wait_for 10 not_listening
 }
 # smbd runs in a mount namespace of its own (ip netns exec), a copy of
 # this one when it starts: started while a mount is there, it keeps the
 # mount, and the module, until it exits. Not with the descriptors the
 # tests hold open (6 to 9), which it would keep too.
-smbd_start() {
-	ip netns exec "$SRV_NS" smbd -D -s "$SMB_CONF" 6<&- 7<&- 8<&- 9<&- ||
-		return 1
-	mark "smbd started"
+server_start() {
+	if [ "$SERVER" = ksmbd ]; then
+		ksmbd_start
+	else
+		ip netns exec "$SRV_NS" smbd -D -s "$SMB_CONF" 6<&- 7<&- 8<&- 9<&- ||
+			return 1
+	fi
+	mark "server started"
 	wait_for 60 listening || return 1
-	mark "smbd listening"
+	mark "server listening"
 }
-smbd_restart() { smbd_kill && smbd_start; }
+server_restart() { server_kill && server_start; }

@@ -17,6 +17,8 @@ res=/tmp/results
 . $res/env.sh
 # shellcheck source=tests/lib/time_limit.sh
 . "$REPO/tests/lib/time_limit.sh"
+# shellcheck source=tests/lib/ksmbd.sh
+. "$REPO/tests/lib/ksmbd.sh"
 
 # The sanitizer kernel (tests/run --kernel debug) has its modules index
 # elsewhere, and kmemleak scans after each step (kmemleak_scan).
@@ -28,8 +30,7 @@ export SMB3MC_KO KVER LINKS RATE REPO SERVER RESULTS_DIR=$res
 export SRV_NS=srv CLI_NS=cli SRV_IP=198.18.1.2 SMB_USER=smbtest SMB_PASS=smbtest-Pa55
 export SHARE=share RO_SHARE=ro SRV_SHARE_DIR=/tmp/srv/share SRV_RO_DIR=/tmp/srv/ro
 export ENC_SHARE=enc ENC_DESIRED_SHARE=enc-desired SMB_CONF=/tmp/samba/smb.conf
-export DUR_SHARE=durable
-KSMBD_DIR=/tmp/ksmbd KSMBD_TOOLS=/var/cache/smb3mc/ksmbd-tools-bookworm-backports
+export DUR_SHARE=durable KSMBD_DIR=/tmp/ksmbd
 SRV_IPS=
 for i in $(seq "$LINKS"); do
 	SRV_IPS="$SRV_IPS 198.18.$i.2"
@@ -190,15 +191,6 @@ EOF
 	return 1
 }
 
-# ksmbd-tools as tests/lib/deps.sh unpacked it: ksmbd_tool mountd ARGS runs
-# ksmbd.mountd.
-ksmbd_tool() { # tool args...
-	local t=$1
-	shift
-	LD_LIBRARY_PATH=$KSMBD_TOOLS/lib/x86_64-linux-gnu \
-		"$KSMBD_TOOLS/usr/sbin/ksmbd.$t" "$@"
-}
-
 # ksmbd with Samba's share names and paths, but no share of its own that
 # requires encryption: ksmbd-tools has that only for all shares
 # ("smb3 encryption", global).
@@ -230,11 +222,9 @@ EOF
 	ksmbd_tool adduser -C $KSMBD_DIR/ksmbd.conf -P $KSMBD_DIR/ksmbdpwd.db \
 		-a -p "$SMB_PASS" "$SMB_USER" >/dev/null &&
 		modprobe ksmbd || return 1
-	ksmbd_tool mountd -n -C $KSMBD_DIR/ksmbd.conf -P $KSMBD_DIR/ksmbdpwd.db \
-		>$KSMBD_DIR/mountd.log 2>&1 &
+	ksmbd_start
 	for _ in $(seq 100); do
-		[ "$(ip netns exec $SRV_NS ss -Hltn "sport = :445" | wc -l)" = "$LINKS" ] &&
-			return 0
+		ksmbd_listening && return 0
 		sleep 0.2
 	done
 	return 1

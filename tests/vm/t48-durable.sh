@@ -204,9 +204,9 @@ check "the descriptor held open reads after the second outage" held_reads
 # smbd restarted: it forgot the durable handles; they are opened by name.
 mark "restart"
 reopened=$(ses_counter reopened)
-check "smbd killed" smbd_kill
+check "smbd killed" server_kill
 sleep 2
-check "smbd started again" smbd_start
+check "smbd started again" server_start
 if wait_for 60 all_good; then
 	ok "4 channels good again after the restart"
 else
@@ -225,7 +225,7 @@ fi
 check "dmesg: its durable handle was not reclaimed" \
 	sh -c "dmesg | grep -q 'dur-held.txt: durable handle not reclaimed'"
 check "umount" umount $mnt
-check "smbd started again, without the mount" smbd_restart
+check "smbd started again, without the mount" server_restart
 
 # umount while every link drops everything: the connect that sets up a
 # new session waits for an answer that does not come, and umount aborts
