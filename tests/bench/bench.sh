@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # The guest side of `make bench`: the links' raw TCP ceiling (iperf3 over
-# every link at once), then smb3mc and cifs.ko on the same share, with
+# every link at once), then smb3mc and cifs.ko on the same share (of
+# Samba, or of ksmbd with tests/run --server ksmbd), with
 # signing off and on for both, then sealed (BENCH_SIGNS chooses). Each
 # figure is printed as a line
 #   # RESULT <client> <sign|nosign|seal> <test> <value> <unit>
@@ -67,10 +68,12 @@ smbd_ticks() {
 	done | awk '{ t += $1 + $2 } END { print t + 0 }'
 }
 
+# ksmbd works in kernel threads and workqueues it shares: no time of its
+# own to show.
 cpu_busy() {
 	local u n s i w
 	read -r _ u n s i w _ </proc/stat
-	python3 -c "b = $(( (u + n + s) - (cpu_u + cpu_n + cpu_s) )); t = b + $(( (i + w) - (cpu_i + cpu_w) )); print('%.0f%%, smbd %.2f s' % (100 * b / max(t, 1), $(( $(smbd_ticks) - smbd0 )) / $(getconf CLK_TCK)))"
+	python3 -c "b = $(( (u + n + s) - (cpu_u + cpu_n + cpu_s) )); t = b + $(( (i + w) - (cpu_i + cpu_w) )); srv = '' if '$SERVER' == 'ksmbd' else ', smbd %.2f s' % ($(( $(smbd_ticks) - smbd0 )) / $(getconf CLK_TCK)); print('%.0f%%%s' % (100 * b / max(t, 1), srv))"
 }
 
 # Drops the pages of one file only. drop_caches would also drop the guest's
