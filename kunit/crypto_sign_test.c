@@ -388,6 +388,73 @@ static void verify_rejects(struct kunit *test, u16 alg, const u8 *key,
 	smb3mc_signer_free(&signer);
 }
 
+/*
+ * An error response to READ (STATUS_END_OF_FILE, 73 bytes) signed the way
+ * ksmbd signs one: over the 4-byte transport header (00 00 00 49) and the
+ * message. Nothing published; computed with Python 3.11 and the
+ * cryptography package as above, over struct.pack(">I", 73) + msg.
+ */
+static const u8 read_eof_rsp[] = {
+	0xfe, 0x53, 0x4d, 0x42, 0x40, 0x00, 0x01, 0x00,
+	0x11, 0x00, 0x00, 0xc0, 0x08, 0x00, 0x01, 0x00,
+	0x09, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x34, 0x12, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0xff, 0xfe, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00,
+	0x05, 0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x09, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00,
+};
+
+static const u8 read_eof_frame_cmac[] = {
+	0xda, 0x82, 0x09, 0xb4, 0x9a, 0x9c, 0x94, 0xdf,
+	0xfc, 0xd0, 0x6a, 0x4d, 0xcd, 0x9a, 0x74, 0x21,
+};
+
+static void verify_prefixed_read_error(struct kunit *test)
+{
+	__be32 frame = cpu_to_be32(sizeof(read_eof_rsp));
+	__be32 other = cpu_to_be32(sizeof(read_eof_rsp) + 1);
+	size_t len = sizeof(read_eof_rsp);
+	struct smb3mc_signer signer;
+	struct kvec iov;
+	u8 *buf = dup(test, read_eof_rsp, len);
+
+	memcpy(buf + SIG_OFFSET, read_eof_frame_cmac, SMB2_SIGNATURE_SIZE);
+	iov.iov_base = buf;
+	iov.iov_len = len;
+	KUNIT_ASSERT_EQ(test, smb3mc_signer_init(&signer, SMB2_SIGNING_AES_CMAC,
+						 smb30_signing_key), 0);
+	/* Not a signature of the message alone */
+	KUNIT_EXPECT_EQ(test, smb3mc_verify(&signer, &iov, 1), -EACCES);
+	KUNIT_EXPECT_EQ(test, smb3mc_verify_prefixed(&signer, &frame,
+						     sizeof(frame), &iov), 0);
+	/* Another transport header; one bit of the message */
+	KUNIT_EXPECT_EQ(test, smb3mc_verify_prefixed(&signer, &other,
+						     sizeof(other), &iov),
+			-EACCES);
+	buf[len - 1] ^= 0x01;
+	KUNIT_EXPECT_EQ(test, smb3mc_verify_prefixed(&signer, &frame,
+						     sizeof(frame), &iov),
+			-EACCES);
+	buf[len - 1] ^= 0x01;
+	iov.iov_len = SMB2_HDR_SIZE - 1;
+	KUNIT_EXPECT_EQ(test, smb3mc_verify_prefixed(&signer, &frame,
+						     sizeof(frame), &iov),
+			-EINVAL);
+	iov.iov_len = len;
+	smb3mc_signer_free(&signer);
+
+	/* Never with AES-GMAC, which ksmbd does not sign with */
+	KUNIT_ASSERT_EQ(test, smb3mc_signer_init(&signer, SMB2_SIGNING_AES_GMAC,
+						 smb311_signing_key), 0);
+	KUNIT_EXPECT_EQ(test, smb3mc_verify_prefixed(&signer, &frame,
+						     sizeof(frame), &iov),
+			-EACCES);
+	smb3mc_signer_free(&signer);
+}
+
 static void verify_cmac_rejects_tampering(struct kunit *test)
 {
 	verify_rejects(test, SMB2_SIGNING_AES_CMAC, smb30_signing_key,
@@ -527,6 +594,7 @@ static struct kunit_case smb3mc_crypto_sign_cases[] = {
 	KUNIT_CASE(sign_gmac_data_iters),
 	KUNIT_CASE(verify_cmac_rejects_tampering),
 	KUNIT_CASE(verify_gmac_rejects_tampering),
+	KUNIT_CASE(verify_prefixed_read_error),
 	KUNIT_CASE(signer_rejects_unknown_alg),
 	KUNIT_CASE(signer_cmac_shared_by_threads),
 	KUNIT_CASE(signer_gmac_shared_by_threads),

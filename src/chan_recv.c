@@ -215,6 +215,31 @@ static bool chan_must_verify(const struct smb3mc_req *req, bool sealed)
 }
 
 /*
+ * ksmbd (fs/smb/server, up to 6.12 at least) signs an error response to
+ * READ over the 4-byte transport header in front of it as well: for a
+ * READ its signer takes the buffer before the header along, which for a
+ * successful one is the data after it. That signature, checked against
+ * the transport header the response came with, proves the response as
+ * much as a right one: it is taken. A compound never has READ answered
+ * so here, since smb3mc sends none.
+ */
+static bool chan_read_error_signed_with_frame(struct smb3mc_chan *chan,
+					      const struct smb3mc_req *req,
+					      const struct kvec *iov)
+{
+	const struct smb2_hdr *hdr = iov->iov_base;
+	__be32 frame = cpu_to_be32(iov->iov_len);
+
+	if (hdr->command != cpu_to_le16(SMB2_READ) ||
+	    hdr->status == STATUS_SUCCESS || req->rx_len ||
+	    smb3mc_verify_prefixed(&chan->signer, &frame, sizeof(frame), iov))
+		return false;
+	pr_info_once("smb3mc: %s: the server signs errors to READ over the transport header too (as ksmbd does): taken\n",
+		     chan->name);
+	return true;
+}
+
+/*
  * End @req with its response: @rsp (@len bytes, the request's owner frees
  * it) and the @req->rx_len bytes already received into @req->rx_data,
  * once they pass the checks of MS-SMB2 3.2.5.1.3 and 3.3.4.1.4.
@@ -243,8 +268,9 @@ static void chan_check_end(struct smb3mc_chan *chan, struct smb3mc_req *req,
 			iov_iter_truncate(&data, req->rx_len);
 		}
 		if (!(hdr->flags & SMB2_FLAGS_SIGNED) ||
-		    smb3mc_verify_data(&chan->signer, &iov, 1,
-				       req->rx_len ? &data : NULL)) {
+		    (smb3mc_verify_data(&chan->signer, &iov, 1,
+					req->rx_len ? &data : NULL) &&
+		     !chan_read_error_signed_with_frame(chan, req, &iov))) {
 			pr_warn_ratelimited("smb3mc: %s: response to command %u has a missing or bad signature\n",
 					    chan->name, le16_to_cpu(hdr->command));
 			req->rc = -EACCES;

@@ -139,6 +139,16 @@ int smb3mc_verify_data(const struct smb3mc_signer *signer,
 		       const struct iov_iter *data);
 
 /*
+ * As smb3mc_verify() for a message in one kvec whose signature also
+ * covers @prefix (@prefix_len bytes) in front of it: how ksmbd signs an
+ * error response to READ (chan_recv.c). AES-CMAC only, the one algorithm
+ * ksmbd signs with: -EACCES for another.
+ */
+int smb3mc_verify_prefixed(const struct smb3mc_signer *signer,
+			   const void *prefix, size_t prefix_len,
+			   const struct kvec *iov);
+
+/*
  * Message encryption, MS-SMB2 3.1.4.3 and 3.2.5.1.1.1. One cipher object
  * per key and direction; like the signer it is set up once and then used
  * concurrently.

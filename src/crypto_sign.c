@@ -94,9 +94,10 @@ static int cmac_update_page(void *priv, struct page *page, size_t off,
 	return rc;
 }
 
+/* @prefix: bytes in front of the message that the signature covers too */
 static int smb3mc_cmac(const struct smb3mc_signer *signer,
-		       const struct kvec *iov, unsigned int nvec,
-		       const struct iov_iter *data, u8 *sig)
+		       const struct kvec *prefix, const struct kvec *iov,
+		       unsigned int nvec, const struct iov_iter *data, u8 *sig)
 {
 	static const u8 zero[SMB2_SIGNATURE_SIZE];
 	const u8 *hdr = iov[0].iov_base;
@@ -106,6 +107,9 @@ static int smb3mc_cmac(const struct smb3mc_signer *signer,
 
 	desc->tfm = signer->cmac;
 	rc = crypto_shash_init(desc);
+	if (!rc && prefix)
+		rc = crypto_shash_update(desc, prefix->iov_base,
+					 prefix->iov_len);
 	if (!rc)
 		rc = crypto_shash_update(desc, hdr, SMB3MC_SIG_OFFSET);
 	if (!rc)
@@ -241,7 +245,7 @@ static int smb3mc_signature(const struct smb3mc_signer *signer,
 		return -EINVAL;
 	switch (signer->alg) {
 	case SMB2_SIGNING_AES_CMAC:
-		return smb3mc_cmac(signer, iov, nvec, data, sig);
+		return smb3mc_cmac(signer, NULL, iov, nvec, data, sig);
 	case SMB2_SIGNING_AES_GMAC:
 		return smb3mc_gmac(signer, iov, nvec, data, sig);
 	}
@@ -276,6 +280,30 @@ int smb3mc_verify_data(const struct smb3mc_signer *signer,
 		return rc;
 	hdr = iov[0].iov_base;
 	/* Constant time: a timing oracle would let a forger guess bytewise */
+	if (crypto_memneq(sig, hdr->signature, sizeof(sig)))
+		return -EACCES;
+	return 0;
+}
+
+int smb3mc_verify_prefixed(const struct smb3mc_signer *signer,
+			   const void *prefix, size_t prefix_len,
+			   const struct kvec *iov)
+{
+	const struct kvec pre = {
+		.iov_base = (void *)prefix,
+		.iov_len = prefix_len,
+	};
+	const struct smb2_hdr *hdr = iov->iov_base;
+	u8 sig[SMB2_SIGNATURE_SIZE];
+	int rc;
+
+	if (signer->alg != SMB2_SIGNING_AES_CMAC)
+		return -EACCES;
+	if (iov->iov_len < SMB2_HDR_SIZE)
+		return -EINVAL;
+	rc = smb3mc_cmac(signer, &pre, iov, 1, NULL, sig);
+	if (rc)
+		return rc;
 	if (crypto_memneq(sig, hdr->signature, sizeof(sig)))
 		return -EACCES;
 	return 0;

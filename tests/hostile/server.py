@@ -76,6 +76,10 @@ CASES = {
     "zero-credits": (None, 0, "CreditResponse 0 on every answer after "
                      "SESSION_SETUP (finding 6)"),
     "bad-sig": (p.READ, 1, "flip a bit of the signature"),
+    "eof-frame-sig": (p.READ, 0, "sign each error answer to READ as "
+                      "ksmbd does: over the 4-byte transport header too"),
+    "eof-frame-bad": (p.READ, 0, "as eof-frame-sig, over a transport "
+                      "header one greater than the one sent"),
     "silent": (p.NEGOTIATE, 0, "never answer"),
     "interims": (p.READ, 0, "answer STATUS_PENDING every second, never "
                  "the final answer (finding 3)"),
@@ -579,6 +583,10 @@ class Conn(MidSend):
                 rsp = bytearray(p.sign(self.sign_alg, key, rsp))
             if h.hit and self.case.name == "bad-sig":
                 rsp[48] ^= 0x01
+            if (h.hit and key is not None and self.case.name in
+                    ("eof-frame-sig", "eof-frame-bad") and
+                    p.Header(rsp).status != p.STATUS_SUCCESS):
+                rsp = bytearray(self.frame_signed(key, rsp))
             msgs.append(bytes(rsp))
         if not msgs:
             return
@@ -667,6 +675,19 @@ class Conn(MidSend):
         elif name == "seal-truncated":
             struct.pack_into("<I", data, 36, len(data) + 64)
         return bytes(data)
+
+    def frame_signed(self, key, rsp):
+        """@rsp signed over its transport header as well, as ksmbd signs
+        an error answer to READ (AES-CMAC, the one algorithm it signs
+        with); eof-frame-bad's transport header is one greater."""
+        frame = len(rsp) + (self.case.name == "eof-frame-bad")
+        h = p.Header(rsp)
+        h.signature = bytes(16)
+        msg = h.pack() + bytes(rsp[p.HDR_SIZE:])
+        h.signature = p.signature(p.SIGN_AES_CMAC, key,
+                                  struct.pack(">I", frame) + msg, h.mid,
+                                  h.flags)
+        return h.pack() + msg[p.HDR_SIZE:]
 
     def spoil(self, rsp):
         """The changes a case makes inside a message, before signing."""

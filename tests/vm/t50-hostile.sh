@@ -25,7 +25,8 @@ pids=()
 cases=(none none-3.0 frame0 frame63 frame-huge bad-protocol
 	truncated/QUERY_DIRECTORY/0 next-past next-garbage unknown-mid/READ/0
 	duplicate credits-65535 bad-sig/SESSION_SETUP/2 bad-sig/TREE_CONNECT
-	bad-sig/CREATE/2 bad-sig/QUERY_DIRECTORY/0 bad-sig/READ/0 silent dialect-not-offered
+	bad-sig/CREATE/2 bad-sig/QUERY_DIRECTORY/0 bad-sig/READ/0 eof-frame-sig
+	eof-frame-bad silent dialect-not-offered
 	sign-alg-0 iface-loopback iface-malformed nlink0 eof-huge read-extra
 	read-extra-padded answer-mid-write interims zero-credits bind-sessionid
 	ino0 ino-dup bind-echo)
@@ -450,6 +451,24 @@ case_bad_sig_read() {
 			"dread EIO untouched"
 		within "$name: cat, cat, O_DIRECT read" "$took" 30
 		msg "signature"
+	fi
+	finish
+}
+
+# ksmbd signs an error answer to READ over the 4-byte transport header
+# as well: such a signature proves the answer, and an O_DIRECT read past
+# the end of the file ends there (0 bytes), with a notice; one over
+# another transport header proves nothing, and the read fails.
+case_eof_frame() { # case want-errno-or-OK... regex
+	local -a want=("${@:2:$#-2}")
+	begin "$1"
+	if mounted; then
+		timed 60 dd if="$m/hello.txt" of=/dev/null iflag=direct bs=4096 \
+			skip=1 status=none
+		expect "$name: O_DIRECT read past the end" \
+			"$([ "$rc" = 0 ] && echo OK || errno_name "$r")" "${want[@]}"
+		within "$name: O_DIRECT read past the end" "$took" 20
+		msg "${*: -1}"
 	fi
 	finish
 }
@@ -956,6 +975,8 @@ finish
 fails bad-sig/QUERY_DIRECTORY/0 \
 	"list:$work/mnt/bad-sig-QUERY_DIRECTORY-0" "EACCES EIO" "signature"
 case_bad_sig_read
+case_eof_frame eof-frame-sig OK "signs errors to READ over the transport header"
+case_eof_frame eof-frame-bad EACCES EIO "missing or bad signature"
 case_downgrade dialect-not-offered vers=3.0
 case_downgrade sign-alg-0
 case_iface_loopback
