@@ -742,6 +742,9 @@ class Conn(MidSend):
             if client_algs or self.case.name == "sign-alg-0":
                 want = p.SIGN_AES_GMAC if self.srv.args.sign == "gmac" \
                     else p.SIGN_AES_CMAC
+                # As ksmbd, which signs with nothing else.
+                if self.case.name in ("eof-frame-sig", "eof-frame-bad"):
+                    want = p.SIGN_AES_CMAC
                 alg = want if want in client_algs else p.SIGN_AES_CMAC
                 self.sign_alg = alg
                 if self.case.name == "sign-alg-0":
