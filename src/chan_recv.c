@@ -220,8 +220,8 @@ static bool chan_must_verify(const struct smb3mc_req *req, bool sealed)
  * READ its signer takes the buffer before the header along, which for a
  * successful one is the data after it. That signature, checked against
  * the transport header the response came with, proves the response as
- * much as a right one: it is taken. A compound never has READ answered
- * so here, since smb3mc sends none.
+ * much as a right one: it is taken. smb3mc compounds no READ, so the
+ * transport header is this response's alone.
  */
 static bool chan_read_error_signed_with_frame(struct smb3mc_chan *chan,
 					      const struct smb3mc_req *req,
