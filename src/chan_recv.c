@@ -240,6 +240,23 @@ static bool chan_read_error_signed_with_frame(struct smb3mc_chan *chan,
 }
 
 /*
+ * ksmbd answers an ECHO without looking at its session, so an encrypted
+ * ECHO gets its answer in clear, where MS-SMB2 3.3.4.1.4 wants it
+ * encrypted. An ECHO's answer shows the connection alive and nothing
+ * more, as one sent in clear does (smb3mc_cmd_in_session()): taken, so
+ * that a sealed session can bind its channels there (ses_time_chan()).
+ */
+static bool chan_echo_answered_in_clear(struct smb3mc_chan *chan,
+					const struct smb2_hdr *hdr)
+{
+	if (hdr->command != cpu_to_le16(SMB2_ECHO))
+		return false;
+	pr_info_once("smb3mc: %s: the server answers an encrypted ECHO in clear (as ksmbd does): taken\n",
+		     chan->name);
+	return true;
+}
+
+/*
  * End @req with its response: @rsp (@len bytes, the request's owner frees
  * it) and the @req->rx_len bytes already received into @req->rx_data,
  * once they pass the checks of MS-SMB2 3.2.5.1.3 and 3.3.4.1.4.
@@ -255,7 +272,7 @@ static void chan_check_end(struct smb3mc_chan *chan, struct smb3mc_req *req,
 	 * MS-SMB2 3.3.4.1.4: the response to an encrypted request comes
 	 * encrypted. One that decrypted needs no signature (3.2.5.1.3).
 	 */
-	if (req->seal && !sealed) {
+	if (req->seal && !sealed && !chan_echo_answered_in_clear(chan, hdr)) {
 		pr_warn_ratelimited("smb3mc: %s: unencrypted response to encrypted command %s, refused\n",
 				    chan->name,
 				    smb3mc_command_name(le16_to_cpu(hdr->command)));

@@ -131,6 +131,9 @@ CASES = {
                        "transform message"),
     "seal-clear": (p.READ, 1, "answer an encrypted request in clear, "
                    "signed"),
+    "seal-echo-clear": (p.ECHO, 0, "offer multichannel with our own "
+                        "address, and answer each encrypted ECHO in clear "
+                        "and unsigned, as ksmbd does"),
     "seal-replay": (p.READ, 0, "send each encrypted READ answer twice, "
                     "nonce and all, as a replay on the wire would"),
     # Leasing too: the lease a CREATE asks for is granted, read and write
@@ -579,6 +582,8 @@ class Conn(MidSend):
                 rsp += bytes(-len(rsp) % 8)
                 struct.pack_into("<I", rsp, 20, len(rsp))
             key = self.signer(rsp)
+            if h.hit and self.case.name == "seal-echo-clear":
+                key = None
             if key is not None:
                 rsp = bytearray(p.sign(self.sign_alg, key, rsp))
             if h.hit and self.case.name == "bad-sig":
@@ -594,7 +599,7 @@ class Conn(MidSend):
         hit = any(h.hit for _, h in out)
         name = self.case.name if hit else None
         # MS-SMB2 3.3.4.1.4: an encrypted request's answer is encrypted.
-        if self.sealed and name != "seal-clear":
+        if self.sealed and name not in ("seal-clear", "seal-echo-clear"):
             data = self.seal(out[0][1].sid, data, name)
         if name in ("frame0", "dh2c-refused"):
             self.send_raw(struct.pack(">I", 0))
@@ -769,7 +774,7 @@ class Conn(MidSend):
         if self.srv.args.multichannel or \
                 self.case.name.startswith(("iface", "bind-", "other-",
                                            "close-race", "go-silent",
-                                           "relapse")):
+                                           "relapse", "seal-echo")):
             caps |= CAP_MULTI_CHANNEL
         if seal and dialect != p.DIALECT_311 and self.client_caps & CAP_ENC:
             caps |= CAP_ENC

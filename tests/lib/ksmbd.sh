@@ -6,13 +6,13 @@
 # $KSMBD_DIR.
 
 KSMBD_TOOLS=/var/cache/smb3mc/ksmbd-tools-bookworm-backports
+KSMBD_LIB=$KSMBD_TOOLS/lib/x86_64-linux-gnu
 
 # ksmbd_tool mountd ARGS runs ksmbd.mountd.
 ksmbd_tool() { # tool args...
 	local t=$1
 	shift
-	LD_LIBRARY_PATH=$KSMBD_TOOLS/lib/x86_64-linux-gnu \
-		"$KSMBD_TOOLS/usr/sbin/ksmbd.$t" "$@"
+	LD_LIBRARY_PATH=$KSMBD_LIB "$KSMBD_TOOLS/usr/sbin/ksmbd.$t" "$@"
 }
 
 # ksmbd.mountd brings the kernel's server up and answers its questions
@@ -21,14 +21,13 @@ ksmbd_tool() { # tool args...
 # namespace of its own that would keep the tests' mounts. Without the
 # descriptors the tests hold open (6 to 9).
 ksmbd_start() {
-	nsenter --net="/run/netns/$SRV_NS" \
-		env LD_LIBRARY_PATH="$KSMBD_TOOLS/lib/x86_64-linux-gnu" \
+	nsenter --net="/run/netns/$SRV_NS" env LD_LIBRARY_PATH="$KSMBD_LIB" \
 		"$KSMBD_TOOLS/usr/sbin/ksmbd.mountd" -n \
 		-C "$KSMBD_DIR/ksmbd.conf" -P "$KSMBD_DIR/ksmbdpwd.db" \
 		>>"$KSMBD_DIR/mountd.log" 2>&1 6<&- 7<&- 8<&- 9<&- &
 }
 
-# ksmbd listens on every port of $LINKS: a socket bound to each link's
+# ksmbd listens on each of the $LINKS links: a socket bound to the link's
 # device, with no address of its own.
 ksmbd_listening() {
 	[ "$(ip netns exec "$SRV_NS" ss -Hltn "sport = :445" | wc -l)" = "$LINKS" ]
@@ -36,7 +35,8 @@ ksmbd_listening() {
 
 # ksmbd.control --shutdown: ends ksmbd.mountd and has the kernel drop
 # every connection and stop listening (kill_server); ksmbd_start brings
-# it back with no session, no open file and no lease of before.
+# it back with no session of before. Durable handles stay: they live in
+# the module.
 ksmbd_stop() {
 	ksmbd_tool control --shutdown >>"$KSMBD_DIR/mountd.log" 2>&1
 }

@@ -32,7 +32,7 @@ cases=(none none-3.0 frame0 frame63 frame-huge bad-protocol
 	ino0 ino-dup bind-echo)
 cases+=(create-dir stop-reading other-channel go-silent)
 cases+=(seal-none seal-none-3.0 seal-bad-tag/READ/0 seal-truncated
-	seal-clear/READ/0 seal-replay)
+	seal-clear/READ/0 seal-replay seal-echo-clear)
 cases+=(break-unknown break-storm break-malformed)
 cases+=(fid-reuse reopen-drop silent-reconnect guid-change close-race
 	bind-restart session-deleted)
@@ -652,6 +652,20 @@ case_bind_echo() {
 	finish
 }
 
+# ksmbd answers an encrypted ECHO in clear and unsigned: the answer is
+# taken (it shows the connection alive, as an ECHO in clear does), and a
+# sealed session binds its second channel, whose first round trip is an
+# ECHO.
+case_seal_echo_clear() {
+	begin seal-echo-clear
+	if mounted max_channels=2 && both_chans; then
+		try 60 "read:$m/hello.txt"
+		expect "$name: cat" "$r" "read OK $hello"
+		msg "answers an encrypted ECHO in clear"
+	fi
+	finish
+}
+
 # Finding 2: a new file the server calls a directory once created, and a
 # new directory it answers as a file, are refused with their handle
 # closed: no inode of the other type, no file handle on a directory.
@@ -1009,6 +1023,7 @@ fails seal-clear/READ/0 "read:$work/mnt/seal-clear-READ-0/hello.txt" \
 # The replay decrypts, and answers nothing outstanding.
 case_works seal-replay \
 	"READ response for MessageId [0-9]+, which is not outstanding"
+case_seal_echo_clear
 
 # Lease breaks no lease was granted for: ignored, with a message, and a
 # storm of them leaves the mount usable. The mounts ask for leases (the
