@@ -267,22 +267,26 @@ int smb3mc_sign_data(const struct smb3mc_signer *signer, struct kvec *iov,
 	return 0;
 }
 
+/* 0 if @sig is the one the message in @iov carries, else -EACCES */
+static int smb3mc_sig_matches(const u8 *sig, const struct kvec *iov)
+{
+	const struct smb2_hdr *hdr = iov[0].iov_base;
+
+	/* Constant time: a timing oracle would let a forger guess bytewise */
+	if (crypto_memneq(sig, hdr->signature, SMB2_SIGNATURE_SIZE))
+		return -EACCES;
+	return 0;
+}
+
 int smb3mc_verify_data(const struct smb3mc_signer *signer,
 		       const struct kvec *iov, unsigned int nvec,
 		       const struct iov_iter *data)
 {
-	const struct smb2_hdr *hdr;
 	u8 sig[SMB2_SIGNATURE_SIZE];
 	int rc;
 
 	rc = smb3mc_signature(signer, iov, nvec, data, sig);
-	if (rc)
-		return rc;
-	hdr = iov[0].iov_base;
-	/* Constant time: a timing oracle would let a forger guess bytewise */
-	if (crypto_memneq(sig, hdr->signature, sizeof(sig)))
-		return -EACCES;
-	return 0;
+	return rc ?: smb3mc_sig_matches(sig, iov);
 }
 
 int smb3mc_verify_prefixed(const struct smb3mc_signer *signer,
@@ -293,7 +297,6 @@ int smb3mc_verify_prefixed(const struct smb3mc_signer *signer,
 		.iov_base = (void *)prefix,
 		.iov_len = prefix_len,
 	};
-	const struct smb2_hdr *hdr = iov->iov_base;
 	u8 sig[SMB2_SIGNATURE_SIZE];
 	int rc;
 
@@ -302,11 +305,7 @@ int smb3mc_verify_prefixed(const struct smb3mc_signer *signer,
 	if (iov->iov_len < SMB2_HDR_SIZE)
 		return -EINVAL;
 	rc = smb3mc_cmac(signer, &pre, iov, 1, NULL, sig);
-	if (rc)
-		return rc;
-	if (crypto_memneq(sig, hdr->signature, sizeof(sig)))
-		return -EACCES;
-	return 0;
+	return rc ?: smb3mc_sig_matches(sig, iov);
 }
 
 int smb3mc_sign(const struct smb3mc_signer *signer, struct kvec *iov,
