@@ -163,6 +163,61 @@ static void create_parse(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, smb3mc_parse_create(b, 152, &r), -EIO);
 }
 
+/*
+ * A stat of a path in one compound (MS-SMB2 3.2.4.1.4): CREATE, then
+ * QUERY_INFO and CLOSE on the open it makes, each at an 8-byte boundary.
+ * The QUERY_INFO is 105 bytes: 7 zero bytes pad it, and the signature of
+ * each request covers them (computed offsets).
+ */
+static void compound_chain(struct kunit *test)
+{
+	struct smb3mc_create_args a = {
+		.name = name_a_b, .name_len = sizeof(name_a_b),
+		.impersonation_level = SMB2_IL_IMPERSONATION,
+		.desired_access = FILE_READ_ATTRIBUTES,
+		.create_disposition = FILE_OPEN,
+	};
+	u8 *b = tbuf(test);
+	unsigned int i;
+
+	memset(b, 0xaa, BUFSZ);
+	KUNIT_ASSERT_EQ(test, smb3mc_build_create(b, BUFSZ, &a), 128);
+	KUNIT_ASSERT_EQ(test, smb3mc_build_query_info(b + 128, BUFSZ - 128,
+						      &smb3mc_fid_related,
+						      SMB2_0_INFO_FILE,
+						      FileAllInformation,
+						      4096, 0), 105);
+	KUNIT_EXPECT_EQ(test, smb3mc_hdr_chain(b, 128, true), 128);
+	KUNIT_ASSERT_EQ(test, smb3mc_build_close(b + 240, BUFSZ - 240,
+						 &smb3mc_fid_related, false),
+			88);
+	KUNIT_EXPECT_EQ(test, smb3mc_hdr_chain(b + 128, 105, true), 112);
+
+	KUNIT_EXPECT_EQ(test, r32(b, 20), 128U);
+	KUNIT_EXPECT_EQ(test, r32(b + 128, 20), 112U);
+	KUNIT_EXPECT_EQ(test, r32(b + 240, 20), 0U);
+	/* Flags: the first stands alone, the others are related. */
+	KUNIT_EXPECT_EQ(test, r32(b, 16), 0U);
+	KUNIT_EXPECT_EQ(test, r32(b + 128, 16), 4U);
+	KUNIT_EXPECT_EQ(test, r32(b + 240, 16), 4U);
+	for (i = 233; i < 240; i++)
+		KUNIT_EXPECT_EQ_MSG(test, b[i], 0, "pad byte %u", i);
+	/* FileId { all ones, all ones }: the open the CREATE made. */
+	KUNIT_EXPECT_EQ(test, r64(b + 128, 88), U64_MAX);
+	KUNIT_EXPECT_EQ(test, r64(b + 128, 96), U64_MAX);
+	KUNIT_EXPECT_EQ(test, r64(b + 240, 72), U64_MAX);
+	KUNIT_EXPECT_EQ(test, r64(b + 240, 80), U64_MAX);
+	/* The CLOSE's own bytes are untouched by the padding before them. */
+	check_req_hdr(test, b + 240, SMB2_CLOSE, 24);
+
+	/* Unrelated: NextCommand alone. */
+	KUNIT_ASSERT_EQ(test, smb3mc_build_close(b + 328, BUFSZ - 328, &tfid,
+						 false), 88);
+	KUNIT_EXPECT_EQ(test, smb3mc_hdr_chain(b + 240, 88, false), 88);
+	KUNIT_EXPECT_EQ(test, r32(b + 240, 20), 88U);
+	KUNIT_EXPECT_EQ(test, r32(b + 328, 16), 0U);
+}
+
 static void close_flush(struct kunit *test)
 {
 	struct smb3mc_file_attrs a = {};
@@ -881,6 +936,7 @@ static struct kunit_case smb3mc_pdu_file_cases[] = {
 	KUNIT_CASE(read_write),
 	KUNIT_CASE(read_placement),
 	KUNIT_CASE(query_info),
+	KUNIT_CASE(compound_chain),
 	KUNIT_CASE(fscc_classes),
 	KUNIT_CASE(set_info),
 	KUNIT_CASE(query_dir_build),

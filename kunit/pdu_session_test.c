@@ -80,6 +80,46 @@ static void hdr_check_cases(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, smb3mc_hdr_check(buf, 200), -EIO);
 }
 
+/*
+ * A compounded response (MS-SMB2 3.2.5.1.9), walked as the receive side
+ * splits it: each NextCommand gives the next header, 0 the last, and a
+ * malformed one anywhere stops the walk (computed cases).
+ */
+static void hdr_next_walk(struct kunit *test)
+{
+	u8 *buf = buf_new(test);
+	int n;
+
+	/* Three ECHO answers of 68 bytes, the first two padded to 72. */
+	rsp_hdr(buf, SMB2_ECHO, STATUS_SUCCESS);
+	w16(buf, 64, 4);
+	memcpy(buf + 72, buf, 68);
+	memcpy(buf + 144, buf, 68);
+	w32(buf, 20, 72);
+	w32(buf + 72, 20, 72);
+	KUNIT_EXPECT_EQ(test, smb3mc_hdr_next(buf, 212), 72);
+	KUNIT_EXPECT_EQ(test, smb3mc_hdr_next(buf + 72, 140), 72);
+	KUNIT_EXPECT_EQ(test, smb3mc_hdr_next(buf + 144, 68), 0);
+	/* Each part checks as a response of its own NextCommand bytes. */
+	KUNIT_EXPECT_EQ(test, smb3mc_check_simple_rsp(buf, 72, SMB2_ECHO), 0);
+	KUNIT_EXPECT_EQ(test, smb3mc_check_simple_rsp(buf + 144, 68,
+						      SMB2_ECHO), 0);
+
+	/* The second pointing past the frame, or into the third. */
+	w32(buf + 72, 20, 80);
+	KUNIT_EXPECT_EQ(test, smb3mc_hdr_next(buf + 72, 140), -EIO);
+	w32(buf + 72, 20, 36);
+	KUNIT_EXPECT_EQ(test, smb3mc_hdr_next(buf + 72, 140), -EIO);
+	w32(buf + 72, 20, 74);
+	KUNIT_EXPECT_EQ(test, smb3mc_hdr_next(buf + 72, 140), -EIO);
+	/* A third that is no SMB2 header: found at its own turn. */
+	w32(buf + 72, 20, 72);
+	buf[144] = 0;
+	n = smb3mc_hdr_next(buf + 72, 140);
+	KUNIT_EXPECT_EQ(test, n, 72);
+	KUNIT_EXPECT_EQ(test, smb3mc_hdr_next(buf + 72 + n, 68), -EIO);
+}
+
 /* Computed cases: the two statuses, and the commands that judge them. */
 static void hdr_session_gone_cases(struct kunit *test)
 {
@@ -909,6 +949,7 @@ static void cmd_in_session(struct kunit *test)
 static struct kunit_case pdu_session_cases[] = {
 	KUNIT_CASE(hdr_init_bytes),
 	KUNIT_CASE(hdr_check_cases),
+	KUNIT_CASE(hdr_next_walk),
 	KUNIT_CASE(command_names),
 	KUNIT_CASE(cmd_in_session),
 	KUNIT_CASE(hdr_status_interim),

@@ -11,6 +11,11 @@
 
 #include "pdu_file.h"
 
+const struct smb3mc_fid smb3mc_fid_related = {
+	.persistent = U64_MAX,
+	.volatile_id = U64_MAX,
+};
+
 /* SMB2 CREATE Request, MS-SMB2 2.2.13 */
 struct smb2_create_req {
 	__le16 structure_size;		/* 57 */

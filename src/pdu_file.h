@@ -54,6 +54,13 @@ struct smb3mc_fid {
 };
 
 /*
+ * The FileId of a request compounded after a CREATE it is related to
+ * (smb3mc_hdr_chain()): the server takes the open that CREATE made
+ * (MS-SMB2 3.2.4.1.4, 3.3.5.2.7.2).
+ */
+extern const struct smb3mc_fid smb3mc_fid_related;
+
+/*
  * CreditCharge for a request or response carrying @payload bytes, MS-SMB2
  * 3.1.5.2: one credit per started 64 KiB, at least one. For READ the
  * payload is the requested Length, for WRITE the data length, for IOCTL

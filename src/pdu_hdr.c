@@ -67,10 +67,10 @@ const char *smb3mc_command_name(u16 cmd)
 	return cmd < ARRAY_SIZE(names) ? names[cmd] : "unknown command";
 }
 
-int smb3mc_hdr_check(const void *buf, size_t len)
+/* What every response header must be, whatever follows it. */
+static int hdr_check_one(const void *buf, size_t len)
 {
 	const struct smb2_hdr *hdr = buf;
-	u32 next;
 
 	if (len < SMB2_HDR_SIZE)
 		return -EIO;
@@ -78,6 +78,16 @@ int smb3mc_hdr_check(const void *buf, size_t len)
 	    hdr->structure_size != cpu_to_le16(SMB2_HDR_SIZE))
 		return -EIO;
 	if (!(hdr->flags & SMB2_FLAGS_SERVER_TO_REDIR))
+		return -EIO;
+	return 0;
+}
+
+int smb3mc_hdr_check(const void *buf, size_t len)
+{
+	const struct smb2_hdr *hdr = buf;
+	u32 next;
+
+	if (hdr_check_one(buf, len))
 		return -EIO;
 	/*
 	 * MS-SMB2 3.2.5.1.9: in a compounded response NextCommand is the
@@ -88,6 +98,28 @@ int smb3mc_hdr_check(const void *buf, size_t len)
 		     !smb3mc_range_ok(len, next, SMB2_HDR_SIZE)))
 		return -EIO;
 	return 0;
+}
+
+int smb3mc_hdr_next(const void *buf, size_t len)
+{
+	const struct smb2_hdr *hdr = buf;
+
+	if (smb3mc_hdr_check(buf, len))
+		return -EIO;
+	return le32_to_cpu(hdr->next_command);
+}
+
+size_t smb3mc_hdr_chain(void *prev, size_t prev_len, bool related)
+{
+	size_t padded = ALIGN(prev_len, 8);
+	struct smb2_hdr *hdr = prev;
+	struct smb2_hdr *next = prev + padded;
+
+	memset(prev + prev_len, 0, padded - prev_len);
+	hdr->next_command = cpu_to_le32(padded);
+	if (related)
+		next->flags |= SMB2_FLAGS_RELATED_OPERATIONS;
+	return padded;
 }
 
 __le32 smb3mc_hdr_status(const void *buf, bool *interim)
@@ -106,7 +138,9 @@ int smb3mc_rsp_check(const void *buf, size_t len, enum smb2_command cmd,
 	const struct smb2_hdr *hdr = buf;
 	const u8 *body = buf + SMB2_HDR_SIZE;
 
-	if (smb3mc_hdr_check(buf, len))
+	/* One response of a compound ends where the next begins. */
+	if (hdr_check_one(buf, len) ||
+	    (hdr->next_command && le32_to_cpu(hdr->next_command) != len))
 		return -EIO;
 	if (hdr->command != cpu_to_le16(cmd))
 		return -EIO;

@@ -27,6 +27,25 @@ void smb3mc_hdr_init(struct smb2_hdr *hdr, enum smb2_command cmd);
 int smb3mc_hdr_check(const void *buf, size_t len);
 
 /*
+ * Where the next response of a compound (MS-SMB2 3.2.5.1.9) starts in the
+ * @len bytes at @buf: its NextCommand, 0 when @buf holds the last or only
+ * one, or -EIO when the header fails smb3mc_hdr_check(). The response at
+ * @buf is the first NextCommand bytes, or all @len when 0.
+ */
+int smb3mc_hdr_next(const void *buf, size_t len);
+
+/*
+ * Compound the request built at @prev, @prev_len bytes, with the one
+ * built after it at the next 8-byte boundary (MS-SMB2 3.2.4.1.4): the
+ * gap is zeroed and @prev's NextCommand points past it; with @related
+ * the next one acts on what @prev opened (SMB2_FLAGS_RELATED_OPERATIONS,
+ * FileId smb3mc_fid_related). The channel signs each request of a
+ * compound over its padded length, or encrypts them all in one. Returns
+ * the padded length.
+ */
+size_t smb3mc_hdr_chain(void *prev, size_t prev_len, bool related);
+
+/*
  * The Status of a response whose header passed smb3mc_hdr_check(). If
  * @interim is not NULL it is set when the message is an asynchronous
  * interim response (STATUS_PENDING with SMB2_FLAGS_ASYNC_COMMAND,
@@ -38,7 +57,8 @@ __le32 smb3mc_hdr_status(const void *buf, bool *interim);
 /*
  * Check that @buf (@len bytes) is a response to @cmd whose body has the
  * fixed StructureSize @structure_size and is present in full: the header
- * passes smb3mc_hdr_check(), Command matches, the body's StructureSize
+ * passes smb3mc_hdr_check() but for NextCommand, which is 0 or @len
+ * (one response of a compound, up to the next), Command matches, the body's StructureSize
  * matches and @len covers the fixed part of the body (StructureSize with
  * the low bit, which counts the first byte of a variable buffer, masked).
  * Does not look at Status. Returns 0 or -EIO.
