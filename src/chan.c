@@ -396,7 +396,7 @@ bool smb3mc_chan_set_good(struct smb3mc_chan *chan,
  * lock, so that a request that took the last credit counts in flight.
  */
 static bool chan_take_credits(struct smb3mc_chan *chan, unsigned int n,
-			      int *rc)
+			      unsigned int reqs, int *rc)
 {
 	bool taken = true;
 
@@ -405,7 +405,7 @@ static bool chan_take_credits(struct smb3mc_chan *chan, unsigned int n,
 		*rc = -ECONNABORTED;
 	} else if (chan->credits >= n) {
 		chan->credits -= n;
-		atomic_inc(&chan->stats.in_flight);
+		atomic_add(reqs, &chan->stats.in_flight);
 		*rc = 0;
 	} else if (!chan->credits && !atomic_read(&chan->stats.in_flight)) {
 		*rc = -ENOBUFS;
@@ -416,7 +416,10 @@ static bool chan_take_credits(struct smb3mc_chan *chan, unsigned int n,
 	return taken;
 }
 
-/* Send one message: @iov, then the data of @tx_data if not NULL. */
+/*
+ * Send one message: @iov, then the data of @tx_data if not NULL. A
+ * compound is one message, of up to SMB3MC_COMPOUND_MAX kvecs.
+ */
 static int chan_send(struct smb3mc_chan *chan, const struct kvec *iov,
 		     unsigned int nr_iov, const struct iov_iter *tx_data)
 {
@@ -430,6 +433,7 @@ static int chan_send(struct smb3mc_chan *chan, const struct kvec *iov,
 	unsigned int i;
 	int rc;
 
+	BUILD_BUG_ON(ARRAY_SIZE(vec) <= SMB3MC_COMPOUND_MAX);
 	vec[0].iov_base = &frame;
 	vec[0].iov_len = sizeof(frame);
 	for (i = 0; i < nr_iov; i++) {
@@ -475,14 +479,16 @@ broken:
 }
 
 /*
- * Encrypt @req, header, kvecs and data, into one transform message
- * (MS-SMB2 3.1.4.3) in @sealed, which the caller kvfree()s once sent.
- * The request's own buffers are left as they are, for a resend.
+ * Encrypt a message, the @nr_iov kvecs of @iov and the data of @tx_data
+ * if not NULL, into one transform message (MS-SMB2 3.1.4.3) in @sealed,
+ * which the caller kvfree()s once sent. The request's own buffers are
+ * left as they are, for a resend; its header's signature is zeroed
+ * before: unsigned inside (MS-SMB2 3.2.4.1.1), no stale one either.
  */
-static int chan_seal(struct smb3mc_chan *chan, struct smb3mc_req *req,
+static int chan_seal(struct smb3mc_chan *chan, const struct kvec *iov,
+		     unsigned int nr_iov, const struct iov_iter *tx_data,
 		     struct kvec *sealed)
 {
-	struct smb2_hdr *hdr = req->iov[0].iov_base;
 	u8 nonce[SMB3MC_NONCE_FIELD_SIZE];
 	size_t len = sizeof(struct smb2_transform_hdr);
 	unsigned int i;
@@ -497,18 +503,16 @@ static int chan_seal(struct smb3mc_chan *chan, struct smb3mc_req *req,
 				    chan->name);
 		return rc;
 	}
-	for (i = 0; i < req->nr_iov; i++)
-		len += req->iov[i].iov_len;
-	if (req->tx_data)
-		len += iov_iter_count(req->tx_data);
-	/* Unsigned inside (MS-SMB2 3.2.4.1.1): no stale signature either. */
-	memset(hdr->signature, 0, sizeof(hdr->signature));
+	for (i = 0; i < nr_iov; i++)
+		len += iov[i].iov_len;
+	if (tx_data)
+		len += iov_iter_count(tx_data);
 	sealed->iov_base = kvmalloc(len, GFP_NOFS);
 	if (!sealed->iov_base)
 		return -ENOMEM;
 	n = smb3mc_encrypt_data(&chan->seal->enc, nonce,
-				chan->seal->session_id, req->iov, req->nr_iov,
-				req->tx_data, sealed->iov_base, len);
+				chan->seal->session_id, iov, nr_iov,
+				tx_data, sealed->iov_base, len);
 	if (n < 0) {
 		kvfree(sealed->iov_base);
 		sealed->iov_base = NULL;
@@ -529,8 +533,11 @@ static int chan_protect(struct smb3mc_chan *chan, struct smb3mc_req *req,
 {
 	struct smb2_hdr *hdr = req->iov[0].iov_base;
 
-	if (req->seal)
-		return chan_seal(chan, req, sealed);
+	if (req->seal) {
+		memset(hdr->signature, 0, sizeof(hdr->signature));
+		return chan_seal(chan, req->iov, req->nr_iov, req->tx_data,
+				 sealed);
+	}
 	if (!req->sign)
 		return 0;
 	hdr->flags |= SMB2_FLAGS_SIGNED;
@@ -568,6 +575,34 @@ static void chan_assign(struct smb3mc_chan *chan, struct smb3mc_req *req,
 	hdr->credit_req_rsp = cpu_to_le16(chan_credit_request(chan, charge));
 }
 
+/* Ready @req to wait for its answer, which it has not yet. */
+static void chan_req_reset(struct smb3mc_chan *chan, struct smb3mc_req *req)
+{
+	unsigned long timeout = req->timeout ? req->timeout : chan->timeout;
+
+	init_completion(&req->done);
+	req->interim = false;
+	req->rsp = NULL;
+	req->rx_len = 0;
+	req->rc = 0;
+	req->deadline = jiffies + timeout;
+	req->pending_limit = jiffies + SMB3MC_PENDING_MAX_TIMEOUTS * timeout;
+	/* The send's end and the answer's: see the top of this file. */
+	atomic_set(&req->ends, 2);
+}
+
+/* Under @chan->send_lock: enter @req in the MessageId table. */
+static int chan_register(struct smb3mc_chan *chan, struct smb3mc_req *req)
+{
+	int rc;
+
+	chan_req_reset(chan, req);
+	rc = xa_insert(&chan->mids, req->mid, req, GFP_NOFS);
+	if (rc == -EBUSY)
+		rc = -EIO;	/* a MessageId in use twice: never expected */
+	return rc;
+}
+
 /*
  * Under @chan->send_lock: register @req by its MessageId and send it as
  * chan_protect() left it. Sets *@sent once the request is the table's or
@@ -577,22 +612,9 @@ static void chan_assign(struct smb3mc_chan *chan, struct smb3mc_req *req,
 static int chan_post(struct smb3mc_chan *chan, struct smb3mc_req *req,
 		     const struct kvec *sealed, bool *sent)
 {
-	unsigned long timeout;
 	int rc;
 
-	init_completion(&req->done);
-	req->interim = false;
-	req->rsp = NULL;
-	req->rx_len = 0;
-	req->rc = 0;
-	timeout = req->timeout ? req->timeout : chan->timeout;
-	req->deadline = jiffies + timeout;
-	req->pending_limit = jiffies + SMB3MC_PENDING_MAX_TIMEOUTS * timeout;
-	/* The send's end and the answer's: see the top of this file. */
-	atomic_set(&req->ends, 2);
-	rc = xa_insert(&chan->mids, req->mid, req, GFP_NOFS);
-	if (rc == -EBUSY)
-		rc = -EIO;	/* a MessageId in use twice: never expected */
+	rc = chan_register(chan, req);
 	if (rc)
 		return rc;
 	/*
@@ -824,6 +846,37 @@ static int chan_wait(struct smb3mc_chan *chan, struct smb3mc_req *req)
 	}
 }
 
+/*
+ * Take @charge credits for @reqs requests, waiting for them as long as a
+ * request may wait for its answer, and killably.
+ */
+static int chan_wait_credits(struct smb3mc_chan *chan, unsigned int charge,
+			     unsigned int reqs)
+{
+	long left;
+	int rc;
+
+	left = wait_event_killable_timeout(chan->credit_wait,
+					   chan_take_credits(chan, charge,
+							     reqs, &rc),
+					   chan->timeout);
+	if (left < 0)
+		return left;
+	if (!left) {
+		pr_warn_ratelimited("smb3mc: %s: server granted no credits within %u s\n",
+				    chan->name,
+				    jiffies_to_msecs(chan->timeout) / 1000);
+		return -ETIMEDOUT;
+	}
+	if (rc == -ENOBUFS) {
+		pr_warn_ratelimited("smb3mc: %s: no credits left and no request in flight to grant more, dropping the connection\n",
+				    chan->name);
+		smb3mc_chan_abort(chan);
+		rc = -ECONNABORTED;
+	}
+	return rc;
+}
+
 /**
  * smb3mc_chan_submit - send one request without waiting for its response
  * @chan: channel to use
@@ -844,29 +897,11 @@ static int chan_wait(struct smb3mc_chan *chan, struct smb3mc_req *req)
  */
 int smb3mc_chan_submit(struct smb3mc_chan *chan, struct smb3mc_req *req)
 {
-	u16 charge = max_t(size_t, 1,
-			   DIV_ROUND_UP(req->payload, SMB2_CREDIT_PAYLOAD));
-	long left;
+	u16 charge = smb3mc_credit_charge(req->payload);
 	int rc;
 
 	req->rsp = NULL;
-	left = wait_event_killable_timeout(chan->credit_wait,
-					   chan_take_credits(chan, charge, &rc),
-					   chan->timeout);
-	if (left < 0)
-		return left;
-	if (!left) {
-		pr_warn_ratelimited("smb3mc: %s: server granted no credits within %u s\n",
-				    chan->name,
-				    jiffies_to_msecs(chan->timeout) / 1000);
-		return -ETIMEDOUT;
-	}
-	if (rc == -ENOBUFS) {
-		pr_warn_ratelimited("smb3mc: %s: no credits left and no request in flight to grant more, dropping the connection\n",
-				    chan->name);
-		smb3mc_chan_abort(chan);
-		rc = -ECONNABORTED;
-	}
+	rc = chan_wait_credits(chan, charge, 1);
 	if (rc)
 		return rc;
 
@@ -901,6 +936,160 @@ int smb3mc_chan_call(struct smb3mc_chan *chan, struct smb3mc_req *req)
 	if (rc) {
 		kvfree(req->rsp);
 		req->rsp = NULL;
+	}
+	return rc;
+}
+
+/*
+ * Sign each request of a compound over its own padded length, or encrypt
+ * them all into one transform message (MS-SMB2 3.2.4.1.4), once their
+ * MessageIds are set.
+ */
+static int chan_protect_compound(struct smb3mc_chan *chan,
+				 struct smb3mc_req *reqs, unsigned int n,
+				 struct kvec *sealed)
+{
+	struct kvec iov[SMB3MC_COMPOUND_MAX];
+	struct smb2_hdr *hdr;
+	unsigned int i;
+	int rc = 0;
+
+	for (i = 0; i < n && !rc; i++) {
+		iov[i] = reqs[i].iov[0];
+		if (reqs[i].seal) {
+			hdr = iov[i].iov_base;
+			memset(hdr->signature, 0, sizeof(hdr->signature));
+		} else {
+			rc = chan_protect(chan, &reqs[i], NULL);
+		}
+	}
+	if (!rc && reqs[0].seal)
+		rc = chan_seal(chan, iov, n, NULL, sealed);
+	return rc;
+}
+
+/*
+ * Under @chan->send_lock: register the @n requests of a compound and send
+ * them in one message. Returns how many were registered, with *@rc 0 when
+ * all were and the message went out.
+ */
+static unsigned int chan_post_compound(struct smb3mc_chan *chan,
+				       struct smb3mc_req *reqs,
+				       unsigned int n, const struct kvec *sealed,
+				       int *rc)
+{
+	struct kvec iov[SMB3MC_COMPOUND_MAX];
+	unsigned int i, posted;
+
+	for (posted = 0; posted < n; posted++) {
+		*rc = chan_register(chan, &reqs[posted]);
+		if (*rc)
+			return posted;
+	}
+	/* As in chan_post(): a sweep of a dead channel may have come first. */
+	smp_mb();
+	if (READ_ONCE(chan->state) == SMB3MC_CHAN_DEAD) {
+		*rc = -ECONNABORTED;
+		return posted;
+	}
+	for (i = 0; i < n; i++) {
+		iov[i] = reqs[i].iov[0];
+		reqs[i].sent_ns = ktime_get_ns();
+	}
+	if (reqs[0].seal)
+		*rc = chan_send(chan, sealed, 1, NULL);
+	else
+		*rc = chan_send(chan, iov, n, NULL);
+	if (!*rc)
+		atomic64_inc(&chan->stats.compounds);
+	return posted;
+}
+
+/*
+ * Send the @n requests of a compound in one message; each then ends as one
+ * smb3mc_chan_submit() sent. What failed to go out ends here with the
+ * error, its credits given back: a message sent in part ran none of it.
+ */
+static void chan_submit_compound(struct smb3mc_chan *chan,
+				 struct smb3mc_req *reqs, unsigned int n)
+{
+	struct kvec sealed = {};
+	unsigned int i, posted = 0;
+	struct smb3mc_req *req;
+	int rc;
+
+	for (i = 0; i < n; i++)
+		chan_req_reset(chan, &reqs[i]);
+	rc = mutex_lock_killable(&chan->send_lock);
+	if (!rc) {
+		for (i = 0; i < n; i++)
+			chan_assign(chan, &reqs[i],
+				    smb3mc_credit_charge(reqs[i].payload));
+		rc = chan_protect_compound(chan, reqs, n, &sealed);
+		if (!rc)
+			posted = chan_post_compound(chan, reqs, n, &sealed,
+						    &rc);
+		mutex_unlock(&chan->send_lock);
+	}
+	kvfree(sealed.iov_base);
+	for (i = 0; i < n; i++) {
+		req = &reqs[i];
+		/* Sent, or the sweep of a dead channel took it: its end comes. */
+		if (i < posted &&
+		    (!rc || xa_erase(&chan->mids, req->mid) != req)) {
+			smb3mc_chan_finish(chan, req, 0);
+			continue;
+		}
+		smb3mc_chan_add_credits(chan,
+					smb3mc_credit_charge(req->payload));
+		atomic_set(&req->ends, 1);
+		smb3mc_chan_finish(chan, req, rc);
+	}
+}
+
+/**
+ * smb3mc_chan_call_compound - send requests in one message and wait for
+ *	every one's final response
+ * @chan: channel to use
+ * @reqs: the requests, as for smb3mc_chan_call(), each of one kvec (built
+ *	and chained with smb3mc_hdr_chain()) and without data
+ * @n: how many, at most SMB3MC_COMPOUND_MAX
+ *
+ * Each request gets its own MessageId, answer and end (MS-SMB2 3.2.4.1.4,
+ * 3.2.5.1.9): the server may answer them in one message or in several.
+ *
+ * Return: 0 with every @reqs[i].rsp set (the caller kvfree()s them), or
+ * the first errno from the transport, every response then freed.
+ */
+int smb3mc_chan_call_compound(struct smb3mc_chan *chan,
+			      struct smb3mc_req *reqs, unsigned int n)
+{
+	unsigned int i, charge = 0;
+	int rc, rc2;
+
+	if (WARN_ON_ONCE(!n || n > SMB3MC_COMPOUND_MAX))
+		return -EINVAL;
+	for (i = 0; i < n; i++) {
+		reqs[i].done_fn = NULL;
+		reqs[i].rsp = NULL;
+		charge += smb3mc_credit_charge(reqs[i].payload);
+	}
+	rc = chan_wait_credits(chan, charge, n);
+	if (rc)
+		return rc;
+	for (i = 0; i < n; i++)
+		atomic64_add(reqs[i].payload, &chan->stats.in_flight_bytes);
+	chan_submit_compound(chan, reqs, n);
+	for (i = 0; i < n; i++) {
+		rc2 = chan_wait(chan, &reqs[i]);
+		if (!rc)
+			rc = rc2;
+	}
+	if (rc) {
+		for (i = 0; i < n; i++) {
+			kvfree(reqs[i].rsp);
+			reqs[i].rsp = NULL;
+		}
 	}
 	return rc;
 }

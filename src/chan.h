@@ -36,6 +36,8 @@
 #define SMB3MC_PENDING_MAX_TIMEOUTS	2
 /* Until NEGOTIATE tells the server's sizes, accept what it may need. */
 #define SMB3MC_NEGOTIATE_MAX_RSP	(64 * 1024)
+/* Requests a compound may hold (smb3mc_chan_call_compound()). */
+#define SMB3MC_COMPOUND_MAX		3
 /* What the receive thread reads of a message before it knows its request. */
 #define SMB3MC_RX_HEAD			SMB3MC_READ_RSP_HEAD
 
@@ -53,6 +55,7 @@ struct smb3mc_chan_stats {
 	atomic64_t bytes_sent;
 	atomic64_t bytes_received;
 	atomic64_t requests;
+	atomic64_t compounds;	/* messages of more than one request */
 	atomic_t in_flight;
 	atomic64_t in_flight_bytes;
 	/* Messages sent and received in a transform (MS-SMB2 2.2.41). */
@@ -268,5 +271,7 @@ bool smb3mc_chan_set_good(struct smb3mc_chan *chan,
 			  void *owner);
 int smb3mc_chan_submit(struct smb3mc_chan *chan, struct smb3mc_req *req);
 int smb3mc_chan_call(struct smb3mc_chan *chan, struct smb3mc_req *req);
+int smb3mc_chan_call_compound(struct smb3mc_chan *chan,
+			      struct smb3mc_req *reqs, unsigned int n);
 
 #endif /* SMB3MC_CHAN_H */

@@ -353,22 +353,17 @@ static void chan_break(struct smb3mc_chan *chan, const void *msg, size_t len)
 }
 
 /*
- * Hand one received message to its request; @sealed when it came
- * encrypted. Returns 0 or -EIO to drop.
+ * Hand one response, whose header was checked, to its request; @sealed
+ * when it came encrypted. Takes @buf. Returns 0 or -EIO to drop.
  */
-static int chan_dispatch(struct smb3mc_chan *chan, void *buf, size_t len,
-			 bool sealed, u64 rx_ns)
+static int chan_dispatch_one(struct smb3mc_chan *chan, void *buf, size_t len,
+			     bool sealed, u64 rx_ns)
 {
 	const char *why = "which is not outstanding";
 	struct smb2_hdr *hdr = buf;
 	struct smb3mc_req *req;
 	u64 mid;
 
-	if (smb3mc_hdr_check(buf, len)) {
-		pr_warn_ratelimited("smb3mc: %s: malformed response header, dropping the connection\n",
-				    chan->name);
-		return -EIO;
-	}
 	mid = le64_to_cpu(hdr->message_id);
 
 	/*
@@ -423,6 +418,7 @@ static int chan_dispatch(struct smb3mc_chan *chan, void *buf, size_t len,
 				    chan->name,
 				    smb3mc_command_name(le16_to_cpu(hdr->command)),
 				    smb3mc_status_name(hdr->status));
+		kvfree(buf);
 		return -EIO;
 	}
 
@@ -440,6 +436,55 @@ static int chan_dispatch(struct smb3mc_chan *chan, void *buf, size_t len,
 		return 0;
 	}
 	chan_complete(chan, req, buf, len, sealed, rx_ns);
+	return 0;
+}
+
+/*
+ * Hand each response of a received message to its request: one, or those
+ * of a compound (MS-SMB2 3.2.5.1.9), each in a buffer of its own, which
+ * its request frees. A malformed header drops the connection, but after
+ * a response that was handed on: what follows it is ignored, and the
+ * requests it would have answered time out. Takes @buf. Returns 0 or an
+ * errno to drop.
+ */
+static int chan_dispatch(struct smb3mc_chan *chan, void *buf, size_t len,
+			 bool sealed, u64 rx_ns)
+{
+	bool first = true;
+	void *rest = NULL;
+	int next, rc;
+
+	do {
+		next = smb3mc_hdr_next(buf, len);
+		if (next < 0 && !first) {
+			pr_warn_ratelimited("smb3mc: %s: malformed response in a compound, the rest of the message ignored\n",
+					    chan->name);
+			kvfree(buf);
+			return 0;
+		}
+		if (next < 0) {
+			pr_warn_ratelimited("smb3mc: %s: malformed response header, dropping the connection\n",
+					    chan->name);
+			kvfree(buf);
+			return -EIO;
+		}
+		if (next) {
+			rest = kvmalloc(len - next, GFP_KERNEL);
+			if (!rest) {
+				kvfree(buf);
+				return -ENOMEM;
+			}
+			memcpy(rest, buf + next, len - next);
+		}
+		rc = chan_dispatch_one(chan, buf, next ?: len, sealed, rx_ns);
+		if (rc) {
+			kvfree(rest);
+			return rc;
+		}
+		buf = rest;
+		len -= next;
+		first = false;
+	} while (next);
 	return 0;
 }
 
@@ -555,7 +600,7 @@ static void chan_decrypt_work(struct work_struct *work)
 	} else {
 		rc = n;
 	}
-	if (n < 0 || rc)
+	if (n < 0)
 		kvfree(job->buf);
 	if (rc)
 		chan_rx_fail(chan, rc);
@@ -656,11 +701,11 @@ static int chan_receive_one(struct smb3mc_chan *chan)
 		return -ENOMEM;
 	memcpy(buf, chan->rx_head, head);
 	rc = chan_recv_exact(chan, buf + head, len - head);
-	if (!rc)
-		rc = chan_dispatch(chan, buf, len, false, ktime_get_ns());
-	if (rc)
+	if (rc) {
 		kvfree(buf);
-	return rc;
+		return rc;
+	}
+	return chan_dispatch(chan, buf, len, false, ktime_get_ns());
 
 bad_len:
 	pr_warn_ratelimited("smb3mc: %s: response of %zu bytes is out of bounds, dropping the connection\n",

@@ -47,11 +47,12 @@ void smb3mc_chan_show(struct seq_file *m, const struct smb3mc_chan *chan)
 void smb3mc_chan_show_stats(struct seq_file *m,
 			    const struct smb3mc_chan *chan)
 {
-	seq_printf(m, " credits %u in-flight %d (%lld bytes) requests %lld sent %lld received %lld sealed out %lld in %lld rate %llu KiB/s rtt %llu us min %llu us",
+	seq_printf(m, " credits %u in-flight %d (%lld bytes) requests %lld compounds %lld sent %lld received %lld sealed out %lld in %lld rate %llu KiB/s rtt %llu us min %llu us",
 		   READ_ONCE(chan->credits),
 		   atomic_read(&chan->stats.in_flight),
 		   atomic64_read(&chan->stats.in_flight_bytes),
 		   atomic64_read(&chan->stats.requests),
+		   atomic64_read(&chan->stats.compounds),
 		   atomic64_read(&chan->stats.bytes_sent),
 		   atomic64_read(&chan->stats.bytes_received),
 		   atomic64_read(&chan->stats.sealed_out),

@@ -12,17 +12,6 @@
 #include "session.h"
 #include "unicode.h"
 
-/* Room for any request header and fixed body this file builds. */
-#define SMB3MC_SMALL_REQ	256
-/*
- * FileAllInformation with room for the longest name, which is the file's
- * whole path from the share root, not its last component (MS-FSCC 2.4.2,
- * FileNameInformation): up to PATH_MAX UTF-16 code units for a path
- * smb3mc_dentry_path() can give. A smaller buffer gets
- * STATUS_BUFFER_OVERFLOW, -EOVERFLOW from stat(2) of a deep file.
- */
-#define SMB3MC_ALL_INFO_BUF	(SMB3MC_ALL_INFO_FIXED_SIZE + 2 * PATH_MAX + 8)
-
 static int call_send(struct smb3mc_tcon *tcon, struct smb3mc_call *call,
 		     int len, size_t payload)
 {
@@ -34,20 +23,39 @@ static const char *type_name(bool is_dir)
 	return is_dir ? "a directory" : "a file";
 }
 
-/*
+/**
+ * smb3mc_type_refuse - refuse what a server said of @path
+ * @tcon: tree connect of the share
+ * @path: the path it answered for
+ * @first: what said it was a directory when @first_dir
+ * @first_dir: see @first
+ * @then: what said it was one when @then_dir, which differs
+ * @then_dir: see @then
+ *
  * Two things a server said of @path disagree on whether it is a
  * directory: a handle of one kind must never reach an inode, or a
- * struct file, of the other. Close @fid and refuse the open.
+ * struct file, of the other, nor attributes of one kind an inode.
+ *
+ * Return: -EIO.
  */
-static int open_refuse(struct smb3mc_tcon *tcon, const char *path,
-		       const struct smb3mc_fid *fid, const char *first,
-		       bool first_dir, const char *then, bool then_dir)
+int smb3mc_type_refuse(struct smb3mc_tcon *tcon, const char *path,
+		       const char *first, bool first_dir, const char *then,
+		       bool then_dir)
 {
 	pr_warn_ratelimited("smb3mc: %s: %s: %s %s, %s %s: open refused\n",
 			    tcon->ses->server, path, first,
 			    type_name(first_dir), then, type_name(then_dir));
-	smb3mc_close(tcon, fid);
 	return -EIO;
+}
+
+/* As smb3mc_type_refuse(), closing @fid, which is not to be used. */
+static int open_refuse(struct smb3mc_tcon *tcon, const char *path,
+		       const struct smb3mc_fid *fid, const char *first,
+		       bool first_dir, const char *then, bool then_dir)
+{
+	smb3mc_close(tcon, fid);
+	return smb3mc_type_refuse(tcon, path, first, first_dir, then,
+				  then_dir);
 }
 
 /* Attempts of an operation that new sessions interrupt: smb3mc_op_redo(). */
@@ -83,14 +91,20 @@ static int call_parsed(struct smb3mc_tcon *tcon, struct smb3mc_call *call,
 				 "malformed");
 }
 
-/*
- * Attributes in @call's response that the server must not send are
- * refused, those that can be mended are, each with a message.
+/**
+ * smb3mc_attrs_take - check attributes a response to @cmd carried
+ * @tcon: tree connect of the share
+ * @cmd: the command answered
+ * @attrs: the attributes, mended where they can be
+ *
+ * Attributes that the server must not send are refused, those that can
+ * be mended are, each with a message.
+ *
+ * Return: 0, or -EIO when refused.
  */
-static int call_attrs(struct smb3mc_tcon *tcon, struct smb3mc_call *call,
+int smb3mc_attrs_take(struct smb3mc_tcon *tcon, u16 cmd,
 		      struct smb3mc_file_attrs *attrs)
 {
-	u16 cmd = smb3mc_req_command(&call->req);
 	const char *why;
 
 	if (smb3mc_attrs_check(attrs, &why))
@@ -171,6 +185,60 @@ static bool open_persistent(const struct smb3mc_tcon *tcon)
 	       tcon->share_caps & SMB2_SHARE_CAP_CONTINUOUS_AVAILABILITY;
 }
 
+/* CREATE of @path with @ca into @buf: its length, or an errno. */
+static int open_build(const char *path, struct smb3mc_create_args *ca,
+		      void *buf, size_t size)
+{
+	__le16 *name;
+	int rc;
+
+	name = kmalloc(SMB3MC_NAME_MAX, GFP_NOFS);
+	if (!name)
+		return -ENOMEM;
+	rc = smb3mc_path_to_utf16(path, strlen(path), name, SMB3MC_NAME_MAX);
+	if (rc >= 0) {
+		ca->name = name;
+		ca->name_len = rc;
+		rc = smb3mc_build_create(buf, size, ca);
+	}
+	kfree(name);
+	return rc;
+}
+
+/* What smb3mc_open() asks for @args, but a lease and durability. */
+static void open_create_args(const struct smb3mc_open_args *args,
+			     struct smb3mc_create_args *ca)
+{
+	*ca = (struct smb3mc_create_args) {
+		.impersonation_level = SMB2_IL_IMPERSONATION,
+		.oplock_level = SMB2_OPLOCK_LEVEL_NONE,
+		.desired_access = args->access,
+		.file_attributes = args->attributes,
+		.share_access = FILE_SHARE_READ | FILE_SHARE_WRITE |
+				FILE_SHARE_DELETE,
+		.create_disposition = args->disposition,
+		.create_options = args->options,
+	};
+}
+
+/**
+ * smb3mc_open_build - build the CREATE of @path as smb3mc_open() sends it
+ * @path: UTF-8 path relative to the share root
+ * @args: access, disposition and options; no lease
+ * @buf: where to build it
+ * @size: bytes at @buf
+ *
+ * Return: its length, or a negative errno.
+ */
+int smb3mc_open_build(const char *path, const struct smb3mc_open_args *args,
+		      void *buf, size_t size)
+{
+	struct smb3mc_create_args ca;
+
+	open_create_args(args, &ca);
+	return open_build(path, &ca, buf, size);
+}
+
 /**
  * smb3mc_open - open or create @path with CREATE (MS-SMB2 3.2.4.3)
  * @tcon: tree connect of the share
@@ -192,22 +260,13 @@ int smb3mc_open(struct smb3mc_tcon *tcon, const char *path,
 		const struct smb3mc_open_args *args, struct smb3mc_fid *fid,
 		struct smb3mc_file_attrs *attrs)
 {
-	size_t name_max = 2 * PATH_MAX;
-	struct smb3mc_create_args ca = {
-		.impersonation_level = SMB2_IL_IMPERSONATION,
-		.oplock_level = SMB2_OPLOCK_LEVEL_NONE,
-		.desired_access = args->access,
-		.file_attributes = args->attributes,
-		.share_access = FILE_SHARE_READ | FILE_SHARE_WRITE |
-				FILE_SHARE_DELETE,
-		.create_disposition = args->disposition,
-		.create_options = args->options,
-	};
+	struct smb3mc_create_args ca;
 	struct smb3mc_create_rsp cr;
 	struct smb3mc_call *call;
 	bool persistent;
-	__le16 *name;
 	int rc;
+
+	open_create_args(args, &ca);
 
 	if (args->lease) {
 		args->lease->granted = false;
@@ -226,21 +285,11 @@ int smb3mc_open(struct smb3mc_tcon *tcon, const char *path,
 			args->lease->dh.flags = SMB2_DHANDLE_FLAG_PERSISTENT;
 		ca.durable = &args->lease->dh;
 	}
-	call = smb3mc_call_alloc(SMB3MC_SMALL_REQ + name_max);
-	name = kmalloc(name_max, GFP_NOFS);
-	if (!call || !name) {
-		rc = -ENOMEM;
-		goto out;
-	}
-	rc = smb3mc_path_to_utf16(path, strlen(path), name, name_max);
-	if (rc < 0)
-		goto out;
-	ca.name = name;
-	ca.name_len = rc;
+	call = smb3mc_call_alloc(SMB3MC_OPEN_REQ);
+	if (!call)
+		return -ENOMEM;
 	rc = call_send(tcon, call,
-		       smb3mc_build_create(call->buf,
-					   SMB3MC_SMALL_REQ + name_max, &ca),
-		       0);
+		       open_build(path, &ca, call->buf, SMB3MC_OPEN_REQ), 0);
 	if (rc)
 		goto out;
 	memset(&cr, 0, sizeof(cr));
@@ -252,7 +301,7 @@ int smb3mc_open(struct smb3mc_tcon *tcon, const char *path,
 	/* The session that answered, which the FileId names an open in. */
 	cr.fid.gen = call->req.fid_gen;
 	if (attrs) {
-		rc = call_attrs(tcon, call, &cr.attrs);
+		rc = smb3mc_attrs_take(tcon, SMB2_CREATE, &cr.attrs);
 		if (rc) {
 			smb3mc_close(tcon, &cr.fid);
 			goto out;
@@ -270,7 +319,6 @@ int smb3mc_open(struct smb3mc_tcon *tcon, const char *path,
 				 !cr.attrs.is_dir, "the server answered",
 				 cr.attrs.is_dir);
 out:
-	kfree(name);
 	smb3mc_call_free(call);
 	return rc;
 }
@@ -447,14 +495,34 @@ void smb3mc_handle_close(struct smb3mc_tcon *tcon, struct smb3mc_open *open,
 	}
 }
 
+/**
+ * smb3mc_all_info_take - attributes from a QUERY_INFO response
+ * @tcon: tree connect of the share
+ * @rsp: the response to a query of FileAllInformation, @len bytes
+ * @len: see @rsp
+ * @attrs: filled from it, as smb3mc_attrs_take() leaves them
+ *
+ * Return: 0, or -EIO for a response that does not parse or is refused.
+ */
+int smb3mc_all_info_take(struct smb3mc_tcon *tcon, const void *rsp,
+			 size_t len, struct smb3mc_file_attrs *attrs)
+{
+	const __le16 *name;
+	u32 name_len, out_len;
+	const u8 *out;
+
+	if (smb3mc_parse_query_info(rsp, len, &out, &out_len) ||
+	    smb3mc_parse_all_info(out, out_len, attrs, &name, &name_len))
+		return smb3mc_rsp_refuse(tcon->ses, SMB2_QUERY_INFO,
+					 "malformed");
+	return smb3mc_attrs_take(tcon, SMB2_QUERY_INFO, attrs);
+}
+
 /* FileAllInformation: times, sizes, attributes, link count, file id. */
 int smb3mc_query_attrs(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
 		       struct smb3mc_file_attrs *attrs)
 {
 	struct smb3mc_call *call = smb3mc_call_alloc(SMB3MC_SMALL_REQ);
-	const __le16 *name;
-	u32 name_len, out_len;
-	const u8 *out;
 	int rc;
 
 	if (!call)
@@ -467,14 +535,8 @@ int smb3mc_query_attrs(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
 					       SMB3MC_ALL_INFO_BUF, 0),
 		       SMB3MC_ALL_INFO_BUF);
 	if (!rc)
-		rc = call_parsed(tcon, call,
-				 smb3mc_parse_query_info(call->req.rsp,
-							 call->req.rsp_len,
-							 &out, &out_len) ?:
-				 smb3mc_parse_all_info(out, out_len, attrs,
-						       &name, &name_len));
-	if (!rc)
-		rc = call_attrs(tcon, call, attrs);
+		rc = smb3mc_all_info_take(tcon, call->req.rsp,
+					  call->req.rsp_len, attrs);
 	smb3mc_call_free(call);
 	return rc;
 }
@@ -542,30 +604,6 @@ int smb3mc_open_query(struct smb3mc_tcon *tcon, const char *path,
 	return rc;
 }
 
-/**
- * smb3mc_query_path - attributes of @path, without keeping it open
- * @tcon: tree connect of the share
- * @path: UTF-8 path relative to the share root
- * @attrs: zeroed by the caller, filled here
- */
-int smb3mc_query_path(struct smb3mc_tcon *tcon, const char *path,
-		      struct smb3mc_file_attrs *attrs)
-{
-	static const struct smb3mc_open_args args = {
-		.access = FILE_READ_ATTRIBUTES,
-		.disposition = FILE_OPEN,
-	};
-	struct smb3mc_fid fid;
-	int rc;
-
-	rc = smb3mc_open_query(tcon, path, &args, &fid, attrs);
-	if (rc)
-		return rc;
-	/* The attributes are the answer, whatever becomes of the CLOSE. */
-	smb3mc_close(tcon, &fid);
-	return 0;
-}
-
 static int statfs_once(struct smb3mc_tcon *tcon, struct smb3mc_fs_size *fs)
 {
 	static const struct smb3mc_open_args args = {
@@ -604,7 +642,7 @@ static int statfs_once(struct smb3mc_tcon *tcon, struct smb3mc_fs_size *fs)
 								fs));
 	smb3mc_call_free(call);
 close:
-	/* As for smb3mc_query_path(): the answer is in, or it failed. */
+	/* The answer is in, or it failed, whatever becomes of the CLOSE. */
 	smb3mc_close(tcon, &fid);
 	return rc;
 }

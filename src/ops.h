@@ -8,6 +8,7 @@
 #ifndef SMB3MC_OPS_H
 #define SMB3MC_OPS_H
 
+#include <linux/limits.h>
 #include <linux/socket.h>
 
 #include "pdu_file.h"
@@ -63,6 +64,31 @@ struct smb3mc_dirent {
 	bool is_dir;
 };
 
+/* Room for any request header and fixed body the operations build. */
+#define SMB3MC_SMALL_REQ	256
+/* A path from the share root in UTF-16LE, as a CREATE names it. */
+#define SMB3MC_NAME_MAX		(2 * PATH_MAX)
+/* A CREATE with its name and contexts. */
+#define SMB3MC_OPEN_REQ		(SMB3MC_SMALL_REQ + SMB3MC_NAME_MAX)
+/*
+ * FileAllInformation with room for the longest name, which is the file's
+ * whole path from the share root, not its last component (MS-FSCC 2.4.2,
+ * FileNameInformation): up to PATH_MAX UTF-16 code units for a path
+ * smb3mc_dentry_path() can give. A smaller buffer gets
+ * STATUS_BUFFER_OVERFLOW, -EOVERFLOW from stat(2) of a deep file.
+ */
+#define SMB3MC_ALL_INFO_BUF	(SMB3MC_ALL_INFO_FIXED_SIZE + 2 * PATH_MAX + 8)
+
+/* ops.c: opening, closing, attributes */
+int smb3mc_open_build(const char *path, const struct smb3mc_open_args *args,
+		      void *buf, size_t size);
+int smb3mc_type_refuse(struct smb3mc_tcon *tcon, const char *path,
+		       const char *first, bool first_dir, const char *then,
+		       bool then_dir);
+int smb3mc_attrs_take(struct smb3mc_tcon *tcon, u16 cmd,
+		      struct smb3mc_file_attrs *attrs);
+int smb3mc_all_info_take(struct smb3mc_tcon *tcon, const void *rsp,
+			 size_t len, struct smb3mc_file_attrs *attrs);
 int smb3mc_open(struct smb3mc_tcon *tcon, const char *path,
 		const struct smb3mc_open_args *args, struct smb3mc_fid *fid,
 		struct smb3mc_file_attrs *attrs);
@@ -80,11 +106,19 @@ int smb3mc_query_attrs(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
 int smb3mc_open_query(struct smb3mc_tcon *tcon, const char *path,
 		      const struct smb3mc_open_args *args,
 		      struct smb3mc_fid *fid, struct smb3mc_file_attrs *attrs);
-int smb3mc_query_path(struct smb3mc_tcon *tcon, const char *path,
-		      struct smb3mc_file_attrs *attrs);
 int smb3mc_statfs(struct smb3mc_tcon *tcon, struct smb3mc_fs_size *fs);
 void smb3mc_share_info(const struct smb3mc_tcon *tcon,
 		       struct smb3mc_share_info *info);
+
+/* ops_path.c: a path opened for one request only */
+typedef int (*smb3mc_path_build_fn)(void *buf, size_t size,
+				    const struct smb3mc_fid *fid,
+				    const void *arg);
+int smb3mc_path_do(struct smb3mc_tcon *tcon, const char *path,
+		   const struct smb3mc_open_args *args,
+		   smb3mc_path_build_fn build, const void *arg, bool *again);
+int smb3mc_query_path(struct smb3mc_tcon *tcon, const char *path,
+		      struct smb3mc_file_attrs *attrs);
 
 /* ops_lease.c: leases */
 bool smb3mc_share_leasing(const struct smb3mc_tcon *tcon);

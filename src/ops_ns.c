@@ -40,15 +40,12 @@ static int ns_close(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
 }
 
 /*
- * Builds one SET_INFO request on @fid into @buf, setting what @arg points
- * to; returns its length or a negative errno, as the PDU builders do.
+ * The builders of this file build one SET_INFO request on a FileId,
+ * setting what their @arg points to (smb3mc_path_build_fn).
  */
-typedef int (*ns_build_fn)(void *buf, size_t size,
-			   const struct smb3mc_fid *fid, const void *arg);
-
 static int ns_set_info_fid(struct smb3mc_tcon *tcon,
-			   const struct smb3mc_fid *fid, ns_build_fn build,
-			   const void *arg)
+			   const struct smb3mc_fid *fid,
+			   smb3mc_path_build_fn build, const void *arg)
 {
 	struct smb3mc_call *call = smb3mc_call_alloc(SMB3MC_NS_REQ);
 	int rc;
@@ -81,39 +78,27 @@ static int build_eof(void *buf, size_t size, const struct smb3mc_fid *fid,
 
 /*
  * One SET_INFO (MS-SMB2 2.2.39) on @fid when the caller has the file
- * open, else on @path opened with @args for just this call. An open
- * handle is the only way to a file unlinked while open: the server keeps
- * it delete-pending and refuses to open its name (MS-FSA 2.1.5.1).
+ * open, else on @path opened with @args for just this call, in one
+ * compound (smb3mc_path_do()). An open handle is the only way to a file
+ * unlinked while open: the server keeps it delete-pending and refuses to
+ * open its name (MS-FSA 2.1.5.1).
  *
- * Opened by name, it starts again when a new session interrupts it
- * (smb3mc_op_redo()). A name to remove that the lost session had open
- * and that is gone when done again was removed: the server ran the
- * SET_INFO and closed the handle with the session.
+ * A name to remove that is gone when the compound went out again, its
+ * connection lost, was removed: the server ran it the first time.
  */
 static int ns_set_info(struct smb3mc_tcon *tcon, const char *path,
 		       const struct smb3mc_fid *fid,
-		       const struct smb3mc_open_args *args, ns_build_fn build,
-		       const void *arg)
+		       const struct smb3mc_open_args *args,
+		       smb3mc_path_build_fn build, const void *arg)
 {
-	unsigned int gen, attempt = 0;
-	struct smb3mc_fid opened;
-	bool had_it = false;
+	bool again;
 	int rc;
 
 	if (fid)
 		return ns_set_info_fid(tcon, fid, build, arg);
-	do {
-		gen = smb3mc_share_gen(tcon);
-		rc = smb3mc_open(tcon, path, args, &opened, NULL);
-		if (rc) {
-			if (rc == -ENOENT && had_it && build == build_delete)
-				rc = 0;
-			continue;
-		}
-		had_it = true;
-		rc = ns_close(tcon, &opened,
-			      ns_set_info_fid(tcon, &opened, build, arg));
-	} while (smb3mc_op_redo(tcon, gen, ++attempt, rc));
+	rc = smb3mc_path_do(tcon, path, args, build, arg, &again);
+	if (rc == -ENOENT && again && build == build_delete)
+		rc = 0;
 	return rc;
 }
 

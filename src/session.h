@@ -290,6 +290,18 @@ struct smb3mc_call {
 };
 
 /*
+ * Related requests sent in one message (compound.c), built one after
+ * another in @buf and freed together.
+ */
+struct smb3mc_compound {
+	struct smb3mc_req req[SMB3MC_COMPOUND_MAX];
+	unsigned int n;			/* requests built */
+	size_t used;			/* of @buf, 8-byte aligned */
+	size_t size;			/* of @buf */
+	u8 buf[];
+};
+
+/*
  * The session band, one file per step, each calling only those listed
  * before it (and the channel below).
  */
@@ -330,6 +342,9 @@ struct smb3mc_chan *smb3mc_ses_chan(struct smb3mc_ses *ses, unsigned int i);
 u64 smb3mc_ses_in_flight(struct smb3mc_ses *ses);
 int smb3mc_ses_call(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 		    struct smb3mc_tcon *tcon, struct smb3mc_req *req);
+int smb3mc_ses_call_compound(struct smb3mc_ses *ses,
+			     struct smb3mc_tcon *tcon,
+			     struct smb3mc_req *reqs, unsigned int n);
 int smb3mc_ses_call_once(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 			 struct smb3mc_tcon *tcon, struct smb3mc_req *req);
 void smb3mc_ses_io_init(struct smb3mc_ses *ses);
@@ -383,6 +398,14 @@ int smb3mc_call_send_on(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 			int len, size_t payload);
 void smb3mc_call_teardown(struct smb3mc_ses *ses, struct smb3mc_tcon *tcon,
 			  struct smb3mc_call *call, int len);
+
+/* compound.c: related requests in one message */
+struct smb3mc_compound *smb3mc_compound_alloc(size_t size);
+void smb3mc_compound_free(struct smb3mc_compound *cpd);
+void *smb3mc_compound_room(struct smb3mc_compound *cpd, size_t *room);
+int smb3mc_compound_add(struct smb3mc_compound *cpd, int len, size_t payload);
+int smb3mc_compound_send(struct smb3mc_tcon *tcon,
+			 struct smb3mc_compound *cpd);
 
 /* ses_setup.c: NEGOTIATE, SESSION_SETUP and binding */
 int smb3mc_ses_negotiate(struct smb3mc_ses *ses, struct smb3mc_chan *chan,

@@ -38,6 +38,7 @@ cases+=(fid-reuse reopen-drop silent-reconnect guid-change close-race
 	bind-restart session-deleted)
 cases+=(dh2q-malformed dh2c-refused)
 cases+=(seal-break seal-break-clear)
+cases+=(compound-part-missing)
 cases+=(ca-restart link-restart)
 cases+=(dir-empty dir-dots dir-badnames relapse)
 
@@ -936,6 +937,9 @@ case_timeout unknown-mid/READ/0 \
 bg2=$!
 case_interims &
 bg3=$!
+case_timeout compound-part-missing \
+	"stat:$work/mnt/compound-part-missing/hello.txt" &
+bg8=$!
 case_stop_reading &
 bg4=$!
 case_other_channel &
@@ -965,7 +969,7 @@ fails dir-badnames "list:$work/mnt/dir-badnames" "EIO" \
 	"refused a QUERY_DIRECTORY response: 65536 names in a row"
 recovers next-past "read:$work/mnt/next-past/hello.txt" \
 	"malformed response header"
-case_works next-garbage
+case_works next-garbage "malformed response in a compound, the rest of the message ignored"
 case_works duplicate \
 	"CREATE response for MessageId [0-9]+, which is not outstanding"
 case_works credits-65535
@@ -1064,7 +1068,7 @@ recovers dh2c-refused "read:$work/mnt/dh2c-refused/hello.txt" \
 case_ca_restart
 case_link_restart
 
-wait "$bg1" "$bg2" "$bg3" "$bg4" "$bg5" "$bg6" "$bg7"
+wait "$bg1" "$bg2" "$bg3" "$bg4" "$bg5" "$bg6" "$bg7" "$bg8"
 
 # Replay the records as TAP, case by case.
 for c in "${cases[@]}"; do

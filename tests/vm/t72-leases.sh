@@ -59,6 +59,11 @@ requests() {
 	grep -o ' requests [0-9]*' /proc/fs/smb3mc/DebugData |
 		awk '{ n += $2 } END { print n + 0 }'
 }
+# Messages of more than one request all channels have sent.
+compounds() {
+	grep -o ' compounds [0-9]*' /proc/fs/smb3mc/DebugData |
+		awk '{ n += $2 } END { print n + 0 }'
+}
 breaks() {
 	grep -o 'lease breaks [0-9]*' /proc/fs/smb3mc/DebugData |
 		awk '{ n += $3 } END { print n + 0 }'
@@ -325,6 +330,33 @@ check "outage: drop_caches ends once the server is back" \
 wait $put
 check "outage: the mount reads d again" timeout 60 cat $m4/leases/d
 check "outage: umount" umount $m4
+
+# A name looked up for the first time and a file removed by its name
+# each cost one compound of CREATE, QUERY_INFO or SET_INFO, and CLOSE
+# (MS-SMB2 3.2.4.1.4): one round trip where there were three.
+check "compounds: mkdir cpd" mkdir $m1/leases/cpd
+for i in $(seq 20); do printf "%${i}s" >$srv/cpd/f$i; done
+c0=$(compounds)
+check "compounds: stat of 20 names never looked up gives their sizes" \
+	sh -c "for i in \$(seq 20); do [ \$(stat -c %s $m1/leases/cpd/f\$i) = \$i ] || exit 1; done"
+c1=$(compounds)
+if [ $((c1 - c0)) -ge 20 ]; then
+	ok "compounds: the 20 lookups sent $((c1 - c0)) compounds"
+else
+	fail "compounds: the 20 lookups sent 20 compounds" "$((c1 - c0))"
+fi
+check "compounds: rm the 20 files" sh -c "rm $m1/leases/cpd/f*"
+c2=$(compounds)
+if [ $((c2 - c1)) -ge 20 ]; then
+	ok "compounds: the 20 removals sent $((c2 - c1)) compounds"
+else
+	fail "compounds: the 20 removals sent 20 compounds" "$((c2 - c1))"
+fi
+check "compounds: the server has none of them" \
+	sh -c "[ -z \"\$(ls -A $srv/cpd)\" ]"
+check "compounds: rmdir" rmdir $m1/leases/cpd
+check "compounds: stat of a name not there fails ENOENT" \
+	sh -c "stat $m1/leases/cpd/none 2>&1 | grep -q 'No such file'"
 
 check "no break for a lease not held" \
 	sh -c "! dmesg | sed -n '/smb3mc t72: start/,\$p' | grep -q 'which this mount does not hold'"

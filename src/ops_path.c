@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A path opened for one request only: the CREATE, the request on what it
+ * opens and the CLOSE go in one compound (MS-SMB2 3.2.4.1.4), one round
+ * trip where there were three. The server runs the compound's requests in
+ * order on the open its CREATE made, and fails them all when the CREATE
+ * fails (3.3.5.2.7.2).
+ */
+
+#include "nterr.h"
+#include "ops.h"
+#include "session.h"
+
+/* The CREATE, a request of @more bytes and the CLOSE, each padded. */
+static struct smb3mc_compound *path_open(const char *path,
+					 const struct smb3mc_open_args *args,
+					 size_t more)
+{
+	struct smb3mc_compound *cpd;
+	size_t room;
+	void *buf;
+	int rc;
+
+	cpd = smb3mc_compound_alloc(SMB3MC_OPEN_REQ + more + SMB3MC_SMALL_REQ +
+				    8 * SMB3MC_COMPOUND_MAX);
+	if (!cpd)
+		return ERR_PTR(-ENOMEM);
+	buf = smb3mc_compound_room(cpd, &room);
+	rc = smb3mc_compound_add(cpd, smb3mc_open_build(path, args, buf, room),
+				 0);
+	if (rc) {
+		smb3mc_compound_free(cpd);
+		return ERR_PTR(rc);
+	}
+	return cpd;
+}
+
+/*
+ * Close what @cpd opens, send it and check the CREATE's answer, whose
+ * attributes go to @attrs. Returns 0 when the CREATE opened @path as
+ * @args asked; the status of the request after it is the caller's.
+ */
+static int path_send(struct smb3mc_tcon *tcon, const char *path,
+		     const struct smb3mc_open_args *args,
+		     struct smb3mc_compound *cpd,
+		     struct smb3mc_file_attrs *attrs)
+{
+	const struct smb3mc_req *create = &cpd->req[0], *close;
+	struct smb3mc_create_rsp cr = {};
+	size_t room;
+	void *buf;
+	int rc;
+
+	buf = smb3mc_compound_room(cpd, &room);
+	rc = smb3mc_compound_add(cpd, smb3mc_build_close(buf, room,
+							 &smb3mc_fid_related,
+							 false), 0);
+	if (rc)
+		return rc;
+	close = &cpd->req[cpd->n - 1];
+	rc = smb3mc_compound_send(tcon, cpd);
+	if (!create->rsp || create->status != STATUS_SUCCESS)
+		return rc;
+	if (smb3mc_parse_create(create->rsp, create->rsp_len, &cr))
+		return smb3mc_rsp_refuse(tcon->ses, SMB2_CREATE, "malformed");
+	/*
+	 * A server that ran the CREATE but not the CLOSE would keep the
+	 * open until the session ends: closed by its FileId.
+	 */
+	if (close->status != STATUS_SUCCESS &&
+	    close->status != STATUS_FILE_CLOSED) {
+		cr.fid.gen = create->fid_gen;
+		smb3mc_close(tcon, &cr.fid);
+	}
+	if ((args->options & FILE_DIRECTORY_FILE && !cr.attrs.is_dir) ||
+	    (args->options & FILE_NON_DIRECTORY_FILE && cr.attrs.is_dir))
+		return smb3mc_type_refuse(tcon, path, "asked for",
+					  !cr.attrs.is_dir,
+					  "the server answered",
+					  cr.attrs.is_dir);
+	*attrs = cr.attrs;
+	return smb3mc_attrs_take(tcon, SMB2_CREATE, attrs);
+}
+
+/**
+ * smb3mc_path_do - open @path, send one request on it and close it, in
+ *	one compound
+ * @tcon: tree connect of the share
+ * @path: UTF-8 path relative to the share root
+ * @args: access, disposition and options of the open; no lease
+ * @build: builds the request, on the FileId it is given
+ * @arg: for @build
+ * @again: set when the compound went out more than once, its connection
+ *	lost: the server may have run it already
+ *
+ * The compound goes out again whole where its channel was lost, or in a
+ * new session (smb3mc_ses_call_compound()).
+ *
+ * Return: 0, or the errno of the first of the CREATE and the request that
+ * failed; -EIO when the server answered with a directory for a file or
+ * the other way round (the request ran all the same).
+ */
+int smb3mc_path_do(struct smb3mc_tcon *tcon, const char *path,
+		   const struct smb3mc_open_args *args,
+		   smb3mc_path_build_fn build, const void *arg, bool *again)
+{
+	struct smb3mc_file_attrs attrs;
+	struct smb3mc_compound *cpd;
+	size_t room;
+	void *buf;
+	int rc;
+
+	cpd = path_open(path, args, SMB3MC_SMALL_REQ);
+	if (IS_ERR(cpd))
+		return PTR_ERR(cpd);
+	buf = smb3mc_compound_room(cpd, &room);
+	rc = smb3mc_compound_add(cpd, build(buf, room, &smb3mc_fid_related,
+					    arg), 0);
+	if (!rc)
+		rc = path_send(tcon, path, args, cpd, &attrs);
+	if (!rc)
+		rc = smb3mc_req_errno(&cpd->req[1]);
+	*again = cpd->req[0].resends;
+	smb3mc_compound_free(cpd);
+	return rc;
+}
+
+/**
+ * smb3mc_query_path - attributes of @path, without keeping it open
+ * @tcon: tree connect of the share
+ * @path: UTF-8 path relative to the share root
+ * @attrs: filled from FileAllInformation, which has the IndexNumber the
+ *	CREATE response lacks
+ *
+ * The CREATE response and FileAllInformation must agree on whether @path
+ * is a directory, else this fails with -EIO: the type decides which
+ * operations an inode gets.
+ */
+int smb3mc_query_path(struct smb3mc_tcon *tcon, const char *path,
+		      struct smb3mc_file_attrs *attrs)
+{
+	static const struct smb3mc_open_args args = {
+		.access = FILE_READ_ATTRIBUTES,
+		.disposition = FILE_OPEN,
+	};
+	const struct smb3mc_req *query;
+	struct smb3mc_file_attrs opened;
+	struct smb3mc_compound *cpd;
+	size_t room;
+	void *buf;
+	int rc;
+
+	cpd = path_open(path, &args, SMB3MC_SMALL_REQ);
+	if (IS_ERR(cpd))
+		return PTR_ERR(cpd);
+	buf = smb3mc_compound_room(cpd, &room);
+	rc = smb3mc_compound_add(cpd,
+				 smb3mc_build_query_info(buf, room,
+							 &smb3mc_fid_related,
+							 SMB2_0_INFO_FILE,
+							 FileAllInformation,
+							 SMB3MC_ALL_INFO_BUF,
+							 0),
+				 SMB3MC_ALL_INFO_BUF);
+	if (!rc)
+		rc = path_send(tcon, path, &args, cpd, &opened);
+	query = &cpd->req[1];
+	if (!rc)
+		rc = smb3mc_req_errno(query);
+	if (!rc) {
+		*attrs = opened;
+		rc = smb3mc_all_info_take(tcon, query->rsp, query->rsp_len,
+					  attrs);
+	}
+	if (!rc && attrs->is_dir != opened.is_dir)
+		rc = smb3mc_type_refuse(tcon, path, "CREATE answered",
+					opened.is_dir, "FileAllInformation",
+					attrs->is_dir);
+	smb3mc_compound_free(cpd);
+	return rc;
+}
