@@ -1059,7 +1059,8 @@ static void chan_submit_compound(struct smb3mc_chan *chan,
  * 3.2.5.1.9): the server may answer them in one message or in several.
  *
  * Return: 0 with every @reqs[i].rsp set (the caller kvfree()s them), or
- * the first errno from the transport, every response then freed.
+ * the first errno from the transport. A request that failed has its error
+ * in @reqs[i].rc and no response; the others keep theirs.
  */
 int smb3mc_chan_call_compound(struct smb3mc_chan *chan,
 			      struct smb3mc_req *reqs, unsigned int n)
@@ -1082,14 +1083,13 @@ int smb3mc_chan_call_compound(struct smb3mc_chan *chan,
 	chan_submit_compound(chan, reqs, n);
 	for (i = 0; i < n; i++) {
 		rc2 = chan_wait(chan, &reqs[i]);
+		if (!rc2)
+			continue;
+		reqs[i].rc = rc2;
+		kvfree(reqs[i].rsp);
+		reqs[i].rsp = NULL;
 		if (!rc)
 			rc = rc2;
-	}
-	if (rc) {
-		for (i = 0; i < n; i++) {
-			kvfree(reqs[i].rsp);
-			reqs[i].rsp = NULL;
-		}
 	}
 	return rc;
 }

@@ -80,6 +80,17 @@ int smb3mc_compound_add(struct smb3mc_compound *cpd, int len, size_t payload)
 }
 
 /**
+ * smb3mc_part_errno - how one request of a sent compound ended
+ * @req: the request
+ *
+ * Return: its transport error, else the errno of its status.
+ */
+int smb3mc_part_errno(const struct smb3mc_req *req)
+{
+	return req->rc ?: smb3mc_req_errno(req);
+}
+
+/**
  * smb3mc_compound_send - send the requests of @cpd and wait for them all
  * @tcon: the tree they act in
  * @cpd: the compound, of at least one request
@@ -88,7 +99,9 @@ int smb3mc_compound_add(struct smb3mc_compound *cpd, int len, size_t payload)
  *
  * Return: 0 when every request succeeded, else the errno of the first that
  * did not: the server fails those after it with its status (MS-SMB2
- * 3.3.5.2.7.2). Each request's status is left in @cpd->req[i].status.
+ * 3.3.5.2.7.2). Each request's end is left for smb3mc_part_errno(), its
+ * response, if it has one, in @cpd->req[i].rsp: a CREATE answered keeps
+ * its FileId even when a request after it was lost.
  */
 int smb3mc_compound_send(struct smb3mc_tcon *tcon,
 			 struct smb3mc_compound *cpd)
@@ -98,6 +111,6 @@ int smb3mc_compound_send(struct smb3mc_tcon *tcon,
 
 	rc = smb3mc_ses_call_compound(tcon->ses, tcon, cpd->req, cpd->n);
 	for (i = 0; !rc && i < cpd->n; i++)
-		rc = smb3mc_req_errno(&cpd->req[i]);
+		rc = smb3mc_part_errno(&cpd->req[i]);
 	return rc;
 }

@@ -8,6 +8,7 @@
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 
+#include "nterr.h"
 #include "ops.h"
 #include "session.h"
 #include "unicode.h"
@@ -120,7 +121,7 @@ int smb3mc_attrs_take(struct smb3mc_tcon *tcon, u16 cmd,
  * The lease a CREATE response of @tcon granted, into @lease: one whose
  * key is not the one asked for, or that does not parse, is none of ours.
  */
-static void open_lease(struct smb3mc_tcon *tcon, struct smb3mc_call *call,
+static void open_lease(struct smb3mc_tcon *tcon, const struct smb3mc_req *req,
 		       const struct smb3mc_create_rsp *cr,
 		       struct smb3mc_open_lease *lease)
 {
@@ -135,7 +136,7 @@ static void open_lease(struct smb3mc_tcon *tcon, struct smb3mc_call *call,
 			   SMB3MC_LEASE_KEY_SIZE)) {
 		lease->granted = true;
 		/* The session that answered: the last the request went to */
-		lease->gen = call->req.gen;
+		lease->gen = req->gen;
 		return;
 	}
 	if (!rc)
@@ -239,6 +240,75 @@ int smb3mc_open_build(const char *path, const struct smb3mc_open_args *args,
 	return open_build(path, &ca, buf, size);
 }
 
+/*
+ * The CREATE of smb3mc_open() for @args into @ca: a lease, and a durable
+ * handle with it, where @args asks for one and the share grants them.
+ */
+static void open_setup(struct smb3mc_tcon *tcon,
+		       const struct smb3mc_open_args *args,
+		       struct smb3mc_create_args *ca)
+{
+	bool persistent;
+
+	open_create_args(args, ca);
+	if (args->lease) {
+		args->lease->granted = false;
+		args->lease->durable = false;
+		if (smb3mc_share_leasing(tcon))
+			ca->lease = &args->lease->want;
+	}
+	persistent = args->lease && open_persistent(tcon);
+	if (persistent ||
+	    (ca->lease && ca->lease->state & SMB2_LEASE_HANDLE_CACHING)) {
+		/* Timeout 0: the server's own (Samba's and Windows' 60 s) */
+		memset(&args->lease->dh, 0, sizeof(args->lease->dh));
+		get_random_bytes(args->lease->dh.create_guid,
+				 sizeof(args->lease->dh.create_guid));
+		if (persistent)
+			args->lease->dh.flags = SMB2_DHANDLE_FLAG_PERSISTENT;
+		ca->durable = &args->lease->dh;
+	}
+}
+
+/*
+ * The successful answer @req to a CREATE of @path built by open_setup():
+ * the handle into @fid, with what the server granted; a handle refused
+ * is closed again.
+ */
+static int open_take(struct smb3mc_tcon *tcon, const char *path,
+		     const struct smb3mc_open_args *args,
+		     const struct smb3mc_create_args *ca,
+		     const struct smb3mc_req *req, struct smb3mc_fid *fid,
+		     struct smb3mc_file_attrs *attrs)
+{
+	struct smb3mc_create_rsp cr = {};
+	int rc;
+
+	if (smb3mc_parse_create(req->rsp, req->rsp_len, &cr))
+		return smb3mc_rsp_refuse(tcon->ses, SMB2_CREATE, "malformed");
+	/* The session that answered, which the FileId names an open in. */
+	cr.fid.gen = req->fid_gen;
+	if (attrs) {
+		rc = smb3mc_attrs_take(tcon, SMB2_CREATE, &cr.attrs);
+		if (rc) {
+			smb3mc_close(tcon, &cr.fid);
+			return rc;
+		}
+		*attrs = cr.attrs;
+	}
+	*fid = cr.fid;
+	if (ca->lease)
+		open_lease(tcon, req, &cr, args->lease);
+	if (ca->durable)
+		open_durable(tcon, &cr, args->lease);
+	if ((args->options & FILE_DIRECTORY_FILE && !cr.attrs.is_dir) ||
+	    (args->options & FILE_NON_DIRECTORY_FILE && cr.attrs.is_dir))
+		return open_refuse(tcon, path, fid, "asked for",
+				   !cr.attrs.is_dir, "the server answered",
+				   cr.attrs.is_dir);
+	return 0;
+}
+
 /**
  * smb3mc_open - open or create @path with CREATE (MS-SMB2 3.2.4.3)
  * @tcon: tree connect of the share
@@ -261,64 +331,17 @@ int smb3mc_open(struct smb3mc_tcon *tcon, const char *path,
 		struct smb3mc_file_attrs *attrs)
 {
 	struct smb3mc_create_args ca;
-	struct smb3mc_create_rsp cr;
 	struct smb3mc_call *call;
-	bool persistent;
 	int rc;
 
-	open_create_args(args, &ca);
-
-	if (args->lease) {
-		args->lease->granted = false;
-		args->lease->durable = false;
-		if (smb3mc_share_leasing(tcon))
-			ca.lease = &args->lease->want;
-	}
-	persistent = args->lease && open_persistent(tcon);
-	if (persistent ||
-	    (ca.lease && ca.lease->state & SMB2_LEASE_HANDLE_CACHING)) {
-		/* Timeout 0: the server's own (Samba's and Windows' 60 s) */
-		memset(&args->lease->dh, 0, sizeof(args->lease->dh));
-		get_random_bytes(args->lease->dh.create_guid,
-				 sizeof(args->lease->dh.create_guid));
-		if (persistent)
-			args->lease->dh.flags = SMB2_DHANDLE_FLAG_PERSISTENT;
-		ca.durable = &args->lease->dh;
-	}
+	open_setup(tcon, args, &ca);
 	call = smb3mc_call_alloc(SMB3MC_OPEN_REQ);
 	if (!call)
 		return -ENOMEM;
 	rc = call_send(tcon, call,
 		       open_build(path, &ca, call->buf, SMB3MC_OPEN_REQ), 0);
-	if (rc)
-		goto out;
-	memset(&cr, 0, sizeof(cr));
-	rc = call_parsed(tcon, call,
-			 smb3mc_parse_create(call->req.rsp, call->req.rsp_len,
-					     &cr));
-	if (rc)
-		goto out;
-	/* The session that answered, which the FileId names an open in. */
-	cr.fid.gen = call->req.fid_gen;
-	if (attrs) {
-		rc = smb3mc_attrs_take(tcon, SMB2_CREATE, &cr.attrs);
-		if (rc) {
-			smb3mc_close(tcon, &cr.fid);
-			goto out;
-		}
-		*attrs = cr.attrs;
-	}
-	*fid = cr.fid;
-	if (ca.lease)
-		open_lease(tcon, call, &cr, args->lease);
-	if (ca.durable)
-		open_durable(tcon, &cr, args->lease);
-	if ((args->options & FILE_DIRECTORY_FILE && !cr.attrs.is_dir) ||
-	    (args->options & FILE_NON_DIRECTORY_FILE && cr.attrs.is_dir))
-		rc = open_refuse(tcon, path, fid, "asked for",
-				 !cr.attrs.is_dir, "the server answered",
-				 cr.attrs.is_dir);
-out:
+	if (!rc)
+		rc = open_take(tcon, path, args, &ca, &call->req, fid, attrs);
 	smb3mc_call_free(call);
 	return rc;
 }
@@ -541,30 +564,61 @@ int smb3mc_query_attrs(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
 	return rc;
 }
 
+/*
+ * CREATE of @path and QUERY_INFO of FileAllInformation on the open it
+ * makes, in one compound (MS-SMB2 3.2.4.1.4); @fid is left open.
+ */
 static int open_query_once(struct smb3mc_tcon *tcon, const char *path,
 			   const struct smb3mc_open_args *args,
 			   struct smb3mc_fid *fid,
 			   struct smb3mc_file_attrs *attrs, bool *opened)
 {
+	struct smb3mc_create_args ca;
+	struct smb3mc_compound *cpd;
+	const struct smb3mc_req *query;
 	bool created_dir;
+	size_t room;
+	void *buf;
 	int rc;
 
 	memset(attrs, 0, sizeof(*attrs));
-	rc = smb3mc_open(tcon, path, args, fid, attrs);
+	open_setup(tcon, args, &ca);
+	cpd = smb3mc_compound_alloc(SMB3MC_OPEN_REQ + SMB3MC_SMALL_REQ +
+				    8 * SMB3MC_COMPOUND_MAX);
+	if (!cpd)
+		return -ENOMEM;
+	buf = smb3mc_compound_room(cpd, &room);
+	rc = smb3mc_compound_add(cpd, open_build(path, &ca, buf, room), 0);
+	buf = smb3mc_compound_room(cpd, &room);
+	if (!rc)
+		rc = smb3mc_compound_add(cpd,
+					 smb3mc_build_query_info(buf, room,
+						&smb3mc_fid_related,
+						SMB2_0_INFO_FILE,
+						FileAllInformation,
+						SMB3MC_ALL_INFO_BUF, 0),
+					 SMB3MC_ALL_INFO_BUF);
+	if (!rc)
+		rc = smb3mc_compound_send(tcon, cpd);
+	if (!cpd->req[0].rsp || cpd->req[0].status != STATUS_SUCCESS)
+		goto out;
+	rc = open_take(tcon, path, args, &ca, &cpd->req[0], fid, attrs);
 	if (rc)
-		return rc;
+		goto out;
 	*opened = true;
 	created_dir = attrs->is_dir;
-	rc = smb3mc_query_attrs(tcon, fid, attrs);
-	if (rc) {
+	query = &cpd->req[1];
+	rc = smb3mc_part_errno(query) ?:
+	     smb3mc_all_info_take(tcon, query->rsp, query->rsp_len, attrs);
+	if (rc)
 		smb3mc_close(tcon, fid);
-		return rc;
-	}
-	if (attrs->is_dir != created_dir)
-		return open_refuse(tcon, path, fid, "CREATE answered",
-				   created_dir, "FileAllInformation",
-				   attrs->is_dir);
-	return 0;
+	else if (attrs->is_dir != created_dir)
+		rc = open_refuse(tcon, path, fid, "CREATE answered",
+				 created_dir, "FileAllInformation",
+				 attrs->is_dir);
+out:
+	smb3mc_compound_free(cpd);
+	return rc;
 }
 
 /**

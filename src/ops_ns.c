@@ -79,12 +79,12 @@ static int build_eof(void *buf, size_t size, const struct smb3mc_fid *fid,
 /*
  * One SET_INFO (MS-SMB2 2.2.39) on @fid when the caller has the file
  * open, else on @path opened with @args for just this call, in one
- * compound (smb3mc_path_do()). An open handle is the only way to a file
- * unlinked while open: the server keeps it delete-pending and refuses to
- * open its name (MS-FSA 2.1.5.1).
+ * compound (smb3mc_path_set_info()). An open handle is the only way to
+ * a file unlinked while open: the server keeps it delete-pending and
+ * refuses to open its name (MS-FSA 2.1.5.1).
  *
  * A name to remove that is gone when the compound went out again, its
- * connection lost, was removed: the server ran it the first time.
+ * connection or session lost, was removed: the server ran it before.
  */
 static int ns_set_info(struct smb3mc_tcon *tcon, const char *path,
 		       const struct smb3mc_fid *fid,
@@ -96,7 +96,7 @@ static int ns_set_info(struct smb3mc_tcon *tcon, const char *path,
 
 	if (fid)
 		return ns_set_info_fid(tcon, fid, build, arg);
-	rc = smb3mc_path_do(tcon, path, args, build, arg, &again);
+	rc = smb3mc_path_set_info(tcon, path, args, build, arg, &again);
 	if (rc == -ENOENT && again && build == build_delete)
 		rc = 0;
 	return rc;

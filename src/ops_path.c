@@ -64,11 +64,12 @@ static int path_send(struct smb3mc_tcon *tcon, const char *path,
 	if (smb3mc_parse_create(create->rsp, create->rsp_len, &cr))
 		return smb3mc_rsp_refuse(tcon->ses, SMB2_CREATE, "malformed");
 	/*
-	 * A server that ran the CREATE but not the CLOSE would keep the
-	 * open until the session ends: closed by its FileId.
+	 * A server that ran the CREATE but not the CLOSE, or whose answer
+	 * to it was lost, would keep the open until the session ends:
+	 * closed by its FileId.
 	 */
-	if (close->status != STATUS_SUCCESS &&
-	    close->status != STATUS_FILE_CLOSED) {
+	if (!close->rsp || (close->status != STATUS_SUCCESS &&
+			    close->status != STATUS_FILE_CLOSED)) {
 		cr.fid.gen = create->fid_gen;
 		smb3mc_close(tcon, &cr.fid);
 	}
@@ -82,29 +83,27 @@ static int path_send(struct smb3mc_tcon *tcon, const char *path,
 	return smb3mc_attrs_take(tcon, SMB2_CREATE, attrs);
 }
 
-/**
- * smb3mc_path_do - open @path, send one request on it and close it, in
- *	one compound
- * @tcon: tree connect of the share
- * @path: UTF-8 path relative to the share root
- * @args: access, disposition and options of the open; no lease
- * @build: builds the request, on the FileId it is given
- * @arg: for @build
- * @again: set when the compound went out more than once, its connection
- *	lost: the server may have run it already
- *
- * The compound goes out again whole where its channel was lost, or in a
- * new session (smb3mc_ses_call_compound()).
- *
- * Return: 0, or the errno of the first of the CREATE and the request that
- * failed; -EIO when the server answered with a directory for a file or
- * the other way round (the request ran all the same).
+/*
+ * What the answer to the request after the CREATE gives: taken by the
+ * caller's function, with the attributes the CREATE answered.
  */
-int smb3mc_path_do(struct smb3mc_tcon *tcon, const char *path,
-		   const struct smb3mc_open_args *args,
-		   smb3mc_path_build_fn build, const void *arg, bool *again)
+typedef int (*path_take_fn)(struct smb3mc_tcon *tcon, const char *path,
+			    const struct smb3mc_file_attrs *opened,
+			    const struct smb3mc_req *req, void *out);
+
+struct path_step {
+	smb3mc_path_build_fn build;
+	const void *arg;
+	size_t payload;			/* of the request */
+	path_take_fn take;
+	void *out;			/* for @take */
+};
+
+static int path_run_once(struct smb3mc_tcon *tcon, const char *path,
+			 const struct smb3mc_open_args *args,
+			 const struct path_step *step, bool *again)
 {
-	struct smb3mc_file_attrs attrs;
+	struct smb3mc_file_attrs opened;
 	struct smb3mc_compound *cpd;
 	size_t room;
 	void *buf;
@@ -114,14 +113,107 @@ int smb3mc_path_do(struct smb3mc_tcon *tcon, const char *path,
 	if (IS_ERR(cpd))
 		return PTR_ERR(cpd);
 	buf = smb3mc_compound_room(cpd, &room);
-	rc = smb3mc_compound_add(cpd, build(buf, room, &smb3mc_fid_related,
-					    arg), 0);
+	rc = smb3mc_compound_add(cpd, step->build(buf, room,
+						  &smb3mc_fid_related,
+						  step->arg),
+				 step->payload);
 	if (!rc)
-		rc = path_send(tcon, path, args, cpd, &attrs);
+		rc = path_send(tcon, path, args, cpd, &opened);
 	if (!rc)
-		rc = smb3mc_req_errno(&cpd->req[1]);
-	*again = cpd->req[0].resends;
+		rc = smb3mc_part_errno(&cpd->req[1]);
+	if (!rc)
+		rc = step->take(tcon, path, &opened, &cpd->req[1], step->out);
+	if (cpd->req[0].resends)
+		*again = true;
 	smb3mc_compound_free(cpd);
+	return rc;
+}
+
+/*
+ * Open @path with @args, run @step on it and close it, in one compound,
+ * which goes out again whole where its channel was lost, or in a new
+ * session (smb3mc_ses_call_compound()). A new session that the compound
+ * outlived has it start again there (smb3mc_op_redo()). Sets *@again
+ * when it went out more than once: the server may have run it already.
+ */
+static int path_run(struct smb3mc_tcon *tcon, const char *path,
+		    const struct smb3mc_open_args *args,
+		    const struct path_step *step, bool *again)
+{
+	unsigned int gen, attempt = 0;
+	int rc;
+
+	*again = false;
+	for (;;) {
+		gen = smb3mc_share_gen(tcon);
+		rc = path_run_once(tcon, path, args, step, again);
+		if (!smb3mc_op_redo(tcon, gen, ++attempt, rc))
+			return rc;
+		*again = true;
+	}
+}
+
+static int take_set_info(struct smb3mc_tcon *tcon, const char *path,
+			 const struct smb3mc_file_attrs *opened,
+			 const struct smb3mc_req *req, void *out)
+{
+	if (smb3mc_parse_set_info(req->rsp, req->rsp_len))
+		return smb3mc_rsp_refuse(tcon->ses, SMB2_SET_INFO,
+					 "malformed");
+	return 0;
+}
+
+/**
+ * smb3mc_path_set_info - open @path, send one SET_INFO on it and close
+ *	it, in one compound
+ * @tcon: tree connect of the share
+ * @path: UTF-8 path relative to the share root
+ * @args: access, disposition and options of the open; no lease
+ * @build: builds the SET_INFO, on the FileId it is given
+ * @arg: for @build
+ * @again: set when the compound went out more than once, its connection
+ *	or session lost: the server may have run it already
+ *
+ * Return: 0, or the errno of the first of the CREATE and the SET_INFO
+ * that failed; -EIO when the server answered with a directory for a file
+ * or the other way round (the SET_INFO ran all the same).
+ */
+int smb3mc_path_set_info(struct smb3mc_tcon *tcon, const char *path,
+			 const struct smb3mc_open_args *args,
+			 smb3mc_path_build_fn build, const void *arg,
+			 bool *again)
+{
+	const struct path_step step = {
+		.build = build,
+		.arg = arg,
+		.take = take_set_info,
+	};
+
+	return path_run(tcon, path, args, &step, again);
+}
+
+static int build_all_info(void *buf, size_t size,
+			  const struct smb3mc_fid *fid, const void *arg)
+{
+	return smb3mc_build_query_info(buf, size, fid, SMB2_0_INFO_FILE,
+				       FileAllInformation, SMB3MC_ALL_INFO_BUF,
+				       0);
+}
+
+/* FileAllInformation, which must agree with the CREATE on the type. */
+static int take_all_info(struct smb3mc_tcon *tcon, const char *path,
+			 const struct smb3mc_file_attrs *opened,
+			 const struct smb3mc_req *req, void *out)
+{
+	struct smb3mc_file_attrs *attrs = out;
+	int rc;
+
+	*attrs = *opened;
+	rc = smb3mc_all_info_take(tcon, req->rsp, req->rsp_len, attrs);
+	if (!rc && attrs->is_dir != opened->is_dir)
+		rc = smb3mc_type_refuse(tcon, path, "CREATE answered",
+					opened->is_dir, "FileAllInformation",
+					attrs->is_dir);
 	return rc;
 }
 
@@ -143,39 +235,13 @@ int smb3mc_query_path(struct smb3mc_tcon *tcon, const char *path,
 		.access = FILE_READ_ATTRIBUTES,
 		.disposition = FILE_OPEN,
 	};
-	const struct smb3mc_req *query;
-	struct smb3mc_file_attrs opened;
-	struct smb3mc_compound *cpd;
-	size_t room;
-	void *buf;
-	int rc;
+	const struct path_step step = {
+		.build = build_all_info,
+		.payload = SMB3MC_ALL_INFO_BUF,
+		.take = take_all_info,
+		.out = attrs,
+	};
+	bool again;
 
-	cpd = path_open(path, &args, SMB3MC_SMALL_REQ);
-	if (IS_ERR(cpd))
-		return PTR_ERR(cpd);
-	buf = smb3mc_compound_room(cpd, &room);
-	rc = smb3mc_compound_add(cpd,
-				 smb3mc_build_query_info(buf, room,
-							 &smb3mc_fid_related,
-							 SMB2_0_INFO_FILE,
-							 FileAllInformation,
-							 SMB3MC_ALL_INFO_BUF,
-							 0),
-				 SMB3MC_ALL_INFO_BUF);
-	if (!rc)
-		rc = path_send(tcon, path, &args, cpd, &opened);
-	query = &cpd->req[1];
-	if (!rc)
-		rc = smb3mc_req_errno(query);
-	if (!rc) {
-		*attrs = opened;
-		rc = smb3mc_all_info_take(tcon, query->rsp, query->rsp_len,
-					  attrs);
-	}
-	if (!rc && attrs->is_dir != opened.is_dir)
-		rc = smb3mc_type_refuse(tcon, path, "CREATE answered",
-					opened.is_dir, "FileAllInformation",
-					attrs->is_dir);
-	smb3mc_compound_free(cpd);
-	return rc;
+	return path_run(tcon, path, &args, &step, &again);
 }

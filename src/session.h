@@ -404,6 +404,7 @@ struct smb3mc_compound *smb3mc_compound_alloc(size_t size);
 void smb3mc_compound_free(struct smb3mc_compound *cpd);
 void *smb3mc_compound_room(struct smb3mc_compound *cpd, size_t *room);
 int smb3mc_compound_add(struct smb3mc_compound *cpd, int len, size_t payload);
+int smb3mc_part_errno(const struct smb3mc_req *req);
 int smb3mc_compound_send(struct smb3mc_tcon *tcon,
 			 struct smb3mc_compound *cpd);
 
