@@ -424,6 +424,74 @@ static void ses_req_start(struct smb3mc_ses *ses, struct smb3mc_tcon *tcon,
 	req->outage_since = 0;
 }
 
+/*
+ * The requests after the first of a compound act on what the first
+ * opened, and carry no ids of their own: they go where it goes, in its
+ * session, and as a replay when it does.
+ */
+static void ses_follow(const struct smb3mc_req *first,
+		       struct smb3mc_req *req)
+{
+	const struct smb2_hdr *lead = first->iov[0].iov_base;
+	struct smb2_hdr *hdr = req->iov[0].iov_base;
+
+	req->gen = first->gen;
+	req->fid_gen = first->fid_gen;
+	hdr->flags &= ~SMB2_FLAGS_REPLAY_OPERATION;
+	hdr->flags |= lead->flags & SMB2_FLAGS_REPLAY_OPERATION;
+}
+
+/*
+ * Send one request, or the @n of a compound, which the first stands for,
+ * and wait for it, as smb3mc_ses_call() says.
+ */
+static int ses_call(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
+		    struct smb3mc_tcon *tcon, struct smb3mc_req *reqs,
+		    unsigned int n)
+{
+	struct smb3mc_req *first = &reqs[0];
+	unsigned int i;
+	int rc;
+
+	for (i = 0; i < n; i++)
+		ses_req_start(ses, tcon, &reqs[i]);
+	if (!chan)
+		chan = ses_wait_chan(ses, first, &rc);
+	if (!chan)
+		return rc;
+	for (;;) {
+		rc = ses_resume(ses, first);
+		if (rc) {
+			smb3mc_chan_put(chan);
+			return rc;
+		}
+		for (i = 0; i < n; i++) {
+			if (i)
+				ses_follow(first, &reqs[i]);
+			reqs[i].chan_id = chan->id;
+			ses_stamp(ses, chan, &reqs[i]);
+		}
+		if (n == 1)
+			rc = smb3mc_chan_call(chan, first);
+		else
+			rc = smb3mc_chan_call_compound(chan, reqs, n);
+		if (rc == -ECONNABORTED)
+			smb3mc_chan_wait_lost(chan);
+		smb3mc_chan_put(chan);
+		for (i = 1; i < n; i++)
+			first->stalls = max(first->stalls, reqs[i].stalls);
+		if (!ses_should_resend(ses, first, rc))
+			return ses_final_rc(ses, first, rc);
+		if (rc != -ECONNABORTED)
+			msleep(ses_busy_ms(first));
+		for (i = 0; i < n; i++)
+			ses_prepare_resend(ses, &reqs[i], rc);
+		chan = ses_wait_chan(ses, first, &rc);
+		if (!chan)
+			return rc;
+	}
+}
+
 /**
  * smb3mc_ses_call - send one request of @ses and wait for it
  * @ses: the session
@@ -441,51 +509,7 @@ static void ses_req_start(struct smb3mc_ses *ses, struct smb3mc_tcon *tcon,
 int smb3mc_ses_call(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 		    struct smb3mc_tcon *tcon, struct smb3mc_req *req)
 {
-	int rc;
-
-	ses_req_start(ses, tcon, req);
-	if (!chan)
-		chan = ses_wait_chan(ses, req, &rc);
-	if (!chan)
-		return rc;
-	for (;;) {
-		rc = ses_resume(ses, req);
-		if (rc) {
-			smb3mc_chan_put(chan);
-			return rc;
-		}
-		req->chan_id = chan->id;
-		ses_stamp(ses, chan, req);
-		rc = smb3mc_chan_call(chan, req);
-		if (rc == -ECONNABORTED)
-			smb3mc_chan_wait_lost(chan);
-		smb3mc_chan_put(chan);
-		if (!ses_should_resend(ses, req, rc))
-			return ses_final_rc(ses, req, rc);
-		if (rc != -ECONNABORTED)
-			msleep(ses_busy_ms(req));
-		ses_prepare_resend(ses, req, rc);
-		chan = ses_wait_chan(ses, req, &rc);
-		if (!chan)
-			return rc;
-	}
-}
-
-/*
- * The requests after the first of a compound act on what the first
- * opened, and carry no ids of their own: they go where it goes, in its
- * session, and as a replay when it does.
- */
-static void ses_follow(const struct smb3mc_req *first,
-		       struct smb3mc_req *req)
-{
-	const struct smb2_hdr *lead = first->iov[0].iov_base;
-	struct smb2_hdr *hdr = req->iov[0].iov_base;
-
-	req->gen = first->gen;
-	req->fid_gen = first->fid_gen;
-	hdr->flags &= ~SMB2_FLAGS_REPLAY_OPERATION;
-	hdr->flags |= lead->flags & SMB2_FLAGS_REPLAY_OPERATION;
+	return ses_call(ses, chan, tcon, req, 1);
 }
 
 /**
@@ -505,44 +529,7 @@ int smb3mc_ses_call_compound(struct smb3mc_ses *ses,
 			     struct smb3mc_tcon *tcon,
 			     struct smb3mc_req *reqs, unsigned int n)
 {
-	struct smb3mc_req *first = &reqs[0];
-	struct smb3mc_chan *chan;
-	unsigned int i;
-	int rc;
-
-	for (i = 0; i < n; i++)
-		ses_req_start(ses, tcon, &reqs[i]);
-	chan = ses_wait_chan(ses, first, &rc);
-	if (!chan)
-		return rc;
-	for (;;) {
-		rc = ses_resume(ses, first);
-		if (rc) {
-			smb3mc_chan_put(chan);
-			return rc;
-		}
-		for (i = 0; i < n; i++) {
-			if (i)
-				ses_follow(first, &reqs[i]);
-			reqs[i].chan_id = chan->id;
-			ses_stamp(ses, chan, &reqs[i]);
-		}
-		rc = smb3mc_chan_call_compound(chan, reqs, n);
-		if (rc == -ECONNABORTED)
-			smb3mc_chan_wait_lost(chan);
-		smb3mc_chan_put(chan);
-		for (i = 1; i < n; i++)
-			first->stalls = max(first->stalls, reqs[i].stalls);
-		if (!ses_should_resend(ses, first, rc))
-			return ses_final_rc(ses, first, rc);
-		if (rc != -ECONNABORTED)
-			msleep(ses_busy_ms(first));
-		for (i = 0; i < n; i++)
-			ses_prepare_resend(ses, &reqs[i], rc);
-		chan = ses_wait_chan(ses, first, &rc);
-		if (!chan)
-			return rc;
-	}
+	return ses_call(ses, NULL, tcon, reqs, n);
 }
 
 /**
