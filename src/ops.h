@@ -117,7 +117,7 @@ typedef int (*smb3mc_path_build_fn)(void *buf, size_t size,
 int smb3mc_path_set_info(struct smb3mc_tcon *tcon, const char *path,
 			 const struct smb3mc_open_args *args,
 			 smb3mc_path_build_fn build, const void *arg,
-			 size_t size, bool *again);
+			 bool *again);
 int smb3mc_query_path(struct smb3mc_tcon *tcon, const char *path,
 		      struct smb3mc_file_attrs *attrs);
 
