@@ -541,6 +541,33 @@ int smb3mc_all_info_take(struct smb3mc_tcon *tcon, const void *rsp,
 	return smb3mc_attrs_take(tcon, SMB2_QUERY_INFO, attrs);
 }
 
+/**
+ * smb3mc_all_info_agree - attributes from FileAllInformation queried on
+ *	the open a CREATE of @path just made
+ * @tcon: tree connect of the share
+ * @path: the path opened
+ * @rsp: the QUERY_INFO response, @len bytes
+ * @len: see @rsp
+ * @attrs: holds what the CREATE answered; filled from @rsp
+ *
+ * Return: 0, or -EIO for a response smb3mc_all_info_take() refuses or one
+ * that disagrees with the CREATE on whether @path is a directory.
+ */
+int smb3mc_all_info_agree(struct smb3mc_tcon *tcon, const char *path,
+			  const void *rsp, size_t len,
+			  struct smb3mc_file_attrs *attrs)
+{
+	bool created_dir = attrs->is_dir;
+	int rc;
+
+	rc = smb3mc_all_info_take(tcon, rsp, len, attrs);
+	if (!rc && attrs->is_dir != created_dir)
+		rc = smb3mc_type_refuse(tcon, path, "CREATE answered",
+					created_dir, "FileAllInformation",
+					attrs->is_dir);
+	return rc;
+}
+
 /* FileAllInformation: times, sizes, attributes, link count, file id. */
 int smb3mc_query_attrs(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
 		       struct smb3mc_file_attrs *attrs)
@@ -576,7 +603,6 @@ static int open_query_once(struct smb3mc_tcon *tcon, const char *path,
 	struct smb3mc_create_args ca;
 	struct smb3mc_compound *cpd;
 	const struct smb3mc_req *query;
-	bool created_dir;
 	size_t room;
 	void *buf;
 	int rc;
@@ -606,16 +632,12 @@ static int open_query_once(struct smb3mc_tcon *tcon, const char *path,
 	if (rc)
 		goto out;
 	*opened = true;
-	created_dir = attrs->is_dir;
 	query = &cpd->req[1];
 	rc = smb3mc_part_errno(query) ?:
-	     smb3mc_all_info_take(tcon, query->rsp, query->rsp_len, attrs);
+	     smb3mc_all_info_agree(tcon, path, query->rsp, query->rsp_len,
+				   attrs);
 	if (rc)
 		smb3mc_close(tcon, fid);
-	else if (attrs->is_dir != created_dir)
-		rc = open_refuse(tcon, path, fid, "CREATE answered",
-				 created_dir, "FileAllInformation",
-				 attrs->is_dir);
 out:
 	smb3mc_compound_free(cpd);
 	return rc;

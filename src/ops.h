@@ -89,6 +89,9 @@ int smb3mc_attrs_take(struct smb3mc_tcon *tcon, u16 cmd,
 		      struct smb3mc_file_attrs *attrs);
 int smb3mc_all_info_take(struct smb3mc_tcon *tcon, const void *rsp,
 			 size_t len, struct smb3mc_file_attrs *attrs);
+int smb3mc_all_info_agree(struct smb3mc_tcon *tcon, const char *path,
+			  const void *rsp, size_t len,
+			  struct smb3mc_file_attrs *attrs);
 int smb3mc_open(struct smb3mc_tcon *tcon, const char *path,
 		const struct smb3mc_open_args *args, struct smb3mc_fid *fid,
 		struct smb3mc_file_attrs *attrs);

@@ -206,15 +206,10 @@ static int take_all_info(struct smb3mc_tcon *tcon, const char *path,
 			 const struct smb3mc_req *req, void *out)
 {
 	struct smb3mc_file_attrs *attrs = out;
-	int rc;
 
 	*attrs = *opened;
-	rc = smb3mc_all_info_take(tcon, req->rsp, req->rsp_len, attrs);
-	if (!rc && attrs->is_dir != opened->is_dir)
-		rc = smb3mc_type_refuse(tcon, path, "CREATE answered",
-					opened->is_dir, "FileAllInformation",
-					attrs->is_dir);
-	return rc;
+	return smb3mc_all_info_agree(tcon, path, req->rsp, req->rsp_len,
+				     attrs);
 }
 
 /**
