@@ -120,7 +120,7 @@ typedef int (*smb3mc_path_build_fn)(void *buf, size_t size,
 int smb3mc_path_set_info(struct smb3mc_tcon *tcon, const char *path,
 			 const struct smb3mc_open_args *args,
 			 smb3mc_path_build_fn build, const void *arg,
-			 bool *again);
+			 size_t size, bool *again);
 int smb3mc_query_path(struct smb3mc_tcon *tcon, const char *path,
 		      struct smb3mc_file_attrs *attrs);
 

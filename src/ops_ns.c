@@ -7,17 +7,11 @@
  * for the last two on a handle the caller holds open.
  */
 
-#include <linux/limits.h>
 #include <linux/slab.h>
 
 #include "ops_ns.h"
 #include "session.h"
 #include "unicode.h"
-
-/* Room for any request header and fixed body this file builds. */
-#define SMB3MC_NS_REQ		256
-/* A target name of rename or link, UTF-16LE. */
-#define SMB3MC_NS_NAME_MAX	(2 * PATH_MAX)
 
 static int ns_send(struct smb3mc_tcon *tcon, struct smb3mc_call *call,
 		   int len)
@@ -30,15 +24,6 @@ static int ns_send(struct smb3mc_tcon *tcon, struct smb3mc_call *call,
 	return rc;
 }
 
-/* Close @fid and return @rc, or the close's error if @rc is 0. */
-static int ns_close(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
-		    int rc)
-{
-	int rc2 = smb3mc_close(tcon, fid);
-
-	return rc ? rc : rc2;
-}
-
 /*
  * The builders of this file build one SET_INFO request on a FileId,
  * setting what their @arg points to (smb3mc_path_build_fn).
@@ -47,12 +32,12 @@ static int ns_set_info_fid(struct smb3mc_tcon *tcon,
 			   const struct smb3mc_fid *fid,
 			   smb3mc_path_build_fn build, const void *arg)
 {
-	struct smb3mc_call *call = smb3mc_call_alloc(SMB3MC_NS_REQ);
+	struct smb3mc_call *call = smb3mc_call_alloc(SMB3MC_SMALL_REQ);
 	int rc;
 
 	if (!call)
 		return -ENOMEM;
-	rc = ns_send(tcon, call, build(call->buf, SMB3MC_NS_REQ,
+	rc = ns_send(tcon, call, build(call->buf, SMB3MC_SMALL_REQ,
 				       smb3mc_call_fid(call, tcon, fid), arg));
 	smb3mc_call_free(call);
 	return rc;
@@ -96,7 +81,8 @@ static int ns_set_info(struct smb3mc_tcon *tcon, const char *path,
 
 	if (fid)
 		return ns_set_info_fid(tcon, fid, build, arg);
-	rc = smb3mc_path_set_info(tcon, path, args, build, arg, &again);
+	rc = smb3mc_path_set_info(tcon, path, args, build, arg,
+				  SMB3MC_SMALL_REQ, &again);
 	if (rc == -ENOENT && again && build == build_delete)
 		rc = 0;
 	return rc;
@@ -185,18 +171,25 @@ int smb3mc_ns_delete(struct smb3mc_tcon *tcon, const char *path, bool is_dir)
 	return ns_set_info(tcon, path, NULL, &args, build_delete, NULL);
 }
 
+/* The target of a rename or link, and how to set it. */
+struct ns_name {
+	const __le16 *name;
+	int len;
+	bool link;
+	bool replace;
+};
+
 /* The SET_INFO of FileLinkInformation or FileRenameInformation. */
-static int ns_build_name(struct smb3mc_call *call, struct smb3mc_tcon *tcon,
-			 const struct smb3mc_fid *fid, const __le16 *name,
-			 int len, bool link, bool replace)
+static int build_name(void *buf, size_t size, const struct smb3mc_fid *fid,
+		      const void *arg)
 {
-	if (link)
-		return smb3mc_build_set_link(call->buf, call->size,
-					     smb3mc_call_fid(call, tcon, fid),
-					     name, len, replace);
-	return smb3mc_build_set_rename(call->buf, call->size,
-				       smb3mc_call_fid(call, tcon, fid),
-				       name, len, replace);
+	const struct ns_name *n = arg;
+
+	if (n->link)
+		return smb3mc_build_set_link(buf, size, fid, n->name, n->len,
+					     n->replace);
+	return smb3mc_build_set_rename(buf, size, fid, n->name, n->len,
+				       n->replace);
 }
 
 /* Whether @from and @to name one file, by its IndexNumber. */
@@ -213,10 +206,10 @@ static bool ns_same_file(struct smb3mc_tcon *tcon, const char *from,
 /*
  * Open @from with @access and set FileRenameInformation or
  * FileLinkInformation (their SMB2 variant, MS-FSCC 2.4.27.2 and the
- * FileRenameInformation section) naming @to. A new session meanwhile
- * has it start again (smb3mc_op_redo()): a rename whose source the lost
- * session had open, gone then while @to is there, was done; so was a
- * link whose @to is there as the same file.
+ * FileRenameInformation section) naming @to, in one compound
+ * (smb3mc_path_set_info()). Where it went out more than once, its
+ * connection or session lost, a rename whose source is gone while @to
+ * is there was done; so was a link whose @to is there as the same file.
  */
 static int ns_set_name(struct smb3mc_tcon *tcon, const char *from,
 		       const char *to, u32 access, bool link, bool replace)
@@ -225,47 +218,29 @@ static int ns_set_name(struct smb3mc_tcon *tcon, const char *from,
 		.access = access,
 		.disposition = FILE_OPEN,
 	};
+	struct ns_name n = { .link = link, .replace = replace };
 	struct smb3mc_file_attrs attrs = {};
-	unsigned int gen, attempt = 0;
-	struct smb3mc_call *call;
-	bool had_it = false, again;
-	struct smb3mc_fid fid;
 	__le16 *name;
-	int rc, len;
+	bool again;
+	int rc;
 
-	call = smb3mc_call_alloc(SMB3MC_NS_REQ + SMB3MC_NS_NAME_MAX);
-	name = kmalloc(SMB3MC_NS_NAME_MAX, GFP_NOFS);
-	if (!call || !name) {
-		rc = -ENOMEM;
+	name = kmalloc(SMB3MC_NAME_MAX, GFP_NOFS);
+	if (!name)
+		return -ENOMEM;
+	rc = smb3mc_path_to_utf16(to, strlen(to), name, SMB3MC_NAME_MAX);
+	if (rc < 0)
 		goto out;
-	}
-	len = smb3mc_path_to_utf16(to, strlen(to), name, SMB3MC_NS_NAME_MAX);
-	if (len < 0) {
-		rc = len;
-		goto out;
-	}
-	do {
-		gen = smb3mc_share_gen(tcon);
-		rc = smb3mc_open(tcon, from, &args, &fid, NULL);
-		if (rc) {
-			if (rc == -ENOENT && had_it && !link &&
-			    !smb3mc_query_path(tcon, to, &attrs))
-				rc = 0;
-			continue;
-		}
-		again = had_it;
-		had_it = true;
-		rc = ns_close(tcon, &fid,
-			      ns_send(tcon, call,
-				      ns_build_name(call, tcon, &fid, name,
-						    len, link, replace)));
-		if (rc == -EEXIST && link && again &&
-		    ns_same_file(tcon, from, to))
-			rc = 0;
-	} while (smb3mc_op_redo(tcon, gen, ++attempt, rc));
+	n.name = name;
+	n.len = rc;
+	rc = smb3mc_path_set_info(tcon, from, &args, build_name, &n,
+				  SMB3MC_SMALL_REQ + SMB3MC_NAME_MAX, &again);
+	if (rc == -ENOENT && again && !link &&
+	    !smb3mc_query_path(tcon, to, &attrs))
+		rc = 0;
+	if (rc == -EEXIST && again && link && ns_same_file(tcon, from, to))
+		rc = 0;
 out:
 	kfree(name);
-	smb3mc_call_free(call);
 	return rc;
 }
 

@@ -94,6 +94,7 @@ typedef int (*path_take_fn)(struct smb3mc_tcon *tcon, const char *path,
 struct path_step {
 	smb3mc_path_build_fn build;
 	const void *arg;
+	size_t size;			/* room the request may take */
 	size_t payload;			/* of the request */
 	path_take_fn take;
 	void *out;			/* for @take */
@@ -109,7 +110,7 @@ static int path_run_once(struct smb3mc_tcon *tcon, const char *path,
 	void *buf;
 	int rc;
 
-	cpd = path_open(path, args, SMB3MC_SMALL_REQ);
+	cpd = path_open(path, args, step->size);
 	if (IS_ERR(cpd))
 		return PTR_ERR(cpd);
 	buf = smb3mc_compound_room(cpd, &room);
@@ -171,6 +172,7 @@ static int take_set_info(struct smb3mc_tcon *tcon, const char *path,
  * @args: access, disposition and options of the open; no lease
  * @build: builds the SET_INFO, on the FileId it is given
  * @arg: for @build
+ * @size: the room the SET_INFO may take
  * @again: set when the compound went out more than once, its connection
  *	or session lost: the server may have run it already
  *
@@ -181,11 +183,12 @@ static int take_set_info(struct smb3mc_tcon *tcon, const char *path,
 int smb3mc_path_set_info(struct smb3mc_tcon *tcon, const char *path,
 			 const struct smb3mc_open_args *args,
 			 smb3mc_path_build_fn build, const void *arg,
-			 bool *again)
+			 size_t size, bool *again)
 {
 	const struct path_step step = {
 		.build = build,
 		.arg = arg,
+		.size = size,
 		.take = take_set_info,
 	};
 
@@ -232,6 +235,7 @@ int smb3mc_query_path(struct smb3mc_tcon *tcon, const char *path,
 	};
 	const struct path_step step = {
 		.build = build_all_info,
+		.size = SMB3MC_SMALL_REQ,
 		.payload = SMB3MC_ALL_INFO_BUF,
 		.take = take_all_info,
 		.out = attrs,
