@@ -353,7 +353,28 @@ if [ $((c1 - c0)) -ge 20 ]; then
 else
 	fail "compounds: the 20 lookups sent 20 compounds" "$((c1 - c0))"
 fi
-check "compounds: rm the 20 files" sh -c "rm $m1/leases/cpd/f*"
+# A rename by name is one more. Every compound here has three parts
+# (CREATE, QUERY_INFO or SET_INFO, CLOSE): the requests these 10 renames
+# send outside compounds are those beyond three for each compound, where
+# each rename sent its CREATE, SET_INFO and CLOSE alone before (30).
+c1=$(compounds)
+r1=$(requests)
+check "compounds: rename f1..f10 to g1..g10" python3 -c '
+import os, sys
+for i in range(1, 11):
+    os.rename(sys.argv[1] + "/f%d" % i, sys.argv[1] + "/g%d" % i)' $m1/leases/cpd
+c2=$(compounds)
+lone=$(($(requests) - r1 - 3 * (c2 - c1)))
+if [ $lone -lt 10 ]; then
+	ok "compounds: the 10 renames sent $lone requests alone, $((c2 - c1)) compounds"
+else
+	fail "compounds: the 10 renames sent fewer than 10 requests alone" \
+		"$lone alone, $((c2 - c1)) compounds"
+fi
+is "compounds: g1..g10 on the server, f1..f10 gone" "$(seq -s ' ' 10)" sh -c \
+	"cd $srv/cpd && for i in \$(seq 10); do [ ! -e f\$i ] && printf '%s ' \$(stat -c %s g\$i); done | sed 's/ \$//'"
+c1=$(compounds)
+check "compounds: rm the 20 files" sh -c "rm $m1/leases/cpd/*"
 c2=$(compounds)
 if [ $((c2 - c1)) -ge 20 ]; then
 	ok "compounds: the 20 removals sent $((c2 - c1)) compounds"
