@@ -16,38 +16,39 @@ struct smb3mc_dir {
 	loff_t list_pos;	/* f_pos of the next entry of @list */
 };
 
+/*
+ * The directory is opened on the server by its first listing, with which
+ * it goes in one round trip (smb3mc_dir_list_open()), as cifs.ko does: an
+ * open that lists nothing sends nothing.
+ */
 static int smb3mc_dir_open(struct inode *inode, struct file *file)
 {
-	struct smb3mc_sb *sbi = SMB3MC_SB(inode->i_sb);
-	struct smb3mc_dir *d;
-	char *page, *path;
-	int rc;
-
-	d = kzalloc(sizeof(*d), GFP_KERNEL);
-	if (!d)
-		return -ENOMEM;
-	path = smb3mc_dentry_path(file->f_path.dentry, &page);
-	if (IS_ERR(path)) {
-		kfree(d);
-		return PTR_ERR(path);
-	}
-	rc = smb3mc_dir_list_open(sbi->tcon, path, &d->list);
-	free_page((unsigned long)page);
-	if (rc) {
-		kfree(d);
-		return rc;
-	}
-	file->private_data = d;
-	return 0;
+	file->private_data = kzalloc(sizeof(struct smb3mc_dir), GFP_KERNEL);
+	return file->private_data ? 0 : -ENOMEM;
 }
 
 static int smb3mc_dir_release(struct inode *inode, struct file *file)
 {
 	struct smb3mc_dir *d = file->private_data;
 
-	smb3mc_dir_list_close(d->list);
+	if (d->list)
+		smb3mc_dir_list_close(d->list);
 	kfree(d);
 	return 0;
+}
+
+static int smb3mc_dir_start(struct file *file, struct smb3mc_dir *d)
+{
+	struct smb3mc_sb *sbi = SMB3MC_SB(file_inode(file)->i_sb);
+	char *page, *path;
+	int rc;
+
+	path = smb3mc_dentry_path(file->f_path.dentry, &page);
+	if (IS_ERR(path))
+		return PTR_ERR(path);
+	rc = smb3mc_dir_list_open(sbi->tcon, path, &d->list);
+	free_page((unsigned long)page);
+	return rc;
 }
 
 /*
@@ -62,8 +63,13 @@ static int smb3mc_readdir(struct file *file, struct dir_context *ctx)
 
 	if (!dir_emit_dots(file, ctx))
 		return 0;
-	if (ctx->pos < d->list_pos || !d->list_pos) {
-		/* First call, or a seek backwards: list from the start. */
+	if (!d->list) {
+		rc = smb3mc_dir_start(file, d);
+		if (rc)
+			return rc;
+		d->list_pos = 2;
+	} else if (ctx->pos < d->list_pos) {
+		/* A seek backwards: list from the start. */
 		rc = smb3mc_dir_list_restart(d->list);
 		if (rc)
 			return rc;

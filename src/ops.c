@@ -310,6 +310,27 @@ static int open_take(struct smb3mc_tcon *tcon, const char *path,
 }
 
 /**
+ * smb3mc_open_answer - the handle a CREATE of smb3mc_open_build() opened
+ * @tcon: tree connect of the share
+ * @path: the path it opened
+ * @args: what it was built for; no lease
+ * @req: its successful answer
+ * @fid: set to the handle
+ *
+ * Return: 0, or an errno with nothing left open: an answer of the other
+ * type than @args->options asked for is closed (smb3mc_open()).
+ */
+int smb3mc_open_answer(struct smb3mc_tcon *tcon, const char *path,
+		       const struct smb3mc_open_args *args,
+		       const struct smb3mc_req *req, struct smb3mc_fid *fid)
+{
+	struct smb3mc_create_args ca;
+
+	open_create_args(args, &ca);
+	return open_take(tcon, path, args, &ca, req, fid, NULL);
+}
+
+/**
  * smb3mc_open - open or create @path with CREATE (MS-SMB2 3.2.4.3)
  * @tcon: tree connect of the share
  * @path: UTF-8 path relative to the share root ("" for the root)

@@ -14,6 +14,7 @@
 #include "pdu_file.h"
 
 struct smb3mc_open;
+struct smb3mc_req;
 struct smb3mc_tcon;
 
 /*
@@ -92,6 +93,9 @@ int smb3mc_all_info_take(struct smb3mc_tcon *tcon, const void *rsp,
 int smb3mc_all_info_agree(struct smb3mc_tcon *tcon, const char *path,
 			  const void *rsp, size_t len,
 			  struct smb3mc_file_attrs *attrs);
+int smb3mc_open_answer(struct smb3mc_tcon *tcon, const char *path,
+		       const struct smb3mc_open_args *args,
+		       const struct smb3mc_req *req, struct smb3mc_fid *fid);
 int smb3mc_open(struct smb3mc_tcon *tcon, const char *path,
 		const struct smb3mc_open_args *args, struct smb3mc_fid *fid,
 		struct smb3mc_file_attrs *attrs);

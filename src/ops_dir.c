@@ -43,43 +43,6 @@ static bool is_dot_or_dotdot(const char *name, int len)
 	       (len == 2 && name[0] == '.' && name[1] == '.');
 }
 
-/**
- * smb3mc_dir_list_open - open the directory @path to list it
- * @tcon: tree connect of the share
- * @path: UTF-8 path relative to the share root
- * @listp: set to the listing, for smb3mc_dir_list_close()
- */
-int smb3mc_dir_list_open(struct smb3mc_tcon *tcon, const char *path,
-			 struct smb3mc_dir_list **listp)
-{
-	static const struct smb3mc_open_args args = {
-		.access = FILE_READ_DATA | FILE_READ_ATTRIBUTES,
-		.disposition = FILE_OPEN,
-		.options = FILE_DIRECTORY_FILE,
-	};
-	struct smb3mc_dir_list *list;
-	int rc;
-
-	list = kzalloc(sizeof(*list), GFP_KERNEL);
-	if (!list)
-		return -ENOMEM;
-	rc = smb3mc_open(tcon, path, &args, &list->fid, NULL);
-	if (rc) {
-		kfree(list);
-		return rc;
-	}
-	list->tcon = tcon;
-	*listp = list;
-	return 0;
-}
-
-void smb3mc_dir_list_close(struct smb3mc_dir_list *list)
-{
-	kvfree(list->rsp);
-	smb3mc_close(list->tcon, &list->fid);
-	kfree(list);
-}
-
 /*
  * A listing the server spoiled stays failed until it is restarted: a
  * getdents() that failed after it returned some entries succeeds with
@@ -92,13 +55,43 @@ static int dir_list_refuse(struct smb3mc_dir_list *list, const char *what)
 	return list->err;
 }
 
+/* QUERY_DIRECTORY of every name on @fid, for SMB3MC_DIR_BUF bytes. */
+static int dir_query_build(void *buf, size_t size,
+			   const struct smb3mc_fid *fid, u8 flags)
+{
+	static const __le16 star[] = { cpu_to_le16('*') };
+
+	return smb3mc_build_query_directory(buf, size, fid, flags, 0, star,
+					    sizeof(star), SMB3MC_DIR_BUF);
+}
+
+/*
+ * The answer @req to a QUERY_DIRECTORY, which ended with @rc: its
+ * response becomes the one @list walks, or the listing is at its end.
+ */
+static int dir_list_take(struct smb3mc_dir_list *list,
+			 struct smb3mc_req *req, int rc)
+{
+	if (rc == -ENODATA ||
+	    (!req->rc && req->status == STATUS_NO_MORE_FILES)) {
+		list->eof = true;
+		return 0;
+	}
+	if (rc)
+		return rc;
+	if (smb3mc_parse_query_directory(req->rsp, req->rsp_len, &list->it))
+		return dir_list_refuse(list, "malformed");
+	list->rsp = req->rsp;
+	req->rsp = NULL;
+	return 0;
+}
+
 /*
  * Replace the response by the next one, or the first one again when
  * @restart; at the end of the listing set @list->eof.
  */
 static int dir_list_fill(struct smb3mc_dir_list *list, bool restart)
 {
-	static const __le16 star[] = { cpu_to_le16('*') };
 	struct smb3mc_call *call;
 	int rc;
 
@@ -110,34 +103,93 @@ static int dir_list_fill(struct smb3mc_dir_list *list, bool restart)
 	if (!call)
 		return -ENOMEM;
 	rc = smb3mc_call_send(list->tcon->ses, list->tcon, call,
-			      smb3mc_build_query_directory(call->buf,
-							   SMB3MC_DIR_REQ,
-							   smb3mc_call_fid(call,
-								list->tcon,
-								&list->fid),
-							   restart ?
-							   SMB2_RESTART_SCANS :
-							   0, 0, star,
-							   sizeof(star),
-							   SMB3MC_DIR_BUF),
+			      dir_query_build(call->buf, SMB3MC_DIR_REQ,
+					      smb3mc_call_fid(call, list->tcon,
+							      &list->fid),
+					      restart ? SMB2_RESTART_SCANS : 0),
 			      SMB3MC_DIR_BUF);
-	if (rc == -ENODATA ||
-	    (!call->req.rc && call->req.status == STATUS_NO_MORE_FILES)) {
-		list->eof = true;
-		rc = 0;
-	} else if (!rc) {
-		rc = smb3mc_parse_query_directory(call->req.rsp,
-						  call->req.rsp_len,
-						  &list->it);
-		if (rc) {
-			rc = dir_list_refuse(list, "malformed");
-		} else {
-			list->rsp = call->req.rsp;
-			call->req.rsp = NULL;
-		}
-	}
+	rc = dir_list_take(list, &call->req, rc);
 	smb3mc_call_free(call);
 	return rc;
+}
+
+/*
+ * CREATE of the directory and its first QUERY_DIRECTORY in one compound
+ * (MS-SMB2 3.2.4.1.4): one round trip where there were two.
+ */
+static int dir_list_start(struct smb3mc_dir_list *list, const char *path)
+{
+	static const struct smb3mc_open_args args = {
+		.access = FILE_READ_DATA | FILE_READ_ATTRIBUTES,
+		.disposition = FILE_OPEN,
+		.options = FILE_DIRECTORY_FILE,
+	};
+	struct smb3mc_tcon *tcon = list->tcon;
+	struct smb3mc_compound *cpd;
+	size_t room;
+	void *buf;
+	int rc;
+
+	cpd = smb3mc_compound_alloc(SMB3MC_OPEN_REQ + SMB3MC_DIR_REQ +
+				    8 * SMB3MC_COMPOUND_MAX);
+	if (!cpd)
+		return -ENOMEM;
+	buf = smb3mc_compound_room(cpd, &room);
+	rc = smb3mc_compound_add(cpd, smb3mc_open_build(path, &args, buf, room),
+				 0);
+	buf = smb3mc_compound_room(cpd, &room);
+	if (!rc)
+		rc = smb3mc_compound_add(cpd,
+					 dir_query_build(buf, room,
+							 &smb3mc_fid_related,
+							 0),
+					 SMB3MC_DIR_BUF);
+	if (!rc)
+		rc = smb3mc_compound_send(tcon, cpd);
+	if (!cpd->req[0].rsp || cpd->req[0].status != STATUS_SUCCESS)
+		goto out;
+	rc = smb3mc_open_answer(tcon, path, &args, &cpd->req[0], &list->fid);
+	if (rc)
+		goto out;
+	rc = dir_list_take(list, &cpd->req[1], smb3mc_part_errno(&cpd->req[1]));
+	if (rc)
+		smb3mc_close(tcon, &list->fid);
+out:
+	smb3mc_compound_free(cpd);
+	return rc;
+}
+
+/**
+ * smb3mc_dir_list_open - open the directory @path and list its first entries
+ * @tcon: tree connect of the share
+ * @path: UTF-8 path relative to the share root
+ * @listp: set to the listing, for smb3mc_dir_list_close()
+ */
+int smb3mc_dir_list_open(struct smb3mc_tcon *tcon, const char *path,
+			 struct smb3mc_dir_list **listp)
+{
+	struct smb3mc_dir_list *list;
+	int rc;
+
+	list = kzalloc(sizeof(*list), GFP_KERNEL);
+	if (!list)
+		return -ENOMEM;
+	list->tcon = tcon;
+	rc = dir_list_start(list, path);
+	if (rc) {
+		kvfree(list->rsp);
+		kfree(list);
+		return rc;
+	}
+	*listp = list;
+	return 0;
+}
+
+void smb3mc_dir_list_close(struct smb3mc_dir_list *list)
+{
+	kvfree(list->rsp);
+	smb3mc_close(list->tcon, &list->fid);
+	kfree(list);
 }
 
 /* List from the first entry again. */

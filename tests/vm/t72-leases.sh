@@ -373,6 +373,18 @@ else
 fi
 is "compounds: g1..g10 on the server, f1..f10 gone" "$(seq -s ' ' 10)" sh -c \
 	"cd $srv/cpd && for i in \$(seq 10); do [ ! -e f\$i ] && printf '%s ' \$(stat -c %s g\$i); done | sed 's/ \$//'"
+# The first listing of a directory opens it in the same message (CREATE
+# and QUERY_DIRECTORY): opened before, it sent no compound while listed.
+is "compounds: listing an open directory sends one compound, 20 names" \
+	"1 20" python3 -c '
+import os, re, sys
+def count():
+    with open("/proc/fs/smb3mc/DebugData") as f:
+        return sum(map(int, re.findall(r" compounds (\d+)", f.read())))
+fd = os.open(sys.argv[1], os.O_RDONLY | os.O_DIRECTORY)
+c0 = count()
+n = len(os.listdir(fd))
+print(count() - c0, n)' $m1/leases/cpd
 c1=$(compounds)
 check "compounds: rm the 20 files" sh -c "rm $m1/leases/cpd/*"
 c2=$(compounds)
