@@ -52,6 +52,52 @@ static int smb3mc_dir_start(struct file *file, struct smb3mc_dir *d)
 }
 
 /*
+ * A listing gives each entry's attributes (MS-FSCC 2.4.17), which a
+ * stat(2) of the name right after (ls -l, find) would otherwise fetch
+ * one round trip each: a name not in the dcache gets its dentry and
+ * inode from them, as smb3mc_lookup() would have made them, and an inode
+ * whose attributes are older than actimeo takes them. A negative dentry
+ * of a name listed is dropped, so that its next lookup asks the server.
+ */
+static void smb3mc_dir_prime(struct file *file, const struct smb3mc_dirent *ent)
+{
+	DECLARE_WAIT_QUEUE_HEAD_ONSTACK(wq);
+	struct dentry *parent = file->f_path.dentry, *dentry, *alias;
+	struct qstr name = QSTR_INIT(ent->name, ent->name_len);
+	struct inode *inode;
+
+	if (!ent->attrs_ok)
+		return;
+	name.hash = full_name_hash(parent, name.name, name.len);
+	dentry = d_lookup(parent, &name);
+	if (!dentry) {
+		dentry = d_alloc_parallel(parent, &name, &wq);
+		if (IS_ERR(dentry))
+			return;
+	}
+	if (!d_in_lookup(dentry)) {
+		if (d_really_is_negative(dentry))
+			d_invalidate(dentry);
+		else
+			smb3mc_inode_refresh(d_inode(dentry), &ent->attrs);
+		dput(dentry);
+		return;
+	}
+	inode = smb3mc_iget(parent->d_sb, &ent->attrs);
+	if (IS_ERR(inode)) {
+		d_lookup_done(dentry);
+		dput(dentry);
+		return;
+	}
+	dentry->d_time = jiffies;
+	alias = d_splice_alias(inode, dentry);
+	d_lookup_done(dentry);
+	if (!IS_ERR_OR_NULL(alias))
+		dput(alias);
+	dput(dentry);
+}
+
+/*
  * Positions 0 and 1 are "." and ".."; every further entry the server
  * lists takes the next position. A seek backwards restarts the listing.
  */
@@ -82,12 +128,14 @@ static int smb3mc_readdir(struct file *file, struct dir_context *ctx)
 			continue;
 		}
 		if (!dir_emit(ctx, ent.name, ent.name_len,
-			      ent.ino ?: smb3mc_local_ino(file_inode(file)->i_sb),
-			      ent.is_dir ? DT_DIR : DT_REG)) {
+			      ent.attrs.index_number ?:
+			      smb3mc_local_ino(file_inode(file)->i_sb),
+			      ent.attrs.is_dir ? DT_DIR : DT_REG)) {
 			/* The caller's buffer is full: this entry goes next. */
 			smb3mc_dir_list_unget(d->list);
 			return 0;
 		}
+		smb3mc_dir_prime(file, &ent);
 		d->list_pos++;
 		ctx->pos++;
 	}

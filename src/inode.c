@@ -137,9 +137,10 @@ static void smb3mc_inode_update(struct inode *inode,
 	inode->i_mode = mode;
 	inode->i_uid = sbi->uid;
 	inode->i_gid = sbi->gid;
+	/* A listing has no link count: a file keeps the one it has. */
 	if (a->valid & SMB3MC_ATTR_NLINK && !a->is_dir)
 		set_nlink(inode, a->nlink);
-	else
+	else if (a->is_dir || inode->i_state & I_NEW)
 		set_nlink(inode, a->is_dir ? 2 : 1);
 	if (a->valid & SMB3MC_ATTR_TIMES) {
 		struct timespec64 srv;
@@ -279,6 +280,25 @@ int smb3mc_revalidate(struct dentry *dentry)
 		return -ESTALE;
 	smb3mc_inode_update(inode, &attrs);
 	return 0;
+}
+
+/**
+ * smb3mc_inode_refresh - take attributes a listing gave for @inode
+ * @inode: the inode of the name listed
+ * @a: the attributes listed
+ *
+ * As smb3mc_revalidate() would have read them: only once they are older
+ * than actimeo, and only when they describe the same file.
+ */
+void smb3mc_inode_refresh(struct inode *inode,
+			  const struct smb3mc_file_attrs *a)
+{
+	struct smb3mc_sb *sbi = SMB3MC_SB(inode->i_sb);
+
+	if (time_before(jiffies, SMB3MC_I(inode)->attr_time + sbi->actimeo) ||
+	    !smb3mc_inode_same(inode, a))
+		return;
+	smb3mc_inode_update(inode, a);
 }
 
 int smb3mc_getattr(struct mnt_idmap *idmap, const struct path *path,

@@ -60,9 +60,10 @@ struct smb3mc_dir_list;
 struct smb3mc_dirent {
 	const char *name;	/* UTF-8, @name_len bytes; until the next call */
 	int name_len;
-	u64 ino;		/* the server's file id, 0 if it has none */
-	u32 attributes;		/* FILE_ATTRIBUTE_* */
-	bool is_dir;
+	/* As listed: all but the link count; the file id 0 if it has none */
+	struct smb3mc_file_attrs attrs;
+	/* @attrs passed smb3mc_attrs_check() as sent, and may be cached */
+	bool attrs_ok;
 };
 
 /* Room for any request header and fixed body the operations build. */

@@ -217,6 +217,7 @@ int smb3mc_dir_list_next(struct smb3mc_dir_list *list,
 			 struct smb3mc_dirent *ent)
 {
 	struct smb3mc_dir_entry raw;
+	const char *why;
 	int rc, len;
 
 	if (list->err)
@@ -254,9 +255,8 @@ int smb3mc_dir_list_next(struct smb3mc_dir_list *list,
 		list->skipped = 0;
 		ent->name = list->name;
 		ent->name_len = len;
-		ent->ino = raw.attrs.index_number;
-		ent->attributes = raw.attrs.attributes;
-		ent->is_dir = raw.attrs.is_dir;
+		ent->attrs = raw.attrs;
+		ent->attrs_ok = !smb3mc_attrs_check(&ent->attrs, &why) && !why;
 		return 1;
 	}
 	return 0;

@@ -70,6 +70,8 @@ CASES = {
     "dir-badnames": (p.QUERY_DIRECTORY, 0, "answer every QUERY_DIRECTORY "
                      "with names Linux cannot represent (bad/N), as many "
                      "as fit, never STATUS_NO_MORE_FILES"),
+    "dir-loop": (p.QUERY_DIRECTORY, 0, "list a directory \"loop\" that "
+                 "has the IndexNumber of the directory listed"),
     "unknown-mid": (p.READ, 1, "answer with a MessageId never sent"),
     "compound-part-missing": (p.QUERY_INFO, 2, "leave the answer to a "
                               "QUERY_INFO out of its compound's answer"),
@@ -1169,6 +1171,8 @@ class Conn(MidSend):
             entries = [(f"bad/{i}", self.srv.root) for i in range(1000)]
         elif not endless:
             entries += [(n.name, n) for n in self.srv.files.values()]
+        if h.hit and self.case.name == "dir-loop":
+            entries.append(("loop", o.node))
         out = bytearray()
         last = None
         for name, node in entries:

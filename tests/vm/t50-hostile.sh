@@ -40,7 +40,7 @@ cases+=(dh2q-malformed dh2c-refused)
 cases+=(seal-break seal-break-clear)
 cases+=(compound-part-missing)
 cases+=(ca-restart link-restart)
-cases+=(dir-empty dir-dots dir-badnames relapse)
+cases+=(dir-empty dir-dots dir-badnames relapse dir-loop)
 
 addr_of() {
 	local i
@@ -967,6 +967,18 @@ fails dir-dots "list:$work/mnt/dir-dots" "EIO" \
 	"refused a QUERY_DIRECTORY response: .* listed again"
 fails dir-badnames "list:$work/mnt/dir-badnames" "EIO" \
 	"refused a QUERY_DIRECTORY response: 65536 names in a row"
+# A listing naming the directory listed as its own subdirectory: the
+# name is listed, and what the listing gave of it is not taken (the VFS
+# refuses the loop); the name, looked up, is not there.
+begin dir-loop
+if mounted; then
+	try 60 "list:$m" "stat:$m/loop" "read:$m/hello.txt" "list:$m"
+	expect "$name: ls" "$(sed -n 1p <<<"$r")" "list OK hello.txt,loop"
+	expect "$name: stat loop" "$(sed -n 2p <<<"$r")" "stat ENOENT"
+	expect "$name: cat" "$(sed -n 3p <<<"$r")" "read OK $hello"
+	expect "$name: ls again" "$(sed -n 4p <<<"$r")" "list OK hello.txt,loop"
+fi
+finish
 recovers next-past "read:$work/mnt/next-past/hello.txt" \
 	"malformed response header"
 case_works next-garbage "malformed response in a compound, the rest of the message ignored"

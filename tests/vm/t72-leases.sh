@@ -385,6 +385,21 @@ fd = os.open(sys.argv[1], os.O_RDONLY | os.O_DIRECTORY)
 c0 = count()
 n = len(os.listdir(fd))
 print(count() - c0, n)' $m1/leases/cpd
+# A listing gives every name's attributes: ls -l of 20 names this mount
+# never looked up sends the listing only, not a lookup (a compound of
+# three) for each name.
+check "mkdir lsl" mkdir $m1/leases/lsl
+for i in $(seq 20); do printf "%${i}s" >$srv/lsl/f$i; done
+r1=$(requests)
+is "ls -l of 20 names never looked up gives their sizes" "$(seq -s ' ' 20)" \
+	sh -c "ls -l $m1/leases/lsl | awk 'NR > 1 { print \$5 }' | sort -n | paste -sd ' '"
+r2=$(requests)
+if [ $((r2 - r1)) -lt 20 ]; then
+	ok "ls -l of 20 names sent $((r2 - r1)) requests"
+else
+	fail "ls -l of 20 names sent fewer than 20 requests" "$((r2 - r1))"
+fi
+check "rm -r lsl" rm -r $m1/leases/lsl
 c1=$(compounds)
 check "compounds: rm the 20 files" sh -c "rm $m1/leases/cpd/*"
 c2=$(compounds)
