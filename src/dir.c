@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Directories: listing, with the entries ops_dir.c decodes, and dentry
- * revalidation.
+ * Directories: listing, with the entries ops_dir.c decodes, whose
+ * attributes fill the dcache, and dentry revalidation.
  */
 
 #include <linux/mm.h>

@@ -139,16 +139,20 @@ static inline unsigned long smb3mc_local_ino(struct super_block *sb)
  * The VFS files, each calling only those listed below it:
  *
  *   super.c   mount, super_operations
+ *   dir.c     listing, which fills the dcache, and dentry revalidation
  *   namei.c   lookup and the namespace operations; smb3mc_iget()
  *   file.c    file_operations of regular files
  *   file_lock.c  byte-range locks: ->lock and ->flock
- *   dir.c     listing and dentry revalidation
  *   inode.c   attributes: cache, revalidate, getattr, setattr
  *   lease.c   leases: asking, holding, breaks, handles kept
  *   aops.c    address_space_operations, write-behind
  *   direct.c  O_DIRECT
  *   fh.c      open handles
  */
+
+/* dir.c */
+extern const struct file_operations smb3mc_dir_ops;
+extern const struct dentry_operations smb3mc_dentry_ops;
 
 /* namei.c */
 extern const struct inode_operations smb3mc_dir_inode_ops;
@@ -167,10 +171,6 @@ int smb3mc_file_open_created(struct file *file, struct dentry *dentry,
 int smb3mc_file_lock(struct file *file, int cmd, struct file_lock *fl);
 int smb3mc_file_flock(struct file *file, int cmd, struct file_lock *fl);
 bool smb3mc_locks_drop(struct inode *inode, struct smb3mc_fh *fh);
-
-/* dir.c */
-extern const struct file_operations smb3mc_dir_ops;
-extern const struct dentry_operations smb3mc_dentry_ops;
 
 /* inode.c */
 extern const struct inode_operations smb3mc_file_inode_ops;
