@@ -37,6 +37,16 @@ is() {
 	fi
 }
 
+# counts DESC GOT OP LIMIT: what DESC counted, GOT, compares with LIMIT
+# as test(1)'s OP says.
+counts() {
+	if test "$2" "$3" "$4"; then
+		ok "$1: $2"
+	else
+		fail "$1: $3 $4" "got $2"
+	fi
+}
+
 # Up to SECS for CMD to print WANT: a break comes on its own time.
 within() { # secs want cmd...
 	local i n=$(($1 * 10)) want=$2
@@ -54,24 +64,24 @@ rd() { # fd
 	python3 -c 'import os, sys; sys.stdout.write(os.pread(int(sys.argv[1]), 4096, 0).decode())' "$1"
 }
 
-# Requests all channels of all sessions have sent, and breaks received.
-requests() {
-	grep -o ' requests [0-9]*' /proc/fs/smb3mc/DebugData |
-		awk '{ n += $2 } END { print n + 0 }'
-}
-# Requests the newest session's channels have sent: the other mounts'
-# own work (a kept handle's deferred close, a break's answer) comes on
-# its own time and is not what a check of the newest mount counts.
-newest_requests() {
-	awk '/^session / { n = 0 }
-	     { for (i = 1; i < NF; i++) if ($i == "requests") n += $(i + 1) }
+# Requests the channels of session K (1 the first mounted, as DebugData
+# lists them) have sent: the other mounts' own work (a kept handle's
+# deferred close, a break's answer) comes on its own time and is not what
+# a check of one mount counts.
+requests_of() { # k
+	awk -v k="$1" '/^session / { s++ }
+	     s == k { for (i = 1; i < NF; i++) if ($i == "requests") n += $(i + 1) }
 	     END { print n + 0 }' /proc/fs/smb3mc/DebugData
+}
+newest_requests() {
+	requests_of "$(grep -c '^session ' /proc/fs/smb3mc/DebugData)"
 }
 # Messages of more than one request all channels have sent.
 compounds() {
 	grep -o ' compounds [0-9]*' /proc/fs/smb3mc/DebugData |
 		awk '{ n += $2 } END { print n + 0 }'
 }
+# Lease breaks all sessions received.
 breaks() {
 	grep -o 'lease breaks [0-9]*' /proc/fs/smb3mc/DebugData |
 		awk '{ n += $3 } END { print n + 0 }'
@@ -110,9 +120,9 @@ check "both mounts' min_ratio 1" sh -c \
 # page cache, sends nothing.
 exec 3<$m1/leases/f
 is "first: read f" one rd 3
-r0=$(requests)
+r0=$(requests_of 1)
 is "first: read f again" one rd 3
-is "the second read sent no request" "$r0" requests
+is "the second read sent no request" "$r0" requests_of 1
 
 # A file read whole, closed, then opened and read again under the read
 # caching of its lease: from the page cache, with no READ, so that the
@@ -348,29 +358,21 @@ c0=$(compounds)
 check "compounds: stat of 20 names never looked up gives their sizes" \
 	sh -c "for i in \$(seq 20); do [ \$(stat -c %s $m1/leases/cpd/f\$i) = \$i ] || exit 1; done"
 c1=$(compounds)
-if [ $((c1 - c0)) -ge 20 ]; then
-	ok "compounds: the 20 lookups sent $((c1 - c0)) compounds"
-else
-	fail "compounds: the 20 lookups sent 20 compounds" "$((c1 - c0))"
-fi
+counts "compounds: the 20 lookups' compounds" $((c1 - c0)) -ge 20
 # A rename by name is one more. Every compound here has three parts
 # (CREATE, QUERY_INFO or SET_INFO, CLOSE): the requests these 10 renames
 # send outside compounds are those beyond three for each compound, where
 # each rename sent its CREATE, SET_INFO and CLOSE alone before (30).
 c1=$(compounds)
-r1=$(requests)
+r1=$(requests_of 1)
 check "compounds: rename f1..f10 to g1..g10" python3 -c '
 import os, sys
 for i in range(1, 11):
     os.rename(sys.argv[1] + "/f%d" % i, sys.argv[1] + "/g%d" % i)' $m1/leases/cpd
 c2=$(compounds)
-lone=$(($(requests) - r1 - 3 * (c2 - c1)))
-if [ $lone -lt 10 ]; then
-	ok "compounds: the 10 renames sent $lone requests alone, $((c2 - c1)) compounds"
-else
-	fail "compounds: the 10 renames sent fewer than 10 requests alone" \
-		"$lone alone, $((c2 - c1)) compounds"
-fi
+lone=$(($(requests_of 1) - r1 - 3 * (c2 - c1)))
+counts "compounds: the 10 renames' requests alone ($((c2 - c1)) compounds)" \
+	$lone -lt 10
 is "compounds: g1..g10 on the server, f1..f10 gone" "$(seq -s ' ' 10)" sh -c \
 	"cd $srv/cpd && for i in \$(seq 10); do [ ! -e f\$i ] && printf '%s ' \$(stat -c %s g\$i); done | sed 's/ \$//'"
 # The first listing of a directory opens it in the same message (CREATE
@@ -390,24 +392,16 @@ print(count() - c0, n)' $m1/leases/cpd
 # three) for each name.
 check "mkdir lsl" mkdir $m1/leases/lsl
 for i in $(seq 20); do printf "%${i}s" >$srv/lsl/f$i; done
-r1=$(requests)
+r1=$(requests_of 1)
 is "ls -l of 20 names never looked up gives their sizes" "$(seq -s ' ' 20)" \
 	sh -c "ls -l $m1/leases/lsl | awk 'NR > 1 { print \$5 }' | sort -n | paste -sd ' '"
-r2=$(requests)
-if [ $((r2 - r1)) -lt 20 ]; then
-	ok "ls -l of 20 names sent $((r2 - r1)) requests"
-else
-	fail "ls -l of 20 names sent fewer than 20 requests" "$((r2 - r1))"
-fi
+r2=$(requests_of 1)
+counts "ls -l of 20 names: requests" $((r2 - r1)) -lt 20
 check "rm -r lsl" rm -r $m1/leases/lsl
 c1=$(compounds)
 check "compounds: rm the 20 files" sh -c "rm $m1/leases/cpd/*"
 c2=$(compounds)
-if [ $((c2 - c1)) -ge 20 ]; then
-	ok "compounds: the 20 removals sent $((c2 - c1)) compounds"
-else
-	fail "compounds: the 20 removals sent 20 compounds" "$((c2 - c1))"
-fi
+counts "compounds: the 20 removals' compounds" $((c2 - c1)) -ge 20
 check "compounds: the server has none of them" \
 	sh -c "[ -z \"\$(ls -A $srv/cpd)\" ]"
 check "compounds: rmdir" rmdir $m1/leases/cpd
