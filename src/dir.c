@@ -56,7 +56,7 @@ static int smb3mc_dir_start(struct file *file, struct smb3mc_dir *d)
  * stat(2) of the name right after (ls -l, find) would otherwise fetch
  * one round trip each: a name not in the dcache gets its dentry and
  * inode from them, as smb3mc_lookup() would have made them, and an inode
- * whose attributes are older than actimeo takes them. A negative dentry
+ * whose attributes are older than the listing takes them. A negative dentry
  * of a name listed is dropped, so that its next lookup asks the server.
  */
 static void smb3mc_dir_prime(struct file *file, const struct smb3mc_dirent *ent)
@@ -79,7 +79,8 @@ static void smb3mc_dir_prime(struct file *file, const struct smb3mc_dirent *ent)
 		if (d_really_is_negative(dentry))
 			d_invalidate(dentry);
 		else
-			smb3mc_inode_refresh(d_inode(dentry), &ent->attrs);
+			smb3mc_inode_refresh(d_inode(dentry), &ent->attrs,
+					     ent->asked);
 		dput(dentry);
 		return;
 	}

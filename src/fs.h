@@ -183,7 +183,8 @@ struct inode *smb3mc_inode_get(struct super_block *sb,
 			       const struct smb3mc_file_attrs *attrs);
 int smb3mc_revalidate(struct dentry *dentry);
 void smb3mc_inode_refresh(struct inode *inode,
-			  const struct smb3mc_file_attrs *a);
+			  const struct smb3mc_file_attrs *a,
+			  unsigned long asked);
 char *smb3mc_dentry_path(struct dentry *dentry, char **page);
 u32 smb3mc_mode_to_attributes(u32 attributes, umode_t mode);
 int smb3mc_getattr(struct mnt_idmap *idmap, const struct path *path,

@@ -286,16 +286,17 @@ int smb3mc_revalidate(struct dentry *dentry)
  * smb3mc_inode_refresh - take attributes a listing gave for @inode
  * @inode: the inode of the name listed
  * @a: the attributes listed
+ * @asked: jiffies when the listing was asked for
  *
- * As smb3mc_revalidate() would have read them: only once they are older
- * than actimeo, and only when they describe the same file.
+ * Only when they describe the same file and are newer than the ones
+ * @inode has: read before @asked. Attributes read since, or set by this
+ * client since, stay.
  */
 void smb3mc_inode_refresh(struct inode *inode,
-			  const struct smb3mc_file_attrs *a)
+			  const struct smb3mc_file_attrs *a,
+			  unsigned long asked)
 {
-	struct smb3mc_sb *sbi = SMB3MC_SB(inode->i_sb);
-
-	if (time_before(jiffies, SMB3MC_I(inode)->attr_time + sbi->actimeo) ||
+	if (!time_before(SMB3MC_I(inode)->attr_time, asked) ||
 	    !smb3mc_inode_same(inode, a))
 		return;
 	smb3mc_inode_update(inode, a);

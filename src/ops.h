@@ -64,6 +64,7 @@ struct smb3mc_dirent {
 	struct smb3mc_file_attrs attrs;
 	/* @attrs passed smb3mc_attrs_check() as sent, and may be cached */
 	bool attrs_ok;
+	unsigned long asked;	/* jiffies: when the server was asked */
 };
 
 /* Room for any request header and fixed body the operations build. */

@@ -30,6 +30,7 @@ struct smb3mc_dir_list {
 	void *rsp;			/* the response @it walks */
 	struct smb3mc_dir_iter it;
 	struct smb3mc_dir_iter prev;	/* before the entry last returned */
+	unsigned long asked;		/* jiffies: @rsp's request sent */
 	unsigned int dots;		/* "." and ".." since the (re)start */
 	unsigned int skipped;		/* names skipped since the last entry */
 	int err;			/* the refusal that ended it */
@@ -102,6 +103,7 @@ static int dir_list_fill(struct smb3mc_dir_list *list, bool restart)
 	call = smb3mc_call_alloc(SMB3MC_DIR_REQ);
 	if (!call)
 		return -ENOMEM;
+	list->asked = jiffies;
 	rc = smb3mc_call_send(list->tcon->ses, list->tcon, call,
 			      dir_query_build(call->buf, SMB3MC_DIR_REQ,
 					      smb3mc_call_fid(call, list->tcon,
@@ -144,6 +146,7 @@ static int dir_list_start(struct smb3mc_dir_list *list, const char *path)
 							 &smb3mc_fid_related,
 							 0),
 					 SMB3MC_DIR_BUF);
+	list->asked = jiffies;
 	if (!rc)
 		rc = smb3mc_compound_send(tcon, cpd);
 	if (!cpd->req[0].rsp || cpd->req[0].status != STATUS_SUCCESS)
@@ -257,6 +260,7 @@ int smb3mc_dir_list_next(struct smb3mc_dir_list *list,
 		ent->name_len = len;
 		ent->attrs = raw.attrs;
 		ent->attrs_ok = !smb3mc_attrs_check(&ent->attrs, &why) && !why;
+		ent->asked = list->asked;
 		return 1;
 	}
 	return 0;

@@ -397,6 +397,22 @@ is "ls -l of 20 names never looked up gives their sizes" "$(seq -s ' ' 20)" \
 	sh -c "ls -l $m1/leases/lsl | awk 'NR > 1 { print \$5 }' | sort -n | paste -sd ' '"
 r2=$(requests_of 1)
 counts "ls -l of 20 names: requests" $((r2 - r1)) -lt 20
+# A listing's attributes replace older ones, not only ones past actimeo:
+# listed again 2.5 s after its first listing (actimeo=3), a name's stat
+# 1 s later needs no request, where the first listing's would be stale.
+check "actimeo=3: mount" mount -t smb3mc "//$SRV_IP/$SHARE" $m4 \
+	-o "$opts,actimeo=3"
+check "actimeo=3: ls lsl" ls $m4/leases/lsl
+sleep 2.5
+check "actimeo=3: ls lsl again, 2.5 s later" ls $m4/leases/lsl
+sleep 1
+r1=$(newest_requests)
+# By name, not by a glob, which would list the directory once more.
+check "actimeo=3: stat the 20 names 1 s later" \
+	sh -c "stat \$(printf '$m4/leases/lsl/f%s ' \$(seq 20)) >/dev/null"
+counts "actimeo=3: stat of 20 names listed again: requests" \
+	$(($(newest_requests) - r1)) -lt 20
+check "actimeo=3: umount" umount $m4
 check "rm -r lsl" rm -r $m1/leases/lsl
 c1=$(compounds)
 check "compounds: rm the 20 files" sh -c "rm $m1/leases/cpd/*"
