@@ -180,7 +180,6 @@ int smb3mc_dir_list_open(struct smb3mc_tcon *tcon, const char *path,
 	list->tcon = tcon;
 	rc = dir_list_start(list, path);
 	if (rc) {
-		kvfree(list->rsp);
 		kfree(list);
 		return rc;
 	}
