@@ -323,6 +323,14 @@ static void outage_soft_deadline(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, smb3mc_outage_wait(true, t, 1000, 1000 + t), 0UL);
 	KUNIT_EXPECT_EQ(test, smb3mc_outage_wait(true, t, 1000, 1000 + 9 * t),
 			0UL);
+	/*
+	 * @since is kept odd, so that 0 means unset: a tick after @now when
+	 * the request just found no channel. It has waited nothing; taken
+	 * for a wait of nearly a whole wrap, every request that found no
+	 * channel at an even jiffy failed at once on a soft mount.
+	 */
+	KUNIT_EXPECT_EQ(test, smb3mc_outage_wait(true, t, 1001, 1000), t);
+	KUNIT_EXPECT_EQ(test, smb3mc_outage_wait(true, t, 1, 0), t);
 	/* Across the wrap of jiffies: from HZ before it to HZ after. */
 	KUNIT_EXPECT_EQ(test, smb3mc_outage_wait(true, t, ULONG_MAX - HZ + 1,
 						 HZ), t - 2 * HZ);

@@ -4,6 +4,7 @@
  * and the backoff of reconnect attempts.
  */
 
+#include <linux/jiffies.h>
 #include <linux/kernel.h>
 #include <linux/sched.h>
 
@@ -210,7 +211,8 @@ bool smb3mc_keep_missed(unsigned int fid_gen, unsigned int table_gen,
  * smb3mc_outage_wait - how long a request may still wait for the server
  * @soft: the mount is soft
  * @timeout: its soft_timeout, in jiffies
- * @since: jiffies when the request found no channel
+ * @since: jiffies when the request found no channel, with the lowest bit
+ *	set so that 0 can mean none: up to a tick after @now
  * @now: jiffies
  *
  * Return: MAX_SCHEDULE_TIMEOUT on a hard mount; on a soft one what is
@@ -219,7 +221,7 @@ bool smb3mc_keep_missed(unsigned int fid_gen, unsigned int table_gen,
 unsigned long smb3mc_outage_wait(bool soft, unsigned long timeout,
 				 unsigned long since, unsigned long now)
 {
-	unsigned long waited = now - since;
+	unsigned long waited = time_after(since, now) ? 0 : now - since;
 
 	if (!soft)
 		return MAX_SCHEDULE_TIMEOUT;
