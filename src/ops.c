@@ -187,9 +187,10 @@ static bool open_persistent(const struct smb3mc_tcon *tcon)
 }
 
 /* CREATE of @path with @ca into @buf: its length, or an errno. */
-static int open_build(const char *path, struct smb3mc_create_args *ca,
+static int open_build(const char *path, const struct smb3mc_create_args *ca,
 		      void *buf, size_t size)
 {
+	struct smb3mc_create_args named = *ca;
 	__le16 *name;
 	int rc;
 
@@ -198,9 +199,9 @@ static int open_build(const char *path, struct smb3mc_create_args *ca,
 		return -ENOMEM;
 	rc = smb3mc_path_to_utf16(path, strlen(path), name, SMB3MC_NAME_MAX);
 	if (rc >= 0) {
-		ca->name = name;
-		ca->name_len = rc;
-		rc = smb3mc_build_create(buf, size, ca);
+		named.name = name;
+		named.name_len = rc;
+		rc = smb3mc_build_create(buf, size, &named);
 	}
 	kfree(name);
 	return rc;
@@ -222,22 +223,52 @@ static void open_create_args(const struct smb3mc_open_args *args,
 	};
 }
 
+/*
+ * A compound whose first request is the CREATE of @path for @ca, with
+ * room for @more bytes of requests after it, each padded.
+ */
+static struct smb3mc_compound *
+open_compound(const char *path, const struct smb3mc_create_args *ca,
+	      size_t more)
+{
+	struct smb3mc_compound *cpd;
+	size_t room;
+	void *buf;
+	int rc;
+
+	cpd = smb3mc_compound_alloc(SMB3MC_OPEN_REQ + more +
+				    8 * SMB3MC_COMPOUND_MAX);
+	if (!cpd)
+		return ERR_PTR(-ENOMEM);
+	buf = smb3mc_compound_room(cpd, &room);
+	rc = smb3mc_compound_add(cpd, open_build(path, ca, buf, room), 0);
+	if (rc) {
+		smb3mc_compound_free(cpd);
+		return ERR_PTR(rc);
+	}
+	return cpd;
+}
+
 /**
- * smb3mc_open_build - build the CREATE of @path as smb3mc_open() sends it
+ * smb3mc_open_compound - a compound that opens @path first
  * @path: UTF-8 path relative to the share root
  * @args: access, disposition and options; no lease
- * @buf: where to build it
- * @size: bytes at @buf
+ * @more: bytes the requests after the CREATE may take
  *
- * Return: its length, or a negative errno.
+ * The requests added after it name the open it makes with
+ * &smb3mc_fid_related (MS-SMB2 3.2.4.1.4); smb3mc_open_answer() takes
+ * its answer.
+ *
+ * Return: the compound, for smb3mc_compound_free(), or an ERR_PTR().
  */
-int smb3mc_open_build(const char *path, const struct smb3mc_open_args *args,
-		      void *buf, size_t size)
+struct smb3mc_compound *smb3mc_open_compound(const char *path,
+					     const struct smb3mc_open_args *args,
+					     size_t more)
 {
 	struct smb3mc_create_args ca;
 
 	open_create_args(args, &ca);
-	return open_build(path, &ca, buf, size);
+	return open_compound(path, &ca, more);
 }
 
 /*
@@ -310,7 +341,7 @@ static int open_take(struct smb3mc_tcon *tcon, const char *path,
 }
 
 /**
- * smb3mc_open_answer - the handle a CREATE of smb3mc_open_build() opened
+ * smb3mc_open_answer - the handle a CREATE of smb3mc_open_compound() opened
  * @tcon: tree connect of the share
  * @path: the path it opened
  * @args: what it was built for; no lease
@@ -630,21 +661,18 @@ static int open_query_once(struct smb3mc_tcon *tcon, const char *path,
 
 	memset(attrs, 0, sizeof(*attrs));
 	open_setup(tcon, args, &ca);
-	cpd = smb3mc_compound_alloc(SMB3MC_OPEN_REQ + SMB3MC_SMALL_REQ +
-				    8 * SMB3MC_COMPOUND_MAX);
-	if (!cpd)
-		return -ENOMEM;
+	cpd = open_compound(path, &ca, SMB3MC_SMALL_REQ);
+	if (IS_ERR(cpd))
+		return PTR_ERR(cpd);
 	buf = smb3mc_compound_room(cpd, &room);
-	rc = smb3mc_compound_add(cpd, open_build(path, &ca, buf, room), 0);
-	buf = smb3mc_compound_room(cpd, &room);
-	if (!rc)
-		rc = smb3mc_compound_add(cpd,
-					 smb3mc_build_query_info(buf, room,
-						&smb3mc_fid_related,
-						SMB2_0_INFO_FILE,
-						FileAllInformation,
-						SMB3MC_ALL_INFO_BUF, 0),
-					 SMB3MC_ALL_INFO_BUF);
+	rc = smb3mc_compound_add(cpd,
+				 smb3mc_build_query_info(buf, room,
+							 &smb3mc_fid_related,
+							 SMB2_0_INFO_FILE,
+							 FileAllInformation,
+							 SMB3MC_ALL_INFO_BUF,
+							 0),
+				 SMB3MC_ALL_INFO_BUF);
 	if (!rc)
 		rc = smb3mc_compound_send(tcon, cpd);
 	if (!cpd->req[0].rsp || cpd->req[0].status != STATUS_SUCCESS)

@@ -83,8 +83,9 @@ struct smb3mc_dirent {
 #define SMB3MC_ALL_INFO_BUF	(SMB3MC_ALL_INFO_FIXED_SIZE + 2 * PATH_MAX + 8)
 
 /* ops.c: opening, closing, attributes */
-int smb3mc_open_build(const char *path, const struct smb3mc_open_args *args,
-		      void *buf, size_t size);
+struct smb3mc_compound *smb3mc_open_compound(const char *path,
+					     const struct smb3mc_open_args *args,
+					     size_t more);
 int smb3mc_type_refuse(struct smb3mc_tcon *tcon, const char *path,
 		       const char *first, bool first_dir, const char *then,
 		       bool then_dir);

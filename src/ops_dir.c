@@ -132,20 +132,13 @@ static int dir_list_start(struct smb3mc_dir_list *list, const char *path)
 	void *buf;
 	int rc;
 
-	cpd = smb3mc_compound_alloc(SMB3MC_OPEN_REQ + SMB3MC_DIR_REQ +
-				    8 * SMB3MC_COMPOUND_MAX);
-	if (!cpd)
-		return -ENOMEM;
+	cpd = smb3mc_open_compound(path, &args, SMB3MC_DIR_REQ);
+	if (IS_ERR(cpd))
+		return PTR_ERR(cpd);
 	buf = smb3mc_compound_room(cpd, &room);
-	rc = smb3mc_compound_add(cpd, smb3mc_open_build(path, &args, buf, room),
-				 0);
-	buf = smb3mc_compound_room(cpd, &room);
-	if (!rc)
-		rc = smb3mc_compound_add(cpd,
-					 dir_query_build(buf, room,
-							 &smb3mc_fid_related,
-							 0),
-					 SMB3MC_DIR_BUF);
+	rc = smb3mc_compound_add(cpd, dir_query_build(buf, room,
+						      &smb3mc_fid_related, 0),
+				 SMB3MC_DIR_BUF);
 	list->asked = jiffies;
 	if (!rc)
 		rc = smb3mc_compound_send(tcon, cpd);

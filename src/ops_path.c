@@ -11,30 +11,6 @@
 #include "ops.h"
 #include "session.h"
 
-/* The CREATE, a request of @more bytes and the CLOSE, each padded. */
-static struct smb3mc_compound *path_open(const char *path,
-					 const struct smb3mc_open_args *args,
-					 size_t more)
-{
-	struct smb3mc_compound *cpd;
-	size_t room;
-	void *buf;
-	int rc;
-
-	cpd = smb3mc_compound_alloc(SMB3MC_OPEN_REQ + more + SMB3MC_SMALL_REQ +
-				    8 * SMB3MC_COMPOUND_MAX);
-	if (!cpd)
-		return ERR_PTR(-ENOMEM);
-	buf = smb3mc_compound_room(cpd, &room);
-	rc = smb3mc_compound_add(cpd, smb3mc_open_build(path, args, buf, room),
-				 0);
-	if (rc) {
-		smb3mc_compound_free(cpd);
-		return ERR_PTR(rc);
-	}
-	return cpd;
-}
-
 /*
  * Close what @cpd opens, send it and check the CREATE's answer, whose
  * attributes go to @attrs. Returns 0 when the CREATE opened @path as
@@ -110,7 +86,9 @@ static int path_run_once(struct smb3mc_tcon *tcon, const char *path,
 	void *buf;
 	int rc;
 
-	cpd = path_open(path, args, step->size);
+	/* The CREATE, the request and the CLOSE */
+	cpd = smb3mc_open_compound(path, args,
+				   step->size + SMB3MC_SMALL_REQ);
 	if (IS_ERR(cpd))
 		return PTR_ERR(cpd);
 	buf = smb3mc_compound_room(cpd, &room);
