@@ -229,6 +229,50 @@ static void error_rsp_cases(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, smb3mc_parse_error_rsp(buf, 98, &info), -EIO);
 }
 
+/*
+ * ksmbd's refused TREE_CONNECT (computed here from its smb2_tree_connect()
+ * and smb2_set_err_rsp()): the header and TREE_CONNECT response it had
+ * pinned, 80 bytes whose first 9 of the body the ERROR response then
+ * overwrote, and that ERROR response, 73 bytes, again.
+ */
+static void error_repeated_cases(struct kunit *test)
+{
+	u8 *buf = buf_new(test);
+
+	rsp_hdr(buf, SMB2_TREE_CONNECT, STATUS_BAD_NETWORK_NAME);
+	w16(buf, 64, 9);
+	w32(buf, 76, 0x001f01a9);	/* MaximalAccess: left over */
+	memcpy(buf + 80, buf, 73);
+	KUNIT_EXPECT_EQ(test, smb3mc_error_repeated(buf, 153), 73UL);
+	/* The copies back to back, the least that is two */
+	KUNIT_EXPECT_EQ(test, smb3mc_error_repeated(buf, 146), 0UL);
+	memcpy(buf + 73, buf, 73);
+	KUNIT_EXPECT_EQ(test, smb3mc_error_repeated(buf, 146), 73UL);
+	KUNIT_EXPECT_EQ(test, smb3mc_error_repeated(buf, 145), 0UL);
+
+	/* The end differs from the start in one byte: no copy. */
+	memcpy(buf + 80, buf, 73);
+	buf[80 + 48] ^= 1;		/* its signature */
+	KUNIT_EXPECT_EQ(test, smb3mc_error_repeated(buf, 153), 0UL);
+	buf[80 + 48] ^= 1;
+	buf[80 + 72] ^= 1;		/* its ErrorData byte */
+	KUNIT_EXPECT_EQ(test, smb3mc_error_repeated(buf, 153), 0UL);
+	buf[80 + 72] ^= 1;
+
+	/* Not a failure, or not an ERROR response without data */
+	w32(buf, 8, le32_to_cpu(STATUS_SUCCESS));
+	memcpy(buf + 80, buf, 73);
+	KUNIT_EXPECT_EQ(test, smb3mc_error_repeated(buf, 153), 0UL);
+	w32(buf, 8, le32_to_cpu(STATUS_BAD_NETWORK_NAME));
+	w32(buf, 68, 1);
+	memcpy(buf + 80, buf, 73);
+	KUNIT_EXPECT_EQ(test, smb3mc_error_repeated(buf, 153), 0UL);
+	w32(buf, 68, 0);
+	w16(buf, 64, 16);
+	memcpy(buf + 80, buf, 73);
+	KUNIT_EXPECT_EQ(test, smb3mc_error_repeated(buf, 153), 0UL);
+}
+
 /* ---- NEGOTIATE ---- */
 
 static void negotiate_build_smb30(struct kunit *test)
@@ -956,6 +1000,7 @@ static struct kunit_case pdu_session_cases[] = {
 	KUNIT_CASE(hdr_session_gone_cases),
 	KUNIT_CASE(rsp_check_cases),
 	KUNIT_CASE(error_rsp_cases),
+	KUNIT_CASE(error_repeated_cases),
 	KUNIT_CASE(negotiate_build_smb30),
 	KUNIT_CASE(negotiate_build_smb311),
 	KUNIT_CASE(negotiate_build_errors),

@@ -240,6 +240,28 @@ static bool chan_read_error_signed_with_frame(struct smb3mc_chan *chan,
 }
 
 /*
+ * ksmbd sends some refusals with their header twice and signs the second
+ * copy only (smb3mc_error_repeated()). A first copy equal to a second one
+ * whose signature checks out is as good as a right signature: the
+ * response is taken, cut to that copy.
+ */
+static bool chan_error_signed_twice(struct smb3mc_chan *chan,
+				    const struct smb3mc_req *req, void *rsp,
+				    size_t *len)
+{
+	size_t copy = smb3mc_error_repeated(rsp, *len);
+	struct kvec iov = { .iov_base = rsp + *len - copy, .iov_len = copy };
+
+	if (!copy || req->rx_len ||
+	    smb3mc_verify_data(&chan->signer, &iov, 1, NULL))
+		return false;
+	pr_info_once("smb3mc: %s: the server sends an error response twice and signs the second (as ksmbd does): taken\n",
+		     chan->name);
+	*len = copy;
+	return true;
+}
+
+/*
  * ksmbd answers an ECHO without looking at its session, so an encrypted
  * ECHO gets its answer in clear, where MS-SMB2 3.3.4.1.4 wants it
  * encrypted. An ECHO's answer shows the connection alive and nothing
@@ -287,7 +309,8 @@ static void chan_check_end(struct smb3mc_chan *chan, struct smb3mc_req *req,
 		if (!(hdr->flags & SMB2_FLAGS_SIGNED) ||
 		    (smb3mc_verify_data(&chan->signer, &iov, 1,
 					req->rx_len ? &data : NULL) &&
-		     !chan_read_error_signed_with_frame(chan, req, &iov))) {
+		     !chan_read_error_signed_with_frame(chan, req, &iov) &&
+		     !chan_error_signed_twice(chan, req, rsp, &len))) {
 			pr_warn_ratelimited("smb3mc: %s: response to command %u has a missing or bad signature\n",
 					    chan->name, le16_to_cpu(hdr->command));
 			req->rc = -EACCES;

@@ -227,3 +227,15 @@ int smb3mc_parse_error_rsp(const void *buf, size_t len,
 	info->data_len = count;
 	return 0;
 }
+
+size_t smb3mc_error_repeated(const void *buf, size_t len)
+{
+	const size_t copy = SMB2_HDR_SIZE + sizeof(struct smb2_error_rsp) + 1;
+	const struct smb2_error_rsp *rsp = buf + SMB2_HDR_SIZE;
+
+	if (len < 2 * copy || smb3mc_hdr_check(buf, len) ||
+	    ((const struct smb2_hdr *)buf)->status == STATUS_SUCCESS ||
+	    rsp->structure_size != cpu_to_le16(9) || rsp->byte_count)
+		return 0;
+	return memcmp(buf, buf + len - copy, copy) ? 0 : copy;
+}

@@ -153,4 +153,15 @@ struct smb3mc_error_info {
 int smb3mc_parse_error_rsp(const void *buf, size_t len,
 			   struct smb3mc_error_info *info);
 
+/*
+ * ksmbd (fs/smb/server, 6.12 at least) sends some refusals, such as a
+ * TREE_CONNECT to a share it does not have, with their header twice: it
+ * queues the response it was making, then an ERROR response (MS-SMB2
+ * 2.2.2) over the same buffer, and signs only that second copy, the
+ * frame's last 73 bytes. Returns 73 when @buf, @len bytes, is a failure
+ * whose first 73 bytes are an ERROR response without data and come
+ * again at its end; else 0.
+ */
+size_t smb3mc_error_repeated(const void *buf, size_t len);
+
 #endif /* SMB3MC_PDU_HDR_H */

@@ -84,6 +84,11 @@ CASES = {
                       "ksmbd does: over the 4-byte transport header too"),
     "eof-frame-bad": (p.READ, 0, "as eof-frame-sig, over a transport "
                       "header one greater than the one sent"),
+    "tcon-twice": (p.TREE_CONNECT, 0, "refuse a TREE_CONNECT as ksmbd "
+                   "does: the ERROR answer after a copy of it, signed over "
+                   "the second copy only"),
+    "tcon-twice-bad": (p.TREE_CONNECT, 0, "as tcon-twice, with both "
+                       "copies' signature wrong"),
     "silent": (p.NEGOTIATE, 0, "never answer"),
     "interims": (p.READ, 0, "answer STATUS_PENDING every second, never "
                  "the final answer (finding 3)"),
@@ -598,6 +603,10 @@ class Conn(MidSend):
                     ("eof-frame-sig", "eof-frame-bad") and
                     p.Header(rsp).status != p.STATUS_SUCCESS):
                 rsp = bytearray(self.frame_signed(key, rsp))
+            if (h.hit and key is not None and self.case.name in
+                    ("tcon-twice", "tcon-twice-bad") and
+                    p.Header(rsp).status != p.STATUS_SUCCESS):
+                rsp = bytearray(self.sent_twice(rsp))
             msgs.append(bytes(rsp))
         if not msgs:
             return
@@ -699,6 +708,18 @@ class Conn(MidSend):
                                   struct.pack(">I", frame) + msg, h.mid,
                                   h.flags)
         return h.pack() + msg[p.HDR_SIZE:]
+
+    def sent_twice(self, rsp):
+        """@rsp, a signed ERROR answer (73 bytes), as ksmbd sends a
+        TREE_CONNECT it refuses: the TREE_CONNECT answer it had queued,
+        80 bytes with the ERROR answer written over their start, then the
+        ERROR answer again; both copies carry the one signature, made over
+        the second. tcon-twice-bad's is wrong."""
+        rsp = bytearray(rsp)
+        if self.case.name == "tcon-twice-bad":
+            rsp[48] ^= 0x01
+        first = bytes(rsp) + bytes(3) + struct.pack("<I", 0x001F01A9)
+        return first + bytes(rsp)
 
     def spoil(self, rsp):
         """The changes a case makes inside a message, before signing."""

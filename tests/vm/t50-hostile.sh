@@ -41,6 +41,7 @@ cases+=(seal-break seal-break-clear)
 cases+=(compound-part-missing)
 cases+=(ca-restart link-restart)
 cases+=(dir-empty dir-dots dir-badnames relapse dir-loop)
+cases+=(tcon-twice tcon-twice-bad)
 
 addr_of() {
 	local i
@@ -471,6 +472,18 @@ case_eof_frame() { # case want-errno-or-OK... regex
 		within "$name: O_DIRECT read past the end" "$took" 20
 		msg "${*: -1}"
 	fi
+	finish
+}
+
+# ksmbd's refusal of a share it does not have: the ERROR response after
+# a copy of it, signed over the second copy only. Taken where that
+# signature checks out, refused where it does not.
+case_tcon_twice() { # case errno regex
+	begin "$1"
+	timed 60 python3 "$REPO/tests/lib/mount_errno.py" "//$a/nosuchshare" \
+		"$m" smb3mc "$opts"
+	expect "$name: mount of a share the server does not have" "$r" "$2"
+	msg "$3"
 	finish
 }
 
@@ -995,6 +1008,8 @@ hmount 60
 expect "$name: mount" "$r" EACCES EIO
 msg "signature"
 finish
+case_tcon_twice tcon-twice ENOENT "no share named nosuchshare"
+case_tcon_twice tcon-twice-bad EACCES "missing or bad signature"
 begin bad-sig/CREATE/2
 hmount 60
 expect "$name: mount" "$r" OK
