@@ -4,9 +4,10 @@
 # link falling silent and then going down in its middle (the requests of
 # the lost channel go out again on the others, or against ksmbd, which
 # ends a session with the connection it was set up on, in a new session),
-# the channel comes back once the link does, and
-# with every link down I/O on this soft mount fails with an errno once
-# its soft_timeout passed, and umount still completes. The links are held
+# the channel comes back once the link does, a read survives the server
+# resetting the primary channel's connection, and with every link down
+# I/O on this soft mount fails with an errno once its soft_timeout
+# passed, and umount still completes. The links are held
 # at 50 Mbit/s (unless --rate set them), so that the copy lasts seconds:
 #   tests/run --links 4 t45
 # With SEAL=1 (t46) every message is encrypted.
