@@ -582,6 +582,7 @@ static void chan_req_reset(struct smb3mc_chan *chan, struct smb3mc_req *req)
 
 	init_completion(&req->done);
 	req->interim = false;
+	req->cancelled = false;
 	req->rsp = NULL;
 	req->rx_len = 0;
 	req->rc = 0;
@@ -772,6 +773,7 @@ static void chan_cancel(struct smb3mc_chan *chan, struct smb3mc_req *req)
 	if (outstanding) {
 		async = READ_ONCE(req->interim);
 		async_id = req->async_id;
+		WRITE_ONCE(req->cancelled, true);
 	}
 	xa_unlock(&chan->mids);
 	if (!outstanding ||

@@ -209,6 +209,7 @@ struct smb3mc_req {
 	__le32 status;			/* NT status of the response */
 	int rc;				/* 0, or an errno from the transport */
 	bool interim;			/* STATUS_PENDING seen, MS-SMB2 3.2.5.1.5 */
+	bool cancelled;			/* a CANCEL for this send went out */
 	u64 async_id;			/* the interim's, under the mids lock */
 	struct completion done;
 	unsigned long deadline;		/* jiffies */

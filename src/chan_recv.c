@@ -279,6 +279,60 @@ static bool chan_echo_answered_in_clear(struct smb3mc_chan *chan,
 }
 
 /*
+ * Whether @rsp (*@len bytes) and the data received for it carry a
+ * signature that proves them, or one of ksmbd's that proves as much; the
+ * latter may cut *@len to the part it proves.
+ */
+static bool chan_signature_proves(struct smb3mc_chan *chan,
+				  const struct smb3mc_req *req, void *rsp,
+				  size_t *len)
+{
+	const struct smb2_hdr *hdr = rsp;
+	struct kvec iov = { .iov_base = rsp, .iov_len = *len };
+	struct iov_iter data;
+
+	if (!(hdr->flags & SMB2_FLAGS_SIGNED))
+		return false;
+	if (req->rx_len) {
+		data = *req->rx_data;
+		iov_iter_truncate(&data, req->rx_len);
+	}
+	return !smb3mc_verify_data(&chan->signer, &iov, 1,
+				   req->rx_len ? &data : NULL) ||
+	       chan_read_error_signed_with_frame(chan, req, &iov) ||
+	       chan_error_signed_twice(chan, req, rsp, len);
+}
+
+/*
+ * ksmbd leaves two answers unsigned (the SIGNED flag set, the Signature
+ * zero): the final answer to a request a CANCEL ended, which it sends
+ * through its interim-response path, in clear on a sealed session too,
+ * and the answer to a lease break acknowledgment (it signs no
+ * OPLOCK_BREAK). Neither grants anything: the first says the request was
+ * not carried out, as its refusal would leave it; the second answers the
+ * acknowledgment of a lease already given up. Both are taken, unsigned
+ * or in clear, so that a signal ends a blocking lock with EINTR, and a
+ * break passes without a warning.
+ */
+static bool chan_grants_nothing(struct smb3mc_chan *chan,
+				const struct smb3mc_req *req,
+				const struct smb2_hdr *hdr)
+{
+	if (READ_ONCE(req->cancelled) && hdr->status == STATUS_CANCELLED) {
+		pr_info_once("smb3mc: %s: the server does not sign or encrypt its answer to a cancelled request (as ksmbd does): taken\n",
+			     chan->name);
+		return true;
+	}
+	if (smb3mc_req_command(req) == SMB2_OPLOCK_BREAK &&
+	    hdr->command == cpu_to_le16(SMB2_OPLOCK_BREAK)) {
+		pr_info_once("smb3mc: %s: the server does not sign its answer to a lease break acknowledgment (as ksmbd does): taken\n",
+			     chan->name);
+		return true;
+	}
+	return false;
+}
+
+/*
  * End @req with its response: @rsp (@len bytes, the request's owner frees
  * it) and the @req->rx_len bytes already received into @req->rx_data,
  * once they pass the checks of MS-SMB2 3.2.5.1.3 and 3.3.4.1.4.
@@ -287,34 +341,24 @@ static void chan_check_end(struct smb3mc_chan *chan, struct smb3mc_req *req,
 			   void *rsp, size_t len, bool sealed)
 {
 	struct smb2_hdr *hdr = rsp;
-	struct iov_iter data;
 
 	req->rc = 0;
 	/*
 	 * MS-SMB2 3.3.4.1.4: the response to an encrypted request comes
 	 * encrypted. One that decrypted needs no signature (3.2.5.1.3).
 	 */
-	if (req->seal && !sealed && !chan_echo_answered_in_clear(chan, hdr)) {
+	if (req->seal && !sealed && !chan_echo_answered_in_clear(chan, hdr) &&
+	    !chan_grants_nothing(chan, req, hdr)) {
 		pr_warn_ratelimited("smb3mc: %s: unencrypted response to encrypted command %s, refused\n",
 				    chan->name,
 				    smb3mc_command_name(le16_to_cpu(hdr->command)));
 		req->rc = -EACCES;
-	} else if (chan_must_verify(req, sealed)) {
-		struct kvec iov = { .iov_base = rsp, .iov_len = len };
-
-		if (req->rx_len) {
-			data = *req->rx_data;
-			iov_iter_truncate(&data, req->rx_len);
-		}
-		if (!(hdr->flags & SMB2_FLAGS_SIGNED) ||
-		    (smb3mc_verify_data(&chan->signer, &iov, 1,
-					req->rx_len ? &data : NULL) &&
-		     !chan_read_error_signed_with_frame(chan, req, &iov) &&
-		     !chan_error_signed_twice(chan, req, rsp, &len))) {
-			pr_warn_ratelimited("smb3mc: %s: response to command %u has a missing or bad signature\n",
-					    chan->name, le16_to_cpu(hdr->command));
-			req->rc = -EACCES;
-		}
+	} else if (chan_must_verify(req, sealed) &&
+		   !chan_signature_proves(chan, req, rsp, &len) &&
+		   !chan_grants_nothing(chan, req, hdr)) {
+		pr_warn_ratelimited("smb3mc: %s: response to command %u has a missing or bad signature\n",
+				    chan->name, le16_to_cpu(hdr->command));
+		req->rc = -EACCES;
 	}
 	req->rsp = rsp;
 	req->rsp_len = len;

@@ -6,8 +6,8 @@ It speaks SMB 3.0, 3.0.2 and 3.1.1 far enough for a mount: NEGOTIATE,
 NTLMSSP SESSION_SETUP (it knows the test account, verifies the NTLMv2
 proof and signs with the key it derives), channel binding, TREE_CONNECT to
 one share and IPC$, the two FSCTLs multichannel uses, and CREATE,
-QUERY_INFO, QUERY_DIRECTORY, READ, WRITE, FLUSH, CLOSE and ECHO over an
-in-memory tree: a root directory holding hello.txt.
+QUERY_INFO, QUERY_DIRECTORY, READ, WRITE, FLUSH, LOCK, CLOSE and ECHO over
+an in-memory tree: a root directory holding hello.txt.
 
     server.py --addr 198.18.1.101 --port 4450 --case frame0/READ
     server.py --serve frame0/READ@198.18.1.101:4450 \\
@@ -48,6 +48,7 @@ LEASE_R, LEASE_W = 0x1, 0x4
 # Lease breaks each CREATE answer of break-storm is followed by.
 STORM = 2000
 SESSION_FLAG_ENCRYPT_DATA = 0x4
+STATUS_CANCELLED = 0xC0000120
 MAX_IO = 1024 * 1024
 NT_EPOCH = 116444736000000000
 
@@ -151,6 +152,19 @@ CASES = {
                    "break it (acknowledgment required), encrypted"),
     "seal-break-clear": (None, 0, "as seal-break, the break in clear, "
                          "SessionId 0, as Samba sends it"),
+    "ack-unsigned": (p.OPLOCK_BREAK, 0, "as seal-break-clear on a session "
+                     "not encrypted, the answer to the acknowledgment "
+                     "unsigned, as ksmbd sends it"),
+    # ksmbd's answers to a cancelled LOCK: the SIGNED flag set, the
+    # Signature zero, in clear.
+    "cancel-unsigned": (p.LOCK, 0, "keep each LOCK pending (an interim), "
+                        "and answer the CANCEL of it with its final answer "
+                        "STATUS_CANCELLED, unsigned, as ksmbd does"),
+    "seal-cancel-clear": (p.LOCK, 0, "encrypt, and as cancel-unsigned, the "
+                          "final answer in clear"),
+    "cancelled-unasked": (p.LOCK, 0, "answer each LOCK STATUS_CANCELLED "
+                          "at once, unsigned, as ksmbd answers a cancelled "
+                          "one"),
     # The break cases offer leasing and grant no lease.
     "break-unknown": (None, 0, "after each CREATE answer, a lease break "
                       "(acknowledgment required) of a key never granted"),
@@ -283,6 +297,8 @@ class Server:
         # after the restart (reopen-drop).
         self.reuse = []
         self.stage = self.creates = 0
+        # cancel-unsigned: MessageId -> the header of a LOCK kept pending
+        self.pending = {}
         self.guid = SERVER_GUID
         if case.name == "ino-dup":
             dup = Node("dup", True)
@@ -495,7 +511,12 @@ class Conn(MidSend):
         if self.srv.stage and self.case.name == "silent-reconnect" and \
                 h.command == p.NEGOTIATE:
             return None
+        if hit and self.case.name in ("cancel-unsigned",
+                                      "seal-cancel-clear"):
+            self.pend(h)
+            return None
         if h.command == p.CANCEL:
+            self.cancelled(h)
             return None
         if hit and self.case.name == "session-deleted":
             self.srv.sessions.pop(h.sid, None)
@@ -572,6 +593,36 @@ class Conn(MidSend):
         except OSError:
             pass
 
+    def pend(self, h):
+        """cancel-unsigned: the interim answer to @h, unsigned (MS-SMB2
+        3.3.4.2), encrypted as the final one must be; @h waits for its
+        CANCEL."""
+        r = p.Header()
+        r.command, r.status, r.mid = h.command, p.STATUS_PENDING, h.mid
+        r.flags = p.FLAG_RESPONSE | p.FLAG_ASYNC
+        r.pid, r.tid, r.sid, r.credits = h.mid, 0, h.sid, 1
+        msg = r.pack() + struct.pack("<HBBI", 9, 0, 0, 0) + b"\0"
+        if self.sealed:
+            msg = self.seal(h.sid, msg, None)
+        self.srv.pending[h.mid] = h
+        self.send_raw(struct.pack(">I", len(msg)) + msg)
+
+    def cancelled(self, h):
+        """The final answer to the request a CANCEL names, if pending, as
+        ksmbd sends it: STATUS_CANCELLED, the SIGNED flag set, the
+        Signature zero, in clear."""
+        orig = self.srv.pending.pop(h.mid, None)
+        if orig is None:
+            return
+        r = p.Header()
+        r.command, r.status, r.mid = orig.command, STATUS_CANCELLED, h.mid
+        r.flags = p.FLAG_RESPONSE | p.FLAG_ASYNC | p.FLAG_SIGNED
+        r.pid, r.tid, r.sid, r.credits = h.mid, 0, orig.sid, 1
+        msg = r.pack() + struct.pack("<HBBI", 9, 0, 0, 0) + b"\0"
+        self.srv.log(f"{self.peer} LOCK mid={h.mid} cancelled, answered "
+                     "unsigned")
+        self.send_raw(struct.pack(">I", len(msg)) + msg)
+
     # responses: case, signature, framing
     def signer(self, msg):
         h = p.Header(msg)
@@ -594,6 +645,11 @@ class Conn(MidSend):
                 struct.pack_into("<I", rsp, 20, len(rsp))
             key = self.signer(rsp)
             if h.hit and self.case.name == "seal-echo-clear":
+                key = None
+            if h.hit and self.case.name in ("ack-unsigned",
+                                            "cancelled-unasked"):
+                struct.pack_into("<I", rsp, 16, p.Header(rsp).flags |
+                                 p.FLAG_SIGNED)
                 key = None
             if key is not None:
                 rsp = bytearray(p.sign(self.sign_alg, key, rsp))
@@ -660,7 +716,7 @@ class Conn(MidSend):
 
     def break_granted(self, h):
         """seal-break: break the lease @h's CREATE granted, RW to R,
-        acknowledgment required; encrypted unless seal-break-clear."""
+        acknowledgment required; encrypted, in clear for the others."""
         r = p.Header()
         r.command, r.mid, r.flags = OPLOCK_BREAK, 0xFFFFFFFFFFFFFFFF, \
             p.FLAG_RESPONSE
@@ -668,7 +724,7 @@ class Conn(MidSend):
         r.sid = h.sid if self.case.name == "seal-break" else 0
         msg = r.pack() + struct.pack("<HHI16sIIIII", 44, 2, 1, h.lease_key,
                                      LEASE_R | LEASE_W, LEASE_R, 0, 0, 0)
-        if self.case.name != "seal-break-clear":
+        if self.case.name == "seal-break":
             msg = self.seal(h.sid, msg, None)
         self.srv.log(f"{self.peer} lease break sent"
                      f"{' in clear' if msg[:4] == p.PROTO else ''}")
@@ -794,7 +850,8 @@ class Conn(MidSend):
             self.sign_alg = p.SIGN_AES_CMAC
         blob = p.spnego_hint()
         caps = CAP_LARGE_MTU
-        if self.case.name.startswith(("break-", "dh2", "seal-break", "ca-")):
+        if self.case.name.startswith(("break-", "dh2", "seal-break", "ca-",
+                                      "ack-")):
             caps |= CAP_LEASING
         if self.case.name == "ca-restart":
             caps |= CAP_PERSISTENT_HANDLES
@@ -1032,7 +1089,7 @@ class Conn(MidSend):
                 block = self.attrs_block(node)
         level, ctx = 0, b""
         key = self.lease_asked(body, req) \
-            if self.case.name.startswith("seal-break") else None
+            if self.case.name.startswith(("seal-break", "ack-")) else None
         if key is not None:
             # MS-SMB2 2.2.14.2.10: RqLs v2, read and write caching, epoch 1
             level, h.lease_key = OPLOCK_LEVEL_LEASE, key
@@ -1123,6 +1180,14 @@ class Conn(MidSend):
             self.srv.files.pop(o.node.name.lower(), None)
         block = self.attrs_block(o.node) if flags & 1 else bytes(52)
         return p.STATUS_SUCCESS, struct.pack("<HHI", 60, flags, 0) + block
+
+    # LOCK, MS-SMB2 3.3.5.14: granted, or as the case says
+    def do_lock(self, h, body, req, last_fid):
+        if self.get_open(h, body, 8, last_fid) is None:
+            return p.STATUS_FILE_CLOSED, None
+        if h.hit and self.case.name == "cancelled-unasked":
+            return STATUS_CANCELLED, None
+        return p.STATUS_SUCCESS, struct.pack("<HH", 4, 0)
 
     # Lease Break Acknowledgment, MS-SMB2 3.3.5.22.2: the response repeats it
     def do_oplock_break(self, h, body, req, _):

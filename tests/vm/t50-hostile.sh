@@ -42,6 +42,7 @@ cases+=(compound-part-missing)
 cases+=(ca-restart link-restart)
 cases+=(dir-empty dir-dots dir-badnames relapse dir-loop)
 cases+=(tcon-twice tcon-twice-bad)
+cases+=(cancel-unsigned seal-cancel-clear cancelled-unasked ack-unsigned)
 
 addr_of() {
 	local i
@@ -484,6 +485,67 @@ case_tcon_twice() { # case errno regex
 		"$m" smb3mc "$opts"
 	expect "$name: mount of a share the server does not have" "$r" "$2"
 	msg "$3"
+	finish
+}
+
+# ksmbd's final answer to a LOCK cancelled, unsigned (in clear on an
+# encrypted session): taken, as it grants nothing, and a SIGINT ends an
+# F_SETLKW with EINTR; the same answer to a LOCK nobody cancelled is
+# refused. The notice comes once, at the first.
+case_cancel() { # case [regex]
+	local pid t0 w=$work/w.$1
+	begin "$1"
+	if mounted; then
+		python3 "$REPO/tests/lib/locks.py" wait "$m/hello.txt" w 0 4096 \
+			>"$w" 2>&1 &
+		pid=$!
+		sleep 3
+		expect "$name: F_SETLKW waits after 3 s" \
+			"$(running $pid && echo waiting)" waiting
+		t0=$(date +%s%N)
+		kill -INT $pid
+		for _ in $(seq 100); do
+			grep -q EINTR "$w" && break
+			sleep 0.1
+		done
+		expect "$name: SIGINT ends the wait" "$(head -n 1 "$w")" EINTR
+		within "$name: SIGINT ends the wait" \
+			$((($(date +%s%N) - t0) / 1000000)) 10
+		expect "$name: the LOCK cancelled" \
+			"$(srvlog | grep -c 'cancelled, answered unsigned')" 1
+		expect "$name: no answer refused" "$(ourlog |
+			grep -c -e 'bad signature' -e 'unencrypted response')" 0
+		[ -z "${2:-}" ] || msg "$2"
+		kill $pid 2>/dev/null
+		wait $pid
+	fi
+	finish
+}
+case_cancelled_unasked() {
+	begin cancelled-unasked
+	if mounted; then
+		timed 30 python3 "$REPO/tests/lib/locks.py" wait "$m/hello.txt" \
+			w 0 4096
+		expect "$name: F_SETLKW fails" "$r" EACCES
+		msg "missing or bad signature"
+	fi
+	finish
+}
+
+# ksmbd's answer to a lease break acknowledgment, unsigned: taken, as it
+# grants nothing, with a notice and no warning.
+case_ack_unsigned() {
+	begin ack-unsigned
+	if mounted; then
+		try 60 "read:$m/hello.txt"
+		expect "$name: cat" "$r" "read OK $hello"
+		sleep 2
+		expect "$name: break acknowledged" \
+			"$(srvlog | grep -c 'lease break acknowledged')" 1
+		expect "$name: no signature refused" \
+			"$(ourlog | grep -c 'bad signature')" 0
+		msg "does not sign its answer to a lease break acknowledgment"
+	fi
 	finish
 }
 
@@ -1064,6 +1126,11 @@ case_works break-storm "which this mount does not hold"
 case_works break-malformed "malformed break notification"
 case_seal_break seal-break
 case_seal_break seal-break-clear
+case_ack_unsigned
+case_cancel cancel-unsigned \
+	"does not sign or encrypt its answer to a cancelled request"
+case_cancel seal-cancel-clear
+case_cancelled_unasked
 
 case_fid_reuse
 case_reopen_drop

@@ -426,6 +426,9 @@ check "compounds: stat of a name not there fails ENOENT" \
 
 check "no break for a lease not held" \
 	sh -c "! dmesg | sed -n '/smb3mc t72: start/,\$p' | grep -q 'which this mount does not hold'"
+# ksmbd signs no answer to a lease break acknowledgment: taken.
+check "no answer refused for its signature" \
+	sh -c "! dmesg | sed -n '/smb3mc t72: start/,\$p' | grep -q 'missing or bad signature'"
 check "umount nolease" umount $m3
 check "umount second" umount $m2
 check "umount first" umount $m1
