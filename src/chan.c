@@ -773,7 +773,6 @@ static void chan_cancel(struct smb3mc_chan *chan, struct smb3mc_req *req)
 	if (outstanding) {
 		async = READ_ONCE(req->interim);
 		async_id = req->async_id;
-		WRITE_ONCE(req->cancelled, true);
 	}
 	xa_unlock(&chan->mids);
 	if (!outstanding ||
@@ -791,8 +790,11 @@ static void chan_cancel(struct smb3mc_chan *chan, struct smb3mc_req *req)
 	if (mutex_lock_killable(&chan->send_lock))
 		return;
 	if (!chan_protect(chan, &cancel, &sealed) &&
-	    READ_ONCE(chan->state) != SMB3MC_CHAN_DEAD)
+	    READ_ONCE(chan->state) != SMB3MC_CHAN_DEAD) {
+		/* Before it goes: the answer may come at once. */
+		WRITE_ONCE(req->cancelled, true);
 		chan_send_req(chan, &cancel, &sealed);
+	}
 	mutex_unlock(&chan->send_lock);
 	kvfree(sealed.iov_base);
 }

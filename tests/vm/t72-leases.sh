@@ -287,6 +287,17 @@ else
 fi
 sealed_break "seal" "$SHARE" ",seal" s
 
+# ksmbd signs no answer to a lease break acknowledgment: taken. Before
+# the outage below, after which ksmbd may answer a mount's new session
+# "deleted", unsigned, when another mount names that session's id as its
+# previous one (README, "Servers").
+bad=$(dmesg | sed -n '/smb3mc t72: start/,$p' | grep 'missing or bad signature')
+if [ -z "$bad" ]; then
+	ok "the breaks so far: no answer refused for its signature"
+else
+	fail "the breaks so far: no answer refused for its signature" "$bad"
+fi
+
 # The server lost while a break is acknowledged: what the client sends
 # is dropped (netem on its end of the link), so the break of the lease it
 # holds on d still comes, from smbclient's write in the server's
@@ -426,9 +437,6 @@ check "compounds: stat of a name not there fails ENOENT" \
 
 check "no break for a lease not held" \
 	sh -c "! dmesg | sed -n '/smb3mc t72: start/,\$p' | grep -q 'which this mount does not hold'"
-# ksmbd signs no answer to a lease break acknowledgment: taken.
-check "no answer refused for its signature" \
-	sh -c "! dmesg | sed -n '/smb3mc t72: start/,\$p' | grep -q 'missing or bad signature'"
 check "umount nolease" umount $m3
 check "umount second" umount $m2
 check "umount first" umount $m1
