@@ -23,6 +23,7 @@ the answer, so that a test can tell what the client did.
 import argparse
 import itertools
 import os
+import random
 import socket
 import struct
 import sys
@@ -165,6 +166,10 @@ CASES = {
     "cancelled-unasked": (p.LOCK, 0, "answer each LOCK STATUS_CANCELLED "
                           "at once, unsigned, as ksmbd answers a cancelled "
                           "one"),
+    "fuzz": (None, 0, "once a CREATE names fuzz-start, spoil one answer in "
+             "four at random (--seed) before signing it: bytes of its body "
+             "flipped, a field set to a bound, its end cut or padded, or "
+             "another status, credits or flags"),
     # The break cases offer leasing and grant no lease.
     "break-unknown": (None, 0, "after each CREATE answer, a lease break "
                       "(acknowledgment required) of a key never granted"),
@@ -237,6 +242,46 @@ class Case:
         self.cmd, self.nth = cmd, nth
         self.seen = {}
         self.lock = threading.Lock()
+        self.rng = None         # fuzz: set by the server
+
+    def fuzz_hit(self):
+        """fuzz: whether to spoil this answer."""
+        with self.lock:
+            return self.rng.random() < 0.25
+
+    def fuzz(self, rsp):
+        """fuzz: @rsp spoiled one way at random; the way, for the log."""
+        statuses = (p.STATUS_SUCCESS, p.STATUS_BUFFER_OVERFLOW,
+                    p.STATUS_NO_MORE_FILES, p.STATUS_END_OF_FILE,
+                    p.STATUS_ACCESS_DENIED, p.STATUS_INVALID_PARAMETER,
+                    p.STATUS_OBJECT_NAME_NOT_FOUND)
+        bounds = (0, 1, 0x7F, 0xFF, 0xFFFF, 0x7FFFFFFF, 0xFFFFFFFF,
+                  len(rsp), len(rsp) + 1)
+        with self.lock:
+            r = self.rng
+            body = len(rsp) - p.HDR_SIZE
+            way = r.choice(("flip", "field", "cut", "pad", "status",
+                            "credits", "flags") if body > 0 else
+                           ("pad", "status", "credits", "flags"))
+            if way == "flip":
+                for _ in range(r.randint(1, 3)):
+                    rsp[p.HDR_SIZE + r.randrange(body)] ^= 1 << r.randrange(8)
+            elif way == "field":
+                size = r.choice((2, 4))
+                off = p.HDR_SIZE + r.randrange(0, max(1, body - size + 1), 2)
+                rsp[off:off + size] = (r.choice(bounds) & (
+                    (1 << 8 * size) - 1)).to_bytes(size, "little")
+            elif way == "cut":
+                rsp = rsp[:p.HDR_SIZE + r.randrange(body)]
+            elif way == "pad":
+                rsp += bytes(r.getrandbits(8) for _ in range(r.randint(1, 64)))
+            elif way == "status":
+                struct.pack_into("<I", rsp, 8, r.choice(statuses))
+            elif way == "credits":
+                struct.pack_into("<H", rsp, 14, r.choice((0, 1, 65535)))
+            else:
+                rsp[16] ^= r.choice((p.FLAG_ASYNC, p.FLAG_RELATED))
+        return rsp, way
 
     def __str__(self):
         return self.name
@@ -491,6 +536,9 @@ class Conn(MidSend):
         hit = self.case.hits(h.command)
         self.srv.log(f"{self.peer} {name} mid={h.mid} sid={h.sid:#x}"
                      + (f" -> {self.case}" if hit else ""))
+        if self.case.name == "fuzz":
+            hit = self.srv.stage == 1 and h.command > p.TREE_CONNECT and \
+                self.case.fuzz_hit()
         h.hit = hit
         if hit and self.case.name == "silent":
             return None
@@ -793,6 +841,10 @@ class Conn(MidSend):
         elif name == "unknown-mid":
             struct.pack_into("<Q", rsp, 24,
                              struct.unpack_from("<Q", rsp, 24)[0] + 0x10000)
+        elif name == "fuzz":
+            rsp, way = self.case.fuzz(rsp)
+            self.srv.log(f"{self.peer} {p.COMMANDS[p.Header(rsp).command]} "
+                         f"fuzz {way}")
         return rsp
 
     # NEGOTIATE, MS-SMB2 3.3.5.4
@@ -1043,6 +1095,9 @@ class Conn(MidSend):
         (disp, options, name_off, name_len) = struct.unpack_from("<IIHH",
                                                                  body, 36)
         path = req[name_off:name_off + name_len].decode("utf-16-le")
+        if self.case.name == "fuzz" and path.strip("\\") == "fuzz-start":
+            self.srv.stage = 1
+            self.srv.log(f"{self.peer} fuzzing from now on")
         if self.trees[h.tid] == 2:
             return p.STATUS_OBJECT_NAME_NOT_FOUND, None
         ctxs = self.create_contexts(body, req)
@@ -1475,6 +1530,7 @@ def main():
                     "(default: the listening one)")
     ap.add_argument("--timestamp", action="store_true",
                     help="send MsvAvTimestamp, so the client adds a MIC")
+    ap.add_argument("--seed", type=int, default=1, help="for fuzz")
     ap.add_argument("--log", default="-", help="request log (default stdout)")
     ap.add_argument("--list-cases", action="store_true")
     args = ap.parse_args()
@@ -1490,7 +1546,9 @@ def main():
         addr, _, port = where.rpartition(":")
         listeners.append((case, addr, int(port)))
     for case, addr, port in listeners:
-        listen(Server(args, Case(case), (addr, port), log))
+        c = Case(case)
+        c.rng = random.Random(args.seed)
+        listen(Server(args, c, (addr, port), log))
     log.write("ready\n")
     log.flush()
     while True:
