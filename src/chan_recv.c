@@ -318,13 +318,15 @@ static bool chan_grants_nothing(struct smb3mc_chan *chan,
 				const struct smb3mc_req *req,
 				const struct smb2_hdr *hdr)
 {
+	const struct smb2_hdr *orig = req->iov[0].iov_base;
+
 	if (READ_ONCE(req->cancelled) && hdr->status == STATUS_CANCELLED) {
 		pr_info_once("smb3mc: %s: the server does not sign or encrypt its answer to a cancelled request (as ksmbd does): taken\n",
 			     chan->name);
 		return true;
 	}
-	if (smb3mc_req_command(req) == SMB2_OPLOCK_BREAK &&
-	    hdr->command == cpu_to_le16(SMB2_OPLOCK_BREAK)) {
+	if (orig->command == cpu_to_le16(SMB2_OPLOCK_BREAK) &&
+	    hdr->command == orig->command) {
 		pr_info_once("smb3mc: %s: the server does not sign its answer to a lease break acknowledgment (as ksmbd does): taken\n",
 			     chan->name);
 		return true;
