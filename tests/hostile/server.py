@@ -229,7 +229,7 @@ RESTART_CASES = ("fid-reuse", "reopen-drop", "silent-reconnect",
 class Case:
     """One misbehaviour and when it applies; counts across connections."""
 
-    def __init__(self, spec):
+    def __init__(self, spec, seed=1):
         parts = spec.split("/")
         self.name = parts[0]
         if self.name not in CASES:
@@ -242,7 +242,7 @@ class Case:
         self.cmd, self.nth = cmd, nth
         self.seen = {}
         self.lock = threading.Lock()
-        self.rng = None         # fuzz: set by the server
+        self.rng = random.Random(seed)  # fuzz
 
     def fuzz_hit(self):
         """fuzz: whether to spoil this answer."""
@@ -627,13 +627,19 @@ class Conn(MidSend):
                     pass
         raise ConnectionError("restart")
 
+    @staticmethod
+    def async_answer(h, status, flags=0):
+        """An answer to @h with @status and an ERROR body, its AsyncId
+        @h's MessageId (MS-SMB2 2.2.1.1), unsigned."""
+        r = p.Header()
+        r.command, r.status, r.mid = h.command, status, h.mid
+        r.flags = p.FLAG_RESPONSE | p.FLAG_ASYNC | flags
+        r.pid, r.tid, r.sid, r.credits = h.mid, 0, h.sid, 1
+        return r.pack() + struct.pack("<HBBI", 9, 0, 0, 0) + b"\0"
+
     def interims(self, h):
         """STATUS_PENDING for @h, unsigned, every second, for ever."""
-        r = p.Header()
-        r.command, r.status, r.mid = h.command, p.STATUS_PENDING, h.mid
-        r.flags = p.FLAG_RESPONSE | p.FLAG_ASYNC
-        r.pid, r.tid, r.sid, r.credits = h.mid, 0, h.sid, 1
-        msg = r.pack() + struct.pack("<HBBI", 9, 0, 0, 0) + b"\0"
+        msg = self.async_answer(h, p.STATUS_PENDING)
         try:
             while True:
                 self.send_raw(struct.pack(">I", len(msg)) + msg)
@@ -645,11 +651,7 @@ class Conn(MidSend):
         """cancel-unsigned: the interim answer to @h, unsigned (MS-SMB2
         3.3.4.2), encrypted as the final one must be; @h waits for its
         CANCEL."""
-        r = p.Header()
-        r.command, r.status, r.mid = h.command, p.STATUS_PENDING, h.mid
-        r.flags = p.FLAG_RESPONSE | p.FLAG_ASYNC
-        r.pid, r.tid, r.sid, r.credits = h.mid, 0, h.sid, 1
-        msg = r.pack() + struct.pack("<HBBI", 9, 0, 0, 0) + b"\0"
+        msg = self.async_answer(h, p.STATUS_PENDING)
         if self.sealed:
             msg = self.seal(h.sid, msg, None)
         self.srv.pending[h.mid] = h
@@ -662,11 +664,7 @@ class Conn(MidSend):
         orig = self.srv.pending.pop(h.mid, None)
         if orig is None:
             return
-        r = p.Header()
-        r.command, r.status, r.mid = orig.command, STATUS_CANCELLED, h.mid
-        r.flags = p.FLAG_RESPONSE | p.FLAG_ASYNC | p.FLAG_SIGNED
-        r.pid, r.tid, r.sid, r.credits = h.mid, 0, orig.sid, 1
-        msg = r.pack() + struct.pack("<HBBI", 9, 0, 0, 0) + b"\0"
+        msg = self.async_answer(orig, STATUS_CANCELLED, p.FLAG_SIGNED)
         self.srv.log(f"{self.peer} LOCK mid={h.mid} cancelled, answered "
                      "unsigned")
         self.send_raw(struct.pack(">I", len(msg)) + msg)
@@ -1546,9 +1544,7 @@ def main():
         addr, _, port = where.rpartition(":")
         listeners.append((case, addr, int(port)))
     for case, addr, port in listeners:
-        c = Case(case)
-        c.rng = random.Random(args.seed)
-        listen(Server(args, c, (addr, port), log))
+        listen(Server(args, Case(case, args.seed), (addr, port), log))
     log.write("ready\n")
     log.flush()
     while True:
