@@ -19,6 +19,8 @@
 . "$REPO/tests/lib/outage.sh"
 
 [ "$LINKS" -ge 4 ] || skip_all "needs 4 links (tests/run --links 4)"
+# 1 against ksmbd, whose answers to an encrypted ECHO come in clear.
+on_ksmbd=$([ "$SERVER" = ksmbd ] && echo 1)
 
 mnt=/tmp/mnt/smb3mc
 cap=$PWD/cap
@@ -65,7 +67,7 @@ cap_stop() {
 # encrypted ECHO in clear (README, "Servers"): those answers may come
 # anywhere.
 all_sealed() { # allowed-in-clear streams-file
-	awk -v allowed=" $1 " -v echo_clear="$([ "$SERVER" = ksmbd ] && echo 1)" '
+	awk -v allowed=" $1 " -v echo_clear="$on_ksmbd" '
 		{ n++; i = 3
 		  while (i <= NF && index(allowed, " " substr($i, 1, length($i) - ($i ~ /\*$/)) " ")) i++
 		  if (i > NF) { print "no encrypted message: " $0; bad = 1 }
@@ -100,8 +102,7 @@ all_signed() { # streams-file
 # the encrypted ECHO that ends a channel's binding in clear: a channel
 # that sent nothing else received nothing sealed.
 chans_sealed() { # yes|no
-	awk -v want="$1" -v links="$LINKS" \
-	    -v ksmbd="$([ "$SERVER" = ksmbd ] && echo 1)" '
+	awk -v want="$1" -v links="$LINKS" -v ksmbd="$on_ksmbd" '
 		/channel [0-9]+:/ {
 			n++; out = -1; in_ = -1
 			for (i = 1; i < NF; i++)
