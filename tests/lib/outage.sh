@@ -34,9 +34,6 @@ ended() {
 	[ -z "$st" ] || [ "$st" = Z ]
 }
 size_at_least() { [ "$(stat -c %s "$1" 2>/dev/null || echo 0)" -ge "$2" ]; }
-expect_eq() { # desc got want
-	if [ "$2" = "$3" ]; then ok "$1"; else fail "$1" "got '$2', want '$3'"; fi
-}
 listening() {
 	if [ "$SERVER" = ksmbd ]; then
 		ksmbd_listening

@@ -5,6 +5,8 @@
 #   ok "desc"              a passing check
 #   fail "desc" [diag...]  a failing check, each diag printed as "# ..."
 #   check "desc" cmd...    runs cmd; ok if it exits 0, else fail with its output
+#   expect_eq "desc" got want
+#                          ok if got is want, else fail showing both
 #   skip "desc" "reason"   a check that could not run here
 #   todo "desc" "reason" cmd...
 #                          a check of a known, unfixed bug: runs cmd and
@@ -29,6 +31,8 @@ ok() {
 }
 
 fail() {
+	local d
+
 	_tap_n=$((_tap_n + 1))
 	_tap_failed=$((_tap_failed + 1))
 	printf 'not ok %d - %s\n' "$_tap_n" "$1"
@@ -36,6 +40,10 @@ fail() {
 	for d in "$@"; do
 		diag "$d"
 	done
+}
+
+expect_eq() { # desc got want
+	if [ "$2" = "$3" ]; then ok "$1"; else fail "$1" "got '$2', want '$3'"; fi
 }
 
 check() {

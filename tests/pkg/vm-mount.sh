@@ -25,10 +25,6 @@ version=$(<"$REPO/VERSION")
 dkms_dir=/lib/modules/$KVER/updates/dkms
 mkdir -p $mnt
 
-expect_eq() { # desc got want
-	if [ "$2" = "$3" ]; then ok "$1"; else fail "$1" "got '$2', want '$3'"; fi
-}
-
 # mount_as desc want-status args...: mount(8) with its output in $out.
 mount_as() {
 	local desc=$1 want=$2 rc

@@ -21,9 +21,6 @@ server_conns() {
 good_channels() {
 	grep -c 'state good' /proc/fs/smb3mc/DebugData
 }
-expect_eq() { # desc got want
-	if [ "$2" = "$3" ]; then ok "$1"; else fail "$1" "got '$2', want '$3'"; fi
-}
 
 check "insmod smb3mc.ko" insmod "$SMB3MC_KO"
 
