@@ -10,10 +10,15 @@
 
 #include "fs.h"
 
-/* An open directory and where its listing stands. */
+/*
+ * An open directory and where its listing stands: from the server, and
+ * kept (dir_cache.c) when it started at the first entry; or from memory.
+ */
 struct smb3mc_dir {
 	struct smb3mc_dir_list *list;
 	loff_t list_pos;	/* f_pos of the next entry of @list */
+	struct smb3mc_dir_cache *keeping;
+	struct smb3mc_dir_cursor cached;
 };
 
 /*
@@ -33,6 +38,8 @@ static int smb3mc_dir_release(struct inode *inode, struct file *file)
 
 	if (d->list)
 		smb3mc_dir_list_close(d->list);
+	smb3mc_dir_cache_end(inode, d->keeping, false);
+	smb3mc_dir_cache_release(&d->cached);
 	kfree(d);
 	return 0;
 }
@@ -99,47 +106,95 @@ static void smb3mc_dir_prime(struct file *file, const struct smb3mc_dirent *ent)
 }
 
 /*
+ * (Re)start the listing from the server at its first entry, keeping it
+ * as it goes. What a change that ends after this point leaves out is
+ * not kept (smb3mc_dir_changed()), so the keeping begins first.
+ */
+static int smb3mc_dir_from_server(struct file *file, struct smb3mc_dir *d)
+{
+	struct inode *inode = file_inode(file);
+	int rc;
+
+	smb3mc_dir_cache_end(inode, d->keeping, false);
+	d->keeping = smb3mc_dir_cache_begin(inode, jiffies);
+	if (d->list)
+		rc = smb3mc_dir_list_restart(d->list);
+	else
+		rc = smb3mc_dir_start(file, d);
+	if (rc) {
+		smb3mc_dir_cache_end(inode, d->keeping, false);
+		d->keeping = NULL;
+		return rc;
+	}
+	d->list_pos = 2;
+	return 0;
+}
+
+/* Keep @ent, listed at position @d->list_pos, or stop keeping. */
+static void smb3mc_dir_keep(struct inode *inode, struct smb3mc_dir *d,
+			    const struct smb3mc_dirent *ent, u64 ino,
+			    unsigned int type)
+{
+	if (d->keeping &&
+	    !smb3mc_dir_cache_add(d->keeping, ent->name, ent->name_len, ino,
+				  type)) {
+		smb3mc_dir_cache_end(inode, d->keeping, false);
+		d->keeping = NULL;
+	}
+}
+
+/*
  * Positions 0 and 1 are "." and ".."; every further entry the server
  * lists takes the next position. A seek backwards restarts the listing.
+ * A listing from the first entry comes from memory while the one kept
+ * is younger than actimeo.
  */
 static int smb3mc_readdir(struct file *file, struct dir_context *ctx)
 {
+	struct inode *inode = file_inode(file);
 	struct smb3mc_dir *d = file->private_data;
 	struct smb3mc_dirent ent;
+	unsigned int type;
+	u64 ino;
 	int rc;
 
 	if (!dir_emit_dots(file, ctx))
 		return 0;
-	if (!d->list) {
-		rc = smb3mc_dir_start(file, d);
+	if (ctx->pos == 2) {
+		smb3mc_dir_cache_release(&d->cached);
+		smb3mc_dir_cache_get(inode, &d->cached);
+	}
+	if (d->cached.dc) {
+		smb3mc_dir_cache_emit(&d->cached, ctx);
+		return 0;
+	}
+	if (!d->list || ctx->pos < d->list_pos) {
+		rc = smb3mc_dir_from_server(file, d);
 		if (rc)
 			return rc;
-		d->list_pos = 2;
-	} else if (ctx->pos < d->list_pos) {
-		/* A seek backwards: list from the start. */
-		rc = smb3mc_dir_list_restart(d->list);
-		if (rc)
-			return rc;
-		d->list_pos = 2;
 	}
 
 	while ((rc = smb3mc_dir_list_next(d->list, &ent)) > 0) {
+		ino = ent.attrs.index_number ?: smb3mc_local_ino(inode->i_sb);
+		type = ent.attrs.is_dir ? DT_DIR : DT_REG;
 		if (d->list_pos < ctx->pos) {
-			d->list_pos++;	/* emitted before a seek backwards */
+			/* emitted before a seek backwards */
+			smb3mc_dir_keep(inode, d, &ent, ino, type);
+			d->list_pos++;
 			continue;
 		}
-		if (!dir_emit(ctx, ent.name, ent.name_len,
-			      ent.attrs.index_number ?:
-			      smb3mc_local_ino(file_inode(file)->i_sb),
-			      ent.attrs.is_dir ? DT_DIR : DT_REG)) {
+		if (!dir_emit(ctx, ent.name, ent.name_len, ino, type)) {
 			/* The caller's buffer is full: this entry goes next. */
 			smb3mc_dir_list_unget(d->list);
 			return 0;
 		}
+		smb3mc_dir_keep(inode, d, &ent, ino, type);
 		smb3mc_dir_prime(file, &ent);
 		d->list_pos++;
 		ctx->pos++;
 	}
+	smb3mc_dir_cache_end(inode, d->keeping, !rc);
+	d->keeping = NULL;
 	return rc;
 }
 

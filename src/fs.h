@@ -49,6 +49,14 @@ struct smb3mc_inode {
 	u64 file_id;			/* the server's IndexNumber */
 	u32 attributes;			/* FILE_ATTRIBUTE_* */
 	unsigned long attr_time;	/* jiffies when attributes were read */
+	/*
+	 * Directories: the last complete listing, and the count of this
+	 * client's changes in it (dir_cache.c). Under i_lock. The work
+	 * frees the listing once it is past actimeo.
+	 */
+	struct smb3mc_dir_cache *dir_cache;
+	unsigned int dir_gen;
+	struct delayed_work dir_cache_work;
 	/* Regular files: open handles, for writeback (fh.c) */
 	spinlock_t open_lock;
 	struct list_head open_files;
@@ -148,6 +156,7 @@ static inline unsigned long smb3mc_local_ino(struct super_block *sb)
  *   aops.c    address_space_operations, write-behind
  *   direct.c  O_DIRECT
  *   fh.c      open handles
+ *   dir_cache.c  listings kept for actimeo
  */
 
 /* dir.c */
@@ -232,6 +241,28 @@ void smb3mc_fh_add(struct inode *inode, struct file *file,
 		   struct smb3mc_fh *fh);
 bool smb3mc_fh_del(struct inode *inode, struct smb3mc_fh *fh);
 void smb3mc_fh_renamed(struct inode *inode, const char *path);
+
+/* dir_cache.c */
+struct smb3mc_dir_cache;
+/* Where a listing from memory stands. */
+struct smb3mc_dir_cursor {
+	struct smb3mc_dir_cache *dc;
+	loff_t pos;			/* of the entry at @off */
+	size_t off;
+};
+struct smb3mc_dir_cache *smb3mc_dir_cache_begin(struct inode *dir,
+						unsigned long asked);
+bool smb3mc_dir_cache_add(struct smb3mc_dir_cache *dc, const char *name,
+			  int len, u64 ino, unsigned int type);
+void smb3mc_dir_cache_end(struct inode *dir, struct smb3mc_dir_cache *dc,
+			  bool complete);
+bool smb3mc_dir_cache_get(struct inode *dir, struct smb3mc_dir_cursor *cur);
+bool smb3mc_dir_cache_emit(struct smb3mc_dir_cursor *cur,
+			   struct dir_context *ctx);
+void smb3mc_dir_cache_release(struct smb3mc_dir_cursor *cur);
+void smb3mc_dir_changed(struct inode *dir);
+void smb3mc_dir_cache_expire(struct work_struct *work);
+void smb3mc_dir_cache_evict(struct inode *dir);
 
 /* super.c */
 extern struct file_system_type smb3mc_fs_type;

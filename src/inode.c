@@ -24,6 +24,9 @@ struct inode *smb3mc_alloc_inode(struct super_block *sb)
 	si->file_id = 0;
 	si->attributes = 0;
 	si->attr_time = 0;
+	si->dir_cache = NULL;
+	si->dir_gen = 0;
+	INIT_DELAYED_WORK(&si->dir_cache_work, smb3mc_dir_cache_expire);
 	si->lease_hashed = false;
 	return &si->vfs_inode;
 }
@@ -68,6 +71,8 @@ void smb3mc_evict_inode(struct inode *inode)
 		smb3mc_lease_evict(inode);
 		cancel_work_sync(&SMB3MC_I(inode)->wb_work);
 	}
+	if (S_ISDIR(inode->i_mode))
+		smb3mc_dir_cache_evict(inode);
 	truncate_inode_pages_final(&inode->i_data);
 	clear_inode(inode);
 }

@@ -87,6 +87,7 @@ static int smb3mc_make(struct inode *dir, struct dentry *dentry, bool is_dir,
 	rc = smb3mc_ns_create(sbi->tcon, path, is_dir, access, attributes,
 			      fid, lc ? &lc->ol : NULL, &attrs);
 	free_page((unsigned long)page);
+	smb3mc_dir_changed(dir);
 	if (!rc) {
 		smb3mc_attr_stale(dir);
 		inode = smb3mc_iget(dir->i_sb, &attrs);
@@ -191,6 +192,7 @@ static int smb3mc_remove(struct inode *dir, struct dentry *dentry,
 		smb3mc_lease_close_kept(inode);
 	rc = smb3mc_ns_delete(sbi->tcon, path, is_dir);
 	free_page((unsigned long)page);
+	smb3mc_dir_changed(dir);
 	if (rc)
 		return rc;
 	if (is_dir)
@@ -285,6 +287,8 @@ static int smb3mc_rename(struct mnt_idmap *idmap, struct inode *old_dir,
 	smb3mc_rename_close_kept(old_dentry, target);
 	rc = smb3mc_rename_paths(sbi->tcon, from, to,
 				 !(flags & RENAME_NOREPLACE), new_dentry);
+	smb3mc_dir_changed(old_dir);
+	smb3mc_dir_changed(new_dir);
 	if (!rc)
 		smb3mc_fh_renamed(d_inode(old_dentry), to);
 	free_page((unsigned long)to_page);
@@ -321,6 +325,7 @@ static int smb3mc_link(struct dentry *old_dentry, struct inode *dir,
 		return PTR_ERR(to);
 	}
 	rc = smb3mc_ns_link(sbi->tcon, from, to);
+	smb3mc_dir_changed(dir);
 	free_page((unsigned long)to_page);
 	free_page((unsigned long)from_page);
 	if (rc)

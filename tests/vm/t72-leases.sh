@@ -411,11 +411,15 @@ counts "ls -l of 20 names: requests" $((r2 - r1)) -lt 20
 # A listing's attributes replace older ones, not only ones past actimeo:
 # listed again 2.5 s after its first listing (actimeo=3), a name's stat
 # 1 s later needs no request, where the first listing's would be stale.
+# A removal through the mount between the two has the second ask the
+# server, not list what the first kept (t73).
+printf x >$srv/lsl/spare
 check "actimeo=3: mount" mount -t smb3mc "//$SRV_IP/$SHARE" $m4 \
 	-o "$opts,actimeo=3"
 check "actimeo=3: ls lsl" ls $m4/leases/lsl
 sleep 2.5
-check "actimeo=3: ls lsl again, 2.5 s later" ls $m4/leases/lsl
+check "actimeo=3: rm spare, ls lsl again, 2.5 s later" \
+	sh -c "rm $m4/leases/lsl/spare && ls $m4/leases/lsl"
 sleep 1
 r1=$(newest_requests)
 # By name, not by a glob, which would list the directory once more.
