@@ -182,12 +182,11 @@ void smb3mc_dir_cache_end(struct inode *dir, struct smb3mc_dir_cache *dc,
 /**
  * smb3mc_dir_cache_get - the listing of @dir, if one younger than actimeo
  * @dir: the directory
- * @cur: set to its start, for smb3mc_dir_cache_emit()
- *
- * Return: whether there is one; the caller then ends with
- * smb3mc_dir_cache_release(@cur).
+ * @cur: set to its start, for smb3mc_dir_cache_emit(); @cur->dc is NULL
+ *	where there is none, else the caller ends with
+ *	smb3mc_dir_cache_release(@cur)
  */
-bool smb3mc_dir_cache_get(struct inode *dir, struct smb3mc_dir_cursor *cur)
+void smb3mc_dir_cache_get(struct inode *dir, struct smb3mc_dir_cursor *cur)
 {
 	struct smb3mc_dir_cache *dc;
 
@@ -201,17 +200,14 @@ bool smb3mc_dir_cache_get(struct inode *dir, struct smb3mc_dir_cursor *cur)
 	cur->dc = dc;
 	cur->pos = 2;
 	cur->off = 0;
-	return dc;
 }
 
 /**
  * smb3mc_dir_cache_emit - list from memory
  * @cur: from smb3mc_dir_cache_get(); entry i is at position 2 + i
- * @ctx: the caller's
- *
- * Return: true at the end of the listing, false when @ctx is full.
+ * @ctx: the caller's, filled up to the end of the listing or its room
  */
-bool smb3mc_dir_cache_emit(struct smb3mc_dir_cursor *cur,
+void smb3mc_dir_cache_emit(struct smb3mc_dir_cursor *cur,
 			   struct dir_context *ctx)
 {
 	const struct smb3mc_dir_cache *dc = cur->dc;
@@ -225,12 +221,11 @@ bool smb3mc_dir_cache_emit(struct smb3mc_dir_cursor *cur,
 		e = (const struct dir_cache_ent *)(dc->buf + cur->off);
 		if (cur->pos >= ctx->pos) {
 			if (!dir_emit(ctx, e->name, e->len, e->ino, e->type))
-				return false;
+				return;
 			ctx->pos++;
 		}
 		cur->off += dir_cache_ent_size(e->len);
 	}
-	return true;
 }
 
 /* The caller is done with the listing @cur walked. */

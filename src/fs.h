@@ -256,8 +256,8 @@ bool smb3mc_dir_cache_add(struct smb3mc_dir_cache *dc, const char *name,
 			  int len, u64 ino, unsigned int type);
 void smb3mc_dir_cache_end(struct inode *dir, struct smb3mc_dir_cache *dc,
 			  bool complete);
-bool smb3mc_dir_cache_get(struct inode *dir, struct smb3mc_dir_cursor *cur);
-bool smb3mc_dir_cache_emit(struct smb3mc_dir_cursor *cur,
+void smb3mc_dir_cache_get(struct inode *dir, struct smb3mc_dir_cursor *cur);
+void smb3mc_dir_cache_emit(struct smb3mc_dir_cursor *cur,
 			   struct dir_context *ctx);
 void smb3mc_dir_cache_release(struct smb3mc_dir_cursor *cur);
 void smb3mc_dir_changed(struct inode *dir);
