@@ -7,6 +7,8 @@
 #   check "desc" cmd...    runs cmd; ok if it exits 0, else fail with its output
 #   expect_eq "desc" got want
 #                          ok if got is want, else fail showing both
+#   counts "desc" got op limit
+#                          ok if test(1) "got op limit" holds, else fail
 #   skip "desc" "reason"   a check that could not run here
 #   todo "desc" "reason" cmd...
 #                          a check of a known, unfixed bug: runs cmd and
@@ -44,6 +46,14 @@ fail() {
 
 expect_eq() { # desc got want
 	if [ "$2" = "$3" ]; then ok "$1"; else fail "$1" "got '$2', want '$3'"; fi
+}
+
+counts() { # desc got op limit
+	if test "$2" "$3" "$4"; then
+		ok "$1: $2"
+	else
+		fail "$1: $3 $4" "got $2"
+	fi
 }
 
 check() {

@@ -37,16 +37,6 @@ is() {
 	fi
 }
 
-# counts DESC GOT OP LIMIT: what DESC counted, GOT, compares with LIMIT
-# as test(1)'s OP says.
-counts() {
-	if test "$2" "$3" "$4"; then
-		ok "$1: $2"
-	else
-		fail "$1: $3 $4" "got $2"
-	fi
-}
-
 # Up to SECS for CMD to print WANT: a break comes on its own time.
 within() { # secs want cmd...
 	local i n=$(($1 * 10)) want=$2

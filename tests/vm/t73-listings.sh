@@ -32,14 +32,6 @@ requests() {
 	     { for (i = 1; i < NF; i++) if ($i == "requests") n += $(i + 1) }
 	     END { print n + 0 }' /proc/fs/smb3mc/DebugData
 }
-# counts DESC GOT OP LIMIT: GOT compared with LIMIT as test(1)'s OP says.
-counts() {
-	if test "$2" "$3" "$4"; then
-		ok "$1: $2"
-	else
-		fail "$1: $3 $4" "got $2"
-	fi
-}
 # The names DIR lists, one per line, sorted.
 names() { ls -1 "$1"; }
 # The lines of `ls -l DIR` naming one of the 1000 files.
