@@ -11,6 +11,7 @@
 #include <linux/fs_context.h>
 #include <linux/hashtable.h>
 #include <linux/refcount.h>
+#include <linux/rwsem.h>
 
 #include "compat.h"
 #include "ops.h"
@@ -32,6 +33,8 @@ struct smb3mc_sb {
 	/* Files whose last close kept their handle (lease.c) */
 	spinlock_t kept_lock;
 	struct list_head kept;
+	/* Read-held while a kept handle is closed (lease.c) */
+	struct rw_semaphore kept_closing;
 	/*
 	 * Regular files by lease key, and the open(O_CREAT)s whose new file
 	 * has no inode yet, for the breaks (lease.c)
@@ -223,6 +226,7 @@ bool smb3mc_lease_keep_handle(struct inode *inode, struct smb3mc_fh *fh);
 struct smb3mc_fh *smb3mc_lease_take_handle(struct inode *inode, u32 access);
 bool smb3mc_lease_close_kept(struct inode *inode);
 void smb3mc_lease_close_all_kept(struct super_block *sb);
+int smb3mc_lease_kept_closed(struct super_block *sb);
 
 /* aops.c */
 void smb3mc_aops_init(struct inode *inode);

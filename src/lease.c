@@ -21,8 +21,8 @@
  * again and again (a build reading a header, a script appending to a
  * log) does. The kept handle is closed when the time is up, at any break
  * of the lease (another client opens the file), before this client
- * removes or renames the file or a directory above it, and when the
- * inode leaves the cache.
+ * removes or renames the file or a directory above it (which also waits
+ * for a close already under way), and when the inode leaves the cache.
  */
 
 #include <linux/pagemap.h>
@@ -199,11 +199,14 @@ bool smb3mc_lease_close_kept(struct inode *inode)
 
 	if (!S_ISREG(inode->i_mode))
 		return false;
+	down_read(&sbi->kept_closing);
 	spin_lock(&sbi->kept_lock);
 	fh = kept_take(sbi, si);
 	spin_unlock(&sbi->kept_lock);
-	if (!fh)
+	if (!fh) {
+		up_read(&sbi->kept_closing);
 		return false;
+	}
 	/*
 	 * An open that sent its own CREATE meanwhile has the lease again;
 	 * seen too late, it only caches less until its next open.
@@ -214,7 +217,31 @@ bool smb3mc_lease_close_kept(struct inode *inode)
 	if (last)
 		smb3mc_lease_closed(inode);
 	smb3mc_fh_put(fh);
+	up_read(&sbi->kept_closing);
 	return last;
+}
+
+/**
+ * smb3mc_lease_kept_closed - wait for the kept handles being closed
+ * @sb: the mount
+ *
+ * A close at closetimeo or at a break takes the handle off its file
+ * before it sends the CLOSE: until the server answered, the file is
+ * open there, and no other caller finds a handle to close. One who
+ * removes or renames a file waits here after closing its kept handles,
+ * lest the server leave the file delete-pending (its name taken, its
+ * directory not empty) or refuse the rename.
+ *
+ * Return: 0, or -EINTR when a fatal signal came first.
+ */
+int smb3mc_lease_kept_closed(struct super_block *sb)
+{
+	struct smb3mc_sb *sbi = SMB3MC_SB(sb);
+
+	if (down_write_killable(&sbi->kept_closing))
+		return -EINTR;
+	up_write(&sbi->kept_closing);
+	return 0;
 }
 
 static void kept_close_work(struct work_struct *work)

@@ -184,12 +184,16 @@ static int smb3mc_remove(struct inode *dir, struct dentry *dentry,
 	char *page, *path;
 	int rc;
 
+	/* A kept handle would leave the file delete-pending, the name taken. */
+	if (!is_dir) {
+		smb3mc_lease_close_kept(inode);
+		rc = smb3mc_lease_kept_closed(dir->i_sb);
+		if (rc)
+			return rc;
+	}
 	path = smb3mc_dentry_path(dentry, &page);
 	if (IS_ERR(path))
 		return PTR_ERR(path);
-	/* A kept handle would leave the file delete-pending, the name taken. */
-	if (!is_dir)
-		smb3mc_lease_close_kept(inode);
 	rc = smb3mc_ns_delete(sbi->tcon, path, is_dir);
 	free_page((unsigned long)page);
 	smb3mc_dir_changed(dir);
@@ -243,13 +247,14 @@ static int smb3mc_rename_paths(struct smb3mc_tcon *tcon, const char *from,
 }
 
 /*
- * Handles the last close of a file kept open (lease.c) that a server
- * would refuse to rename or replace, or leave a replaced file
+ * Closes the handles the last close of a file kept open (lease.c) that a
+ * server would refuse to rename or replace, or leave a replaced file
  * delete-pending for: the source's, every one below a directory, the
- * target's.
+ * target's; and waits for those being closed already. Returns 0 or
+ * -EINTR.
  */
-static void smb3mc_rename_close_kept(struct dentry *from,
-					 struct inode *target)
+static int smb3mc_rename_close_kept(struct dentry *from,
+				    struct inode *target)
 {
 	struct inode *inode = d_inode(from);
 
@@ -259,6 +264,7 @@ static void smb3mc_rename_close_kept(struct dentry *from,
 		smb3mc_lease_close_kept(inode);
 	if (target && S_ISREG(target->i_mode))
 		smb3mc_lease_close_kept(target);
+	return smb3mc_lease_kept_closed(inode->i_sb);
 }
 
 static int smb3mc_rename(struct mnt_idmap *idmap, struct inode *old_dir,
@@ -276,6 +282,9 @@ static int smb3mc_rename(struct mnt_idmap *idmap, struct inode *old_dir,
 	 */
 	if (flags & ~RENAME_NOREPLACE)
 		return -EINVAL;
+	rc = smb3mc_rename_close_kept(old_dentry, target);
+	if (rc)
+		return rc;
 	from = smb3mc_dentry_path(old_dentry, &from_page);
 	if (IS_ERR(from))
 		return PTR_ERR(from);
@@ -284,7 +293,6 @@ static int smb3mc_rename(struct mnt_idmap *idmap, struct inode *old_dir,
 		free_page((unsigned long)from_page);
 		return PTR_ERR(to);
 	}
-	smb3mc_rename_close_kept(old_dentry, target);
 	rc = smb3mc_rename_paths(sbi->tcon, from, to,
 				 !(flags & RENAME_NOREPLACE), new_dentry);
 	smb3mc_dir_changed(old_dir);

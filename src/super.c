@@ -120,6 +120,7 @@ static int smb3mc_fill_super(struct super_block *sb, struct fs_context *fc)
 	sbi->closetimeo = opts->closetimeo * HZ;
 	spin_lock_init(&sbi->kept_lock);
 	INIT_LIST_HEAD(&sbi->kept);
+	init_rwsem(&sbi->kept_closing);
 
 	rc = smb3mc_ses_open(&sbi->ses, opts, &fc->log);
 	if (rc)

@@ -45,7 +45,7 @@ SHARE_CAP_CA = 0x10
 DHANDLE_FLAG_PERSISTENT = 0x2
 OPLOCK_BREAK = 0x12
 OPLOCK_LEVEL_LEASE = 0xFF
-LEASE_R, LEASE_W = 0x1, 0x4
+LEASE_R, LEASE_H, LEASE_W = 0x1, 0x2, 0x4
 # Lease breaks each CREATE answer of break-storm is followed by.
 STORM = 2000
 SESSION_FLAG_ENCRYPT_DATA = 0x4
@@ -156,6 +156,10 @@ CASES = {
     "ack-unsigned": (p.OPLOCK_BREAK, 0, "as seal-break-clear on a session "
                      "not encrypted, the answer to the acknowledgment "
                      "unsigned, as ksmbd sends it"),
+    "close-late": (None, 0, "grant the lease a CREATE asks for, with "
+                   "handle caching, and break none; answer each CLOSE "
+                   "sent alone 3 s late, reading on meanwhile, and log a "
+                   "delete of its file that comes before that answer"),
     # ksmbd's answers to a cancelled LOCK: the SIGNED flag set, the
     # Signature zero, in clear.
     "cancel-unsigned": (p.LOCK, 0, "keep each LOCK pending (an interim), "
@@ -344,6 +348,8 @@ class Server:
         self.stage = self.creates = 0
         # cancel-unsigned: MessageId -> the header of a LOCK kept pending
         self.pending = {}
+        # close-late: the names of the files whose CLOSE is held
+        self.closing = set()
         self.guid = SERVER_GUID
         if case.name == "ino-dup":
             dup = Node("dup", True)
@@ -512,6 +518,12 @@ class Conn(MidSend):
         out = []
         pos = 0
         last_fid = None
+        h = p.Header(msg)
+        if self.case.name == "close-late" and h.command == p.CLOSE and \
+                not h.next_command:
+            threading.Thread(target=self.close_late, args=(h, msg),
+                             daemon=True).start()
+            return
         while True:
             h = p.Header(msg[pos:])
             end = pos + h.next_command if h.next_command else len(msg)
@@ -644,6 +656,21 @@ class Conn(MidSend):
             while True:
                 self.send_raw(struct.pack(">I", len(msg)) + msg)
                 time.sleep(1)
+        except OSError:
+            pass
+
+    def close_late(self, h, req):
+        """close-late: the answer to the CLOSE @h, 3 s late; its file
+        counts as open until then, as a server's does."""
+        o = self.get_open(h, req[p.HDR_SIZE:], 8, None)
+        name = o.node.name if o else None
+        self.srv.closing.add(name)
+        self.srv.log(f"{self.peer} CLOSE of {name} held 3 s")
+        time.sleep(3)
+        self.srv.closing.discard(name)
+        self.srv.log(f"{self.peer} CLOSE of {name} answered")
+        try:
+            self.send_chain([(self.answer(h, req, None), h)])
         except OSError:
             pass
 
@@ -901,7 +928,7 @@ class Conn(MidSend):
         blob = p.spnego_hint()
         caps = CAP_LARGE_MTU
         if self.case.name.startswith(("break-", "dh2", "seal-break", "ca-",
-                                      "ack-")):
+                                      "ack-", "close-late")):
             caps |= CAP_LEASING
         if self.case.name == "ca-restart":
             caps |= CAP_PERSISTENT_HANDLES
@@ -1142,13 +1169,19 @@ class Conn(MidSend):
                 block = self.attrs_block(node)
         level, ctx = 0, b""
         key = self.lease_asked(body, req) \
-            if self.case.name.startswith(("seal-break", "ack-")) else None
+            if self.case.name.startswith(("seal-break", "ack-",
+                                          "close-late")) else None
         if key is not None:
-            # MS-SMB2 2.2.14.2.10: RqLs v2, read and write caching, epoch 1
-            level, h.lease_key = OPLOCK_LEVEL_LEASE, key
+            # MS-SMB2 2.2.14.2.10: RqLs v2, read and write caching, epoch 1;
+            # close-late: handle caching too, and no break (lease_key)
+            level, state = OPLOCK_LEVEL_LEASE, LEASE_R | LEASE_W
+            if self.case.name == "close-late":
+                state |= LEASE_H
+            else:
+                h.lease_key = key
             ctx = struct.pack("<IHHHHI4s4x", 0, 16, 4, 0, 24, 52, b"RqLs") + \
-                struct.pack("<16sIIQ16sHH", key, LEASE_R | LEASE_W, 0, 0,
-                            bytes(16), 1, 0)
+                struct.pack("<16sIIQ16sHH", key, state, 0, 0, bytes(16), 1,
+                            0)
         # The DH2Q response, MS-SMB2 2.2.14.2.12: Timeout 60 s, no flags.
         if b"DH2Q" in ctxs and self.case.name.startswith("dh2"):
             dlen = 4 if self.case.name == "dh2q-malformed" else 8
@@ -1437,6 +1470,9 @@ class Conn(MidSend):
                 bytes(max(0, size - len(o.node.data)))
         elif cls == 13:  # FileDispositionInformation
             o.delete_on_close = bool(data[0])
+            if o.node.name in self.srv.closing:
+                self.srv.log(f"{self.peer} delete of {o.node.name} while "
+                             "its CLOSE is unanswered")
         elif cls == 11:  # FileLinkInformation, MS-FSCC 2.4.21.2
             return self.link(h, o, data)
         elif cls != 4:  # FileBasicInformation: times are not kept

@@ -44,6 +44,7 @@ cases+=(ca-restart link-restart)
 cases+=(dir-empty dir-dots dir-badnames relapse dir-loop)
 cases+=(tcon-twice tcon-twice-bad)
 cases+=(cancel-unsigned seal-cancel-clear cancelled-unasked ack-unsigned)
+cases+=(close-late)
 cases+=(fuzz)
 # The fuzz case's seed (server.py --seed): another spoils other answers.
 seed=1
@@ -967,6 +968,34 @@ case_link_restart() {
 	finish
 }
 
+# A handle the last close kept (closetimeo, under a lease caching
+# handles) is being closed, its CLOSE not yet answered, when the file is
+# removed: the delete waits for that answer, or the server finds the file
+# still open and leaves it delete-pending (its name taken, its directory
+# not empty) until the CLOSE. The server answers each CLOSE 3 s late.
+case_close_late() {
+	local held
+	begin close-late
+	if mounted closetimeo=1; then
+		timed 30 bash -c ': >"$1"' - "$m/gone"
+		for _ in $(seq 100); do
+			srvlog | grep -q "CLOSE of gone held" && break
+			sleep 0.1
+		done
+		held="$(srvlog | grep -c "CLOSE of gone held") held"
+		held+=", $(srvlog | grep -c "CLOSE of gone answered") answered"
+		timed 30 rm -- "$m/gone"
+		expect "$name: the kept handle's CLOSE was held when rm began" \
+			"$held" "1 held, 0 answered"
+		expect "$name: rm" "$rc${r:+ $r}" 0
+		expect "$name: deletes sent while the file's CLOSE was unanswered" \
+			"$(srvlog | grep -c "delete of gone while")" 0
+		try 30 "list:$m"
+		expect "$name: ls" "$r" "list OK hello.txt"
+	fi
+	finish
+}
+
 # A server that drops each new session as soon as the client uses it (a
 # restart at its interface query, sent once the session is set up): the
 # client waits before each next one as after failed attempts, up to 2 s,
@@ -1205,6 +1234,7 @@ recovers dh2c-refused "read:$work/mnt/dh2c-refused/hello.txt" \
 	"hello.txt: durable handle not reclaimed"
 case_ca_restart
 case_link_restart
+case_close_late
 
 # Last: its calls keep the CPU busy for 45 s, which the time limits of the
 # cases before it need.
