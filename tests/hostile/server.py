@@ -159,7 +159,8 @@ CASES = {
     "close-late": (None, 0, "grant the lease a CREATE asks for, with "
                    "handle caching, and break none; answer each CLOSE "
                    "sent alone 3 s late, reading on meanwhile, and log a "
-                   "delete of its file that comes before that answer"),
+                   "delete or rename of its file that comes before that "
+                   "answer"),
     # ksmbd's answers to a cancelled LOCK: the SIGNED flag set, the
     # Signature zero, in clear.
     "cancel-unsigned": (p.LOCK, 0, "keep each LOCK pending (an interim), "
@@ -1473,10 +1474,29 @@ class Conn(MidSend):
             if o.node.name in self.srv.closing:
                 self.srv.log(f"{self.peer} delete of {o.node.name} while "
                              "its CLOSE is unanswered")
+        elif cls == 10:  # FileRenameInformation, MS-FSCC 2.4.42.2
+            return self.rename(o, data)
         elif cls == 11:  # FileLinkInformation, MS-FSCC 2.4.21.2
             return self.link(h, o, data)
         elif cls != 4:  # FileBasicInformation: times are not kept
             return p.STATUS_NOT_SUPPORTED, None
+        return p.STATUS_SUCCESS, struct.pack("<H", 2)
+
+    def rename(self, o, data):
+        """@o's file under another name, in the same layout as a link's."""
+        replace, nlen = struct.unpack_from("<B15xI", data)
+        name = data[20:20 + nlen].decode("utf-16-le").strip("\\")
+        old = o.node.name
+        if o.node is self.srv.root or "\\" in name:
+            return p.STATUS_ACCESS_DENIED, None
+        if name.lower() in self.srv.files and not replace:
+            return p.STATUS_OBJECT_NAME_COLLISION, None
+        if old in self.srv.closing:
+            self.srv.log(f"{self.peer} rename of {old} while its CLOSE is "
+                         "unanswered")
+        self.srv.files.pop(old.lower(), None)
+        o.node.name = name
+        self.srv.files[name.lower()] = o.node
         return p.STATUS_SUCCESS, struct.pack("<H", 2)
 
     def link(self, h, o, data):

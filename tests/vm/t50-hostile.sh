@@ -970,28 +970,37 @@ case_link_restart() {
 
 # A handle the last close kept (closetimeo, under a lease caching
 # handles) is being closed, its CLOSE not yet answered, when the file is
-# removed: the delete waits for that answer, or the server finds the file
-# still open and leaves it delete-pending (its name taken, its directory
-# not empty) until the CLOSE. The server answers each CLOSE 3 s late.
+# removed or renamed: the delete or rename waits for that answer, or the
+# server finds the file still open and leaves it delete-pending (its name
+# taken, its directory not empty) or refuses the rename, until the CLOSE.
+# The server answers each CLOSE 3 s late.
 case_close_late() {
-	local held
+	local f held what
 	begin close-late
 	if mounted closetimeo=1; then
-		timed 30 bash -c ': >"$1"' - "$m/gone"
-		for _ in $(seq 100); do
-			srvlog | grep -q "CLOSE of gone held" && break
-			sleep 0.1
+		for f in gone moved; do
+			timed 30 bash -c ': >"$1"' - "$m/$f"
+			for _ in $(seq 100); do
+				srvlog | grep -q "CLOSE of $f held" && break
+				sleep 0.1
+			done
+			held="$(srvlog | grep -c "CLOSE of $f held") held"
+			held+=", $(srvlog | grep -c "CLOSE of $f answered") answered"
+			if [ $f = gone ]; then
+				what=delete
+				timed 30 rm -- "$m/$f"
+			else
+				what=rename
+				timed 30 mv -- "$m/$f" "$m/renamed"
+			fi
+			expect "$name: $f: its kept handle's CLOSE was held when the $what began" \
+				"$held" "1 held, 0 answered"
+			expect "$name: $f: $what" "$rc${r:+ $r}" 0
+			expect "$name: $f: ${what}s sent while its CLOSE was unanswered" \
+				"$(srvlog | grep -c "$what of $f while")" 0
 		done
-		held="$(srvlog | grep -c "CLOSE of gone held") held"
-		held+=", $(srvlog | grep -c "CLOSE of gone answered") answered"
-		timed 30 rm -- "$m/gone"
-		expect "$name: the kept handle's CLOSE was held when rm began" \
-			"$held" "1 held, 0 answered"
-		expect "$name: rm" "$rc${r:+ $r}" 0
-		expect "$name: deletes sent while the file's CLOSE was unanswered" \
-			"$(srvlog | grep -c "delete of gone while")" 0
 		try 30 "list:$m"
-		expect "$name: ls" "$r" "list OK hello.txt"
+		expect "$name: ls" "$r" "list OK hello.txt,renamed"
 	fi
 	finish
 }
