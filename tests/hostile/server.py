@@ -1482,15 +1482,26 @@ class Conn(MidSend):
             return p.STATUS_NOT_SUPPORTED, None
         return p.STATUS_SUCCESS, struct.pack("<H", 2)
 
-    def rename(self, o, data):
-        """@o's file under another name, in the same layout as a link's."""
+    def new_name(self, data):
+        """The name a FileRenameInformation or FileLinkInformation (MS-FSCC
+        2.4.42.2, 2.4.21.2, one layout) gives, and the status: an error
+        for a name this flat tree cannot take or that is taken."""
         replace, nlen = struct.unpack_from("<B15xI", data)
         name = data[20:20 + nlen].decode("utf-16-le").strip("\\")
-        old = o.node.name
-        if o.node is self.srv.root or "\\" in name:
-            return p.STATUS_ACCESS_DENIED, None
+        if "\\" in name:
+            return p.STATUS_ACCESS_DENIED, name
         if name.lower() in self.srv.files and not replace:
-            return p.STATUS_OBJECT_NAME_COLLISION, None
+            return p.STATUS_OBJECT_NAME_COLLISION, name
+        return p.STATUS_SUCCESS, name
+
+    def rename(self, o, data):
+        """@o's file under another name."""
+        status, name = self.new_name(data)
+        old = o.node.name
+        if o.node is self.srv.root:
+            status = p.STATUS_ACCESS_DENIED
+        if status != p.STATUS_SUCCESS:
+            return status, None
         if old in self.srv.closing:
             self.srv.log(f"{self.peer} rename of {old} while its CLOSE is "
                          "unanswered")
@@ -1501,12 +1512,12 @@ class Conn(MidSend):
 
     def link(self, h, o, data):
         """A hard link to @o's file; link-restart restarts after it."""
-        replace, nlen = struct.unpack_from("<B15xI", data)
-        name = data[20:20 + nlen].decode("utf-16-le").strip("\\").lower()
-        if o.node.is_dir or "\\" in name:
-            return p.STATUS_ACCESS_DENIED, None
-        if name in self.srv.files and not replace:
-            return p.STATUS_OBJECT_NAME_COLLISION, None
+        status, name = self.new_name(data)
+        name = name.lower()
+        if o.node.is_dir:
+            status = p.STATUS_ACCESS_DENIED
+        if status != p.STATUS_SUCCESS:
+            return status, None
         self.srv.files[name] = o.node
         if h.hit and self.case.name == "link-restart":
             self.srv.log(f"{self.peer} linked {o.node.name} as {name}")
