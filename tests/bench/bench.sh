@@ -10,6 +10,8 @@
 #   # RUNS <client> <sign|nosign|seal> <test> <MiB/s of each run>
 # shellcheck source=tests/lib/tap.sh
 . "$(dirname "$0")/../lib/tap.sh"
+# shellcheck source=tests/lib/debugdata.sh
+. "$(dirname "$0")/../lib/debugdata.sh"
 
 size_mib=${BENCH_MIB:-128}
 nfiles=${BENCH_FILES:-1000}
@@ -125,10 +127,9 @@ report() { # client sign test value...
 }
 
 # Requests the client sent: smb3mc's channels, cifs.ko's trees.
-requests() { # client
+client_requests() { # client
 	if [ "$1" = smb3mc ]; then
-		awk '{ for (i = 1; i < NF; i++) if ($i == "requests") n += $(i + 1) }
-		     END { print n + 0 }' /proc/fs/smb3mc/DebugData
+		requests
 	else
 		awk '/^SMBs:/ { n += $2 } END { print n + 0 }' /proc/fs/cifs/Stats
 	fi
@@ -150,12 +151,12 @@ bench_metadata() { # client sign
 	(cd $mnt/meta && seq "$nfiles" | xargs touch)
 	sleep 3
 	for i in first again; do
-		r0=$(requests "$1")
+		r0=$(client_requests "$1")
 		if ! ns=$(timed ls -l $mnt/meta); then
 			fail "$1 $2: ls -l, $i"
 			return
 		fi
-		r1=$(requests "$1")
+		r1=$(client_requests "$1")
 		result "$1 $2 ls-$i $((ns / 1000000)) ms"
 		result "$1 $2 ls-$i-requests $((r1 - r0)) requests"
 		ok "$1 $2: ls -l, $i"

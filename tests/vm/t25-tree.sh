@@ -11,6 +11,8 @@
 # process.
 # shellcheck source=tests/lib/tap.sh
 . "$(dirname "$0")/../lib/tap.sh"
+# shellcheck source=tests/lib/debugdata.sh
+. "$(dirname "$0")/../lib/debugdata.sh"
 
 mnt=/tmp/mnt/t25
 srv=$SRV_SHARE_DIR/t25
@@ -59,13 +61,6 @@ check "mount smb3mc" mount -t smb3mc "//$SRV_IP/$SHARE" $mnt \
 	-o "username=$SMB_USER,password=$SMB_PASS"
 mkdir -p "$srv"
 chmod 0777 "$srv"
-
-# SMB requests sent so far, over all channels: what each file costs,
-# whatever the load on the host does to the time.
-requests() {
-	sed -n 's/.* requests \([0-9]*\) .*/\1/p' /proc/fs/smb3mc/DebugData |
-		awk '{ n += $1 } END { print n + 0 }'
-}
 
 # -m: the times are not compared, and setting them is a round trip more
 # per file. A copy cut short by the budget still leaves a plan and the

@@ -13,6 +13,8 @@
 # (close-to-open), as before leases.
 # shellcheck source=tests/lib/tap.sh
 . "$(dirname "$0")/../lib/tap.sh"
+# shellcheck source=tests/lib/debugdata.sh
+. "$(dirname "$0")/../lib/debugdata.sh"
 # The kernel log of this test only, from this line on: earlier ones
 # (t50's break cases) run in the same guest.
 echo "smb3mc t72: start" >/dev/kmsg
@@ -54,18 +56,6 @@ rd() { # fd
 	python3 -c 'import os, sys; sys.stdout.write(os.pread(int(sys.argv[1]), 4096, 0).decode())' "$1"
 }
 
-# Requests the channels of session K (1 the first mounted, as DebugData
-# lists them) have sent: the other mounts' own work (a kept handle's
-# deferred close, a break's answer) comes on its own time and is not what
-# a check of one mount counts.
-requests_of() { # k
-	awk -v k="$1" '/^session / { s++ }
-	     s == k { for (i = 1; i < NF; i++) if ($i == "requests") n += $(i + 1) }
-	     END { print n + 0 }' /proc/fs/smb3mc/DebugData
-}
-newest_requests() {
-	requests_of "$(grep -c '^session ' /proc/fs/smb3mc/DebugData)"
-}
 # Messages of more than one request all channels have sent.
 compounds() {
 	grep -o ' compounds [0-9]*' /proc/fs/smb3mc/DebugData |
@@ -110,9 +100,9 @@ check "both mounts' min_ratio 1" sh -c \
 # page cache, sends nothing.
 exec 3<$m1/leases/f
 is "first: read f" one rd 3
-r0=$(requests_of 1)
+r0=$(requests first)
 is "first: read f again" one rd 3
-is "the second read sent no request" "$r0" requests_of 1
+is "the second read sent no request" "$r0" requests first
 
 # A file read whole, closed, then opened and read again under the read
 # caching of its lease: from the page cache, with no READ, so that the
@@ -156,9 +146,9 @@ check "closetimeo=60: mount" mount -t smb3mc "//$SRV_IP/$SHARE" $m4 \
 	-o "$opts,closetimeo=60,actimeo=60"
 check "closetimeo=60: read big" sh -c "cat $m4/leases/big >/dev/null"
 opens_are "the server has big open after its close" 1 big
-r0=$(newest_requests)
+r0=$(requests last)
 check "closetimeo=60: read big again" cmp $m4/leases/big $srv/big
-is "the reopen sent no request" "$r0" newest_requests
+is "the reopen sent no request" "$r0" requests last
 # A file whose handle a close kept is removed at once, its name free
 # again; one renamed over another, both kept, replaces it; a directory
 # holding such a file is renamed, which the server refuses while a file
@@ -365,13 +355,13 @@ counts "compounds: the 20 lookups' compounds" $((c1 - c0)) -ge 20
 # send outside compounds are those beyond three for each compound, where
 # each rename sent its CREATE, SET_INFO and CLOSE alone before (30).
 c1=$(compounds)
-r1=$(requests_of 1)
+r1=$(requests first)
 check "compounds: rename f1..f10 to g1..g10" python3 -c '
 import os, sys
 for i in range(1, 11):
     os.rename(sys.argv[1] + "/f%d" % i, sys.argv[1] + "/g%d" % i)' $m1/leases/cpd
 c2=$(compounds)
-lone=$(($(requests_of 1) - r1 - 3 * (c2 - c1)))
+lone=$(($(requests first) - r1 - 3 * (c2 - c1)))
 counts "compounds: the 10 renames' requests alone ($((c2 - c1)) compounds)" \
 	$lone -lt 10
 is "compounds: g1..g10 on the server, f1..f10 gone" "$(seq -s ' ' 10)" sh -c \
@@ -393,10 +383,10 @@ print(count() - c0, n)' $m1/leases/cpd
 # three) for each name.
 check "mkdir lsl" mkdir $m1/leases/lsl
 for i in $(seq 20); do printf "%${i}s" >$srv/lsl/f$i; done
-r1=$(requests_of 1)
+r1=$(requests first)
 is "ls -l of 20 names never looked up gives their sizes" "$(seq -s ' ' 20)" \
 	sh -c "ls -l $m1/leases/lsl | awk 'NR > 1 { print \$5 }' | sort -n | paste -sd ' '"
-r2=$(requests_of 1)
+r2=$(requests first)
 counts "ls -l of 20 names: requests" $((r2 - r1)) -lt 20
 # A listing's attributes replace older ones, not only ones past actimeo:
 # listed again 2.5 s after its first listing (actimeo=3), a name's stat
@@ -411,12 +401,12 @@ sleep 2.5
 check "actimeo=3: rm spare, ls lsl again, 2.5 s later" \
 	sh -c "rm $m4/leases/lsl/spare && ls $m4/leases/lsl"
 sleep 1
-r1=$(newest_requests)
+r1=$(requests last)
 # By name, not by a glob, which would list the directory once more.
 check "actimeo=3: stat the 20 names 1 s later" \
 	sh -c "stat \$(printf '$m4/leases/lsl/f%s ' \$(seq 20)) >/dev/null"
 counts "actimeo=3: stat of 20 names listed again: requests" \
-	$(($(newest_requests) - r1)) -lt 20
+	$(($(requests last) - r1)) -lt 20
 check "actimeo=3: umount" umount $m4
 check "rm -r lsl" rm -r $m1/leases/lsl
 c1=$(compounds)

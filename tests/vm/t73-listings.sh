@@ -8,6 +8,8 @@
 # cifs.ko lists it at once.
 # shellcheck source=tests/lib/tap.sh
 . "$(dirname "$0")/../lib/tap.sh"
+# shellcheck source=tests/lib/debugdata.sh
+. "$(dirname "$0")/../lib/debugdata.sh"
 
 m=/tmp/mnt/list1
 m2=/tmp/mnt/list2
@@ -26,12 +28,6 @@ done
 : >$srv/small/a
 chmod -R a+rwX $srv
 
-# Requests the channels of the newest session have sent.
-requests() {
-	awk '/^session / { n = 0 }
-	     { for (i = 1; i < NF; i++) if ($i == "requests") n += $(i + 1) }
-	     END { print n + 0 }' /proc/fs/smb3mc/DebugData
-}
 # The names DIR lists, one per line, sorted.
 names() { ls -1 "$1"; }
 # The lines of `ls -l DIR` naming one of the 1000 files.
@@ -41,11 +37,11 @@ check "insmod smb3mc.ko" insmod "$SMB3MC_KO"
 check "mount, actimeo=60" mount -t smb3mc "//$SRV_IP/$SHARE" $m \
 	-o "$opts,actimeo=60"
 d=$m/listings/big
-r0=$(requests)
+r0=$(requests last)
 expect_eq "ls -l lists 1000 names" "$(ls_l $d)" 1000
-r1=$(requests)
+r1=$(requests last)
 expect_eq "ls -l again lists 1000 names" "$(ls_l $d)" 1000
-r2=$(requests)
+r2=$(requests last)
 diag "the first ls -l: $((r1 - r0)) requests"
 counts "ls -l again within actimeo: requests" $((r2 - r1)) -le 1
 
@@ -69,9 +65,9 @@ import os, sys
 with os.scandir(sys.argv[1]) as it:
     for i, e in zip(range(10), it):
         pass' $d
-r1=$(requests)
+r1=$(requests last)
 expect_eq "the listing after it has all 1000 names" "$(names $d | grep -c .)" 1000
-r2=$(requests)
+r2=$(requests last)
 counts "the listing after it asked the server: requests" $((r2 - r1)) -gt 0
 check "umount, actimeo=60" umount $m
 
