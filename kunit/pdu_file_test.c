@@ -531,6 +531,18 @@ static void fscc_classes(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, fs.bytes_per_sector, 512U);
 	KUNIT_EXPECT_EQ(test, smb3mc_parse_fs_full_size_info(b, 31, &fs),
 			-EIO);
+	/* an allocation unit of 0 bytes, or of 4 GiB (0 in a u32) */
+	w32(b, 24, 0);
+	KUNIT_EXPECT_EQ(test, smb3mc_parse_fs_full_size_info(b, 32, &fs),
+			-EIO);
+	w32(b, 24, 0x10000);
+	w32(b, 28, 0x10000);
+	KUNIT_EXPECT_EQ(test, smb3mc_parse_fs_full_size_info(b, 32, &fs),
+			-EIO);
+	w32(b, 28, 0xFFFF);
+	KUNIT_ASSERT_EQ(test, smb3mc_parse_fs_full_size_info(b, 32, &fs), 0);
+	KUNIT_EXPECT_EQ(test, (u64)fs.sectors_per_unit * fs.bytes_per_sector,
+			0xFFFF0000ULL);
 
 	/* FileFsAttributeInformation, "NTFS" */
 	w32(b, 0, FILE_CASE_SENSITIVE_SEARCH | FILE_CASE_PRESERVED_NAMES);

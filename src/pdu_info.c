@@ -358,8 +358,14 @@ int smb3mc_parse_fs_full_size_info(const u8 *buf, u32 len,
 				   struct smb3mc_fs_size *fs)
 {
 	const struct file_fs_full_size_information *f = (const void *)buf;
+	u64 unit;
 
 	if (!buf || len < sizeof(*f))
+		return -EIO;
+	/* statfs's block size: neither 0 bytes nor past what a u32 holds */
+	unit = (u64)le32_to_cpu(f->sectors_per_allocation_unit) *
+	       le32_to_cpu(f->bytes_per_sector);
+	if (!unit || unit > U32_MAX)
 		return -EIO;
 	fs->total_units = le64_to_cpu(f->total_allocation_units);
 	fs->caller_avail_units =

@@ -42,7 +42,7 @@ static int smb3mc_statfs_op(struct dentry *dentry, struct kstatfs *buf)
 		spin_unlock(&sbi->fs_size_lock);
 	}
 	buf->f_type = SMB3MC_SUPER_MAGIC;
-	buf->f_bsize = fs.sectors_per_unit * fs.bytes_per_sector;
+	buf->f_bsize = (u64)fs.sectors_per_unit * fs.bytes_per_sector;
 	buf->f_blocks = fs.total_units;
 	buf->f_bfree = fs.actual_avail_units;
 	buf->f_bavail = fs.caller_avail_units;
