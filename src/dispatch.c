@@ -596,13 +596,14 @@ static int ses_submit_on(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 			return rc;
 		}
 		req->chan_id = chan->id;
+		/* It has a channel, as in ses_wait_chan(). */
+		req->outage_since = 0;
 		ses_stamp(ses, chan, req);
+		/* Sent, @req may end, and be freed, at once: not touched after. */
 		rc = smb3mc_chan_submit(chan, req);
 		if (rc == -ECONNABORTED)
 			smb3mc_chan_wait_lost(chan);
 		smb3mc_chan_put(chan);
-		if (!rc)
-			req->outage_since = 0;
 		if (rc != -ECONNABORTED || tries == SMB3MC_MAX_RESENDS)
 			return rc;
 		/*
