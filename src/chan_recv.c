@@ -261,6 +261,14 @@ static bool chan_error_signed_twice(struct smb3mc_chan *chan,
 	return true;
 }
 
+/* The command @req sent, which its responses must carry. */
+static __le16 chan_req_command(const struct smb3mc_req *req)
+{
+	const struct smb2_hdr *orig = req->iov[0].iov_base;
+
+	return orig->command;
+}
+
 /*
  * ksmbd answers an ECHO without looking at its session, so an encrypted
  * ECHO gets its answer in clear, where MS-SMB2 3.3.4.1.4 wants it
@@ -269,9 +277,9 @@ static bool chan_error_signed_twice(struct smb3mc_chan *chan,
  * that a sealed session can bind its channels there (ses_time_chan()).
  */
 static bool chan_echo_answered_in_clear(struct smb3mc_chan *chan,
-					const struct smb2_hdr *hdr)
+					const struct smb3mc_req *req)
 {
-	if (hdr->command != cpu_to_le16(SMB2_ECHO))
+	if (chan_req_command(req) != cpu_to_le16(SMB2_ECHO))
 		return false;
 	pr_info_once("smb3mc: %s: the server answers an encrypted ECHO in clear (as ksmbd does): taken\n",
 		     chan->name);
@@ -346,11 +354,21 @@ static void chan_check_end(struct smb3mc_chan *chan, struct smb3mc_req *req,
 
 	req->rc = 0;
 	/*
-	 * MS-SMB2 3.3.4.1.4: the response to an encrypted request comes
-	 * encrypted. One that decrypted needs no signature (3.2.5.1.3).
+	 * A response of another command answers nothing @req asked,
+	 * whatever its status says. MS-SMB2 3.3.4.1.4: the response to an
+	 * encrypted request comes encrypted; one that decrypted needs no
+	 * signature (3.2.5.1.3).
 	 */
-	if (req->seal && !sealed && !chan_echo_answered_in_clear(chan, hdr) &&
-	    !chan_grants_nothing(chan, req, hdr)) {
+	if (hdr->command != chan_req_command(req)) {
+		pr_warn_ratelimited("smb3mc: %s: %s response to %s (MessageId %llu), refused\n",
+				    chan->name,
+				    smb3mc_command_name(le16_to_cpu(hdr->command)),
+				    smb3mc_command_name(le16_to_cpu(chan_req_command(req))),
+				    req->mid);
+		req->rc = -EIO;
+	} else if (req->seal && !sealed &&
+		   !chan_echo_answered_in_clear(chan, req) &&
+		   !chan_grants_nothing(chan, req, hdr)) {
 		pr_warn_ratelimited("smb3mc: %s: unencrypted response to encrypted command %s, refused\n",
 				    chan->name,
 				    smb3mc_command_name(le16_to_cpu(hdr->command)));
@@ -444,6 +462,10 @@ static int chan_dispatch_one(struct smb3mc_chan *chan, void *buf, size_t len,
 		chan_heard(chan, hdr, false);
 		xa_lock(&chan->mids);
 		req = xa_load(&chan->mids, mid);
+		if (req && hdr->command != chan_req_command(req)) {
+			req = NULL;
+			why = "of another command";
+		}
 		/* 3.3.4.1.4: as encrypted as the final one must be */
 		if (req && req->seal && !sealed) {
 			req = NULL;
@@ -511,50 +533,50 @@ static int chan_dispatch_one(struct smb3mc_chan *chan, void *buf, size_t len,
 /*
  * Hand each response of a received message to its request: one, or those
  * of a compound (MS-SMB2 3.2.5.1.9), each in a buffer of its own, which
- * its request frees. A malformed header drops the connection, but after
- * a response that was handed on: what follows it is ignored, and the
- * requests it would have answered time out. Takes @buf. Returns 0 or an
- * errno to drop.
+ * its request frees: a copy of its part, but for a message of one
+ * response, which is handed on whole. A malformed header drops the
+ * connection, but after a response that was handed on: what follows it
+ * is ignored, and the requests it would have answered time out. Takes
+ * @buf. Returns 0 or an errno to drop.
  */
 static int chan_dispatch(struct smb3mc_chan *chan, void *buf, size_t len,
 			 bool sealed, u64 rx_ns)
 {
-	bool first = true;
-	void *rest = NULL;
+	size_t off = 0, part_len;
+	void *part;
 	int next, rc;
 
 	do {
-		next = smb3mc_hdr_next(buf, len);
-		if (next < 0 && !first) {
+		next = smb3mc_hdr_next(buf + off, len - off);
+		if (next < 0 && off) {
 			pr_warn_ratelimited("smb3mc: %s: malformed response in a compound, the rest of the message ignored\n",
 					    chan->name);
-			kvfree(buf);
-			return 0;
+			rc = 0;
+			break;
 		}
 		if (next < 0) {
 			pr_warn_ratelimited("smb3mc: %s: malformed response header, dropping the connection\n",
 					    chan->name);
-			kvfree(buf);
-			return -EIO;
+			rc = -EIO;
+			break;
 		}
-		if (next) {
-			rest = kvmalloc(len - next, GFP_KERNEL);
-			if (!rest) {
-				kvfree(buf);
-				return -ENOMEM;
+		part_len = next ?: len - off;
+		if (!off && !next) {
+			part = buf;
+			buf = NULL;
+		} else {
+			part = kvmalloc(part_len, GFP_KERNEL);
+			if (!part) {
+				rc = -ENOMEM;
+				break;
 			}
-			memcpy(rest, buf + next, len - next);
+			memcpy(part, buf + off, part_len);
 		}
-		rc = chan_dispatch_one(chan, buf, next ?: len, sealed, rx_ns);
-		if (rc) {
-			kvfree(rest);
-			return rc;
-		}
-		buf = rest;
-		len -= next;
-		first = false;
-	} while (next);
-	return 0;
+		rc = chan_dispatch_one(chan, part, part_len, sealed, rx_ns);
+		off += next;
+	} while (!rc && next);
+	kvfree(buf);
+	return rc;
 }
 
 static int chan_recv_iter(struct smb3mc_chan *chan, struct iov_iter *iter)

@@ -48,6 +48,9 @@ OPLOCK_LEVEL_LEASE = 0xFF
 LEASE_R, LEASE_H, LEASE_W = 0x1, 0x2, 0x4
 # Lease breaks each CREATE answer of break-storm is followed by.
 STORM = 2000
+# Headers of no request compound-many chains to each answer: 64 bytes
+# each, the message then just under the client's 1 MiB + 4 KiB limit.
+MANY = 16000
 SESSION_FLAG_ENCRYPT_DATA = 0x4
 STATUS_CANCELLED = 0xC0000120
 MAX_IO = 1024 * 1024
@@ -145,6 +148,9 @@ CASES = {
     "seal-echo-clear": (p.ECHO, 0, "offer multichannel with our own "
                         "address, and answer each encrypted ECHO in clear "
                         "and unsigned, as ksmbd does"),
+    "seal-forged-echo": (p.READ, 0, "answer each encrypted READ in "
+                         "clear and unsigned, as an ECHO with "
+                         "STATUS_END_OF_FILE"),
     "seal-replay": (p.READ, 0, "send each encrypted READ answer twice, "
                     "nonce and all, as a replay on the wire would"),
     # Leasing too: the lease a CREATE asks for is granted, read and write
@@ -178,6 +184,8 @@ CASES = {
     # The break cases offer leasing and grant no lease.
     "break-unknown": (None, 0, "after each CREATE answer, a lease break "
                       "(acknowledgment required) of a key never granted"),
+    "compound-many": (None, 0, f"chain {MANY} headers of no request "
+                      "behind each answer after TREE_CONNECT"),
     "break-storm": (None, 0, f"after each CREATE answer, {STORM} lease "
                     "breaks of random keys"),
     "break-malformed": (None, 0, "after each CREATE answer, a lease break "
@@ -709,16 +717,19 @@ class Conn(MidSend):
 
     def send_chain(self, out):
         msgs = []
+        many = self.case.name == "compound-many" and \
+            out[-1][1].command > p.TREE_CONNECT
         for i, (rsp, h) in enumerate(out):
             rsp = bytearray(rsp)
             if h.hit:
                 rsp = self.spoil(rsp)
-            last = i == len(out) - 1
+            last = i == len(out) - 1 and not many
             if not last:
                 rsp += bytes(-len(rsp) % 8)
                 struct.pack_into("<I", rsp, 20, len(rsp))
             key = self.signer(rsp)
-            if h.hit and self.case.name == "seal-echo-clear":
+            if h.hit and self.case.name in ("seal-echo-clear",
+                                            "seal-forged-echo"):
                 key = None
             if h.hit and self.case.name in ("ack-unsigned",
                                             "cancelled-unasked"):
@@ -740,11 +751,19 @@ class Conn(MidSend):
             msgs.append(bytes(rsp))
         if not msgs:
             return
+        if many:
+            x = p.Header()
+            x.flags = p.FLAG_RESPONSE
+            for k in range(MANY):
+                x.mid = 1 << 48 | k
+                x.next_command = p.HDR_SIZE if k < MANY - 1 else 0
+                msgs.append(x.pack())
         data = b"".join(msgs)
         hit = any(h.hit for _, h in out)
         name = self.case.name if hit else None
         # MS-SMB2 3.3.4.1.4: an encrypted request's answer is encrypted.
-        if self.sealed and name not in ("seal-clear", "seal-echo-clear"):
+        if self.sealed and name not in ("seal-clear", "seal-echo-clear",
+                                        "seal-forged-echo"):
             data = self.seal(out[0][1].sid, data, name)
         if name in ("frame0", "dh2c-refused"):
             self.send_raw(struct.pack(">I", 0))
@@ -864,6 +883,10 @@ class Conn(MidSend):
             rsp += bytes(-len(rsp) % 8)
             struct.pack_into("<I", rsp, 20, len(rsp))
             rsp += b"\xfeSMB" + os.urandom(60) + b"\xff" * 16
+        elif name == "seal-forged-echo":
+            # an ERROR body (2.2.2) behind the READ's header made an ECHO's
+            rsp = rsp[:p.HDR_SIZE] + struct.pack("<HBBIB", 9, 0, 0, 0, 0)
+            struct.pack_into("<IH", rsp, 8, p.STATUS_END_OF_FILE, p.ECHO)
         elif name == "unknown-mid":
             struct.pack_into("<Q", rsp, 24,
                              struct.unpack_from("<Q", rsp, 24)[0] + 0x10000)

@@ -46,6 +46,7 @@ cases+=(dir-empty dir-dots dir-badnames relapse dir-loop)
 cases+=(tcon-twice tcon-twice-bad)
 cases+=(cancel-unsigned seal-cancel-clear cancelled-unasked ack-unsigned)
 cases+=(close-late)
+cases+=(seal-forged-echo compound-many)
 cases+=(fuzz)
 # The fuzz case's seed (server.py --seed): another spoils other answers.
 seed=1
@@ -1143,6 +1144,10 @@ case_works next-garbage "malformed response in a compound, the rest of the messa
 case_works duplicate \
 	"CREATE response for MessageId [0-9]+, which is not outstanding"
 case_works credits-65535
+# Behind each answer, 16,000 chained headers of no request: each one
+# ignored, the calls answered within their time.
+case_works compound-many \
+	"NEGOTIATE response for MessageId [0-9]+, which is not outstanding"
 begin bad-sig/SESSION_SETUP/2
 hmount 60
 expect "$name: mount" "$r" EACCES
@@ -1196,6 +1201,10 @@ recovers seal-truncated "read:$work/mnt/seal-truncated/hello.txt" \
 	"malformed transform header"
 fails seal-clear/READ/0 "read:$work/mnt/seal-clear-READ-0/hello.txt" \
 	"EACCES EIO" "unencrypted response to encrypted command READ"
+# An answer in clear that calls itself an ECHO's answers no READ,
+# whatever its status says (an end of file, here).
+fails seal-forged-echo "read:$work/mnt/seal-forged-echo/hello.txt" EIO \
+	"ECHO response to READ \(MessageId [0-9]+\), refused"
 # The replay decrypts, and answers nothing outstanding.
 case_works seal-replay \
 	"READ response for MessageId [0-9]+, which is not outstanding"
