@@ -177,7 +177,7 @@ static struct smb3mc_fh *kept_take(struct smb3mc_sb *sbi,
 
 	lockdep_assert_held(&sbi->kept_lock);
 	if (fh) {
-		WRITE_ONCE(si->kept_fh, NULL);
+		si->kept_fh = NULL;
 		list_del_init(&si->kept_node);
 	}
 	return fh;
@@ -197,11 +197,17 @@ bool smb3mc_lease_close_kept(struct inode *inode)
 	struct smb3mc_fh *fh;
 	bool last;
 
+	if (!S_ISREG(inode->i_mode))
+		return false;
 	/*
 	 * Nothing to close: no waiting behind a remove that waits for
-	 * others' CLOSEs (evict() comes here for every file).
+	 * others' CLOSEs (evict() comes here for every file). Looked at
+	 * under the lock, as smb3mc_lease_keep_handle() needs of a break.
 	 */
-	if (!S_ISREG(inode->i_mode) || !READ_ONCE(si->kept_fh))
+	spin_lock(&sbi->kept_lock);
+	fh = si->kept_fh;
+	spin_unlock(&sbi->kept_lock);
+	if (!fh)
 		return false;
 	down_read(&sbi->kept_closing);
 	spin_lock(&sbi->kept_lock);
@@ -285,7 +291,7 @@ bool smb3mc_lease_keep_handle(struct inode *inode, struct smb3mc_fh *fh)
 	spin_lock(&sbi->kept_lock);
 	if (smb3mc_lease_caches(inode, SMB3MC_LEASE_KEEP)) {
 		old = kept_take(sbi, si);
-		WRITE_ONCE(si->kept_fh, fh);
+		si->kept_fh = fh;
 		list_add_tail(&si->kept_node, &sbi->kept);
 		kept = true;
 	}
