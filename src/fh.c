@@ -70,6 +70,24 @@ struct smb3mc_fh *smb3mc_fh_get(struct inode *inode, struct file *file,
 	return found;
 }
 
+/* Whether a file of @inode open here may write it. */
+bool smb3mc_fh_writing(struct inode *inode)
+{
+	struct smb3mc_inode *si = SMB3MC_I(inode);
+	struct smb3mc_fh *fh;
+	bool writing = false;
+
+	spin_lock(&si->open_lock);
+	list_for_each_entry(fh, &si->open_files, list) {
+		if (fh->access & GENERIC_WRITE) {
+			writing = true;
+			break;
+		}
+	}
+	spin_unlock(&si->open_lock);
+	return writing;
+}
+
 /* Closing needs a round trip: only ever the last put, in process context. */
 void smb3mc_fh_put(struct smb3mc_fh *fh)
 {

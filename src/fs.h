@@ -244,6 +244,7 @@ void smb3mc_fh_put(struct smb3mc_fh *fh);
 void smb3mc_fh_add(struct inode *inode, struct file *file,
 		   struct smb3mc_fh *fh);
 bool smb3mc_fh_del(struct inode *inode, struct smb3mc_fh *fh);
+bool smb3mc_fh_writing(struct inode *inode);
 void smb3mc_fh_renamed(struct inode *inode, const char *path);
 
 /* dir_cache.c */

@@ -100,7 +100,10 @@ char *smb3mc_dentry_path(struct dentry *dentry, char **page)
  * (then only it changed the file): drop them and take its size. Not while
  * we hold dirty or in-flight data, which is newer than what the server
  * reports, nor while a writer holds the inode lock (it sets i_size
- * itself).
+ * itself). Nor a smaller size while the file is open here for writing:
+ * this client's WRITEs, ended since, can be newer than the answer (a
+ * QUERY_INFO on another channel, a listing, which a server may keep
+ * behind for an open file), and an append would go on at the old end.
  */
 static void smb3mc_inode_server_size(struct inode *inode, loff_t size,
 				     bool mtime_changed)
@@ -108,6 +111,8 @@ static void smb3mc_inode_server_size(struct inode *inode, loff_t size,
 	struct address_space *mapping = inode->i_mapping;
 
 	if (!mtime_changed && size == i_size_read(inode))
+		return;
+	if (size < i_size_read(inode) && smb3mc_fh_writing(inode))
 		return;
 	if (!inode_trylock(inode))
 		return;

@@ -75,6 +75,9 @@ CASES = {
     "dir-badnames": (p.QUERY_DIRECTORY, 0, "answer every QUERY_DIRECTORY "
                      "with names Linux cannot represent (bad/N), as many "
                      "as fit, never STATUS_NO_MORE_FILES"),
+    "dir-stale-size": (None, 0, "list every file with EndOfFile and "
+                       "AllocationSize 0, a size older than the client's "
+                       "writes"),
     "dir-loop": (p.QUERY_DIRECTORY, 0, "list a directory \"loop\" that "
                  "has the IndexNumber of the directory listed"),
     "unknown-mid": (p.READ, 1, "answer with a MessageId never sent"),
@@ -1395,8 +1398,9 @@ class Conn(MidSend):
     def dir_entry(self, cls, name, node):
         n = p.utf16(name)
         t = node.time
-        common = struct.pack("<IIQQQQQQI", 0, 0, t, t, t, t, len(node.data),
-                             (len(node.data) + 4095) & ~4095, node.attrs())
+        size = 0 if self.case.name == "dir-stale-size" else len(node.data)
+        common = struct.pack("<IIQQQQQQI", 0, 0, t, t, t, t, size,
+                             (size + 4095) & ~4095, node.attrs())
         if cls == 1:  # FileDirectoryInformation
             return common + struct.pack("<I", len(n)) + n
         if cls == 2:  # FileFullDirectoryInformation

@@ -46,7 +46,7 @@ cases+=(dir-empty dir-dots dir-badnames relapse dir-loop)
 cases+=(tcon-twice tcon-twice-bad)
 cases+=(cancel-unsigned seal-cancel-clear cancelled-unasked ack-unsigned)
 cases+=(close-late)
-cases+=(seal-forged-echo compound-many)
+cases+=(seal-forged-echo compound-many dir-stale-size)
 cases+=(fuzz)
 # The fuzz case's seed (server.py --seed): another spoils other answers.
 seed=1
@@ -810,6 +810,22 @@ case_create_dir() {
 	finish
 }
 
+# A listing whose sizes are older than this client's writes (0 here),
+# while it has the file open for writing: the append after it goes on
+# at the end of what was written, not at the listed size.
+case_stale_size() {
+	begin dir-stale-size
+	if mounted; then
+		# shellcheck disable=SC2016 # $1 is the inner shell's
+		timed 30 bash -c 'exec 3>>"$1/log" && printf first- >&3 &&
+			sync "$1/log" && ls -l "$1" >/dev/null &&
+			printf second >&3 && exec 3>&- && cat "$1/log"' - "$m"
+		expect "$name: two appends around a listing" "$rc $r" \
+			"0 first-second"
+	fi
+	finish
+}
+
 # A server restarted that hands out FileIds again (ksmbd's idr does), so
 # that hello.txt, opened again first, gets other.txt's old FileId and
 # other.txt hello.txt's: the READ of other.txt that waited for the new
@@ -1190,6 +1206,7 @@ case_bind_echo
 case_answer_mid_write
 case_zero_credits
 case_create_dir
+case_stale_size
 
 case_none seal-none "" AES-128-GCM
 case_none seal-none-3.0 vers=3.0 AES-128-CCM
