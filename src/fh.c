@@ -34,6 +34,19 @@ u32 smb3mc_file_access(const struct file *file)
 	return access;
 }
 
+/* An open handle of @si granting @access, under its open_lock. */
+static struct smb3mc_fh *fh_find(struct smb3mc_inode *si, u32 access)
+{
+	struct smb3mc_fh *fh;
+
+	lockdep_assert_held(&si->open_lock);
+	list_for_each_entry(fh, &si->open_files, list) {
+		if ((fh->access & access) == access)
+			return fh;
+	}
+	return NULL;
+}
+
 /**
  * smb3mc_fh_get - an open handle of @inode granting @access
  * @inode: a regular file
@@ -52,38 +65,27 @@ struct smb3mc_fh *smb3mc_fh_get(struct inode *inode, struct file *file,
 {
 	struct smb3mc_fh *fh = file ? file->private_data : NULL;
 	struct smb3mc_inode *si = SMB3MC_I(inode);
-	struct smb3mc_fh *found = NULL;
 
 	if (fh && (fh->access & access) == access) {
 		refcount_inc(&fh->ref);
 		return fh;
 	}
 	spin_lock(&si->open_lock);
-	list_for_each_entry(fh, &si->open_files, list) {
-		if ((fh->access & access) == access) {
-			refcount_inc(&fh->ref);
-			found = fh;
-			break;
-		}
-	}
+	fh = fh_find(si, access);
+	if (fh)
+		refcount_inc(&fh->ref);
 	spin_unlock(&si->open_lock);
-	return found;
+	return fh;
 }
 
 /* Whether a file of @inode open here may write it. */
 bool smb3mc_fh_writing(struct inode *inode)
 {
 	struct smb3mc_inode *si = SMB3MC_I(inode);
-	struct smb3mc_fh *fh;
-	bool writing = false;
+	bool writing;
 
 	spin_lock(&si->open_lock);
-	list_for_each_entry(fh, &si->open_files, list) {
-		if (fh->access & GENERIC_WRITE) {
-			writing = true;
-			break;
-		}
-	}
+	writing = fh_find(si, GENERIC_WRITE);
 	spin_unlock(&si->open_lock);
 	return writing;
 }
