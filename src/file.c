@@ -249,12 +249,19 @@ static int smb3mc_fsync(struct file *file, loff_t start, loff_t end,
 	return smb3mc_flush(fh->tcon, &fh->fid);
 }
 
+/*
+ * close(2) reports write errors, as it does on NFS: those of the
+ * writeback it starts, and those this file has not seen yet, which
+ * another file's close or fsync, or a lease break, may have met first.
+ */
 static int smb3mc_file_flush(struct file *file, fl_owner_t id)
 {
-	/* close(2) reports write errors, as it does on NFS. */
+	int rc;
+
 	if (!(file->f_mode & FMODE_WRITE))
 		return 0;
-	return filemap_write_and_wait(file->f_mapping);
+	rc = filemap_write_and_wait(file->f_mapping);
+	return file_check_and_advance_wb_err(file) ?: rc;
 }
 
 static loff_t smb3mc_llseek(struct file *file, loff_t offset, int whence)

@@ -53,6 +53,7 @@ STORM = 2000
 MANY = 16000
 SESSION_FLAG_ENCRYPT_DATA = 0x4
 STATUS_CANCELLED = 0xC0000120
+STATUS_DISK_FULL = 0xC000007F
 MAX_IO = 1024 * 1024
 NT_EPOCH = 116444736000000000
 
@@ -67,6 +68,8 @@ CASES = {
     "next-past": (p.READ, 1, "NextCommand pointing past the frame"),
     "next-garbage": (p.QUERY_DIRECTORY, 1,
                      "NextCommand chaining to a garbage header"),
+    "compound-many": (None, 0, f"chain {MANY} headers of no request "
+                      "behind each answer after TREE_CONNECT"),
     "dir-empty": (p.QUERY_DIRECTORY, 0, "answer every QUERY_DIRECTORY "
                   "STATUS_SUCCESS with no entries, never "
                   "STATUS_NO_MORE_FILES"),
@@ -129,6 +132,7 @@ CASES = {
                    "a new directory a file from its CREATE answer on, a "
                    "new file a directory from the next answer on "
                    "(finding 2)"),
+    "write-full": (p.WRITE, 0, "answer every WRITE STATUS_DISK_FULL"),
     "answer-mid-write": (p.WRITE, 0, "stop reading at the first WRITE over 64 "
                          "KiB; 3 s later answer it STATUS_ACCESS_DENIED "
                          "while it is still being sent, then read on, "
@@ -187,8 +191,6 @@ CASES = {
     # The break cases offer leasing and grant no lease.
     "break-unknown": (None, 0, "after each CREATE answer, a lease break "
                       "(acknowledgment required) of a key never granted"),
-    "compound-many": (None, 0, f"chain {MANY} headers of no request "
-                      "behind each answer after TREE_CONNECT"),
     "break-storm": (None, 0, f"after each CREATE answer, {STORM} lease "
                     "breaks of random keys"),
     "break-malformed": (None, 0, "after each CREATE answer, a lease break "
@@ -1340,6 +1342,8 @@ class Conn(MidSend):
         o = self.get_open(h, body, 16, last_fid)
         if o is None:
             return p.STATUS_FILE_CLOSED, None
+        if h.hit and self.case.name == "write-full":
+            return STATUS_DISK_FULL, None
         data = req[data_off:data_off + length]
         node = o.node
         if len(node.data) < offset:

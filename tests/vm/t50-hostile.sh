@@ -46,7 +46,7 @@ cases+=(dir-empty dir-dots dir-badnames relapse dir-loop)
 cases+=(tcon-twice tcon-twice-bad)
 cases+=(cancel-unsigned seal-cancel-clear cancelled-unasked ack-unsigned)
 cases+=(close-late)
-cases+=(seal-forged-echo compound-many dir-stale-size)
+cases+=(seal-forged-echo compound-many dir-stale-size write-full)
 cases+=(fuzz)
 # The fuzz case's seed (server.py --seed): another spoils other answers.
 seed=1
@@ -826,6 +826,30 @@ case_stale_size() {
 	finish
 }
 
+# Every WRITE refused (disk full): the data one file wrote goes out when
+# another file of it closes first. Each close reports the error: the
+# writer's too, though the other's close took the error first.
+case_write_full() {
+	begin write-full
+	if mounted; then
+		timed 60 python3 -c 'import errno, os, sys
+a = os.open(sys.argv[1], os.O_WRONLY | os.O_CREAT, 0o644)
+b = os.open(sys.argv[1], os.O_WRONLY)
+os.write(a, b"data")
+out = []
+for fd in (b, a):
+    try:
+        os.close(fd)
+        out.append("OK")
+    except OSError as e:
+        out.append(errno.errorcode[e.errno])
+print(*out)' "$m/full"
+		expect "$name: the closes of the other file and of the writer" \
+			"$r" "ENOSPC ENOSPC"
+	fi
+	finish
+}
+
 # A server restarted that hands out FileIds again (ksmbd's idr does), so
 # that hello.txt, opened again first, gets other.txt's old FileId and
 # other.txt hello.txt's: the READ of other.txt that waited for the new
@@ -1207,6 +1231,7 @@ case_answer_mid_write
 case_zero_credits
 case_create_dir
 case_stale_size
+case_write_full
 
 case_none seal-none "" AES-128-GCM
 case_none seal-none-3.0 vers=3.0 AES-128-CCM
