@@ -55,6 +55,8 @@ SESSION_FLAG_ENCRYPT_DATA = 0x4
 STATUS_CANCELLED = 0xC0000120
 STATUS_DISK_FULL = 0xC000007F
 MAX_IO = 1024 * 1024
+# The body of an error response (MS-SMB2 2.2.2), no error data.
+ERROR_BODY = struct.pack("<HBBI", 9, 0, 0, 0) + b"\0"
 NT_EPOCH = 116444736000000000
 
 # name: (default command or None for "see below", default N, description)
@@ -445,7 +447,7 @@ class MidSend:
         r.flags = p.FLAG_RESPONSE
         r.credit_charge, r.credits = h.credit_charge, h.credit_charge
         r.tid, r.sid = h.tid, h.sid
-        rsp = r.pack() + struct.pack("<HBBI", 9, 0, 0, 0) + b"\0"
+        rsp = r.pack() + ERROR_BODY
         key = self.signer(rsp)
         if key is not None:
             rsp = p.sign(self.sign_alg, key, rsp)
@@ -612,7 +614,7 @@ class Conn(MidSend):
                 self.srv.log(f"{self.peer} {name}: bad request: {e}")
                 status, out = p.STATUS_INVALID_PARAMETER, None
         if out is None:
-            out = struct.pack("<HBBI", 9, 0, 0, 0) + b"\0"
+            out = ERROR_BODY
         r = p.Header()
         r.command, r.status, r.mid = h.command, status, h.mid
         r.flags = p.FLAG_RESPONSE | (h.flags & p.FLAG_RELATED)
@@ -661,7 +663,7 @@ class Conn(MidSend):
         r.command, r.status, r.mid = h.command, status, h.mid
         r.flags = p.FLAG_RESPONSE | p.FLAG_ASYNC | flags
         r.pid, r.tid, r.sid, r.credits = h.mid, 0, h.sid, 1
-        return r.pack() + struct.pack("<HBBI", 9, 0, 0, 0) + b"\0"
+        return r.pack() + ERROR_BODY
 
     def interims(self, h):
         """STATUS_PENDING for @h, unsigned, every second, for ever."""
@@ -890,7 +892,7 @@ class Conn(MidSend):
             rsp += b"\xfeSMB" + os.urandom(60) + b"\xff" * 16
         elif name == "seal-forged-echo":
             # an ERROR body (2.2.2) behind the READ's header made an ECHO's
-            rsp = rsp[:p.HDR_SIZE] + struct.pack("<HBBIB", 9, 0, 0, 0, 0)
+            rsp = rsp[:p.HDR_SIZE] + ERROR_BODY
             struct.pack_into("<IH", rsp, 8, p.STATUS_END_OF_FILE, p.ECHO)
         elif name == "unknown-mid":
             struct.pack_into("<Q", rsp, 24,
