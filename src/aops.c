@@ -100,9 +100,11 @@ static void read_req_add(struct read_req *r, struct folio *folio)
 /* Issue @r; when that fails, the folios end unlocked and !uptodate. */
 static void read_req_submit(struct smb3mc_fh *fh, struct read_req *r)
 {
+	struct folio *first = page_folio(r->bvec[0].bv_page);
 	int rc;
 
-	r->rw.offset = folio_pos(page_folio(r->bvec[0].bv_page));
+	r->rw.offset = folio_pos(first);
+	r->rw.eof = i_size_read(first->mapping->host);
 	iov_iter_bvec(&r->rw.iter, ITER_DEST, r->bvec, r->nr, r->rw.len);
 	r->rw.done = read_req_done;
 	rc = smb3mc_read_submit(fh->tcon, &fh->fid, &r->rw);
@@ -208,7 +210,8 @@ static int smb3mc_write_begin(struct file *file, struct address_space *mapping,
 		rc = fh ? -ENOMEM : -EBADF;
 		goto fail;
 	}
-	n = smb3mc_pread(fh->tcon, &fh->fid, buf, size, folio_pos(folio));
+	n = smb3mc_pread(fh->tcon, &fh->fid, buf, size, folio_pos(folio),
+			 i_size_read(inode));
 	if (n < 0) {
 		rc = n;
 		goto fail;

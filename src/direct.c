@@ -115,7 +115,8 @@ static ssize_t dio_run(struct dio *d, struct smb3mc_fh *fh,
 
 	refcount_inc(&d->refs);
 	reinit_completion(&d->done);
-	n = smb3mc_rw_iter(fh->tcon, &fh->fid, iter, pos, how, dio_done, d);
+	n = smb3mc_rw_iter(fh->tcon, &fh->fid, iter, pos,
+			   i_size_read(file_inode(d->file)), how, dio_done, d);
 	if (n != -EIOCBQUEUED) {
 		/* Nothing was sent: dio_done() will not run. */
 		refcount_dec(&d->refs);
@@ -183,6 +184,7 @@ static ssize_t dio_read_pages(struct kiocb *iocb, struct iov_iter *to,
 		/* The transfer's reference is the one we have. */
 		d->iocb = iocb;
 		n = smb3mc_rw_iter(fh->tcon, &fh->fid, &pages, iocb->ki_pos,
+				   i_size_read(file_inode(iocb->ki_filp)),
 				   SMB3MC_RW_SHARED, dio_done, d);
 		if (n == -EIOCBQUEUED)
 			return n;
@@ -212,7 +214,8 @@ static ssize_t dio_read_bounce(struct kiocb *iocb, struct iov_iter *to)
 		return -ENOMEM;
 	while (iov_iter_count(to)) {
 		len = min(iov_iter_count(to), window);
-		n = smb3mc_pread(fh->tcon, &fh->fid, buf, len, iocb->ki_pos);
+		n = smb3mc_pread(fh->tcon, &fh->fid, buf, len, iocb->ki_pos,
+				 i_size_read(file_inode(iocb->ki_filp)));
 		if (n <= 0) {
 			if (!total)
 				total = n;

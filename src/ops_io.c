@@ -71,21 +71,28 @@ size_t smb3mc_io_size(struct smb3mc_tcon *tcon, enum smb3mc_io_kind kind,
 	return io_chunk(ses->max_write);
 }
 
-/* @rw->req, built with @fid, which it goes with (smb3mc_call_fid()). */
-static void rw_prepare(struct smb3mc_tcon *tcon, struct smb3mc_rw *rw,
-		       int len, const struct smb3mc_fid *fid)
+/*
+ * MS-SMB2 3.3.5.12 lets a server answer a READ with fewer bytes than asked
+ * (it fails only one that would return fewer than MinimumCount): the rest
+ * is asked for again. A chunk whose answers are cut more often than this
+ * fails: its server would have us wait a round trip for every few bytes.
+ */
+#define SMB3MC_READ_CUTS	16
+
+/*
+ * @rw->req, built in @rw->hdr (@len bytes) with @rw->fid, which it goes
+ * with (smb3mc_call_fid()).
+ */
+static void rw_prepare(struct smb3mc_rw *rw, int len)
 {
 	memset(&rw->req, 0, sizeof(rw->req));
 	rw->req.iov[0].iov_base = rw->hdr;
 	rw->req.iov[0].iov_len = len;
 	rw->req.nr_iov = 1;
-	rw->req.fid_gen = fid->gen;
+	rw->req.fid_gen = rw->fid.gen;
 	rw->req.fid_gen_set = true;
 	/* MS-SMB2 3.1.5.2: CreditCharge covers the data moved. */
-	rw->req.payload = rw->len;
-	rw->result = 0;
-	rw->rc = 0;
-	rw->ses = tcon->ses;
+	rw->req.payload = rw->len - rw->result;
 }
 
 /* The errno of a finished request, from the transport or the status. */
@@ -94,15 +101,48 @@ static int rw_errno(const struct smb3mc_req *req)
 	return req->rc ? req->rc : smb3mc_req_errno(req);
 }
 
+static void rw_read_done(struct smb3mc_req *req);
+
+/* Send the READ of what @rw still lacks, into where @rw->iter stands. */
+static int rw_read_issue(struct smb3mc_rw *rw)
+{
+	int len;
+
+	len = smb3mc_build_read(rw->hdr, sizeof(rw->hdr), &rw->fid,
+				rw->offset + rw->result, rw->len - rw->result,
+				0, 0);
+	if (len < 0)
+		return len;
+	rw_prepare(rw, len);
+	rw->req.rx_data = &rw->iter;
+	rw->req.rx_shared = rw->shared;
+	rw->req.done_fn = rw_read_done;
+	smb3mc_ses_submit_io(rw->tcon->ses, rw->tcon, &rw->req);
+	return 0;
+}
+
+/*
+ * An answer of @n bytes came for @rw, already counted in @rw->result:
+ * whether the server cut it, so that the rest is to be asked for. The
+ * file ends where an answer is empty or reaches where the caller knows
+ * it to end; a reader must not take what lies before that for zeroes.
+ */
+static bool rw_read_cut(const struct smb3mc_rw *rw, u32 n)
+{
+	return n && rw->result < rw->len && rw->offset + rw->result < rw->eof;
+}
+
 static void rw_read_done(struct smb3mc_req *req)
 {
 	struct smb3mc_rw *rw = container_of(req, struct smb3mc_rw, req);
+	struct smb3mc_ses *ses = rw->tcon->ses;
 	struct smb3mc_read_rsp r;
 	void *rsp = req->rsp;
+	struct iov_iter to;
 
 	req->rsp = NULL;
 	/* Before @done: the batch may end with it, and the session go. */
-	smb3mc_ses_io_done(rw->ses);
+	smb3mc_ses_io_done(ses);
 	/* MS-SMB2 3.3.5.12: a READ starting at the end of file fails so. */
 	if (!req->rc && req->status == STATUS_END_OF_FILE)
 		goto done;
@@ -113,20 +153,34 @@ static void rw_read_done(struct smb3mc_req *req)
 	if (smb3mc_parse_read(rsp, req->rsp_len, req->rsp_len + req->rx_len,
 			      &r) ||
 	    (r.data_length && !req->rx_len && !r.data)) {
-		rw->rc = smb3mc_rsp_refuse(rw->ses, SMB2_READ, "malformed");
+		rw->rc = smb3mc_rsp_refuse(ses, SMB2_READ, "malformed");
 		goto done;
 	}
-	if (r.data_length > rw->len) {
-		rw->rc = smb3mc_rsp_refuse(rw->ses, SMB2_READ,
+	if (r.data_length > rw->len - rw->result) {
+		rw->rc = smb3mc_rsp_refuse(ses, SMB2_READ,
 					   "more data than asked for");
 		goto done;
 	}
+	to = rw->iter;
 	if (!req->rx_len &&
-	    copy_to_iter(r.data, r.data_length, &rw->iter) != r.data_length) {
+	    copy_to_iter(r.data, r.data_length, &to) != r.data_length) {
 		rw->rc = -EFAULT;
 		goto done;
 	}
-	rw->result = r.data_length;
+	rw->result += r.data_length;
+	if (!rw_read_cut(rw, r.data_length))
+		goto done;
+	if (++rw->cuts > SMB3MC_READ_CUTS) {
+		rw->rc = smb3mc_rsp_refuse(ses, SMB2_READ,
+					   "cut short of the end of file again and again");
+		goto done;
+	}
+	iov_iter_advance(&rw->iter, r.data_length);
+	rw->rc = rw_read_issue(rw);
+	if (!rw->rc) {
+		kvfree(rsp);
+		return;
+	}
 done:
 	rw->done(rw);
 	kvfree(rsp);
@@ -147,22 +201,14 @@ done:
 int smb3mc_read_submit(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
 		       struct smb3mc_rw *rw)
 {
-	struct smb3mc_fid id;
-	int len;
-
 	if (!rw->len || rw->len > tcon->ses->max_read)
 		return -EINVAL;
-	smb3mc_tcon_fid_read(tcon, fid, &id);
-	len = smb3mc_build_read(rw->hdr, sizeof(rw->hdr), &id, rw->offset,
-				rw->len, 0, 0);
-	if (len < 0)
-		return len;
-	rw_prepare(tcon, rw, len, &id);
-	rw->req.rx_data = &rw->iter;
-	rw->req.rx_shared = rw->shared;
-	rw->req.done_fn = rw_read_done;
-	smb3mc_ses_submit_io(tcon->ses, tcon, &rw->req);
-	return 0;
+	rw->tcon = tcon;
+	smb3mc_tcon_fid_read(tcon, fid, &rw->fid);
+	rw->result = 0;
+	rw->rc = 0;
+	rw->cuts = 0;
+	return rw_read_issue(rw);
 }
 
 static void rw_write_done(struct smb3mc_req *req)
@@ -172,15 +218,15 @@ static void rw_write_done(struct smb3mc_req *req)
 	u32 count;
 
 	req->rsp = NULL;
-	smb3mc_ses_io_done(rw->ses);
+	smb3mc_ses_io_done(rw->tcon->ses);
 	rw->rc = rw_errno(req);
 	if (!rw->rc) {
 		/* A server that claims more than was sent is broken. */
 		if (smb3mc_parse_write(rsp, req->rsp_len, &count))
-			rw->rc = smb3mc_rsp_refuse(rw->ses, SMB2_WRITE,
+			rw->rc = smb3mc_rsp_refuse(rw->tcon->ses, SMB2_WRITE,
 						   "malformed");
 		else if (count > rw->len)
-			rw->rc = smb3mc_rsp_refuse(rw->ses, SMB2_WRITE,
+			rw->rc = smb3mc_rsp_refuse(rw->tcon->ses, SMB2_WRITE,
 						   "more written than sent");
 		else
 			rw->result = count;
@@ -202,17 +248,19 @@ static void rw_write_done(struct smb3mc_req *req)
 int smb3mc_write_submit(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
 			struct smb3mc_rw *rw)
 {
-	struct smb3mc_fid id;
 	int len;
 
 	if (!rw->len || rw->len > tcon->ses->max_write)
 		return -EINVAL;
-	smb3mc_tcon_fid_read(tcon, fid, &id);
-	len = smb3mc_build_write(rw->hdr, sizeof(rw->hdr), &id, rw->offset,
+	rw->tcon = tcon;
+	smb3mc_tcon_fid_read(tcon, fid, &rw->fid);
+	rw->result = 0;
+	rw->rc = 0;
+	len = smb3mc_build_write(rw->hdr, sizeof(rw->hdr), &rw->fid, rw->offset,
 				 rw->len, 0);
 	if (len < 0)
 		return len;
-	rw_prepare(tcon, rw, len, &id);
+	rw_prepare(rw, len);
 	/* The data follows the WRITE body, at DataOffset (MS-SMB2 2.2.21). */
 	rw->req.tx_data = &rw->iter;
 	rw->req.done_fn = rw_write_done;
@@ -272,6 +320,7 @@ static void rw_batch_done(struct smb3mc_rw *rw)
  * @iter: a kvec or bvec iterator over the data, left unchanged; the
  *	chunks of all of it are in flight at once, so callers bound it
  * @offset: file offset
+ * @eof: READ: where the caller knows the file to end (struct smb3mc_rw)
  * @how: SMB3MC_RW_* flags
  * @done_fn: NULL to wait; else called once when every chunk ended, with
  *	what this function would have returned, where the channel ends
@@ -288,8 +337,9 @@ static void rw_batch_done(struct smb3mc_rw *rw)
  * will tell.
  */
 ssize_t smb3mc_rw_iter(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
-		       const struct iov_iter *iter, u64 offset, unsigned int how,
-		       smb3mc_io_done_t done_fn, void *private)
+		       const struct iov_iter *iter, u64 offset, u64 eof,
+		       unsigned int how, smb3mc_io_done_t done_fn,
+		       void *private)
 {
 	bool write = how & SMB3MC_RW_WRITE;
 	struct smb3mc_ses *ses = tcon->ses;
@@ -319,6 +369,7 @@ ssize_t smb3mc_rw_iter(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
 		rw->iter = *iter;
 		iov_iter_advance(&rw->iter, pos);
 		iov_iter_truncate(&rw->iter, rw->len);
+		rw->eof = eof;
 		rw->shared = how & SMB3MC_RW_SHARED;
 		rw->done = rw_batch_done;
 		rw->private = b;
@@ -385,6 +436,7 @@ static void pread_done(void *private, ssize_t result)
  * @buf: kernel buffer
  * @len: bytes wanted, bounded as for smb3mc_rw_iter()
  * @offset: file offset
+ * @eof: where the caller knows the file to end (struct smb3mc_rw)
  *
  * Waits for the answers killably (a server may be gone for long, see
  * dispatch.c): the READs go into a buffer of their own, copied to @buf
@@ -394,7 +446,7 @@ static void pread_done(void *private, ssize_t result)
  * errno; -EINTR when killed.
  */
 ssize_t smb3mc_pread(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
-		     void *buf, size_t len, u64 offset)
+		     void *buf, size_t len, u64 offset, u64 eof)
 {
 	struct iov_iter iter;
 	struct pread_ctx *c;
@@ -414,7 +466,7 @@ ssize_t smb3mc_pread(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
 	kv.iov_base = c->buf;
 	kv.iov_len = len;
 	iov_iter_kvec(&iter, ITER_DEST, &kv, 1, len);
-	n = smb3mc_rw_iter(tcon, fid, &iter, offset, 0, pread_done, c);
+	n = smb3mc_rw_iter(tcon, fid, &iter, offset, eof, 0, pread_done, c);
 	if (n != -EIOCBQUEUED) {
 		/* Nothing was sent: pread_done() will not run. */
 		pread_free(c);

@@ -45,23 +45,27 @@ typedef void (*smb3mc_rw_done_t)(struct smb3mc_rw *rw);
 /*
  * One READ or WRITE chunk in flight. The caller fills @offset, @len, @iter
  * (the pages or buffer a READ fills or a WRITE sends, @len bytes: a kvec
- * or bvec iterator), @shared for a READ into memory others see (see
- * SMB3MC_RW_SHARED), @done and @private, submits, and @done runs once
- * when the chunk ended: where the channel ends requests (its receive
- * thread, one of its workers, the timeout scan), so it must not sleep.
- * It may free @rw.
+ * or bvec iterator), for a READ @eof and @shared (see SMB3MC_RW_SHARED),
+ * @done and @private, submits, and @done runs once when the chunk ended:
+ * where the channel ends requests (its receive thread, one of its
+ * workers, the timeout scan), so it must not sleep. It may free @rw.
  *
- * On completion @rc is 0 or an errno and @result the bytes moved; a READ
- * at or past the end of the file ends with @rc 0 and @result 0, a short
- * one fills the start of @iter only.
+ * On completion @rc is 0 or an errno and @result the bytes moved. A READ
+ * fills all of @iter but past the end of the file: an answer that stops
+ * short of @len and of @eof, where the caller knows the file to end, was
+ * cut by the server, and the rest is asked for again; an empty one, or
+ * one reaching @eof, ends the file, and fills the start of @iter only.
  */
 struct smb3mc_rw {
 	struct smb3mc_req req;
-	struct smb3mc_ses *ses;		/* woken when the chunk ends */
+	struct smb3mc_tcon *tcon;
+	struct smb3mc_fid fid;		/* as it was when first submitted */
 	u64 offset;
 	u32 len;
-	struct iov_iter iter;
+	struct iov_iter iter;		/* READ: moved past each cut answer */
+	u64 eof;			/* READ: the file's size, as known */
 	bool shared;			/* READ: as SMB3MC_RW_SHARED */
+	unsigned int cuts;		/* READ: answers cut short so far */
 	u32 result;
 	int rc;
 	smb3mc_rw_done_t done;
@@ -86,10 +90,11 @@ typedef void (*smb3mc_io_done_t)(void *private, ssize_t result);
 #define SMB3MC_RW_SHARED	BIT(1)
 
 ssize_t smb3mc_rw_iter(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
-		       const struct iov_iter *iter, u64 offset, unsigned int how,
-		       smb3mc_io_done_t done_fn, void *private);
+		       const struct iov_iter *iter, u64 offset, u64 eof,
+		       unsigned int how, smb3mc_io_done_t done_fn,
+		       void *private);
 ssize_t smb3mc_pread(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
-		     void *buf, size_t len, u64 offset);
+		     void *buf, size_t len, u64 offset, u64 eof);
 int smb3mc_flush(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid);
 
 #endif /* SMB3MC_OPS_IO_H */

@@ -130,6 +130,10 @@ CASES = {
                    "right after the header (zero-copy framing)"),
     "read-extra-padded": (p.READ, 0, "READ returns 4 KiB more than asked, "
                           "data at DataOffset 0x70 (padded framing)"),
+    "read-cut": (p.READ, 0, "answer every READ with half the data there is "
+                 "for it (1 byte at least): short of the end of file"),
+    "read-dribble": (p.READ, 0, "answer every READ with 1 byte of the data "
+                     "there is for it"),
     "create-dir": (None, 0, "what a CREATE creates is of the other type: "
                    "a new directory a file from its CREATE answer on, a "
                    "new file a directory from the next answer on "
@@ -1334,6 +1338,10 @@ class Conn(MidSend):
                 data_off = 0x70
         elif not data:
             return p.STATUS_END_OF_FILE, None
+        elif h.hit and self.case.name == "read-cut":
+            data = data[:max(len(data) // 2, 1)]
+        elif h.hit and self.case.name == "read-dribble":
+            data = data[:1]
         out = struct.pack("<HBBIII", 17, data_off, 0, len(data), 0, 0)
         out += bytes(data_off - p.HDR_SIZE - len(out))
         return p.STATUS_SUCCESS, out + data

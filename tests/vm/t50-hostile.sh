@@ -47,6 +47,7 @@ cases+=(tcon-twice tcon-twice-bad)
 cases+=(cancel-unsigned seal-cancel-clear cancelled-unasked ack-unsigned)
 cases+=(close-late)
 cases+=(seal-forged-echo compound-many dir-stale-size write-full)
+cases+=(read-cut read-dribble)
 cases+=(fuzz)
 # The fuzz case's seed (server.py --seed): another spoils other answers.
 seed=1
@@ -107,14 +108,15 @@ hmount() { # limit extra-options
 		smb3mc "$opts${2:+,$2}"
 }
 # Calls on the mount, one line each in $r: "read OK <text>", "stat OK
-# size=S nlink=N", "list OK a,b" or the call and its errno name; "dread"
+# size=S nlink=N", "list OK a,b" or the call and its errno name (read
+# shows bytes that are not text as cat -v does: a NUL as ^@); "dread"
 # as tests/lib/direct_read.py prints.
 calls() {
 	local c p o s
 	for c in "$@"; do
 		p=${c#*:} c=${c%%:*}
 		case $c in
-		read) o=$(cat -- "$p" 2>&1); s=$? ;;
+		read) o=$(cat -v -- "$p" 2>&1); s=$? ;;
 		stat) o=$(stat -c 'size=%s nlink=%h' -- "$p" 2>&1); s=$? ;;
 		list) o=$(ls -A -- "$p" 2>&1); s=$? ;;
 		dread)
@@ -850,6 +852,30 @@ print(*out)' "$m/full"
 	finish
 }
 
+# Every READ answered with half the data there is for it: short of the
+# end of file, which MS-SMB2 allows. The rest is asked for, and none of
+# the file is taken for zeroes: not by the read of the page a byte is
+# written into (the file is written back whole), nor by readahead, nor by
+# an O_DIRECT read.
+case_read_cut() {
+	begin read-cut
+	if mounted; then
+		timed 60 python3 -c 'import os, sys
+fd = os.open(sys.argv[1], os.O_WRONLY)
+os.pwrite(fd, b"X", 4)
+os.close(fd)' "$m/hello.txt"
+		expect "$name: a byte written into the file" "$rc $r" "0 "
+		sync
+		echo 1 >/proc/sys/vm/drop_caches
+		try 60 "read:$m/hello.txt" "dread:$m/hello.txt"
+		expect "$name: cat after it" "$(sed -n 1p <<<"$r")" \
+			"read OK hellX${hello#hello}"
+		expect "$name: O_DIRECT read" "$(sed -n 2p <<<"$r")" \
+			"dread OK 37 untouched"
+	fi
+	finish
+}
+
 # A server restarted that hands out FileIds again (ksmbd's idr does), so
 # that hello.txt, opened again first, gets other.txt's old FileId and
 # other.txt hello.txt's: the READ of other.txt that waited for the new
@@ -1232,6 +1258,11 @@ case_zero_credits
 case_create_dir
 case_stale_size
 case_write_full
+case_read_cut
+# One byte per answer: a read that the server cuts short 16 times in a
+# row fails, rather than wait one round trip per byte.
+fails read-dribble "read:$work/mnt/read-dribble/hello.txt" EIO \
+	"cut short of the end of file again and again"
 
 case_none seal-none "" AES-128-GCM
 case_none seal-none-3.0 vers=3.0 AES-128-CCM
