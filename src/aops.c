@@ -279,14 +279,10 @@ static void wb_req_done(struct smb3mc_rw *rw)
 {
 	struct wb_req *w = container_of(rw, struct wb_req, rw);
 	struct wb_ctx *ctx = w->ctx;
-	int rc = rw->rc;
 	unsigned int i;
 
-	/* MS-SMB2 3.3.5.13: the server writes all of it or fails. */
-	if (!rc && rw->result != rw->len)
-		rc = -EIO;
-	if (rc)
-		mapping_set_error(ctx->mapping, rc);
+	if (rw->rc)
+		mapping_set_error(ctx->mapping, rw->rc);
 	for (i = 0; i < w->nr; i++)
 		folio_end_writeback(page_folio(w->bvec[i].bv_page));
 	kfree(w);

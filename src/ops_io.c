@@ -72,28 +72,12 @@ size_t smb3mc_io_size(struct smb3mc_tcon *tcon, enum smb3mc_io_kind kind,
 }
 
 /*
- * MS-SMB2 3.3.5.12 lets a server answer a READ with fewer bytes than asked
- * (it fails only one that would return fewer than MinimumCount): the rest
- * is asked for again. A chunk whose answers are cut more often than this
- * fails: its server would have us wait a round trip for every few bytes.
+ * MS-SMB2 lets a server answer a READ or a WRITE having moved fewer bytes
+ * than asked (3.3.5.12, 3.3.5.13): the rest is asked for again. A chunk
+ * whose answers are cut more often than this fails: its server would have
+ * us wait a round trip for every few bytes.
  */
-#define SMB3MC_READ_CUTS	16
-
-/*
- * @rw->req, built in @rw->hdr (@len bytes) with @rw->fid, which it goes
- * with (smb3mc_call_fid()).
- */
-static void rw_prepare(struct smb3mc_rw *rw, int len)
-{
-	memset(&rw->req, 0, sizeof(rw->req));
-	rw->req.iov[0].iov_base = rw->hdr;
-	rw->req.iov[0].iov_len = len;
-	rw->req.nr_iov = 1;
-	rw->req.fid_gen = rw->fid.gen;
-	rw->req.fid_gen_set = true;
-	/* MS-SMB2 3.1.5.2: CreditCharge covers the data moved. */
-	rw->req.payload = rw->len - rw->result;
-}
+#define SMB3MC_RW_CUTS		32
 
 /* The errno of a finished request, from the transport or the status. */
 static int rw_errno(const struct smb3mc_req *req)
@@ -102,30 +86,65 @@ static int rw_errno(const struct smb3mc_req *req)
 }
 
 static void rw_read_done(struct smb3mc_req *req);
+static void rw_write_done(struct smb3mc_req *req);
 
-/* Send the READ of what @rw still lacks, into where @rw->iter stands. */
-static int rw_read_issue(struct smb3mc_rw *rw)
+/*
+ * Send the READ or WRITE of what @rw has still to move, at where
+ * @rw->iter stands, with @rw->fid, which the request goes with
+ * (smb3mc_call_fid()).
+ */
+static int rw_issue(struct smb3mc_rw *rw, bool write)
 {
-	int len;
+	u64 offset = rw->offset + rw->result;
+	u32 len = rw->len - rw->result;
+	int n;
 
-	len = smb3mc_build_read(rw->hdr, sizeof(rw->hdr), &rw->fid,
-				rw->offset + rw->result, rw->len - rw->result,
-				0, 0);
-	if (len < 0)
-		return len;
-	rw_prepare(rw, len);
-	rw->req.rx_data = &rw->iter;
-	rw->req.rx_shared = rw->shared;
-	rw->req.done_fn = rw_read_done;
+	n = write ? smb3mc_build_write(rw->hdr, sizeof(rw->hdr), &rw->fid,
+				       offset, len, 0) :
+		    smb3mc_build_read(rw->hdr, sizeof(rw->hdr), &rw->fid,
+				      offset, len, 0, 0);
+	if (n < 0)
+		return n;
+	memset(&rw->req, 0, sizeof(rw->req));
+	rw->req.iov[0].iov_base = rw->hdr;
+	rw->req.iov[0].iov_len = n;
+	rw->req.nr_iov = 1;
+	rw->req.fid_gen = rw->fid.gen;
+	rw->req.fid_gen_set = true;
+	/* MS-SMB2 3.1.5.2: CreditCharge covers the data moved. */
+	rw->req.payload = len;
+	if (write) {
+		/* The data follows the WRITE body, at DataOffset (2.2.21). */
+		rw->req.tx_data = &rw->iter;
+		rw->req.done_fn = rw_write_done;
+	} else {
+		rw->req.rx_data = &rw->iter;
+		rw->req.rx_shared = rw->shared;
+		rw->req.done_fn = rw_read_done;
+	}
 	smb3mc_ses_submit_io(rw->tcon->ses, rw->tcon, &rw->req);
 	return 0;
 }
 
 /*
- * An answer of @n bytes came for @rw, already counted in @rw->result:
- * whether the server cut it, so that the rest is to be asked for. The
- * file ends where an answer is empty or reaches where the caller knows
- * it to end; a reader must not take what lies before that for zeroes.
+ * The server moved @n bytes of @rw, now counted in @rw->result, short of
+ * what was asked: ask for the rest. Return: 0 when that is on its way.
+ */
+static int rw_rest(struct smb3mc_rw *rw, u32 n, bool write)
+{
+	if (++rw->cuts > SMB3MC_RW_CUTS)
+		return smb3mc_rsp_refuse(rw->tcon->ses,
+					 write ? SMB2_WRITE : SMB2_READ,
+					 "cut short again and again");
+	iov_iter_advance(&rw->iter, n);
+	return rw_issue(rw, write);
+}
+
+/*
+ * Where a READ answered with @n bytes, now counted in @rw->result, is
+ * short of the end of the file, which is where an answer is empty or
+ * reaches where the caller knows the file to end: a reader must not take
+ * what lies before that for zeroes.
  */
 static bool rw_read_cut(const struct smb3mc_rw *rw, u32 n)
 {
@@ -168,21 +187,14 @@ static void rw_read_done(struct smb3mc_req *req)
 		goto done;
 	}
 	rw->result += r.data_length;
-	if (!rw_read_cut(rw, r.data_length))
-		goto done;
-	if (++rw->cuts > SMB3MC_READ_CUTS) {
-		rw->rc = smb3mc_rsp_refuse(ses, SMB2_READ,
-					   "cut short of the end of file again and again");
-		goto done;
-	}
-	iov_iter_advance(&rw->iter, r.data_length);
-	rw->rc = rw_read_issue(rw);
-	if (!rw->rc) {
-		kvfree(rsp);
-		return;
+	if (rw_read_cut(rw, r.data_length)) {
+		rw->rc = rw_rest(rw, r.data_length, false);
+		if (!rw->rc)
+			goto out;
 	}
 done:
 	rw->done(rw);
+out:
 	kvfree(rsp);
 }
 
@@ -208,30 +220,45 @@ int smb3mc_read_submit(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
 	rw->result = 0;
 	rw->rc = 0;
 	rw->cuts = 0;
-	return rw_read_issue(rw);
+	return rw_issue(rw, false);
 }
 
 static void rw_write_done(struct smb3mc_req *req)
 {
 	struct smb3mc_rw *rw = container_of(req, struct smb3mc_rw, req);
+	struct smb3mc_ses *ses = rw->tcon->ses;
 	void *rsp = req->rsp;
 	u32 count;
 
 	req->rsp = NULL;
-	smb3mc_ses_io_done(rw->tcon->ses);
+	smb3mc_ses_io_done(ses);
 	rw->rc = rw_errno(req);
-	if (!rw->rc) {
-		/* A server that claims more than was sent is broken. */
-		if (smb3mc_parse_write(rsp, req->rsp_len, &count))
-			rw->rc = smb3mc_rsp_refuse(rw->tcon->ses, SMB2_WRITE,
-						   "malformed");
-		else if (count > rw->len)
-			rw->rc = smb3mc_rsp_refuse(rw->tcon->ses, SMB2_WRITE,
-						   "more written than sent");
-		else
-			rw->result = count;
+	if (rw->rc)
+		goto done;
+	if (smb3mc_parse_write(rsp, req->rsp_len, &count)) {
+		rw->rc = smb3mc_rsp_refuse(ses, SMB2_WRITE, "malformed");
+		goto done;
 	}
+	/* A server that claims more than was sent, or nothing, is broken. */
+	if (count > rw->len - rw->result) {
+		rw->rc = smb3mc_rsp_refuse(ses, SMB2_WRITE,
+					   "more written than sent");
+		goto done;
+	}
+	if (!count) {
+		rw->rc = smb3mc_rsp_refuse(ses, SMB2_WRITE,
+					   "nothing written, and no error");
+		goto done;
+	}
+	rw->result += count;
+	if (rw->result < rw->len) {
+		rw->rc = rw_rest(rw, count, true);
+		if (!rw->rc)
+			goto out;
+	}
+done:
 	rw->done(rw);
+out:
 	kvfree(rsp);
 }
 
@@ -248,24 +275,14 @@ static void rw_write_done(struct smb3mc_req *req)
 int smb3mc_write_submit(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
 			struct smb3mc_rw *rw)
 {
-	int len;
-
 	if (!rw->len || rw->len > tcon->ses->max_write)
 		return -EINVAL;
 	rw->tcon = tcon;
 	smb3mc_tcon_fid_read(tcon, fid, &rw->fid);
 	rw->result = 0;
 	rw->rc = 0;
-	len = smb3mc_build_write(rw->hdr, sizeof(rw->hdr), &rw->fid, rw->offset,
-				 rw->len, 0);
-	if (len < 0)
-		return len;
-	rw_prepare(rw, len);
-	/* The data follows the WRITE body, at DataOffset (MS-SMB2 2.2.21). */
-	rw->req.tx_data = &rw->iter;
-	rw->req.done_fn = rw_write_done;
-	smb3mc_ses_submit_io(tcon->ses, tcon, &rw->req);
-	return 0;
+	rw->cuts = 0;
+	return rw_issue(rw, true);
 }
 
 /* The chunks of one transfer, and who waits for them. */

@@ -50,11 +50,12 @@ typedef void (*smb3mc_rw_done_t)(struct smb3mc_rw *rw);
  * where the channel ends requests (its receive thread, one of its
  * workers, the timeout scan), so it must not sleep. It may free @rw.
  *
- * On completion @rc is 0 or an errno and @result the bytes moved. A READ
- * fills all of @iter but past the end of the file: an answer that stops
- * short of @len and of @eof, where the caller knows the file to end, was
- * cut by the server, and the rest is asked for again; an empty one, or
- * one reaching @eof, ends the file, and fills the start of @iter only.
+ * On completion @rc is 0 or an errno and @result the bytes moved. A server
+ * may answer having moved fewer bytes than asked: the rest is asked for
+ * again, so that a WRITE moves all of @len or fails, and a READ fills all
+ * of @iter but past the end of the file. That is where an answer is
+ * empty, or reaches @eof, where the caller knows the file to end; it
+ * fills the start of @iter only.
  */
 struct smb3mc_rw {
 	struct smb3mc_req req;
@@ -62,10 +63,10 @@ struct smb3mc_rw {
 	struct smb3mc_fid fid;		/* as it was when first submitted */
 	u64 offset;
 	u32 len;
-	struct iov_iter iter;		/* READ: moved past each cut answer */
+	struct iov_iter iter;		/* moved past each cut answer */
 	u64 eof;			/* READ: the file's size, as known */
 	bool shared;			/* READ: as SMB3MC_RW_SHARED */
-	unsigned int cuts;		/* READ: answers cut short so far */
+	unsigned int cuts;		/* answers cut short so far */
 	u32 result;
 	int rc;
 	smb3mc_rw_done_t done;

@@ -139,6 +139,10 @@ CASES = {
                    "new file a directory from the next answer on "
                    "(finding 2)"),
     "write-full": (p.WRITE, 0, "answer every WRITE STATUS_DISK_FULL"),
+    "write-cut": (p.WRITE, 0, "write the first half of every WRITE (1 byte "
+                  "at least), and answer so"),
+    "write-none": (p.WRITE, 0, "answer every WRITE STATUS_SUCCESS with "
+                   "Count 0, writing nothing"),
     "answer-mid-write": (p.WRITE, 0, "stop reading at the first WRITE over 64 "
                          "KiB; 3 s later answer it STATUS_ACCESS_DENIED "
                          "while it is still being sent, then read on, "
@@ -1355,6 +1359,10 @@ class Conn(MidSend):
         if h.hit and self.case.name == "write-full":
             return STATUS_DISK_FULL, None
         data = req[data_off:data_off + length]
+        if h.hit and self.case.name == "write-cut":
+            data = data[:max(len(data) // 2, 1)]
+        elif h.hit and self.case.name == "write-none":
+            data = b""
         node = o.node
         if len(node.data) < offset:
             node.data += bytes(offset - len(node.data))

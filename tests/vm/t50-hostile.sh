@@ -47,7 +47,7 @@ cases+=(tcon-twice tcon-twice-bad)
 cases+=(cancel-unsigned seal-cancel-clear cancelled-unasked ack-unsigned)
 cases+=(close-late)
 cases+=(seal-forged-echo compound-many dir-stale-size write-full)
-cases+=(read-cut read-dribble)
+cases+=(read-cut read-dribble write-cut write-none)
 cases+=(fuzz)
 # The fuzz case's seed (server.py --seed): another spoils other answers.
 seed=1
@@ -876,6 +876,54 @@ os.close(fd)' "$m/hello.txt"
 	finish
 }
 
+# Every WRITE written by half (1 byte at least), and answered so, which
+# MS-SMB2 allows: the rest is sent again until all of it is written,
+# through writeback and O_DIRECT alike.
+case_write_cut() {
+	begin write-cut
+	if mounted; then
+		timed 60 python3 -c 'import mmap, os, sys
+data = bytes(range(256)) * 1024
+fd = os.open(sys.argv[1], os.O_WRONLY | os.O_CREAT, 0o644)
+n = os.write(fd, data[:200000])
+os.close(fd)
+buf = mmap.mmap(-1, 65536)  # page-aligned, as O_DIRECT wants
+buf.write(data[:65536])
+fd = os.open(sys.argv[2], os.O_WRONLY | os.O_CREAT | os.O_DIRECT, 0o644)
+print(n, os.write(fd, buf))
+os.close(fd)' "$m/cached" "$m/direct"
+		expect "$name: a write through the page cache, one O_DIRECT" \
+			"$rc $r" "0 200000 65536"
+		sync
+		echo 1 >/proc/sys/vm/drop_caches
+		timed 60 python3 -c 'import sys
+data = bytes(range(256)) * 1024
+for f, n in (sys.argv[1], 200000), (sys.argv[2], 65536):
+    print(open(f, "rb").read() == data[:n])' "$m/cached" "$m/direct"
+		expect "$name: both read back" "$rc ${r//$'\n'/ }" "0 True True"
+	fi
+	finish
+}
+
+# Every WRITE answered STATUS_SUCCESS with Count 0: the write fails, with
+# a message, instead of looking done or moving nothing for ever.
+case_write_none() {
+	begin write-none
+	if mounted; then
+		timed 60 python3 -c 'import errno, os, sys
+fd = os.open(sys.argv[1], os.O_WRONLY | os.O_CREAT, 0o644)
+os.write(fd, b"data")
+try:
+    os.close(fd)
+    print("OK")
+except OSError as e:
+    print(errno.errorcode[e.errno])' "$m/none"
+		expect "$name: close after a write" "$r" EIO
+		msg "refused a WRITE response: nothing written, and no error"
+	fi
+	finish
+}
+
 # A server restarted that hands out FileIds again (ksmbd's idr does), so
 # that hello.txt, opened again first, gets other.txt's old FileId and
 # other.txt hello.txt's: the READ of other.txt that waited for the new
@@ -1259,10 +1307,12 @@ case_create_dir
 case_stale_size
 case_write_full
 case_read_cut
-# One byte per answer: a read that the server cuts short 16 times in a
-# row fails, rather than wait one round trip per byte.
+# One byte per answer: a READ that the server cuts short 32 times fails,
+# rather than wait a round trip per byte.
 fails read-dribble "read:$work/mnt/read-dribble/hello.txt" EIO \
-	"cut short of the end of file again and again"
+	"refused a READ response: cut short again and again"
+case_write_cut
+case_write_none
 
 case_none seal-none "" AES-128-GCM
 case_none seal-none-3.0 vers=3.0 AES-128-CCM
