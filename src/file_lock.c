@@ -198,23 +198,27 @@ static int brl_set(struct file *file, struct file_lock *fl)
 	if (rc) {
 		mutex_lock(&si->lock_mutex);
 		list_del(&lk->list);
-		brl_release(lk);
 		mutex_unlock(&si->lock_mutex);
+		brl_release(lk);
 	}
 	return rc;
 }
 
 /*
  * Release the server locks of @fl's owner that lie inside its range, then
- * the kernel's. Under the mutex: a lock's handle stays open while it is
- * on the list (smb3mc_locks_drop()).
+ * the kernel's. They leave the list under the mutex, each with a count
+ * on its handle, which may be another file's, closed meanwhile; the
+ * UNLOCKs go out after it, so that no one else's lock, unlock or close
+ * of the file waits for them.
  */
 static int brl_clear(struct file *file, struct file_lock *fl)
 {
 	struct smb3mc_inode *si = SMB3MC_I(file_inode(file));
 	fl_owner_t owner = lock_core(fl)->flc_owner;
 	struct smb3mc_lock *lk, *next;
+	struct smb3mc_fh *fh;
 	u64 offset, length;
+	LIST_HEAD(gone);
 
 	brl_range(fl, &offset, &length);
 	/* What we wrote under the lock reaches the server before it goes. */
@@ -225,10 +229,15 @@ static int brl_clear(struct file *file, struct file_lock *fl)
 		    brl_last(lk->offset, lk->length) >
 		    brl_last(offset, length))
 			continue;
-		list_del(&lk->list);
-		brl_release(lk);
+		list_move_tail(&lk->list, &gone);
+		refcount_inc(&lk->fh->ref);
 	}
 	mutex_unlock(&si->lock_mutex);
+	list_for_each_entry_safe(lk, next, &gone, list) {
+		fh = lk->fh;
+		brl_release(lk);
+		smb3mc_fh_put(fh);
+	}
 	return locks_lock_file_wait(file, fl);
 }
 

@@ -47,7 +47,7 @@ cases+=(tcon-twice tcon-twice-bad)
 cases+=(cancel-unsigned seal-cancel-clear cancelled-unasked ack-unsigned)
 cases+=(close-late)
 cases+=(seal-forged-echo compound-many dir-stale-size write-full)
-cases+=(read-cut read-dribble write-cut write-none)
+cases+=(read-cut read-dribble write-cut write-none silent/LOCK/2)
 cases+=(fuzz)
 # The fuzz case's seed (server.py --seed): another spoils other answers.
 seed=1
@@ -924,6 +924,34 @@ except OSError as e:
 	finish
 }
 
+# A server that never answers the unlock of the first lock (the second
+# LOCK): while that unlock waits for it (30 s), another process's lock of
+# another range of the file goes through, not held up behind it.
+case_unlock_silent() {
+	local pid
+	begin silent/LOCK/2
+	if mounted; then
+		python3 -c 'import fcntl, os, sys
+fd = os.open(sys.argv[1], os.O_RDWR)
+fcntl.lockf(fd, fcntl.LOCK_EX, 1, 0)
+fcntl.lockf(fd, fcntl.LOCK_UN, 1, 0)' "$m/hello.txt" >/dev/null 2>&1 &
+		pid=$!
+		for _ in $(seq 150); do
+			srvlog | grep -q " LOCK .*-> silent" && break
+			sleep 0.2
+		done
+		timed 60 python3 -c 'import fcntl, os, sys
+fd = os.open(sys.argv[1], os.O_RDWR)
+fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, 10)
+print("locked")' "$m/hello.txt"
+		expect "$name: a lock beside the unlock" "$rc $r" "0 locked"
+		within "$name: a lock beside the unlock" "$took" 10
+		wait "$pid"
+		msg "no response to command 10 "
+	fi
+	finish
+}
+
 # A server restarted that hands out FileIds again (ksmbd's idr does), so
 # that hello.txt, opened again first, gets other.txt's old FileId and
 # other.txt hello.txt's: the READ of other.txt that waited for the new
@@ -1313,6 +1341,7 @@ fails read-dribble "read:$work/mnt/read-dribble/hello.txt" EIO \
 	"refused a READ response: cut short again and again"
 case_write_cut
 case_write_none
+case_unlock_silent
 
 case_none seal-none "" AES-128-GCM
 case_none seal-none-3.0 vers=3.0 AES-128-CCM
