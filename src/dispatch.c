@@ -23,8 +23,8 @@
  * short.
  */
 
-#include <linux/delay.h>
 #include <linux/mm.h>
+#include <linux/sched/signal.h>
 
 #include "chan_pick.h"
 #include "nterr.h"
@@ -227,13 +227,19 @@ static bool ses_should_resend(struct smb3mc_ses *ses,
 /*
  * The errno of @req ending with @rc, not to be sent again. One lost with
  * a connection each time it went out fails with a message, unless it
- * belongs to its connection (smb3mc_replay_mode()).
+ * belongs to its connection (smb3mc_replay_mode()); so does one the
+ * server kept asking to send again.
  */
 static int ses_final_rc(struct smb3mc_ses *ses, const struct smb3mc_req *req,
 			int rc)
 {
 	u16 cmd = smb3mc_req_command(req);
 
+	if (!rc && req->status == STATUS_FILE_NOT_AVAILABLE &&
+	    req->resends >= SMB3MC_MAX_RESENDS)
+		pr_warn_ratelimited("smb3mc: %s: %s answered STATUS_FILE_NOT_AVAILABLE %u times: it fails\n",
+				    ses->server, smb3mc_command_name(cmd),
+				    req->resends + 1);
 	if (rc != -ECONNABORTED)
 		return rc;
 	if (req->stalls >= SMB3MC_MAX_STALLS)
@@ -483,7 +489,10 @@ static int ses_call(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 		if (!ses_should_resend(ses, first, rc))
 			return ses_final_rc(ses, first, rc);
 		if (rc != -ECONNABORTED)
-			msleep(ses_busy_ms(first));
+			schedule_timeout_killable(msecs_to_jiffies(ses_busy_ms(first)));
+		/* Killed: what it would have been sent again for is gone. */
+		if (fatal_signal_pending(current))
+			return -EINTR;
 		for (i = 0; i < n; i++)
 			ses_prepare_resend(ses, &reqs[i], rc);
 		chan = ses_wait_chan(ses, first, &rc);

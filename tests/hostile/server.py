@@ -54,6 +54,7 @@ MANY = 16000
 SESSION_FLAG_ENCRYPT_DATA = 0x4
 STATUS_CANCELLED = 0xC0000120
 STATUS_DISK_FULL = 0xC000007F
+STATUS_FILE_NOT_AVAILABLE = 0xC0000467
 MAX_IO = 1024 * 1024
 # The body of an error response (MS-SMB2 2.2.2), no error data.
 ERROR_BODY = struct.pack("<HBBI", 9, 0, 0, 0) + b"\0"
@@ -139,6 +140,9 @@ CASES = {
                    "new file a directory from the next answer on "
                    "(finding 2)"),
     "write-full": (p.WRITE, 0, "answer every WRITE STATUS_DISK_FULL"),
+    "busy": (None, 0, "offer multichannel, and answer every CREATE of "
+             "hello.txt STATUS_FILE_NOT_AVAILABLE, which asks a "
+             "multichannel client to send it again"),
     "write-cut": (p.WRITE, 0, "write the first half of every WRITE (1 byte "
                   "at least), and answer so"),
     "write-none": (p.WRITE, 0, "answer every WRITE STATUS_SUCCESS with "
@@ -974,7 +978,8 @@ class Conn(MidSend):
         if self.srv.args.multichannel or \
                 self.case.name.startswith(("iface", "bind-", "other-",
                                            "close-race", "go-silent",
-                                           "relapse", "seal-echo")):
+                                           "relapse", "seal-echo",
+                                           "busy")):
             caps |= CAP_MULTI_CHANNEL
         if seal and dialect != p.DIALECT_311 and self.client_caps & CAP_ENC:
             caps |= CAP_ENC
@@ -1164,6 +1169,8 @@ class Conn(MidSend):
             self.srv.log(f"{self.peer} fuzzing from now on")
         if self.trees[h.tid] == 2:
             return p.STATUS_OBJECT_NAME_NOT_FOUND, None
+        if self.case.name == "busy" and path.lower() == "hello.txt":
+            return STATUS_FILE_NOT_AVAILABLE, None
         ctxs = self.create_contexts(body, req)
         # A reclaim: no open outlives its session here (MS-SMB2 3.3.5.9.12),
         # but a persistent one.

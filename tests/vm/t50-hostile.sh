@@ -47,7 +47,7 @@ cases+=(tcon-twice tcon-twice-bad)
 cases+=(cancel-unsigned seal-cancel-clear cancelled-unasked ack-unsigned)
 cases+=(close-late)
 cases+=(seal-forged-echo compound-many dir-stale-size write-full)
-cases+=(read-cut read-dribble write-cut write-none silent/LOCK/2)
+cases+=(read-cut read-dribble write-cut write-none silent/LOCK/2 busy)
 cases+=(fuzz)
 # The fuzz case's seed (server.py --seed): another spoils other answers.
 seed=1
@@ -142,6 +142,7 @@ errno_name() {
 	*"Software caused connection abort") echo ECONNABORTED ;;
 	*"No such file or directory") echo ENOENT ;;
 	*"Value too large for defined data type") echo EOVERFLOW ;;
+	*"Resource temporarily unavailable") echo EAGAIN ;;
 	*) echo "other: $1" ;;
 	esac
 }
@@ -952,6 +953,23 @@ print("locked")' "$m/hello.txt"
 	finish
 }
 
+# A server that answers every CREATE of hello.txt STATUS_FILE_NOT_AVAILABLE,
+# which asks a multichannel client to send it again: a stat fails once
+# its CREATE went out 25 times (about 40 s of pauses), with a message,
+# and one killed while it waits ends at once.
+case_busy() {
+	begin busy
+	if mounted; then
+		killed "a stat the server keeps asking to send again" \
+			stat "$m/hello.txt"
+		try 90 "stat:$m/hello.txt"
+		expect "$name: stat fails" "$r" "stat EAGAIN"
+		within "$name: stat fails" "$took" 60
+		msg "CREATE answered STATUS_FILE_NOT_AVAILABLE 25 times: it fails"
+	fi
+	finish
+}
+
 # A server restarted that hands out FileIds again (ksmbd's idr does), so
 # that hello.txt, opened again first, gets other.txt's old FileId and
 # other.txt hello.txt's: the READ of other.txt that waited for the new
@@ -1249,6 +1267,10 @@ case_go_silent &
 bg6=$!
 case_relapse &
 bg7=$!
+case_busy &
+bg9=$!
+case_unlock_silent &
+bg10=$!
 
 case_none none
 case_none none-3.0 vers=3.0
@@ -1341,7 +1363,6 @@ fails read-dribble "read:$work/mnt/read-dribble/hello.txt" EIO \
 	"refused a READ response: cut short again and again"
 case_write_cut
 case_write_none
-case_unlock_silent
 
 case_none seal-none "" AES-128-GCM
 case_none seal-none-3.0 vers=3.0 AES-128-CCM
@@ -1411,7 +1432,7 @@ case_close_late
 # cases before it need.
 case_fuzz
 
-wait "$bg1" "$bg2" "$bg3" "$bg4" "$bg5" "$bg6" "$bg7" "$bg8"
+wait "$bg1" "$bg2" "$bg3" "$bg4" "$bg5" "$bg6" "$bg7" "$bg8" "$bg9" "$bg10"
 
 # Replay the records as TAP, case by case.
 for c in "${cases[@]}"; do
