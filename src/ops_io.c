@@ -141,10 +141,10 @@ static int rw_rest(struct smb3mc_rw *rw, u32 n, bool write)
 }
 
 /*
- * Where a READ answered with @n bytes, now counted in @rw->result, is
- * short of the end of the file, which is where an answer is empty or
- * reaches where the caller knows the file to end: a reader must not take
- * what lies before that for zeroes.
+ * Whether a READ's answer of @n bytes, now counted in @rw->result, stopped
+ * short of the end of the file: that is where an answer is empty or
+ * reaches where the caller knows the file to end, and a reader must not
+ * take what lies before it for zeroes.
  */
 static bool rw_read_cut(const struct smb3mc_rw *rw, u32 n)
 {
