@@ -80,8 +80,12 @@ static int smb3mc_make(struct inode *dir, struct dentry *dentry, bool is_dir,
 	int rc;
 
 	path = smb3mc_dentry_path(dentry, &page);
-	if (IS_ERR(path))
+	if (IS_ERR(path)) {
+		/* @lc is on the mount's list, and on our caller's stack. */
+		if (lc)
+			smb3mc_lease_create_end(dir->i_sb, lc, NULL);
 		return PTR_ERR(path);
+	}
 	if (!is_dir)
 		attributes = smb3mc_mode_to_attributes(0, mode);
 	rc = smb3mc_ns_create(sbi->tcon, path, is_dir, access, attributes,

@@ -357,6 +357,37 @@ srv_step("futimens: the server has the time",
 step("close", "OK", fh.close)
 srv_step("closed: the server removed it", not exists(s("d", "o")), "still there")
 
+# A name whose path from the share's root is over 4096 bytes: its
+# open(O_CREAT) fails on the client, and a create after it works (one that
+# failed so left its lease's entry, on its stack, on the mount's list).
+deep = [f"{i:02d}" + "d" * 198 for i in range(20)]
+
+
+def deep_mkdir():
+    os.chdir(m())
+    for d in deep:
+        os.mkdir(d)
+        os.chdir(d)
+
+
+def create(name):
+    os.close(os.open(name, os.O_CREAT | os.O_WRONLY, 0o644))
+
+
+def deep_rm():
+    os.unlink("g")
+    for d in reversed(deep):
+        os.chdir("..")
+        os.rmdir(d)
+
+
+step("20 directories of 200-byte names, each in the last", "OK", deep_mkdir)
+step("open(O_CREAT) of a 255-byte name there: ENAMETOOLONG", "ENAMETOOLONG",
+     lambda: create("f" * 255))
+step("open(O_CREAT) of a short name there", "OK", lambda: create("g"))
+step("rm of it all", "OK", deep_rm)
+os.chdir("/")
+
 # the read-only share
 step("ro share: mkdir", "EACCES", lambda: os.mkdir(os.path.join(ro, "x")))
 step("ro share: create", "EACCES", lambda: mknod(os.path.join(ro, "x")))
