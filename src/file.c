@@ -45,8 +45,9 @@ static ssize_t smb3mc_file_write_iter(struct kiocb *iocb,
 }
 
 /*
- * Close-to-open: when the server's file changed since we cached it, fetch
- * its attributes now, which drops stale pages (smb3mc_revalidate()).
+ * Close-to-open: when the server's file changed since we cached it, drop
+ * the pages cached, which no lease covered meanwhile (the one this open
+ * may have got is newer than they are), and fetch its attributes now.
  */
 static void smb3mc_open_check(struct file *file,
 			      const struct smb3mc_file_attrs *attrs)
@@ -58,6 +59,7 @@ static void smb3mc_open_check(struct file *file,
 	if (attrs->end_of_file == i_size_read(inode) &&
 	    timespec64_equal(&mtime, &srv))
 		return;
+	invalidate_inode_pages2(inode->i_mapping);
 	smb3mc_attr_stale(inode);
 	smb3mc_revalidate(file->f_path.dentry);
 }

@@ -179,6 +179,19 @@ check "closetimeo=60: read kept" sh -c "cat $m4/leases/kept >/dev/null"
 check "second: rm kept" rm $m2/leases/kept
 check "kept is gone on the server at once" test ! -e $srv/kept
 check "closetimeo=60: umount" umount $m4
+# A file whose lease ended with its last handle (closetimeo), then
+# rewritten on the server to the same size: the next open, within
+# actimeo, gets a new lease, and reads the new data, not the pages
+# cached before.
+check "actimeo=60: mount" mount -t smb3mc "//$SRV_IP/$SHARE" $m4 \
+	-o "$opts,actimeo=60"
+printf aaaa >$srv/stale
+is "actimeo=60: read stale" aaaa cat $m4/leases/stale
+opens_are "the server has stale open no more within 10 s" 0 stale 10
+printf bbbb >$srv/stale
+is "actimeo=60: read stale again, rewritten meanwhile" bbbb \
+	cat $m4/leases/stale
+check "actimeo=60: umount" umount $m4
 
 # The second writes f: the break drops the first's cached pages, and
 # its size is read again.
