@@ -151,6 +151,21 @@ static bool rw_read_cut(const struct smb3mc_rw *rw, u32 n)
 	return n && rw->result < rw->len && rw->offset + rw->result < rw->eof;
 }
 
+/* The first send of @rw, a READ or a WRITE: see smb3mc_read_submit(). */
+static int rw_submit(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
+		     struct smb3mc_rw *rw, bool write)
+{
+	if (!rw->len ||
+	    rw->len > (write ? tcon->ses->max_write : tcon->ses->max_read))
+		return -EINVAL;
+	rw->tcon = tcon;
+	smb3mc_tcon_fid_read(tcon, fid, &rw->fid);
+	rw->result = 0;
+	rw->rc = 0;
+	rw->cuts = 0;
+	return rw_issue(rw, write);
+}
+
 static void rw_read_done(struct smb3mc_req *req)
 {
 	struct smb3mc_rw *rw = container_of(req, struct smb3mc_rw, req);
@@ -213,14 +228,7 @@ out:
 int smb3mc_read_submit(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
 		       struct smb3mc_rw *rw)
 {
-	if (!rw->len || rw->len > tcon->ses->max_read)
-		return -EINVAL;
-	rw->tcon = tcon;
-	smb3mc_tcon_fid_read(tcon, fid, &rw->fid);
-	rw->result = 0;
-	rw->rc = 0;
-	rw->cuts = 0;
-	return rw_issue(rw, false);
+	return rw_submit(tcon, fid, rw, false);
 }
 
 static void rw_write_done(struct smb3mc_req *req)
@@ -275,14 +283,7 @@ out:
 int smb3mc_write_submit(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
 			struct smb3mc_rw *rw)
 {
-	if (!rw->len || rw->len > tcon->ses->max_write)
-		return -EINVAL;
-	rw->tcon = tcon;
-	smb3mc_tcon_fid_read(tcon, fid, &rw->fid);
-	rw->result = 0;
-	rw->rc = 0;
-	rw->cuts = 0;
-	return rw_issue(rw, true);
+	return rw_submit(tcon, fid, rw, true);
 }
 
 /* The chunks of one transfer, and who waits for them. */
