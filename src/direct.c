@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * O_DIRECT on regular files: around the page cache, straight between the
- * caller's memory and READ/WRITE requests. A user's pages are read into
- * where they lie; a kernel caller's memory and every write go through a
- * buffer of the size smb3mc_io_size() gives.
+ * O_DIRECT on regular files, and writes no lease lets the client cache:
+ * around the page cache, straight between the caller's memory and
+ * READ/WRITE requests. A user's pages are read into where they lie; a
+ * kernel caller's memory and every write go through a buffer of the size
+ * smb3mc_io_size() gives.
  */
 
 #include <linux/bvec.h>
@@ -275,8 +276,9 @@ ssize_t smb3mc_direct_read(struct kiocb *iocb, struct iov_iter *to)
 }
 
 /*
- * ->write_iter with IOCB_DIRECT, under the inode lock: cached pages of
- * the range are written and dropped around the WRITEs.
+ * ->write_iter with IOCB_DIRECT or without write caching, under the inode
+ * lock: cached pages of the range are written and dropped around the
+ * WRITEs, and the file's times are asked for again.
  */
 ssize_t smb3mc_direct_write(struct kiocb *iocb, struct iov_iter *from)
 {
@@ -341,6 +343,8 @@ ssize_t smb3mc_direct_write(struct kiocb *iocb, struct iov_iter *from)
 	}
 	if (iocb->ki_pos > i_size_read(inode))
 		i_size_write(inode, iocb->ki_pos);
+	if (total > 0)
+		smb3mc_attr_stale(inode);
 	/* Readahead may have brought pages back in during the write. */
 	invalidate_inode_pages2_range(mapping, start >> PAGE_SHIFT,
 				      end >> PAGE_SHIFT);

@@ -29,18 +29,34 @@ static ssize_t smb3mc_file_read_iter(struct kiocb *iocb, struct iov_iter *to)
 	return generic_file_read_iter(iocb, to);
 }
 
+/*
+ * Without the write caching of a lease another client may write into the
+ * same pages as we do (records of a file, each under its own byte-range
+ * lock), and writeback sends whole pages: what we read of its data would
+ * go back over what it wrote since. Such writes go to the server at once,
+ * only the bytes written, as O_DIRECT ones do; so do cifs.ko's.
+ */
 static ssize_t smb3mc_file_write_iter(struct kiocb *iocb,
 				      struct iov_iter *from)
 {
+	struct inode *inode = file_inode(iocb->ki_filp);
 	ssize_t ret;
 
-	if (iocb->ki_flags & IOCB_DIRECT)
+	if (iocb->ki_flags & IOCB_DIRECT ||
+	    !smb3mc_lease_caches(inode, SMB2_LEASE_WRITE_CACHING))
 		return smb3mc_direct_write(iocb, from);
 	ret = generic_file_write_iter(iocb, from);
-	/* ki_pos: where it ended, also for O_APPEND. */
-	if (ret > 0)
-		smb3mc_write_behind(file_inode(iocb->ki_filp),
-				    iocb->ki_pos - ret, iocb->ki_pos);
+	if (ret <= 0)
+		return ret;
+	/*
+	 * ki_pos: where it ended, also for O_APPEND. A break that took write
+	 * caching away meanwhile wrote back what was dirty then, not this.
+	 */
+	if (smb3mc_lease_caches(inode, SMB2_LEASE_WRITE_CACHING))
+		smb3mc_write_behind(inode, iocb->ki_pos - ret, iocb->ki_pos);
+	else
+		filemap_fdatawrite_range(inode->i_mapping, iocb->ki_pos - ret,
+					 iocb->ki_pos - 1);
 	return ret;
 }
 

@@ -131,6 +131,8 @@ CASES = {
                    "right after the header (zero-copy framing)"),
     "read-extra-padded": (p.READ, 0, "READ returns 4 KiB more than asked, "
                           "data at DataOffset 0x70 (padded framing)"),
+    # A case of CACHING_CASES grants the lease a CREATE asks for, read and
+    # write caching, as a server does to the only opener of a file.
     "read-cut": (p.READ, 0, "answer every READ with half the data there is "
                  "for it (1 byte at least): short of the end of file"),
     "read-dribble": (p.READ, 0, "answer every READ with 1 byte of the data "
@@ -253,6 +255,8 @@ CASES = {
                    "available share, grant those asked for, and restart, "
                    "keeping them for DH2C to reclaim"),
 }
+CACHING_CASES = ("close-late", "read-cut", "write-full", "write-cut",
+                 "write-none")
 RESTART_CASES = ("fid-reuse", "reopen-drop", "silent-reconnect",
                  "guid-change", "close-race", "bind-restart", "ca-restart",
                  "relapse")
@@ -971,7 +975,8 @@ class Conn(MidSend):
         blob = p.spnego_hint()
         caps = CAP_LARGE_MTU
         if self.case.name.startswith(("break-", "dh2", "seal-break", "ca-",
-                                      "ack-", "close-late")):
+                                      "ack-")) or \
+                self.case.name in CACHING_CASES:
             caps |= CAP_LEASING
         if self.case.name == "ca-restart":
             caps |= CAP_PERSISTENT_HANDLES
@@ -1215,15 +1220,16 @@ class Conn(MidSend):
                 block = self.attrs_block(node)
         level, ctx = 0, b""
         key = self.lease_asked(body, req) \
-            if self.case.name.startswith(("seal-break", "ack-",
-                                          "close-late")) else None
+            if self.case.name.startswith(("seal-break", "ack-")) or \
+            self.case.name in CACHING_CASES else None
         if key is not None:
             # MS-SMB2 2.2.14.2.10: RqLs v2, read and write caching, epoch 1;
-            # close-late: handle caching too, and no break (lease_key)
+            # close-late: handle caching too; no break (lease_key) for
+            # CACHING_CASES
             level, state = OPLOCK_LEVEL_LEASE, LEASE_R | LEASE_W
             if self.case.name == "close-late":
                 state |= LEASE_H
-            else:
+            if self.case.name not in CACHING_CASES:
                 h.lease_key = key
             ctx = struct.pack("<IHHHHI4s4x", 0, 16, 4, 0, 24, 52, b"RqLs") + \
                 struct.pack("<16sIIQ16sHH", key, state, 0, 0, bytes(16), 1,

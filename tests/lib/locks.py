@@ -22,6 +22,10 @@ EACCES, EINTR, ...); TYPE is r or w, LEN 0 means to the end of the file.
                                          file, read the number at its start
                                          and write it back plus one, through
                                          the page cache, F_UNLCK
+  locks.py record FILE START TAG N       N times: F_SETLKW on the 8 bytes
+                                         at START, write TAG and the count
+                                         there through the page cache,
+                                         F_UNLCK; then close
   locks.py closedrop FILE                F_SETLK w on fd 1, open and close
                                          fd 2: POSIX drops the lock; HELD
                                          then DROPPED, then sleeps
@@ -161,6 +165,20 @@ def cmd_count(path, times):
     say("OK")
 
 
+def cmd_record(path, start, tag, times):
+    fd = open_rw(path)
+    start = int(start)
+    try:
+        for i in range(int(times)):
+            setlk(fd, fcntl.F_SETLKW, fcntl.F_WRLCK, start, 8)
+            os.pwrite(fd, f"{tag}{i:07d}".encode(), start)
+            setlk(fd, fcntl.F_SETLK, fcntl.F_UNLCK, start, 8)
+        os.close(fd)
+        say("OK")
+    except OSError as e:
+        say(err(e))
+
+
 def cmd_closedrop(path):
     fd = open_rw(path)
     setlk(fd, fcntl.F_SETLK, fcntl.F_WRLCK, 0, 0)
@@ -174,7 +192,8 @@ def main():
     cmds = {
         "try": cmd_try, "test": cmd_test, "wait": cmd_wait,
         "hold": cmd_hold, "flock": cmd_flock, "pwrite": cmd_pwrite,
-        "pread": cmd_pread, "count": cmd_count, "closedrop": cmd_closedrop,
+        "pread": cmd_pread, "count": cmd_count, "record": cmd_record,
+        "closedrop": cmd_closedrop,
     }
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     # A background job of a script starts with SIGINT ignored.

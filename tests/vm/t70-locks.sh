@@ -76,6 +76,7 @@ printf '0\n' >$srv/counter
 truncate -s 4096 $srv/counter
 : >$srv/fl
 : >$srv/cd
+head -c 4096 /dev/zero | tr '\0' . >$srv/page
 chmod -R a+rwX $srv
 
 check "mount smb3mc, first" mount -t smb3mc "//$SRV_IP/$SHARE" $m1 -o "$opts"
@@ -173,6 +174,23 @@ else
 	fail "two counters of $N each under a lock end at $((2 * N))" \
 		"got $got" "$(cat /tmp/c1.out /tmp/c2.out)"
 fi
+
+# Two clients hold a file open, so that neither has the write caching of
+# a lease, and update records of one page, each under its own lock, N
+# times: each write reaches the server as it was made, not as a page of
+# what the client read before the other's last write (whose lock the
+# server then finds in the way).
+t0=$SECONDS
+start r1 record $m1/locks/page 0 A $N
+r1=$bg
+start r2 record $m2/locks/page 100 B $N
+r2=$bg
+wait $r1 $r2
+is "two clients update records of one page under locks" "OK OK" \
+	bash -c "cat /tmp/r1.out /tmp/r2.out | paste -sd' '"
+is "the server has the last of each ($((SECONDS - t0)) s)" \
+	"A$(printf %07d $((N - 1))) B$(printf %07d $((N - 1)))" \
+	bash -c "echo \$(head -c 8 $srv/page) \$(tail -c +101 $srv/page | head -c 8)"
 
 # flock() between the mounts.
 start f1 flock $m1/locks/fl ex wait 5
