@@ -276,6 +276,26 @@ ssize_t smb3mc_direct_read(struct kiocb *iocb, struct iov_iter *to)
 }
 
 /*
+ * Without write caching another client may have written past the end
+ * this client knows: an append goes at the end the server has now, as an
+ * NFS client's does. What this one cached goes first. Under the inode lock.
+ */
+static int dio_append_end(struct inode *inode, struct smb3mc_fh *fh)
+{
+	struct smb3mc_file_attrs attrs;
+	int rc;
+
+	if (smb3mc_lease_caches(inode, SMB2_LEASE_WRITE_CACHING))
+		return 0;
+	rc = filemap_write_and_wait(inode->i_mapping);
+	if (!rc)
+		rc = smb3mc_query_attrs(fh->tcon, &fh->fid, &attrs);
+	if (!rc)
+		i_size_write(inode, attrs.end_of_file);
+	return rc;
+}
+
+/*
  * ->write_iter with IOCB_DIRECT or without write caching, under the inode
  * lock: cached pages of the range are written and dropped around the
  * WRITEs, and the file's times are asked for again.
@@ -294,7 +314,9 @@ ssize_t smb3mc_direct_write(struct kiocb *iocb, struct iov_iter *from)
 	int rc;
 
 	inode_lock(inode);
-	n = generic_write_checks(iocb, from);
+	n = iocb->ki_flags & IOCB_APPEND ? dio_append_end(inode, fh) : 0;
+	if (!n)
+		n = generic_write_checks(iocb, from);
 	if (n <= 0) {
 		total = n;
 		goto out;

@@ -76,6 +76,7 @@ printf '0\n' >$srv/counter
 truncate -s 4096 $srv/counter
 : >$srv/fl
 : >$srv/cd
+: >$srv/log
 head -c 4096 /dev/zero | tr '\0' . >$srv/page
 chmod -R a+rwX $srv
 
@@ -191,6 +192,18 @@ is "two clients update records of one page under locks" "OK OK" \
 is "the server has the last of each ($((SECONDS - t0)) s)" \
 	"A$(printf %07d $((N - 1))) B$(printf %07d $((N - 1)))" \
 	bash -c "echo \$(head -c 8 $srv/page) \$(tail -c +101 $srv/page | head -c 8)"
+
+# Two clients append lines to one log in turn, each through a descriptor
+# it keeps open: each append goes at the end the other left, so every
+# line is there, in order.
+exec 5>>$m1/locks/log 6>>$m2/locks/log
+for i in 1 2 3; do
+	echo "a$i" >&5
+	echo "b$i" >&6
+done
+exec 5>&- 6>&-
+is "two clients append to one log in turn: every line" "a1 b1 a2 b2 a3 b3" \
+	bash -c "paste -sd' ' $srv/log"
 
 # flock() between the mounts.
 start f1 flock $m1/locks/fl ex wait 5
