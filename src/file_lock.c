@@ -113,9 +113,11 @@ static void brl_release(struct smb3mc_lock *lk)
 
 	rc = smb3mc_unlock(fh->tcon, fh->kept, &fh->fid, lk->offset,
 			   lk->length);
-	if (rc)
+	if (rc) {
+		WRITE_ONCE(fh->lock_left, true);
 		pr_warn_ratelimited("smb3mc: unlock of %llu bytes at %llu failed (%d)\n",
 				    lk->length, lk->offset, rc);
+	}
 	kfree(lk);
 }
 
@@ -175,8 +177,9 @@ static int brl_set(struct file *file, struct file_lock *fl)
 		return rc < 0 ? rc : locks_lock_file_wait(file, fl);
 	}
 
-	if (convert)
-		smb3mc_unlock(fh->tcon, fh->kept, &fh->fid, offset, length);
+	if (convert && smb3mc_unlock(fh->tcon, fh->kept, &fh->fid, offset,
+				     length))
+		WRITE_ONCE(fh->lock_left, true);
 	rc = smb3mc_lock(fh->tcon, fh->kept, &fh->fid, offset, length,
 			 exclusive, wait);
 	if (rc) {
@@ -360,13 +363,14 @@ int smb3mc_file_flock(struct file *file, int cmd, struct file_lock *fl)
  * which released their server locks: what is left are parts of ranges a
  * process unlocked only in part.
  *
- * Return: whether there were any, which only the CLOSE of @fh releases.
+ * Return: whether there were any, or an UNLOCK of @fh failed: only the
+ * CLOSE of @fh releases what the server holds then.
  */
 bool smb3mc_locks_drop(struct inode *inode, struct smb3mc_fh *fh)
 {
 	struct smb3mc_inode *si = SMB3MC_I(inode);
 	struct smb3mc_lock *lk, *next;
-	bool dropped = false;
+	bool dropped = READ_ONCE(fh->lock_left);
 
 	mutex_lock(&si->lock_mutex);
 	list_for_each_entry_safe(lk, next, &si->locks, list) {

@@ -125,6 +125,8 @@ struct smb3mc_fh {
 	struct smb3mc_fid fid;
 	struct smb3mc_open *kept;	/* for that, see smb3mc_handle_keep() */
 	u32 access;			/* GENERIC_READ | GENERIC_WRITE */
+	/* An UNLOCK failed: the server may hold a lock until the CLOSE. */
+	bool lock_left;
 };
 
 /*

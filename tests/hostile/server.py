@@ -104,6 +104,9 @@ CASES = {
     "tcon-twice-bad": (p.TREE_CONNECT, 0, "as tcon-twice, with both "
                        "copies' signature wrong"),
     "silent": (p.NEGOTIATE, 0, "never answer"),
+    "unlock-silent": (p.LOCK, 2, "never answer the second LOCK, the unlock "
+                      "of the first lock; grant the lease a CREATE asks "
+                      "for, with handle caching, and break none"),
     "interims": (p.READ, 0, "answer STATUS_PENDING every second, never "
                  "the final answer (finding 3)"),
     "stop-reading": (p.WRITE, 0, "stop reading the socket from this "
@@ -255,8 +258,8 @@ CASES = {
                    "available share, grant those asked for, and restart, "
                    "keeping them for DH2C to reclaim"),
 }
-CACHING_CASES = ("close-late", "read-cut", "write-full", "write-cut",
-                 "write-none")
+CACHING_CASES = ("close-late", "unlock-silent", "read-cut", "write-full",
+                 "write-cut", "write-none")
 RESTART_CASES = ("fid-reuse", "reopen-drop", "silent-reconnect",
                  "guid-change", "close-race", "bind-restart", "ca-restart",
                  "relapse")
@@ -584,7 +587,7 @@ class Conn(MidSend):
             hit = self.srv.stage == 1 and h.command > p.TREE_CONNECT and \
                 self.case.fuzz_hit()
         h.hit = hit
-        if hit and self.case.name == "silent":
+        if hit and self.case.name in ("silent", "unlock-silent"):
             return None
         if self.srv.stage and self.case.name == "go-silent":
             return None
@@ -1224,10 +1227,10 @@ class Conn(MidSend):
             self.case.name in CACHING_CASES else None
         if key is not None:
             # MS-SMB2 2.2.14.2.10: RqLs v2, read and write caching, epoch 1;
-            # close-late: handle caching too; no break (lease_key) for
-            # CACHING_CASES
+            # close-late, unlock-silent: handle caching too; no break
+            # (lease_key) for CACHING_CASES
             level, state = OPLOCK_LEVEL_LEASE, LEASE_R | LEASE_W
-            if self.case.name == "close-late":
+            if self.case.name in ("close-late", "unlock-silent"):
                 state |= LEASE_H
             if self.case.name not in CACHING_CASES:
                 h.lease_key = key
