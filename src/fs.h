@@ -200,6 +200,7 @@ void smb3mc_inode_refresh(struct inode *inode,
 			  const struct smb3mc_file_attrs *a,
 			  unsigned long asked);
 char *smb3mc_dentry_path(struct dentry *dentry, char **page);
+int smb3mc_dentry_attrs(struct dentry *dentry, struct smb3mc_file_attrs *attrs);
 u32 smb3mc_mode_to_attributes(u32 attributes, umode_t mode);
 int smb3mc_getattr(struct mnt_idmap *idmap, const struct path *path,
 		   struct kstat *stat, u32 request_mask, unsigned int flags);

@@ -94,6 +94,20 @@ char *smb3mc_dentry_path(struct dentry *dentry, char **page)
 	return path;
 }
 
+/* What the server has for the name of @dentry now (FileAllInformation). */
+int smb3mc_dentry_attrs(struct dentry *dentry, struct smb3mc_file_attrs *attrs)
+{
+	char *page, *path;
+	int rc;
+
+	path = smb3mc_dentry_path(dentry, &page);
+	if (IS_ERR(path))
+		return PTR_ERR(path);
+	rc = smb3mc_query_path(SMB3MC_SB(dentry->d_sb)->tcon, path, attrs);
+	free_page((unsigned long)page);
+	return rc;
+}
+
 /*
  * Apply the server's size of a regular file. When the file changed on the
  * server, cached pages are stale, unless the client holds read caching
@@ -261,7 +275,6 @@ int smb3mc_revalidate(struct dentry *dentry)
 	struct inode *inode = d_inode(dentry);
 	struct smb3mc_sb *sbi = SMB3MC_SB(inode->i_sb);
 	struct smb3mc_file_attrs attrs = {};
-	char *page, *path;
 	int rc;
 
 	if (time_before(jiffies, SMB3MC_I(inode)->attr_time + sbi->actimeo))
@@ -279,11 +292,7 @@ int smb3mc_revalidate(struct dentry *dentry)
 	 */
 	if (IS_ROOT(dentry) && !smb3mc_tcon_reachable(sbi->tcon))
 		return 0;
-	path = smb3mc_dentry_path(dentry, &page);
-	if (IS_ERR(path))
-		return PTR_ERR(path);
-	rc = smb3mc_query_path(sbi->tcon, path, &attrs);
-	free_page((unsigned long)page);
+	rc = smb3mc_dentry_attrs(dentry, &attrs);
 	if (rc)
 		return rc;
 	if (!smb3mc_inode_same(inode, &attrs))

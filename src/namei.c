@@ -41,19 +41,13 @@ struct inode *smb3mc_iget(struct super_block *sb,
 static struct dentry *smb3mc_lookup(struct inode *dir, struct dentry *dentry,
 				    unsigned int flags)
 {
-	struct smb3mc_sb *sbi = SMB3MC_SB(dir->i_sb);
 	struct smb3mc_file_attrs attrs = {};
 	struct inode *inode = NULL;
-	char *page, *path;
 	int rc;
 
 	if (dentry->d_name.len > NAME_MAX)
 		return ERR_PTR(-ENAMETOOLONG);
-	path = smb3mc_dentry_path(dentry, &page);
-	if (IS_ERR(path))
-		return ERR_CAST(path);
-	rc = smb3mc_query_path(sbi->tcon, path, &attrs);
-	free_page((unsigned long)page);
+	rc = smb3mc_dentry_attrs(dentry, &attrs);
 	dentry->d_time = jiffies;
 	if (!rc)
 		inode = smb3mc_iget(dir->i_sb, &attrs);
