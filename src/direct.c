@@ -278,21 +278,34 @@ ssize_t smb3mc_direct_read(struct kiocb *iocb, struct iov_iter *to)
 /*
  * Without write caching another client may have written past the end
  * this client knows: an append goes at the end the server has now, as an
- * NFS client's does. What this one cached goes first. Under the inode lock.
+ * NFS client's does, and the pages cached of the old end are stale. What
+ * this one cached goes first. A handle opened for writing only may not
+ * read attributes: a CREATE that asks for nothing else may. Under the
+ * inode lock.
  */
-static int dio_append_end(struct inode *inode, struct smb3mc_fh *fh)
+static int dio_append_end(struct file *file)
 {
+	struct smb3mc_fh *fh = file->private_data;
+	struct inode *inode = file_inode(file);
 	struct smb3mc_file_attrs attrs;
 	int rc;
 
 	if (smb3mc_lease_caches(inode, SMB2_LEASE_WRITE_CACHING))
 		return 0;
 	rc = filemap_write_and_wait(inode->i_mapping);
-	if (!rc)
+	if (rc)
+		return rc;
+	if (fh->access & GENERIC_READ)
 		rc = smb3mc_query_attrs(fh->tcon, &fh->fid, &attrs);
-	if (!rc)
+	else
+		rc = smb3mc_dentry_attrs(file->f_path.dentry, &attrs);
+	if (rc)
+		return rc;
+	if (attrs.end_of_file != i_size_read(inode)) {
+		invalidate_inode_pages2(inode->i_mapping);
 		i_size_write(inode, attrs.end_of_file);
-	return rc;
+	}
+	return 0;
 }
 
 /*
@@ -314,7 +327,7 @@ ssize_t smb3mc_direct_write(struct kiocb *iocb, struct iov_iter *from)
 	int rc;
 
 	inode_lock(inode);
-	n = iocb->ki_flags & IOCB_APPEND ? dio_append_end(inode, fh) : 0;
+	n = iocb->ki_flags & IOCB_APPEND ? dio_append_end(file) : 0;
 	if (!n)
 		n = generic_write_checks(iocb, from);
 	if (n <= 0) {

@@ -273,8 +273,8 @@ static int brl_probe(struct smb3mc_fh *fh, u64 offset, u64 length,
 
 	rc = smb3mc_lock(fh->tcon, NULL, &fh->fid, offset, length, exclusive,
 			 false);
-	if (!rc)
-		smb3mc_unlock(fh->tcon, NULL, &fh->fid, offset, length);
+	if (!rc && smb3mc_unlock(fh->tcon, NULL, &fh->fid, offset, length))
+		WRITE_ONCE(fh->lock_left, true);
 	return rc;
 }
 

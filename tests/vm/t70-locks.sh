@@ -77,8 +77,11 @@ truncate -s 4096 $srv/counter
 : >$srv/fl
 : >$srv/cd
 : >$srv/log
+printf '%0100d' 0 >$srv/grow
 head -c 4096 /dev/zero | tr '\0' . >$srv/page
 chmod -R a+rwX $srv
+printf 'x\n' >$srv/wo
+chmod 0222 $srv/wo
 
 check "mount smb3mc, first" mount -t smb3mc "//$SRV_IP/$SHARE" $m1 -o "$opts"
 check "mount smb3mc, second" mount -t smb3mc "//$SRV_IP/$SHARE" $m2 -o "$opts"
@@ -204,6 +207,38 @@ done
 exec 5>&- 6>&-
 is "two clients append to one log in turn: every line" "a1 b1 a2 b2 a3 b3" \
 	bash -c "paste -sd' ' $srv/log"
+
+# A file the user may write and not read: its handle, opened for
+# writing only, may not read attributes; an append asks for them by name.
+is "two clients append to a write-only file" "OK x a b" python3 -c 'import os, sys
+fds = [os.open(f, os.O_WRONLY | os.O_APPEND) for f in sys.argv[1:3]]
+try:
+    os.write(fds[0], b"a\n")
+    os.write(fds[1], b"b\n")
+    r = "OK"
+except OSError as e:
+    r = e.strerror
+for fd in fds:
+    os.close(fd)
+print(r, " ".join(open(sys.argv[3]).read().split()))' \
+	$m1/locks/wo $m2/locks/wo $srv/wo
+
+# The pages a client caches of the old end are stale once another
+# client appended past them: a nolease mount reads the first 100 bytes,
+# the first mount appends 5000, the nolease one appends 1 (into the next
+# page) and reads the whole file through the same descriptor.
+check "mount smb3mc nolease" mount -t smb3mc "//$SRV_IP/$SHARE" $m3 -o "$opts,nolease"
+is "an append after another client's: no stale page of the old end" \
+	"5101 5000 c" python3 -c 'import os, sys
+a = os.open(sys.argv[1], os.O_RDWR | os.O_APPEND)
+os.pread(a, 100, 0)
+b = os.open(sys.argv[2], os.O_WRONLY | os.O_APPEND)
+os.write(b, b"b" * 5000)
+os.close(b)
+os.write(a, b"c")
+d = os.pread(a, 6000, 0)
+print(len(d), d.count(b"b"), d[-1:].decode())' $m3/locks/grow $m1/locks/grow
+check "umount nolease" umount $m3
 
 # flock() between the mounts.
 start f1 flock $m1/locks/fl ex wait 5
