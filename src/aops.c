@@ -11,6 +11,8 @@
 #include <linux/highmem.h>
 #include <linux/mm.h>
 #include <linux/pagemap.h>
+#include <linux/pagevec.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/uio.h>
 #include <linux/writeback.h>
@@ -256,38 +258,41 @@ out:
 
 /* ---- writeback ---- */
 
-/* One writepages call: its handle and the WRITEs it has in flight. */
+/* One writepages call: its handle and the WRITE being filled. */
 struct wb_ctx {
 	struct smb3mc_fh *fh;
 	struct address_space *mapping;
-	struct wb_req *cur;		/* being filled */
+	struct wb_req *cur;
 	size_t chunk;
-	atomic_t pending;
-	struct completion done;
 };
 
-/* One WRITE of consecutive folios, sent from the page cache. */
+/*
+ * One WRITE of consecutive folios, sent from the page cache. It holds a
+ * reference to its handle: the file may be closed while it is in flight.
+ */
 struct wb_req {
 	struct smb3mc_rw rw;
-	struct wb_ctx *ctx;
+	struct smb3mc_fh *fh;
+	struct inode *inode;
 	unsigned int nr, max;
 	struct bio_vec bvec[];		/* a folio each, up to end of file */
 };
 
-/* Runs where the channel ends requests: end writeback of the folios. */
+/*
+ * Runs where the channel ends requests. The folios under writeback keep
+ * the inode, and with it the mount, until their writeback ends: last.
+ */
 static void wb_req_done(struct smb3mc_rw *rw)
 {
 	struct wb_req *w = container_of(rw, struct wb_req, rw);
-	struct wb_ctx *ctx = w->ctx;
 	unsigned int i;
 
 	if (rw->rc)
-		mapping_set_error(ctx->mapping, rw->rc);
+		mapping_set_error(w->inode->i_mapping, rw->rc);
+	smb3mc_fh_put_soon(w->inode, w->fh);
 	for (i = 0; i < w->nr; i++)
 		folio_end_writeback(page_folio(w->bvec[i].bv_page));
 	kfree(w);
-	if (atomic_dec_and_test(&ctx->pending))
-		complete(&ctx->done);
 }
 
 static void wb_submit(struct wb_ctx *ctx)
@@ -298,8 +303,9 @@ static void wb_submit(struct wb_ctx *ctx)
 	ctx->cur = NULL;
 	iov_iter_bvec(&w->rw.iter, ITER_SOURCE, w->bvec, w->nr, w->rw.len);
 	w->rw.done = wb_req_done;
-	atomic_inc(&ctx->pending);
-	rc = smb3mc_write_submit(ctx->fh->tcon, &ctx->fh->fid, &w->rw);
+	refcount_inc(&ctx->fh->ref);
+	w->fh = ctx->fh;
+	rc = smb3mc_write_submit(w->fh->tcon, &w->fh->fid, &w->rw);
 	if (rc) {
 		w->rw.rc = rc;
 		wb_req_done(&w->rw);
@@ -314,7 +320,7 @@ static struct wb_req *wb_req_alloc(struct wb_ctx *ctx, loff_t pos)
 	w = kzalloc(struct_size(w, bvec, max), GFP_NOFS);
 	if (!w)
 		return NULL;
-	w->ctx = ctx;
+	w->inode = ctx->mapping->host;
 	w->max = max;
 	w->rw.offset = pos;
 	return w;
@@ -361,8 +367,9 @@ static int smb3mc_writepage_one(struct folio *folio,
 }
 
 /*
- * Several WRITEs go out at once; the call waits for them before it
- * returns, so the handle it borrowed is never closed under a WRITE.
+ * Several WRITEs go out at once, and the call returns without waiting for
+ * them: whoever must know the data on the server waits for the writeback
+ * to end (smb3mc_writeback_range()).
  */
 static int smb3mc_writepages(struct address_space *mapping,
 			     struct writeback_control *wbc)
@@ -380,15 +387,107 @@ static int smb3mc_writepages(struct address_space *mapping,
 		return -EBADF;
 	}
 	ctx.chunk = smb3mc_io_size(ctx.fh->tcon, SMB3MC_IO_WRITEBACK, 0);
-	atomic_set(&ctx.pending, 1);
-	init_completion(&ctx.done);
 	rc = write_cache_pages(mapping, wbc, smb3mc_writepage_one, &ctx);
 	if (ctx.cur)
 		wb_submit(&ctx);
-	if (!atomic_dec_and_test(&ctx.pending))
-		wait_for_completion(&ctx.done);
 	smb3mc_fh_put(ctx.fh);
 	return rc;
+}
+
+/* How often a killed task waiting for writeback looks at the server. */
+#define SMB3MC_WB_POLL		(HZ / 10)
+
+/*
+ * Wait for the writeback of @folio. A killed task stops waiting only
+ * while the server is lost, which on a hard mount may be for ever: while
+ * it answers, the WRITEs end soon, and the UNLOCK, CLOSE or lease break
+ * acknowledgement that may follow must not overtake them. A task dying
+ * of a signal is woken by none any more (get_signal() took the SIGKILL):
+ * it too looks at the server every SMB3MC_WB_POLL.
+ */
+static int wb_wait_folio(struct folio *folio, struct smb3mc_tcon *tcon)
+{
+	if (!(current->flags & PF_SIGNALED) &&
+	    !folio_wait_writeback_killable(folio))
+		return 0;
+	while (folio_test_writeback(folio)) {
+		if (!smb3mc_tcon_reachable(tcon))
+			return -EINTR;
+		schedule_timeout_uninterruptible(SMB3MC_WB_POLL);
+	}
+	return 0;
+}
+
+/* __filemap_fdatawait_range(), with wb_wait_folio() for each folio. */
+static int wb_wait_range(struct inode *inode, loff_t start, loff_t end)
+{
+	struct smb3mc_tcon *tcon = SMB3MC_SB(inode->i_sb)->tcon;
+	pgoff_t index = start >> PAGE_SHIFT, last = end >> PAGE_SHIFT;
+	struct folio_batch fbatch;
+	unsigned int i, nr;
+	int rc = 0;
+
+	folio_batch_init(&fbatch);
+	while (!rc) {
+		nr = filemap_get_folios_tag(inode->i_mapping, &index, last,
+					    PAGECACHE_TAG_WRITEBACK, &fbatch);
+		if (!nr)
+			break;
+		for (i = 0; i < nr && !rc; i++)
+			rc = wb_wait_folio(fbatch.folios[i], tcon);
+		folio_batch_release(&fbatch);
+		cond_resched();
+	}
+	return rc;
+}
+
+/**
+ * smb3mc_writeback_range - write back a range of a file and wait for it
+ * @inode: a regular file
+ * @start: the first byte
+ * @end: the last
+ *
+ * filemap_fdatawrite_range() and a wait as __filemap_fdatawait_range()'s,
+ * which a killed caller leaves while the server is lost (wb_wait_folio()).
+ * A killed caller starts the writeback all the same: a file's last close
+ * may be the last chance to borrow a handle for it. Errors of the WRITEs
+ * are left for the caller to collect.
+ *
+ * Return: 0, an errno of starting the writeback, or -EINTR.
+ */
+int smb3mc_writeback_range(struct inode *inode, loff_t start, loff_t end)
+{
+	int rc;
+
+	/*
+	 * write_cache_pages() waits, unkillably, for a dirty folio whose
+	 * last writeback is still in flight: let those end first.
+	 */
+	wb_wait_range(inode, start, end);
+	rc = filemap_fdatawrite_range(inode->i_mapping, start, end);
+	return wb_wait_range(inode, start, end) ?: rc;
+}
+
+/**
+ * smb3mc_write_and_wait_range - filemap_write_and_wait_range(), with the
+ *	wait of smb3mc_writeback_range()
+ * @inode: a regular file
+ * @start: the first byte to write back
+ * @end: the last
+ *
+ * Return: 0, a writeback error, or -EINTR.
+ */
+int smb3mc_write_and_wait_range(struct inode *inode, loff_t start,
+				loff_t end)
+{
+	int rc = smb3mc_writeback_range(inode, start, end);
+
+	return rc == -EINTR ? rc : filemap_check_errors(inode->i_mapping) ?: rc;
+}
+
+int smb3mc_write_and_wait(struct inode *inode)
+{
+	return smb3mc_write_and_wait_range(inode, 0, LLONG_MAX);
 }
 
 /* ---- write-behind ---- */

@@ -250,9 +250,9 @@ ssize_t smb3mc_direct_read(struct kiocb *iocb, struct iov_iter *to)
 	if (!count)
 		return 0;
 	/* Data still in the cache must reach the server before we read. */
-	rc = filemap_write_and_wait_range(iocb->ki_filp->f_mapping,
-					  iocb->ki_pos,
-					  iocb->ki_pos + count - 1);
+	rc = smb3mc_write_and_wait_range(file_inode(iocb->ki_filp),
+					 iocb->ki_pos,
+					 iocb->ki_pos + count - 1);
 	if (rc)
 		return rc;
 	if (!user_backed_iter(to))
@@ -292,7 +292,7 @@ static int dio_append_end(struct file *file)
 
 	if (smb3mc_lease_caches(inode, SMB2_LEASE_WRITE_CACHING))
 		return 0;
-	rc = filemap_write_and_wait(inode->i_mapping);
+	rc = smb3mc_write_and_wait(inode);
 	if (rc)
 		return rc;
 	if (fh->access & GENERIC_READ)
@@ -337,7 +337,7 @@ ssize_t smb3mc_direct_write(struct kiocb *iocb, struct iov_iter *from)
 	start = iocb->ki_pos;
 	end = start + iov_iter_count(from) - 1;
 	/* Cached pages of the range would be stale after the write. */
-	rc = filemap_write_and_wait_range(mapping, start, end);
+	rc = smb3mc_write_and_wait_range(inode, start, end);
 	if (!rc)
 		rc = invalidate_inode_pages2_range(mapping, start >> PAGE_SHIFT,
 						   end >> PAGE_SHIFT);

@@ -3,11 +3,13 @@
  * Open handles of regular files. Every open file has its own SMB handle
  * (MS-SMB2 3.2.4.3), with the access its open flags ask for. The handles
  * of an inode are kept on a list so that writeback, which runs without a
- * struct file, can borrow one; release writes dirty pages back before it
- * closes its handle, so no writeback happens after the last close.
+ * struct file, can borrow one. Release writes dirty pages back before it
+ * drops its handle, and a WRITE holds a reference to the handle it goes
+ * with: the CLOSE follows the last WRITE.
  */
 
 #include <linux/slab.h>
+#include <linux/workqueue.h>
 
 #include "fs.h"
 
@@ -91,12 +93,57 @@ bool smb3mc_fh_writing(struct inode *inode)
 }
 
 /* Closing needs a round trip: only ever the last put, in process context. */
-void smb3mc_fh_put(struct smb3mc_fh *fh)
+static void fh_close(struct smb3mc_fh *fh)
 {
-	if (!refcount_dec_and_test(&fh->ref))
-		return;
 	smb3mc_handle_close(fh->tcon, fh->kept, &fh->fid);
 	kfree(fh);
+}
+
+void smb3mc_fh_put(struct smb3mc_fh *fh)
+{
+	if (refcount_dec_and_test(&fh->ref))
+		fh_close(fh);
+}
+
+static void fh_close_work(struct work_struct *work)
+{
+	struct smb3mc_sb *sbi = container_of(work, struct smb3mc_sb,
+					     fh_close_work);
+	struct smb3mc_fh *fh, *next;
+
+	llist_for_each_entry_safe(fh, next, llist_del_all(&sbi->fh_closing),
+				  close_node)
+		fh_close(fh);
+}
+
+/**
+ * smb3mc_fh_put_soon - smb3mc_fh_put() where the channel ends requests
+ * @inode: the file of @fh, which the caller keeps in memory for the call
+ * @fh: the handle
+ *
+ * A receive thread must not wait to send: the CLOSE of the last reference
+ * goes from a worker, which smb3mc_fh_sb_exit() waits for.
+ */
+void smb3mc_fh_put_soon(struct inode *inode, struct smb3mc_fh *fh)
+{
+	struct smb3mc_sb *sbi = SMB3MC_SB(inode->i_sb);
+
+	if (refcount_dec_not_one(&fh->ref))
+		return;
+	llist_add(&fh->close_node, &sbi->fh_closing);
+	queue_work(system_unbound_wq, &sbi->fh_close_work);
+}
+
+void smb3mc_fh_sb_init(struct smb3mc_sb *sbi)
+{
+	init_llist_head(&sbi->fh_closing);
+	INIT_WORK(&sbi->fh_close_work, fh_close_work);
+}
+
+/* The mount's inodes are evicted: close what their writeback held open. */
+void smb3mc_fh_sb_exit(struct smb3mc_sb *sbi)
+{
+	flush_work(&sbi->fh_close_work);
 }
 
 /* @fh, opened for @file, becomes its handle and one of @inode's. */

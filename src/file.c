@@ -55,8 +55,8 @@ static ssize_t smb3mc_file_write_iter(struct kiocb *iocb,
 	if (smb3mc_lease_caches(inode, SMB2_LEASE_WRITE_CACHING))
 		smb3mc_write_behind(inode, iocb->ki_pos - ret, iocb->ki_pos);
 	else
-		filemap_fdatawrite_range(inode->i_mapping, iocb->ki_pos - ret,
-					 iocb->ki_pos - 1);
+		smb3mc_writeback_range(inode, iocb->ki_pos - ret,
+				       iocb->ki_pos - 1);
 	return ret;
 }
 
@@ -189,7 +189,7 @@ static int smb3mc_file_open(struct inode *inode, struct file *file)
 	if (trunc) {
 		/* No WRITE of older data may land after the truncation. */
 		inode_lock(inode);
-		rc = filemap_write_and_wait(inode->i_mapping);
+		rc = smb3mc_write_and_wait(inode);
 		if (!rc)
 			rc = smb3mc_open(sbi->tcon, path, &args, &fh->fid,
 					 &attrs);
@@ -242,7 +242,7 @@ static int smb3mc_file_release(struct inode *inode, struct file *file)
 
 	/* Close-to-open: what this file wrote is on the server at close. */
 	if (file->f_mode & FMODE_WRITE)
-		filemap_write_and_wait(inode->i_mapping);
+		smb3mc_write_and_wait(inode);
 	/* Closing the handle releases what locks it still holds. */
 	locked = smb3mc_locks_drop(inode, fh);
 	if (smb3mc_fh_del(inode, fh)) {
@@ -261,7 +261,8 @@ static int smb3mc_fsync(struct file *file, loff_t start, loff_t end,
 	struct smb3mc_fh *fh = file->private_data;
 	int rc;
 
-	rc = file_write_and_wait_range(file, start, end);
+	rc = smb3mc_writeback_range(file_inode(file), start, end);
+	rc = file_check_and_advance_wb_err(file) ?: rc;
 	if (rc || !(fh->access & GENERIC_WRITE))
 		return rc;
 	return smb3mc_flush(fh->tcon, &fh->fid);
@@ -278,7 +279,7 @@ static int smb3mc_file_flush(struct file *file, fl_owner_t id)
 
 	if (!(file->f_mode & FMODE_WRITE))
 		return 0;
-	rc = filemap_write_and_wait(file->f_mapping);
+	rc = smb3mc_write_and_wait(file_inode(file));
 	return file_check_and_advance_wb_err(file) ?: rc;
 }
 

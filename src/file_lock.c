@@ -145,8 +145,8 @@ static void brl_restore(struct smb3mc_inode *si, struct smb3mc_lock *old)
  */
 static void brl_cache_drop(struct inode *inode)
 {
-	filemap_write_and_wait(inode->i_mapping);
-	invalidate_inode_pages2(inode->i_mapping);
+	if (smb3mc_writeback_range(inode, 0, LLONG_MAX) != -EINTR)
+		invalidate_inode_pages2(inode->i_mapping);
 	smb3mc_attr_stale(inode);
 }
 
@@ -225,7 +225,7 @@ static int brl_clear(struct file *file, struct file_lock *fl)
 
 	brl_range(fl, &offset, &length);
 	/* What we wrote under the lock reaches the server before it goes. */
-	filemap_write_and_wait(file->f_mapping);
+	smb3mc_write_and_wait(file_inode(file));
 	mutex_lock(&si->lock_mutex);
 	list_for_each_entry_safe(lk, next, &si->locks, list) {
 		if (lk->owner != owner || lk->offset < offset ||

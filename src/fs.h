@@ -10,6 +10,7 @@
 #include <linux/fs.h>
 #include <linux/fs_context.h>
 #include <linux/hashtable.h>
+#include <linux/llist.h>
 #include <linux/refcount.h>
 #include <linux/rwsem.h>
 
@@ -43,6 +44,9 @@ struct smb3mc_sb {
 	DECLARE_HASHTABLE(leases, 6);
 	struct list_head lease_creates;
 	struct workqueue_struct *lease_wq;
+	/* Handles whose last reference a WRITE's end dropped (fh.c) */
+	struct llist_head fh_closing;
+	struct work_struct fh_close_work;
 	spinlock_t fs_size_lock;
 	struct smb3mc_fs_size fs_size;	/* the server's last statfs answer */
 };
@@ -127,6 +131,7 @@ struct smb3mc_fh {
 	u32 access;			/* GENERIC_READ | GENERIC_WRITE */
 	/* An UNLOCK failed: the server may hold a lock until the CLOSE. */
 	bool lock_left;
+	struct llist_node close_node;	/* on smb3mc_sb.fh_closing */
 };
 
 /*
@@ -234,6 +239,10 @@ int smb3mc_lease_kept_closed(struct super_block *sb);
 /* aops.c */
 void smb3mc_aops_init(struct inode *inode);
 void smb3mc_write_behind(struct inode *inode, loff_t start, loff_t end);
+int smb3mc_writeback_range(struct inode *inode, loff_t start, loff_t end);
+int smb3mc_write_and_wait_range(struct inode *inode, loff_t start,
+				loff_t end);
+int smb3mc_write_and_wait(struct inode *inode);
 
 /* direct.c */
 ssize_t smb3mc_direct_read(struct kiocb *iocb, struct iov_iter *to);
@@ -244,6 +253,9 @@ u32 smb3mc_file_access(const struct file *file);
 struct smb3mc_fh *smb3mc_fh_get(struct inode *inode, struct file *file,
 				u32 access);
 void smb3mc_fh_put(struct smb3mc_fh *fh);
+void smb3mc_fh_put_soon(struct inode *inode, struct smb3mc_fh *fh);
+void smb3mc_fh_sb_init(struct smb3mc_sb *sbi);
+void smb3mc_fh_sb_exit(struct smb3mc_sb *sbi);
 void smb3mc_fh_add(struct inode *inode, struct file *file,
 		   struct smb3mc_fh *fh);
 bool smb3mc_fh_del(struct inode *inode, struct smb3mc_fh *fh);

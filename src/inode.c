@@ -417,8 +417,7 @@ int smb3mc_setattr(struct mnt_idmap *idmap, struct dentry *dentry,
 		 * Dirty pages written back after the server's end of file
 		 * moved would extend the file again, or be lost.
 		 */
-		rc = filemap_write_and_wait_range(inode->i_mapping, 0,
-						  LLONG_MAX);
+		rc = smb3mc_write_and_wait(inode);
 		if (!rc)
 			rc = smb3mc_ns_set_size(sbi->tcon, path, fid,
 						attr->ia_size);

@@ -144,7 +144,7 @@ static void lease_break_work(struct work_struct *work)
 	}
 	/* Another client is to see what this one wrote, and vice versa. */
 	if (plan.write_back)
-		filemap_write_and_wait(inode->i_mapping);
+		smb3mc_write_and_wait(inode);
 	if (plan.drop_cache) {
 		invalidate_inode_pages2(inode->i_mapping);
 		smb3mc_attr_stale(inode);

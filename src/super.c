@@ -263,6 +263,7 @@ static int smb3mc_init_fs_context(struct fs_context *fc)
 	}
 	smb3mc_opts_init(opts);
 	spin_lock_init(&sbi->fs_size_lock);
+	smb3mc_fh_sb_init(sbi);
 	fc->fs_private = opts;
 	fc->s_fs_info = sbi;
 	fc->ops = &smb3mc_fc_ops;
@@ -277,6 +278,7 @@ static void smb3mc_kill_sb(struct super_block *sb)
 	if (sbi->ses)
 		smb3mc_ses_unmount(sbi->ses);
 	kill_anon_super(sb);
+	smb3mc_fh_sb_exit(sbi);
 	/*
 	 * A request whose waiter left (killed) may still be in flight: once
 	 * nothing resends any more, none can name the tree freed here.

@@ -7,10 +7,12 @@
 # a new one, connects the tree and opens the open files again, the
 # copies complete without an error and with the right data, a descriptor
 # opened before still reads (also of a file renamed since), and the
-# channels come back. A waiter is killed during an outage; a soft mount
-# fails with EIO once its soft_timeout passed; umount completes while a
-# server takes the connections and never answers. Over four links held
-# at 50 Mbit/s:  tests/run --links 4 t47
+# channels come back. A waiter is killed during an outage, and so are
+# writers waiting to write back, whose data still reaches the server
+# once it is back; a soft mount fails with EIO once its soft_timeout
+# passed; umount completes while a server takes the connections and
+# never answers. Over four links held at 50 Mbit/s:
+#   tests/run --links 4 t47
 # shellcheck source=tests/lib/tap.sh
 . "$(dirname "$0")/../lib/tap.sh"
 # shellcheck source=tests/lib/shape.sh
@@ -262,6 +264,75 @@ check "the server started again" server_start
 # umount -f while a read waits for the server: the read fails at once,
 # and umount completes.
 check "mount (hard) again" mount -t smb3mc "//$SRV_IP/$SHARE" $mnt -o "$opts"
+
+# Writers whose data waits for the server in close(2), in fsync(2), and
+# in the close of a process's exit, are killed: each ends at once, and
+# its data reaches the server once that is back. A writer opens its file,
+# then at a line on stdin writes 1 MiB of its letter, says "written" and
+# does what $3 says.
+killed_writer() { # file letter close|fsync|sleep
+	exec python3 -c '
+import os, sys, time
+fd = os.open(sys.argv[1], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+sys.stdin.readline()
+os.write(fd, sys.argv[2].encode() * (1 << 20))
+print("written", flush=True)
+if sys.argv[3] == "close":
+    os.close(fd)
+elif sys.argv[3] == "fsync":
+    os.fsync(fd)
+else:
+    time.sleep(600)
+print("returned", flush=True)' "$@"
+}
+mark "killed writers"
+declare -A kpid kfd
+for c in close fsync sleep; do
+	rm -f /tmp/work/kw-$c.fifo
+	mkfifo /tmp/work/kw-$c.fifo
+	killed_writer $mnt/kw-$c.bin "${c:0:1}" $c \
+		</tmp/work/kw-$c.fifo >/tmp/work/kw-$c.out 2>&1 &
+	kpid[$c]=$!
+	exec {fd}>/tmp/work/kw-$c.fifo
+	kfd[$c]=$fd
+done
+sleep 2
+server_kill
+for c in close fsync sleep; do
+	echo go >&"${kfd[$c]}"
+	eval "exec ${kfd[$c]}>&-"
+done
+sleep 3
+for c in close fsync sleep; do
+	out=$(tr '\n' ' ' </tmp/work/kw-$c.out)
+	expect_eq "outage: a writer's $c waits for the server" "$out" "written "
+	kill -9 "${kpid[$c]}"
+done
+for c in close fsync sleep; do
+	if wait_for 5 ended "${kpid[$c]}"; then
+		ok "outage: a writer killed in $c ends within 5 s"
+	else
+		fail "outage: a writer killed in $c ends within 5 s" \
+			"$(cat /proc/"${kpid[$c]}"/stack)"
+	fi
+done
+check "the server started again" server_start
+# 1 MiB of one letter: the file's bytes, but for that letter, are none.
+written_whole() { # file letter
+	[ "$(stat -c %s "$1")" -eq $((1 << 20)) ] &&
+		[ "$(tr -d "$2" <"$1" | wc -c)" -eq 0 ]
+}
+for c in close fsync sleep; do
+	if wait_for 60 written_whole $SRV_SHARE_DIR/kw-$c.bin "${c:0:1}"; then
+		ok "the data of the writer killed in $c reached the server"
+	else
+		fail "the data of the writer killed in $c reached the server" \
+			"$(ls -l $SRV_SHARE_DIR/kw-$c.bin)" "$(dmesg | tail -n 20)"
+	fi
+done
+wait "${kpid[@]}" 2>/dev/null
+rm -f $SRV_SHARE_DIR/kw-*.bin /tmp/work/kw-*
+
 mark "umount -f"
 server_kill
 echo 3 >/proc/sys/vm/drop_caches
