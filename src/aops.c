@@ -174,6 +174,37 @@ static void smb3mc_readahead(struct readahead_control *ractl)
 
 /* ---- buffered writes ---- */
 
+/*
+ * The folio at @index, locked: a READ into it holds it locked, on a hard
+ * mount for as long as the server is lost, so one in the page cache is
+ * locked killably.
+ */
+static struct folio *write_folio_lock(struct address_space *mapping,
+				      pgoff_t index)
+{
+	struct folio *folio;
+	struct page *page;
+
+	for (;;) {
+		folio = filemap_get_folio(mapping, index);
+		if (IS_ERR(folio))
+			break;
+		if (folio_lock_killable(folio)) {
+			folio_put(folio);
+			return ERR_PTR(-EINTR);
+		}
+		if (folio->mapping == mapping) {
+			folio_wait_stable(folio);
+			return folio;
+		}
+		/* Truncated meanwhile. */
+		folio_unlock(folio);
+		folio_put(folio);
+	}
+	page = grab_cache_page_write_begin(mapping, index);
+	return page ? page_folio(page) : ERR_PTR(-ENOMEM);
+}
+
 static int smb3mc_write_begin(struct file *file, struct address_space *mapping,
 			      loff_t pos, unsigned int len,
 			      struct folio **foliop, void **fsdata)
@@ -181,16 +212,14 @@ static int smb3mc_write_begin(struct file *file, struct address_space *mapping,
 	struct inode *inode = mapping->host;
 	struct smb3mc_fh *fh;
 	struct folio *folio;
-	struct page *page;
 	size_t off, size;
 	ssize_t n;
 	void *buf;
 	int rc = 0;
 
-	page = grab_cache_page_write_begin(mapping, pos >> PAGE_SHIFT);
-	if (!page)
-		return -ENOMEM;
-	folio = page_folio(page);
+	folio = write_folio_lock(mapping, pos >> PAGE_SHIFT);
+	if (IS_ERR(folio))
+		return PTR_ERR(folio);
 	*foliop = folio;
 	if (folio_test_uptodate(folio))
 		return 0;

@@ -24,6 +24,10 @@
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 3, 0)
 #define COMPAT_WRITEPAGE_T_PAGE
 #endif
+/* 6.3: filemap_get_folio() returns ERR_PTR(-ENOENT) for no folio. */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 3, 0)
+#define COMPAT_GET_FOLIO_NULL
+#endif
 /* 6.5: filemap_splice_read() replaces generic_file_splice_read(). */
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 5, 0)
 #define COMPAT_NO_FILEMAP_SPLICE_READ
@@ -85,6 +89,15 @@ static inline int compat_write_cache_pages(struct address_space *mapping,
 }
 
 #define write_cache_pages compat_write_cache_pages
+#endif
+
+#ifdef COMPAT_GET_FOLIO_NULL
+static inline struct folio *compat_filemap_get_folio(struct address_space *mapping,
+						     pgoff_t index)
+{
+	return __filemap_get_folio(mapping, index, 0, 0) ?: ERR_PTR(-ENOENT);
+}
+#define filemap_get_folio compat_filemap_get_folio
 #endif
 
 #ifdef COMPAT_NO_FILEMAP_SPLICE_READ

@@ -333,6 +333,56 @@ done
 wait "${kpid[@]}" 2>/dev/null
 rm -f $SRV_SHARE_DIR/kw-*.bin /tmp/work/kw-*
 
+# A read fetching a file's pages when the server goes keeps them locked
+# until it is back: a writer into them, killed, ends.
+head -c $((1 << 20)) /dev/zero >$SRV_SHARE_DIR/kr.bin
+chmod a+rw $SRV_SHARE_DIR/kr.bin
+# Open $1 (r or w), then at a line on stdin read it all, or write 4 KiB
+# at its start; then say "done".
+opened_io() { # r|w file
+	exec python3 -c '
+import os, sys
+w = sys.argv[1] == "w"
+fd = os.open(sys.argv[2], os.O_WRONLY if w else os.O_RDONLY)
+sys.stdin.readline()
+if w:
+    os.pwrite(fd, b"w" * 4096, 0)
+else:
+    while os.read(fd, 1 << 20):
+        pass
+print("done", flush=True)' "$@"
+}
+mark "a writer into pages being read"
+echo 3 >/proc/sys/vm/drop_caches
+for c in r w; do
+	rm -f /tmp/work/kr-$c.fifo
+	mkfifo /tmp/work/kr-$c.fifo
+	opened_io $c $mnt/kr.bin </tmp/work/kr-$c.fifo >/tmp/work/kr-$c.out 2>&1 &
+	kpid[$c]=$!
+	exec {fd}>/tmp/work/kr-$c.fifo
+	kfd[$c]=$fd
+done
+sleep 2
+server_kill
+for c in r w; do
+	echo go >&"${kfd[$c]}"
+	eval "exec ${kfd[$c]}>&-"
+	sleep 1
+done
+sleep 2
+expect_eq "outage: a write into pages being read waits" \
+	"$(cat /tmp/work/kr-w.out)" ""
+kill -9 "${kpid[w]}" "${kpid[r]}"
+if wait_for 5 ended "${kpid[w]}"; then
+	ok "outage: a writer into pages being read, killed, ends within 5 s"
+else
+	fail "outage: a writer into pages being read, killed, ends within 5 s" \
+		"$(cat /proc/"${kpid[w]}"/stack)"
+fi
+check "the server started again" server_start
+wait "${kpid[w]}" "${kpid[r]}" 2>/dev/null
+rm -f $SRV_SHARE_DIR/kr.bin /tmp/work/kr-*
+
 mark "umount -f"
 server_kill
 echo 3 >/proc/sys/vm/drop_caches
