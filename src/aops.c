@@ -175,6 +175,22 @@ static void smb3mc_readahead(struct readahead_control *ractl)
 /* ---- buffered writes ---- */
 
 /*
+ * Where the mount signs (SB_I_STABLE_WRITES), a WRITE must not see its
+ * folio change: a writer into one waits for it, killably. Returns
+ * @folio, or ERR_PTR(-EINTR) with @folio unlocked and put.
+ */
+static struct folio *write_folio_stable(struct folio *folio)
+{
+	if (mapping_stable_writes(folio->mapping) &&
+	    folio_wait_writeback_killable(folio)) {
+		folio_unlock(folio);
+		folio_put(folio);
+		return ERR_PTR(-EINTR);
+	}
+	return folio;
+}
+
+/*
  * The folio at @index, locked: a READ into it holds it locked, on a hard
  * mount for as long as the server is lost, so one in the page cache is
  * locked killably.
@@ -193,10 +209,8 @@ static struct folio *write_folio_lock(struct address_space *mapping,
 			folio_put(folio);
 			return ERR_PTR(-EINTR);
 		}
-		if (folio->mapping == mapping) {
-			folio_wait_stable(folio);
-			return folio;
-		}
+		if (folio->mapping == mapping)
+			return write_folio_stable(folio);
 		/* Truncated meanwhile. */
 		folio_unlock(folio);
 		folio_put(folio);
@@ -431,13 +445,11 @@ static int smb3mc_writepages(struct address_space *mapping,
  * while the server is lost, which on a hard mount may be for ever: while
  * it answers, the WRITEs end soon, and the UNLOCK, CLOSE or lease break
  * acknowledgement that may follow must not overtake them. A task dying
- * of a signal is woken by none any more (get_signal() took the SIGKILL):
- * it too looks at the server every SMB3MC_WB_POLL.
+ * of a signal (smb3mc_dying()) looks at the server every SMB3MC_WB_POLL.
  */
 static int wb_wait_folio(struct folio *folio, struct smb3mc_tcon *tcon)
 {
-	if (!(current->flags & PF_SIGNALED) &&
-	    !folio_wait_writeback_killable(folio))
+	if (!smb3mc_dying() && !folio_wait_writeback_killable(folio))
 		return 0;
 	while (folio_test_writeback(folio)) {
 		if (!smb3mc_tcon_reachable(tcon))

@@ -109,10 +109,15 @@ static void brl_add(struct smb3mc_inode *si, struct smb3mc_lock *lk)
 static void brl_release(struct smb3mc_lock *lk)
 {
 	struct smb3mc_fh *fh = lk->fh;
-	int rc;
+	int rc = -EINTR;
 
-	rc = smb3mc_unlock(fh->tcon, fh->kept, &fh->fid, lk->offset,
-			   lk->length);
+	/*
+	 * No signal would end the wait of a task dying of one for a lost
+	 * server: the CLOSE releases the lock instead (it does not wait).
+	 */
+	if (!smb3mc_dying() || smb3mc_tcon_reachable(fh->tcon))
+		rc = smb3mc_unlock(fh->tcon, fh->kept, &fh->fid, lk->offset,
+				   lk->length);
 	if (rc) {
 		WRITE_ONCE(fh->lock_left, true);
 		pr_warn_ratelimited("smb3mc: unlock of %llu bytes at %llu failed (%d)\n",

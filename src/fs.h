@@ -13,6 +13,7 @@
 #include <linux/llist.h>
 #include <linux/refcount.h>
 #include <linux/rwsem.h>
+#include <linux/sched/signal.h>
 
 #include "compat.h"
 #include "ops.h"
@@ -133,6 +134,17 @@ struct smb3mc_fh {
 	bool lock_left;
 	struct llist_node close_node;	/* on smb3mc_sb.fh_closing */
 };
+
+/*
+ * The task exits of a signal, and no signal wakes it from a wait any
+ * more: get_signal() took the SIGKILL. (Not the other threads of an
+ * exit_group(), whose exit code has no signal in it.)
+ */
+static inline bool smb3mc_dying(void)
+{
+	return current->flags & PF_EXITING &&
+	       current->signal->group_exit_code & 0x7f;
+}
 
 /*
  * The client changed @inode on the server: the next getattr or

@@ -265,65 +265,91 @@ check "the server started again" server_start
 # and umount completes.
 check "mount (hard) again" mount -t smb3mc "//$SRV_IP/$SHARE" $mnt -o "$opts"
 
-# Writers whose data waits for the server in close(2), in fsync(2), and
-# in the close of a process's exit, are killed: each ends at once, and
-# its data reaches the server once that is back. A writer opens its file,
-# then at a line on stdin writes 1 MiB of its letter, says "written" and
-# does what $3 says.
-killed_writer() { # file letter close|fsync|sleep
+# Writers whose data waits for the server are killed: in close(2), in
+# fsync(2), asleep (the close of their exit waits), asleep holding a
+# byte-range lock (their exit unlocks it), and rewriting a page whose
+# WRITE, started by write-behind, waits (a signed WRITE's page must not
+# change). Each ends at once, and its data reaches the server once that
+# is back. A writer opens its file (and locks it), then at a line on
+# stdin writes $3 MiB of its letter $2, says "written" and does what $4
+# says.
+killed_writer() { # file letter MiB close|fsync|sleep|lock|rewrite
 	exec python3 -c '
-import os, sys, time
-fd = os.open(sys.argv[1], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+import fcntl, os, sys, time
+path, letter, mib, what = sys.argv[1:]
+fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o666)
+if what == "lock":
+    fcntl.lockf(fd, fcntl.LOCK_EX)
 sys.stdin.readline()
-os.write(fd, sys.argv[2].encode() * (1 << 20))
+os.write(fd, letter.encode() * (int(mib) << 20))
 print("written", flush=True)
-if sys.argv[3] == "close":
+if what == "close":
     os.close(fd)
-elif sys.argv[3] == "fsync":
+elif what == "fsync":
     os.fsync(fd)
+elif what == "rewrite":
+    time.sleep(1)
+    os.pwrite(fd, letter.encode() * 4096, 0)
 else:
     time.sleep(600)
 print("returned", flush=True)' "$@"
 }
-mark "killed writers"
+# The writers, and how many MiB each writes.
+declare -A kmib=([close]=1 [fsync]=1 [sleep]=1 [lock]=1 [rewrite]=8)
+# Run command $2... in the background, its stdin a fifo held open here
+# until `go $1`; its pid is kpid[$1], its output /tmp/work/$1.out.
 declare -A kpid kfd
-for c in close fsync sleep; do
-	rm -f /tmp/work/kw-$c.fifo
-	mkfifo /tmp/work/kw-$c.fifo
-	killed_writer $mnt/kw-$c.bin "${c:0:1}" $c \
-		</tmp/work/kw-$c.fifo >/tmp/work/kw-$c.out 2>&1 &
-	kpid[$c]=$!
-	exec {fd}>/tmp/work/kw-$c.fifo
-	kfd[$c]=$fd
+held() { # name command...
+	local name=$1 fd
+	shift
+	rm -f /tmp/work/"$name".fifo
+	mkfifo /tmp/work/"$name".fifo
+	"$@" </tmp/work/"$name".fifo >/tmp/work/"$name".out 2>&1 &
+	kpid[$name]=$!
+	exec {fd}>/tmp/work/"$name".fifo
+	kfd[$name]=$fd
+}
+go() { # name
+	echo go >&"${kfd[$1]}"
+	eval "exec ${kfd[$1]}>&-"
+}
+# Process kpid[$1], killed, ends within 5 s: test $2.
+killed_ends() { # name what
+	kill -9 "${kpid[$1]}"
+	if wait_for 5 ended "${kpid[$1]}"; then
+		ok "$2"
+	else
+		fail "$2" "$(cat /proc/"${kpid[$1]}"/stack)"
+	fi
+}
+mark "killed writers"
+for c in "${!kmib[@]}"; do
+	held kw-$c killed_writer $mnt/kw-$c.bin "${c:0:1}" "${kmib[$c]}" $c
 done
 sleep 2
 server_kill
-for c in close fsync sleep; do
-	echo go >&"${kfd[$c]}"
-	eval "exec ${kfd[$c]}>&-"
+for c in "${!kmib[@]}"; do
+	go kw-$c
 done
-sleep 3
-for c in close fsync sleep; do
+sleep 4
+for c in "${!kmib[@]}"; do
 	out=$(tr '\n' ' ' </tmp/work/kw-$c.out)
-	expect_eq "outage: a writer's $c waits for the server" "$out" "written "
-	kill -9 "${kpid[$c]}"
+	[ $c = sleep ] || [ $c = lock ] ||
+		expect_eq "outage: a writer's $c waits for the server" \
+			"$out" "written "
 done
-for c in close fsync sleep; do
-	if wait_for 5 ended "${kpid[$c]}"; then
-		ok "outage: a writer killed in $c ends within 5 s"
-	else
-		fail "outage: a writer killed in $c ends within 5 s" \
-			"$(cat /proc/"${kpid[$c]}"/stack)"
-	fi
+for c in "${!kmib[@]}"; do
+	killed_ends kw-$c "outage: a writer killed in $c ends within 5 s"
 done
 check "the server started again" server_start
-# 1 MiB of one letter: the file's bytes, but for that letter, are none.
-written_whole() { # file letter
-	[ "$(stat -c %s "$1")" -eq $((1 << 20)) ] &&
+# $3 MiB of one letter: the file's bytes, but for that letter, are none.
+written_whole() { # file letter MiB
+	[ "$(stat -c %s "$1")" -eq $(($3 << 20)) ] &&
 		[ "$(tr -d "$2" <"$1" | wc -c)" -eq 0 ]
 }
-for c in close fsync sleep; do
-	if wait_for 60 written_whole $SRV_SHARE_DIR/kw-$c.bin "${c:0:1}"; then
+for c in "${!kmib[@]}"; do
+	if wait_for 60 written_whole $SRV_SHARE_DIR/kw-$c.bin "${c:0:1}" \
+		"${kmib[$c]}"; then
 		ok "the data of the writer killed in $c reached the server"
 	else
 		fail "the data of the writer killed in $c reached the server" \
@@ -355,32 +381,21 @@ print("done", flush=True)' "$@"
 mark "a writer into pages being read"
 echo 3 >/proc/sys/vm/drop_caches
 for c in r w; do
-	rm -f /tmp/work/kr-$c.fifo
-	mkfifo /tmp/work/kr-$c.fifo
-	opened_io $c $mnt/kr.bin </tmp/work/kr-$c.fifo >/tmp/work/kr-$c.out 2>&1 &
-	kpid[$c]=$!
-	exec {fd}>/tmp/work/kr-$c.fifo
-	kfd[$c]=$fd
+	held kr-$c opened_io $c $mnt/kr.bin
 done
 sleep 2
 server_kill
-for c in r w; do
-	echo go >&"${kfd[$c]}"
-	eval "exec ${kfd[$c]}>&-"
-	sleep 1
-done
-sleep 2
+go kr-r
+sleep 1
+go kr-w
+sleep 3
 expect_eq "outage: a write into pages being read waits" \
 	"$(cat /tmp/work/kr-w.out)" ""
-kill -9 "${kpid[w]}" "${kpid[r]}"
-if wait_for 5 ended "${kpid[w]}"; then
-	ok "outage: a writer into pages being read, killed, ends within 5 s"
-else
-	fail "outage: a writer into pages being read, killed, ends within 5 s" \
-		"$(cat /proc/"${kpid[w]}"/stack)"
-fi
+killed_ends kr-w \
+	"outage: a writer into pages being read, killed, ends within 5 s"
+kill -9 "${kpid[kr-r]}"
 check "the server started again" server_start
-wait "${kpid[w]}" "${kpid[r]}" 2>/dev/null
+wait "${kpid[kr-w]}" "${kpid[kr-r]}" 2>/dev/null
 rm -f $SRV_SHARE_DIR/kr.bin /tmp/work/kr-*
 
 mark "umount -f"
