@@ -42,21 +42,17 @@ static ssize_t smb3mc_file_write_iter(struct kiocb *iocb,
 	struct inode *inode = file_inode(iocb->ki_filp);
 	ssize_t ret;
 
-	if (iocb->ki_flags & IOCB_DIRECT ||
-	    !smb3mc_lease_caches(inode, SMB2_LEASE_WRITE_CACHING))
+	ret = iocb->ki_flags & IOCB_DIRECT ? 0 :
+	      smb3mc_lease_write_begin(inode);
+	if (ret < 0)
+		return ret;
+	if (!ret)
 		return smb3mc_direct_write(iocb, from);
 	ret = generic_file_write_iter(iocb, from);
-	if (ret <= 0)
-		return ret;
-	/*
-	 * ki_pos: where it ended, also for O_APPEND. A break that took write
-	 * caching away meanwhile wrote back what was dirty then, not this.
-	 */
-	if (smb3mc_lease_caches(inode, SMB2_LEASE_WRITE_CACHING))
+	smb3mc_lease_write_end(inode);
+	/* ki_pos: where it ended, also for O_APPEND */
+	if (ret > 0)
 		smb3mc_write_behind(inode, iocb->ki_pos - ret, iocb->ki_pos);
-	else
-		smb3mc_writeback_range(inode, iocb->ki_pos - ret,
-				       iocb->ki_pos - 1);
 	return ret;
 }
 

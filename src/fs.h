@@ -86,6 +86,8 @@ struct smb3mc_inode {
 	struct smb3mc_lease_break lease_brk;
 	bool lease_brk_pending;
 	struct work_struct lease_work;
+	/* Read-held by a write into the page cache under write caching */
+	struct rw_semaphore lease_write_sem;
 	/*
 	 * Regular files: the handle of the last close, kept open for the
 	 * next open while the lease caches handles (lease.c), and the
@@ -242,6 +244,8 @@ void smb3mc_lease_create_end(struct super_block *sb,
 void smb3mc_lease_closed(struct inode *inode);
 bool smb3mc_lease_caches(struct inode *inode, u32 state);
 bool smb3mc_lease_uncached(struct inode *inode);
+int smb3mc_lease_write_begin(struct inode *inode);
+void smb3mc_lease_write_end(struct inode *inode);
 bool smb3mc_lease_keep_handle(struct inode *inode, struct smb3mc_fh *fh);
 struct smb3mc_fh *smb3mc_lease_take_handle(struct inode *inode, u32 access);
 bool smb3mc_lease_close_kept(struct inode *inode);

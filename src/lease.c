@@ -124,6 +124,12 @@ static void lease_break_work(struct work_struct *work)
 	bool in_force;
 	int rc;
 
+	/*
+	 * A write into the page cache under write caching ends first: its
+	 * pages are then dirty, and written back below, before the other
+	 * client's open goes on; a write after it goes to the server.
+	 */
+	down_write(&si->lease_write_sem);
 	spin_lock(&sbi->lease_lock);
 	brk = si->lease_brk;
 	si->lease_brk_pending = false;
@@ -135,6 +141,7 @@ static void lease_break_work(struct work_struct *work)
 	}
 	memcpy(key, si->lease.key, sizeof(key));
 	spin_unlock(&sbi->lease_lock);
+	up_write(&si->lease_write_sem);
 
 	smb3mc_share_info(sbi->tcon, &info);
 	if (plan.stale) {
@@ -419,6 +426,7 @@ void smb3mc_lease_inode_init(struct inode *inode)
 	si->kept_fh = NULL;
 	INIT_LIST_HEAD(&si->kept_node);
 	INIT_DELAYED_WORK(&si->kept_work, kept_close_work);
+	init_rwsem(&si->lease_write_sem);
 	if (!sbi->lease_wq)
 		return;
 	memset(&si->lease, 0, sizeof(si->lease));
@@ -640,4 +648,39 @@ bool smb3mc_lease_uncached(struct inode *inode)
 {
 	return SMB3MC_I(inode)->lease_hashed &&
 	       !smb3mc_lease_caches(inode, SMB2_LEASE_READ_CACHING);
+}
+
+/**
+ * smb3mc_lease_write_begin - hold the write caching of @inode for a write
+ * @inode: a regular file
+ *
+ * Until smb3mc_lease_write_end() a break waits to take write caching
+ * away: a write that found it writes into pages that are then dirty when
+ * the break writes them back, not into pages of a file another client has
+ * opened meanwhile (and locked records of, which a whole page written
+ * back, or read in to be written, would meet).
+ *
+ * Return: 1 holding write caching, 0 without it, or -EINTR if killed.
+ */
+int smb3mc_lease_write_begin(struct inode *inode)
+{
+	struct smb3mc_inode *si = SMB3MC_I(inode);
+
+	if (!smb3mc_lease_caches(inode, SMB2_LEASE_WRITE_CACHING))
+		return 0;
+	if (down_read_killable(&si->lease_write_sem))
+		return -EINTR;
+	if (smb3mc_lease_caches(inode, SMB2_LEASE_WRITE_CACHING))
+		return 1;
+	up_read(&si->lease_write_sem);
+	return 0;
+}
+
+/**
+ * smb3mc_lease_write_end - end what smb3mc_lease_write_begin() returned 1 for
+ * @inode: a regular file
+ */
+void smb3mc_lease_write_end(struct inode *inode)
+{
+	up_read(&SMB3MC_I(inode)->lease_write_sem);
 }

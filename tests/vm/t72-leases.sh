@@ -7,7 +7,8 @@
 # first's next read sees it. The first writes, without fsync: the data
 # stays in its cache until the second opens the file, whose break has the
 # first write it back first; the same holds for a file the first creates
-# with open(O_CREAT). The mounts ask for leases by default. With nolease
+# with open(O_CREAT), and for a write under way when the break comes,
+# which ends first. The mounts ask for leases by default. With nolease
 # a mount asks for none and no break comes for it: a descriptor it holds
 # keeps reading its cache, a new open sees the other's write
 # (close-to-open), as before leases.
@@ -241,6 +242,61 @@ write_held g os.O_WRONLY "new g" "old g"
 exec 4<&-
 # The open that creates a file asks for the lease too.
 write_held c "os.O_WRONLY | os.O_CREAT | os.O_EXCL" "new c" ""
+
+# A break that comes while a write into the page cache under write
+# caching is under way waits for it, so that the second's open, its lock
+# and its record in the write's last page come after the whole write.
+# The write's source is a file of a third mount, mapped, which the write
+# reads as it goes, over a link of 8 Mbit/s: the write lasts seconds.
+# Neither the first's channel, which the break takes (Samba drops one
+# that has not taken a break in time), nor the second's carries those
+# READs, whose answers would queue ahead. Before, the rest of the write
+# went to the cache after the break, and to the server as whole pages,
+# over the second's record.
+head -c $((8 << 20)) /dev/urandom >$srv/wsrc
+head -c $((8 << 20)) /dev/zero >$srv/wdst
+chmod a+rw $srv/wsrc $srv/wdst
+x=$(((8 << 20) - 4096 + 100))
+check "mount smb3mc, a third, for the source" \
+	mount -t smb3mc "//$SRV_IP/$SHARE" $m4 -o "$opts"
+if [ -z "$RATE" ]; then
+	tc qdisc add dev veth1 root tbf rate 8mbit burst 62500 latency 100ms
+	ip netns exec "$SRV_NS" tc qdisc add dev sveth1 root tbf rate 8mbit burst 62500 latency 100ms
+fi
+python3 -c 'import mmap, os, sys
+fd = os.open(sys.argv[1], os.O_WRONLY)
+src = os.open(sys.argv[2], os.O_RDONLY)
+print("start", flush=True)
+try:
+    os.pwrite(fd, mmap.mmap(src, 8 << 20, prot=mmap.PROT_READ), 0)
+    os.close(fd)
+    print("OK")
+except OSError as e:
+    print(e.strerror)' $m1/leases/wdst $m4/leases/wsrc >bigw.out 2>&1 &
+bigw=$!
+check "first: an 8 MiB write begins" \
+	timeout 60 sh -c 'until grep -q start bigw.out; do sleep 0.1; done'
+sleep 2
+is "second: its record in the last page of the first's write" \
+	OK python3 -c 'import fcntl, os, sys
+fd = os.open(sys.argv[1], os.O_RDWR)
+x = int(sys.argv[2])
+fcntl.lockf(fd, fcntl.LOCK_EX, 8, x)
+os.pwrite(fd, b"B0000001", x)
+fcntl.lockf(fd, fcntl.LOCK_UN, 8, x)
+os.close(fd)
+print("OK")' $m2/leases/wdst $x
+wait $bigw
+is "first: the write and close" "start OK" paste -sd' ' bigw.out
+check "umount the third" umount $m4
+if [ -z "$RATE" ]; then
+	tc qdisc del dev veth1 root
+	ip netns exec "$SRV_NS" tc qdisc del dev sveth1 root
+fi
+md5() { md5sum | cut -c1-32; }
+is "the server has the write, and the record over it" \
+	"$(head -c $x $srv/wsrc | md5) B0000001 $(tail -c +$((x + 9)) $srv/wsrc | md5)" \
+	echo "$(head -c $x $srv/wdst | md5) $(tail -c +$((x + 1)) $srv/wdst | head -c 8 | tr -c A-Za-z0-9 .) $(tail -c +$((x + 9)) $srv/wdst | md5)"
 
 # nolease: the old behaviour.
 check "mount smb3mc nolease" mount -t smb3mc "//$SRV_IP/$SHARE" $m3 -o "$opts,nolease"
