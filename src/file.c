@@ -42,18 +42,36 @@ static ssize_t smb3mc_file_write_iter(struct kiocb *iocb,
 	struct inode *inode = file_inode(iocb->ki_filp);
 	ssize_t ret;
 
-	ret = iocb->ki_flags & IOCB_DIRECT ? 0 :
-	      smb3mc_lease_write_begin(inode);
-	if (ret < 0)
-		return ret;
-	if (!ret)
+	if (iocb->ki_flags & IOCB_DIRECT)
 		return smb3mc_direct_write(iocb, from);
-	ret = generic_file_write_iter(iocb, from);
-	smb3mc_lease_write_end(inode);
-	/* ki_pos: where it ended, also for O_APPEND */
+	/*
+	 * Write caching is held under the inode lock, not around it: this
+	 * client's own rename or unlink of the file takes the inode lock and
+	 * then waits for the server, which waits for the break.
+	 */
+	inode_lock(inode);
+	ret = smb3mc_lease_write_begin(inode);
+	if (ret <= 0) {
+		inode_unlock(inode);
+		return ret ?: smb3mc_direct_write(iocb, from);
+	}
+	ret = generic_write_checks(iocb, from);
 	if (ret > 0)
+		ret = __generic_file_write_iter(iocb, from);
+	smb3mc_lease_write_end(inode);
+	inode_unlock(inode);
+	if (ret <= 0)
+		return ret;
+	/*
+	 * ki_pos: where it ended, also for O_APPEND. Write caching lost with
+	 * no break, to a new session, leaves this to write back now.
+	 */
+	if (smb3mc_lease_caches(inode, SMB2_LEASE_WRITE_CACHING))
 		smb3mc_write_behind(inode, iocb->ki_pos - ret, iocb->ki_pos);
-	return ret;
+	else
+		smb3mc_writeback_range(inode, iocb->ki_pos - ret,
+				       iocb->ki_pos - 1);
+	return generic_write_sync(iocb, ret);
 }
 
 /*
