@@ -346,8 +346,6 @@ static void wb_submit(struct wb_ctx *ctx)
 	ctx->cur = NULL;
 	iov_iter_bvec(&w->rw.iter, ITER_SOURCE, w->bvec, w->nr, w->rw.len);
 	w->rw.done = wb_req_done;
-	refcount_inc(&ctx->fh->ref);
-	w->fh = ctx->fh;
 	rc = smb3mc_write_submit(w->fh->tcon, &w->fh->fid, &w->rw);
 	if (rc) {
 		w->rw.rc = rc;
@@ -355,7 +353,9 @@ static void wb_submit(struct wb_ctx *ctx)
 	}
 }
 
-static struct wb_req *wb_req_alloc(struct wb_ctx *ctx, loff_t pos)
+/* A WRITE at @pos on @fh, whose reference it takes. */
+static struct wb_req *wb_req_alloc(struct wb_ctx *ctx, loff_t pos,
+				   struct smb3mc_fh *fh)
 {
 	unsigned int max = ctx->chunk >> PAGE_SHIFT;
 	struct wb_req *w;
@@ -363,6 +363,7 @@ static struct wb_req *wb_req_alloc(struct wb_ctx *ctx, loff_t pos)
 	w = kzalloc(struct_size(w, bvec, max), GFP_NOFS);
 	if (!w)
 		return NULL;
+	w->fh = fh;
 	w->inode = ctx->mapping->host;
 	w->max = max;
 	w->rw.offset = pos;
@@ -380,6 +381,7 @@ static int smb3mc_writepage_one(struct folio *folio,
 	struct wb_ctx *ctx = data;
 	loff_t pos = folio_pos(folio), size = i_size_read(ctx->mapping->host);
 	struct wb_req *w = ctx->cur;
+	struct smb3mc_fh *fh;
 	size_t len;
 
 	/* Truncated while we were not looking: nothing to write. */
@@ -388,14 +390,23 @@ static int smb3mc_writepage_one(struct folio *folio,
 		return 0;
 	}
 	len = min_t(loff_t, folio_size(folio), size - pos);
-	if (w && (w->rw.offset + w->rw.len != pos || w->nr == w->max ||
-		  w->rw.len + len > ctx->chunk)) {
+	/* A range this client locked goes on the handle that locked it. */
+	fh = smb3mc_locks_writer(ctx->mapping->host, pos, len);
+	if (!fh) {
+		fh = ctx->fh;
+		refcount_inc(&fh->ref);
+	}
+	if (w && (w->fh != fh || w->rw.offset + w->rw.len != pos ||
+		  w->nr == w->max || w->rw.len + len > ctx->chunk)) {
 		wb_submit(ctx);
 		w = NULL;
 	}
-	if (!w) {
-		w = wb_req_alloc(ctx, pos);
+	if (w) {
+		smb3mc_fh_put_soon(ctx->mapping->host, fh);
+	} else {
+		w = wb_req_alloc(ctx, pos, fh);
 		if (!w) {
+			smb3mc_fh_put_soon(ctx->mapping->host, fh);
 			folio_redirty_for_writepage(wbc, folio);
 			folio_unlock(folio);
 			return -ENOMEM;

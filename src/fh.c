@@ -117,12 +117,13 @@ static void fh_close_work(struct work_struct *work)
 }
 
 /**
- * smb3mc_fh_put_soon - smb3mc_fh_put() where the channel ends requests
+ * smb3mc_fh_put_soon - smb3mc_fh_put() for a caller that must not wait
  * @inode: the file of @fh, which the caller keeps in memory for the call
  * @fh: the handle
  *
- * A receive thread must not wait to send: the CLOSE of the last reference
- * goes from a worker, which smb3mc_fh_sb_exit() waits for.
+ * A receive thread must not wait to send, nor writeback holding a folio
+ * lock for a server: the CLOSE of the last reference goes from a worker,
+ * which smb3mc_fh_sb_exit() waits for.
  */
 void smb3mc_fh_put_soon(struct inode *inode, struct smb3mc_fh *fh)
 {

@@ -388,3 +388,39 @@ bool smb3mc_locks_drop(struct inode *inode, struct smb3mc_fh *fh)
 	mutex_unlock(&si->lock_mutex);
 	return dropped;
 }
+
+/**
+ * smb3mc_locks_writer - the handle that may write a range this client locked
+ * @inode: a regular file
+ * @pos: the first byte
+ * @len: bytes, at least 1
+ *
+ * SMB locks are mandatory, and belong to a handle: the server refuses a
+ * WRITE into a range locked exclusively on any other handle, also one of
+ * this client (MS-SMB2 3.3.5.13). Writeback, which borrows a handle, must
+ * write such a range on the handle that locked it.
+ *
+ * Return: a writable handle holding an exclusive lock overlapping the range,
+ * with a reference for smb3mc_fh_put(); NULL where there is none.
+ */
+struct smb3mc_fh *smb3mc_locks_writer(struct inode *inode, loff_t pos,
+				      size_t len)
+{
+	struct smb3mc_inode *si = SMB3MC_I(inode);
+	struct smb3mc_fh *fh = NULL;
+	struct smb3mc_lock *lk;
+
+	if (list_empty_careful(&si->locks))
+		return NULL;
+	mutex_lock(&si->lock_mutex);
+	list_for_each_entry(lk, &si->locks, list) {
+		if (lk->exclusive && lk->fh->access & GENERIC_WRITE &&
+		    brl_overlaps(lk, pos, len)) {
+			fh = lk->fh;
+			refcount_inc(&fh->ref);
+			break;
+		}
+	}
+	mutex_unlock(&si->lock_mutex);
+	return fh;
+}

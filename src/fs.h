@@ -204,6 +204,8 @@ int smb3mc_file_open_created(struct file *file, struct dentry *dentry,
 int smb3mc_file_lock(struct file *file, int cmd, struct file_lock *fl);
 int smb3mc_file_flock(struct file *file, int cmd, struct file_lock *fl);
 bool smb3mc_locks_drop(struct inode *inode, struct smb3mc_fh *fh);
+struct smb3mc_fh *smb3mc_locks_writer(struct inode *inode, loff_t pos,
+				      size_t len);
 
 /* inode.c */
 extern const struct inode_operations smb3mc_file_inode_ops;

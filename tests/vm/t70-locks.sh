@@ -238,6 +238,29 @@ os.close(b)
 os.write(a, b"c")
 d = os.pread(a, 6000, 0)
 print(len(d), d.count(b"b"), d[-1:].decode())' $m3/locks/grow $m1/locks/grow
+# One process, two descriptors of a file, a lock of its first page on
+# the first, a store through a mapping of it, msync: the WRITE goes on
+# the handle that holds the lock, which the server refuses on any other
+# (without write caching Samba checks every WRITE against the locks;
+# ksmbd does with it too). Before, writeback took the newest handle.
+head -c 8192 /dev/zero | tr '\0' . >$srv/two
+chmod a+rw $srv/two
+is "two descriptors: a store under the first's lock, msync" "OK 100" \
+	python3 -c 'import fcntl, mmap, os, sys
+fd1 = os.open(sys.argv[1], os.O_RDWR)
+fd2 = os.open(sys.argv[1], os.O_RDWR)
+try:
+    fcntl.lockf(fd1, fcntl.LOCK_EX, 4096, 0)
+    m = mmap.mmap(fd1, 8192)
+    m[200:300] = b"M" * 100
+    m.flush()
+    fcntl.lockf(fd1, fcntl.LOCK_UN, 4096, 0)
+    r = "OK"
+except OSError as e:
+    r = e.strerror
+os.close(fd2)
+os.close(fd1)
+print(r, open(sys.argv[2], "rb").read().count(b"M"))' $m3/locks/two $srv/two
 check "umount nolease" umount $m3
 
 # flock() between the mounts.
