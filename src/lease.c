@@ -125,9 +125,10 @@ static void lease_break_work(struct work_struct *work)
 	int rc;
 
 	/*
-	 * A write into the page cache under write caching ends first: its
-	 * pages are then dirty, and written back below, before the other
-	 * client's open goes on; a write after it goes to the server.
+	 * A write(2) into the page cache under write caching ends first:
+	 * its pages are then dirty, and written back below, before the other
+	 * client's open goes on; a write(2) after it goes to the server
+	 * (a store through a mapping does not wait, and dirties the page).
 	 */
 	down_write(&si->lease_write_sem);
 	spin_lock(&sbi->lease_lock);
