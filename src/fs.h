@@ -174,11 +174,12 @@ static inline unsigned long smb3mc_local_ino(struct super_block *sb)
  *   dir.c     listing, which fills the dcache, and dentry revalidation
  *   namei.c   lookup and the namespace operations; smb3mc_iget()
  *   file.c    file_operations of regular files
- *   file_lock.c  byte-range locks: ->lock and ->flock
- *   inode.c   attributes: cache, revalidate, getattr, setattr
- *   lease.c   leases: asking, holding, breaks, handles kept
  *   aops.c    address_space_operations, write-behind
- *   direct.c  O_DIRECT
+ *   direct.c  O_DIRECT, and writes without write caching
+ *   inode.c   attributes: cache, revalidate, getattr, setattr
+ *   file_lock.c  byte-range locks: ->lock and ->flock
+ *   lease.c   leases: asking, holding, breaks, handles kept
+ *   writeback.c  writing a range back and waiting for it
  *   fh.c      open handles
  *   dir_cache.c  listings kept for actimeo
  */
@@ -257,6 +258,8 @@ int smb3mc_lease_kept_closed(struct super_block *sb);
 /* aops.c */
 void smb3mc_aops_init(struct inode *inode);
 void smb3mc_write_behind(struct inode *inode, loff_t start, loff_t end);
+
+/* writeback.c */
 int smb3mc_writeback_range(struct inode *inode, loff_t start, loff_t end);
 int smb3mc_write_and_wait_range(struct inode *inode, loff_t start,
 				loff_t end);
