@@ -381,7 +381,7 @@ static int smb3mc_writepage_one(struct folio *folio,
 	struct wb_ctx *ctx = data;
 	loff_t pos = folio_pos(folio), size = i_size_read(ctx->mapping->host);
 	struct wb_req *w = ctx->cur;
-	struct smb3mc_fh *fh;
+	struct smb3mc_fh *locker, *fh;
 	size_t len;
 
 	/* Truncated while we were not looking: nothing to write. */
@@ -391,19 +391,16 @@ static int smb3mc_writepage_one(struct folio *folio,
 	}
 	len = min_t(loff_t, folio_size(folio), size - pos);
 	/* A range this client locked goes on the handle that locked it. */
-	fh = smb3mc_locks_writer(ctx->mapping->host, pos, len);
-	if (!fh) {
-		fh = ctx->fh;
-		refcount_inc(&fh->ref);
-	}
+	locker = smb3mc_locks_writer(ctx->mapping->host, pos, len);
+	fh = locker ?: ctx->fh;
 	if (w && (w->fh != fh || w->rw.offset + w->rw.len != pos ||
 		  w->nr == w->max || w->rw.len + len > ctx->chunk)) {
 		wb_submit(ctx);
 		w = NULL;
 	}
-	if (w) {
-		smb3mc_fh_put_soon(ctx->mapping->host, fh);
-	} else {
+	if (!w) {
+		if (!locker)
+			refcount_inc(&fh->ref);
 		w = wb_req_alloc(ctx, pos, fh);
 		if (!w) {
 			smb3mc_fh_put_soon(ctx->mapping->host, fh);
@@ -412,6 +409,8 @@ static int smb3mc_writepage_one(struct folio *folio,
 			return -ENOMEM;
 		}
 		ctx->cur = w;
+	} else if (locker) {
+		smb3mc_fh_put_soon(ctx->mapping->host, locker);
 	}
 	bvec_set_page(&w->bvec[w->nr++], folio_page(folio, 0), len, 0);
 	w->rw.len += len;
