@@ -569,7 +569,9 @@ int smb3mc_ses_call_once(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 /*
  * No channel for @req, an asynchronous one: it waits at the head of the
  * I/O queue, which the maintenance work looks at again on each attempt to
- * reach the server and once it did (smb3mc_ses_io_kick()).
+ * reach the server and once it did (smb3mc_ses_io_kick()). The queue is
+ * looked at once more here: a channel may have come back, and been
+ * kicked about, since @req found none.
  */
 static int ses_park(struct smb3mc_ses *ses, struct smb3mc_req *req)
 {
@@ -578,6 +580,7 @@ static int ses_park(struct smb3mc_ses *ses, struct smb3mc_req *req)
 	spin_lock(&ses->io_lock);
 	list_add(&req->queued, &ses->io_queue);
 	spin_unlock(&ses->io_lock);
+	queue_work(ses->wq, &ses->io_work);
 	return 0;
 }
 
@@ -693,11 +696,28 @@ static void ses_io_outage(struct smb3mc_ses *ses)
 	}
 }
 
+/* The session closes: what is queued has no waiter left (see below). */
+static void ses_io_drop(struct smb3mc_ses *ses)
+{
+	struct smb3mc_req *req, *next;
+	LIST_HEAD(dropped);
+
+	spin_lock(&ses->io_lock);
+	list_splice_init(&ses->io_queue, &dropped);
+	spin_unlock(&ses->io_lock);
+	list_for_each_entry_safe(req, next, &dropped, queued) {
+		list_del(&req->queued);
+		ses_req_fail(req, -ESHUTDOWN);
+	}
+}
+
 /*
  * Send queued READ and WRITE pieces, oldest first, while some channel has
  * room for the next one; stop when none has. Only this work takes pieces
  * off the queue, and a work item never runs twice at once, so the head
- * stays the head between looking at it and taking it.
+ * stays the head between looking at it and taking it. Once the session
+ * closes, every file is closed: a piece still queued is one whose waiter
+ * was killed, and fails rather than wait for room.
  */
 static void ses_io_work(struct work_struct *work)
 {
@@ -714,6 +734,10 @@ static void ses_io_work(struct work_struct *work)
 		spin_unlock(&ses->io_lock);
 		if (!req)
 			return;
+		if (READ_ONCE(ses->closing)) {
+			ses_io_drop(ses);
+			return;
+		}
 		best = ses_choose(ses, req->payload, smb3mc_chan_choose_room,
 				  &chan);
 		/* smb3mc_ses_io_done() queues us again when one ends. */

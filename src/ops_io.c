@@ -14,6 +14,7 @@
 #include <linux/completion.h>
 #include <linux/refcount.h>
 #include <linux/slab.h>
+#include <linux/wait_bit.h>
 #include <linux/workqueue.h>
 
 #include "chan_pick.h"
@@ -89,6 +90,20 @@ static void rw_read_done(struct smb3mc_req *req);
 static void rw_write_done(struct smb3mc_req *req);
 
 /*
+ * @rw ended: its owner's @done may free it. The tree may go as soon as
+ * its count of chunks drops to zero (smb3mc_tcon_close()): not touched
+ * after that.
+ */
+static void rw_end(struct smb3mc_rw *rw)
+{
+	struct smb3mc_tcon *tcon = rw->tcon;
+
+	rw->done(rw);
+	if (atomic_dec_and_test(&tcon->io_pending))
+		wake_up_var(&tcon->io_pending);
+}
+
+/*
  * Send the READ or WRITE of what @rw has still to move, at where
  * @rw->iter stands, with @rw->fid, which the request goes with
  * (smb3mc_call_fid()).
@@ -155,6 +170,8 @@ static bool rw_read_cut(const struct smb3mc_rw *rw, u32 n)
 static int rw_submit(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
 		     struct smb3mc_rw *rw, bool write)
 {
+	int rc;
+
 	if (!rw->len ||
 	    rw->len > (write ? tcon->ses->max_write : tcon->ses->max_read))
 		return -EINVAL;
@@ -163,7 +180,11 @@ static int rw_submit(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
 	rw->result = 0;
 	rw->rc = 0;
 	rw->cuts = 0;
-	return rw_issue(rw, write);
+	atomic_inc(&tcon->io_pending);
+	rc = rw_issue(rw, write);
+	if (rc)
+		atomic_dec(&tcon->io_pending);
+	return rc;
 }
 
 static void rw_read_done(struct smb3mc_req *req)
@@ -208,7 +229,7 @@ static void rw_read_done(struct smb3mc_req *req)
 			goto out;
 	}
 done:
-	rw->done(rw);
+	rw_end(rw);
 out:
 	kvfree(rsp);
 }
@@ -265,7 +286,7 @@ static void rw_write_done(struct smb3mc_req *req)
 			goto out;
 	}
 done:
-	rw->done(rw);
+	rw_end(rw);
 out:
 	kvfree(rsp);
 }

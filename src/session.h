@@ -210,6 +210,11 @@ struct smb3mc_tcon {
 	/* Under open_lock: see smb3mc_keep_missed() */
 	unsigned int opens_gen;
 	bool opens_taken;
+	/*
+	 * READ and WRITE chunks sent and not ended (ops_io.c): one whose
+	 * waiter was killed ends later, naming the tree.
+	 */
+	atomic_t io_pending;
 };
 
 /* A byte-range lock of an open, which a new session takes again. */

@@ -280,8 +280,9 @@ static void smb3mc_kill_sb(struct super_block *sb)
 	kill_anon_super(sb);
 	smb3mc_fh_sb_exit(sbi);
 	/*
-	 * A request whose waiter left (killed) may still be in flight: once
-	 * nothing resends any more, none can name the tree freed here.
+	 * A request whose waiter left (killed) may still be queued or in
+	 * flight: nothing resends from here on, and what is queued fails.
+	 * The tree is freed once what is in flight ended (its close waits).
 	 */
 	if (sbi->ses)
 		smb3mc_ses_stop_maint(sbi->ses);

@@ -9,6 +9,7 @@
 #include <linux/fs_context.h>
 #include <linux/limits.h>
 #include <linux/slab.h>
+#include <linux/wait_bit.h>
 
 #include "nterr.h"
 #include "pdu_file.h"
@@ -185,6 +186,13 @@ void smb3mc_tcon_close(struct smb3mc_tcon *tcon)
 	mutex_lock(&ses->tcon_lock);
 	list_del_init(&tcon->list);
 	mutex_unlock(&ses->tcon_lock);
+	/*
+	 * A READ whose reader was killed (smb3mc_pread()) may still be in
+	 * flight after its file was closed, and its end names the tree. Each
+	 * ends by its timeout at the latest; what waits for a channel fails
+	 * once the session closes (smb3mc_ses_stop_maint()).
+	 */
+	wait_var_event(&tcon->io_pending, !atomic_read(&tcon->io_pending));
 	/*
 	 * Every file of the tree is closed; a durable handle left to a new
 	 * session to close, which never came, is the server's to drop.

@@ -107,6 +107,8 @@ CASES = {
     "unlock-silent": (p.LOCK, 2, "never answer the second LOCK, the unlock "
                       "of the first lock; grant the lease a CREATE asks "
                       "for, with handle caching, and break none"),
+    "read-killed": (p.READ, 0, "never answer a READ; grant the lease a "
+                    "CREATE asks for, with write caching, and break none"),
     "interims": (p.READ, 0, "answer STATUS_PENDING every second, never "
                  "the final answer (finding 3)"),
     "stop-reading": (p.WRITE, 0, "stop reading the socket from this "
@@ -259,7 +261,7 @@ CASES = {
                    "keeping them for DH2C to reclaim"),
 }
 CACHING_CASES = ("close-late", "unlock-silent", "read-cut", "write-full",
-                 "write-cut", "write-none")
+                 "write-cut", "write-none", "read-killed")
 RESTART_CASES = ("fid-reuse", "reopen-drop", "silent-reconnect",
                  "guid-change", "close-race", "bind-restart", "ca-restart",
                  "relapse")
@@ -587,7 +589,8 @@ class Conn(MidSend):
             hit = self.srv.stage == 1 and h.command > p.TREE_CONNECT and \
                 self.case.fuzz_hit()
         h.hit = hit
-        if hit and self.case.name in ("silent", "unlock-silent"):
+        if hit and self.case.name in ("silent", "unlock-silent",
+                                      "read-killed"):
             return None
         if self.srv.stage and self.case.name == "go-silent":
             return None

@@ -50,6 +50,7 @@ cases+=(cancel-unsigned seal-cancel-clear cancelled-unasked ack-unsigned)
 cases+=(close-late)
 cases+=(seal-forged-echo compound-many dir-stale-size write-full)
 cases+=(read-cut read-dribble write-cut write-none unlock-silent busy)
+cases+=(read-killed)
 cases+=(fuzz)
 # The fuzz case's seed (server.py --seed): another spoils other answers.
 seed=1
@@ -965,6 +966,23 @@ print("locked")' "$m/hello.txt"
 	finish
 }
 
+# A server that never answers a READ: a write of a byte into a page not
+# cached reads the page first, and SIGKILL ends the writer while that
+# READ waits. The READ stays in flight after the file is closed, and its
+# end names the share: umount waits for it (its 30 s timeout), and frees
+# nothing it uses before (a use-after-free of the tree connect, which
+# the sanitizer kernel's KASAN shows, before 2026-12-06).
+case_read_killed() {
+	begin read-killed
+	if mounted; then
+		killed "a write that reads its page first" dd if=/dev/zero \
+			of="$m/hello.txt" bs=1 seek=1 count=1 conv=notrunc
+	fi
+	finish
+	# The READ timed out while umount waited for it.
+	msg "no response to command 8 "
+}
+
 # A server that answers every CREATE of hello.txt STATUS_FILE_NOT_AVAILABLE,
 # which asks a multichannel client to send it again: a stat fails once
 # its CREATE went out 25 times (about 40 s of pauses), with a message,
@@ -1283,6 +1301,8 @@ case_busy &
 bg9=$!
 case_unlock_silent &
 bg10=$!
+case_read_killed &
+bg11=$!
 
 case_none none
 case_none none-3.0 vers=3.0
@@ -1444,7 +1464,8 @@ case_close_late
 # cases before it need.
 case_fuzz
 
-wait "$bg1" "$bg2" "$bg3" "$bg4" "$bg5" "$bg6" "$bg7" "$bg8" "$bg9" "$bg10"
+wait "$bg1" "$bg2" "$bg3" "$bg4" "$bg5" "$bg6" "$bg7" "$bg8" "$bg9" "$bg10" \
+	"$bg11"
 
 # Replay the records as TAP, case by case.
 for c in "${cases[@]}"; do
