@@ -91,7 +91,9 @@ static int smb3mc_make(struct inode *dir, struct dentry *dentry, bool is_dir,
 		inode = smb3mc_iget(dir->i_sb, &attrs);
 		if (IS_ERR(inode)) {
 			rc = PTR_ERR(inode);
-			smb3mc_close(sbi->tcon, fid);
+			/* Without @fid, smb3mc_ns_create() closed the file. */
+			if (fid)
+				smb3mc_close(sbi->tcon, fid);
 		}
 	}
 	if (lc)
