@@ -390,10 +390,12 @@ bool smb3mc_chan_set_good(struct smb3mc_chan *chan,
 
 /*
  * Take @n credits and count the request in flight, or stop waiting: with
- * *@rc -ECONNABORTED when the channel is dead, or -ENOBUFS when it has no
- * credit left and no request in flight, whose response alone could grant
- * more (MS-SMB2 3.2.5.1.4): the channel can never send again. Under the
- * lock, so that a request that took the last credit counts in flight.
+ * *@rc -ECONNABORTED when the channel is dead; when no request is in
+ * flight, whose response alone could grant more (MS-SMB2 3.2.5.1.4),
+ * -ENOBUFS when it has no credit left, and can never send again, and
+ * -EMSGSIZE when it has fewer than @n, too few for this request ever.
+ * Under the lock, so that a request that took the last credit counts in
+ * flight.
  */
 static bool chan_take_credits(struct smb3mc_chan *chan, unsigned int n,
 			      unsigned int reqs, int *rc)
@@ -407,8 +409,8 @@ static bool chan_take_credits(struct smb3mc_chan *chan, unsigned int n,
 		chan->credits -= n;
 		atomic_add(reqs, &chan->stats.in_flight);
 		*rc = 0;
-	} else if (!chan->credits && !atomic_read(&chan->stats.in_flight)) {
-		*rc = -ENOBUFS;
+	} else if (!atomic_read(&chan->stats.in_flight)) {
+		*rc = chan->credits ? -EMSGSIZE : -ENOBUFS;
 	} else {
 		taken = false;
 	}
@@ -852,7 +854,8 @@ static int chan_wait(struct smb3mc_chan *chan, struct smb3mc_req *req)
 
 /*
  * Take @charge credits for @reqs requests, waiting for them as long as a
- * request may wait for its answer, and killably.
+ * request may wait for its answer, and killably. -EMSGSIZE as
+ * chan_take_credits() says.
  */
 static int chan_wait_credits(struct smb3mc_chan *chan, unsigned int charge,
 			     unsigned int reqs)
@@ -881,6 +884,14 @@ static int chan_wait_credits(struct smb3mc_chan *chan, unsigned int charge,
 	return rc;
 }
 
+/* -EMSGSIZE from chan_wait_credits() for what cannot be made smaller. */
+static int chan_too_few_credits(struct smb3mc_chan *chan, unsigned int charge)
+{
+	pr_warn_ratelimited("smb3mc: %s: a request needs %u credits, the server granted %u and none is in flight to grant more: it fails\n",
+			    chan->name, charge, READ_ONCE(chan->credits));
+	return -EIO;
+}
+
 /**
  * smb3mc_chan_submit - send one request without waiting for its response
  * @chan: channel to use
@@ -897,7 +908,10 @@ static int chan_wait_credits(struct smb3mc_chan *chan, unsigned int charge,
  * transport error in @req->rc.
  *
  * Return: 0 once sent, or handed to the worker that signs and sends it (a
- * failure then ends the request), or an errno when nothing was sent.
+ * failure then ends the request), or an errno when nothing was sent:
+ * for a request with @req->done_fn, -EMSGSIZE when the channel has too
+ * few credits for it and none to come, and @req->credits_left says how
+ * many it has (MS-SMB2 3.2.4.1.5: a smaller one may go).
  */
 int smb3mc_chan_submit(struct smb3mc_chan *chan, struct smb3mc_req *req)
 {
@@ -906,6 +920,11 @@ int smb3mc_chan_submit(struct smb3mc_chan *chan, struct smb3mc_req *req)
 
 	req->rsp = NULL;
 	rc = chan_wait_credits(chan, charge, 1);
+	if (rc == -EMSGSIZE) {
+		req->credits_left = READ_ONCE(chan->credits);
+		if (!req->done_fn)
+			rc = chan_too_few_credits(chan, charge);
+	}
 	if (rc)
 		return rc;
 
@@ -1080,6 +1099,8 @@ int smb3mc_chan_call_compound(struct smb3mc_chan *chan,
 		charge += smb3mc_credit_charge(reqs[i].payload);
 	}
 	rc = chan_wait_credits(chan, charge, n);
+	if (rc == -EMSGSIZE)
+		rc = chan_too_few_credits(chan, charge);
 	if (rc)
 		return rc;
 	for (i = 0; i < n; i++)

@@ -208,6 +208,11 @@ struct smb3mc_req {
 	size_t rx_len;			/* bytes received into @rx_data */
 	__le32 status;			/* NT status of the response */
 	int rc;				/* 0, or an errno from the transport */
+	/*
+	 * With @rc -EMSGSIZE from smb3mc_chan_submit(): the credits its
+	 * channel has, fewer than it needs, and none to come.
+	 */
+	unsigned int credits_left;
 	bool interim;			/* STATUS_PENDING seen, MS-SMB2 3.2.5.1.5 */
 	bool cancelled;			/* a CANCEL for this send went out */
 	u64 async_id;			/* the interim's, under the mids lock */

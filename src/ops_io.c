@@ -111,8 +111,13 @@ static void rw_end(struct smb3mc_rw *rw)
 static int rw_issue(struct smb3mc_rw *rw, bool write)
 {
 	u64 offset = rw->offset + rw->result;
-	u32 len = rw->len - rw->result;
+	u32 len = min(rw->len - rw->result, rw->max);
 	int n;
+
+	/* The iterator covers what this request moves, no more. */
+	iov_iter_reexpand(&rw->iter, rw->len - rw->result);
+	iov_iter_truncate(&rw->iter, len);
+	rw->asked = len;
 
 	n = write ? smb3mc_build_write(rw->hdr, sizeof(rw->hdr), &rw->fid,
 				       offset, len, 0) :
@@ -143,11 +148,11 @@ static int rw_issue(struct smb3mc_rw *rw, bool write)
 
 /*
  * The server moved @n bytes of @rw, now counted in @rw->result, short of
- * what was asked: ask for the rest. Return: 0 when that is on its way.
+ * the chunk: ask for the rest. Return: 0 when that is on its way.
  */
 static int rw_rest(struct smb3mc_rw *rw, u32 n, bool write)
 {
-	if (++rw->cuts > SMB3MC_RW_CUTS)
+	if (n < rw->asked && ++rw->cuts > SMB3MC_RW_CUTS)
 		return smb3mc_rsp_refuse(rw->tcon->ses,
 					 write ? SMB2_WRITE : SMB2_READ,
 					 "cut short again and again");
@@ -159,11 +164,33 @@ static int rw_rest(struct smb3mc_rw *rw, u32 n, bool write)
  * Whether a READ's answer of @n bytes, now counted in @rw->result, stopped
  * short of the end of the file: that is where an answer is empty or
  * reaches where the caller knows the file to end, and a reader must not
- * take what lies before it for zeroes.
+ * take what lies before it for zeroes. An answer with all that a READ
+ * capped by the credits asked for (rw_shrink()) did not stop anywhere.
  */
 static bool rw_read_cut(const struct smb3mc_rw *rw, u32 n)
 {
-	return n && rw->result < rw->len && rw->offset + rw->result < rw->eof;
+	return n && rw->result < rw->len &&
+	       (n == rw->asked || rw->offset + rw->result < rw->eof);
+}
+
+/*
+ * The channel @rw's request went to has too few credits for it, and
+ * none to come (smb3mc_chan_submit()): ask for what they cover, and for
+ * the rest after it, as MS-SMB2 3.2.4.1.5 lets a client. Return: 0 when
+ * that is on its way.
+ */
+static int rw_shrink(struct smb3mc_rw *rw, bool write)
+{
+	u64 max = (u64)rw->req.credits_left * SMB2_CREDIT_PAYLOAD;
+
+	if (!max || max >= rw->asked) {
+		pr_warn_ratelimited("smb3mc: %s: a %s of %u bytes found too few credits on its channel\n",
+				    rw->tcon->ses->server,
+				    write ? "WRITE" : "READ", rw->asked);
+		return -EIO;
+	}
+	rw->max = max;
+	return rw_issue(rw, write);
 }
 
 /* The first send of @rw, a READ or a WRITE: see smb3mc_read_submit(). */
@@ -180,6 +207,7 @@ static int rw_submit(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
 	rw->result = 0;
 	rw->rc = 0;
 	rw->cuts = 0;
+	rw->max = rw->len;
 	atomic_inc(&tcon->io_pending);
 	rc = rw_issue(rw, write);
 	if (rc)
@@ -198,6 +226,12 @@ static void rw_read_done(struct smb3mc_req *req)
 	req->rsp = NULL;
 	/* Before @done: the batch may end with it, and the session go. */
 	smb3mc_ses_io_done(ses);
+	if (req->rc == -EMSGSIZE) {
+		rw->rc = rw_shrink(rw, false);
+		if (!rw->rc)
+			goto out;
+		goto done;
+	}
 	/* MS-SMB2 3.3.5.12: a READ starting at the end of file fails so. */
 	if (!req->rc && req->status == STATUS_END_OF_FILE)
 		goto done;
@@ -211,7 +245,7 @@ static void rw_read_done(struct smb3mc_req *req)
 		rw->rc = smb3mc_rsp_refuse(ses, SMB2_READ, "malformed");
 		goto done;
 	}
-	if (r.data_length > rw->len - rw->result) {
+	if (r.data_length > rw->asked) {
 		rw->rc = smb3mc_rsp_refuse(ses, SMB2_READ,
 					   "more data than asked for");
 		goto done;
@@ -261,6 +295,12 @@ static void rw_write_done(struct smb3mc_req *req)
 
 	req->rsp = NULL;
 	smb3mc_ses_io_done(ses);
+	if (req->rc == -EMSGSIZE) {
+		rw->rc = rw_shrink(rw, true);
+		if (!rw->rc)
+			goto out;
+		goto done;
+	}
 	rw->rc = rw_errno(req);
 	if (rw->rc)
 		goto done;
@@ -269,7 +309,7 @@ static void rw_write_done(struct smb3mc_req *req)
 		goto done;
 	}
 	/* A server that claims more than was sent, or nothing, is broken. */
-	if (count > rw->len - rw->result) {
+	if (count > rw->asked) {
 		rw->rc = smb3mc_rsp_refuse(ses, SMB2_WRITE,
 					   "more written than sent");
 		goto done;

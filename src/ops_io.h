@@ -67,6 +67,8 @@ struct smb3mc_rw {
 	u64 eof;			/* READ: the file's size, as known */
 	bool shared;			/* READ: as SMB3MC_RW_SHARED */
 	unsigned int cuts;		/* answers cut short so far */
+	u32 max;			/* asked for at once: the credits' cap */
+	u32 asked;			/* by the request in flight */
 	u32 result;
 	int rc;
 	smb3mc_rw_done_t done;

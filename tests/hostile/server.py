@@ -91,6 +91,10 @@ CASES = {
                               "QUERY_INFO out of its compound's answer"),
     "duplicate": (p.CREATE, 0, "send each answer twice"),
     "credits-65535": (None, 0, "CreditResponse 65535 on every answer"),
+    "few-credits": (None, 0, "grant 8 credits with NEGOTIATE, then as "
+                    "many as each request was charged: never the 16 a "
+                    "READ or WRITE of 1 MiB needs; grant the lease a "
+                    "CREATE asks for, with write caching, and break none"),
     "zero-credits": (None, 0, "CreditResponse 0 on every answer after "
                      "SESSION_SETUP (finding 6)"),
     "bad-sig": (p.READ, 1, "flip a bit of the signature"),
@@ -261,7 +265,7 @@ CASES = {
                    "keeping them for DH2C to reclaim"),
 }
 CACHING_CASES = ("close-late", "unlock-silent", "read-cut", "write-full",
-                 "write-cut", "write-none", "read-killed")
+                 "write-cut", "write-none", "read-killed", "few-credits")
 RESTART_CASES = ("fid-reuse", "reopen-drop", "silent-reconnect",
                  "guid-change", "close-race", "bind-restart", "ca-restart",
                  "relapse")
@@ -647,6 +651,9 @@ class Conn(MidSend):
             r.credits = 65535
         if self.case.name == "zero-credits" and h.command > p.SESSION_SETUP:
             r.credits = 0
+        if self.case.name == "few-credits":
+            r.credits = 8 if h.command == p.NEGOTIATE else \
+                max(1, h.credit_charge)
         rsp = r.pack() + out
         if hit and self.case.name == "go-silent":
             self.srv.stage = 1

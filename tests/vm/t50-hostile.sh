@@ -50,7 +50,7 @@ cases+=(cancel-unsigned seal-cancel-clear cancelled-unasked ack-unsigned)
 cases+=(close-late)
 cases+=(seal-forged-echo compound-many dir-stale-size write-full)
 cases+=(read-cut read-dribble write-cut write-none unlock-silent busy)
-cases+=(read-killed)
+cases+=(read-killed few-credits)
 cases+=(fuzz)
 # The fuzz case's seed (server.py --seed): another spoils other answers.
 seed=1
@@ -756,6 +756,30 @@ case_zero_credits() {
 	finish
 }
 
+# Never more than 8 credits (MS-SMB2 3.2.4.1.5 lets a server grant no
+# more): a READ or WRITE of 1 MiB needs 16, and goes as several of what
+# 8 credits cover. A file written through the page cache, its writeback
+# in WRITEs of 1 MiB, then read back through the cache and O_DIRECT, is
+# what was written (before 2026-12-06 each such WRITE or READ waited
+# 30 s for credits that no answer was to bring, and failed).
+case_few_credits() {
+	begin few-credits
+	if mounted; then
+		head -c 1048576 /dev/urandom >"$work/few-credits.src"
+		timed 60 dd if="$work/few-credits.src" of="$m/big" bs=1M \
+			conv=fsync
+		expect "$name: 1 MiB written, fsync" "$rc" 0
+		within "$name: 1 MiB written, fsync" "$took" 20
+		echo 1 >/proc/sys/vm/drop_caches
+		timed 60 cmp "$work/few-credits.src" "$m/big"
+		expect "$name: read back" "$rc $r" "0 "
+		timed 60 sh -c 'dd if="$1" bs=1M iflag=direct status=none |
+			cmp "$2" -' - "$m/big" "$work/few-credits.src"
+		expect "$name: read back with O_DIRECT" "$rc $r" "0 "
+	fi
+	finish
+}
+
 # Finding 4: a binding answer naming another SessionId fails the binding
 # and leaves the session's own SessionId alone.
 case_bind_sessionid() {
@@ -1385,6 +1409,7 @@ case_bind_echo
 
 case_answer_mid_write
 case_zero_credits
+case_few_credits
 case_create_dir
 case_stale_size
 case_write_full
