@@ -166,6 +166,7 @@ static ssize_t dio_read_pages(struct kiocb *iocb, struct iov_iter *to,
 			      size_t count, bool async)
 {
 	struct smb3mc_fh *fh = iocb->ki_filp->private_data;
+	size_t left = iov_iter_count(to);
 	struct iov_iter pages;
 	struct dio *d;
 	int rc;
@@ -176,7 +177,8 @@ static ssize_t dio_read_pages(struct kiocb *iocb, struct iov_iter *to,
 		return -ENOMEM;
 	rc = dio_get_pages(d, to, count);
 	if (rc) {
-		iov_iter_revert(to, count - iov_iter_count(to));
+		/* @to may hold more than this step's @count. */
+		iov_iter_revert(to, left - iov_iter_count(to));
 		dio_put(d);
 		return rc;
 	}

@@ -96,6 +96,25 @@ check "O_DIRECT read" sh -c "dd if=$m/direct bs=1M iflag=direct status=none | cm
 head -c 12345 /dev/urandom >/tmp/work/dsmall
 check "O_DIRECT unaligned write" dd if=/tmp/work/dsmall of=$m/dsmall bs=12345 oflag=direct status=none
 check "O_DIRECT unaligned read" sh -c "dd if=$m/dsmall bs=20000 iflag=direct status=none | cmp - /tmp/work/dsmall"
+# A read of 32 MiB (two steps of 16) into memory whose first page is not
+# mapped fails EFAULT, and warns of nothing: the failed step once undid
+# the whole read's advance, not its own (iov_iter_revert()'s WARN, before
+# 2026-12-06).
+check "O_DIRECT read of 32 MiB into unmapped memory: EFAULT" python3 -c '
+import ctypes, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+libc.mmap.restype = ctypes.c_void_p
+libc.mmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int,
+                      ctypes.c_int, ctypes.c_int, ctypes.c_long]
+libc.munmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t]
+libc.read.argtypes = [ctypes.c_int, ctypes.c_void_p, ctypes.c_size_t]
+libc.read.restype = ctypes.c_ssize_t
+n = 32 << 20
+p = libc.mmap(None, n, 3, 0x22, -1, 0)  # PROT_READ|WRITE, PRIVATE|ANONYMOUS
+libc.munmap(p, 4096)
+fd = os.open(sys.argv[1], os.O_RDONLY | os.O_DIRECT)
+r = libc.read(fd, p, n)
+sys.exit(0 if r == -1 and ctypes.get_errno() == 14 else 1)' "$m/direct"
 
 # Shared writable mmap, then the server's view after munmap and close.
 check "mmap write" python3 -c "
