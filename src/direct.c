@@ -100,7 +100,7 @@ static void dio_done(void *private, ssize_t result)
 	complete(&d->done);
 	if (refcount_dec_and_test(&d->refs)) {
 		INIT_WORK(&d->work, dio_work);
-		queue_work(system_unbound_wq, &d->work);
+		smb3mc_io_defer(&d->work);
 	}
 }
 

@@ -3,7 +3,7 @@
  * smb3mc: a multichannel SMB3 client file system.
  *
  * Module entry points: the file system type, the inode cache, the
- * channels' workqueues and /proc/fs/smb3mc/DebugData.
+ * channels' and the I/O's workqueues and /proc/fs/smb3mc/DebugData.
  */
 
 #include <linux/module.h>
@@ -12,6 +12,7 @@
 
 #include "chan.h"
 #include "fs.h"
+#include "ops_io.h"
 #include "session.h"
 
 /* Each layer prints its own part: see smb3mc_ses_show(). */
@@ -32,9 +33,12 @@ static int __init smb3mc_init(void)
 	rc = smb3mc_chan_init();
 	if (rc)
 		goto out_cache;
+	rc = smb3mc_io_init();
+	if (rc)
+		goto out_chan;
 	if (!proc_mkdir("fs/smb3mc", NULL)) {
 		rc = -ENOMEM;
-		goto out_chan;
+		goto out_io;
 	}
 	if (!proc_create_single("fs/smb3mc/DebugData", 0400, NULL,
 				smb3mc_debugdata_show)) {
@@ -49,6 +53,8 @@ static int __init smb3mc_init(void)
 
 out_proc:
 	remove_proc_subtree("fs/smb3mc", NULL);
+out_io:
+	smb3mc_io_exit();
 out_chan:
 	smb3mc_chan_exit();
 out_cache:
@@ -60,6 +66,7 @@ static void __exit smb3mc_exit(void)
 {
 	unregister_filesystem(&smb3mc_fs_type);
 	remove_proc_subtree("fs/smb3mc", NULL);
+	smb3mc_io_exit();
 	smb3mc_chan_exit();
 	smb3mc_inode_cache_exit();
 }

@@ -25,6 +25,9 @@
 /* Room for a FLUSH request. */
 #define SMB3MC_FLUSH_REQ	128
 
+/* What a READ or WRITE leaves to be done once it ended: smb3mc_io_defer(). */
+static struct workqueue_struct *smb3mc_io_wq;
+
 static size_t io_chunk(u32 max)
 {
 	return min_t(size_t, max, SMB3MC_IO_CHUNK);
@@ -504,7 +507,7 @@ static void pread_done(void *private, ssize_t result)
 	complete(&c->done);
 	if (refcount_dec_and_test(&c->refs)) {
 		INIT_WORK(&c->work, pread_free_work);
-		queue_work(system_unbound_wq, &c->work);
+		smb3mc_io_defer(&c->work);
 	}
 }
 
@@ -583,4 +586,34 @@ int smb3mc_flush(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid)
 		rc = smb3mc_rsp_refuse(tcon->ses, SMB2_FLUSH, "malformed");
 	smb3mc_call_free(call);
 	return rc;
+}
+
+/**
+ * smb3mc_io_defer - run @work after a READ or WRITE ended, out of the
+ *	channel's context
+ * @work: module code, such as what frees the request's owner
+ *
+ * Not on a system workqueue: a request may end as the last mount goes,
+ * and the module is unloaded only once smb3mc_io_exit() drained these.
+ */
+void smb3mc_io_defer(struct work_struct *work)
+{
+	queue_work(smb3mc_io_wq, work);
+}
+
+/**
+ * smb3mc_io_init - set up the workqueue of smb3mc_io_defer(), at load
+ */
+int smb3mc_io_init(void)
+{
+	smb3mc_io_wq = alloc_workqueue("smb3mc_io", WQ_UNBOUND, 0);
+	return smb3mc_io_wq ? 0 : -ENOMEM;
+}
+
+/**
+ * smb3mc_io_exit - wait for what smb3mc_io_defer() queued, at unload
+ */
+void smb3mc_io_exit(void)
+{
+	destroy_workqueue(smb3mc_io_wq);
 }

@@ -100,4 +100,8 @@ ssize_t smb3mc_pread(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
 		     void *buf, size_t len, u64 offset, u64 eof);
 int smb3mc_flush(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid);
 
+int smb3mc_io_init(void);
+void smb3mc_io_exit(void);
+void smb3mc_io_defer(struct work_struct *work);
+
 #endif /* SMB3MC_OPS_IO_H */
