@@ -854,8 +854,8 @@ static int chan_wait(struct smb3mc_chan *chan, struct smb3mc_req *req)
 
 /*
  * Take @charge credits for @reqs requests, waiting for them as long as a
- * request may wait for its answer, and killably. -EMSGSIZE as
- * chan_take_credits() says.
+ * request may wait for its answer, and killably. -ENOBUFS and -EMSGSIZE
+ * as chan_take_credits() says.
  */
 static int chan_wait_credits(struct smb3mc_chan *chan, unsigned int charge,
 			     unsigned int reqs)
@@ -875,21 +875,20 @@ static int chan_wait_credits(struct smb3mc_chan *chan, unsigned int charge,
 				    jiffies_to_msecs(chan->timeout) / 1000);
 		return -ETIMEDOUT;
 	}
-	if (rc == -ENOBUFS) {
-		pr_warn_ratelimited("smb3mc: %s: no credits left and no request in flight to grant more, dropping the connection\n",
-				    chan->name);
-		smb3mc_chan_abort(chan);
-		rc = -ECONNABORTED;
-	}
 	return rc;
 }
 
-/* -EMSGSIZE from chan_wait_credits() for what cannot be made smaller. */
-static int chan_too_few_credits(struct smb3mc_chan *chan, unsigned int charge)
+/*
+ * The channel can never send a request of @charge credits: drop it, and
+ * the request goes out again on another one or a new connection, which
+ * starts with new credits.
+ */
+static int chan_credits_gone(struct smb3mc_chan *chan, unsigned int charge)
 {
-	pr_warn_ratelimited("smb3mc: %s: a request needs %u credits, the server granted %u and none is in flight to grant more: it fails\n",
-			    chan->name, charge, READ_ONCE(chan->credits));
-	return -EIO;
+	pr_warn_ratelimited("smb3mc: %s: %u credits left, %u needed, and no request in flight to grant more: dropping the connection\n",
+			    chan->name, READ_ONCE(chan->credits), charge);
+	smb3mc_chan_abort(chan);
+	return -ECONNABORTED;
 }
 
 /**
@@ -920,11 +919,10 @@ int smb3mc_chan_submit(struct smb3mc_chan *chan, struct smb3mc_req *req)
 
 	req->rsp = NULL;
 	rc = chan_wait_credits(chan, charge, 1);
-	if (rc == -EMSGSIZE) {
+	if (rc == -EMSGSIZE && req->done_fn)
 		req->credits_left = READ_ONCE(chan->credits);
-		if (!req->done_fn)
-			rc = chan_too_few_credits(chan, charge);
-	}
+	else if (rc == -EMSGSIZE || rc == -ENOBUFS)
+		rc = chan_credits_gone(chan, charge);
 	if (rc)
 		return rc;
 
@@ -1099,8 +1097,8 @@ int smb3mc_chan_call_compound(struct smb3mc_chan *chan,
 		charge += smb3mc_credit_charge(reqs[i].payload);
 	}
 	rc = chan_wait_credits(chan, charge, n);
-	if (rc == -EMSGSIZE)
-		rc = chan_too_few_credits(chan, charge);
+	if (rc == -EMSGSIZE || rc == -ENOBUFS)
+		rc = chan_credits_gone(chan, charge);
 	if (rc)
 		return rc;
 	for (i = 0; i < n; i++)
