@@ -486,6 +486,7 @@ struct pread_ctx {
 	struct work_struct work;	/* the free, out of the receive thread */
 	ssize_t result;
 	void *buf;
+	struct kvec kv;			/* @buf, which the READs' iterator names */
 };
 
 static void pread_free(struct pread_ctx *c)
@@ -532,7 +533,6 @@ ssize_t smb3mc_pread(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
 {
 	struct iov_iter iter;
 	struct pread_ctx *c;
-	struct kvec kv;
 	ssize_t n;
 
 	c = kmalloc(sizeof(*c), GFP_NOFS);
@@ -545,9 +545,9 @@ ssize_t smb3mc_pread(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
 	}
 	refcount_set(&c->refs, 2);
 	init_completion(&c->done);
-	kv.iov_base = c->buf;
-	kv.iov_len = len;
-	iov_iter_kvec(&iter, ITER_DEST, &kv, 1, len);
+	c->kv.iov_base = c->buf;
+	c->kv.iov_len = len;
+	iov_iter_kvec(&iter, ITER_DEST, &c->kv, 1, len);
 	n = smb3mc_rw_iter(tcon, fid, &iter, offset, eof, 0, pread_done, c);
 	if (n != -EIOCBQUEUED) {
 		/* Nothing was sent: pread_done() will not run. */

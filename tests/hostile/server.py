@@ -113,6 +113,8 @@ CASES = {
                       "for, with handle caching, and break none"),
     "read-killed": (p.READ, 0, "never answer a READ; grant the lease a "
                     "CREATE asks for, with write caching, and break none"),
+    "read-late": (p.READ, 0, "answer each READ 6 s late; grant the lease "
+                  "a CREATE asks for, with write caching, and break none"),
     "interims": (p.READ, 0, "answer STATUS_PENDING every second, never "
                  "the final answer (finding 3)"),
     "stop-reading": (p.WRITE, 0, "stop reading the socket from this "
@@ -265,7 +267,8 @@ CASES = {
                    "keeping them for DH2C to reclaim"),
 }
 CACHING_CASES = ("close-late", "unlock-silent", "read-cut", "write-full",
-                 "write-cut", "write-none", "read-killed", "few-credits")
+                 "write-cut", "write-none", "read-killed", "few-credits",
+                 "read-late")
 RESTART_CASES = ("fid-reuse", "reopen-drop", "silent-reconnect",
                  "guid-change", "close-race", "bind-restart", "ca-restart",
                  "relapse")
@@ -565,6 +568,11 @@ class Conn(MidSend):
             threading.Thread(target=self.close_late, args=(h, msg),
                              daemon=True).start()
             return
+        if self.case.name == "read-late" and h.command == p.READ and \
+                not h.next_command:
+            threading.Thread(target=self.read_late, args=(h, msg),
+                             daemon=True).start()
+            return
         while True:
             h = p.Header(msg[pos:])
             end = pos + h.next_command if h.next_command else len(msg)
@@ -714,6 +722,14 @@ class Conn(MidSend):
         time.sleep(3)
         self.srv.closing.discard(name)
         self.srv.log(f"{self.peer} CLOSE of {name} answered")
+        try:
+            self.send_chain([(self.answer(h, req, None), h)])
+        except OSError:
+            pass
+
+    def read_late(self, h, req):
+        """read-late: the answer to the READ @h, 6 s late."""
+        time.sleep(6)
         try:
             self.send_chain([(self.answer(h, req, None), h)])
         except OSError:

@@ -50,7 +50,7 @@ cases+=(cancel-unsigned seal-cancel-clear cancelled-unasked ack-unsigned)
 cases+=(close-late)
 cases+=(seal-forged-echo compound-many dir-stale-size write-full)
 cases+=(read-cut read-dribble write-cut write-none unlock-silent busy)
-cases+=(read-killed few-credits)
+cases+=(read-killed few-credits read-late)
 cases+=(fuzz)
 # The fuzz case's seed (server.py --seed): another spoils other answers.
 seed=1
@@ -1008,6 +1008,21 @@ case_read_killed() {
 	msg "no response to command 8 "
 }
 
+# As read-killed, but the READ is answered 6 s late, after its reader was
+# killed: the answer lands in the READ's own buffer, and the file reads
+# as it is.
+case_read_late() {
+	begin read-late
+	if mounted; then
+		killed "a write that reads its page first" dd if=/dev/zero \
+			of="$m/hello.txt" bs=1 seek=1 count=1 conv=notrunc
+		sleep 4
+		try 60 "read:$m/hello.txt"
+		expect "$name: cat after it" "$r" "read OK $hello"
+	fi
+	finish
+}
+
 # A server that answers every CREATE of hello.txt STATUS_FILE_NOT_AVAILABLE,
 # which asks a multichannel client to send it again: a stat fails once
 # its CREATE went out 25 times (about 40 s of pauses), with a message,
@@ -1328,6 +1343,8 @@ case_unlock_silent &
 bg10=$!
 case_read_killed &
 bg11=$!
+case_read_late &
+bg12=$!
 
 case_none none
 case_none none-3.0 vers=3.0
@@ -1491,7 +1508,7 @@ case_close_late
 case_fuzz
 
 wait "$bg1" "$bg2" "$bg3" "$bg4" "$bg5" "$bg6" "$bg7" "$bg8" "$bg9" "$bg10" \
-	"$bg11"
+	"$bg11" "$bg12"
 
 # Replay the records as TAP, case by case.
 for c in "${cases[@]}"; do
