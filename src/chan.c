@@ -393,12 +393,12 @@ bool smb3mc_chan_set_good(struct smb3mc_chan *chan,
  * *@rc -ECONNABORTED when the channel is dead; when no request is in
  * flight, whose response alone could grant more (MS-SMB2 3.2.5.1.4),
  * -ENOBUFS when it has no credit left, and can never send again, and
- * -EMSGSIZE when it has fewer than @n, too few for this request ever.
- * Under the lock, so that a request that took the last credit counts in
- * flight.
+ * -EMSGSIZE when it has fewer than @n (*@had), too few for this request
+ * ever. Under the lock, so that a request that took the last credit
+ * counts in flight.
  */
 static bool chan_take_credits(struct smb3mc_chan *chan, unsigned int n,
-			      unsigned int reqs, int *rc)
+			      unsigned int reqs, int *rc, unsigned int *had)
 {
 	bool taken = true;
 
@@ -411,6 +411,7 @@ static bool chan_take_credits(struct smb3mc_chan *chan, unsigned int n,
 		*rc = 0;
 	} else if (!atomic_read(&chan->stats.in_flight)) {
 		*rc = chan->credits ? -EMSGSIZE : -ENOBUFS;
+		*had = chan->credits;
 	} else {
 		taken = false;
 	}
@@ -858,14 +859,14 @@ static int chan_wait(struct smb3mc_chan *chan, struct smb3mc_req *req)
  * as chan_take_credits() says.
  */
 static int chan_wait_credits(struct smb3mc_chan *chan, unsigned int charge,
-			     unsigned int reqs)
+			     unsigned int reqs, unsigned int *had)
 {
 	long left;
 	int rc;
 
 	left = wait_event_killable_timeout(chan->credit_wait,
 					   chan_take_credits(chan, charge,
-							     reqs, &rc),
+							     reqs, &rc, had),
 					   chan->timeout);
 	if (left < 0)
 		return left;
@@ -883,10 +884,11 @@ static int chan_wait_credits(struct smb3mc_chan *chan, unsigned int charge,
  * the request goes out again on another one or a new connection, which
  * starts with new credits.
  */
-static int chan_credits_gone(struct smb3mc_chan *chan, unsigned int charge)
+static int chan_credits_gone(struct smb3mc_chan *chan, unsigned int had,
+			     unsigned int charge)
 {
 	pr_warn_ratelimited("smb3mc: %s: %u credits left, %u needed, and no request in flight to grant more: dropping the connection\n",
-			    chan->name, READ_ONCE(chan->credits), charge);
+			    chan->name, had, charge);
 	smb3mc_chan_abort(chan);
 	return -ECONNABORTED;
 }
@@ -915,23 +917,25 @@ static int chan_credits_gone(struct smb3mc_chan *chan, unsigned int charge)
 int smb3mc_chan_submit(struct smb3mc_chan *chan, struct smb3mc_req *req)
 {
 	u16 charge = smb3mc_credit_charge(req->payload);
+	unsigned int had;
 	int rc;
 
 	req->rsp = NULL;
-	rc = chan_wait_credits(chan, charge, 1);
+	rc = chan_wait_credits(chan, charge, 1, &had);
 	if (rc == -EMSGSIZE && req->done_fn)
-		req->credits_left = READ_ONCE(chan->credits);
+		req->credits_left = had;
 	else if (rc == -EMSGSIZE || rc == -ENOBUFS)
-		rc = chan_credits_gone(chan, charge);
+		rc = chan_credits_gone(chan, had, charge);
 	if (rc)
 		return rc;
 
 	atomic64_add(req->payload, &chan->stats.in_flight_bytes);
 	rc = chan_submit(chan, req, charge);
 	if (rc) {
-		smb3mc_chan_add_credits(chan, charge);
 		atomic64_sub(req->payload, &chan->stats.in_flight_bytes);
+		/* Before the credits' wake-up, which looks at it. */
 		atomic_dec(&chan->stats.in_flight);
+		smb3mc_chan_add_credits(chan, charge);
 	}
 	return rc;
 }
@@ -1086,7 +1090,7 @@ static void chan_submit_compound(struct smb3mc_chan *chan,
 int smb3mc_chan_call_compound(struct smb3mc_chan *chan,
 			      struct smb3mc_req *reqs, unsigned int n)
 {
-	unsigned int i, charge = 0;
+	unsigned int i, charge = 0, had;
 	int rc, rc2;
 
 	if (WARN_ON_ONCE(!n || n > SMB3MC_COMPOUND_MAX))
@@ -1096,9 +1100,9 @@ int smb3mc_chan_call_compound(struct smb3mc_chan *chan,
 		reqs[i].rsp = NULL;
 		charge += smb3mc_credit_charge(reqs[i].payload);
 	}
-	rc = chan_wait_credits(chan, charge, n);
+	rc = chan_wait_credits(chan, charge, n, &had);
 	if (rc == -EMSGSIZE || rc == -ENOBUFS)
-		rc = chan_credits_gone(chan, charge);
+		rc = chan_credits_gone(chan, had, charge);
 	if (rc)
 		return rc;
 	for (i = 0; i < n; i++)

@@ -67,7 +67,9 @@ void smb3mc_chan_finish(struct smb3mc_chan *chan, struct smb3mc_req *req,
 	if (!atomic_dec_and_test(&req->ends))
 		return;
 	atomic64_sub(req->payload, &chan->stats.in_flight_bytes);
-	atomic_dec(&chan->stats.in_flight);
+	/* A wait for credits ends when no answer is left to grant them. */
+	if (atomic_dec_and_test(&chan->stats.in_flight))
+		wake_up_all(&chan->credit_wait);
 	atomic64_inc(&chan->stats.requests);
 	if (req->done_fn)
 		req->done_fn(req);

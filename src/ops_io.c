@@ -177,22 +177,14 @@ static bool rw_read_cut(const struct smb3mc_rw *rw, u32 n)
 }
 
 /*
- * The channel @rw's request went to has too few credits for it, and
- * none to come (smb3mc_chan_submit()): ask for what they cover, and for
- * the rest after it, as MS-SMB2 3.2.4.1.5 lets a client. Return: 0 when
- * that is on its way.
+ * The channel @rw's request went to has too few credits for it, at least
+ * one, and none to come (smb3mc_chan_submit()): ask for what they cover,
+ * and for the rest after it, as MS-SMB2 3.2.4.1.5 lets a client. Return:
+ * 0 when that is on its way.
  */
 static int rw_shrink(struct smb3mc_rw *rw, bool write)
 {
-	u64 max = (u64)rw->req.credits_left * SMB2_CREDIT_PAYLOAD;
-
-	if (!max || max >= rw->asked) {
-		pr_warn_ratelimited("smb3mc: %s: a %s of %u bytes found too few credits on its channel\n",
-				    rw->tcon->ses->server,
-				    write ? "WRITE" : "READ", rw->asked);
-		return -EIO;
-	}
-	rw->max = max;
+	rw->max = rw->req.credits_left * SMB2_CREDIT_PAYLOAD;
 	return rw_issue(rw, write);
 }
 
