@@ -757,9 +757,9 @@ case_zero_credits() {
 	finish
 }
 
-# Never more than 8 credits (MS-SMB2 3.2.4.1.5 lets a server grant no
-# more): a READ or WRITE of 1 MiB needs 16, and goes as several of what
-# 8 credits cover. A file written through the page cache, its writeback
+# Never more than 8 credits, which a server may grant: a READ or WRITE
+# of 1 MiB needs 16, and goes as several of what 8 credits cover, as
+# MS-SMB2 3.2.4.1.5 has a client do. A file written through the page cache, its writeback
 # in WRITEs of 1 MiB, then read back through the cache and O_DIRECT, is
 # what was written (before 2026-12-06 each such WRITE or READ waited
 # 30 s for credits that no answer was to bring, and failed).
