@@ -415,8 +415,11 @@ int smb3mc_setattr(struct mnt_idmap *idmap, struct dentry *dentry,
 	if (valid & ATTR_SIZE) {
 		/*
 		 * Dirty pages written back after the server's end of file
-		 * moved would extend the file again, or be lost.
+		 * moved would extend the file again, or be lost; so would the
+		 * WRITEs of an O_DIRECT or uncached write whose caller did not
+		 * wait for them (killed, or aio).
 		 */
+		inode_dio_wait(inode);
 		rc = smb3mc_write_and_wait(inode);
 		if (!rc)
 			rc = smb3mc_ns_set_size(sbi->tcon, path, fid,

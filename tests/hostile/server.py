@@ -115,6 +115,8 @@ CASES = {
                     "CREATE asks for, with write caching, and break none"),
     "read-late": (p.READ, 0, "answer each READ 6 s late; grant the lease "
                   "a CREATE asks for, with write caching, and break none"),
+    "write-late": (p.WRITE, 0, "answer each WRITE 6 s late, writing its "
+                   "data then"),
     "interims": (p.READ, 0, "answer STATUS_PENDING every second, never "
                  "the final answer (finding 3)"),
     "stop-reading": (p.WRITE, 0, "stop reading the socket from this "
@@ -568,9 +570,9 @@ class Conn(MidSend):
             threading.Thread(target=self.close_late, args=(h, msg),
                              daemon=True).start()
             return
-        if self.case.name == "read-late" and h.command == p.READ and \
-                not h.next_command:
-            threading.Thread(target=self.read_late, args=(h, msg),
+        if self.case.name in ("read-late", "write-late") and \
+                h.command == self.case.cmd and not h.next_command:
+            threading.Thread(target=self.answer_late, args=(h, msg),
                              daemon=True).start()
             return
         while True:
@@ -727,8 +729,8 @@ class Conn(MidSend):
         except OSError:
             pass
 
-    def read_late(self, h, req):
-        """read-late: the answer to the READ @h, 6 s late."""
+    def answer_late(self, h, req):
+        """read-late, write-late: the answer to @h, 6 s late."""
         time.sleep(6)
         try:
             self.send_chain([(self.answer(h, req, None), h)])

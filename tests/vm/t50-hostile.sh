@@ -50,7 +50,7 @@ cases+=(cancel-unsigned seal-cancel-clear cancelled-unasked ack-unsigned)
 cases+=(close-late)
 cases+=(seal-forged-echo compound-many dir-stale-size write-full)
 cases+=(read-cut read-dribble write-cut write-none unlock-silent busy)
-cases+=(read-killed few-credits read-late)
+cases+=(read-killed few-credits read-late write-late)
 cases+=(fuzz)
 # The fuzz case's seed (server.py --seed): another spoils other answers.
 seed=1
@@ -1023,6 +1023,29 @@ case_read_late() {
 	finish
 }
 
+# A server that answers each WRITE 6 s late, writing its data then: an
+# O_DIRECT write of 4 KiB, killed while its WRITE waits, then a truncate
+# to 0. The truncate waits for that WRITE (before 2026-12-06 it went out
+# at once, and the WRITE, landing after it, made the file 4 KiB again).
+case_write_late() {
+	begin write-late
+	if mounted actimeo=0; then
+		killed "an O_DIRECT write" dd if=/dev/zero of="$m/hello.txt" \
+			bs=4096 count=1 oflag=direct conv=notrunc
+		timed 60 truncate -s 0 "$m/hello.txt"
+		expect "$name: truncate" "$rc $r" "0 "
+		within "$name: truncate" "$took" 30
+		for _ in $(seq 150); do
+			srvlog | grep -q " WRITE " && break
+			sleep 0.1
+		done
+		try 60 "stat:$m/hello.txt"
+		expect "$name: stat once the WRITE landed" "$r" \
+			"stat OK size=0 nlink=1"
+	fi
+	finish
+}
+
 # A server that answers every CREATE of hello.txt STATUS_FILE_NOT_AVAILABLE,
 # which asks a multichannel client to send it again: a stat fails once
 # its CREATE went out 25 times (about 40 s of pauses), with a message,
@@ -1345,6 +1368,8 @@ case_read_killed &
 bg11=$!
 case_read_late &
 bg12=$!
+case_write_late &
+bg13=$!
 
 case_none none
 case_none none-3.0 vers=3.0
@@ -1508,7 +1533,7 @@ case_close_late
 case_fuzz
 
 wait "$bg1" "$bg2" "$bg3" "$bg4" "$bg5" "$bg6" "$bg7" "$bg8" "$bg9" "$bg10" \
-	"$bg11" "$bg12"
+	"$bg11" "$bg12" "$bg13"
 
 # Replay the records as TAP, case by case.
 for c in "${cases[@]}"; do
