@@ -430,6 +430,7 @@ static int chan_send(struct smb3mc_chan *chan, const struct kvec *iov,
 	struct msghdr msg = { .msg_flags = MSG_NOSIGNAL };
 	struct kvec vec[sizeof_field(struct smb3mc_req, iov) /
 			sizeof(struct kvec) + 1];
+	sigset_t blocked, old;
 	__be32 frame;
 	size_t total = sizeof(frame);
 	size_t sent = 0;
@@ -447,6 +448,14 @@ static int chan_send(struct smb3mc_chan *chan, const struct kvec *iov,
 
 	if (data)
 		msg.msg_flags |= MSG_MORE;
+	/*
+	 * Any signal ends a wait for socket memory, and a request sent in
+	 * part leaves the stream unusable: a Ctrl-Z or a SIGCHLD of the
+	 * caller would drop the channel, and send every request in flight
+	 * on it again. Only SIGKILL may; the others wait for the send.
+	 */
+	siginitsetinv(&blocked, sigmask(SIGKILL));
+	sigprocmask(SIG_BLOCK, &blocked, &old);
 	rc = kernel_sendmsg(chan->sock, &msg, vec, nr_iov + 1, total);
 	if (rc != total)
 		goto broken;
@@ -459,12 +468,14 @@ static int chan_send(struct smb3mc_chan *chan, const struct kvec *iov,
 		if (rc != data)
 			goto broken;
 	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	atomic64_add(total + data, &chan->stats.bytes_sent);
 	return 0;
 broken:
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	/* A partial write leaves the stream unusable: stop the channel. */
 	kernel_sock_shutdown(chan->sock, SHUT_RDWR);
-	/* A fatal signal stops the sender, not only this channel. */
+	/* SIGKILL stops the sender, not only this channel. */
 	if (rc == -ERESTARTSYS || rc == -EINTR)
 		return rc;
 	/*
