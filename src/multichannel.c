@@ -51,8 +51,8 @@ static void ses_chan_lost(struct smb3mc_chan *chan)
 			queue_work(ses->wq, &ses->bind_abort);
 	}
 	spin_unlock(&ses->maint_lock);
-	pr_warn("smb3mc: %s: channel %u lost, reconnecting it in the background\n",
-		ses->server, chan->id);
+	pr_warn_ratelimited("smb3mc: %s: channel %u lost, reconnecting it in the background\n",
+			    ses->server, chan->id);
 }
 
 /*
@@ -287,6 +287,7 @@ static int open_channel(struct smb3mc_ses *ses,
 	ses->slots[id].dst = dst;
 	ses->slots[id].speed_bps = iface->speed_bps;
 	rcu_assign_pointer(ses->slots[id].chan, chan);
+	ses->slots[id].bound_at = jiffies;
 	/* Dispatch reads the count without the lock: publish the slot first. */
 	smp_store_release(&ses->nr_chans, id + 1);
 	mutex_unlock(&ses->chan_lock);

@@ -45,7 +45,10 @@
  */
 #define SMB3MC_RECOVER_BASE_MS		250
 #define SMB3MC_RECOVER_MAX_MS		2000
-/* A new session lost sooner than this after its setup was never of use. */
+/*
+ * A new session, or a channel, lost sooner than this after its setup or
+ * bind was never of use.
+ */
 #define SMB3MC_RECOVER_STABLE		(10 * HZ)
 
 /* The writer's view of a slot: only the caller changes it. */
@@ -54,17 +57,33 @@ static struct smb3mc_chan *slot_chan(struct smb3mc_ses *ses, unsigned int i)
 	return rcu_dereference_protected(ses->slots[i].chan, true);
 }
 
-/* Take a dead channel out of slot @i and free it once nobody uses it. */
+/*
+ * Take a dead channel out of slot @i and free it once nobody uses it. A
+ * channel that was up for SMB3MC_RECOVER_STABLE is reconnected at once.
+ * One lost sooner has the next bind wait as after a failed one: a server
+ * that accepts each bind (MS-SMB2 3.2.5.3.3) and then drops the connection
+ * would otherwise have it bound again back to back, each time a connect,
+ * NEGOTIATE, SESSION_SETUP and ECHO, and the requests sent to it lost.
+ * So a bind that works leaves the count of attempts alone: a channel that
+ * stayed up sets it back here, as a new session does (ses_recover()).
+ */
 static void slot_retire(struct smb3mc_ses *ses, unsigned int i)
 {
+	struct smb3mc_slot *slot = &ses->slots[i];
 	struct smb3mc_chan *chan = slot_chan(ses, i);
+	unsigned int wait_ms = 0;
 
 	if (!chan || READ_ONCE(chan->state) != SMB3MC_CHAN_DEAD)
 		return;
 	mutex_lock(&ses->chan_lock);
-	RCU_INIT_POINTER(ses->slots[i].chan, NULL);
-	ses->slots[i].attempts = 0;
-	ses->slots[i].next_try = jiffies;
+	RCU_INIT_POINTER(slot->chan, NULL);
+	if (time_after(jiffies, slot->bound_at + SMB3MC_RECOVER_STABLE))
+		slot->attempts = 0;
+	else
+		wait_ms = smb3mc_backoff_ms(slot->attempts++,
+					    SMB3MC_RECONNECT_BASE_MS,
+					    SMB3MC_RECONNECT_MAX_MS);
+	slot->next_try = jiffies + msecs_to_jiffies(wait_ms);
 	mutex_unlock(&ses->chan_lock);
 
 	/*
@@ -103,11 +122,11 @@ static void slot_reconnect(struct smb3mc_ses *ses, unsigned int i)
 	}
 	mutex_lock(&ses->chan_lock);
 	rcu_assign_pointer(slot->chan, chan);
+	slot->bound_at = jiffies;
 	slot->reconnects++;
-	slot->attempts = 0;
 	mutex_unlock(&ses->chan_lock);
-	pr_info("smb3mc: %s: channel %u to %pISpc re-established\n",
-		ses->server, i, &slot->dst);
+	pr_info_ratelimited("smb3mc: %s: channel %u to %pISpc re-established\n",
+			    ses->server, i, &slot->dst);
 	/* What waits for a channel, its session being kept, goes on. */
 	smb3mc_ses_io_kick(ses);
 }
@@ -211,6 +230,7 @@ static void ses_recover(struct smb3mc_ses *ses)
 	/* Who sees the channel sees the number: see ses_resume(). */
 	smp_wmb();
 	rcu_assign_pointer(slot->chan, chan);
+	slot->bound_at = jiffies;
 	slot->reconnects++;
 	/* Bind the others at once. */
 	for (s = 0; s < ses->nr_chans; s++) {

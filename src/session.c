@@ -206,6 +206,7 @@ int smb3mc_ses_open(struct smb3mc_ses **sesp, const struct smb3mc_opts *opts,
 
 	ses->slots[0].dst = ses->addr;
 	RCU_INIT_POINTER(ses->slots[0].chan, chan);
+	ses->slots[0].bound_at = jiffies;
 	ses->nr_chans = 1;
 	rc = smb3mc_chan_connect(chan, ses->net, &ses->addr, 0);
 	if (rc) {

@@ -43,8 +43,10 @@ struct smb3mc_slot {
 	struct smb3mc_chan __rcu *chan;	/* NULL while reconnecting */
 	struct sockaddr_storage dst;	/* the server interface, with port */
 	u64 speed_bps;			/* the interface's, or 0 */
-	unsigned int attempts;		/* failed reconnects in a row */
+	/* Reconnects in a row that failed, or whose channel was lost soon. */
+	unsigned int attempts;
 	unsigned long next_try;		/* jiffies of the next attempt */
+	unsigned long bound_at;		/* jiffies the channel was bound */
 	unsigned int reconnects;
 	atomic_t resent;		/* requests it lost, sent elsewhere */
 	/* The ECHO that finds its channel silent, beside the others'. */

@@ -173,6 +173,9 @@ CASES = {
     "bind-echo": (None, 0, "offer multichannel with our own address, "
                   "and answer each ECHO on a bound connection "
                   "STATUS_ACCESS_DENIED"),
+    "bind-drop": (None, 0, "offer multichannel with our own address, "
+                  "and drop each bound connection 0.1 s after answering "
+                  "the ECHO that follows its bind, the channel in use"),
     # The seal cases negotiate a cipher (AES-128-GCM, with 3.0 AES-128-CCM)
     # and have the client encrypt with SMB2_SESSION_FLAG_ENCRYPT_DATA.
     "seal-none": (None, 0, "encrypt, and behave"),
@@ -1175,7 +1178,22 @@ class Conn(MidSend):
             self.srv.log(f"{self.peer} ECHO on a bound connection -> "
                          f"{self.case}")
             return p.STATUS_ACCESS_DENIED, None
+        # The client puts a channel to use once the ECHO after its bind is
+        # answered: a drop before that would fail the bind instead.
+        if self.case.name == "bind-drop" and self.channel_keys:
+            self.srv.log(f"{self.peer} ECHO on a bound connection -> "
+                         f"{self.case} in 0.1 s")
+            drop = threading.Timer(0.1, self.drop)
+            drop.daemon = True
+            drop.start()
         return p.STATUS_SUCCESS, struct.pack("<HH", 4, 0)
+
+    def drop(self):
+        """bind-drop: end this connection, as a server that closes it."""
+        try:
+            self.sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
 
     def get_open(self, h, body, off, last_fid):
         _, fid = struct.unpack_from("<QQ", body, off)

@@ -50,7 +50,7 @@ cases+=(cancel-unsigned seal-cancel-clear cancelled-unasked ack-unsigned)
 cases+=(close-late)
 cases+=(seal-forged-echo compound-many dir-stale-size write-full)
 cases+=(read-cut read-dribble write-cut write-none unlock-silent busy)
-cases+=(read-killed few-credits read-late write-late)
+cases+=(read-killed few-credits read-late write-late bind-drop)
 cases+=(fuzz)
 # The fuzz case's seed (server.py --seed): another spoils other answers.
 seed=1
@@ -806,6 +806,35 @@ case_bind_echo() {
 	finish
 }
 
+# A server that drops each bound connection right after the ECHO that
+# ends its bind, once the channel is in use: a channel lost that soon
+# after its bind is bound again only after a wait that grows as after a
+# failed bind (1, 2, 4, 5 s), not at once, over and over for as long as
+# the mount lasts. Meanwhile every read, 0.5 s apart for 12 s, succeeds,
+# and the server sees a few binds, not one every few tenths of a second.
+case_bind_drop() {
+	local bad t0 n
+	begin bind-drop
+	if mounted max_channels=2; then
+		t0=$(date +%s%N)
+		while [ $(($(date +%s%N) - t0)) -lt 12000000000 ]; do
+			try 30 "read:$m/hello.txt"
+			[ "$r" = "read OK $hello" ] || bad=${bad:-$r}
+			sleep 0.5
+		done
+		expect "$name: cat every 0.5 s for 12 s" "${bad:-all OK}" \
+			"all OK"
+		n=$(srvlog | grep -c " ok binding$")
+		if [ "$n" -ge 2 ] && [ "$n" -le 10 ]; then
+			rec ok "$name: second channel bound again, $n binds in all"
+		else
+			rec fail "$name: second channel bound again, 2 to 10 binds in all" \
+				"$n binds"
+		fi
+	fi
+	finish
+}
+
 # ksmbd answers an encrypted ECHO in clear and unsigned: the answer is
 # taken (it shows the connection alive, as an ECHO in clear does), and a
 # sealed session binds its second channel, whose first round trip is an
@@ -1370,6 +1399,8 @@ case_read_late &
 bg12=$!
 case_write_late &
 bg13=$!
+case_bind_drop &
+bg14=$!
 
 case_none none
 case_none none-3.0 vers=3.0
@@ -1533,7 +1564,7 @@ case_close_late
 case_fuzz
 
 wait "$bg1" "$bg2" "$bg3" "$bg4" "$bg5" "$bg6" "$bg7" "$bg8" "$bg9" "$bg10" \
-	"$bg11" "$bg12" "$bg13"
+	"$bg11" "$bg12" "$bg13" "$bg14"
 
 # Replay the records as TAP, case by case.
 for c in "${cases[@]}"; do
