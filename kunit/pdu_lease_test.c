@@ -384,7 +384,10 @@ static void lease_grant(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, held.epoch, 1);
 }
 
-/* A break handled before the grant it breaks: the grant comes too late. */
+/*
+ * A break handled before the grant it breaks, while the CREATE that
+ * brings it is in flight: the grant comes too late.
+ */
 static void lease_break_first(struct kunit *test)
 {
 	struct smb3mc_lease held = {};
@@ -400,8 +403,8 @@ static void lease_break_first(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, plan.stale);
 	KUNIT_EXPECT_TRUE(test, plan.ack);
 	KUNIT_EXPECT_EQ(test, plan.state, 0U);
-	KUNIT_EXPECT_TRUE(test,
-			  smb3mc_lease_break_apply(&held, &valid, &brk, &plan));
+	KUNIT_EXPECT_TRUE(test, smb3mc_lease_break_apply(&held, &valid, true,
+							 &brk, &plan));
 	KUNIT_EXPECT_TRUE(test, valid);
 	KUNIT_EXPECT_EQ(test, held.epoch, 2);
 	/* The grant of epoch 1 installs no caching the break took. */
@@ -410,14 +413,59 @@ static void lease_break_first(struct kunit *test)
 	/* The same break again is stale, and changes nothing. */
 	smb3mc_lease_break_plan(&held, valid, &brk, &plan);
 	KUNIT_EXPECT_TRUE(test, plan.stale);
-	KUNIT_EXPECT_FALSE(test,
-			   smb3mc_lease_break_apply(&held, &valid, &brk, &plan));
+	KUNIT_EXPECT_FALSE(test, smb3mc_lease_break_apply(&held, &valid, true,
+							  &brk, &plan));
 	KUNIT_EXPECT_EQ(test, held.state, 0U);
 	/* A later grant, after the break, is the lease again. */
 	got.epoch = 3;
 	got.state = R;
 	KUNIT_EXPECT_TRUE(test, smb3mc_lease_grant(&held, &valid, &got));
 	KUNIT_EXPECT_EQ(test, held.state, (u32)R);
+}
+
+/*
+ * A break of a lease whose last handle was closed, with no CREATE in
+ * flight (the server sent it before it had the CLOSE): acknowledged,
+ * holding nothing, and not kept. The next open's new lease, granted at
+ * epoch 1 again, is taken in, and its own break to epoch 2 is handled.
+ */
+static void lease_break_after_close(struct kunit *test)
+{
+	struct smb3mc_lease held = { .state = R | W | H, .epoch = 1,
+				     .v2 = true };
+	struct smb3mc_lease got = { .state = R | W | H, .epoch = 1,
+				    .v2 = true };
+	struct smb3mc_lease_break brk = {
+		.flags = SMB2_NOTIFY_BREAK_LEASE_FLAG_ACK_REQUIRED,
+		.current_state = R | W | H, .new_state = R | H, .epoch = 2,
+	};
+	struct smb3mc_lease_plan plan;
+	bool valid = false;
+
+	smb3mc_lease_break_plan(&held, valid, &brk, &plan);
+	KUNIT_EXPECT_FALSE(test, plan.stale);
+	KUNIT_EXPECT_TRUE(test, plan.ack);
+	KUNIT_EXPECT_EQ(test, plan.state, 0U);
+	KUNIT_EXPECT_FALSE(test, plan.write_back || plan.drop_cache);
+	KUNIT_EXPECT_FALSE(test, smb3mc_lease_break_apply(&held, &valid, false,
+							  &brk, &plan));
+	KUNIT_EXPECT_FALSE(test, valid);
+	/* The new lease */
+	KUNIT_EXPECT_TRUE(test, smb3mc_lease_grant(&held, &valid, &got));
+	KUNIT_EXPECT_TRUE(test, valid);
+	KUNIT_EXPECT_EQ(test, held.state, (u32)(R | W | H));
+	KUNIT_EXPECT_EQ(test, held.epoch, 1);
+	/* ... and its break, of the epoch the old one's had */
+	smb3mc_lease_break_plan(&held, valid, &brk, &plan);
+	KUNIT_EXPECT_FALSE(test, plan.stale);
+	KUNIT_EXPECT_TRUE(test, plan.ack);
+	KUNIT_EXPECT_TRUE(test, plan.write_back);
+	KUNIT_EXPECT_FALSE(test, plan.drop_cache);
+	KUNIT_EXPECT_EQ(test, plan.state, (u32)(R | H));
+	KUNIT_EXPECT_FALSE(test, smb3mc_lease_break_apply(&held, &valid, false,
+							  &brk, &plan));
+	KUNIT_EXPECT_EQ(test, held.state, (u32)(R | H));
+	KUNIT_EXPECT_EQ(test, held.epoch, 2);
 }
 
 static struct kunit_case smb3mc_pdu_lease_cases[] = {
@@ -429,6 +477,7 @@ static struct kunit_case smb3mc_pdu_lease_cases[] = {
 	KUNIT_CASE(lease_plan),
 	KUNIT_CASE(lease_grant),
 	KUNIT_CASE(lease_break_first),
+	KUNIT_CASE(lease_break_after_close),
 	{}
 };
 

@@ -190,7 +190,6 @@ static int smb3mc_file_open(struct inode *inode, struct file *file)
 	}
 	/* Held before this open and after: the cache stayed valid. */
 	cached = smb3mc_lease_caches(inode, SMB2_LEASE_READ_CACHING);
-	args.lease = smb3mc_lease_want(inode, &lease);
 
 	fh = kzalloc(sizeof(*fh), GFP_KERNEL);
 	if (!fh)
@@ -200,6 +199,7 @@ static int smb3mc_file_open(struct inode *inode, struct file *file)
 		kfree(fh);
 		return PTR_ERR(path);
 	}
+	args.lease = smb3mc_lease_want(inode, &lease);
 	if (trunc) {
 		/* No WRITE of older data may land after the truncation. */
 		inode_lock(inode);
@@ -225,7 +225,7 @@ static int smb3mc_file_open(struct inode *inode, struct file *file)
 	if (rc) {
 		free_page((unsigned long)page);
 		kfree(fh);
-		return rc;
+		goto out_lease;
 	}
 	refcount_set(&fh->ref, 1);
 	fh->tcon = sbi->tcon;
@@ -238,15 +238,20 @@ static int smb3mc_file_open(struct inode *inode, struct file *file)
 		fh->kept = NULL;
 		/* Its lease ends with it, unrecorded. */
 		smb3mc_fh_put(fh);
-		return rc;
+		goto out_lease;
 	}
 	if (args.lease)
-		smb3mc_lease_granted(inode, args.lease);
+		smb3mc_lease_open_end(inode, args.lease, true);
 	if (!trunc &&
 	    !(cached && smb3mc_lease_caches(inode, SMB2_LEASE_READ_CACHING)))
 		smb3mc_open_check(file, &attrs);
 	smb3mc_fh_add(inode, file, fh);
 	return 0;
+
+out_lease:
+	if (args.lease)
+		smb3mc_lease_open_end(inode, args.lease, false);
+	return rc;
 }
 
 static int smb3mc_file_release(struct inode *inode, struct file *file)

@@ -82,9 +82,12 @@ struct smb3mc_inode {
 	bool lease_hashed;
 	struct smb3mc_lease lease;
 	bool lease_valid;		/* @lease is in force */
+	bool lease_early;		/* ... by a break before its grant */
 	unsigned int lease_gen;		/* in this session (smb3mc_share_gen) */
+	unsigned int lease_opens;	/* opens asking for it, not yet ended */
 	struct smb3mc_lease_break lease_brk;
 	bool lease_brk_pending;
+	bool lease_brk_awaited;		/* came while lease_opens was not 0 */
 	struct work_struct lease_work;
 	/* Read-held by a write into the page cache under write caching */
 	struct rw_semaphore lease_write_sem;
@@ -236,8 +239,8 @@ void smb3mc_lease_inode_init(struct inode *inode);
 void smb3mc_lease_evict(struct inode *inode);
 struct smb3mc_open_lease *smb3mc_lease_want(struct inode *inode,
 					    struct smb3mc_open_lease *ol);
-void smb3mc_lease_granted(struct inode *inode,
-			  const struct smb3mc_open_lease *ol);
+void smb3mc_lease_open_end(struct inode *inode,
+			   const struct smb3mc_open_lease *ol, bool opened);
 struct smb3mc_open_lease *
 smb3mc_lease_create_begin(struct super_block *sb,
 			  struct smb3mc_lease_create *lc);

@@ -93,6 +93,7 @@ static bool lease_break(void *owner, const struct smb3mc_lease_break *brk)
 			continue;
 		found = true;
 		lease_break_note(&si->lease_brk, &si->lease_brk_pending, brk);
+		si->lease_brk_awaited |= si->lease_opens != 0;
 		queue_work(sbi->lease_wq, &si->lease_work);
 		break;
 	}
@@ -121,7 +122,7 @@ static void lease_break_work(struct work_struct *work)
 	struct smb3mc_lease_break brk;
 	struct smb3mc_lease_plan plan;
 	struct smb3mc_share_info info;
-	bool in_force;
+	bool in_force, awaited;
 	int rc;
 
 	/*
@@ -134,10 +135,18 @@ static void lease_break_work(struct work_struct *work)
 	spin_lock(&sbi->lease_lock);
 	brk = si->lease_brk;
 	si->lease_brk_pending = false;
+	/*
+	 * Only a CREATE already sent when the break came can bring a grant
+	 * older than the break: the server answers a later one after it.
+	 */
+	awaited = si->lease_brk_awaited && si->lease_opens;
+	si->lease_brk_awaited = false;
 	in_force = lease_in_force(si, sbi);
 	smb3mc_lease_break_plan(&si->lease, in_force, &brk, &plan);
-	if (smb3mc_lease_break_apply(&si->lease, &in_force, &brk, &plan)) {
+	if (smb3mc_lease_break_apply(&si->lease, &in_force, awaited, &brk,
+				     &plan)) {
 		si->lease_valid = true;
+		si->lease_early = true;
 		si->lease_gen = smb3mc_share_gen(sbi->tcon);
 	}
 	memcpy(key, si->lease.key, sizeof(key));
@@ -433,7 +442,10 @@ void smb3mc_lease_inode_init(struct inode *inode)
 	memset(&si->lease, 0, sizeof(si->lease));
 	get_random_bytes(si->lease.key, sizeof(si->lease.key));
 	si->lease_valid = false;
+	si->lease_early = false;
+	si->lease_opens = 0;
 	si->lease_brk_pending = false;
+	si->lease_brk_awaited = false;
 	INIT_WORK(&si->lease_work, lease_break_work);
 	spin_lock(&sbi->lease_lock);
 	hash_add(sbi->leases, &si->lease_node, lease_hash(si->lease.key));
@@ -470,12 +482,16 @@ void smb3mc_lease_evict(struct inode *inode)
  * @inode: a regular file
  * @ol: filled
  *
+ * Until smb3mc_lease_open_end() a break of the lease may be of the grant
+ * this open's CREATE brings, and is kept for it (smb3mc_lease_break_apply()).
+ *
  * Return: @ol, for struct smb3mc_open_args, or NULL when the mount asks
- * for no lease.
+ * for no lease (and the open is not to be ended).
  */
 struct smb3mc_open_lease *smb3mc_lease_want(struct inode *inode,
 					    struct smb3mc_open_lease *ol)
 {
+	struct smb3mc_sb *sbi = SMB3MC_SB(inode->i_sb);
 	struct smb3mc_inode *si = SMB3MC_I(inode);
 
 	if (!si->lease_hashed)
@@ -483,29 +499,41 @@ struct smb3mc_open_lease *smb3mc_lease_want(struct inode *inode,
 	memset(ol, 0, sizeof(*ol));
 	memcpy(ol->want.key, si->lease.key, sizeof(ol->want.key));
 	ol->want.state = SMB3MC_LEASE_WANT;
+	spin_lock(&sbi->lease_lock);
+	si->lease_opens++;
+	spin_unlock(&sbi->lease_lock);
 	return ol;
 }
 
 /**
- * smb3mc_lease_granted - an open of @inode is done: take in its lease
+ * smb3mc_lease_open_end - an open of @inode is done: take in its lease
  * @inode: a regular file
  * @ol: from smb3mc_lease_want(), after smb3mc_open()
+ * @opened: the open keeps its handle; false when it failed, or closed the
+ *	handle, and with it the lease granted
+ *
+ * A lease in force only by a break handled before its grant ends with
+ * the last open that could have brought that grant, when none did.
  */
-void smb3mc_lease_granted(struct inode *inode,
-			  const struct smb3mc_open_lease *ol)
+void smb3mc_lease_open_end(struct inode *inode,
+			   const struct smb3mc_open_lease *ol, bool opened)
 {
 	struct smb3mc_sb *sbi = SMB3MC_SB(inode->i_sb);
 	struct smb3mc_inode *si = SMB3MC_I(inode);
-
 	bool valid;
 
-	if (!ol->granted)
-		return;
 	spin_lock(&sbi->lease_lock);
-	valid = si->lease_valid && si->lease_gen == ol->gen;
-	if (smb3mc_lease_grant(&si->lease, &valid, &ol->got)) {
-		si->lease_valid = true;
-		si->lease_gen = ol->gen;
+	si->lease_opens--;
+	if (opened && ol->granted) {
+		valid = si->lease_valid && si->lease_gen == ol->gen;
+		if (smb3mc_lease_grant(&si->lease, &valid, &ol->got)) {
+			si->lease_valid = true;
+			si->lease_gen = ol->gen;
+		}
+		si->lease_early = false;
+	} else if (!si->lease_opens && si->lease_early) {
+		si->lease_valid = false;
+		si->lease_early = false;
 	}
 	spin_unlock(&sbi->lease_lock);
 }

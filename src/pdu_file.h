@@ -499,6 +499,7 @@ void smb3mc_lease_break_plan(const struct smb3mc_lease *held, bool held_valid,
 			     const struct smb3mc_lease_break *brk,
 			     struct smb3mc_lease_plan *plan);
 bool smb3mc_lease_break_apply(struct smb3mc_lease *held, bool *held_valid,
+			      bool awaited,
 			      const struct smb3mc_lease_break *brk,
 			      const struct smb3mc_lease_plan *plan);
 

@@ -238,23 +238,34 @@ void smb3mc_lease_break_plan(const struct smb3mc_lease *held, bool held_valid,
  * smb3mc_lease_break_apply - what a break planned so leaves of @held
  * @held: the lease, as for smb3mc_lease_break_plan()
  * @held_valid: whether @held is in force; set when the break makes it so
+ * @awaited: a CREATE that asked for the lease was in flight when the
+ *	break came, and still is: its grant may not have been taken in yet
  * @brk: the break
  * @plan: from smb3mc_lease_break_plan()
  *
  * From here on nothing counts on what the break takes. A break handled
  * before the grant it breaks (the CREATE response is verified by a worker,
  * or came on another channel) stands as the lease, at its epoch: the
- * grant, of an older one, then installs nothing.
+ * grant, of an older one, then installs nothing. Without such a CREATE
+ * the break is of a lease whose last handle the client closed, sent
+ * before the server had the CLOSE (3.3.4.7): acknowledged as it asks,
+ * with nothing held, it is not kept. The next open starts a new lease,
+ * whose epoch counts again from the one the request carries (3.3.5.9.11):
+ * kept, the old break would have that grant ignored as older, and the
+ * first break of the new lease, of the old one's epoch, ignored as seen
+ * already, unacknowledged: another client's open would wait for the
+ * server's timeout.
  *
  * Return: true when @held was not in force and is now.
  */
 bool smb3mc_lease_break_apply(struct smb3mc_lease *held, bool *held_valid,
+			      bool awaited,
 			      const struct smb3mc_lease_break *brk,
 			      const struct smb3mc_lease_plan *plan)
 {
 	bool was = *held_valid;
 
-	if (plan->stale)
+	if (plan->stale || (!was && !awaited))
 		return false;
 	held->state = plan->state;
 	held->epoch = brk->epoch;
