@@ -227,6 +227,14 @@ CASES = {
                     "breaks of random keys"),
     "break-malformed": (None, 0, "after each CREATE answer, a lease break "
                         "cut short and an oplock break"),
+    # Leases granted, as CACHING_CASES grant them, with handle caching.
+    "break-after-close": (None, 0, "at the first CLOSE of a handle with a "
+                          "lease, break that lease to epoch 2 "
+                          "(acknowledgment required) before answering, "
+                          "as a server does whose other client's open came "
+                          "first; grant the next CREATE a new lease, at "
+                          "epoch 1 again, and break it to epoch 2 right "
+                          "after the answer"),
     # The restart cases have other.txt beside hello.txt, and forget every
     # session, tree and open at the READ they apply to, dropping every
     # connection without answering it: a server restarted.
@@ -273,7 +281,7 @@ CASES = {
 }
 CACHING_CASES = ("close-late", "unlock-silent", "read-cut", "write-full",
                  "write-cut", "write-none", "read-killed", "few-credits",
-                 "read-late")
+                 "read-late", "break-after-close")
 RESTART_CASES = ("fid-reuse", "reopen-drop", "silent-reconnect",
                  "guid-change", "close-race", "bind-restart", "ca-restart",
                  "relapse")
@@ -441,6 +449,7 @@ class Open:
         self.fid = next(Open.ids) if fid is None else fid
         self.dir_done = False
         self.delete_on_close = delete_on_close
+        self.lease = None  # (key, state) of the lease granted, if any
 
 
 class MidSend:
@@ -837,7 +846,8 @@ class Conn(MidSend):
             self.send_raw(struct.pack(">I", len(data)) + data)
         else:
             self.send_raw(struct.pack(">I", len(data)) + data)
-        if self.case.name.startswith("break-") and \
+        if self.case.name in ("break-unknown", "break-storm",
+                              "break-malformed") and \
                 any(h.command == p.CREATE for _, h in out):
             self.send_breaks()
         for _, h in out:
@@ -865,19 +875,27 @@ class Conn(MidSend):
             self.send_raw(struct.pack(">I", len(m)) + m)
 
     def break_granted(self, h):
-        """seal-break: break the lease @h's CREATE granted, RW to R,
-        acknowledgment required; encrypted, in clear for the others."""
+        """seal-break: break the lease @h's CREATE granted; encrypted,
+        in clear for the others."""
+        self.lease_break(h.lease_key, h.lease_state,
+                         h.sid if self.case.name == "seal-break" else 0,
+                         " after CREATE")
+
+    def lease_break(self, key, state, sid, when):
+        """A Lease Break Notification (MS-SMB2 2.2.23.2) of @key from
+        @state, write caching taken, to epoch 2, acknowledgment required:
+        encrypted for session @sid, or in clear as Samba sends it
+        (SessionId 0, no session's key)."""
         r = p.Header()
         r.command, r.mid, r.flags = OPLOCK_BREAK, 0xFFFFFFFFFFFFFFFF, \
             p.FLAG_RESPONSE
-        # In clear as Samba sends it: SessionId 0, no session's key
-        r.sid = h.sid if self.case.name == "seal-break" else 0
-        msg = r.pack() + struct.pack("<HHI16sIIIII", 44, 2, 1, h.lease_key,
-                                     LEASE_R | LEASE_W, LEASE_R, 0, 0, 0)
-        if self.case.name == "seal-break":
-            msg = self.seal(h.sid, msg, None)
+        r.sid = sid
+        msg = r.pack() + struct.pack("<HHI16sIIIII", 44, 2, 1, key, state,
+                                     state & ~LEASE_W, 0, 0, 0)
+        if sid:
+            msg = self.seal(sid, msg, None)
         self.srv.log(f"{self.peer} lease break sent"
-                     f"{' in clear' if msg[:4] == p.PROTO else ''}")
+                     f"{'' if sid else ' in clear'} of {key.hex()}{when}")
         self.send_raw(struct.pack(">I", len(msg)) + msg)
 
     def other_conn(self, sid):
@@ -1272,14 +1290,22 @@ class Conn(MidSend):
             if self.case.name.startswith(("seal-break", "ack-")) or \
             self.case.name in CACHING_CASES else None
         if key is not None:
-            # MS-SMB2 2.2.14.2.10: RqLs v2, read and write caching, epoch 1;
-            # close-late, unlock-silent: handle caching too; no break
-            # (lease_key) for CACHING_CASES
+            # MS-SMB2 2.2.14.2.10: RqLs v2, read and write caching, epoch 1
+            # (a new lease's: the request's, 0, plus 1, as Samba counts);
+            # close-late, unlock-silent, break-after-close: handle caching
+            # too; no break (lease_key) for CACHING_CASES but the CREATE
+            # after break-after-close's break at CLOSE
             level, state = OPLOCK_LEVEL_LEASE, LEASE_R | LEASE_W
-            if self.case.name in ("close-late", "unlock-silent"):
+            if self.case.name in ("close-late", "unlock-silent",
+                                  "break-after-close"):
                 state |= LEASE_H
+            o.lease = (key, state)
             if self.case.name not in CACHING_CASES:
-                h.lease_key = key
+                h.lease_key, h.lease_state = key, state
+            elif self.case.name == "break-after-close" and \
+                    self.srv.stage == 1:
+                h.lease_key, h.lease_state = key, state
+                self.srv.stage = 2
             ctx = struct.pack("<IHHHHI4s4x", 0, 16, 4, 0, 24, 52, b"RqLs") + \
                 struct.pack("<16sIIQ16sHH", key, state, 0, 0, bytes(16), 1,
                             0)
@@ -1361,6 +1387,12 @@ class Conn(MidSend):
         if o is None:
             return p.STATUS_FILE_CLOSED, None
         del self.opens[o.fid]
+        if self.case.name == "break-after-close" and o.lease and \
+                not self.srv.stage:
+            # Another client's open, handled before this CLOSE, broke the
+            # lease (MS-SMB2 3.3.4.7): the break goes out first.
+            self.srv.stage = 1
+            self.lease_break(*o.lease, 0, " at CLOSE")
         if self.case.name == "close-race":
             self.srv.log(f"{self.peer} CLOSE of {o.node.name}")
         if o.delete_on_close and o.node is not self.srv.root:

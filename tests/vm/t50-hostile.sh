@@ -50,7 +50,8 @@ cases+=(cancel-unsigned seal-cancel-clear cancelled-unasked ack-unsigned)
 cases+=(close-late)
 cases+=(seal-forged-echo compound-many dir-stale-size write-full)
 cases+=(read-cut read-dribble write-cut write-none unlock-silent busy)
-cases+=(read-killed few-credits read-late write-late bind-drop)
+cases+=(read-killed few-credits read-late write-late bind-drop
+	break-after-close)
 cases+=(fuzz)
 # The fuzz case's seed (server.py --seed): another spoils other answers.
 seed=1
@@ -1332,6 +1333,45 @@ case_seal_break() { # case
 	finish
 }
 
+# A break of a lease whose last handle the client closed, which the
+# server sends before it answers the CLOSE (another client's open came
+# first), to epoch 2: acknowledged, and not kept. The next open gets a
+# new lease, at epoch 1 again, which the server breaks to epoch 2 at
+# once: a break the client has not seen, acknowledged too. (Kept, the
+# old break had the new grant ignored as older, and the new break
+# ignored as one seen, "not newer": unacknowledged, it would hold up
+# the other client's open until the server gave up.) closetimeo=0: each
+# last close sends its CLOSE at once.
+case_break_after_close() {
+	local after='lease break sent .* after CREATE$'
+	begin break-after-close
+	if mounted closetimeo=0; then
+		try 60 "read:$m/hello.txt"
+		expect "$name: cat" "$r" "read OK $hello"
+		sleep 1
+		try 60 "read:$m/hello.txt"
+		expect "$name: cat again" "$r" "read OK $hello"
+		for _ in $(seq 50); do
+			srvlog | sed -n "/$after/,\$p" | grep -q ' OPLOCK_BREAK ' &&
+				break
+			sleep 0.1
+		done
+		expect "$name: two breaks of one lease" \
+			"$(srvlog | grep -c 'lease break sent') sent, $(srvlog |
+				grep -o 'lease break sent in clear of [0-9a-f]*' |
+				sort -u | wc -l) key" "2 sent, 1 key"
+		expect "$name: the break at CLOSE acknowledged" \
+			"$(srvlog | sed -n "/ at CLOSE$/,/$after/p" |
+				grep -c ' OPLOCK_BREAK ')" 1
+		expect "$name: the new lease's break acknowledged" \
+			"$(srvlog | sed -n "/$after/,\$p" |
+				grep -c ' OPLOCK_BREAK ')" 1
+		expect "$name: no break taken for one seen" \
+			"$(ourlog | grep -c 'not newer, ignored')" 0
+	fi
+	finish
+}
+
 # -------------------------------------------------------------------------
 
 check "insmod smb3mc.ko" insmod "$SMB3MC_KO"
@@ -1523,6 +1563,7 @@ case_works break-malformed "malformed break notification"
 case_seal_break seal-break
 case_seal_break seal-break-clear
 case_ack_unsigned
+case_break_after_close
 case_cancel cancel-unsigned \
 	"does not sign or encrypt its answer to a cancelled request"
 case_cancel seal-cancel-clear
