@@ -155,6 +155,19 @@ static void brl_cache_drop(struct inode *inode)
 	smb3mc_attr_stale(inode);
 }
 
+/*
+ * A LOCK that failed without the server's word on it (its caller killed
+ * while it was pending, a timeout, the connection lost) may be granted all
+ * the same, and only the CLOSE of @fh releases it then: release closes the
+ * handle rather than keep it. Refused (EAGAIN) or cancelled, it holds
+ * nothing.
+ */
+static void brl_lock_failed(struct smb3mc_fh *fh, int rc)
+{
+	if (rc != -EAGAIN && rc != -ERESTARTSYS)
+		WRITE_ONCE(fh->lock_left, true);
+}
+
 static int brl_set(struct file *file, struct file_lock *fl)
 {
 	struct smb3mc_inode *si = SMB3MC_I(file_inode(file));
@@ -188,6 +201,7 @@ static int brl_set(struct file *file, struct file_lock *fl)
 	rc = smb3mc_lock(fh->tcon, fh->kept, &fh->fid, offset, length,
 			 exclusive, wait);
 	if (rc) {
+		brl_lock_failed(fh, rc);
 		kfree(lk);
 		if (convert)
 			brl_restore(si, convert);
@@ -278,7 +292,9 @@ static int brl_probe(struct smb3mc_fh *fh, u64 offset, u64 length,
 
 	rc = smb3mc_lock(fh->tcon, NULL, &fh->fid, offset, length, exclusive,
 			 false);
-	if (!rc && smb3mc_unlock(fh->tcon, NULL, &fh->fid, offset, length))
+	if (rc)
+		brl_lock_failed(fh, rc);
+	else if (smb3mc_unlock(fh->tcon, NULL, &fh->fid, offset, length))
 		WRITE_ONCE(fh->lock_left, true);
 	return rc;
 }

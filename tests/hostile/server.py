@@ -213,6 +213,9 @@ CASES = {
                         "STATUS_CANCELLED, unsigned, as ksmbd does"),
     "seal-cancel-clear": (p.LOCK, 0, "encrypt, and as cancel-unsigned, the "
                           "final answer in clear"),
+    "lock-pending": (p.LOCK, 1, "keep the first LOCK pending (an interim) "
+                     "and ignore the CANCEL of it; grant the lease a CREATE "
+                     "asks for, with handle caching, and break none"),
     "cancelled-unasked": (p.LOCK, 0, "answer each LOCK STATUS_CANCELLED "
                           "at once, unsigned, as ksmbd answers a cancelled "
                           "one"),
@@ -281,7 +284,7 @@ CASES = {
 }
 CACHING_CASES = ("close-late", "unlock-silent", "read-cut", "write-full",
                  "write-cut", "write-none", "read-killed", "few-credits",
-                 "read-late", "break-after-close")
+                 "read-late", "break-after-close", "lock-pending")
 RESTART_CASES = ("fid-reuse", "reopen-drop", "silent-reconnect",
                  "guid-change", "close-race", "bind-restart", "ca-restart",
                  "relapse")
@@ -635,9 +638,15 @@ class Conn(MidSend):
         if self.srv.stage and self.case.name == "silent-reconnect" and \
                 h.command == p.NEGOTIATE:
             return None
+        if hit and self.case.name == "lock-pending":
+            self.srv.lock_fid = struct.unpack_from("<Q", req,
+                                                   p.HDR_SIZE + 16)[0]
         if hit and self.case.name in ("cancel-unsigned",
-                                      "seal-cancel-clear"):
+                                      "seal-cancel-clear", "lock-pending"):
             self.pend(h)
+            return None
+        if h.command == p.CANCEL and self.case.name == "lock-pending":
+            self.srv.log(f"{self.peer} CANCEL mid={h.mid} ignored")
             return None
         if h.command == p.CANCEL:
             self.cancelled(h)
@@ -1292,12 +1301,12 @@ class Conn(MidSend):
         if key is not None:
             # MS-SMB2 2.2.14.2.10: RqLs v2, read and write caching, epoch 1
             # (a new lease's: the request's, 0, plus 1, as Samba counts);
-            # close-late, unlock-silent, break-after-close: handle caching
-            # too; no break (lease_key) for CACHING_CASES but the CREATE
-            # after break-after-close's break at CLOSE
+            # close-late, unlock-silent, break-after-close, lock-pending:
+            # handle caching too; no break (lease_key) for CACHING_CASES
+            # but the CREATE after break-after-close's break at CLOSE
             level, state = OPLOCK_LEVEL_LEASE, LEASE_R | LEASE_W
             if self.case.name in ("close-late", "unlock-silent",
-                                  "break-after-close"):
+                                  "break-after-close", "lock-pending"):
                 state |= LEASE_H
             o.lease = (key, state)
             if self.case.name not in CACHING_CASES:
@@ -1395,6 +1404,9 @@ class Conn(MidSend):
             self.lease_break(*o.lease, 0, " at CLOSE")
         if self.case.name == "close-race":
             self.srv.log(f"{self.peer} CLOSE of {o.node.name}")
+        if self.case.name == "lock-pending" and \
+                o.fid == getattr(self.srv, "lock_fid", None):
+            self.srv.log(f"{self.peer} CLOSE of the pending LOCK's handle")
         if o.delete_on_close and o.node is not self.srv.root:
             self.srv.files.pop(o.node.name.lower(), None)
         block = self.attrs_block(o.node) if flags & 1 else bytes(52)

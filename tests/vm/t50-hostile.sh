@@ -51,7 +51,7 @@ cases+=(close-late)
 cases+=(seal-forged-echo compound-many dir-stale-size write-full)
 cases+=(read-cut read-dribble write-cut write-none unlock-silent busy)
 cases+=(read-killed few-credits read-late write-late bind-drop
-	break-after-close)
+	break-after-close lock-pending)
 cases+=(fuzz)
 # The fuzz case's seed (server.py --seed): another spoils other answers.
 seed=1
@@ -1021,6 +1021,28 @@ print("locked")' "$m/hello.txt"
 	finish
 }
 
+# A server that keeps a LOCK pending and ignores its CANCEL: the locker,
+# killed while it waits, never hears whether the server granted it, and
+# its last close sends the CLOSE at once, which releases such a lock,
+# though the lease caches handles and closetimeo would keep it a minute
+# (kept, before 2026-12-06, the handle held the lock on).
+case_lock_pending() {
+	local closed="CLOSE of the pending LOCK's handle"
+	begin lock-pending
+	if mounted closetimeo=60; then
+		killed "a lock the server keeps pending" python3 -c 'import fcntl, os, sys
+fd = os.open(sys.argv[1], os.O_RDWR)
+fcntl.lockf(fd, fcntl.LOCK_EX, 1, 0)' "$m/hello.txt"
+		for _ in $(seq 50); do
+			srvlog | grep -qF "$closed" && break
+			sleep 0.1
+		done
+		expect "$name: the killed locker's close sends a CLOSE" \
+			"$(srvlog | grep -cF "$closed")" 1
+	fi
+	finish
+}
+
 # A server that never answers a READ: a write of a byte into a page not
 # cached reads the page first, and SIGKILL ends the writer while that
 # READ waits. The READ stays in flight after the file is closed, and its
@@ -1564,6 +1586,7 @@ case_seal_break seal-break
 case_seal_break seal-break-clear
 case_ack_unsigned
 case_break_after_close
+case_lock_pending
 case_cancel cancel-unsigned \
 	"does not sign or encrypt its answer to a cancelled request"
 case_cancel seal-cancel-clear
