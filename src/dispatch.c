@@ -209,7 +209,10 @@ static void ses_stamp(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
  * Whether @req, which ended with @rc, goes out again: it was lost with its
  * channel, or the server asks for a replay (MS-SMB2 3.2.5.14: a 3.x
  * multichannel server answers STATUS_FILE_NOT_AVAILABLE while the open
- * still has requests of a lost channel, 3.3.5.2.10).
+ * still has requests of a lost channel, 3.3.5.2.10). Not a request with
+ * a timeout of its own, sent best effort (TREE_DISCONNECT and LOGOFF at
+ * umount): a server asking for it again and again would hold umount up
+ * for every backoff.
  */
 static bool ses_should_resend(struct smb3mc_ses *ses,
 			      const struct smb3mc_req *req, int rc)
@@ -221,6 +224,7 @@ static bool ses_should_resend(struct smb3mc_ses *ses,
 	if (rc == -ECONNABORTED)
 		return req->stalls < SMB3MC_MAX_STALLS;
 	return !rc && req->status == STATUS_FILE_NOT_AVAILABLE &&
+	       !req->timeout &&
 	       (ses->server_caps & SMB2_GLOBAL_CAP_MULTI_CHANNEL);
 }
 

@@ -155,6 +155,8 @@ CASES = {
                    "new file a directory from the next answer on "
                    "(finding 2)"),
     "write-full": (p.WRITE, 0, "answer every WRITE STATUS_DISK_FULL"),
+    "busy-teardown": (None, 0, "offer multichannel, and answer every "
+                      "TREE_DISCONNECT and LOGOFF STATUS_FILE_NOT_AVAILABLE"),
     "busy": (None, 0, "offer multichannel, and answer every CREATE of "
              "hello.txt STATUS_FILE_NOT_AVAILABLE, which asks a "
              "multichannel client to send it again"),
@@ -664,6 +666,10 @@ class Conn(MidSend):
                 h.command not in (p.NEGOTIATE, p.SESSION_SETUP):
             handler = None
             status = p.STATUS_USER_SESSION_DELETED
+        if self.case.name == "busy-teardown" and \
+                h.command in (p.TREE_DISCONNECT, p.LOGOFF):
+            handler = None
+            status = STATUS_FILE_NOT_AVAILABLE
         if handler:
             try:
                 status, out = handler(h, body, req, last_fid)

@@ -51,7 +51,7 @@ cases+=(close-late)
 cases+=(seal-forged-echo compound-many dir-stale-size write-full)
 cases+=(read-cut read-dribble write-cut write-none unlock-silent busy)
 cases+=(read-killed few-credits read-late write-late bind-drop
-	break-after-close lock-pending)
+	break-after-close lock-pending busy-teardown)
 cases+=(fuzz)
 # The fuzz case's seed (server.py --seed): another spoils other answers.
 seed=1
@@ -1043,6 +1043,19 @@ fcntl.lockf(fd, fcntl.LOCK_EX, 1, 0)' "$m/hello.txt"
 	finish
 }
 
+# A multichannel server that answers every TREE_DISCONNECT and LOGOFF
+# STATUS_FILE_NOT_AVAILABLE, which asks for them again: umount sends
+# each once, best effort, and ends within its time (before 2026-12-06
+# each went out 25 times, about 40 s apiece).
+case_busy_teardown() {
+	begin busy-teardown
+	if mounted; then
+		try 60 "read:$m/hello.txt"
+		expect "$name: cat" "$r" "read OK $hello"
+	fi
+	finish
+}
+
 # A server that never answers a READ: a write of a byte into a page not
 # cached reads the page first, and SIGKILL ends the writer while that
 # READ waits. The READ stays in flight after the file is closed, and its
@@ -1587,6 +1600,7 @@ case_seal_break seal-break-clear
 case_ack_unsigned
 case_break_after_close
 case_lock_pending
+case_busy_teardown
 case_cancel cancel-unsigned \
 	"does not sign or encrypt its answer to a cancelled request"
 case_cancel seal-cancel-clear
