@@ -14,6 +14,7 @@
 #include <linux/refcount.h>
 #include <linux/slab.h>
 #include <linux/uio.h>
+#include <linux/wait_bit.h>
 #include <linux/writeback.h>
 
 #include "fs.h"
@@ -52,12 +53,13 @@ static struct dio *dio_alloc(struct file *file, unsigned int max)
 	init_completion(&d->done);
 	d->file = get_file(file);
 	d->max = max;
-	inode_dio_begin(file_inode(file));
+	atomic_inc(&SMB3MC_I(file_inode(file))->dio_count);
 	return d;
 }
 
 static void dio_release(struct dio *d)
 {
+	struct smb3mc_inode *si = SMB3MC_I(file_inode(d->file));
 	unsigned int i;
 
 	/* The pages were written behind the owner's page tables. */
@@ -66,7 +68,8 @@ static void dio_release(struct dio *d)
 		put_page(d->bvec[i].bv_page);
 	}
 	kvfree(d->kvec.iov_base);
-	inode_dio_end(file_inode(d->file));
+	if (atomic_dec_and_test(&si->dio_count))
+		wake_up_var(&si->dio_count);
 	fput(d->file);
 	kvfree(d);
 }
@@ -392,4 +395,24 @@ out:
 	if (total > 0)
 		total = generic_write_sync(iocb, total);
 	return total;
+}
+
+/**
+ * smb3mc_direct_wait - wait until no O_DIRECT or uncached transfer of
+ *	@inode is left
+ * @inode: a regular file
+ *
+ * A caller killed while its READs or WRITEs were in flight left them to
+ * end on their own: a truncate waits for them, since a WRITE landing
+ * after it would make the file long again. Killable: on a hard mount a
+ * lost server keeps them waiting for as long as it is gone.
+ *
+ * Return: 0, or -EINTR if killed.
+ */
+int smb3mc_direct_wait(struct inode *inode)
+{
+	struct smb3mc_inode *si = SMB3MC_I(inode);
+
+	return wait_var_event_killable(&si->dio_count,
+				       !atomic_read(&si->dio_count));
 }

@@ -57,6 +57,8 @@ struct smb3mc_inode {
 	u64 file_id;			/* the server's IndexNumber */
 	u32 attributes;			/* FILE_ATTRIBUTE_* */
 	unsigned long attr_time;	/* jiffies when attributes were read */
+	/* O_DIRECT and uncached transfers not ended (direct.c) */
+	atomic_t dio_count;
 	/*
 	 * Directories: the last complete listing, and the count of this
 	 * client's changes in it (dir_cache.c). Under i_lock. The work
@@ -271,6 +273,7 @@ int smb3mc_write_and_wait(struct inode *inode);
 /* direct.c */
 ssize_t smb3mc_direct_read(struct kiocb *iocb, struct iov_iter *to);
 ssize_t smb3mc_direct_write(struct kiocb *iocb, struct iov_iter *from);
+int smb3mc_direct_wait(struct inode *inode);
 
 /* fh.c */
 u32 smb3mc_file_access(const struct file *file);

@@ -24,6 +24,7 @@ struct inode *smb3mc_alloc_inode(struct super_block *sb)
 	si->file_id = 0;
 	si->attributes = 0;
 	si->attr_time = 0;
+	atomic_set(&si->dio_count, 0);
 	si->dir_cache = NULL;
 	si->dir_gen = 0;
 	INIT_DELAYED_WORK(&si->dir_cache_work, smb3mc_dir_cache_expire);
@@ -417,10 +418,11 @@ int smb3mc_setattr(struct mnt_idmap *idmap, struct dentry *dentry,
 		 * Dirty pages written back after the server's end of file
 		 * moved would extend the file again, or be lost; so would the
 		 * WRITEs of an O_DIRECT or uncached write whose caller did not
-		 * wait for them (killed, or aio).
+		 * wait for them (killed).
 		 */
-		inode_dio_wait(inode);
-		rc = smb3mc_write_and_wait(inode);
+		rc = smb3mc_direct_wait(inode);
+		if (!rc)
+			rc = smb3mc_write_and_wait(inode);
 		if (!rc)
 			rc = smb3mc_ns_set_size(sbi->tcon, path, fid,
 						attr->ia_size);
