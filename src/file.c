@@ -199,20 +199,28 @@ static int smb3mc_file_open(struct inode *inode, struct file *file)
 		kfree(fh);
 		return PTR_ERR(path);
 	}
-	args.lease = smb3mc_lease_want(inode, &lease);
+	/*
+	 * The lease is wanted from just before the CREATE: a break of it
+	 * that comes earlier is of the lease the last close ended.
+	 */
 	if (trunc) {
 		/* No WRITE of older data may land after the truncation. */
 		inode_lock(inode);
-		rc = smb3mc_write_and_wait(inode);
+		rc = smb3mc_direct_wait(inode);
 		if (!rc)
+			rc = smb3mc_write_and_wait(inode);
+		if (!rc) {
+			args.lease = smb3mc_lease_want(inode, &lease);
 			rc = smb3mc_open(sbi->tcon, path, &args, &fh->fid,
 					 &attrs);
+		}
 		if (!rc) {
 			i_size_write(inode, 0);
 			truncate_pagecache(inode, 0);
 		}
 		inode_unlock(inode);
 	} else {
+		args.lease = smb3mc_lease_want(inode, &lease);
 		rc = smb3mc_open(sbi->tcon, path, &args, &fh->fid, &attrs);
 		/* A write-only file: settle for what the page cache can do. */
 		if (rc == -EACCES && args.access & GENERIC_WRITE &&
