@@ -127,15 +127,31 @@ static void brl_release(struct smb3mc_lock *lk)
 }
 
 /*
+ * A LOCK that failed without the server's word on it (its caller killed
+ * while it was pending, a timeout, the connection lost) may be granted all
+ * the same, and only the CLOSE of @fh releases it then: release closes the
+ * handle rather than keep it. Refused (EAGAIN) or cancelled, it holds
+ * nothing.
+ */
+static void brl_lock_failed(struct smb3mc_fh *fh, int rc)
+{
+	if (rc != -EAGAIN && rc != -ERESTARTSYS)
+		WRITE_ONCE(fh->lock_left, true);
+}
+
+/*
  * Back to the lock @old that a conversion gave up, as far as the server
  * still lets us have it.
  */
 static void brl_restore(struct smb3mc_inode *si, struct smb3mc_lock *old)
 {
 	struct smb3mc_fh *fh = old->fh;
+	int rc;
 
-	if (smb3mc_lock(fh->tcon, fh->kept, &fh->fid, old->offset, old->length,
-			old->exclusive, false)) {
+	rc = smb3mc_lock(fh->tcon, fh->kept, &fh->fid, old->offset,
+			 old->length, old->exclusive, false);
+	if (rc) {
+		brl_lock_failed(fh, rc);
 		pr_warn_ratelimited("smb3mc: a lock of %llu bytes at %llu was lost converting it\n",
 				    old->length, old->offset);
 		kfree(old);
@@ -153,19 +169,6 @@ static void brl_cache_drop(struct inode *inode)
 	if (smb3mc_writeback_range(inode, 0, LLONG_MAX) != -EINTR)
 		invalidate_inode_pages2(inode->i_mapping);
 	smb3mc_attr_stale(inode);
-}
-
-/*
- * A LOCK that failed without the server's word on it (its caller killed
- * while it was pending, a timeout, the connection lost) may be granted all
- * the same, and only the CLOSE of @fh releases it then: release closes the
- * handle rather than keep it. Refused (EAGAIN) or cancelled, it holds
- * nothing.
- */
-static void brl_lock_failed(struct smb3mc_fh *fh, int rc)
-{
-	if (rc != -EAGAIN && rc != -ERESTARTSYS)
-		WRITE_ONCE(fh->lock_left, true);
 }
 
 static int brl_set(struct file *file, struct file_lock *fl)
