@@ -1027,12 +1027,22 @@ print("locked")' "$m/hello.txt"
 # though the lease caches handles and closetimeo would keep it a minute
 # (kept, before 2026-12-06, the handle held the lock on).
 case_lock_pending() {
-	local closed="CLOSE of the pending LOCK's handle"
+	local closed="CLOSE of the pending LOCK's handle" pid t0
 	begin lock-pending
 	if mounted closetimeo=60; then
-		killed "a lock the server keeps pending" python3 -c 'import fcntl, os, sys
+		python3 -c 'import fcntl, os, sys
 fd = os.open(sys.argv[1], os.O_RDWR)
-fcntl.lockf(fd, fcntl.LOCK_EX, 1, 0)' "$m/hello.txt"
+fcntl.lockf(fd, fcntl.LOCK_EX, 1, 0)' "$m/hello.txt" >/dev/null 2>&1 &
+		pid=$!
+		for _ in $(seq 150); do
+			srvlog | grep -q " LOCK .*-> lock-pending" && break
+			sleep 0.2
+		done
+		t0=$(date +%s%N)
+		kill -KILL "$pid"
+		wait "$pid"
+		within "$name: SIGKILL ends a lock the server keeps pending" \
+			$((($(date +%s%N) - t0) / 1000000)) 10
 		for _ in $(seq 50); do
 			srvlog | grep -qF "$closed" && break
 			sleep 0.1
@@ -1383,7 +1393,10 @@ case_break_after_close() {
 	if mounted closetimeo=0; then
 		try 60 "read:$m/hello.txt"
 		expect "$name: cat" "$r" "read OK $hello"
-		sleep 1
+		for _ in $(seq 100); do
+			srvlog | grep -q ' OPLOCK_BREAK ' && break
+			sleep 0.1
+		done
 		try 60 "read:$m/hello.txt"
 		expect "$name: cat again" "$r" "read OK $hello"
 		for _ in $(seq 50); do
