@@ -396,23 +396,3 @@ out:
 		total = generic_write_sync(iocb, total);
 	return total;
 }
-
-/**
- * smb3mc_direct_wait - wait until no O_DIRECT or uncached transfer of
- *	@inode is left
- * @inode: a regular file
- *
- * A caller killed while its READs or WRITEs were in flight left them to
- * end on their own: a truncate waits for them, since a WRITE landing
- * after it would make the file long again. Killable: on a hard mount a
- * lost server keeps them waiting for as long as it is gone.
- *
- * Return: 0, or -EINTR if killed.
- */
-int smb3mc_direct_wait(struct inode *inode)
-{
-	struct smb3mc_inode *si = SMB3MC_I(inode);
-
-	return wait_var_event_killable(&si->dio_count,
-				       !atomic_read(&si->dio_count));
-}

@@ -206,7 +206,7 @@ static int smb3mc_file_open(struct inode *inode, struct file *file)
 	if (trunc) {
 		/* No WRITE of older data may land after the truncation. */
 		inode_lock(inode);
-		rc = smb3mc_direct_wait(inode);
+		rc = smb3mc_dio_wait(inode);
 		if (!rc)
 			rc = smb3mc_write_and_wait(inode);
 		if (!rc) {

@@ -231,6 +231,7 @@ int smb3mc_dentry_attrs(struct dentry *dentry, struct smb3mc_file_attrs *attrs);
 u32 smb3mc_mode_to_attributes(u32 attributes, umode_t mode);
 int smb3mc_getattr(struct mnt_idmap *idmap, const struct path *path,
 		   struct kstat *stat, u32 request_mask, unsigned int flags);
+int smb3mc_dio_wait(struct inode *inode);
 int smb3mc_setattr(struct mnt_idmap *idmap, struct dentry *dentry,
 		   struct iattr *attr);
 
@@ -273,7 +274,6 @@ int smb3mc_write_and_wait(struct inode *inode);
 /* direct.c */
 ssize_t smb3mc_direct_read(struct kiocb *iocb, struct iov_iter *to);
 ssize_t smb3mc_direct_write(struct kiocb *iocb, struct iov_iter *from);
-int smb3mc_direct_wait(struct inode *inode);
 
 /* fh.c */
 u32 smb3mc_file_access(const struct file *file);

@@ -8,6 +8,7 @@
 #include <linux/mm.h>
 #include <linux/pagemap.h>
 #include <linux/slab.h>
+#include <linux/wait_bit.h>
 
 #include "fs.h"
 #include "ops_ns.h"
@@ -353,6 +354,26 @@ u32 smb3mc_mode_to_attributes(u32 attributes, umode_t mode)
 }
 
 /**
+ * smb3mc_dio_wait - wait until no O_DIRECT or uncached transfer of @inode
+ *	is left (direct.c counts them)
+ * @inode: a regular file
+ *
+ * A caller killed while its READs or WRITEs were in flight left them to
+ * end on their own: a truncate waits for them, since a WRITE landing
+ * after it would make the file long again. Killable: on a hard mount a
+ * lost server keeps them waiting for as long as it is gone.
+ *
+ * Return: 0, or -EINTR if killed.
+ */
+int smb3mc_dio_wait(struct inode *inode)
+{
+	struct smb3mc_inode *si = SMB3MC_I(inode);
+
+	return wait_var_event_killable(&si->dio_count,
+				       !atomic_read(&si->dio_count));
+}
+
+/**
  * smb3mc_setattr - chmod, utimes, truncate and chown of a file or directory
  * @idmap: the mount's id mapping
  * @dentry: the file
@@ -420,7 +441,7 @@ int smb3mc_setattr(struct mnt_idmap *idmap, struct dentry *dentry,
 		 * WRITEs of an O_DIRECT or uncached write whose caller did not
 		 * wait for them (killed).
 		 */
-		rc = smb3mc_direct_wait(inode);
+		rc = smb3mc_dio_wait(inode);
 		if (!rc)
 			rc = smb3mc_write_and_wait(inode);
 		if (!rc)
