@@ -136,8 +136,11 @@ static void lease_break_work(struct work_struct *work)
 	brk = si->lease_brk;
 	si->lease_brk_pending = false;
 	/*
-	 * Only a CREATE already sent when the break came can bring a grant
-	 * older than the break: the server answers a later one after it.
+	 * Only a CREATE sent before the break came can bring a grant older
+	 * than the break: the server answers a later one after it. The count
+	 * starts earlier, before smb3mc_open() waits for a channel or
+	 * credits: a break of a closed lease that comes in that window is
+	 * kept too, and can make the new grant look older.
 	 */
 	awaited = si->lease_brk_awaited && si->lease_opens;
 	si->lease_brk_awaited = false;
