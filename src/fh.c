@@ -80,7 +80,10 @@ struct smb3mc_fh *smb3mc_fh_get(struct inode *inode, struct file *file,
 	return fh;
 }
 
-/* Whether a file of @inode open here may write it. */
+/*
+ * Whether a file of @inode open here may write it; not the handle a close
+ * kept, which smb3mc_lease_writing() looks at too.
+ */
 bool smb3mc_fh_writing(struct inode *inode)
 {
 	struct smb3mc_inode *si = SMB3MC_I(inode);

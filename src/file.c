@@ -181,13 +181,8 @@ static int smb3mc_file_open(struct inode *inode, struct file *file)
 	if (trunc)
 		args.disposition = FILE_OVERWRITE;
 	/* A handle the last close kept, under a lease that caches. */
-	if (!trunc) {
-		fh = smb3mc_lease_take_handle(inode, args.access);
-		if (fh) {
-			smb3mc_fh_add(inode, file, fh);
-			return 0;
-		}
-	}
+	if (!trunc && smb3mc_lease_take_handle(inode, file, args.access))
+		return 0;
 	/* Held before this open and after: the cache stayed valid. */
 	cached = smb3mc_lease_caches(inode, SMB2_LEASE_READ_CACHING);
 
@@ -272,12 +267,8 @@ static int smb3mc_file_release(struct inode *inode, struct file *file)
 		smb3mc_write_and_wait(inode);
 	/* Closing the handle releases what locks it still holds. */
 	locked = smb3mc_locks_drop(inode, fh);
-	if (smb3mc_fh_del(inode, fh)) {
-		if (!locked && smb3mc_lease_keep_handle(inode, fh))
-			return 0;
-		smb3mc_lease_closed(inode);
-	}
-	smb3mc_fh_put(fh);
+	if (!smb3mc_lease_release_handle(inode, fh, !locked))
+		smb3mc_fh_put(fh);
 	return 0;
 }
 

@@ -255,8 +255,11 @@ bool smb3mc_lease_caches(struct inode *inode, u32 state);
 bool smb3mc_lease_uncached(struct inode *inode);
 int smb3mc_lease_write_begin(struct inode *inode);
 void smb3mc_lease_write_end(struct inode *inode);
-bool smb3mc_lease_keep_handle(struct inode *inode, struct smb3mc_fh *fh);
-struct smb3mc_fh *smb3mc_lease_take_handle(struct inode *inode, u32 access);
+bool smb3mc_lease_release_handle(struct inode *inode, struct smb3mc_fh *fh,
+				 bool may_keep);
+bool smb3mc_lease_take_handle(struct inode *inode, struct file *file,
+			      u32 access);
+bool smb3mc_lease_writing(struct inode *inode);
 bool smb3mc_lease_close_kept(struct inode *inode);
 void smb3mc_lease_close_all_kept(struct super_block *sb);
 int smb3mc_lease_kept_closed(struct super_block *sb);

@@ -116,10 +116,13 @@ int smb3mc_dentry_attrs(struct dentry *dentry, struct smb3mc_file_attrs *attrs)
  * (then only it changed the file): drop them and take its size. Not while
  * we hold dirty or in-flight data, which is newer than what the server
  * reports, nor while a writer holds the inode lock (it sets i_size
- * itself). Nor a smaller size while the file is open here for writing:
- * this client's WRITEs, ended since, can be newer than the answer (a
- * QUERY_INFO on another channel, a listing, which a server may keep
- * behind for an open file), and an append would go on at the old end.
+ * itself). Nor a smaller size while a handle of the file here may write,
+ * a file's open for writing or the one its last close kept for
+ * closetimeo: this client's WRITEs, ended since, can be newer than the
+ * answer (a QUERY_INFO on another channel, a listing, which a server may
+ * keep behind for a file open there, as the kept handle still is), and an
+ * append would go on at the old end, also through an open that takes the
+ * kept handle again and asks the server nothing.
  */
 static void smb3mc_inode_server_size(struct inode *inode, loff_t size,
 				     bool mtime_changed)
@@ -128,7 +131,7 @@ static void smb3mc_inode_server_size(struct inode *inode, loff_t size,
 
 	if (!mtime_changed && size == i_size_read(inode))
 		return;
-	if (size < i_size_read(inode) && smb3mc_fh_writing(inode))
+	if (size < i_size_read(inode) && smb3mc_lease_writing(inode))
 		return;
 	if (!inode_trylock(inode))
 		return;

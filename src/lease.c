@@ -222,7 +222,7 @@ bool smb3mc_lease_close_kept(struct inode *inode)
 	/*
 	 * Nothing to close: no waiting behind a remove that waits for
 	 * others' CLOSEs (evict() comes here for every file). Looked at
-	 * under the lock, as smb3mc_lease_keep_handle() needs of a break.
+	 * under the lock, as smb3mc_lease_release_handle() needs of a break.
 	 */
 	spin_lock(&sbi->kept_lock);
 	fh = si->kept_fh;
@@ -284,32 +284,41 @@ static void kept_close_work(struct work_struct *work)
 }
 
 /**
- * smb3mc_lease_keep_handle - keep the handle of @inode's last close open
- * @inode: a regular file, now without an open file
- * @fh: the handle of its last file, which held no byte-range lock that
- *	only its CLOSE releases
+ * smb3mc_lease_release_handle - the file of @fh is released
+ * @inode: a regular file
+ * @fh: the handle of the file released, still on @inode's open handles
+ * @may_keep: @fh holds no byte-range lock that only its CLOSE releases
  *
- * A handle kept before is closed now: the newer one is the one the next
- * open takes. The lease is checked under the lock a break takes to close
- * a kept handle, after it changed the lease: a break that took handle
- * caching away either comes after and closes @fh, or came before and @fh
- * is not kept. (One that left handle caching, handled just before, leaves
- * @fh kept until the next break or closetimeo.)
+ * @fh goes off @inode's open handles. The handle of the last file is kept
+ * open while the lease caches handles, and a handle kept before is closed
+ * now: the newer one is the one the next open takes. A last handle not
+ * kept ends the lease with its CLOSE.
+ *
+ * Off the list and kept in one step under the mount's kept_lock, as a
+ * kept handle goes to a new open (smb3mc_lease_take_handle()): there
+ * smb3mc_lease_writing() sees a handle of the file that may write either
+ * open or kept, not in between. The lease is checked under the lock a
+ * break takes to close a kept handle, after it changed the lease: a break
+ * that took handle caching away either comes after and closes @fh, or
+ * came before and @fh is not kept. (One that left handle caching, handled
+ * just before, leaves @fh kept until the next break or closetimeo.)
  *
  * Return: true when @fh is kept (the caller's reference with it); false
- * when the caller closes it.
+ * when the caller puts it.
  */
-bool smb3mc_lease_keep_handle(struct inode *inode, struct smb3mc_fh *fh)
+bool smb3mc_lease_release_handle(struct inode *inode, struct smb3mc_fh *fh,
+				 bool may_keep)
 {
 	struct smb3mc_sb *sbi = SMB3MC_SB(inode->i_sb);
 	struct smb3mc_inode *si = SMB3MC_I(inode);
 	struct smb3mc_fh *old = NULL;
-	bool kept = false;
+	bool last, kept = false;
 
-	if (!sbi->closetimeo)
-		return false;
+	may_keep = may_keep && sbi->closetimeo;
 	spin_lock(&sbi->kept_lock);
-	if (smb3mc_lease_caches(inode, SMB3MC_LEASE_KEEP)) {
+	last = smb3mc_fh_del(inode, fh);
+	if (last && may_keep &&
+	    smb3mc_lease_caches(inode, SMB3MC_LEASE_KEEP)) {
 		old = kept_take(sbi, si);
 		si->kept_fh = fh;
 		list_add_tail(&si->kept_node, &sbi->kept);
@@ -319,6 +328,8 @@ bool smb3mc_lease_keep_handle(struct inode *inode, struct smb3mc_fh *fh)
 	if (kept)
 		mod_delayed_work(sbi->lease_wq, &si->kept_work,
 				 sbi->closetimeo);
+	else if (last)
+		smb3mc_lease_closed(inode);
 	if (old)
 		smb3mc_fh_put(old);
 	return kept;
@@ -327,13 +338,19 @@ bool smb3mc_lease_keep_handle(struct inode *inode, struct smb3mc_fh *fh)
 /**
  * smb3mc_lease_take_handle - the kept handle of @inode, for a new open
  * @inode: a regular file being opened
+ * @file: the file being opened
  * @access: the access the open asks for
  *
- * Return: the handle, with the reference the new file holds, when one is
- * kept that grants @access under a lease still caching handles, and the
- * server would grant it again; else NULL, and the open sends a CREATE.
+ * The handle becomes @file's, with smb3mc_fh_add(), when one is kept that
+ * grants @access under a lease still caching handles, and the server
+ * would grant it again; it goes from kept to open under the mount's
+ * kept_lock, as smb3mc_lease_release_handle() says.
+ *
+ * Return: true when @file has the handle, with the reference kept; false
+ * when the open is to send a CREATE.
  */
-struct smb3mc_fh *smb3mc_lease_take_handle(struct inode *inode, u32 access)
+bool smb3mc_lease_take_handle(struct inode *inode, struct file *file,
+			      u32 access)
 {
 	struct smb3mc_sb *sbi = SMB3MC_SB(inode->i_sb);
 	struct smb3mc_inode *si = SMB3MC_I(inode);
@@ -346,16 +363,40 @@ struct smb3mc_fh *smb3mc_lease_take_handle(struct inode *inode, u32 access)
 	 */
 	if (access & GENERIC_WRITE &&
 	    READ_ONCE(si->attributes) & FILE_ATTRIBUTE_READONLY)
-		return NULL;
+		return false;
 	spin_lock(&sbi->kept_lock);
 	if (si->kept_fh && (si->kept_fh->access & access) == access &&
-	    smb3mc_lease_caches(inode, SMB3MC_LEASE_KEEP))
+	    smb3mc_lease_caches(inode, SMB3MC_LEASE_KEEP)) {
 		fh = kept_take(sbi, si);
+		smb3mc_fh_add(inode, file, fh);
+	}
 	spin_unlock(&sbi->kept_lock);
+	if (!fh)
+		return false;
 	/* Running, the work finds nothing to close. */
-	if (fh)
-		cancel_delayed_work(&si->kept_work);
-	return fh;
+	cancel_delayed_work(&si->kept_work);
+	return true;
+}
+
+/**
+ * smb3mc_lease_writing - whether a handle of @inode may write: the handle
+ *	of a file open here, or the one a close kept
+ * @inode: a regular file
+ *
+ * Looked at under the mount's kept_lock, under which a handle goes from
+ * a file released to kept and back to a file opened.
+ */
+bool smb3mc_lease_writing(struct inode *inode)
+{
+	struct smb3mc_sb *sbi = SMB3MC_SB(inode->i_sb);
+	struct smb3mc_inode *si = SMB3MC_I(inode);
+	bool writing;
+
+	spin_lock(&sbi->kept_lock);
+	writing = (si->kept_fh && si->kept_fh->access & GENERIC_WRITE) ||
+		  smb3mc_fh_writing(inode);
+	spin_unlock(&sbi->kept_lock);
+	return writing;
 }
 
 /**
