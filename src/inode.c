@@ -123,15 +123,25 @@ int smb3mc_dentry_attrs(struct dentry *dentry, struct smb3mc_file_attrs *attrs)
  * keep behind for a file open there, as the kept handle still is), and an
  * append would go on at the old end, also through an open that takes the
  * kept handle again and asks the server nothing.
+ *
+ * Nor, while the client holds read caching, a smaller size from a listing
+ * (@listed), even with no handle here that may write: only this client
+ * changed the file since the open that got the lease checked its size
+ * (smb3mc_open_check()), so the listing is stale, and the next open for
+ * writing, the lease held before and after its CREATE, does not check
+ * again. A CREATE or QUERY_INFO answer is taken: the size an open that
+ * gets the lease finds is what the lease starts from, smaller or not.
  */
 static void smb3mc_inode_server_size(struct inode *inode, loff_t size,
-				     bool mtime_changed)
+				     bool mtime_changed, bool listed)
 {
 	struct address_space *mapping = inode->i_mapping;
 
 	if (!mtime_changed && size == i_size_read(inode))
 		return;
-	if (size < i_size_read(inode) && smb3mc_lease_writing(inode))
+	if (size < i_size_read(inode) &&
+	    (smb3mc_lease_writing(inode) ||
+	     (listed && smb3mc_lease_caches(inode, SMB2_LEASE_READ_CACHING))))
 		return;
 	if (!inode_trylock(inode))
 		return;
@@ -144,9 +154,9 @@ static void smb3mc_inode_server_size(struct inode *inode, loff_t size,
 	inode_unlock(inode);
 }
 
-/* Apply attributes read from the server to @inode. */
+/* Apply attributes read from the server to @inode, @listed by a listing. */
 static void smb3mc_inode_update(struct inode *inode,
-				const struct smb3mc_file_attrs *a)
+				const struct smb3mc_file_attrs *a, bool listed)
 {
 	struct smb3mc_sb *sbi = SMB3MC_SB(inode->i_sb);
 	struct smb3mc_inode *si = SMB3MC_I(inode);
@@ -186,7 +196,7 @@ static void smb3mc_inode_update(struct inode *inode,
 		/* Cached data of a regular file may be newer, or now stale. */
 		if (S_ISREG(inode->i_mode))
 			smb3mc_inode_server_size(inode, a->end_of_file,
-						 mtime_changed);
+						 mtime_changed, listed);
 		else
 			i_size_write(inode, a->end_of_file);
 		inode->i_blocks = DIV_ROUND_UP_ULL(a->allocation_size, 512);
@@ -263,7 +273,7 @@ struct inode *smb3mc_inode_get(struct super_block *sb,
 			     &key);
 	if (!inode)
 		return ERR_PTR(-ENOMEM);
-	smb3mc_inode_update(inode, attrs);
+	smb3mc_inode_update(inode, attrs, false);
 	return inode;
 }
 
@@ -302,7 +312,7 @@ int smb3mc_revalidate(struct dentry *dentry)
 		return rc;
 	if (!smb3mc_inode_same(inode, &attrs))
 		return -ESTALE;
-	smb3mc_inode_update(inode, &attrs);
+	smb3mc_inode_update(inode, &attrs, false);
 	return 0;
 }
 
@@ -323,7 +333,7 @@ void smb3mc_inode_refresh(struct inode *inode,
 	if (!time_before(SMB3MC_I(inode)->attr_time, asked) ||
 	    !smb3mc_inode_same(inode, a))
 		return;
-	smb3mc_inode_update(inode, a);
+	smb3mc_inode_update(inode, a, true);
 }
 
 int smb3mc_getattr(struct mnt_idmap *idmap, const struct path *path,
