@@ -272,18 +272,30 @@ static int smb3mc_file_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
-/* Write our cached data, then FLUSH it to the server's disk. */
+/*
+ * Write our cached data, then FLUSH it to the server's disk. A file open
+ * without write access, whose handle a server refuses FLUSH (MS-SMB2
+ * 3.3.5.11), borrows the handle of another file that may write, as
+ * writeback does: the data fsync just wrote went through such a handle.
+ * With none, nothing was written here to flush.
+ */
 static int smb3mc_fsync(struct file *file, loff_t start, loff_t end,
 			int datasync)
 {
-	struct smb3mc_fh *fh = file->private_data;
+	struct inode *inode = file_inode(file);
+	struct smb3mc_fh *fh;
 	int rc;
 
-	rc = smb3mc_writeback_range(file_inode(file), start, end);
+	rc = smb3mc_writeback_range(inode, start, end);
 	rc = file_check_and_advance_wb_err(file) ?: rc;
-	if (rc || !(fh->access & GENERIC_WRITE))
+	if (rc)
 		return rc;
-	return smb3mc_flush(fh->tcon, &fh->fid);
+	fh = smb3mc_fh_get(inode, file, GENERIC_WRITE);
+	if (!fh)
+		return 0;
+	rc = smb3mc_flush(fh->tcon, &fh->fid);
+	smb3mc_fh_put(fh);
+	return rc;
 }
 
 /*
