@@ -84,6 +84,9 @@ CASES = {
     "dir-stale-size": (None, 0, "list every file with EndOfFile and "
                        "AllocationSize 0, a size older than the client's "
                        "writes"),
+    "dir-stale-cached": (None, 0, "as dir-stale-size; grant the lease a "
+                         "CREATE asks for, with handle caching, and break "
+                         "none"),
     "dir-loop": (p.QUERY_DIRECTORY, 0, "list a directory \"loop\" that "
                  "has the IndexNumber of the directory listed"),
     "unknown-mid": (p.READ, 1, "answer with a MessageId never sent"),
@@ -286,7 +289,8 @@ CASES = {
 }
 CACHING_CASES = ("close-late", "unlock-silent", "read-cut", "write-full",
                  "write-cut", "write-none", "read-killed", "few-credits",
-                 "read-late", "break-after-close", "lock-pending")
+                 "read-late", "break-after-close", "lock-pending",
+                 "dir-stale-cached")
 RESTART_CASES = ("fid-reuse", "reopen-drop", "silent-reconnect",
                  "guid-change", "close-race", "bind-restart", "ca-restart",
                  "relapse")
@@ -1307,12 +1311,14 @@ class Conn(MidSend):
         if key is not None:
             # MS-SMB2 2.2.14.2.10: RqLs v2, read and write caching, epoch 1
             # (a new lease's: the request's, 0, plus 1, as Samba counts);
-            # close-late, unlock-silent, break-after-close, lock-pending:
-            # handle caching too; no break (lease_key) for CACHING_CASES
-            # but the CREATE after break-after-close's break at CLOSE
+            # close-late, unlock-silent, break-after-close, lock-pending,
+            # dir-stale-cached: handle caching too; no break (lease_key)
+            # for CACHING_CASES but the CREATE after break-after-close's
+            # break at CLOSE
             level, state = OPLOCK_LEVEL_LEASE, LEASE_R | LEASE_W
             if self.case.name in ("close-late", "unlock-silent",
-                                  "break-after-close", "lock-pending"):
+                                  "break-after-close", "lock-pending",
+                                  "dir-stale-cached"):
                 state |= LEASE_H
             o.lease = (key, state)
             if self.case.name not in CACHING_CASES:
@@ -1532,7 +1538,8 @@ class Conn(MidSend):
     def dir_entry(self, cls, name, node):
         n = p.utf16(name)
         t = node.time
-        size = 0 if self.case.name == "dir-stale-size" else len(node.data)
+        size = 0 if self.case.name in ("dir-stale-size", "dir-stale-cached") \
+            else len(node.data)
         common = struct.pack("<IIQQQQQQI", 0, 0, t, t, t, t, size,
                              (size + 4095) & ~4095, node.attrs())
         if cls == 1:  # FileDirectoryInformation

@@ -53,6 +53,7 @@ cases+=(seal-forged-echo compound-many dir-stale-size write-full)
 cases+=(read-cut read-dribble write-cut write-none unlock-silent busy)
 cases+=(read-killed few-credits read-late write-late bind-drop
 	break-after-close lock-pending busy-teardown)
+cases+=(dir-stale-cached)
 cases+=(fuzz)
 # The fuzz case's seed (server.py --seed): another spoils other answers.
 seed=1
@@ -888,6 +889,58 @@ case_stale_size() {
 	finish
 }
 
+# The same listings under a lease with read, write and handle caching:
+# the listed size of a file this client wrote is not taken (kept, before
+# 2026-12-07), so an append goes on at the end of what was written, in
+# both ways an open for it asks the server nothing. One takes again the
+# handle the writer's close kept (closetimeo); the other sends a CREATE
+# after the writer's CLOSE, while a file open read-only holds the lease.
+# actimeo=30: no QUERY_INFO meanwhile gives the size again. The file is
+# then read with O_DIRECT, from the server. And fsync of a file open
+# read-only, which writes back the data another file of it wrote, sends
+# a FLUSH through that file's handle (it sent none before 2026-12-07).
+case_stale_cached() {
+	local flushes how
+	begin dir-stale-cached
+	if mounted closetimeo=60,actimeo=30; then
+		for how in kept shared; do
+			timed 60 python3 -c 'import mmap, os, sys, time
+d, how = sys.argv[1], sys.argv[2]
+f = os.path.join(d, how)
+w = os.open(f, os.O_WRONLY | os.O_CREAT, 0o644)
+if how == "shared":
+    r = os.open(f, os.O_RDONLY)
+os.write(w, b"first-")
+os.close(w)
+time.sleep(0.1)  # the listing asked for after the attributes were read
+os.listdir(d)
+a = os.open(f, os.O_WRONLY | os.O_APPEND)
+os.write(a, b"second")
+os.close(a)
+if how == "shared":
+    os.close(r)
+buf = mmap.mmap(-1, 4096)  # page-aligned, as O_DIRECT wants
+fd = os.open(f, os.O_RDONLY | os.O_DIRECT)
+n = os.preadv(fd, [buf], 0)
+os.close(fd)
+print(buf[:n].decode(errors="replace"))' "$m" "$how"
+			expect "$name: $how: the server's file after the append" \
+				"$rc $r" "0 first-second"
+		done
+		flushes=$(srvlog | grep -c " FLUSH ")
+		timed 60 python3 -c 'import os, sys
+w = os.open(sys.argv[1], os.O_WRONLY | os.O_CREAT, 0o644)
+r = os.open(sys.argv[1], os.O_RDONLY)
+os.write(w, b"data")
+os.fsync(r)
+print("synced")' "$m/synced"
+		expect "$name: fsync of a file open read-only" "$rc $r" "0 synced"
+		expect "$name: FLUSHes sent for it" \
+			$(($(srvlog | grep -c " FLUSH ") - flushes)) 1
+	fi
+	finish
+}
+
 # Every WRITE refused (disk full): the data one file wrote goes out when
 # another file of it closes first. Each close reports the error: the
 # writer's too, though the other's close took the error first.
@@ -1575,6 +1628,7 @@ case_zero_credits
 case_few_credits
 case_create_dir
 case_stale_size
+case_stale_cached
 case_write_full
 case_read_cut
 # One byte per answer: a READ that the server cuts short 32 times fails,
