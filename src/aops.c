@@ -412,6 +412,14 @@ static int smb3mc_writepage_one(struct folio *folio,
 	} else if (locker) {
 		smb3mc_fh_put_soon(ctx->mapping->host, locker);
 	}
+	/*
+	 * A store through mmap can reach past the end of file, within the
+	 * folio: that must not be kept, neither for the server to get once
+	 * the file grows nor for a read to see then. Zeroed at each
+	 * writeback, as the store may come again after this one.
+	 */
+	if (len < folio_size(folio))
+		folio_zero_segment(folio, len, folio_size(folio));
 	bvec_set_page(&w->bvec[w->nr++], folio_page(folio, 0), len, 0);
 	w->rw.len += len;
 	folio_start_writeback(folio);
