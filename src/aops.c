@@ -14,6 +14,7 @@
 #include <linux/pagevec.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/uio.h>
 #include <linux/writeback.h>
 
@@ -219,6 +220,79 @@ static struct folio *write_folio_lock(struct address_space *mapping,
 	return page ? page_folio(page) : ERR_PTR(-ENOMEM);
 }
 
+/* Whether bytes [@off, @end) of @folio hold anything but zeroes. */
+static bool folio_nonzero(struct folio *folio, size_t off, size_t end)
+{
+	bool found = false;
+	size_t len;
+	void *p;
+
+	while (off < end && !found) {
+		len = min_t(size_t, PAGE_SIZE - offset_in_page(off), end - off);
+		p = kmap_local_folio(folio, off);
+		found = memchr_inv(p, 0, len);
+		kunmap_local(p);
+		off += len;
+	}
+	return found;
+}
+
+/**
+ * smb3mc_isize_extended - zero what the folio at the old end of file
+ *	holds past it, now that the file grew
+ * @inode: a regular file, whose i_size is @to already
+ * @from: the old size
+ * @to: the new size
+ *
+ * A store through mmap may have left bytes past the end of file, in the
+ * folio that holds it. Writeback zeroes them, but the store may be newer
+ * than the last writeback, or the writeback newer than the new size: it
+ * then sent them. Between @from and @to they are now the file's, and must
+ * read as zeroes: they are zeroed, and the folio dirtied for the server
+ * to have the zeroes too. Only a folio that is dirty or under writeback,
+ * or of a file mapped shared and writable, can hold such bytes; another
+ * holds past @from only what the server gave it, and is left alone.
+ * pagecache_isize_extended() does not do this where blocks are pages, as
+ * here.
+ *
+ * The caller holds the inode lock, and no folio lock. A caller killed
+ * while the folio is locked (by writeback waiting for a lost server)
+ * leaves it as it is.
+ */
+void smb3mc_isize_extended(struct inode *inode, loff_t from, loff_t to)
+{
+	struct address_space *mapping = inode->i_mapping;
+	struct folio *folio;
+	size_t off, end;
+
+	/* A folio wholly past the old end of file was never mapped. */
+	if (from >= to || !offset_in_page(from))
+		return;
+	folio = filemap_get_folio(mapping, from >> PAGE_SHIFT);
+	if (IS_ERR(folio))
+		return;
+	if (!folio_test_uptodate(folio) || folio_lock_killable(folio))
+		goto put;
+	if (folio->mapping != mapping || !folio_test_uptodate(folio) ||
+	    !(folio_test_dirty(folio) || folio_test_writeback(folio) ||
+	      mapping_writably_mapped(mapping)))
+		goto unlock;
+	off = offset_in_folio(folio, from);
+	end = min_t(loff_t, folio_size(folio), to - folio_pos(folio));
+	if (!folio_nonzero(folio, off, end))
+		goto unlock;
+	/* Where the mount signs, a WRITE must not see its folio change. */
+	if (mapping_stable_writes(mapping) &&
+	    folio_wait_writeback_killable(folio))
+		goto unlock;
+	folio_zero_segment(folio, off, end);
+	folio_mark_dirty(folio);
+unlock:
+	folio_unlock(folio);
+put:
+	folio_put(folio);
+}
+
 static int smb3mc_write_begin(struct file *file, struct address_space *mapping,
 			      loff_t pos, unsigned int len,
 			      struct folio **foliop, void **fsdata)
@@ -279,6 +353,7 @@ static int smb3mc_write_end(struct file *file, struct address_space *mapping,
 			    struct folio *folio, void *fsdata)
 {
 	struct inode *inode = mapping->host;
+	loff_t old = i_size_read(inode), fpos = folio_pos(folio);
 
 	if (!folio_test_uptodate(folio)) {
 		/* A full overwrite that copied less: the caller retries. */
@@ -290,12 +365,22 @@ static int smb3mc_write_end(struct file *file, struct address_space *mapping,
 	}
 	if (copied) {
 		folio_mark_dirty(folio);
-		if (pos + copied > i_size_read(inode))
+		if (pos + copied > old)
 			i_size_write(inode, pos + copied);
+		/*
+		 * The gap a write past the end of file leaves reads as
+		 * zeroes: a store through mmap may have left bytes there
+		 * (smb3mc_isize_extended()). In this folio, zeroed under its
+		 * lock, now that the size is the new one.
+		 */
+		if (pos > old && old >= fpos)
+			folio_zero_range(folio, old - fpos, pos - old);
 	}
 out:
 	folio_unlock(folio);
 	folio_put(folio);
+	if (copied && pos > old && old < fpos)
+		smb3mc_isize_extended(inode, old, pos);
 	return copied;
 }
 

@@ -328,7 +328,7 @@ ssize_t smb3mc_direct_write(struct kiocb *iocb, struct iov_iter *from)
 	struct iov_iter data;
 	struct dio *d = NULL;
 	ssize_t total = 0, n;
-	loff_t start, end;
+	loff_t start, end, old_size;
 	int rc;
 
 	inode_lock(inode);
@@ -341,6 +341,7 @@ ssize_t smb3mc_direct_write(struct kiocb *iocb, struct iov_iter *from)
 	}
 	start = iocb->ki_pos;
 	end = start + iov_iter_count(from) - 1;
+	old_size = i_size_read(inode);
 	/* Cached pages of the range would be stale after the write. */
 	rc = smb3mc_write_and_wait_range(inode, start, end);
 	if (!rc)
@@ -381,8 +382,11 @@ ssize_t smb3mc_direct_write(struct kiocb *iocb, struct iov_iter *from)
 		if (n < copied || copied < len)
 			break;
 	}
-	if (iocb->ki_pos > i_size_read(inode))
+	if (iocb->ki_pos > old_size) {
 		i_size_write(inode, iocb->ki_pos);
+		/* The gap a write past the end of file leaves reads as zeroes. */
+		smb3mc_isize_extended(inode, old_size, start);
+	}
 	if (total > 0)
 		smb3mc_attr_stale(inode);
 	/* Readahead may have brought pages back in during the write. */

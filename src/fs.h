@@ -267,6 +267,7 @@ int smb3mc_lease_kept_closed(struct super_block *sb);
 /* aops.c */
 void smb3mc_aops_init(struct inode *inode);
 void smb3mc_write_behind(struct inode *inode, loff_t start, loff_t end);
+void smb3mc_isize_extended(struct inode *inode, loff_t from, loff_t to);
 
 /* writeback.c */
 int smb3mc_writeback_range(struct inode *inode, loff_t start, loff_t end);

@@ -405,6 +405,7 @@ int smb3mc_setattr(struct mnt_idmap *idmap, struct dentry *dentry,
 	unsigned int valid = attr->ia_valid;
 	const struct smb3mc_fid *fid;
 	struct smb3mc_fh *fh = NULL;
+	loff_t old_size;
 	char *page, *path;
 	u32 attributes;
 	int rc;
@@ -462,7 +463,9 @@ int smb3mc_setattr(struct mnt_idmap *idmap, struct dentry *dentry,
 						attr->ia_size);
 		if (rc)
 			goto out;
+		old_size = i_size_read(inode);
 		truncate_setsize(inode, attr->ia_size);
+		smb3mc_isize_extended(inode, old_size, attr->ia_size);
 	}
 	if (basic.last_access_time || basic.last_write_time ||
 	    basic.attributes)
