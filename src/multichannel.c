@@ -112,10 +112,15 @@ bool smb3mc_ses_chan_good(struct smb3mc_ses *ses, struct smb3mc_chan *chan)
  * The channel is @ses->connecting from the SYN on, so that what would
  * abort it then (closing the session, losing its last channel during a
  * bind, umount during a recovery) ends the connect too; once that ran,
- * no connect starts.
+ * no connect starts. Nor does a bind once the session has no channel
+ * left: the server most likely dropped the session with it, and the
+ * maintenance work is to set up a new one (reconnect.c), not wait on
+ * the bind first. Only that work recovers, with @ses->recovering set
+ * before; mount and that work bind, with it clear.
  *
- * Return: 0 with @chan connected, or an errno; either way the caller
- * clears @ses->connecting and, on error, shuts @chan down.
+ * Return: 0 with @chan connected; -ENOTCONN, for a bind, when the
+ * session has no channel; or another errno. Either way the caller clears
+ * @ses->connecting and, on error, shuts @chan down.
  */
 int smb3mc_ses_open_chan(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 			 const struct sockaddr_storage *dst, unsigned int id)
@@ -125,10 +130,17 @@ int smb3mc_ses_open_chan(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 	rc = smb3mc_chan_connect_start(chan, ses->net, dst, id);
 	if (rc)
 		return rc;
+	/*
+	 * ses_bind_abort(), queued once the last channel is lost, takes the
+	 * lock too: it finds this bind in @ses->connecting and aborts it, or
+	 * the loss is seen here.
+	 */
 	mutex_lock(&ses->chan_lock);
 	if (ses->closing ||
 	    (READ_ONCE(ses->recovering) && READ_ONCE(ses->unmounting)))
 		rc = -ESHUTDOWN;
+	else if (!READ_ONCE(ses->recovering) && !smb3mc_ses_up(ses))
+		rc = -ENOTCONN;
 	else
 		ses->connecting = chan;
 	mutex_unlock(&ses->chan_lock);
@@ -147,10 +159,11 @@ int smb3mc_ses_open_chan(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
  * @id: the slot it is for
  *
  * Closing the session, or losing its last channel, aborts the connect
- * or bind in progress.
+ * or bind in progress; neither starts after.
  *
  * Return: 0 with @chan usable and not yet in its slot, or an errno with
- * @chan shut down (the caller frees it).
+ * @chan shut down (the caller frees it): -ENOTCONN when the session had
+ * no channel left to bind to.
  */
 int smb3mc_ses_connect_chan(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 			    const struct sockaddr_storage *dst,
@@ -278,8 +291,10 @@ static int open_channel(struct smb3mc_ses *ses,
 	chan->speed_bps = iface->speed_bps;
 	rc = smb3mc_ses_connect_chan(ses, chan, &dst, id);
 	if (rc) {
-		pr_warn("smb3mc: %s: channel %u to %pISpc failed (%d)\n",
-			ses->server, id, &dst, rc);
+		/* Not the interface's failure: the session lost its channels. */
+		if (rc != -ENOTCONN)
+			pr_warn("smb3mc: %s: channel %u to %pISpc failed (%d)\n",
+				ses->server, id, &dst, rc);
 		kfree(chan);
 		return rc;
 	}
@@ -299,7 +314,10 @@ static int open_channel(struct smb3mc_ses *ses,
  * Open channels until the session has ses->max_chans, each to the
  * interface the plan prefers given those the slots already go to (a slot
  * being reconnected counts). A channel that cannot be opened is reported
- * and skipped; the next refresh tries again.
+ * and skipped; the next refresh tries again. Once the session has no
+ * channel left no more are tried: each could hold the maintenance work,
+ * which sets up the new session, for a connect timeout. The new session
+ * has the list read again (ses_recover()).
  */
 static int fill_channels(struct smb3mc_ses *ses,
 			 const struct smb3mc_iface *ifaces, int n)
@@ -325,7 +343,7 @@ static int fill_channels(struct smb3mc_ses *ses,
 		}
 	}
 	for (tries = ses->nr_chans; tries < ses->max_chans; tries++) {
-		if (READ_ONCE(ses->closing))
+		if (READ_ONCE(ses->closing) || !smb3mc_ses_up(ses))
 			break;
 		pick = smb3mc_plan_channel(loads, n);
 		/* Count it even if it fails, so that the next goes elsewhere. */

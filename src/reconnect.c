@@ -114,7 +114,8 @@ static void slot_reconnect(struct smb3mc_ses *ses, unsigned int i)
 					    SMB3MC_RECONNECT_BASE_MS,
 					    SMB3MC_RECONNECT_MAX_MS);
 		slot->next_try = jiffies + msecs_to_jiffies(wait_ms);
-		if (rc != -ESHUTDOWN)
+		/* The session is closing, or lost its other channels. */
+		if (rc != -ESHUTDOWN && rc != -ENOTCONN)
 			pr_warn_ratelimited("smb3mc: %s: channel %u to %pISpc: reconnect failed (%d), next attempt in %u ms\n",
 					    ses->server, i, &slot->dst, rc,
 					    wait_ms);
