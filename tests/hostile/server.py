@@ -52,6 +52,10 @@ STORM = 2000
 # each, the message then just under the client's 1 MiB + 4 KiB limit.
 MANY = 16000
 SESSION_FLAG_ENCRYPT_DATA = 0x4
+# What iface-unreachable lists after its restart: on link 1, past the
+# cases' addresses, held by nobody; t50 has the client send them to a
+# MAC address nobody has either, so that every SYN is lost.
+UNREACHABLE = ("198.18.1.251", "198.18.1.252", "198.18.1.253")
 STATUS_CANCELLED = 0xC0000120
 STATUS_DISK_FULL = 0xC000007F
 STATUS_FILE_NOT_AVAILABLE = 0xC0000467
@@ -136,6 +140,10 @@ CASES = {
                        "169.254.1.1 and our own address (finding 9)"),
     "iface-malformed": (None, 0, "interface list whose Next points into "
                         "the middle of the next entry"),
+    "iface-unreachable": (p.READ, 1, "fail the interface query; restart "
+                          "at the first READ, then list our own address "
+                          "and three that never answer, and drop every "
+                          "connection 2 s after sending that list, once"),
     "nlink0": (None, 0, "NumberOfLinks 0 for hello.txt (finding 5)"),
     "eof-huge": (None, 0, "EndOfFile 2^63 + 4096 for hello.txt "
                  "(finding 5)"),
@@ -293,7 +301,7 @@ CACHING_CASES = ("close-late", "unlock-silent", "read-cut", "write-full",
                  "dir-stale-cached")
 RESTART_CASES = ("fid-reuse", "reopen-drop", "silent-reconnect",
                  "guid-change", "close-race", "bind-restart", "ca-restart",
-                 "relapse")
+                 "relapse", "iface-unreachable")
 
 
 class Case:
@@ -724,6 +732,22 @@ class Conn(MidSend):
                 except OSError:
                     pass
         raise ConnectionError("restart")
+
+    def drop_all(self):
+        """iface-unreachable, from a timer: as restart(), every
+        connection dropped, this one too."""
+        srv = self.srv
+        with srv.lock:
+            conns = list(srv.conns)
+        srv.sessions.clear()
+        self.trees.clear()
+        self.opens.clear()
+        srv.log(f"{self.peer} dropped every connection ({len(conns)})")
+        for c in conns:
+            try:
+                c.sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
 
     @staticmethod
     def async_answer(h, status, flags=0):
@@ -1700,6 +1724,14 @@ class Conn(MidSend):
             out = struct.pack("<I16sHH", self.server_caps, self.srv.guid,
                               self.server_secmode, self.dialect)
         elif code == 0x001401FC:  # FSCTL_QUERY_NETWORK_INTERFACE_INFO
+            if self.case.name == "iface-unreachable":
+                if not self.srv.stage:
+                    return p.STATUS_NOT_SUPPORTED, None
+                if self.srv.stage == 1:
+                    self.srv.stage = 2
+                    self.srv.log(f"{self.peer} unreachable interfaces "
+                                 "listed")
+                    threading.Timer(2, self.drop_all).start()
             out = self.iface_list()
         else:
             return 0xC000019C, None  # STATUS_FS_DRIVER_REQUIRED
@@ -1711,6 +1743,8 @@ class Conn(MidSend):
         addrs = list(self.srv.args.iface) or [self.srv.addr]
         if self.case.name == "iface-loopback":
             addrs = ["127.0.0.1", "0.0.0.0", "169.254.1.1", self.srv.addr]
+        if self.case.name == "iface-unreachable":
+            addrs = [self.srv.addr, *UNREACHABLE]
         out = bytearray()
         for i, a in enumerate(addrs):
             e = struct.pack("<IIIIQ", 152 if i < len(addrs) - 1 else 0,

@@ -32,7 +32,8 @@ cases=(none none-3.0 frame0 frame63 frame-huge bad-protocol
 	duplicate credits-65535 bad-sig/SESSION_SETUP/2 bad-sig/TREE_CONNECT
 	bad-sig/CREATE/2 bad-sig/QUERY_DIRECTORY/0 bad-sig/READ/0 eof-frame-sig
 	eof-frame-bad silent dialect-not-offered
-	sign-alg-0 iface-loopback iface-malformed nlink0 eof-huge read-extra
+	sign-alg-0 iface-loopback iface-malformed iface-unreachable nlink0
+	eof-huge read-extra
 	read-extra-padded answer-mid-write interims zero-credits bind-sessionid
 	ino0 ino-dup bind-echo)
 cases+=(create-dir stop-reading other-channel go-silent)
@@ -382,6 +383,44 @@ case_iface_malformed() {
 		msg "cannot list the server's interfaces"
 	fi
 	finish
+}
+
+# A server that restarts at the first READ, and whose interface list
+# (which it refused before) then names, beside its own address, three
+# on link 1 that never answer: here they go to a MAC address nobody has,
+# so that every SYN is lost and each connect waits its 10 s. 2 s after
+# sending that list, while the new session connects to the first of
+# them (max_channels=4), the server drops every connection again. The
+# session, without a channel, is set up anew at once, not after the
+# connects to the other two: an O_DIRECT read made then is answered
+# within 10 s (before, in about 20 s).
+case_iface_unreachable() {
+	local i
+	begin iface-unreachable
+	for i in 251 252 253; do
+		ip neigh replace "198.18.1.$i" lladdr 02:00:00:00:00:01 \
+			dev veth1 nud permanent
+	done
+	if mounted max_channels=4; then
+		try 60 "read:$m/hello.txt"
+		expect "$name: cat answered in a new session" "$r" \
+			"read OK $hello"
+		for _ in $(seq 150); do
+			srvlog | grep -q "dropped every connection" && break
+			sleep 0.2
+		done
+		expect "$name: every connection dropped after the list" \
+			"$(srvlog | grep -c "dropped every connection")" 1
+		try 60 "dread:$m/hello.txt"
+		expect "$name: O_DIRECT read after it" "$r" \
+			"dread OK 37 untouched"
+		within "$name: O_DIRECT read answered" "$took" 10
+		msg "every channel lost: setting up a new session"
+	fi
+	finish
+	for i in 251 252 253; do
+		ip neigh del "198.18.1.$i" dev veth1
+	done
 }
 
 # Finding 5: a file found by its name has a link, whatever NumberOfLinks
@@ -1612,6 +1651,7 @@ case_downgrade dialect-not-offered vers=3.0
 case_downgrade sign-alg-0
 case_iface_loopback
 case_iface_malformed
+case_iface_unreachable
 case_nlink0
 case_eof_huge
 case_ino0
