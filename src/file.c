@@ -155,9 +155,9 @@ int smb3mc_file_open_created(struct file *file, struct dentry *dentry,
 out_put:
 	smb3mc_fh_put(fh);
 out_lease:
-	/* The lease the inode took ended with the handle. */
+	/* The lease the inode took, unless another open holds it too. */
 	if (lease)
-		smb3mc_lease_closed(d_inode(dentry));
+		smb3mc_lease_create_failed(d_inode(dentry));
 	return rc;
 }
 

@@ -251,6 +251,7 @@ void smb3mc_lease_create_end(struct super_block *sb,
 			     struct smb3mc_lease_create *lc,
 			     struct inode *inode);
 void smb3mc_lease_closed(struct inode *inode);
+void smb3mc_lease_create_failed(struct inode *inode);
 bool smb3mc_lease_caches(struct inode *inode, u32 state);
 bool smb3mc_lease_uncached(struct inode *inode);
 int smb3mc_lease_write_begin(struct inode *inode);

@@ -689,6 +689,33 @@ void smb3mc_lease_closed(struct inode *inode)
 }
 
 /**
+ * smb3mc_lease_create_failed - the open(O_CREAT) of @inode closed its handle
+ * @inode: the new file, which took the lease of that open's CREATE
+ *
+ * The server ends a lease with the last handle that asked for it, and
+ * others may have: an open of the file that came once its name was in
+ * the dentry cache, or the handle the last close of one kept. The lease
+ * then stays in force, over what such an open wrote into the page
+ * cache. As in smb3mc_lease_close_kept(), an open whose CREATE is under
+ * way is not seen; it only caches less until its next open.
+ */
+void smb3mc_lease_create_failed(struct inode *inode)
+{
+	struct smb3mc_sb *sbi = SMB3MC_SB(inode->i_sb);
+	struct smb3mc_inode *si = SMB3MC_I(inode);
+	bool held;
+
+	spin_lock(&sbi->kept_lock);
+	held = si->kept_fh;
+	spin_unlock(&sbi->kept_lock);
+	spin_lock(&si->open_lock);
+	held |= !list_empty(&si->open_files);
+	spin_unlock(&si->open_lock);
+	if (!held)
+		smb3mc_lease_closed(inode);
+}
+
+/**
  * smb3mc_lease_caches - whether the client holds @state on @inode
  * @inode: any inode of the mount
  * @state: SMB2_LEASE_READ_CACHING, SMB2_LEASE_WRITE_CACHING or both
