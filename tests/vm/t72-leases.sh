@@ -242,6 +242,27 @@ write_held g os.O_WRONLY "new g" "old g"
 exec 4<&-
 # The open that creates a file asks for the lease too.
 write_held c "os.O_WRONLY | os.O_CREAT | os.O_EXCL" "new c" ""
+# One that fails once the file is created (a fanotify listener on the
+# first mount denies it) while another open of the new file holds the
+# lease with it: the listener's own descriptor of the file, which
+# fanotify opened for the event, and which writes into the page cache
+# before the denial. The lease stays in force, and the second's open
+# has that write written back (before, the failed open counted the
+# lease as ended, the break wrote nothing back, and the second read an
+# empty file).
+coproc denied {
+	python3 "$REPO/tests/lib/open_denied.py" "$m1" "$m1/leases/n" "new n"
+}
+dpid=$!
+got=
+read -r -t 60 got <&"${denied[0]}"
+is "first: open(O_CREAT) of n denied, a listener's open wrote to it" \
+	"EPERM written" echo "$got"
+is "n: the write is not on the server yet" "" cat "$srv/n"
+is "second: reads the listener's write of n" "new n" cat "$m2/leases/n"
+is "which is on the server now" "new n" cat "$srv/n"
+echo >&"${denied[1]}"
+wait "$dpid"
 
 # A break that comes while a write into the page cache under write
 # caching is under way waits for it, so that the second's open, its lock
