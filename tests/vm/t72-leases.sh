@@ -7,7 +7,8 @@
 # first's next read sees it. The first writes, without fsync: the data
 # stays in its cache until the second opens the file, whose break has the
 # first write it back first; the same holds for a file the first creates
-# with open(O_CREAT), and for a write under way when the break comes,
+# with open(O_CREAT), for one whose creating open failed while another
+# open of it wrote, and for a write under way when the break comes,
 # which ends first. The mounts ask for leases by default. With nolease
 # a mount asks for none and no break comes for it: a descriptor it holds
 # keeps reading its cache, a new open sees the other's write
