@@ -740,20 +740,20 @@ static int chan_submit(struct smb3mc_chan *chan, struct smb3mc_req *req,
 	return rc;
 }
 
-/* Stop waiting for @req: it timed out (@left 0) or a signal came. */
+/*
+ * Stop waiting for @req, with @rc: -ETIMEDOUT when it timed out, -EINTR
+ * when a signal came, -ESHUTDOWN when its @stop was set.
+ */
 static int chan_give_up(struct smb3mc_chan *chan, struct smb3mc_req *req,
-			long left)
+			int rc)
 {
-	int rc;
-
 	if (xa_erase(&chan->mids, req->mid) != req) {
 		/* The receive side owns it now and ends it once checked. */
 		wait_for_completion(&req->done);
 		return req->rc;
 	}
-	if (!left)
+	if (rc == -ETIMEDOUT)
 		chan_expired(chan, req);
-	rc = left ? -EINTR : -ETIMEDOUT;
 	smb3mc_chan_finish(chan, req, rc);
 	return rc;
 }
@@ -838,29 +838,58 @@ static int chan_wait_cancellable(struct smb3mc_chan *chan,
 		if (left > 0)
 			return req->rc;
 	}
-	return chan_give_up(chan, req, left);
+	return chan_give_up(chan, req, left ? -EINTR : -ETIMEDOUT);
 }
 
-/* Wait for the response; on timeout or a fatal signal take the request back. */
+/*
+ * Wait up to @timeout for @req to end, killably. A request with @stop
+ * waits in slices of SMB3MC_STOP_POLL and looks at it before each.
+ * Return: 0 once it ended, -ETIMEDOUT, -EINTR on a fatal signal, or
+ * -ESHUTDOWN once *@req->stop is true.
+ */
+static int chan_wait_end(struct smb3mc_req *req, unsigned long timeout)
+{
+	unsigned long end = jiffies + timeout;
+	long left;
+
+	for (;;) {
+		if (req->stop && READ_ONCE(*req->stop))
+			return -ESHUTDOWN;
+		left = wait_for_completion_killable_timeout(&req->done,
+			req->stop ? min_t(unsigned long, timeout,
+					  SMB3MC_STOP_POLL) : timeout);
+		if (left > 0)
+			return 0;
+		if (left < 0)
+			return -EINTR;
+		if (!req->stop || !time_before(jiffies, end))
+			return -ETIMEDOUT;
+		timeout = end - jiffies;
+	}
+}
+
+/*
+ * Wait for the response; on timeout, a fatal signal or its @stop take the
+ * request back.
+ */
 static int chan_wait(struct smb3mc_chan *chan, struct smb3mc_req *req)
 {
 	unsigned long timeout = req->timeout ? req->timeout : chan->timeout;
-	long left;
+	int rc;
 
 	if (req->cancellable)
 		return chan_wait_cancellable(chan, req, timeout);
 	for (;;) {
-		left = wait_for_completion_killable_timeout(&req->done,
-							    timeout);
-		if (left > 0)
+		rc = chan_wait_end(req, timeout);
+		if (!rc)
 			return req->rc;
 		/* A server that said STATUS_PENDING gets another period. */
-		if (!left && xchg(&req->interim, false) &&
+		if (rc == -ETIMEDOUT && xchg(&req->interim, false) &&
 		    time_before(jiffies, req->pending_limit)) {
 			timeout = min(timeout, req->pending_limit - jiffies);
 			continue;
 		}
-		return chan_give_up(chan, req, left);
+		return chan_give_up(chan, req, rc);
 	}
 }
 
@@ -956,10 +985,12 @@ int smb3mc_chan_submit(struct smb3mc_chan *chan, struct smb3mc_req *req)
  * @chan: channel to use
  * @req: the request, as for smb3mc_chan_submit(), without @req->done_fn
  *
- * Every wait is bounded by the request's timeout and can be killed.
+ * Every wait is bounded by the request's timeout and can be killed; the
+ * wait for the answer ends too once @req->stop is set.
  *
  * Return: 0 with @req->rsp set (the caller kvfree()s it), or an errno from
- * the transport. The NT status is left in @req->status for the caller.
+ * the transport (-ESHUTDOWN: @req->stop was set). The NT status is left in
+ * @req->status for the caller.
  */
 int smb3mc_chan_call(struct smb3mc_chan *chan, struct smb3mc_req *req)
 {

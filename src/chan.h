@@ -34,6 +34,8 @@
  * only ever says "pending" cannot hold a caller for ever.
  */
 #define SMB3MC_PENDING_MAX_TIMEOUTS	2
+/* How often a waiter looks at its request's @stop (struct smb3mc_req). */
+#define SMB3MC_STOP_POLL		(HZ / 10)
 /* Until NEGOTIATE tells the server's sizes, accept what it may need. */
 #define SMB3MC_NEGOTIATE_MAX_RSP	(64 * 1024)
 /* Requests a compound may hold (smb3mc_chan_call_compound()). */
@@ -200,6 +202,16 @@ struct smb3mc_req {
 	 */
 	bool cancellable;
 	bool no_wait;			/* fails rather than wait for a lost server */
+	/*
+	 * A flag of the caller's, or NULL: once it reads true, the wait for
+	 * the answer ends with -ESHUTDOWN, the request taken back as on a
+	 * timeout, but without a message and with the connection kept. It
+	 * is looked at (READ_ONCE()) every SMB3MC_STOP_POLL while the
+	 * request waits, for a caller nothing can signal, such as a worker
+	 * whose owner waits for it to end. Only for a request waited for
+	 * (smb3mc_chan_call(), _compound()), not @cancellable.
+	 */
+	const bool *stop;
 
 	/* Filled by the channel. */
 	u64 mid;
