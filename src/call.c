@@ -57,7 +57,8 @@ const struct smb3mc_fid *smb3mc_call_fid(struct smb3mc_call *call,
  * @len: length of the request built in @call->buf
  * @payload: bytes the credits must cover
  *
- * A FileId from smb3mc_call_fid() since the last prepare is the request's.
+ * A FileId from smb3mc_call_fid() since the last prepare is the request's,
+ * and so is @call->stop.
  */
 void smb3mc_call_prepare(struct smb3mc_call *call, int len, size_t payload)
 {
@@ -67,6 +68,7 @@ void smb3mc_call_prepare(struct smb3mc_call *call, int len, size_t payload)
 	call->req.iov[0].iov_len = len;
 	call->req.nr_iov = 1;
 	call->req.payload = payload;
+	call->req.stop = call->stop;
 	call->req.fid_gen = call->fid.gen;
 	call->req.fid_gen_set = call->fid_set;
 	call->fid_set = false;

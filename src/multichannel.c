@@ -227,6 +227,13 @@ static int query_ifaces(struct smb3mc_ses *ses, struct smb3mc_iface *ifaces)
 		smb3mc_chan_put(chan);
 		return -ENOMEM;
 	}
+	/*
+	 * Closing the session waits for the maintenance work, which no signal
+	 * reaches: a server that keeps the query pending would hold umount
+	 * for two request timeouts. Closing ends the wait instead, with
+	 * -ESHUTDOWN, and the list is of no use then: no message.
+	 */
+	call->stop = &ses->closing;
 	rc = smb3mc_call_send_on(ses, chan, ses->ipc, call,
 				 smb3mc_build_query_ifaces(call->buf, call->size,
 							   SMB3MC_IFACE_BUF),
@@ -238,10 +245,10 @@ static int query_ifaces(struct smb3mc_ses *ses, struct smb3mc_iface *ifaces)
 	if (rc < 0 && call->req.status != STATUS_SUCCESS)
 		pr_warn("smb3mc: %s: cannot list the server's interfaces: %s (%d)\n",
 			ses->server, smb3mc_status_name(call->req.status), rc);
-	else if (rc < 0)
+	else if (rc < 0 && rc != -ESHUTDOWN)
 		pr_warn_ratelimited("smb3mc: %s: cannot list the server's interfaces (%d)\n",
 				    ses->server, rc);
-	else
+	else if (rc >= 0)
 		rc = drop_refused_ifaces(ses, ifaces, rc);
 	smb3mc_call_free(call);
 	return rc;

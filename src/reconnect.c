@@ -432,7 +432,8 @@ void smb3mc_ses_stop_maint(struct smb3mc_ses *ses)
 {
 	mutex_lock(&ses->chan_lock);
 	spin_lock(&ses->maint_lock);
-	ses->closing = true;
+	/* Read without the locks too: by a query in the work, for one. */
+	WRITE_ONCE(ses->closing, true);
 	spin_unlock(&ses->maint_lock);
 	if (ses->connecting)
 		smb3mc_chan_abort(ses->connecting);

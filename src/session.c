@@ -96,7 +96,7 @@ static void ses_free(struct smb3mc_ses *ses)
 	 * what the channels still hold fails instead of being sent again.
 	 */
 	spin_lock(&ses->maint_lock);
-	ses->closing = true;
+	WRITE_ONCE(ses->closing, true);
 	spin_unlock(&ses->maint_lock);
 	/* Every file is closed: no READ or WRITE can still wait for room. */
 	WARN_ON_ONCE(!list_empty(&ses->io_queue));

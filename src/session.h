@@ -138,7 +138,12 @@ struct smb3mc_ses {
 	/* Guards queueing work on @wq against @closing. */
 	spinlock_t maint_lock;
 	bool maint_on;			/* mount done: the work may run */
-	bool closing;			/* set under @chan_lock and @maint_lock */
+	/*
+	 * Set under @maint_lock, and under @chan_lock while the maintenance
+	 * work may run, with WRITE_ONCE(): read without them too, with
+	 * READ_ONCE(), as the @stop of the work's interface query.
+	 */
+	bool closing;
 
 	/*
 	 * The server lost (reconnect.c): every channel gone. The maintenance
@@ -292,6 +297,8 @@ struct smb3mc_call {
 	/* The FileId it is built with, from smb3mc_call_fid(). */
 	struct smb3mc_fid fid;
 	bool fid_set;
+	/* The @stop of each request prepared in it (struct smb3mc_req). */
+	const bool *stop;
 	size_t size;			/* of @buf */
 	u8 buf[];
 };
