@@ -51,6 +51,12 @@ static void ses_slot_echo(struct work_struct *work)
 	smb3mc_call_prepare(call, smb3mc_build_echo(call->buf, call->size), 0);
 	call->req.timeout = smb3mc_ses_dead_time(ses);
 	/*
+	 * smb3mc_ses_close() waits for this work, which no signal reaches,
+	 * with closing set already (umount stopped the maintenance first):
+	 * an ECHO kept pending would hold umount for two of its timeouts.
+	 */
+	call->req.stop = &ses->closing;
+	/*
 	 * One count for the call, one to abort after it. Only on this
 	 * channel: an ECHO sent again elsewhere, or waiting for a new
 	 * session, would hold this channel's count while the maintenance
