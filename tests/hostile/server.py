@@ -59,6 +59,7 @@ UNREACHABLE = ("198.18.1.251", "198.18.1.252", "198.18.1.253")
 STATUS_CANCELLED = 0xC0000120
 STATUS_DISK_FULL = 0xC000007F
 STATUS_FILE_NOT_AVAILABLE = 0xC0000467
+FSCTL_QUERY_NETWORK_INTERFACE_INFO = 0x001401FC
 MAX_IO = 1024 * 1024
 # The body of an error response (MS-SMB2 2.2.2), no error data.
 ERROR_BODY = struct.pack("<HBBI", 9, 0, 0, 0) + b"\0"
@@ -189,6 +190,10 @@ CASES = {
     "bind-drop": (None, 0, "offer multichannel with our own address, "
                   "and drop each bound connection 0.1 s after answering "
                   "the ECHO that follows its bind, the channel in use"),
+    "ifaces-pending": (None, 0, "offer multichannel with our own address; "
+                       "drop the first bound connection as bind-drop does, "
+                       "and keep each interface query after the first "
+                       "pending (an interim), never answered"),
     # The seal cases negotiate a cipher (AES-128-GCM, with 3.0 AES-128-CCM)
     # and have the client encrypt with SMB2_SESSION_FLAG_ENCRYPT_DATA.
     "seal-none": (None, 0, "encrypt, and behave"),
@@ -424,6 +429,9 @@ class Server:
         self.pending = {}
         # close-late: the names of the files whose CLOSE is held
         self.closing = set()
+        # ifaces-pending: interface queries seen, a bound connection dropped
+        self.iface_queries = 0
+        self.dropped = False
         self.guid = SERVER_GUID
         if case.name == "ino-dup":
             dup = Node("dup", True)
@@ -659,6 +667,12 @@ class Conn(MidSend):
                                       "seal-cancel-clear", "lock-pending"):
             self.pend(h)
             return None
+        if self.case.name == "ifaces-pending" and h.command == p.IOCTL \
+                and self.iface_query_later(req):
+            self.srv.log(f"{self.peer} IOCTL mid={h.mid} -> {self.case}: "
+                         "interface query kept pending")
+            self.pend(h)
+            return None
         if h.command == p.CANCEL and self.case.name == "lock-pending":
             self.srv.log(f"{self.peer} CANCEL mid={h.mid} ignored")
             return None
@@ -709,6 +723,16 @@ class Conn(MidSend):
         if hasattr(h, "after"):
             h.after(rsp)
         return rsp
+
+    def iface_query_later(self, req):
+        """ifaces-pending: whether the IOCTL @req is an interface query
+        after the first."""
+        code = struct.unpack_from("<I", req, p.HDR_SIZE + 4)[0]
+        if code != FSCTL_QUERY_NETWORK_INTERFACE_INFO:
+            return False
+        with self.srv.lock:
+            self.srv.iface_queries += 1
+            return self.srv.iface_queries > 1
 
     def restart(self):
         """Forget every session, tree and open, and drop every connection."""
@@ -1241,7 +1265,9 @@ class Conn(MidSend):
             return p.STATUS_ACCESS_DENIED, None
         # The client puts a channel to use once the ECHO after its bind is
         # answered: a drop before that would fail the bind instead.
-        if self.case.name == "bind-drop" and self.channel_keys:
+        if self.channel_keys and (self.case.name == "bind-drop" or (
+                self.case.name == "ifaces-pending" and not self.srv.dropped)):
+            self.srv.dropped = True
             self.srv.log(f"{self.peer} ECHO on a bound connection -> "
                          f"{self.case} in 0.1 s")
             drop = threading.Timer(0.1, self.drop)
@@ -1250,7 +1276,8 @@ class Conn(MidSend):
         return p.STATUS_SUCCESS, struct.pack("<HH", 4, 0)
 
     def drop(self):
-        """bind-drop: end this connection, as a server that closes it."""
+        """bind-drop, ifaces-pending: end this connection, as a server
+        that closes it."""
         try:
             self.sock.shutdown(socket.SHUT_RDWR)
         except OSError:
@@ -1723,7 +1750,7 @@ class Conn(MidSend):
         if code == 0x00140204:  # FSCTL_VALIDATE_NEGOTIATE_INFO
             out = struct.pack("<I16sHH", self.server_caps, self.srv.guid,
                               self.server_secmode, self.dialect)
-        elif code == 0x001401FC:  # FSCTL_QUERY_NETWORK_INTERFACE_INFO
+        elif code == FSCTL_QUERY_NETWORK_INTERFACE_INFO:
             if self.case.name == "iface-unreachable":
                 if not self.srv.stage:
                     return p.STATUS_NOT_SUPPORTED, None

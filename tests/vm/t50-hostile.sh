@@ -55,6 +55,7 @@ cases+=(read-cut read-dribble write-cut write-none unlock-silent busy)
 cases+=(read-killed few-credits read-late write-late bind-drop
 	break-after-close lock-pending busy-teardown)
 cases+=(dir-stale-cached)
+cases+=(ifaces-pending)
 cases+=(fuzz)
 # The fuzz case's seed (server.py --seed): another spoils other answers.
 seed=1
@@ -1159,6 +1160,31 @@ case_busy_teardown() {
 	finish
 }
 
+# A server that keeps the interface query pending (an interim, never the
+# final answer) which the maintenance work sends once the second channel
+# was lost: umount, which waits for that work, ends the query's wait at
+# once, without a "no response" for it (before 2026-12-07 it waited for
+# the query's two request timeouts, up to 60 s, and SIGKILL could not
+# end it).
+case_ifaces_pending() {
+	local bad
+	begin ifaces-pending
+	if mounted max_channels=2; then
+		for _ in $(seq 150); do
+			srvlog | grep -q " IOCTL .*-> ifaces-pending" && break
+			sleep 0.2
+		done
+		expect "$name: the interface query after the loss kept pending" \
+			"$(srvlog | grep -c " IOCTL .*-> ifaces-pending")" 1
+		umount_limit=10
+	fi
+	finish
+	bad=$(ourlog | grep -E "no response|cannot list the server's interfaces" |
+		head -n 1)
+	expect "$name: dmesg: no timeout or failure of the interface query" \
+		"${bad:-none}" none
+}
+
 # A server that never answers a READ: a write of a byte into a page not
 # cached reads the page first, and SIGKILL ends the writer while that
 # READ waits. The READ stays in flight after the file is closed, and its
@@ -1709,6 +1735,7 @@ case_ack_unsigned
 case_break_after_close
 case_lock_pending
 case_busy_teardown
+case_ifaces_pending
 case_cancel cancel-unsigned \
 	"does not sign or encrypt its answer to a cancelled request"
 case_cancel seal-cancel-clear
