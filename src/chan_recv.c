@@ -381,6 +381,18 @@ static void chan_check_end(struct smb3mc_chan *chan, struct smb3mc_req *req,
 		pr_warn_ratelimited("smb3mc: %s: response to command %u has a missing or bad signature\n",
 				    chan->name, le16_to_cpu(hdr->command));
 		req->rc = -EACCES;
+	} else if (hdr->status == STATUS_PENDING) {
+		/*
+		 * MS-SMB2 3.2.5.1.5 makes STATUS_PENDING an interim response
+		 * only with SMB2_FLAGS_ASYNC_COMMAND: without it, it is no
+		 * final answer either, and the request fails rather than
+		 * wait for one that may never come.
+		 */
+		pr_warn_ratelimited("smb3mc: %s: %s answered STATUS_PENDING without SMB2_FLAGS_ASYNC_COMMAND (MessageId %llu): not an interim response, refused\n",
+				    chan->name,
+				    smb3mc_command_name(le16_to_cpu(hdr->command)),
+				    req->mid);
+		req->rc = -EIO;
 	}
 	req->rsp = rsp;
 	req->rsp_len = len;

@@ -17,8 +17,12 @@
 
 const struct smb3mc_status_map smb3mc_status_table[] = {
 	S(STATUS_SUCCESS, 0),
-	/* Async interim response; never the final status of a call. */
-	S(STATUS_PENDING, -EINPROGRESS),
+	/*
+	 * An interim response's (MS-SMB2 3.2.5.1.5), never a final one's:
+	 * the receive side refuses one that comes as the final answer. Were
+	 * one to get here, it is the server's fault, not a call in progress.
+	 */
+	S(STATUS_PENDING, -EIO),
 	S(STATUS_NOTIFY_ENUM_DIR, -ENOBUFS),
 	/* Partial data is returned with it; callers that expect it check. */
 	S(STATUS_BUFFER_OVERFLOW, -EOVERFLOW),
@@ -36,8 +40,12 @@ const struct smb3mc_status_map smb3mc_status_table[] = {
 	S(STATUS_INVALID_DEVICE_REQUEST, -EOPNOTSUPP),
 	S(STATUS_END_OF_FILE, -ENODATA),
 	S(STATUS_NO_MEDIA_IN_DEVICE, -ENOMEDIUM),
-	/* SESSION_SETUP: another leg follows (MS-SMB2 3.2.5.3.1). */
-	S(STATUS_MORE_PROCESSING_REQUIRED, -EAGAIN),
+	/*
+	 * SESSION_SETUP: another leg follows (MS-SMB2 3.2.5.3.1), which its
+	 * caller looks for by the status. Any other answer with it is wrong,
+	 * not one to try again.
+	 */
+	S(STATUS_MORE_PROCESSING_REQUIRED, -EIO),
 	S(STATUS_NO_MEMORY, -ENOMEM),
 	S(STATUS_INVALID_LOCK_SEQUENCE, -EINVAL),
 	S(STATUS_ACCESS_DENIED, -EACCES),
