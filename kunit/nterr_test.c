@@ -39,7 +39,24 @@ static void nterr_table_rows(struct kunit *test)
 			KUNIT_EXPECT_EQ(test, m->err, 0);
 		else
 			KUNIT_EXPECT_LT(test, m->err, 0);
+		/* A final answer is never a call still in progress. */
+		KUNIT_EXPECT_NE_MSG(test, m->err, -EINPROGRESS, "%s", m->name);
 	}
+}
+
+/*
+ * Statuses that only mean something before the final answer (an interim
+ * response, another SESSION_SETUP leg): as a final answer, the server's
+ * fault, EIO, never an errno that tells the caller to wait or try again.
+ */
+static void nterr_not_final(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, smb3mc_status_to_errno(STATUS_PENDING), -EIO);
+	KUNIT_EXPECT_EQ(test,
+			smb3mc_status_to_errno(STATUS_MORE_PROCESSING_REQUIRED),
+			-EIO);
+	KUNIT_EXPECT_STREQ(test, smb3mc_status_name(STATUS_PENDING),
+			   "STATUS_PENDING");
 }
 
 static void nterr_known(struct kunit *test)
@@ -93,6 +110,7 @@ static struct kunit_case nterr_cases[] = {
 	KUNIT_CASE(nterr_table_sorted_unique),
 	KUNIT_CASE(nterr_table_rows),
 	KUNIT_CASE(nterr_known),
+	KUNIT_CASE(nterr_not_final),
 	KUNIT_CASE(nterr_unknown),
 	{}
 };
