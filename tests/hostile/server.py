@@ -127,6 +127,9 @@ CASES = {
                    "data then"),
     "interims": (p.READ, 0, "answer STATUS_PENDING every second, never "
                  "the final answer (finding 3)"),
+    "pending-sync": (p.READ, 0, "answer STATUS_PENDING without "
+                     "SMB2_FLAGS_ASYNC_COMMAND, signed, as the final "
+                     "answer: no interim response (MS-SMB2 3.2.5.1.5)"),
     "stop-reading": (p.WRITE, 0, "stop reading the socket from this "
                      "request on, holding the connection open"),
     "other-channel": (p.READ, 0, "offer multichannel with our own address, "
@@ -696,6 +699,9 @@ class Conn(MidSend):
                 h.command in (p.TREE_DISCONNECT, p.LOGOFF):
             handler = None
             status = STATUS_FILE_NOT_AVAILABLE
+        if hit and self.case.name == "pending-sync":
+            handler = None
+            status = p.STATUS_PENDING
         if handler:
             try:
                 status, out = handler(h, body, req, last_fid)

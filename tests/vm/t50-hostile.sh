@@ -56,6 +56,7 @@ cases+=(read-killed few-credits read-late write-late bind-drop
 	break-after-close lock-pending busy-teardown)
 cases+=(dir-stale-cached)
 cases+=(ifaces-pending)
+cases+=(pending-sync/READ/0)
 cases+=(fuzz)
 # The fuzz case's seed (server.py --seed): another spoils other answers.
 seed=1
@@ -679,6 +680,24 @@ case_interims() {
 		msg "interim response .* not outstanding"
 		killed "an O_DIRECT read" python3 \
 			"$REPO/tests/lib/direct_read.py" "$m/hello.txt"
+	fi
+	finish
+}
+
+# STATUS_PENDING without SMB2_FLAGS_ASYNC_COMMAND, signed, as the final
+# answer to every READ: no interim response (MS-SMB2 3.2.5.1.5), and no
+# final answer either. An O_DIRECT read fails at once with EIO and a
+# message, not with EINPROGRESS (before), nor after waiting for an answer
+# to come; so does cat, whose error the page cache makes EIO anyway.
+case_pending_sync() {
+	begin pending-sync/READ/0
+	if mounted; then
+		try 60 "dread:$m/hello.txt" "read:$m/hello.txt"
+		expect "$name: O_DIRECT read fails" "$(sed -n 1p <<<"$r")" \
+			"dread EIO untouched"
+		expect "$name: cat fails" "$(sed -n 2p <<<"$r")" "read EIO"
+		within "$name: O_DIRECT read, cat" "$took" 20
+		msg "READ answered STATUS_PENDING without SMB2_FLAGS_ASYNC_COMMAND"
 	fi
 	finish
 }
@@ -1736,6 +1755,7 @@ case_break_after_close
 case_lock_pending
 case_busy_teardown
 case_ifaces_pending
+case_pending_sync
 case_cancel cancel-unsigned \
 	"does not sign or encrypt its answer to a cancelled request"
 case_cancel seal-cancel-clear
