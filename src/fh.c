@@ -80,19 +80,22 @@ struct smb3mc_fh *smb3mc_fh_get(struct inode *inode, struct file *file,
 	return fh;
 }
 
-/*
- * Whether a file of @inode open here may write it; not the handle a close
- * kept, which smb3mc_lease_writing() looks at too.
+/**
+ * smb3mc_fh_open - whether a file of @inode open here grants @access
+ * @inode: a regular file
+ * @access: GENERIC_WRITE, GENERIC_READ, or 0 for any open file
+ *
+ * Not the handle a close kept (smb3mc_lease_writing() looks at it too).
  */
-bool smb3mc_fh_writing(struct inode *inode)
+bool smb3mc_fh_open(struct inode *inode, u32 access)
 {
 	struct smb3mc_inode *si = SMB3MC_I(inode);
-	bool writing;
+	bool open;
 
 	spin_lock(&si->open_lock);
-	writing = fh_find(si, GENERIC_WRITE);
+	open = fh_find(si, access);
 	spin_unlock(&si->open_lock);
-	return writing;
+	return open;
 }
 
 /* Closing needs a round trip: only ever the last put, in process context. */

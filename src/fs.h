@@ -291,7 +291,7 @@ void smb3mc_fh_sb_exit(struct smb3mc_sb *sbi);
 void smb3mc_fh_add(struct inode *inode, struct file *file,
 		   struct smb3mc_fh *fh);
 bool smb3mc_fh_del(struct inode *inode, struct smb3mc_fh *fh);
-bool smb3mc_fh_writing(struct inode *inode);
+bool smb3mc_fh_open(struct inode *inode, u32 access);
 void smb3mc_fh_renamed(struct inode *inode, const char *path);
 
 /* dir_cache.c */

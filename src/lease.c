@@ -241,9 +241,7 @@ bool smb3mc_lease_close_kept(struct inode *inode)
 	 * An open that sent its own CREATE meanwhile has the lease again;
 	 * seen too late, it only caches less until its next open.
 	 */
-	spin_lock(&si->open_lock);
-	last = list_empty(&si->open_files);
-	spin_unlock(&si->open_lock);
+	last = !smb3mc_fh_open(inode, 0);
 	if (last)
 		smb3mc_lease_closed(inode);
 	smb3mc_fh_put(fh);
@@ -394,7 +392,7 @@ bool smb3mc_lease_writing(struct inode *inode)
 
 	spin_lock(&sbi->kept_lock);
 	writing = (si->kept_fh && si->kept_fh->access & GENERIC_WRITE) ||
-		  smb3mc_fh_writing(inode);
+		  smb3mc_fh_open(inode, GENERIC_WRITE);
 	spin_unlock(&sbi->kept_lock);
 	return writing;
 }
@@ -708,10 +706,7 @@ void smb3mc_lease_create_failed(struct inode *inode)
 	spin_lock(&sbi->kept_lock);
 	held = si->kept_fh;
 	spin_unlock(&sbi->kept_lock);
-	spin_lock(&si->open_lock);
-	held |= !list_empty(&si->open_files);
-	spin_unlock(&si->open_lock);
-	if (!held)
+	if (!held && !smb3mc_fh_open(inode, 0))
 		smb3mc_lease_closed(inode);
 }
 
