@@ -194,6 +194,14 @@ running() { # pid: alive and not a zombie
 newlog() { dmesg | tail -n +$((log0 + 1)); }
 ourlog() { newlog | grep -F -e "$a " -e "$a:" -e "$a,"; }
 srvlog() { grep -F "$a:$port " "$work/server.log"; }
+# Wait up to 30 s for a line of this case's server log to match $1.
+srv_await() { # pattern
+	for _ in $(seq 150); do
+		srvlog | grep -q "$1" && return 0
+		sleep 0.2
+	done
+	return 1
+}
 
 # Channels of the mount on server $1 that DebugData shows good.
 chans() {
@@ -407,10 +415,7 @@ case_iface_unreachable() {
 		try 60 "read:$m/hello.txt"
 		expect "$name: cat answered in a new session" "$r" \
 			"read OK $hello"
-		for _ in $(seq 150); do
-			srvlog | grep -q "dropped every connection" && break
-			sleep 0.2
-		done
+		srv_await "dropped every connection"
 		expect "$name: every connection dropped after the list" \
 			"$(srvlog | grep -c "dropped every connection")" 1
 		try 60 "dread:$m/hello.txt"
@@ -1111,10 +1116,7 @@ fd = os.open(sys.argv[1], os.O_RDWR)
 fcntl.lockf(fd, fcntl.LOCK_EX, 1, 0)
 fcntl.lockf(fd, fcntl.LOCK_UN, 1, 0)' "$m/hello.txt" >/dev/null 2>&1 &
 		pid=$!
-		for _ in $(seq 150); do
-			srvlog | grep -q " LOCK .*-> unlock-silent" && break
-			sleep 0.2
-		done
+		srv_await " LOCK .*-> unlock-silent"
 		timed 60 python3 -c 'import fcntl, os, sys
 fd = os.open(sys.argv[1], os.O_RDWR)
 fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, 10)
@@ -1147,10 +1149,7 @@ case_lock_pending() {
 fd = os.open(sys.argv[1], os.O_RDWR)
 fcntl.lockf(fd, fcntl.LOCK_EX, 1, 0)' "$m/hello.txt" >/dev/null 2>&1 &
 		pid=$!
-		for _ in $(seq 150); do
-			srvlog | grep -q " LOCK .*-> lock-pending" && break
-			sleep 0.2
-		done
+		srv_await " LOCK .*-> lock-pending"
 		t0=$(date +%s%N)
 		kill -KILL "$pid"
 		wait "$pid"
@@ -1189,10 +1188,7 @@ case_ifaces_pending() {
 	local bad
 	begin ifaces-pending
 	if mounted max_channels=2; then
-		for _ in $(seq 150); do
-			srvlog | grep -q " IOCTL .*-> ifaces-pending" && break
-			sleep 0.2
-		done
+		srv_await " IOCTL .*-> ifaces-pending"
 		expect "$name: the interface query after the loss kept pending" \
 			"$(srvlog | grep -c " IOCTL .*-> ifaces-pending")" 1
 		umount_limit=10
@@ -1248,10 +1244,7 @@ case_write_late() {
 		timed 60 truncate -s 0 "$m/hello.txt"
 		expect "$name: truncate" "$rc $r" "0 "
 		within "$name: truncate" "$took" 30
-		for _ in $(seq 150); do
-			srvlog | grep -q " WRITE " && break
-			sleep 0.1
-		done
+		srv_await " WRITE "
 		try 60 "stat:$m/hello.txt"
 		expect "$name: stat once the WRITE landed" "$r" \
 			"stat OK size=0 nlink=1"
