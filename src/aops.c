@@ -249,9 +249,11 @@ static bool folio_nonzero(struct folio *folio, size_t off, size_t end)
  * than the last writeback, or the writeback newer than the new size: it
  * then sent them. Between @from and @to they are now the file's, and must
  * read as zeroes: they are zeroed, and the folio dirtied for the server
- * to have the zeroes too. Only a folio that is dirty or under writeback,
- * or of a file mapped shared and writable, can hold such bytes; another
- * holds past @from only what the server gave it, and is left alone.
+ * to have the zeroes too. Only a folio that is dirty or under writeback
+ * can hold such bytes: a store through a mapping dirties its folio first
+ * (->page_mkwrite), and each writeback zeroes the tail. Another holds
+ * past @from only what the server gave it, which may be another client's
+ * data where @from is stale: it is left alone.
  * pagecache_isize_extended() does not do this where blocks are pages, as
  * here.
  *
@@ -274,8 +276,7 @@ void smb3mc_isize_extended(struct inode *inode, loff_t from, loff_t to)
 	if (!folio_test_uptodate(folio) || folio_lock_killable(folio))
 		goto put;
 	if (folio->mapping != mapping || !folio_test_uptodate(folio) ||
-	    !(folio_test_dirty(folio) || folio_test_writeback(folio) ||
-	      mapping_writably_mapped(mapping)))
+	    !(folio_test_dirty(folio) || folio_test_writeback(folio)))
 		goto unlock;
 	off = offset_in_folio(folio, from);
 	end = min_t(loff_t, folio_size(folio), to - folio_pos(folio));
