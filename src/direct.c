@@ -382,7 +382,8 @@ ssize_t smb3mc_direct_write(struct kiocb *iocb, struct iov_iter *from)
 		if (n < copied || copied < len)
 			break;
 	}
-	if (iocb->ki_pos > old_size) {
+	/* Only what was written: a failed write past the end moved nothing. */
+	if (total > 0 && iocb->ki_pos > old_size) {
 		i_size_write(inode, iocb->ki_pos);
 		/* The gap a write past the end of file leaves reads as zeroes. */
 		smb3mc_isize_extended(inode, old_size, start);
