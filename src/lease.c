@@ -703,10 +703,11 @@ void smb3mc_lease_create_failed(struct inode *inode)
 	struct smb3mc_inode *si = SMB3MC_I(inode);
 	bool held;
 
+	/* Under the lock a handle goes from open to kept under. */
 	spin_lock(&sbi->kept_lock);
-	held = si->kept_fh;
+	held = si->kept_fh || smb3mc_fh_open(inode, 0);
 	spin_unlock(&sbi->kept_lock);
-	if (!held && !smb3mc_fh_open(inode, 0))
+	if (!held)
 		smb3mc_lease_closed(inode);
 }
 
