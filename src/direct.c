@@ -19,6 +19,7 @@
 
 #include "fs.h"
 #include "ops_io.h"
+#include "ops_ns.h"
 
 /*
  * One O_DIRECT transfer: its memory (the caller's pages for a read, a copy
@@ -38,6 +39,7 @@ struct dio {
 	struct kiocb *iocb;		/* asynchronous: completed from @work */
 	struct file *file;		/* held: the inode and the mount stay */
 	ssize_t result;
+	size_t reach;			/* as smb3mc_rw_iter()'s done_fn has it */
 	struct kvec kvec;		/* a write's copy of the data */
 	unsigned int nr, max;
 	struct bio_vec bvec[];		/* a read's pages, referenced */
@@ -95,11 +97,12 @@ static void dio_put(struct dio *d)
 }
 
 /* Runs where the channel ends requests: releasing the pages may sleep. */
-static void dio_done(void *private, ssize_t result)
+static void dio_done(void *private, ssize_t result, size_t reach)
 {
 	struct dio *d = private;
 
 	d->result = result;
+	d->reach = reach;
 	complete(&d->done);
 	if (refcount_dec_and_test(&d->refs)) {
 		INIT_WORK(&d->work, dio_work);
@@ -314,6 +317,30 @@ static int dio_append_end(struct file *file)
 }
 
 /*
+ * A write failed part-way, its WRITEs ended, and the server took data up
+ * to @reach: past where the write says it ended when a piece failed
+ * before a later one was written. Where that made the file longer on the
+ * server than the write and the size before it, with a gap, its end of
+ * file is set back to the longer of those. (A killed caller's WRITEs may
+ * still be in flight: it cannot.)
+ */
+static void dio_write_end_back(struct file *file, loff_t old_size,
+			       loff_t reach)
+{
+	struct smb3mc_fh *fh = file->private_data;
+	struct inode *inode = file_inode(file);
+	loff_t end = max(old_size, i_size_read(inode));
+	int rc;
+
+	if (reach <= end)
+		return;
+	rc = smb3mc_ns_set_size(fh->tcon, NULL, &fh->fid, end);
+	if (rc)
+		pr_warn_ratelimited("smb3mc: inode %lu: a failed write left the server's end of file past %lld, and setting it back failed (%d)\n",
+				    inode->i_ino, end, rc);
+}
+
+/*
  * ->write_iter with IOCB_DIRECT or without write caching, under the inode
  * lock: cached pages of the range are written and dropped around the
  * WRITEs, and the file's times are asked for again.
@@ -328,7 +355,7 @@ ssize_t smb3mc_direct_write(struct kiocb *iocb, struct iov_iter *from)
 	struct iov_iter data;
 	struct dio *d = NULL;
 	ssize_t total = 0, n;
-	loff_t start, end, old_size;
+	loff_t start, end, old_size, reach = 0;
 	int rc;
 
 	inode_lock(inode);
@@ -372,6 +399,9 @@ ssize_t smb3mc_direct_write(struct kiocb *iocb, struct iov_iter *from)
 		d->kvec.iov_len = copied;
 		iov_iter_kvec(&data, ITER_SOURCE, &d->kvec, 1, copied);
 		n = dio_run(d, fh, &data, iocb->ki_pos, SMB3MC_RW_WRITE);
+		/* Ended, not left in flight by a killed caller: how far? */
+		if (n < (ssize_t)copied && completion_done(&d->done))
+			reach = iocb->ki_pos + d->reach;
 		if (n <= 0) {
 			if (!total)
 				total = n ? n : -EIO;
@@ -388,6 +418,7 @@ ssize_t smb3mc_direct_write(struct kiocb *iocb, struct iov_iter *from)
 		/* The gap a write past the end of file leaves reads as zeroes. */
 		smb3mc_isize_extended(inode, old_size, start);
 	}
+	dio_write_end_back(file, old_size, reach);
 	if (total > 0)
 		smb3mc_attr_stale(inode);
 	/* Readahead may have brought pages back in during the write. */

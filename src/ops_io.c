@@ -352,6 +352,25 @@ struct rw_batch {
 	struct smb3mc_rw rws[];
 };
 
+/*
+ * How far from the start of the transfer the server moved data: past
+ * rw_batch_result() where a chunk failed and a later one did not.
+ */
+static size_t rw_batch_reach(const struct rw_batch *b)
+{
+	size_t reach = 0;
+	unsigned int i;
+
+	for (i = 0; i < b->sent; i++) {
+		const struct smb3mc_rw *rw = &b->rws[i];
+
+		if (rw->result)
+			reach = max_t(size_t, reach, rw->offset + rw->result -
+					      b->rws[0].offset);
+	}
+	return reach;
+}
+
 /* The bytes moved up to the first short or failed chunk, or its errno. */
 static ssize_t rw_batch_result(const struct rw_batch *b)
 {
@@ -378,7 +397,7 @@ static void rw_batch_put(struct rw_batch *b)
 		complete(&b->done);
 		return;
 	}
-	b->done_fn(b->private, rw_batch_result(b));
+	b->done_fn(b->private, rw_batch_result(b), rw_batch_reach(b));
 	kvfree(b);
 }
 
@@ -397,8 +416,10 @@ static void rw_batch_done(struct smb3mc_rw *rw)
  * @eof: READ: where the caller knows the file to end (struct smb3mc_rw)
  * @how: SMB3MC_RW_* flags
  * @done_fn: NULL to wait; else called once when every chunk ended, with
- *	what this function would have returned, where the channel ends
- *	requests (it must not sleep) or from here
+ *	what this function would have returned and how far from @offset
+ *	the server moved data (past the bytes returned where a piece failed
+ *	before one that did not), where the channel ends requests (it must
+ *	not sleep) or from here
  * @private: for @done_fn
  *
  * The transfer is cut so that every channel carries a piece, even of one
@@ -492,7 +513,7 @@ static void pread_free_work(struct work_struct *work)
 	pread_free(container_of(work, struct pread_ctx, work));
 }
 
-static void pread_done(void *private, ssize_t result)
+static void pread_done(void *private, ssize_t result, size_t reach)
 {
 	struct pread_ctx *c = private;
 

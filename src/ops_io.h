@@ -81,7 +81,8 @@ int smb3mc_read_submit(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
 int smb3mc_write_submit(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
 			struct smb3mc_rw *rw);
 
-typedef void (*smb3mc_io_done_t)(void *private, ssize_t result);
+typedef void (*smb3mc_io_done_t)(void *private, ssize_t result,
+				 size_t reach);
 
 /* How smb3mc_rw_iter() moves the data. */
 #define SMB3MC_RW_WRITE		BIT(0)	/* WRITE from @iter, not READ into it */
