@@ -51,7 +51,8 @@ cases+=(tcon-twice tcon-twice-bad)
 cases+=(cancel-unsigned seal-cancel-clear cancelled-unasked ack-unsigned)
 cases+=(close-late)
 cases+=(seal-forged-echo compound-many dir-stale-size write-full)
-cases+=(read-cut read-dribble write-cut write-none unlock-silent busy)
+cases+=(read-cut read-dribble write-cut write-none write-full/WRITE/2
+	unlock-silent busy)
 cases+=(read-killed few-credits read-late write-late bind-drop
 	break-after-close lock-pending busy-teardown)
 cases+=(dir-stale-cached)
@@ -1119,6 +1120,35 @@ except OSError as e:
 	finish
 }
 
+# The second WRITE refused (disk full), the second piece of a 192 KiB
+# O_DIRECT write (6 pieces of 32 KiB, sent at once), the pieces after it
+# written: the write reports the first piece, and the file, on the
+# server, ends there. Before 2026-12-07 it ended where the last piece
+# did, 160 KiB past what the write reported, with a gap of 32 KiB.
+case_write_gap() {
+	begin write-full/WRITE/2
+	if mounted; then
+		timed 60 python3 -c 'import errno, mmap, os, sys
+buf = mmap.mmap(-1, 6 * 32768)  # page-aligned, as O_DIRECT wants
+buf.write(b"d" * len(buf))
+fd = os.open(sys.argv[1], os.O_WRONLY | os.O_CREAT | os.O_DIRECT, 0o644)
+try:
+    print(os.write(fd, buf))
+except OSError as e:
+    print(errno.errorcode[e.errno])
+os.close(fd)' "$m/gap"
+		expect "$name: the O_DIRECT write reports the first piece" \
+			"$rc $r" "0 32768"
+		try 60 "stat:$m/gap"
+		expect "$name: the server's file ends there" "$r" \
+			"stat OK size=32768 nlink=1"
+		timed 60 python3 -c 'import sys
+print(open(sys.argv[1], "rb").read() == b"d" * 32768)' "$m/gap"
+		expect "$name: it reads back as written" "$rc $r" "0 True"
+	fi
+	finish
+}
+
 # A server that never answers the unlock of the first lock (the second
 # LOCK): while that unlock waits for it (30 s), another process's lock of
 # another range of the file goes through, not held up behind it. The
@@ -1733,6 +1763,7 @@ fails read-dribble "read:$work/mnt/read-dribble/hello.txt" EIO \
 	"refused a READ response: cut short again and again"
 case_write_cut
 case_write_none
+case_write_gap
 
 case_none seal-none "" AES-128-GCM
 case_none seal-none-3.0 vers=3.0 AES-128-CCM
