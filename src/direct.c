@@ -113,13 +113,18 @@ static void dio_done(void *private, ssize_t result, size_t reach)
 /*
  * Move @iter at @pos and wait for it, killably: a killed caller leaves
  * with -EINTR, and drops its reference to @d with dio_put() as always.
+ * @reach, if not NULL: how far from @pos the server moved data, as
+ * smb3mc_rw_iter()'s done_fn has it; 0 when killed, since the transfer
+ * may still be going on.
  */
 static ssize_t dio_run(struct dio *d, struct smb3mc_fh *fh,
 		       const struct iov_iter *iter, loff_t pos,
-		       unsigned int how)
+		       unsigned int how, size_t *reach)
 {
 	ssize_t n;
 
+	if (reach)
+		*reach = 0;
 	refcount_inc(&d->refs);
 	reinit_completion(&d->done);
 	n = smb3mc_rw_iter(fh->tcon, &fh->fid, iter, pos,
@@ -131,6 +136,8 @@ static ssize_t dio_run(struct dio *d, struct smb3mc_fh *fh,
 	}
 	if (wait_for_completion_killable(&d->done))
 		return -EINTR;
+	if (reach)
+		*reach = d->reach;
 	return d->result;
 }
 
@@ -199,7 +206,8 @@ static ssize_t dio_read_pages(struct kiocb *iocb, struct iov_iter *to,
 			return n;
 		d->iocb = NULL;
 	} else {
-		n = dio_run(d, fh, &pages, iocb->ki_pos, SMB3MC_RW_SHARED);
+		n = dio_run(d, fh, &pages, iocb->ki_pos, SMB3MC_RW_SHARED,
+			    NULL);
 	}
 	dio_put(d);
 	/* The caller's iterator moves by what was read. */
@@ -317,12 +325,14 @@ static int dio_append_end(struct file *file)
 }
 
 /*
- * A write failed part-way, its WRITEs ended, and the server took data up
- * to @reach: past where the write says it ended when a piece failed
- * before a later one was written. Where that made the file longer on the
- * server than the write and the size before it, with a gap, its end of
- * file is set back to the longer of those. (A killed caller's WRITEs may
- * still be in flight: it cannot.)
+ * A write's WRITEs ended, and the server took data up to @reach: past
+ * where the write says it ended when a piece failed before a later one
+ * was written. Where that made the file longer on the server than the
+ * write and the size before it, with a gap, its end of file is set back
+ * to the longer of those, with a SET_INFO of FileEndOfFileInformation
+ * (MS-SMB2 2.2.39, MS-FSCC 2.4.14) on the writer's handle, which has
+ * FILE_WRITE_DATA. (A killed caller's WRITEs may still be in flight: it
+ * cannot.)
  */
 static void dio_write_end_back(struct file *file, loff_t old_size,
 			       loff_t reach)
@@ -351,7 +361,7 @@ ssize_t smb3mc_direct_write(struct kiocb *iocb, struct iov_iter *from)
 	struct smb3mc_fh *fh = file->private_data;
 	struct inode *inode = file_inode(file);
 	struct address_space *mapping = inode->i_mapping;
-	size_t window, len, copied;
+	size_t window, len, copied, moved;
 	struct iov_iter data;
 	struct dio *d = NULL;
 	ssize_t total = 0, n;
@@ -398,10 +408,10 @@ ssize_t smb3mc_direct_write(struct kiocb *iocb, struct iov_iter *from)
 		/* In @d: the transfer may outlive this call. */
 		d->kvec.iov_len = copied;
 		iov_iter_kvec(&data, ITER_SOURCE, &d->kvec, 1, copied);
-		n = dio_run(d, fh, &data, iocb->ki_pos, SMB3MC_RW_WRITE);
-		/* Ended, not left in flight by a killed caller: how far? */
-		if (n < (ssize_t)copied && completion_done(&d->done))
-			reach = iocb->ki_pos + d->reach;
+		n = dio_run(d, fh, &data, iocb->ki_pos, SMB3MC_RW_WRITE,
+			    &moved);
+		/* Past where @n ends if a piece failed before a later one. */
+		reach = max_t(loff_t, reach, iocb->ki_pos + moved);
 		if (n <= 0) {
 			if (!total)
 				total = n ? n : -EIO;
