@@ -61,6 +61,7 @@ STATUS_DISK_FULL = 0xC000007F
 STATUS_FILE_NOT_AVAILABLE = 0xC0000467
 FSCTL_QUERY_NETWORK_INTERFACE_INFO = 0x001401FC
 MAX_IO = 1024 * 1024
+WRITE_GAP_AT = 32768  # write-gap: the WRITE of this byte is refused
 # The body of an error response (MS-SMB2 2.2.2), no error data.
 ERROR_BODY = struct.pack("<HBBI", 9, 0, 0, 0) + b"\0"
 NT_EPOCH = 116444736000000000
@@ -170,6 +171,10 @@ CASES = {
                    "new file a directory from the next answer on "
                    "(finding 2)"),
     "write-full": (p.WRITE, 0, "answer every WRITE STATUS_DISK_FULL"),
+    # By offset, not by the Nth WRITE: the pieces of one write are signed
+    # and sent by workers, and reach the server in no fixed order.
+    "write-gap": (p.WRITE, 0, "answer STATUS_DISK_FULL the WRITE of the "
+                  f"byte at {WRITE_GAP_AT}, and write the others"),
     "busy-teardown": (None, 0, "offer multichannel, and answer every "
                       "TREE_DISCONNECT and LOGOFF STATUS_FILE_NOT_AVAILABLE"),
     "busy": (None, 0, "offer multichannel, and answer every CREATE of "
@@ -304,9 +309,9 @@ CASES = {
                    "keeping them for DH2C to reclaim"),
 }
 CACHING_CASES = ("close-late", "unlock-silent", "read-cut", "write-full",
-                 "write-cut", "write-none", "read-killed", "few-credits",
-                 "read-late", "break-after-close", "lock-pending",
-                 "dir-stale-cached")
+                 "write-gap", "write-cut", "write-none", "read-killed",
+                 "few-credits", "read-late", "break-after-close",
+                 "lock-pending", "dir-stale-cached")
 RESTART_CASES = ("fid-reuse", "reopen-drop", "silent-reconnect",
                  "guid-change", "close-race", "bind-restart", "ca-restart",
                  "relapse", "iface-unreachable")
@@ -1532,6 +1537,9 @@ class Conn(MidSend):
         if o is None:
             return p.STATUS_FILE_CLOSED, None
         if h.hit and self.case.name == "write-full":
+            return STATUS_DISK_FULL, None
+        if (h.hit and self.case.name == "write-gap" and
+                offset <= WRITE_GAP_AT < offset + length):
             return STATUS_DISK_FULL, None
         data = req[data_off:data_off + length]
         if h.hit and self.case.name == "write-cut":
