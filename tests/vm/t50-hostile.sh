@@ -8,12 +8,14 @@
 # server, no oops or warning, umount. A Samba mount stays up throughout
 # and must still work, and the module must unload at the end. Where a
 # call waits on the server, SIGKILL must end it within seconds.
-# Time limit: 960 s (the cases took 244 s to 284 s in CI runs of 2026-12,
+# Time limit: 1200 s (the cases took 244 s to 284 s in CI runs of 2026-12,
 # 327 s with fuzz on 6.12; 404 s on 6.1 and 424 s on 6.12 with
 # close-late, 2026-12-05; with the cut, lock and busy cases, 467 s on 6.1
 # alone, and 507 s on 6.1 and 454 s on 6.12 in the fresh-clone run of
 # 4f83cac, 2026-12-06; on a slower machine, 6.12 alone, 604 s at
-# dd22877 and 680 s with write-late to busy-teardown, 2026-12-06).
+# dd22877 and 680 s with write-late to busy-teardown, 2026-12-06; with
+# the two kernels' guests side by side, 813 s and 809 s in the
+# fresh-clone run of 947dcdf, 2026-12-07).
 # shellcheck source=tests/lib/tap.sh
 . "$(dirname "$0")/../lib/tap.sh"
 
@@ -878,7 +880,7 @@ case_bind_echo() {
 	finish
 }
 
-# A server that drops each bound connection right after the ECHO that
+# A server that drops each bound connection 0.5 s after the ECHO that
 # ends its bind, once the channel is in use: a channel lost that soon
 # after its bind is bound again only after a wait that grows as after a
 # failed bind (1, 2, 4, 5 s), not at once, over and over for as long as
@@ -1172,7 +1174,9 @@ fd = os.open(sys.argv[1], os.O_RDWR)
 fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, 10)
 print("locked")' "$m/hello.txt"
 		expect "$name: a lock beside the unlock" "$rc $r" "0 locked"
-		within "$name: a lock beside the unlock" "$took" 10
+		# Held up behind the unlock, it would take 30 s. It took 6.2 s
+		# to 8.9 s, and once 11.5 s beside the other kernel's guest.
+		within "$name: a lock beside the unlock" "$took" 20
 		closes=$(srvlog | grep -c " CLOSE ")
 		wait "$pid"
 		for _ in $(seq 50); do
