@@ -85,7 +85,7 @@ struct smb3mc_fh *smb3mc_fh_get(struct inode *inode, struct file *file,
  * @inode: a regular file
  * @access: GENERIC_WRITE, GENERIC_READ, or 0 for any open file
  *
- * Not the handle a close kept (smb3mc_lease_writing() looks at it too).
+ * Not the handle a close kept (smb3mc_lease_handle() looks at it too).
  */
 bool smb3mc_fh_open(struct inode *inode, u32 access)
 {

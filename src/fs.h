@@ -260,7 +260,7 @@ bool smb3mc_lease_release_handle(struct inode *inode, struct smb3mc_fh *fh,
 				 bool may_keep);
 bool smb3mc_lease_take_handle(struct inode *inode, struct file *file,
 			      u32 access);
-bool smb3mc_lease_writing(struct inode *inode);
+bool smb3mc_lease_handle(struct inode *inode, u32 access);
 bool smb3mc_lease_close_kept(struct inode *inode);
 void smb3mc_lease_close_all_kept(struct super_block *sb);
 int smb3mc_lease_kept_closed(struct super_block *sb);

@@ -140,7 +140,7 @@ static void smb3mc_inode_server_size(struct inode *inode, loff_t size,
 	if (!mtime_changed && size == i_size_read(inode))
 		return;
 	if (size < i_size_read(inode) &&
-	    (smb3mc_lease_writing(inode) ||
+	    (smb3mc_lease_handle(inode, GENERIC_WRITE) ||
 	     (listed && smb3mc_lease_caches(inode, SMB2_LEASE_READ_CACHING))))
 		return;
 	if (!inode_trylock(inode))

@@ -294,7 +294,7 @@ static void kept_close_work(struct work_struct *work)
  *
  * Off the list and kept in one step under the mount's kept_lock, as a
  * kept handle goes to a new open (smb3mc_lease_take_handle()): there
- * smb3mc_lease_writing() sees a handle of the file that may write either
+ * smb3mc_lease_handle() sees a handle of the file that may write either
  * open or kept, not in between. The lease is checked under the lock a
  * break takes to close a kept handle, after it changed the lease: a break
  * that took handle caching away either comes after and closes @fh, or
@@ -377,24 +377,25 @@ bool smb3mc_lease_take_handle(struct inode *inode, struct file *file,
 }
 
 /**
- * smb3mc_lease_writing - whether a handle of @inode may write: the handle
- *	of a file open here, or the one a close kept
+ * smb3mc_lease_handle - whether a handle of @inode grants @access: the
+ *	handle of a file open here, or the one a close kept
  * @inode: a regular file
+ * @access: GENERIC_WRITE, GENERIC_READ, or 0 for any handle
  *
  * Looked at under the mount's kept_lock, under which a handle goes from
  * a file released to kept and back to a file opened.
  */
-bool smb3mc_lease_writing(struct inode *inode)
+bool smb3mc_lease_handle(struct inode *inode, u32 access)
 {
 	struct smb3mc_sb *sbi = SMB3MC_SB(inode->i_sb);
 	struct smb3mc_inode *si = SMB3MC_I(inode);
-	bool writing;
+	bool held;
 
 	spin_lock(&sbi->kept_lock);
-	writing = (si->kept_fh && si->kept_fh->access & GENERIC_WRITE) ||
-		  smb3mc_fh_open(inode, GENERIC_WRITE);
+	held = (si->kept_fh && (si->kept_fh->access & access) == access) ||
+	       smb3mc_fh_open(inode, access);
 	spin_unlock(&sbi->kept_lock);
-	return writing;
+	return held;
 }
 
 /**
@@ -699,15 +700,7 @@ void smb3mc_lease_closed(struct inode *inode)
  */
 void smb3mc_lease_create_failed(struct inode *inode)
 {
-	struct smb3mc_sb *sbi = SMB3MC_SB(inode->i_sb);
-	struct smb3mc_inode *si = SMB3MC_I(inode);
-	bool held;
-
-	/* Under the lock a handle goes from open to kept under. */
-	spin_lock(&sbi->kept_lock);
-	held = si->kept_fh || smb3mc_fh_open(inode, 0);
-	spin_unlock(&sbi->kept_lock);
-	if (!held)
+	if (!smb3mc_lease_handle(inode, 0))
 		smb3mc_lease_closed(inode);
 }
 
