@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The table of a channel's orphans (chan_orphan.h): requests whose waiter
+ * gave up, kept until their answer comes or they expire. The caller holds
+ * whatever lock guards the table (the channel's MessageId table's), and
+ * frees what it gets back.
+ */
+
+#include <linux/jiffies.h>
+
+#include "chan_orphan.h"
+
+/**
+ * smb3mc_orphans_init - an empty table
+ * @t: the table
+ */
+void smb3mc_orphans_init(struct smb3mc_orphans *t)
+{
+	INIT_LIST_HEAD(&t->list);
+	t->nr = 0;
+}
+
+/**
+ * smb3mc_orphans_add - keep @o until its answer comes or it expires
+ * @t: the table
+ * @o: the orphan, its MessageId not yet in @t; the table's from now on
+ *
+ * Return: NULL, or the oldest orphan, taken out to make room when @t
+ * held SMB3MC_ORPHANS_MAX: the caller frees it.
+ */
+struct smb3mc_orphan *smb3mc_orphans_add(struct smb3mc_orphans *t,
+					 struct smb3mc_orphan *o)
+{
+	struct smb3mc_orphan *old = NULL;
+
+	if (t->nr >= SMB3MC_ORPHANS_MAX) {
+		old = list_first_entry(&t->list, struct smb3mc_orphan, list);
+		list_del(&old->list);
+		t->nr--;
+	}
+	list_add_tail(&o->list, &t->list);
+	t->nr++;
+	return old;
+}
+
+/**
+ * smb3mc_orphans_take - the orphan whose answer has come
+ * @t: the table
+ * @mid: the MessageId answered
+ *
+ * Return: the orphan, taken out of @t for the caller, or NULL.
+ */
+struct smb3mc_orphan *smb3mc_orphans_take(struct smb3mc_orphans *t, u64 mid)
+{
+	struct smb3mc_orphan *o;
+
+	list_for_each_entry(o, &t->list, list) {
+		if (o->mid != mid)
+			continue;
+		list_del(&o->list);
+		t->nr--;
+		return o;
+	}
+	return NULL;
+}
+
+/**
+ * smb3mc_orphans_expire - forget the orphans whose time is up
+ * @t: the table
+ * @now: jiffies
+ * @gone: where those expired go, for the caller to free
+ *
+ * Return: how many expired.
+ */
+unsigned int smb3mc_orphans_expire(struct smb3mc_orphans *t,
+				   unsigned long now, struct list_head *gone)
+{
+	struct smb3mc_orphan *o, *next;
+	unsigned int n = 0;
+
+	list_for_each_entry_safe(o, next, &t->list, list) {
+		if (time_before(now, o->expires))
+			continue;
+		list_move_tail(&o->list, gone);
+		t->nr--;
+		n++;
+	}
+	return n;
+}
+
+/**
+ * smb3mc_orphans_take_all - empty the table
+ * @t: the table
+ * @gone: where its orphans go, for the caller to free
+ */
+void smb3mc_orphans_take_all(struct smb3mc_orphans *t, struct list_head *gone)
+{
+	list_splice_tail_init(&t->list, gone);
+	t->nr = 0;
+}

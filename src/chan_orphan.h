@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The requests of a channel whose waiter gave up (a fatal signal, a
+ * timeout, its stop flag) while their answer may still come, kept by
+ * MessageId for a while: a late answer that made something on the server
+ * (a CREATE's open) is then handed to whoever can undo it. A plain table
+ * over a list, bounded in size, which its user locks: pure, so that KUnit
+ * can drive it.
+ */
+#ifndef SMB3MC_CHAN_ORPHAN_H
+#define SMB3MC_CHAN_ORPHAN_H
+
+#include <linux/list.h>
+#include <linux/types.h>
+
+/* Requests a channel keeps at most; a new one pushes out the oldest. */
+#define SMB3MC_ORPHANS_MAX	64
+
+/*
+ * What the sender of a request asks to be told of its late answer (struct
+ * smb3mc_req @orphan_fn): @owner and @cookie as the sender gave them,
+ * @rsp the answer (@len bytes, from its SMB2 header), which passed the
+ * checks its request's answer had to pass, and is freed once this
+ * returns. Called from a channel's receive thread or one of its workers:
+ * it must not sleep long.
+ */
+typedef void (*smb3mc_orphan_t)(void *owner, u64 cookie, const void *rsp,
+				size_t len);
+
+/* One request whose waiter left. */
+struct smb3mc_orphan {
+	struct list_head list;		/* on smb3mc_orphans @list */
+	u64 mid;			/* its MessageId */
+	unsigned long expires;		/* jiffies it is forgotten at */
+	__le16 command;			/* its answer must be of this one */
+	bool sign;			/* its answer must be signed */
+	bool seal;			/* ... or encrypted */
+	smb3mc_orphan_t fn;
+	void *owner;
+	u64 cookie;
+};
+
+/* The orphans of one channel, oldest first. */
+struct smb3mc_orphans {
+	struct list_head list;
+	unsigned int nr;
+};
+
+void smb3mc_orphans_init(struct smb3mc_orphans *t);
+struct smb3mc_orphan *smb3mc_orphans_add(struct smb3mc_orphans *t,
+					 struct smb3mc_orphan *o);
+struct smb3mc_orphan *smb3mc_orphans_take(struct smb3mc_orphans *t, u64 mid);
+unsigned int smb3mc_orphans_expire(struct smb3mc_orphans *t,
+				   unsigned long now, struct list_head *gone);
+void smb3mc_orphans_take_all(struct smb3mc_orphans *t,
+			     struct list_head *gone);
+
+#endif /* SMB3MC_CHAN_ORPHAN_H */
