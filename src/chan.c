@@ -10,7 +10,9 @@
  * the MessageId table first: the receive thread (it, or the worker that
  * checks the response, then completes the request) or the waiter giving up
  * (it then returns an error). So a late response never touches a request
- * its caller has already forgotten.
+ * its caller has already forgotten. A waiter that gives up on a request
+ * with an @orphan_fn leaves its MessageId in the channel's orphans, in the
+ * same step under the table's lock, for the late answer (chan_orphan.h).
  *
  * A request ends only once both its send has returned and its answer came
  * (response, timeout or the loss of the connection): its owner frees its
@@ -91,10 +93,20 @@ static void chan_expired(struct smb3mc_chan *chan, const struct smb3mc_req *req)
 	}
 }
 
+static void chan_orphans_free(struct list_head *gone)
+{
+	struct smb3mc_orphan *o, *next;
+
+	list_for_each_entry_safe(o, next, gone, list) {
+		list_del(&o->list);
+		kfree(o);
+	}
+}
+
 /*
  * Asynchronous requests have no waiter to notice a missing answer: scan
  * for them once a second. A server that said STATUS_PENDING gets another
- * period, as a waiter would give it.
+ * period, as a waiter would give it. Orphans whose time is up go too.
  */
 static void chan_timeout_work(struct work_struct *work)
 {
@@ -103,6 +115,7 @@ static void chan_timeout_work(struct work_struct *work)
 						timeout_work);
 	struct smb3mc_req *req, *next;
 	LIST_HEAD(expired);
+	LIST_HEAD(gone);
 	unsigned long mid;
 
 	/* Under the lock no entry can end and be freed while we look. */
@@ -120,7 +133,9 @@ static void chan_timeout_work(struct work_struct *work)
 		__xa_erase(&chan->mids, mid);
 		list_add_tail(&req->expired, &expired);
 	}
+	smb3mc_orphans_expire(&chan->orphans, jiffies, &gone);
 	xa_unlock(&chan->mids);
+	chan_orphans_free(&gone);
 
 	list_for_each_entry_safe(req, next, &expired, expired) {
 		chan_expired(chan, req);
@@ -165,6 +180,7 @@ int smb3mc_chan_connect_start(struct smb3mc_chan *chan, struct net *net,
 	init_waitqueue_head(&chan->tx_wait);
 	spin_lock_init(&chan->stats.lock);
 	xa_init(&chan->mids);
+	smb3mc_orphans_init(&chan->orphans);
 	chan->credits = 1;	/* MS-SMB2 3.2.4.1.2: one to negotiate */
 	chan->timeout = SMB3MC_REQUEST_TIMEOUT;
 	chan->last_rx = jiffies;
@@ -292,6 +308,8 @@ int smb3mc_chan_connect(struct smb3mc_chan *chan, struct net *net,
  */
 void smb3mc_chan_shutdown(struct smb3mc_chan *chan)
 {
+	LIST_HEAD(gone);
+
 	if (chan->sock)
 		kernel_sock_shutdown(chan->sock, SHUT_RDWR);
 	if (chan->receiver)
@@ -308,6 +326,8 @@ void smb3mc_chan_shutdown(struct smb3mc_chan *chan)
 		sock_release(chan->sock);
 	chan->sock = NULL;
 	smb3mc_chan_fail_all(chan, -ECONNABORTED);
+	smb3mc_orphans_take_all(&chan->orphans, &gone);
+	chan_orphans_free(&gone);
 	if (chan->signer_ready)
 		smb3mc_signer_free(&chan->signer);
 	chan->signer_ready = false;
@@ -741,13 +761,55 @@ static int chan_submit(struct smb3mc_chan *chan, struct smb3mc_req *req,
 }
 
 /*
+ * What the channel keeps of @req, whose waiter gives up, for its late
+ * answer: NULL when its sender asked for nothing (or without memory).
+ * Kept for two of its timeouts: past that, a server that answers at all
+ * has long answered.
+ */
+static struct smb3mc_orphan *chan_orphan_new(struct smb3mc_chan *chan,
+					     const struct smb3mc_req *req)
+{
+	unsigned long timeout = req->timeout ? req->timeout : chan->timeout;
+	const struct smb2_hdr *hdr = req->iov[0].iov_base;
+	struct smb3mc_orphan *o;
+
+	if (!req->orphan_fn)
+		return NULL;
+	o = kzalloc(sizeof(*o), GFP_NOFS);
+	if (!o)
+		return NULL;
+	o->mid = req->mid;
+	o->expires = jiffies + 2 * timeout;
+	o->command = hdr->command;
+	o->sign = req->sign && !req->skip_verify;
+	o->seal = req->seal;
+	o->fn = req->orphan_fn;
+	o->owner = req->orphan_owner;
+	o->cookie = req->orphan_cookie;
+	return o;
+}
+
+/*
  * Stop waiting for @req, with @rc: -ETIMEDOUT when it timed out, -EINTR
- * when a signal came, -ESHUTDOWN when its @stop was set.
+ * when a signal came, -ESHUTDOWN when its @stop was set. A request with
+ * an @orphan_fn becomes an orphan of the channel in the same step.
  */
 static int chan_give_up(struct smb3mc_chan *chan, struct smb3mc_req *req,
 			int rc)
 {
-	if (xa_erase(&chan->mids, req->mid) != req) {
+	struct smb3mc_orphan *o = chan_orphan_new(chan, req), *old = NULL;
+	bool ours;
+
+	xa_lock(&chan->mids);
+	ours = __xa_erase(&chan->mids, req->mid) == req;
+	if (ours && o) {
+		old = smb3mc_orphans_add(&chan->orphans, o);
+		o = NULL;
+	}
+	xa_unlock(&chan->mids);
+	kfree(o);
+	kfree(old);
+	if (!ours) {
 		/* The receive side owns it now and ends it once checked. */
 		wait_for_completion(&req->done);
 		return req->rc;

@@ -20,6 +20,7 @@
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
 
+#include "chan_orphan.h"
 #include "chan_pick.h"
 #include "crypto.h"
 #include "pdu_file.h"
@@ -97,6 +98,11 @@ struct smb3mc_chan {
 
 	/* Outstanding requests by MessageId. */
 	struct xarray mids;
+	/*
+	 * Requests whose waiter gave up, for their late answer; under the
+	 * lock of @mids, so that a request moves there from @mids at once.
+	 */
+	struct smb3mc_orphans orphans;
 
 	enum smb3mc_chan_state state;
 	unsigned long timeout;		/* jiffies a request may take */
@@ -212,6 +218,17 @@ struct smb3mc_req {
 	 * (smb3mc_chan_call(), _compound()), not @cancellable.
 	 */
 	const bool *stop;
+	/*
+	 * For a request whose success leaves something on the server that
+	 * only its waiter would undo (a CREATE's open), or NULL: when the
+	 * waiter gives up, the channel keeps the MessageId for two timeouts
+	 * (at most SMB3MC_ORPHANS_MAX of them), and hands an answer that
+	 * comes meanwhile, checked as the waiter's would have been, to
+	 * @orphan_fn with @orphan_owner and @orphan_cookie.
+	 */
+	smb3mc_orphan_t orphan_fn;
+	void *orphan_owner;
+	u64 orphan_cookie;
 
 	/* Filled by the channel. */
 	u64 mid;

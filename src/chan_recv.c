@@ -436,6 +436,39 @@ static void chan_complete(struct smb3mc_chan *chan, struct smb3mc_req *req,
 	chan_rx_queue(chan, job, chan_verify_work);
 }
 
+/*
+ * The late answer @rsp (@len bytes) to the orphan @o, whose waiter gave
+ * up: to its sender's @fn once it passes the checks chan_check_end() makes
+ * of an answer, without the allowances for ksmbd's error answers (an
+ * error leaves nothing to undo). Takes @o and @rsp.
+ */
+static void chan_orphan_answer(struct smb3mc_chan *chan,
+			       struct smb3mc_orphan *o, void *rsp, size_t len,
+			       bool sealed)
+{
+	const struct smb2_hdr *hdr = rsp;
+	struct kvec iov = { .iov_base = rsp, .iov_len = len };
+	const char *why = NULL;
+
+	if (hdr->command != o->command)
+		why = "of another command";
+	else if (o->seal && !sealed)
+		why = "unencrypted";
+	else if (o->sign && !sealed &&
+		 (!(hdr->flags & SMB2_FLAGS_SIGNED) ||
+		  smb3mc_verify_data(&chan->signer, &iov, 1, NULL)))
+		why = "with a missing or bad signature";
+	if (why)
+		pr_warn_ratelimited("smb3mc: %s: %s response for MessageId %llu, whose waiter gave up, %s: ignored\n",
+				    chan->name,
+				    smb3mc_command_name(le16_to_cpu(hdr->command)),
+				    o->mid, why);
+	else
+		o->fn(o->owner, o->cookie, rsp, len);
+	kfree(o);
+	kvfree(rsp);
+}
+
 /* A break notification: the owner's, once the channel is in use. */
 static void chan_break(struct smb3mc_chan *chan, const void *msg, size_t len)
 {
@@ -461,6 +494,7 @@ static int chan_dispatch_one(struct smb3mc_chan *chan, void *buf, size_t len,
 			     bool sealed, u64 rx_ns)
 {
 	const char *why = "which is not outstanding";
+	struct smb3mc_orphan *orphan = NULL;
 	struct smb2_hdr *hdr = buf;
 	struct smb3mc_req *req;
 	u64 mid;
@@ -527,7 +561,16 @@ static int chan_dispatch_one(struct smb3mc_chan *chan, void *buf, size_t len,
 		return -EIO;
 	}
 
-	req = xa_erase(&chan->mids, mid);
+	/* A waiter that gives up moves its request under this lock. */
+	xa_lock(&chan->mids);
+	req = __xa_erase(&chan->mids, mid);
+	if (!req)
+		orphan = smb3mc_orphans_take(&chan->orphans, mid);
+	xa_unlock(&chan->mids);
+	if (orphan) {
+		chan_orphan_answer(chan, orphan, buf, len, sealed);
+		return 0;
+	}
 	if (!req) {
 		/*
 		 * Its waiter gave up, or the server answered twice, or with
