@@ -2,8 +2,9 @@
 /*
  * Sending a session's requests: choosing the channel, stamping the header
  * (MS-SMB2 3.2.4.1), holding READ and WRITE pieces until a channel has
- * room for them, and sending again on a surviving channel what a lost
- * channel took down with it (3.2.7.1).
+ * room for them, sending again on a surviving channel what a lost
+ * channel took down with it (3.2.7.1), and closing what a CREATE opened
+ * after its caller gave up waiting.
  *
  * With no channel left, a request waits until the maintenance work has a
  * session again (reconnect.c): on a hard mount until then, killably, on a
@@ -51,6 +52,8 @@
  * request timeout a connection, up to SMB3MC_MAX_RESENDS times.
  */
 #define SMB3MC_MAX_STALLS	2
+/* The CLOSE of a handle opened after its caller gave up waits this long. */
+#define SMB3MC_ORPHAN_CLOSE_TIMEOUT	(5 * HZ)
 
 static void chan_load(const struct smb3mc_chan *chan,
 		      struct smb3mc_chan_load *l)
@@ -203,6 +206,122 @@ static void ses_stamp(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 	/* A resend is signed again with this channel's key, or not at all. */
 	if (!req->sign)
 		hdr->flags &= ~SMB2_FLAGS_SIGNED;
+}
+
+/*
+ * A CREATE whose waiter gave up (killed, timed out) may still open the
+ * file once the server gets to it, and nobody would close that handle:
+ * the server would keep the file open (its share modes, a lease, a delete
+ * pending) until the session ends. Its channel keeps the MessageId for
+ * the late answer (chan_orphan.h), and a successful one gets a CLOSE
+ * (MS-SMB2 3.2.4.5), sent once, best effort, by a work item of the
+ * session. Closing the session waits for those (ses_free()).
+ */
+struct ses_orphan_close {
+	struct work_struct work;
+	struct smb3mc_ses *ses;
+	struct smb3mc_fid fid;
+	u32 tid;			/* the TreeId the CREATE went with */
+	struct smb3mc_req req;
+	u8 buf[SMB2_HDR_SIZE + 24];	/* a CLOSE, MS-SMB2 2.2.15 */
+};
+
+static void ses_orphan_close_work(struct work_struct *work)
+{
+	struct ses_orphan_close *oc = container_of(work,
+						   struct ses_orphan_close,
+						   work);
+	struct smb2_hdr *hdr = (struct smb2_hdr *)oc->buf;
+	struct smb3mc_ses *ses = oc->ses;
+	struct smb3mc_req *req = &oc->req;
+	struct smb3mc_chan *chan = NULL;
+	int len;
+
+	len = smb3mc_build_close(oc->buf, sizeof(oc->buf), &oc->fid, false);
+	/* A new session since: the server dropped the lost one's opens. */
+	if (len >= 0 && oc->fid.gen == READ_ONCE(ses->gen) &&
+	    !READ_ONCE(ses->closing))
+		chan = smb3mc_ses_pick_chan(ses, 0);
+	if (chan) {
+		req->iov[0].iov_base = oc->buf;
+		req->iov[0].iov_len = len;
+		req->nr_iov = 1;
+		req->timeout = SMB3MC_ORPHAN_CLOSE_TIMEOUT;
+		req->stop = &ses->closing;
+		ses_stamp(ses, chan, req);
+		hdr->id.sync.tree_id = cpu_to_le32(oc->tid);
+		smb3mc_chan_call(chan, req);
+		smb3mc_chan_put(chan);
+		kvfree(req->rsp);
+	}
+	kfree(oc);
+	/* The last touch of @ses: closing may free it once this is zero. */
+	if (atomic_dec_and_test(&ses->orphan_closes))
+		wake_up_var(&ses->orphan_closes);
+}
+
+/*
+ * The late answer to a CREATE of ses_orphan_setup(), which its channel
+ * checked: a handle opened is to be closed. From the receive side.
+ */
+static void ses_orphan_answer(void *owner, u64 cookie, const void *rsp,
+			      size_t len)
+{
+	const struct smb2_hdr *hdr = rsp;
+	struct smb3mc_ses *ses = owner;
+	struct smb3mc_create_rsp cr = {};
+	struct ses_orphan_close *oc;
+	bool queued = false;
+
+	if (hdr->status != STATUS_SUCCESS ||
+	    smb3mc_parse_create(rsp, len, &cr))
+		return;
+	oc = kzalloc(sizeof(*oc), GFP_NOFS);
+	if (!oc) {
+		pr_warn_ratelimited("smb3mc: %s: CREATE answered after its caller gave up, no memory to close the handle\n",
+				    ses->server);
+		return;
+	}
+	INIT_WORK(&oc->work, ses_orphan_close_work);
+	oc->ses = ses;
+	oc->fid = cr.fid;
+	oc->fid.gen = upper_32_bits(cookie);
+	oc->tid = lower_32_bits(cookie);
+	spin_lock(&ses->maint_lock);
+	if (!ses->closing) {
+		atomic_inc(&ses->orphan_closes);
+		queue_work(ses->wq, &oc->work);
+		queued = true;
+	}
+	spin_unlock(&ses->maint_lock);
+	if (!queued) {
+		kfree(oc);
+		return;
+	}
+	pr_info_ratelimited("smb3mc: %s: CREATE answered after its caller gave up: closing the handle\n",
+			    ses->server);
+}
+
+/*
+ * Once stamped: the CREATE that @reqs (@n, a compound when more than one)
+ * start with becomes an orphan of its channel if its waiter gives up, for
+ * ses_orphan_answer() to close what it opens. Not a compound that closes
+ * the open itself.
+ */
+static void ses_orphan_setup(struct smb3mc_ses *ses, struct smb3mc_req *reqs,
+			     unsigned int n)
+{
+	struct smb3mc_req *first = &reqs[0];
+	const struct smb2_hdr *hdr = first->iov[0].iov_base;
+
+	if (smb3mc_req_command(first) != SMB2_CREATE ||
+	    smb3mc_req_command(&reqs[n - 1]) == SMB2_CLOSE)
+		return;
+	first->orphan_fn = ses_orphan_answer;
+	first->orphan_owner = ses;
+	/* The session its FileId will be valid in, and its tree */
+	first->orphan_cookie = (u64)first->fid_gen << 32 |
+			       le32_to_cpu(hdr->id.sync.tree_id);
 }
 
 /*
@@ -481,6 +600,7 @@ static int ses_call(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 			reqs[i].chan_id = chan->id;
 			ses_stamp(ses, chan, &reqs[i]);
 		}
+		ses_orphan_setup(ses, reqs, n);
 		if (n == 1)
 			rc = smb3mc_chan_call(chan, first);
 		else

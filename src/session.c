@@ -104,6 +104,11 @@ static void ses_free(struct smb3mc_ses *ses)
 	spin_lock(&ses->maint_lock);
 	WRITE_ONCE(ses->closing, true);
 	spin_unlock(&ses->maint_lock);
+	/*
+	 * None is queued from now on, and one under way ends its wait at
+	 * once (@closing is its @stop): it uses the channels.
+	 */
+	wait_var_event(&ses->orphan_closes, !atomic_read(&ses->orphan_closes));
 	/* Every file is closed: no READ or WRITE can still wait for room. */
 	WARN_ON_ONCE(!list_empty(&ses->io_queue));
 	for (i = 0; i < ses->nr_chans; i++) {

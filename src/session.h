@@ -128,6 +128,8 @@ struct smb3mc_ses {
 	/* Resends and the maintenance work run here. */
 	struct workqueue_struct *wq;
 	atomic_t resending;		/* resends queued, not yet sent */
+	/* CLOSEs of handles opened after their caller gave up (dispatch.c) */
+	atomic_t orphan_closes;
 	/* Reconnects lost channels and refreshes the interface list. */
 	struct delayed_work maint_work;
 	unsigned long next_refresh;	/* jiffies */
