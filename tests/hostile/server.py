@@ -62,6 +62,8 @@ STATUS_FILE_NOT_AVAILABLE = 0xC0000467
 FSCTL_QUERY_NETWORK_INTERFACE_INFO = 0x001401FC
 MAX_IO = 1024 * 1024
 WRITE_GAP_AT = 32768  # write-gap: the WRITE of this byte is refused
+# create-late: the name whose CREATE is answered late
+LATE_NAME = "late.txt"
 # The body of an error response (MS-SMB2 2.2.2), no error data.
 ERROR_BODY = struct.pack("<HBBI", 9, 0, 0, 0) + b"\0"
 NT_EPOCH = 116444736000000000
@@ -126,6 +128,9 @@ CASES = {
                   "a CREATE asks for, with write caching, and break none"),
     "write-late": (p.WRITE, 0, "answer each WRITE 6 s late, writing its "
                    "data then"),
+    "create-late": (None, 0, f"answer each CREATE of {LATE_NAME} (and the "
+                    "rest of its compound) 6 s late, opening it then, and "
+                    "log a CLOSE of the FileId it handed out"),
     "interims": (p.READ, 0, "answer STATUS_PENDING every second, never "
                  "the final answer (finding 3)"),
     "pending-sync": (p.READ, 0, "answer STATUS_PENDING without "
@@ -606,9 +611,6 @@ class Conn(MidSend):
         if msg[:4] != p.PROTO:
             self.srv.log(f"{self.peer} not SMB2: {msg[:4].hex()}")
             raise ConnectionError("not SMB2")
-        out = []
-        pos = 0
-        last_fid = None
         h = p.Header(msg)
         if self.case.name == "close-late" and h.command == p.CLOSE and \
                 not h.next_command:
@@ -620,6 +622,19 @@ class Conn(MidSend):
             threading.Thread(target=self.answer_late, args=(h, msg),
                              daemon=True).start()
             return
+        if self.case.name == "create-late" and h.command == p.CREATE and \
+                self.create_name(msg).strip("\\").lower() == LATE_NAME:
+            self.srv.log(f"{self.peer} CREATE of {LATE_NAME} held 6 s")
+            threading.Thread(target=self.chain_late, args=(msg,),
+                             daemon=True).start()
+            return
+        self.answer_chain(msg)
+
+    def answer_chain(self, msg):
+        """Answer the requests of @msg, a chain, in one message."""
+        out = []
+        pos = 0
+        last_fid = None
         while True:
             h = p.Header(msg[pos:])
             end = pos + h.next_command if h.next_command else len(msg)
@@ -816,6 +831,14 @@ class Conn(MidSend):
         self.srv.log(f"{self.peer} CLOSE of {name} answered")
         try:
             self.send_chain([(self.answer(h, req, None), h)])
+        except OSError:
+            pass
+
+    def chain_late(self, msg):
+        """create-late: the answers to the chain @msg, 6 s late."""
+        time.sleep(6)
+        try:
+            self.answer_chain(msg)
         except OSError:
             pass
 
@@ -1311,13 +1334,18 @@ class Conn(MidSend):
         return struct.pack("<QQQQQQI", t, t, t, t, (len(node.data) + 4095) &
                            ~4095, size, node.attrs())
 
+    @staticmethod
+    def create_name(req):
+        """The name a CREATE request @req opens, MS-SMB2 2.2.13."""
+        name_off, name_len = struct.unpack_from("<HH", req, p.HDR_SIZE + 44)
+        return req[name_off:name_off + name_len].decode("utf-16-le")
+
     # CREATE, MS-SMB2 3.3.5.9
     def do_create(self, h, body, req, _):
         if h.tid not in self.trees:
             return 0xC00000C9, None  # STATUS_NETWORK_NAME_DELETED
-        (disp, options, name_off, name_len) = struct.unpack_from("<IIHH",
-                                                                 body, 36)
-        path = req[name_off:name_off + name_len].decode("utf-16-le")
+        (disp, options) = struct.unpack_from("<II", body, 36)
+        path = self.create_name(req)
         if self.case.name == "fuzz" and path.strip("\\") == "fuzz-start":
             self.srv.stage = 1
             self.srv.log(f"{self.peer} fuzzing from now on")
@@ -1362,6 +1390,11 @@ class Conn(MidSend):
                  self.srv.reuse.pop(0) if self.srv.reuse else None)
         self.opens[o.fid] = o
         h.fid = o.fid
+        if self.case.name == "create-late" and \
+                path.strip("\\").lower() == LATE_NAME:
+            self.srv.late_fid = o.fid
+            self.srv.log(f"{self.peer} CREATE of {LATE_NAME} answered 6 s "
+                         f"late: FileId {o.fid}")
         block = self.attrs_block(node)
         if self.case.name == "create-dir" and action == 2:
             node.is_dir = not node.is_dir
@@ -1482,6 +1515,9 @@ class Conn(MidSend):
         if self.case.name == "lock-pending" and \
                 o.fid == getattr(self.srv, "lock_fid", None):
             self.srv.log(f"{self.peer} CLOSE of the pending LOCK's handle")
+        if self.case.name == "create-late" and \
+                o.fid == getattr(self.srv, "late_fid", None):
+            self.srv.log(f"{self.peer} CLOSE of the late CREATE's handle")
         if o.delete_on_close and o.node is not self.srv.root:
             self.srv.files.pop(o.node.name.lower(), None)
         block = self.attrs_block(o.node) if flags & 1 else bytes(52)

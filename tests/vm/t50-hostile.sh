@@ -60,6 +60,7 @@ cases+=(read-killed few-credits read-late write-late bind-drop
 cases+=(dir-stale-cached)
 cases+=(ifaces-pending)
 cases+=(pending-sync/READ/0)
+cases+=(create-late)
 cases+=(fuzz)
 # The fuzz case's seed (server.py --seed): another spoils other answers.
 seed=1
@@ -1323,6 +1324,30 @@ case_busy() {
 	finish
 }
 
+# A server that answers the CREATE of late.txt 6 s late, opening it then:
+# an open(O_CREAT) of it, killed while its CREATE waits. The client sends
+# a CLOSE for the handle that answer opened, once it came (before
+# 2026-12-07 the answer was dropped, and the server kept the file open
+# until the session ended).
+case_create_late() {
+	local closed="CLOSE of the late CREATE's handle"
+	begin create-late
+	if mounted; then
+		killed "an open(O_CREAT) whose CREATE the server holds" \
+			bash -c ': >"$1"' - "$m/late.txt"
+		for _ in $(seq 100); do
+			srvlog | grep -qF "$closed" && break
+			sleep 0.1
+		done
+		expect "$name: the CREATE was answered after the kill" \
+			"$(srvlog | grep -c "CREATE of late.txt answered")" 1
+		expect "$name: the handle it opened gets a CLOSE" \
+			"$(srvlog | grep -cF "$closed")" 1
+		msg "CREATE answered after its caller gave up: closing the handle"
+	fi
+	finish
+}
+
 # A server restarted that hands out FileIds again (ksmbd's idr does), so
 # that hello.txt, opened again first, gets other.txt's old FileId and
 # other.txt hello.txt's: the READ of other.txt that waited for the new
@@ -1674,6 +1699,8 @@ case_write_late &
 bg13=$!
 case_bind_drop &
 bg14=$!
+case_create_late &
+bg15=$!
 
 case_none none
 case_none none-3.0 vers=3.0
@@ -1845,7 +1872,7 @@ case_close_late
 case_fuzz
 
 wait "$bg1" "$bg2" "$bg3" "$bg4" "$bg5" "$bg6" "$bg7" "$bg8" "$bg9" "$bg10" \
-	"$bg11" "$bg12" "$bg13" "$bg14"
+	"$bg11" "$bg12" "$bg13" "$bg14" "$bg15"
 
 # Replay the records as TAP, case by case.
 for c in "${cases[@]}"; do
