@@ -616,6 +616,7 @@ static void chan_req_reset(struct smb3mc_chan *chan, struct smb3mc_req *req)
 
 	init_completion(&req->done);
 	req->interim = false;
+	req->interim_credited = false;
 	req->cancelled = false;
 	req->rsp = NULL;
 	req->rx_len = 0;

@@ -243,6 +243,7 @@ struct smb3mc_req {
 	 */
 	unsigned int credits_left;
 	bool interim;			/* STATUS_PENDING seen, MS-SMB2 3.2.5.1.5 */
+	bool interim_credited;		/* an interim's credits taken */
 	bool cancelled;			/* a CANCEL for this send went out */
 	u64 async_id;			/* the interim's, under the mids lock */
 	struct completion done;

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The receive side of a channel: the receive thread reads Direct TCP
- * frames (MS-SMB2 2.1), takes in the credits every response grants
- * (MS-SMB2 3.2.5.1.4), receives READ data straight into the reader's pages
- * and hands each response to its request by MessageId. This is also where
- * requests end, whoever ends them, and where a lost connection fails what
- * is outstanding. Sending, credit spending and waiting are in chan.c, which
- * calls down into this file and never the other way.
+ * frames (MS-SMB2 2.1), receives READ data straight into the reader's
+ * pages, hands each response to its request by MessageId and takes in the
+ * credits of those that prove the server's (MS-SMB2 3.2.5.1.4). This is
+ * also where requests end, whoever ends them, and where a lost connection
+ * fails what is outstanding. Sending, credit spending and waiting are in
+ * chan.c, which calls down into this file and never the other way.
  *
  * Checking a signature (MS-SMB2 3.2.5.1.3) and decrypting (3.2.5.1.1.1)
  * are left to workers on smb3mc_rx_wq, which run on every CPU while the
@@ -144,16 +144,29 @@ static int chan_recv_exact(struct smb3mc_chan *chan, void *buf, size_t len)
 }
 
 /*
- * Every well-formed message grants credits; all but interim responses show
- * the connection alive: those are unsigned and may come for ever, so they
- * must not keep the ECHO probe from finding a dead server.
+ * Every well-formed message shows that something came; all but interim
+ * responses show the connection alive: those are unsigned and may come for
+ * ever, so they must not keep the ECHO probe from finding a dead server.
  */
-static void chan_heard(struct smb3mc_chan *chan, const struct smb2_hdr *hdr,
-		       bool alive)
+static void chan_heard(struct smb3mc_chan *chan, bool alive)
 {
 	WRITE_ONCE(chan->last_frame_ns, ktime_get_ns());
 	if (alive)
 		WRITE_ONCE(chan->last_rx, jiffies);
+}
+
+/*
+ * MS-SMB2 3.2.5.1.4: take in the credits @hdr grants, only once its
+ * message is taken as the server's word (3.2.5.1.2, 3.2.5.1.3): the
+ * answer to an outstanding request, of its command, its signature checked
+ * (or one of ksmbd's taken without) or its decryption proving it; the
+ * first interim of an outstanding request; a break notification. Credits
+ * from a message that answers nothing, or anyone could have sent, would
+ * have us send more than the server granted, and a server drops a client
+ * that does.
+ */
+static void chan_grant(struct smb3mc_chan *chan, const struct smb2_hdr *hdr)
+{
 	smb3mc_chan_add_credits(chan, le16_to_cpu(hdr->credit_req_rsp));
 }
 
@@ -321,8 +334,8 @@ static bool chan_signature_proves(struct smb3mc_chan *chan,
  * OPLOCK_BREAK). Neither grants anything: the first says the request was
  * not carried out, as its refusal would leave it; the second answers the
  * acknowledgment of a lease already given up. Both are taken, unsigned
- * or in clear, so that a signal ends a blocking lock with EINTR, and a
- * break passes without a warning.
+ * or in clear, their credits too, so that a signal ends a blocking lock
+ * with EINTR, and a break passes without a warning.
  */
 static bool chan_grants_nothing(struct smb3mc_chan *chan,
 				const struct smb3mc_req *req,
@@ -381,18 +394,22 @@ static void chan_check_end(struct smb3mc_chan *chan, struct smb3mc_req *req,
 		pr_warn_ratelimited("smb3mc: %s: response to command %u has a missing or bad signature\n",
 				    chan->name, le16_to_cpu(hdr->command));
 		req->rc = -EACCES;
-	} else if (hdr->status == STATUS_PENDING) {
+	} else {
+		/* Before the end, which may let a waiter for credits give up. */
+		chan_grant(chan, hdr);
 		/*
 		 * MS-SMB2 3.2.5.1.5 makes STATUS_PENDING an interim response
 		 * only with SMB2_FLAGS_ASYNC_COMMAND: without it, it is no
 		 * final answer either, and the request fails rather than
 		 * wait for one that may never come.
 		 */
-		pr_warn_ratelimited("smb3mc: %s: %s answered STATUS_PENDING without SMB2_FLAGS_ASYNC_COMMAND (MessageId %llu): not an interim response, refused\n",
-				    chan->name,
-				    smb3mc_command_name(le16_to_cpu(hdr->command)),
-				    req->mid);
-		req->rc = -EIO;
+		if (hdr->status == STATUS_PENDING) {
+			pr_warn_ratelimited("smb3mc: %s: %s answered STATUS_PENDING without SMB2_FLAGS_ASYNC_COMMAND (MessageId %llu): not an interim response, refused\n",
+					    chan->name,
+					    smb3mc_command_name(le16_to_cpu(hdr->command)),
+					    req->mid);
+			req->rc = -EIO;
+		}
 	}
 	req->rsp = rsp;
 	req->rsp_len = len;
@@ -497,6 +514,7 @@ static int chan_dispatch_one(struct smb3mc_chan *chan, void *buf, size_t len,
 	struct smb3mc_orphan *orphan = NULL;
 	struct smb2_hdr *hdr = buf;
 	struct smb3mc_req *req;
+	bool grant = false;
 	u64 mid;
 
 	mid = le64_to_cpu(hdr->message_id);
@@ -507,7 +525,7 @@ static int chan_dispatch_one(struct smb3mc_chan *chan, void *buf, size_t len,
 	 */
 	if (hdr->status == STATUS_PENDING &&
 	    (hdr->flags & SMB2_FLAGS_ASYNC_COMMAND)) {
-		chan_heard(chan, hdr, false);
+		chan_heard(chan, false);
 		xa_lock(&chan->mids);
 		req = xa_load(&chan->mids, mid);
 		if (req && hdr->command != chan_req_command(req)) {
@@ -519,11 +537,20 @@ static int chan_dispatch_one(struct smb3mc_chan *chan, void *buf, size_t len,
 			req = NULL;
 			why = "unencrypted, to an encrypted request";
 		}
+		/*
+		 * MS-SMB2 3.3.4.1.2: a request's credits come in its interim.
+		 * Unsigned, so only its first one's are taken: a stream of
+		 * them grants no more than one.
+		 */
 		if (req) {
 			req->async_id = le64_to_cpu(hdr->id.async_id);
 			WRITE_ONCE(req->interim, true);
+			grant = !req->interim_credited;
+			req->interim_credited = true;
 		}
 		xa_unlock(&chan->mids);
+		if (grant)
+			chan_grant(chan, hdr);
 		if (!req)
 			pr_warn_ratelimited("smb3mc: %s: interim response for MessageId %llu, %s, ignored\n",
 					    chan->name, mid, why);
@@ -535,12 +562,14 @@ static int chan_dispatch_one(struct smb3mc_chan *chan, void *buf, size_t len,
 	 * Unsigned (3.2.5.1.3), so, like an interim, no proof of life.
 	 */
 	if (mid == U64_MAX && hdr->command == cpu_to_le16(SMB2_OPLOCK_BREAK)) {
-		chan_heard(chan, hdr, false);
+		chan_heard(chan, false);
+		/* 3.2.5.1.3 verifies none, 3.2.5.1.4 takes in its credits. */
+		chan_grant(chan, hdr);
 		chan_break(chan, buf, len);
 		kvfree(buf);
 		return 0;
 	}
-	chan_heard(chan, hdr, true);
+	chan_heard(chan, true);
 
 	/*
 	 * The server forgot the session (it reaps idle ones, or was told to
@@ -574,7 +603,8 @@ static int chan_dispatch_one(struct smb3mc_chan *chan, void *buf, size_t len,
 	if (!req) {
 		/*
 		 * Its waiter gave up, or the server answered twice, or with
-		 * a MessageId never sent.
+		 * a MessageId never sent. MS-SMB2 3.2.5.1.2: discarded,
+		 * credits and all; those of a request given up are lost.
 		 */
 		pr_warn_ratelimited("smb3mc: %s: %s response for MessageId %llu, which is not outstanding, ignored\n",
 				    chan->name,
@@ -703,7 +733,7 @@ static int chan_receive_data(struct smb3mc_chan *chan, size_t len)
 	rc = chan_recv_iter(chan, &data);
 	if (rc)
 		goto fail;
-	chan_heard(chan, rsp, true);
+	chan_heard(chan, true);
 	req->rx_len = dlen;
 	chan_complete(chan, req, rsp, off, false, ktime_get_ns());
 	return 0;
