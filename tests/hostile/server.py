@@ -48,6 +48,8 @@ OPLOCK_LEVEL_LEASE = 0xFF
 LEASE_R, LEASE_H, LEASE_W = 0x1, 0x2, 0x4
 # Lease breaks each CREATE answer of break-storm is followed by.
 STORM = 2000
+# What each answer credits-forged sends ahead of a real one grants.
+FORGED_CREDITS = 1000
 # Headers of no request compound-many chains to each answer: 64 bytes
 # each, the message then just under the client's 1 MiB + 4 KiB limit.
 MANY = 16000
@@ -136,6 +138,13 @@ CASES = {
     "pending-sync": (p.READ, 0, "answer STATUS_PENDING without "
                      "SMB2_FLAGS_ASYNC_COMMAND, signed, as the final "
                      "answer: no interim response (MS-SMB2 3.2.5.1.5)"),
+    "credits-forged": (p.READ, 1, "grant 8 credits with NEGOTIATE, then "
+                       "as many as each request was charged; ahead of each "
+                       "answer after TREE_CONNECT send a copy with a "
+                       "MessageId never sent, and ahead of this READ's one "
+                       "with a bad signature, each granting "
+                       f"{FORGED_CREDITS}; answer each READ 3 s late; log "
+                       "a request past the credits granted"),
     "stop-reading": (p.WRITE, 0, "stop reading the socket from this "
                      "request on, holding the connection open"),
     "other-channel": (p.READ, 0, "offer multichannel with our own address, "
@@ -556,6 +565,11 @@ class Conn(MidSend):
         self.stop = False
         self.cipher = None      # negotiated, for the seal cases
         self.sealed = False     # the request being answered came encrypted
+        # credits-forged: MessageIds below this are granted (MS-SMB2
+        # 3.3.1.1: { 0 } at first, one more for each credit granted), and
+        # how many answers were forged
+        self.granted = 1
+        self.forged = 0
 
     # framing
     def recv_exact(self, n):
@@ -606,19 +620,41 @@ class Conn(MidSend):
             raise ConnectionError("transform of an unknown session")
         return p.unseal(s.cipher, s.c2s, msg)
 
+    def credits_check(self, msg):
+        """credits-forged: log each request of the chain @msg that takes a
+        MessageId past the credits granted (MS-SMB2 3.3.5.2.3)."""
+        pos = 0
+        while True:
+            h = p.Header(msg[pos:])
+            end = h.mid + max(1, h.credit_charge)
+            with self.wlock:
+                granted = self.granted
+            if h.command != p.CANCEL and end > granted:
+                self.srv.log(f"{self.peer} client exceeded its credits: "
+                             f"command {h.command} mid={h.mid} "
+                             f"charge={h.credit_charge}, MessageIds below "
+                             f"{granted} granted")
+            if not h.next_command:
+                return
+            pos += h.next_command
+
     # the chain of requests in one frame, MS-SMB2 3.3.5.2.7
     def handle(self, msg):
         if msg[:4] != p.PROTO:
             self.srv.log(f"{self.peer} not SMB2: {msg[:4].hex()}")
             raise ConnectionError("not SMB2")
+        if self.case.name == "credits-forged":
+            self.credits_check(msg)
         h = p.Header(msg)
         if self.case.name == "close-late" and h.command == p.CLOSE and \
                 not h.next_command:
             threading.Thread(target=self.close_late, args=(h, msg),
                              daemon=True).start()
             return
-        if self.case.name in ("read-late", "write-late") and \
-                h.command == self.case.cmd and not h.next_command:
+        if (self.case.name in ("read-late", "write-late") and
+                h.command == self.case.cmd or
+                self.case.name == "credits-forged" and
+                h.command == p.READ) and not h.next_command:
             threading.Thread(target=self.answer_late, args=(h, msg),
                              daemon=True).start()
             return
@@ -740,7 +776,7 @@ class Conn(MidSend):
             r.credits = 65535
         if self.case.name == "zero-credits" and h.command > p.SESSION_SETUP:
             r.credits = 0
-        if self.case.name == "few-credits":
+        if self.case.name in ("few-credits", "credits-forged"):
             r.credits = 8 if h.command == p.NEGOTIATE else \
                 max(1, h.credit_charge)
         rsp = r.pack() + out
@@ -843,8 +879,9 @@ class Conn(MidSend):
             pass
 
     def answer_late(self, h, req):
-        """read-late, write-late: the answer to @h, 6 s late."""
-        time.sleep(6)
+        """read-late, write-late: the answer to @h, 6 s late;
+        credits-forged: 3 s."""
+        time.sleep(3 if self.case.name == "credits-forged" else 6)
         try:
             self.send_chain([(self.answer(h, req, None), h)])
         except OSError:
@@ -928,6 +965,8 @@ class Conn(MidSend):
         data = b"".join(msgs)
         hit = any(h.hit for _, h in out)
         name = self.case.name if hit else None
+        if self.case.name == "credits-forged":
+            self.send_forged(msgs, out)
         # MS-SMB2 3.3.4.1.4: an encrypted request's answer is encrypted.
         if self.sealed and name not in ("seal-clear", "seal-echo-clear",
                                         "seal-forged-echo"):
@@ -954,6 +993,36 @@ class Conn(MidSend):
         for _, h in out:
             if getattr(h, "lease_key", None):
                 self.break_granted(h)
+
+    def send_forged(self, msgs, out):
+        """credits-forged: ahead of the answers @msgs (to @out), after
+        TREE_CONNECT, a copy of the first with a MessageId never sent,
+        and one of the hit READ's with a bad signature, each granting
+        FORGED_CREDITS; then count what the real ones grant, before the
+        client can read them."""
+        forged = []
+        if out[-1][1].command > p.TREE_CONNECT:
+            m = bytearray(msgs[0])
+            with self.wlock:
+                self.forged += 1
+                n = self.forged
+            struct.pack_into("<H", m, 14, FORGED_CREDITS)
+            struct.pack_into("<I", m, 20, 0)
+            struct.pack_into("<Q", m, 24, 1 << 48 | n)
+            forged.append(m)
+        for i, (_, h) in enumerate(out):
+            if h.hit:
+                m = bytearray(msgs[i])
+                struct.pack_into("<H", m, 14, FORGED_CREDITS)
+                struct.pack_into("<I", m, 20, 0)
+                m[48] ^= 0x01
+                forged.append(m)
+                self.srv.log(f"{self.peer} READ mid={h.mid}: answer with "
+                             "a bad signature sent ahead")
+        for m in forged:
+            self.send_raw(struct.pack(">I", len(m)) + bytes(m))
+        with self.wlock:
+            self.granted += sum(p.Header(m).credits for m in msgs)
 
     def send_breaks(self):
         """The break cases: notifications, MS-SMB2 2.2.23, unsigned."""

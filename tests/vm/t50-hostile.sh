@@ -60,7 +60,7 @@ cases+=(read-killed few-credits read-late write-late bind-drop
 cases+=(dir-stale-cached)
 cases+=(ifaces-pending)
 cases+=(pending-sync/READ/0)
-cases+=(create-late)
+cases+=(create-late credits-forged)
 cases+=(fuzz)
 # The fuzz case's seed (server.py --seed): another spoils other answers.
 seed=1
@@ -707,6 +707,46 @@ case_pending_sync() {
 		expect "$name: cat fails" "$(sed -n 2p <<<"$r")" "read EIO"
 		within "$name: O_DIRECT read, cat" "$took" 20
 		msg "READ answered STATUS_PENDING without SMB2_FLAGS_ASYNC_COMMAND"
+	fi
+	finish
+}
+
+# MS-SMB2 3.2.5.1: credits come from an answer matched to its request and
+# verified, no other. A server that grants 8 credits sends, ahead of each
+# answer, a copy with a MessageId never sent, and ahead of the first
+# READ's a copy with a bad signature, each granting 1000; each READ it
+# answers 3 s late, so that the 32 READs of 32 O_DIRECT reads started at
+# once would all be outstanding together. The first O_DIRECT read fails
+# on the bad signature; then the 32 all read the file, at most 7
+# requests at a time, and the server never sees a MessageId past those
+# it granted (before, the client took the forged credits and sent more
+# than 8 at once).
+case_credits_forged() {
+	local i ok=0 t0
+	local -a ps=()
+	begin credits-forged
+	if mounted; then
+		try 60 "dread:$m/hello.txt"
+		expect "$name: O_DIRECT read answered with a bad signature" \
+			"$r" "dread EACCES untouched" "dread EIO untouched"
+		t0=$(date +%s%N)
+		for i in $(seq 32); do
+			timeout -k 3 60 dd if="$m/hello.txt" of="$work/cf.$i" \
+				iflag=direct bs=64k count=1 status=none &
+			ps+=($!)
+		done
+		for i in "${!ps[@]}"; do
+			wait "${ps[$i]}" &&
+				cmp -s "$work/cf.$((i + 1))" <(echo "$hello" | tr _ ' ') &&
+				ok=$((ok + 1))
+		done
+		expect "$name: 32 O_DIRECT reads at once read the file" "$ok" 32
+		within "$name: 32 O_DIRECT reads" \
+			$((($(date +%s%N) - t0) / 1000000)) 40
+		expect "$name: no request past the credits granted" \
+			"$(srvlog | grep -c "client exceeded its credits")" 0
+		msg "response for MessageId [0-9]+, which is not outstanding"
+		msg "missing or bad signature"
 	fi
 	finish
 }
@@ -1831,6 +1871,7 @@ case_lock_pending
 case_busy_teardown
 case_ifaces_pending
 case_pending_sync
+case_credits_forged
 case_cancel cancel-unsigned \
 	"does not sign or encrypt its answer to a cancelled request"
 case_cancel seal-cancel-clear
