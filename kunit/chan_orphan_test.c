@@ -50,6 +50,24 @@ static void take_finds_each_once(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, list_empty(&t.list));
 }
 
+static void find_leaves_it_in(struct kunit *test)
+{
+	struct smb3mc_orphans t;
+	struct smb3mc_orphan *a = orphan(test, 5, 100);
+
+	smb3mc_orphans_init(&t);
+	KUNIT_EXPECT_NULL(test, smb3mc_orphans_find(&t, 5));
+	KUNIT_EXPECT_NULL(test, smb3mc_orphans_add(&t, a));
+	/* An interim finds it as often as it comes; the answer takes it. */
+	KUNIT_EXPECT_PTR_EQ(test, smb3mc_orphans_find(&t, 5), a);
+	KUNIT_EXPECT_PTR_EQ(test, smb3mc_orphans_find(&t, 5), a);
+	KUNIT_EXPECT_NULL(test, smb3mc_orphans_find(&t, 6));
+	KUNIT_EXPECT_EQ(test, t.nr, 1U);
+	KUNIT_EXPECT_PTR_EQ(test, smb3mc_orphans_take(&t, 5), a);
+	KUNIT_EXPECT_NULL(test, smb3mc_orphans_find(&t, 5));
+	KUNIT_EXPECT_EQ(test, t.nr, 0U);
+}
+
 static void full_table_pushes_out_oldest(struct kunit *test)
 {
 	struct smb3mc_orphan *o, *first = NULL;
@@ -127,6 +145,7 @@ static void take_all_empties(struct kunit *test)
 
 static struct kunit_case smb3mc_chan_orphan_cases[] = {
 	KUNIT_CASE(take_finds_each_once),
+	KUNIT_CASE(find_leaves_it_in),
 	KUNIT_CASE(full_table_pushes_out_oldest),
 	KUNIT_CASE(expire_takes_those_due),
 	KUNIT_CASE(expire_across_jiffies_wrap),

@@ -44,6 +44,24 @@ struct smb3mc_orphan *smb3mc_orphans_add(struct smb3mc_orphans *t,
 }
 
 /**
+ * smb3mc_orphans_find - the orphan of a MessageId, left in the table
+ * @t: the table
+ * @mid: the MessageId, of an interim response for one
+ *
+ * Return: the orphan, still @t's (valid while its lock is held), or NULL.
+ */
+struct smb3mc_orphan *smb3mc_orphans_find(struct smb3mc_orphans *t, u64 mid)
+{
+	struct smb3mc_orphan *o;
+
+	list_for_each_entry(o, &t->list, list) {
+		if (o->mid == mid)
+			return o;
+	}
+	return NULL;
+}
+
+/**
  * smb3mc_orphans_take - the orphan whose answer has come
  * @t: the table
  * @mid: the MessageId answered
@@ -52,16 +70,13 @@ struct smb3mc_orphan *smb3mc_orphans_add(struct smb3mc_orphans *t,
  */
 struct smb3mc_orphan *smb3mc_orphans_take(struct smb3mc_orphans *t, u64 mid)
 {
-	struct smb3mc_orphan *o;
+	struct smb3mc_orphan *o = smb3mc_orphans_find(t, mid);
 
-	list_for_each_entry(o, &t->list, list) {
-		if (o->mid != mid)
-			continue;
+	if (o) {
 		list_del(&o->list);
 		t->nr--;
-		return o;
 	}
-	return NULL;
+	return o;
 }
 
 /**

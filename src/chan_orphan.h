@@ -1,11 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The requests of a channel whose waiter gave up (a fatal signal, a
- * timeout, its stop flag) while their answer may still come, kept by
- * MessageId for a while: a late answer that made something on the server
- * (a CREATE's open) is then handed to whoever can undo it. A plain table
- * over a list, bounded in size, which its user locks: pure, so that KUnit
- * can drive it.
+ * timeout, its stop flag, the timeout scan for one without a waiter) while
+ * their answer may still come, kept by MessageId for a while: a late
+ * answer, verified as the waiter's would have been, still grants the
+ * credits the server spends on it (MS-SMB2 3.2.5.1.4), and one that made
+ * something on the server (a CREATE's open) is handed to whoever can undo
+ * it. A plain table over a list, bounded in size, which its user locks:
+ * pure, so that KUnit can drive it.
+ *
+ * Bounded, so some credits can still be lost: those of an orphan pushed
+ * out by a newer one, or forgotten once it expired, whose answer comes
+ * after that. The channel then has fewer credits than the server granted;
+ * one left with too few for a request and nothing in flight is dropped
+ * (chan.c), and a new connection starts with new credits.
  */
 #ifndef SMB3MC_CHAN_ORPHAN_H
 #define SMB3MC_CHAN_ORPHAN_H
@@ -13,8 +21,14 @@
 #include <linux/list.h>
 #include <linux/types.h>
 
-/* Requests a channel keeps at most; a new one pushes out the oldest. */
-#define SMB3MC_ORPHANS_MAX	64
+/*
+ * Requests a channel keeps at most; a new one pushes out the oldest. Each
+ * holds at least one credit of the server's until its answer comes, and a
+ * channel asks for credits up to 512 (SMB3MC_CREDIT_TARGET, chan.c): as
+ * many orphans as that keeps the credits of every request a channel can
+ * have given up at once, at the cost of a small allocation each.
+ */
+#define SMB3MC_ORPHANS_MAX	512
 
 /*
  * What the sender of a request asks to be told of its late answer (struct
@@ -35,7 +49,9 @@ struct smb3mc_orphan {
 	__le16 command;			/* its answer must be of this one */
 	bool sign;			/* its answer must be signed */
 	bool seal;			/* ... or encrypted */
-	smb3mc_orphan_t fn;
+	bool cancelled;			/* a CANCEL for it went out */
+	bool interim_credited;		/* an interim's credits taken */
+	smb3mc_orphan_t fn;		/* or NULL: only its credits count */
 	void *owner;
 	u64 cookie;
 };
@@ -49,6 +65,7 @@ struct smb3mc_orphans {
 void smb3mc_orphans_init(struct smb3mc_orphans *t);
 struct smb3mc_orphan *smb3mc_orphans_add(struct smb3mc_orphans *t,
 					 struct smb3mc_orphan *o);
+struct smb3mc_orphan *smb3mc_orphans_find(struct smb3mc_orphans *t, u64 mid);
 struct smb3mc_orphan *smb3mc_orphans_take(struct smb3mc_orphans *t, u64 mid);
 unsigned int smb3mc_orphans_expire(struct smb3mc_orphans *t,
 				   unsigned long now, struct list_head *gone);
