@@ -10,9 +10,10 @@
  * the MessageId table first: the receive thread (it, or the worker that
  * checks the response, then completes the request) or the waiter giving up
  * (it then returns an error). So a late response never touches a request
- * its caller has already forgotten. A waiter that gives up on a request
- * with an @orphan_fn leaves its MessageId in the channel's orphans, in the
- * same step under the table's lock, for the late answer (chan_orphan.h).
+ * its caller has already forgotten. A waiter that gives up (or the timeout
+ * scan) leaves the request's MessageId in the channel's orphans, in the
+ * same step under the table's lock, for the late answer, which still
+ * grants its credits (chan_orphan.h).
  *
  * A request ends only once both its send has returned and its answer came
  * (response, timeout or the loss of the connection): its owner frees its
@@ -103,16 +104,24 @@ static void chan_orphans_free(struct list_head *gone)
 	}
 }
 
+static struct smb3mc_orphan *chan_orphan_new(struct smb3mc_chan *chan,
+					     const struct smb3mc_req *req,
+					     gfp_t gfp);
+
 /*
  * Asynchronous requests have no waiter to notice a missing answer: scan
  * for them once a second. A server that said STATUS_PENDING gets another
- * period, as a waiter would give it. Orphans whose time is up go too.
+ * period, as a waiter would give it. One that timed out becomes an orphan
+ * as a waiter's would (chan_give_up()), allocated here under the lock so
+ * that its answer finds it at once: without memory its credits are lost.
+ * Orphans whose time is up go too, their credits with them.
  */
 static void chan_timeout_work(struct work_struct *work)
 {
 	struct smb3mc_chan *chan = container_of(to_delayed_work(work),
 						struct smb3mc_chan,
 						timeout_work);
+	struct smb3mc_orphan *o, *old;
 	struct smb3mc_req *req, *next;
 	LIST_HEAD(expired);
 	LIST_HEAD(gone);
@@ -132,6 +141,10 @@ static void chan_timeout_work(struct work_struct *work)
 		}
 		__xa_erase(&chan->mids, mid);
 		list_add_tail(&req->expired, &expired);
+		o = chan_orphan_new(chan, req, GFP_ATOMIC | __GFP_NOWARN);
+		old = o ? smb3mc_orphans_add(&chan->orphans, o) : NULL;
+		if (old)
+			list_add_tail(&old->list, &gone);
 	}
 	smb3mc_orphans_expire(&chan->orphans, jiffies, &gone);
 	xa_unlock(&chan->mids);
@@ -763,20 +776,20 @@ static int chan_submit(struct smb3mc_chan *chan, struct smb3mc_req *req,
 
 /*
  * What the channel keeps of @req, whose waiter gives up, for its late
- * answer: NULL when its sender asked for nothing (or without memory).
- * Kept for two of its timeouts: past that, a server that answers at all
- * has long answered.
+ * answer: its credits, and what its sender asked to be told (NULL without
+ * memory: its credits are then lost with the answer). Kept for two of its
+ * timeouts: past that, a server that answers at all has long answered.
+ * Its interims extend nothing.
  */
 static struct smb3mc_orphan *chan_orphan_new(struct smb3mc_chan *chan,
-					     const struct smb3mc_req *req)
+					     const struct smb3mc_req *req,
+					     gfp_t gfp)
 {
 	unsigned long timeout = req->timeout ? req->timeout : chan->timeout;
 	const struct smb2_hdr *hdr = req->iov[0].iov_base;
 	struct smb3mc_orphan *o;
 
-	if (!req->orphan_fn)
-		return NULL;
-	o = kzalloc(sizeof(*o), GFP_NOFS);
+	o = kzalloc(sizeof(*o), gfp);
 	if (!o)
 		return NULL;
 	o->mid = req->mid;
@@ -784,6 +797,8 @@ static struct smb3mc_orphan *chan_orphan_new(struct smb3mc_chan *chan,
 	o->command = hdr->command;
 	o->sign = req->sign && !req->skip_verify;
 	o->seal = req->seal;
+	o->cancelled = READ_ONCE(req->cancelled);
+	o->interim_credited = req->interim_credited;
 	o->fn = req->orphan_fn;
 	o->owner = req->orphan_owner;
 	o->cookie = req->orphan_cookie;
@@ -792,18 +807,22 @@ static struct smb3mc_orphan *chan_orphan_new(struct smb3mc_chan *chan,
 
 /*
  * Stop waiting for @req, with @rc: -ETIMEDOUT when it timed out, -EINTR
- * when a signal came, -ESHUTDOWN when its @stop was set. A request with
- * an @orphan_fn becomes an orphan of the channel in the same step.
+ * when a signal came, -ESHUTDOWN when its @stop was set. The request
+ * becomes an orphan of the channel in the same step, for the credits of
+ * its late answer. Allocated before the lock; @interim_credited, which
+ * the receive side sets under it, is copied again there.
  */
 static int chan_give_up(struct smb3mc_chan *chan, struct smb3mc_req *req,
 			int rc)
 {
-	struct smb3mc_orphan *o = chan_orphan_new(chan, req), *old = NULL;
+	struct smb3mc_orphan *o = chan_orphan_new(chan, req, GFP_NOFS);
+	struct smb3mc_orphan *old = NULL;
 	bool ours;
 
 	xa_lock(&chan->mids);
 	ours = __xa_erase(&chan->mids, req->mid) == req;
 	if (ours && o) {
+		o->interim_credited = req->interim_credited;
 		old = smb3mc_orphans_add(&chan->orphans, o);
 		o = NULL;
 	}

@@ -219,12 +219,13 @@ struct smb3mc_req {
 	 */
 	const bool *stop;
 	/*
-	 * For a request whose success leaves something on the server that
-	 * only its waiter would undo (a CREATE's open), or NULL: when the
-	 * waiter gives up, the channel keeps the MessageId for two timeouts
-	 * (at most SMB3MC_ORPHANS_MAX of them), and hands an answer that
-	 * comes meanwhile, checked as the waiter's would have been, to
-	 * @orphan_fn with @orphan_owner and @orphan_cookie.
+	 * When its waiter gives up (or the timeout scan, for one with
+	 * @done_fn), the channel keeps the MessageId for two timeouts (at
+	 * most SMB3MC_ORPHANS_MAX of them): an answer that comes meanwhile,
+	 * checked as the waiter's would have been, grants its credits, and
+	 * goes to @orphan_fn with @orphan_owner and @orphan_cookie. That is
+	 * for a request whose success leaves something on the server that
+	 * only its waiter would undo (a CREATE's open), or NULL.
 	 */
 	smb3mc_orphan_t orphan_fn;
 	void *orphan_owner;

@@ -14,7 +14,10 @@
  * then ends in the worker; an encrypted message before anything in it is
  * looked at, so the worker matches it. The thread drains its workers
  * before it fails what is outstanding, and smb3mc_chan_shutdown() flushes
- * the queue before the channel and its keys go.
+ * the queue before the channel and its keys go. A late answer to a request
+ * whose waiter gave up (an orphan, chan_orphan.h), rare, is checked as its
+ * waiter's would have been, in the thread or the worker that decrypted
+ * it, and grants its credits too.
  */
 
 #include <linux/kthread.h>
@@ -229,6 +232,52 @@ static bool chan_must_verify(const struct smb3mc_req *req, bool sealed)
 	return !sealed && req->sign && !req->skip_verify;
 }
 
+/* The command @req sent, which its responses must carry. */
+static __le16 chan_req_command(const struct smb3mc_req *req)
+{
+	const struct smb2_hdr *orig = req->iov[0].iov_base;
+
+	return orig->command;
+}
+
+/*
+ * What an answer must be to be taken (MS-SMB2 3.2.5.1.3, 3.3.4.1.4): of
+ * an outstanding request (chan_want_req()) or of an orphan, whose waiter
+ * gave up (chan_want_orphan()), so that both pass the same checks.
+ */
+struct chan_want {
+	__le16 command;			/* the request's */
+	bool seal;			/* the answer must come encrypted */
+	bool verify;			/* ... else signed, the signature checked */
+	bool cancelled;			/* a CANCEL for the request went out */
+	/* READ data received for it, @rx_len bytes into @rx_data */
+	const struct iov_iter *rx_data;
+	size_t rx_len;
+};
+
+static void chan_want_req(const struct smb3mc_req *req,
+			  struct chan_want *w)
+{
+	w->command = chan_req_command(req);
+	w->seal = req->seal;
+	w->verify = req->sign && !req->skip_verify;
+	w->cancelled = READ_ONCE(req->cancelled);
+	w->rx_data = req->rx_data;
+	w->rx_len = req->rx_len;
+}
+
+/* An orphan's answer comes whole, READ data and all: none received. */
+static void chan_want_orphan(const struct smb3mc_orphan *o,
+			     struct chan_want *w)
+{
+	w->command = o->command;
+	w->seal = o->seal;
+	w->verify = o->sign;
+	w->cancelled = o->cancelled;
+	w->rx_data = NULL;
+	w->rx_len = 0;
+}
+
 /*
  * ksmbd (fs/smb/server, up to 6.12 at least) signs an error response to
  * READ over the 4-byte transport header in front of it as well: for a
@@ -239,14 +288,14 @@ static bool chan_must_verify(const struct smb3mc_req *req, bool sealed)
  * transport header is this response's alone.
  */
 static bool chan_read_error_signed_with_frame(struct smb3mc_chan *chan,
-					      const struct smb3mc_req *req,
+					      const struct chan_want *w,
 					      const struct kvec *iov)
 {
 	const struct smb2_hdr *hdr = iov->iov_base;
 	__be32 frame = cpu_to_be32(iov->iov_len);
 
 	if (hdr->command != cpu_to_le16(SMB2_READ) ||
-	    hdr->status == STATUS_SUCCESS || req->rx_len ||
+	    hdr->status == STATUS_SUCCESS || w->rx_len ||
 	    smb3mc_verify_prefixed(&chan->signer, &frame, sizeof(frame), iov))
 		return false;
 	pr_info_once("smb3mc: %s: the server signs errors to READ over the transport header too (as ksmbd does): taken\n",
@@ -261,27 +310,19 @@ static bool chan_read_error_signed_with_frame(struct smb3mc_chan *chan,
  * response is taken, cut to that copy.
  */
 static bool chan_error_signed_twice(struct smb3mc_chan *chan,
-				    const struct smb3mc_req *req, void *rsp,
+				    const struct chan_want *w, void *rsp,
 				    size_t *len)
 {
 	size_t copy = smb3mc_error_repeated(rsp, *len);
 	struct kvec iov = { .iov_base = rsp + *len - copy, .iov_len = copy };
 
-	if (!copy || req->rx_len ||
+	if (!copy || w->rx_len ||
 	    smb3mc_verify_data(&chan->signer, &iov, 1, NULL))
 		return false;
 	pr_info_once("smb3mc: %s: the server sends an error response twice and signs the second (as ksmbd does): taken\n",
 		     chan->name);
 	*len = copy;
 	return true;
-}
-
-/* The command @req sent, which its responses must carry. */
-static __le16 chan_req_command(const struct smb3mc_req *req)
-{
-	const struct smb2_hdr *orig = req->iov[0].iov_base;
-
-	return orig->command;
 }
 
 /*
@@ -292,9 +333,9 @@ static __le16 chan_req_command(const struct smb3mc_req *req)
  * that a sealed session can bind its channels there (ses_time_chan()).
  */
 static bool chan_echo_answered_in_clear(struct smb3mc_chan *chan,
-					const struct smb3mc_req *req)
+					const struct chan_want *w)
 {
-	if (chan_req_command(req) != cpu_to_le16(SMB2_ECHO))
+	if (w->command != cpu_to_le16(SMB2_ECHO))
 		return false;
 	pr_info_once("smb3mc: %s: the server answers an encrypted ECHO in clear (as ksmbd does): taken\n",
 		     chan->name);
@@ -307,7 +348,7 @@ static bool chan_echo_answered_in_clear(struct smb3mc_chan *chan,
  * latter may cut *@len to the part it proves.
  */
 static bool chan_signature_proves(struct smb3mc_chan *chan,
-				  const struct smb3mc_req *req, void *rsp,
+				  const struct chan_want *w, void *rsp,
 				  size_t *len)
 {
 	const struct smb2_hdr *hdr = rsp;
@@ -316,14 +357,14 @@ static bool chan_signature_proves(struct smb3mc_chan *chan,
 
 	if (!(hdr->flags & SMB2_FLAGS_SIGNED))
 		return false;
-	if (req->rx_len) {
-		data = *req->rx_data;
-		iov_iter_truncate(&data, req->rx_len);
+	if (w->rx_len) {
+		data = *w->rx_data;
+		iov_iter_truncate(&data, w->rx_len);
 	}
 	return !smb3mc_verify_data(&chan->signer, &iov, 1,
-				   req->rx_len ? &data : NULL) ||
-	       chan_read_error_signed_with_frame(chan, req, &iov) ||
-	       chan_error_signed_twice(chan, req, rsp, len);
+				   w->rx_len ? &data : NULL) ||
+	       chan_read_error_signed_with_frame(chan, w, &iov) ||
+	       chan_error_signed_twice(chan, w, rsp, len);
 }
 
 /*
@@ -338,23 +379,52 @@ static bool chan_signature_proves(struct smb3mc_chan *chan,
  * with EINTR, and a break passes without a warning.
  */
 static bool chan_grants_nothing(struct smb3mc_chan *chan,
-				const struct smb3mc_req *req,
+				const struct chan_want *w,
 				const struct smb2_hdr *hdr)
 {
-	const struct smb2_hdr *orig = req->iov[0].iov_base;
-
-	if (READ_ONCE(req->cancelled) && hdr->status == STATUS_CANCELLED) {
+	if (w->cancelled && hdr->status == STATUS_CANCELLED) {
 		pr_info_once("smb3mc: %s: the server does not sign or encrypt its answer to a cancelled request (as ksmbd does): taken\n",
 			     chan->name);
 		return true;
 	}
-	if (orig->command == cpu_to_le16(SMB2_OPLOCK_BREAK) &&
-	    hdr->command == orig->command) {
+	if (w->command == cpu_to_le16(SMB2_OPLOCK_BREAK) &&
+	    hdr->command == w->command) {
 		pr_info_once("smb3mc: %s: the server does not sign its answer to a lease break acknowledgment (as ksmbd does): taken\n",
 			     chan->name);
 		return true;
 	}
 	return false;
+}
+
+enum chan_verdict {
+	CHAN_TAKEN,
+	CHAN_OTHER_COMMAND,
+	CHAN_IN_CLEAR,
+	CHAN_BAD_SIGNATURE,
+};
+
+/*
+ * Whether @rsp (*@len bytes, which a signature of ksmbd's may cut) and
+ * the data received for it are an answer as @w wants. A response of
+ * another command answers nothing the request asked, whatever its status
+ * says. MS-SMB2 3.3.4.1.4: the response to an encrypted request comes
+ * encrypted; one that decrypted needs no signature (3.2.5.1.3).
+ */
+static enum chan_verdict chan_judge(struct smb3mc_chan *chan,
+				    const struct chan_want *w, void *rsp,
+				    size_t *len, bool sealed)
+{
+	const struct smb2_hdr *hdr = rsp;
+
+	if (hdr->command != w->command)
+		return CHAN_OTHER_COMMAND;
+	if (w->seal && !sealed && !chan_echo_answered_in_clear(chan, w) &&
+	    !chan_grants_nothing(chan, w, hdr))
+		return CHAN_IN_CLEAR;
+	if (!sealed && w->verify && !chan_signature_proves(chan, w, rsp, len) &&
+	    !chan_grants_nothing(chan, w, hdr))
+		return CHAN_BAD_SIGNATURE;
+	return CHAN_TAKEN;
 }
 
 /*
@@ -366,35 +436,31 @@ static void chan_check_end(struct smb3mc_chan *chan, struct smb3mc_req *req,
 			   void *rsp, size_t len, bool sealed)
 {
 	struct smb2_hdr *hdr = rsp;
+	struct chan_want w;
 
 	req->rc = 0;
-	/*
-	 * A response of another command answers nothing @req asked,
-	 * whatever its status says. MS-SMB2 3.3.4.1.4: the response to an
-	 * encrypted request comes encrypted; one that decrypted needs no
-	 * signature (3.2.5.1.3).
-	 */
-	if (hdr->command != chan_req_command(req)) {
+	chan_want_req(req, &w);
+	switch (chan_judge(chan, &w, rsp, &len, sealed)) {
+	case CHAN_OTHER_COMMAND:
 		pr_warn_ratelimited("smb3mc: %s: %s response to %s (MessageId %llu), refused\n",
 				    chan->name,
 				    smb3mc_command_name(le16_to_cpu(hdr->command)),
-				    smb3mc_command_name(le16_to_cpu(chan_req_command(req))),
+				    smb3mc_command_name(le16_to_cpu(w.command)),
 				    req->mid);
 		req->rc = -EIO;
-	} else if (req->seal && !sealed &&
-		   !chan_echo_answered_in_clear(chan, req) &&
-		   !chan_grants_nothing(chan, req, hdr)) {
+		break;
+	case CHAN_IN_CLEAR:
 		pr_warn_ratelimited("smb3mc: %s: unencrypted response to encrypted command %s, refused\n",
 				    chan->name,
 				    smb3mc_command_name(le16_to_cpu(hdr->command)));
 		req->rc = -EACCES;
-	} else if (chan_must_verify(req, sealed) &&
-		   !chan_signature_proves(chan, req, rsp, &len) &&
-		   !chan_grants_nothing(chan, req, hdr)) {
+		break;
+	case CHAN_BAD_SIGNATURE:
 		pr_warn_ratelimited("smb3mc: %s: response to command %u has a missing or bad signature\n",
 				    chan->name, le16_to_cpu(hdr->command));
 		req->rc = -EACCES;
-	} else {
+		break;
+	case CHAN_TAKEN:
 		/* Before the end, which may let a waiter for credits give up. */
 		chan_grant(chan, hdr);
 		/*
@@ -410,6 +476,7 @@ static void chan_check_end(struct smb3mc_chan *chan, struct smb3mc_req *req,
 					    req->mid);
 			req->rc = -EIO;
 		}
+		break;
 	}
 	req->rsp = rsp;
 	req->rsp_len = len;
@@ -455,35 +522,74 @@ static void chan_complete(struct smb3mc_chan *chan, struct smb3mc_req *req,
 
 /*
  * The late answer @rsp (@len bytes) to the orphan @o, whose waiter gave
- * up: to its sender's @fn once it passes the checks chan_check_end() makes
- * of an answer, without the allowances for ksmbd's error answers (an
- * error leaves nothing to undo). Takes @o and @rsp.
+ * up: taken when it passes the checks chan_check_end() makes of the
+ * waiter's answer (chan_judge()). It then grants its credits, as that
+ * one would have (MS-SMB2 3.2.5.1.4), and goes to the sender's @fn, if
+ * any, which looks at its status itself. Takes @o and @rsp.
  */
 static void chan_orphan_answer(struct smb3mc_chan *chan,
 			       struct smb3mc_orphan *o, void *rsp, size_t len,
 			       bool sealed)
 {
 	const struct smb2_hdr *hdr = rsp;
-	struct kvec iov = { .iov_base = rsp, .iov_len = len };
 	const char *why = NULL;
+	struct chan_want w;
 
-	if (hdr->command != o->command)
+	chan_want_orphan(o, &w);
+	switch (chan_judge(chan, &w, rsp, &len, sealed)) {
+	case CHAN_OTHER_COMMAND:
 		why = "of another command";
-	else if (o->seal && !sealed)
+		break;
+	case CHAN_IN_CLEAR:
 		why = "unencrypted";
-	else if (o->sign && !sealed &&
-		 (!(hdr->flags & SMB2_FLAGS_SIGNED) ||
-		  smb3mc_verify_data(&chan->signer, &iov, 1, NULL)))
+		break;
+	case CHAN_BAD_SIGNATURE:
 		why = "with a missing or bad signature";
+		break;
+	case CHAN_TAKEN:
+		chan_grant(chan, hdr);
+		if (o->fn)
+			o->fn(o->owner, o->cookie, rsp, len);
+		break;
+	}
 	if (why)
 		pr_warn_ratelimited("smb3mc: %s: %s response for MessageId %llu, whose waiter gave up, %s: ignored\n",
 				    chan->name,
 				    smb3mc_command_name(le16_to_cpu(hdr->command)),
 				    o->mid, why);
-	else
-		o->fn(o->owner, o->cookie, rsp, len);
 	kfree(o);
 	kvfree(rsp);
+}
+
+/*
+ * Under the MessageId table's lock: an interim response @hdr (@sealed
+ * when it came encrypted) for no outstanding request, maybe an orphan's.
+ * Whether it grants credits: only the first interim of the request does,
+ * as for one outstanding, and only when it is of the command and as
+ * encrypted as the request. It extends nothing: the orphan still expires
+ * when it would have. *@why says why it is ignored.
+ */
+static bool chan_orphan_interim(struct smb3mc_chan *chan,
+				const struct smb2_hdr *hdr, bool sealed,
+				const char **why)
+{
+	struct smb3mc_orphan *o;
+
+	o = smb3mc_orphans_find(&chan->orphans,
+				le64_to_cpu(hdr->message_id));
+	if (!o)
+		return false;
+	if (hdr->command != o->command || (o->seal && !sealed)) {
+		*why = "which is not outstanding, its waiter gave up, and not as its answer must be";
+		return false;
+	}
+	if (o->interim_credited) {
+		*why = "which is not outstanding, its waiter gave up";
+		return false;
+	}
+	o->interim_credited = true;
+	*why = "which is not outstanding, its waiter gave up: its credits taken";
+	return true;
 }
 
 /* A break notification: the owner's, once the channel is in use. */
@@ -521,13 +627,16 @@ static int chan_dispatch_one(struct smb3mc_chan *chan, void *buf, size_t len,
 
 	/*
 	 * MS-SMB2 3.2.5.1.5: an interim response; the final one follows. It
-	 * extends the wait of an outstanding request, within bounds (chan.c).
+	 * extends the wait of an outstanding request, within bounds (chan.c),
+	 * and not the time an orphan is kept.
 	 */
 	if (hdr->status == STATUS_PENDING &&
 	    (hdr->flags & SMB2_FLAGS_ASYNC_COMMAND)) {
 		chan_heard(chan, false);
 		xa_lock(&chan->mids);
 		req = xa_load(&chan->mids, mid);
+		if (!req)
+			grant = chan_orphan_interim(chan, hdr, sealed, &why);
 		if (req && hdr->command != chan_req_command(req)) {
 			req = NULL;
 			why = "of another command";
@@ -602,9 +711,9 @@ static int chan_dispatch_one(struct smb3mc_chan *chan, void *buf, size_t len,
 	}
 	if (!req) {
 		/*
-		 * Its waiter gave up, or the server answered twice, or with
-		 * a MessageId never sent. MS-SMB2 3.2.5.1.2: discarded,
-		 * credits and all; those of a request given up are lost.
+		 * The server answered twice, or with a MessageId never sent,
+		 * or so late that the orphan its waiter left was pushed out
+		 * or expired. MS-SMB2 3.2.5.1.2: discarded, credits and all.
 		 */
 		pr_warn_ratelimited("smb3mc: %s: %s response for MessageId %llu, which is not outstanding, ignored\n",
 				    chan->name,
@@ -691,7 +800,9 @@ static int chan_recv_iter(struct smb3mc_chan *chan, struct iov_iter *iter)
  * The request is ours from the moment it leaves the MessageId table, so
  * its pages stay valid while the data arrives: a waiter that times out
  * meanwhile waits for us, and a server that stops mid-message is caught
- * by the ECHO that then goes unanswered, which drops the connection.
+ * by the ECHO that then goes unanswered, which drops the connection. The
+ * READ of an orphan has no pages left: the caller receives it whole, and
+ * drops it once checked, its credits taken (chan_orphan_answer()).
  */
 static int chan_receive_data(struct smb3mc_chan *chan, size_t len)
 {
