@@ -66,6 +66,8 @@ MAX_IO = 1024 * 1024
 WRITE_GAP_AT = 32768  # write-gap: the WRITE of this byte is refused
 # create-late: the name whose CREATE is answered late
 LATE_NAME = "late.txt"
+# credits-forged: CREATEs of names that start so are answered 3 s late
+HELD_PREFIX = "held"
 # The body of an error response (MS-SMB2 2.2.2), no error data.
 ERROR_BODY = struct.pack("<HBBI", 9, 0, 0, 0) + b"\0"
 NT_EPOCH = 116444736000000000
@@ -143,7 +145,8 @@ CASES = {
                        "answer after TREE_CONNECT send a copy with a "
                        "MessageId never sent, and ahead of this READ's one "
                        "with a bad signature, each granting "
-                       f"{FORGED_CREDITS}; answer each READ 3 s late; log "
+                       f"{FORGED_CREDITS}; answer each READ, and each "
+                       f"CREATE of a name {HELD_PREFIX}*, 3 s late; log "
                        "a request past the credits granted"),
     "stop-reading": (p.WRITE, 0, "stop reading the socket from this "
                      "request on, holding the connection open"),
@@ -664,6 +667,14 @@ class Conn(MidSend):
             threading.Thread(target=self.chain_late, args=(msg,),
                              daemon=True).start()
             return
+        if self.case.name == "credits-forged" and h.command == p.CREATE and \
+                self.create_name(msg).strip("\\").lower().startswith(
+                    HELD_PREFIX):
+            self.srv.log(f"{self.peer} CREATE mid={h.mid} of "
+                         f"{self.create_name(msg)} held 3 s")
+            threading.Thread(target=self.chain_late, args=(msg,),
+                             daemon=True).start()
+            return
         self.answer_chain(msg)
 
     def answer_chain(self, msg):
@@ -871,12 +882,17 @@ class Conn(MidSend):
             pass
 
     def chain_late(self, msg):
-        """create-late: the answers to the chain @msg, 6 s late."""
-        time.sleep(6)
+        """create-late: the answers to the chain @msg, 6 s late;
+        credits-forged: 3 s, logged once sent."""
+        forged = self.case.name == "credits-forged"
+        time.sleep(3 if forged else 6)
         try:
             self.answer_chain(msg)
         except OSError:
-            pass
+            return
+        if forged:
+            self.srv.log(f"{self.peer} CREATE mid={p.Header(msg).mid} of "
+                         f"{self.create_name(msg)} answered 3 s late")
 
     def answer_late(self, h, req):
         """read-late, write-late: the answer to @h, 6 s late;

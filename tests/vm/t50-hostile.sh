@@ -211,6 +211,19 @@ srv_await() { # pattern
 chans() {
 	grep -c -- "-> $1:$port speed .* state good" /proc/fs/smb3mc/DebugData
 }
+# The credits of the mount's first channel on our server once nothing is
+# in flight there (DebugData), waiting up to 3 s for that; empty if never.
+rest_credits() {
+	local c
+	for _ in $(seq 30); do
+		c=$(grep -F -- "-> $a:$port speed" /proc/fs/smb3mc/DebugData |
+			head -n 1 | grep -oE "credits [0-9]+ in-flight 0 ")
+		[ -n "$c" ] && break
+		sleep 0.1
+	done
+	c=${c#credits }
+	echo "${c%% *}"
+}
 # Mount binds its second channel in the background: a case that needs it
 # waits for it (up to 30 s).
 both_chans() {
@@ -720,10 +733,14 @@ case_pending_sync() {
 # on the bad signature; then the 32 all read the file, at most 7
 # requests at a time, and the server never sees a MessageId past those
 # it granted (before, the client took the forged credits and sent more
-# than 8 at once).
+# than 8 at once). Then two opens whose CREATEs the server holds 3 s,
+# SIGKILLed while they wait: their late answers still grant the credits
+# they took (before 2026-12-07, with credits only from answers matched
+# to an outstanding request, those of a request given up were lost, a
+# few with each kill, until the channel had none left).
 case_credits_forged() {
-	local i ok=0 t0
-	local -a ps=()
+	local c0 c1 i ok=0 t0
+	local -a ps=() ks=()
 	begin credits-forged
 	if mounted; then
 		try 60 "dread:$m/hello.txt"
@@ -743,6 +760,34 @@ case_credits_forged() {
 		expect "$name: 32 O_DIRECT reads at once read the file" "$ok" 32
 		within "$name: 32 O_DIRECT reads" \
 			$((($(date +%s%N) - t0) / 1000000)) 40
+		c0=$(rest_credits)
+		for i in 1 2; do
+			bash -c ': >"$1"' - "$m/held$i.txt" 2>/dev/null &
+			ks+=($!)
+		done
+		for _ in $(seq 30); do
+			[ "$(srvlog | grep -c "CREATE mid=.* held 3 s")" -ge 2 ] &&
+				break
+			sleep 0.1
+		done
+		kill -KILL "${ks[@]}" 2>/dev/null
+		wait "${ks[@]}" 2>/dev/null
+		expect "$name: two CREATEs held 3 s, their waiters killed" \
+			"$(srvlog | grep -c "CREATE mid=.* held 3 s")" 2
+		for _ in $(seq 50); do
+			[ "$(srvlog | grep -c "CREATE mid=.* answered 3 s late")" \
+				-ge 2 ] && break
+			sleep 0.1
+		done
+		expect "$name: both answered after the kill" \
+			"$(srvlog | grep -c "CREATE mid=.* answered 3 s late")" 2
+		for _ in $(seq 10); do
+			c1=$(rest_credits)
+			[ "$c1" = "$c0" ] && break
+			sleep 0.3
+		done
+		expect "$name: credits at rest as before the kill (${c0:-unknown})" \
+			"${c1:-none}" "${c0:-unknown}"
 		expect "$name: no request past the credits granted" \
 			"$(srvlog | grep -c "client exceeded its credits")" 0
 		msg "response for MessageId [0-9]+, which is not outstanding"
