@@ -238,10 +238,21 @@ static void ses_orphan_close_work(struct work_struct *work)
 	int len;
 
 	len = smb3mc_build_close(oc->buf, sizeof(oc->buf), &oc->fid, false);
-	/* A new session since: the server dropped the lost one's opens. */
-	if (len >= 0 && oc->fid.gen == READ_ONCE(ses->gen) &&
-	    !READ_ONCE(ses->closing))
+	if (len >= 0 && !READ_ONCE(ses->closing))
 		chan = smb3mc_ses_pick_chan(ses, 0);
+	/*
+	 * A new session since: the server dropped the lost one's opens, and
+	 * the ids are not the new one's. Looked at once the channel is
+	 * picked, in the order ses_recover() publishes them (ses_resume()).
+	 */
+	if (chan) {
+		/* Pairs with the smp_wmb() in ses_recover(). */
+		smp_rmb();
+		if (oc->fid.gen != READ_ONCE(ses->gen)) {
+			smb3mc_chan_put(chan);
+			chan = NULL;
+		}
+	}
 	if (chan) {
 		req->iov[0].iov_base = oc->buf;
 		req->iov[0].iov_len = len;
