@@ -81,6 +81,9 @@ static void full_table_pushes_out_oldest(struct kunit *test)
 		KUNIT_EXPECT_NULL(test, smb3mc_orphans_add(&t, o));
 	}
 	KUNIT_EXPECT_EQ(test, t.nr, (unsigned int)SMB3MC_ORPHANS_MAX);
+	/* More than the hash has buckets: each is found in its own. */
+	for (mid = 0; mid < SMB3MC_ORPHANS_MAX; mid++)
+		KUNIT_EXPECT_EQ(test, smb3mc_orphans_find(&t, mid)->mid, mid);
 	KUNIT_EXPECT_PTR_EQ(test, smb3mc_orphans_add(&t, orphan(test, mid,
 								 100)),
 			    first);

@@ -16,8 +16,24 @@
  */
 void smb3mc_orphans_init(struct smb3mc_orphans *t)
 {
+	unsigned int i;
+
 	INIT_LIST_HEAD(&t->list);
+	for (i = 0; i < ARRAY_SIZE(t->hash); i++)
+		INIT_HLIST_HEAD(&t->hash[i]);
 	t->nr = 0;
+}
+
+static struct hlist_head *orphans_bucket(struct smb3mc_orphans *t, u64 mid)
+{
+	return &t->hash[hash_64(mid, SMB3MC_ORPHANS_HASH_BITS)];
+}
+
+static void orphans_del(struct smb3mc_orphans *t, struct smb3mc_orphan *o)
+{
+	list_del(&o->list);
+	hlist_del(&o->hash);
+	t->nr--;
 }
 
 /**
@@ -35,10 +51,10 @@ struct smb3mc_orphan *smb3mc_orphans_add(struct smb3mc_orphans *t,
 
 	if (t->nr >= SMB3MC_ORPHANS_MAX) {
 		old = list_first_entry(&t->list, struct smb3mc_orphan, list);
-		list_del(&old->list);
-		t->nr--;
+		orphans_del(t, old);
 	}
 	list_add_tail(&o->list, &t->list);
+	hlist_add_head(&o->hash, orphans_bucket(t, o->mid));
 	t->nr++;
 	return old;
 }
@@ -54,7 +70,7 @@ struct smb3mc_orphan *smb3mc_orphans_find(struct smb3mc_orphans *t, u64 mid)
 {
 	struct smb3mc_orphan *o;
 
-	list_for_each_entry(o, &t->list, list) {
+	hlist_for_each_entry(o, orphans_bucket(t, mid), hash) {
 		if (o->mid == mid)
 			return o;
 	}
@@ -72,10 +88,8 @@ struct smb3mc_orphan *smb3mc_orphans_take(struct smb3mc_orphans *t, u64 mid)
 {
 	struct smb3mc_orphan *o = smb3mc_orphans_find(t, mid);
 
-	if (o) {
-		list_del(&o->list);
-		t->nr--;
-	}
+	if (o)
+		orphans_del(t, o);
 	return o;
 }
 
@@ -96,8 +110,8 @@ unsigned int smb3mc_orphans_expire(struct smb3mc_orphans *t,
 	list_for_each_entry_safe(o, next, &t->list, list) {
 		if (time_before(now, o->expires))
 			continue;
-		list_move_tail(&o->list, gone);
-		t->nr--;
+		orphans_del(t, o);
+		list_add_tail(&o->list, gone);
 		n++;
 	}
 	return n;
@@ -110,6 +124,6 @@ unsigned int smb3mc_orphans_expire(struct smb3mc_orphans *t,
  */
 void smb3mc_orphans_take_all(struct smb3mc_orphans *t, struct list_head *gone)
 {
-	list_splice_tail_init(&t->list, gone);
-	t->nr = 0;
+	list_splice_tail(&t->list, gone);
+	smb3mc_orphans_init(t);
 }

@@ -6,8 +6,10 @@
  * answer, verified as the waiter's would have been, still grants the
  * credits the server spends on it (MS-SMB2 3.2.5.1.4), and one that made
  * something on the server (a CREATE's open) is handed to whoever can undo
- * it. A plain table over a list, bounded in size, which its user locks:
- * pure, so that KUnit can drive it.
+ * it. A list in age order, hashed by MessageId, bounded in size, which
+ * its user locks: pure, so that KUnit can drive it. Hashed, as each
+ * answer of a MessageId not outstanding looks here, and a server can send
+ * thousands of them in one message.
  *
  * Bounded, so some credits can still be lost: those of an orphan pushed
  * out by a newer one, or forgotten once it expired, whose answer comes
@@ -18,6 +20,7 @@
 #ifndef SMB3MC_CHAN_ORPHAN_H
 #define SMB3MC_CHAN_ORPHAN_H
 
+#include <linux/hash.h>
 #include <linux/list.h>
 #include <linux/types.h>
 
@@ -29,6 +32,7 @@
  * have given up at once, at the cost of a small allocation each.
  */
 #define SMB3MC_ORPHANS_MAX	512
+#define SMB3MC_ORPHANS_HASH_BITS	7
 
 /*
  * What the sender of a request asks to be told of its late answer (struct
@@ -44,6 +48,7 @@ typedef void (*smb3mc_orphan_t)(void *owner, u64 cookie, const void *rsp,
 /* One request whose waiter left. */
 struct smb3mc_orphan {
 	struct list_head list;		/* on smb3mc_orphans @list */
+	struct hlist_node hash;		/* in smb3mc_orphans @hash */
 	u64 mid;			/* its MessageId */
 	unsigned long expires;		/* jiffies it is forgotten at */
 	__le16 command;			/* its answer must be of this one */
@@ -56,9 +61,10 @@ struct smb3mc_orphan {
 	u64 cookie;
 };
 
-/* The orphans of one channel, oldest first. */
+/* The orphans of one channel: @list oldest first, @hash by MessageId. */
 struct smb3mc_orphans {
 	struct list_head list;
+	struct hlist_head hash[1 << SMB3MC_ORPHANS_HASH_BITS];
 	unsigned int nr;
 };
 
