@@ -94,19 +94,57 @@ static void chan_expired(struct smb3mc_chan *chan, const struct smb3mc_req *req)
 	}
 }
 
-static void chan_orphans_free(struct list_head *gone)
+/*
+ * Free the orphans @gone: expired, pushed out by newer ones, or left when
+ * the channel went. What the answer of one with @fn would have undone
+ * (a CREATE's open) is now left on the server, until the session ends.
+ */
+static void chan_orphans_free(struct smb3mc_chan *chan, struct list_head *gone)
 {
 	struct smb3mc_orphan *o, *next;
 
 	list_for_each_entry_safe(o, next, gone, list) {
+		if (o->fn)
+			pr_warn_ratelimited("smb3mc: %s: %s for MessageId %llu, whose waiter gave up, was never answered: what it opened stays open on the server until the session ends\n",
+					    chan->name,
+					    smb3mc_command_name(le16_to_cpu(o->command)),
+					    o->mid);
 		list_del(&o->list);
 		kfree(o);
 	}
 }
 
+/*
+ * What the channel keeps of @req, whose waiter gives up, for its late
+ * answer: its credits, and what its sender asked to be told (NULL without
+ * memory: its credits are then lost with the answer). Kept for two of its
+ * timeouts: past that, a server that answers at all has long answered.
+ * Its interims extend nothing. Whether one granted credits already
+ * (@interim_credited) is set under the MessageId table's lock: the caller
+ * copies it under that lock.
+ */
 static struct smb3mc_orphan *chan_orphan_new(struct smb3mc_chan *chan,
 					     const struct smb3mc_req *req,
-					     gfp_t gfp);
+					     gfp_t gfp)
+{
+	unsigned long timeout = req->timeout ? req->timeout : chan->timeout;
+	const struct smb2_hdr *hdr = req->iov[0].iov_base;
+	struct smb3mc_orphan *o;
+
+	o = kzalloc(sizeof(*o), gfp);
+	if (!o)
+		return NULL;
+	o->mid = req->mid;
+	o->expires = jiffies + 2 * timeout;
+	o->command = hdr->command;
+	o->verify = req->sign && !req->skip_verify;
+	o->seal = req->seal;
+	o->cancelled = READ_ONCE(req->cancelled);
+	o->fn = req->orphan_fn;
+	o->owner = req->orphan_owner;
+	o->cookie = req->orphan_cookie;
+	return o;
+}
 
 /*
  * Asynchronous requests have no waiter to notice a missing answer: scan
@@ -142,13 +180,17 @@ static void chan_timeout_work(struct work_struct *work)
 		__xa_erase(&chan->mids, mid);
 		list_add_tail(&req->expired, &expired);
 		o = chan_orphan_new(chan, req, GFP_ATOMIC | __GFP_NOWARN);
-		old = o ? smb3mc_orphans_add(&chan->orphans, o) : NULL;
+		old = NULL;
+		if (o) {
+			o->interim_credited = req->interim_credited;
+			old = smb3mc_orphans_add(&chan->orphans, o);
+		}
 		if (old)
 			list_add_tail(&old->list, &gone);
 	}
 	smb3mc_orphans_expire(&chan->orphans, jiffies, &gone);
 	xa_unlock(&chan->mids);
-	chan_orphans_free(&gone);
+	chan_orphans_free(chan, &gone);
 
 	list_for_each_entry_safe(req, next, &expired, expired) {
 		chan_expired(chan, req);
@@ -340,7 +382,7 @@ void smb3mc_chan_shutdown(struct smb3mc_chan *chan)
 	chan->sock = NULL;
 	smb3mc_chan_fail_all(chan, -ECONNABORTED);
 	smb3mc_orphans_take_all(&chan->orphans, &gone);
-	chan_orphans_free(&gone);
+	chan_orphans_free(chan, &gone);
 	if (chan->signer_ready)
 		smb3mc_signer_free(&chan->signer);
 	chan->signer_ready = false;
@@ -775,42 +817,11 @@ static int chan_submit(struct smb3mc_chan *chan, struct smb3mc_req *req,
 }
 
 /*
- * What the channel keeps of @req, whose waiter gives up, for its late
- * answer: its credits, and what its sender asked to be told (NULL without
- * memory: its credits are then lost with the answer). Kept for two of its
- * timeouts: past that, a server that answers at all has long answered.
- * Its interims extend nothing.
- */
-static struct smb3mc_orphan *chan_orphan_new(struct smb3mc_chan *chan,
-					     const struct smb3mc_req *req,
-					     gfp_t gfp)
-{
-	unsigned long timeout = req->timeout ? req->timeout : chan->timeout;
-	const struct smb2_hdr *hdr = req->iov[0].iov_base;
-	struct smb3mc_orphan *o;
-
-	o = kzalloc(sizeof(*o), gfp);
-	if (!o)
-		return NULL;
-	o->mid = req->mid;
-	o->expires = jiffies + 2 * timeout;
-	o->command = hdr->command;
-	o->sign = req->sign && !req->skip_verify;
-	o->seal = req->seal;
-	o->cancelled = READ_ONCE(req->cancelled);
-	o->interim_credited = req->interim_credited;
-	o->fn = req->orphan_fn;
-	o->owner = req->orphan_owner;
-	o->cookie = req->orphan_cookie;
-	return o;
-}
-
-/*
  * Stop waiting for @req, with @rc: -ETIMEDOUT when it timed out, -EINTR
  * when a signal came, -ESHUTDOWN when its @stop was set. The request
  * becomes an orphan of the channel in the same step, for the credits of
  * its late answer. Allocated before the lock; @interim_credited, which
- * the receive side sets under it, is copied again there.
+ * the receive side sets under it, is copied there.
  */
 static int chan_give_up(struct smb3mc_chan *chan, struct smb3mc_req *req,
 			int rc)

@@ -52,7 +52,7 @@ struct smb3mc_orphan {
 	u64 mid;			/* its MessageId */
 	unsigned long expires;		/* jiffies it is forgotten at */
 	__le16 command;			/* its answer must be of this one */
-	bool sign;			/* its answer must be signed */
+	bool verify;			/* its answer's signature is checked */
 	bool seal;			/* ... or encrypted */
 	bool cancelled;			/* a CANCEL for it went out */
 	bool interim_credited;		/* an interim's credits taken */

@@ -272,7 +272,7 @@ static void chan_want_orphan(const struct smb3mc_orphan *o,
 {
 	w->command = o->command;
 	w->seal = o->seal;
-	w->verify = o->sign;
+	w->verify = o->verify;
 	w->cancelled = o->cancelled;
 	w->rx_data = NULL;
 	w->rx_len = 0;
@@ -525,7 +525,9 @@ static void chan_complete(struct smb3mc_chan *chan, struct smb3mc_req *req,
  * up: taken when it passes the checks chan_check_end() makes of the
  * waiter's answer (chan_judge()). It then grants its credits, as that
  * one would have (MS-SMB2 3.2.5.1.4), and goes to the sender's @fn, if
- * any, which looks at its status itself. Takes @o and @rsp.
+ * any, which looks at its status itself. One refused leaves @o in the
+ * table: no waiter ends with it, and the real answer may still come.
+ * Takes @o and @rsp.
  */
 static void chan_orphan_answer(struct smb3mc_chan *chan,
 			       struct smb3mc_orphan *o, void *rsp, size_t len,
@@ -552,11 +554,15 @@ static void chan_orphan_answer(struct smb3mc_chan *chan,
 			o->fn(o->owner, o->cookie, rsp, len);
 		break;
 	}
-	if (why)
+	if (why) {
 		pr_warn_ratelimited("smb3mc: %s: %s response for MessageId %llu, whose waiter gave up, %s: ignored\n",
 				    chan->name,
 				    smb3mc_command_name(le16_to_cpu(hdr->command)),
 				    o->mid, why);
+		xa_lock(&chan->mids);
+		o = smb3mc_orphans_add(&chan->orphans, o);
+		xa_unlock(&chan->mids);
+	}
 	kfree(o);
 	kvfree(rsp);
 }
@@ -588,7 +594,6 @@ static bool chan_orphan_interim(struct smb3mc_chan *chan,
 		return false;
 	}
 	o->interim_credited = true;
-	*why = "which is not outstanding, its waiter gave up: its credits taken";
 	return true;
 }
 
@@ -660,7 +665,7 @@ static int chan_dispatch_one(struct smb3mc_chan *chan, void *buf, size_t len,
 		xa_unlock(&chan->mids);
 		if (grant)
 			chan_grant(chan, hdr);
-		if (!req)
+		if (!req && !grant)
 			pr_warn_ratelimited("smb3mc: %s: interim response for MessageId %llu, %s, ignored\n",
 					    chan->name, mid, why);
 		kvfree(buf);
