@@ -133,8 +133,10 @@ CASES = {
     "write-late": (p.WRITE, 0, "answer each WRITE 6 s late, writing its "
                    "data then"),
     "create-late": (None, 0, f"answer each CREATE of {LATE_NAME} (and the "
-                    "rest of its compound) 6 s late, opening it then, and "
-                    "log a CLOSE of the FileId it handed out"),
+                    "rest of its compound) 6 s late, opening it then, a "
+                    "copy with a bad signature ahead of it; log a CLOSE "
+                    "of the FileId it handed out, refused unless signed "
+                    "and in the session and tree of the CREATE"),
     "interims": (p.READ, 0, "answer STATUS_PENDING every second, never "
                  "the final answer (finding 3)"),
     "pending-sync": (p.READ, 0, "answer STATUS_PENDING without "
@@ -935,6 +937,16 @@ class Conn(MidSend):
             return None
         return self.channel_keys.get(h.sid, s.key)
 
+    def signed_by(self, h, req):
+        """Whether the request @req (header @h) carries the signature
+        its session's key makes (MS-SMB2 3.3.5.2.4), where it has one and
+        the request came in clear."""
+        key = self.signer(req)
+        if key is None or self.sealed:
+            return True
+        return bool(h.flags & p.FLAG_SIGNED) and \
+            p.sign(self.sign_alg, key, req) == bytes(req)
+
     def send_chain(self, out):
         msgs = []
         many = self.case.name == "compound-many" and \
@@ -983,6 +995,15 @@ class Conn(MidSend):
         name = self.case.name if hit else None
         if self.case.name == "credits-forged":
             self.send_forged(msgs, out)
+        if self.case.name == "create-late" and not self.sealed and any(
+                h.command == p.CREATE and
+                getattr(h, "fid", None) == getattr(self.srv, "late_fid", 0)
+                for _, h in out):
+            bad = bytearray(data)
+            bad[48] ^= 0x01
+            self.send_raw(struct.pack(">I", len(bad)) + bytes(bad))
+            self.srv.log(f"{self.peer} CREATE of {LATE_NAME}: answer with "
+                         "a bad signature sent ahead")
         # MS-SMB2 3.3.4.1.4: an encrypted request's answer is encrypted.
         if self.sealed and name not in ("seal-clear", "seal-echo-clear",
                                         "seal-forged-echo"):
@@ -1478,6 +1499,7 @@ class Conn(MidSend):
         if self.case.name == "create-late" and \
                 path.strip("\\").lower() == LATE_NAME:
             self.srv.late_fid = o.fid
+            self.srv.late_tid, self.srv.late_sid = h.tid, h.sid
             self.srv.log(f"{self.peer} CREATE of {LATE_NAME} answered 6 s "
                          f"late: FileId {o.fid}")
         block = self.attrs_block(node)
@@ -1588,6 +1610,14 @@ class Conn(MidSend):
         o = self.get_open(h, body, 8, last_fid)
         if o is None:
             return p.STATUS_FILE_CLOSED, None
+        if self.case.name == "create-late" and \
+                o.fid == getattr(self.srv, "late_fid", None) and \
+                (h.tid != self.srv.late_tid or h.sid != self.srv.late_sid or
+                 not self.signed_by(h, req)):
+            self.srv.log(f"{self.peer} CLOSE refused: TreeId {h.tid}, "
+                         f"SessionId {h.sid:#x}, signed "
+                         f"{self.signed_by(h, req)}")
+            return p.STATUS_ACCESS_DENIED, None
         del self.opens[o.fid]
         if self.case.name == "break-after-close" and o.lease and \
                 not self.srv.stage:

@@ -1410,7 +1410,10 @@ case_busy() {
 # an open(O_CREAT) of it, killed while its CREATE waits. The client sends
 # a CLOSE for the handle that answer opened, once it came (before
 # 2026-12-07 the answer was dropped, and the server kept the file open
-# until the session ended).
+# until the session ended), signed, in the session and tree of the
+# CREATE: the server refuses it otherwise. A copy of the answer with a
+# bad signature comes first: refused, it leaves the real one its due
+# (before 2026-12-07 it used up what the client kept of the request).
 case_create_late() {
 	local closed="CLOSE of the late CREATE's handle"
 	begin create-late
@@ -1426,6 +1429,7 @@ case_create_late() {
 		expect "$name: the handle it opened gets a CLOSE" \
 			"$(srvlog | grep -cF "$closed")" 1
 		msg "CREATE answered after its caller gave up: closing the handle"
+		msg "CREATE response for MessageId [0-9]+, whose waiter gave up, with a missing or bad signature: ignored"
 	fi
 	finish
 }
