@@ -62,9 +62,13 @@ static int smb3mc_dir_start(struct file *file, struct smb3mc_dir *d)
  * A listing gives each entry's attributes (MS-FSCC 2.4.17), which a
  * stat(2) of the name right after (ls -l, find) would otherwise fetch
  * one round trip each: a name not in the dcache gets its dentry and
- * inode from them, as smb3mc_lookup() would have made them, and an inode
- * whose attributes are older than the listing takes them. A negative dentry
- * of a name listed is dropped, so that its next lookup asks the server.
+ * inode from them, as smb3mc_lookup() would have made them. An inode
+ * there is already, that of a name in the dcache or, found by its file
+ * id, that of another name of the file (a hard link, or a file open here
+ * whose name was dropped), takes them as a listing's, either way
+ * (smb3mc_inode_update()): not over attributes read since the listing
+ * was asked for. A negative dentry of a name listed is dropped, so that
+ * its next lookup asks the server.
  */
 static void smb3mc_dir_prime(struct file *file, const struct smb3mc_dirent *ent)
 {
@@ -91,7 +95,7 @@ static void smb3mc_dir_prime(struct file *file, const struct smb3mc_dirent *ent)
 		dput(dentry);
 		return;
 	}
-	inode = smb3mc_iget(parent->d_sb, &ent->attrs);
+	inode = smb3mc_iget(parent->d_sb, &ent->attrs, ent->asked, true);
 	if (IS_ERR(inode)) {
 		d_lookup_done(dentry);
 		dput(dentry);

@@ -196,7 +196,8 @@ extern const struct dentry_operations smb3mc_dentry_ops;
 /* namei.c */
 extern const struct inode_operations smb3mc_dir_inode_ops;
 struct inode *smb3mc_iget(struct super_block *sb,
-			  const struct smb3mc_file_attrs *attrs);
+			  const struct smb3mc_file_attrs *attrs,
+			  unsigned long asked, bool listed);
 
 /* file.c */
 extern const struct file_operations smb3mc_file_ops;
@@ -221,7 +222,8 @@ struct inode *smb3mc_alloc_inode(struct super_block *sb);
 void smb3mc_free_inode(struct inode *inode);
 void smb3mc_evict_inode(struct inode *inode);
 struct inode *smb3mc_inode_get(struct super_block *sb,
-			       const struct smb3mc_file_attrs *attrs);
+			       const struct smb3mc_file_attrs *attrs,
+			       unsigned long asked, bool listed);
 int smb3mc_revalidate(struct dentry *dentry);
 void smb3mc_inode_refresh(struct inode *inode,
 			  const struct smb3mc_file_attrs *a,

@@ -154,9 +154,17 @@ static void smb3mc_inode_server_size(struct inode *inode, loff_t size,
 	inode_unlock(inode);
 }
 
-/* Apply attributes read from the server to @inode, @listed by a listing. */
+/*
+ * Apply attributes the server gave for @inode, asked for at @asked
+ * (jiffies), @listed by a listing. An answer takes time, and another may
+ * overtake it: an inode that took attributes since @asked keeps them,
+ * which may be newer, whatever brought them or these (a listing, a
+ * lookup, a revalidation) and through whichever name of the file. A new
+ * inode takes them all.
+ */
 static void smb3mc_inode_update(struct inode *inode,
-				const struct smb3mc_file_attrs *a, bool listed)
+				const struct smb3mc_file_attrs *a,
+				unsigned long asked, bool listed)
 {
 	struct smb3mc_sb *sbi = SMB3MC_SB(inode->i_sb);
 	struct smb3mc_inode *si = SMB3MC_I(inode);
@@ -164,6 +172,8 @@ static void smb3mc_inode_update(struct inode *inode,
 	bool mtime_changed = false;
 	umode_t mode;
 
+	if (!(inode->i_state & I_NEW) && !time_before(si->attr_time, asked))
+		return;
 	si->attributes = a->attributes;
 	si->attr_time = jiffies;
 	if (a->is_dir)
@@ -252,14 +262,21 @@ static int smb3mc_inode_set(struct inode *inode, void *data)
  * smb3mc_inode_get - the inode for the file @attrs describe
  * @sb: the mount
  * @attrs: attributes including the server's file id (IndexNumber)
+ * @asked: jiffies when the server was asked for @attrs
+ * @listed: @attrs come from a listing
  *
- * A file the server gives no id (0) gets a new inode, numbered here.
+ * A file the server gives no id (0) gets a new inode, numbered here. An
+ * inode the file has already (another name of it, a hard link, or the
+ * name of a file open here that the listing or lookup finds again)
+ * takes @attrs as smb3mc_inode_update() decides, as it would through
+ * any name.
  *
  * Return: the inode, its attributes set from @attrs; a new one is I_NEW,
  * for smb3mc_iget() to give its operations. Or ERR_PTR(-ENOMEM).
  */
 struct inode *smb3mc_inode_get(struct super_block *sb,
-			       const struct smb3mc_file_attrs *attrs)
+			       const struct smb3mc_file_attrs *attrs,
+			       unsigned long asked, bool listed)
 {
 	struct smb3mc_inode_key key = {
 		.attrs = attrs,
@@ -273,7 +290,7 @@ struct inode *smb3mc_inode_get(struct super_block *sb,
 			     &key);
 	if (!inode)
 		return ERR_PTR(-ENOMEM);
-	smb3mc_inode_update(inode, attrs, false);
+	smb3mc_inode_update(inode, attrs, asked, listed);
 	return inode;
 }
 
@@ -290,6 +307,7 @@ int smb3mc_revalidate(struct dentry *dentry)
 	struct inode *inode = d_inode(dentry);
 	struct smb3mc_sb *sbi = SMB3MC_SB(inode->i_sb);
 	struct smb3mc_file_attrs attrs = {};
+	unsigned long asked;
 	int rc;
 
 	if (time_before(jiffies, SMB3MC_I(inode)->attr_time + sbi->actimeo))
@@ -307,12 +325,13 @@ int smb3mc_revalidate(struct dentry *dentry)
 	 */
 	if (IS_ROOT(dentry) && !smb3mc_tcon_reachable(sbi->tcon))
 		return 0;
+	asked = jiffies;
 	rc = smb3mc_dentry_attrs(dentry, &attrs);
 	if (rc)
 		return rc;
 	if (!smb3mc_inode_same(inode, &attrs))
 		return -ESTALE;
-	smb3mc_inode_update(inode, &attrs, false);
+	smb3mc_inode_update(inode, &attrs, asked, false);
 	return 0;
 }
 
@@ -322,18 +341,15 @@ int smb3mc_revalidate(struct dentry *dentry)
  * @a: the attributes listed
  * @asked: jiffies when the listing was asked for
  *
- * Only when they describe the same file and are newer than the ones
- * @inode has: read before @asked. Attributes read since, or set by this
- * client since, stay.
+ * Only when they describe the same file, and as smb3mc_inode_update()
+ * decides: not over attributes read since @asked.
  */
 void smb3mc_inode_refresh(struct inode *inode,
 			  const struct smb3mc_file_attrs *a,
 			  unsigned long asked)
 {
-	if (!time_before(SMB3MC_I(inode)->attr_time, asked) ||
-	    !smb3mc_inode_same(inode, a))
-		return;
-	smb3mc_inode_update(inode, a, true);
+	if (smb3mc_inode_same(inode, a))
+		smb3mc_inode_update(inode, a, asked, true);
 }
 
 int smb3mc_getattr(struct mnt_idmap *idmap, const struct path *path,
