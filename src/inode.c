@@ -124,13 +124,22 @@ int smb3mc_dentry_attrs(struct dentry *dentry, struct smb3mc_file_attrs *attrs)
  * append would go on at the old end, also through an open that takes the
  * kept handle again and asks the server nothing.
  *
- * Nor, while the client holds read caching, a smaller size from a listing
- * (@listed), even with no handle here that may write: only this client
- * changed the file since the open that got the lease checked its size
- * (smb3mc_open_check()), so the listing is stale, and the next open for
- * writing, the lease held before and after its CREATE, does not check
- * again. A CREATE or QUERY_INFO answer is taken: the size an open that
- * gets the lease finds is what the lease starts from, smaller or not.
+ * Nor, while the client holds read caching, a size from a listing
+ * (@listed) other than the one it has, smaller or larger, even with no
+ * handle here that may write. Before another client's write or change of
+ * the size, the server revokes read caching (MS-SMB2 3.3.1.4): only this
+ * client changed the file since the open that got the lease checked its
+ * size (smb3mc_open_check()), and a listing that says otherwise is stale,
+ * behind this client's writes (smaller) or its truncate (larger), as a
+ * server may list a file open there. A larger size taken has reads
+ * return zeroes past the real end and an append land past it, a smaller
+ * one an append land at the old end; and the next open, the lease held
+ * before and after its CREATE, does not check the size again. (The break
+ * of another client's change may still be on its way: handling it
+ * (3.2.5.19.2) marks the attributes stale, and the next stat asks.) A
+ * CREATE or QUERY_INFO answer is taken: the size an open that gets the
+ * lease (3.2.5.7.4) finds is what the lease starts from, smaller or
+ * larger.
  */
 static void smb3mc_inode_server_size(struct inode *inode, loff_t size,
 				     bool mtime_changed, bool listed)
@@ -140,8 +149,10 @@ static void smb3mc_inode_server_size(struct inode *inode, loff_t size,
 	if (!mtime_changed && size == i_size_read(inode))
 		return;
 	if (size < i_size_read(inode) &&
-	    (smb3mc_lease_handle(inode, GENERIC_WRITE) ||
-	     (listed && smb3mc_lease_caches(inode, SMB2_LEASE_READ_CACHING))))
+	    smb3mc_lease_handle(inode, GENERIC_WRITE))
+		return;
+	if (listed && size != i_size_read(inode) &&
+	    smb3mc_lease_caches(inode, SMB2_LEASE_READ_CACHING))
 		return;
 	if (!inode_trylock(inode))
 		return;
