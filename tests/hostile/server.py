@@ -68,6 +68,9 @@ WRITE_GAP_AT = 32768  # write-gap: the WRITE of this byte is refused
 LATE_NAME = "late.txt"
 # credits-forged: CREATEs of names that start so are answered 3 s late
 HELD_PREFIX = "held"
+# dir-stale-larger: the size every file is listed with, as a server lists
+# the size a file open there had before it was truncated
+STALE_LARGER = 16384
 # The body of an error response (MS-SMB2 2.2.2), no error data.
 ERROR_BODY = struct.pack("<HBBI", 9, 0, 0, 0) + b"\0"
 NT_EPOCH = 116444736000000000
@@ -99,6 +102,12 @@ CASES = {
     "dir-stale-cached": (None, 0, "as dir-stale-size; grant the lease a "
                          "CREATE asks for, with handle caching, and break "
                          "none"),
+    "dir-stale-larger": (None, 0, "as dir-stale-cached, every file listed "
+                         f"with EndOfFile {STALE_LARGER}: larger than what "
+                         "the client's truncate left"),
+    "dir-stale-link": (None, 0, "as dir-stale-cached; a file created as "
+                       "twin gets a second name, twin.2, listed before it: "
+                       "a hard link, its IndexNumber the same"),
     "dir-loop": (p.QUERY_DIRECTORY, 0, "list a directory \"loop\" that "
                  "has the IndexNumber of the directory listed"),
     "unknown-mid": (p.READ, 1, "answer with a MessageId never sent"),
@@ -330,7 +339,8 @@ CASES = {
 CACHING_CASES = ("close-late", "unlock-silent", "read-cut", "write-full",
                  "write-gap", "write-cut", "write-none", "read-killed",
                  "few-credits", "read-late", "break-after-close",
-                 "lock-pending", "dir-stale-cached")
+                 "lock-pending", "dir-stale-cached", "dir-stale-larger",
+                 "dir-stale-link")
 RESTART_CASES = ("fid-reuse", "reopen-drop", "silent-reconnect",
                  "guid-change", "close-race", "bind-restart", "ca-restart",
                  "relapse", "iface-unreachable")
@@ -1470,6 +1480,10 @@ class Conn(MidSend):
             if disp in (1, 4) or "\\" in path.strip("\\"):
                 return p.STATUS_OBJECT_NAME_NOT_FOUND, None
             node = Node(path.strip("\\"), bool(options & 0x1))
+            if self.case.name == "dir-stale-link" and node.name == "twin":
+                # another client's hard link, made with the file and so
+                # listed first
+                self.srv.files["twin.2"] = node
             self.srv.files[node.name.lower()] = node
             action = 2  # FILE_CREATED
         elif disp == 2:
@@ -1515,13 +1529,14 @@ class Conn(MidSend):
             # MS-SMB2 2.2.14.2.10: RqLs v2, read and write caching, epoch 1
             # (a new lease's: the request's, 0, plus 1, as Samba counts);
             # close-late, unlock-silent, break-after-close, lock-pending,
-            # dir-stale-cached: handle caching too; no break (lease_key)
-            # for CACHING_CASES but the CREATE after break-after-close's
-            # break at CLOSE
+            # the dir-stale cases but dir-stale-size: handle caching too;
+            # no break (lease_key) for CACHING_CASES but the CREATE after
+            # break-after-close's break at CLOSE
             level, state = OPLOCK_LEVEL_LEASE, LEASE_R | LEASE_W
             if self.case.name in ("close-late", "unlock-silent",
                                   "break-after-close", "lock-pending",
-                                  "dir-stale-cached"):
+                                  "dir-stale-cached", "dir-stale-larger",
+                                  "dir-stale-link"):
                 state |= LEASE_H
             o.lease = (key, state)
             if self.case.name not in CACHING_CASES:
@@ -1726,7 +1741,9 @@ class Conn(MidSend):
         if self.case.name == "dir-badnames" and h.hit:
             entries = [(f"bad/{i}", self.srv.root) for i in range(1000)]
         elif not endless:
-            entries += [(n.name, n) for n in self.srv.files.values()]
+            # A hard link by its own name (lowercase, as link() keeps it)
+            entries += [(n.name if k == n.name.lower() else k, n)
+                        for k, n in self.srv.files.items()]
         if h.hit and self.case.name == "dir-loop":
             entries.append(("loop", o.node))
         out = bytearray()
@@ -1755,8 +1772,12 @@ class Conn(MidSend):
     def dir_entry(self, cls, name, node):
         n = p.utf16(name)
         t = node.time
-        size = 0 if self.case.name in ("dir-stale-size", "dir-stale-cached") \
-            else len(node.data)
+        size = len(node.data)
+        if self.case.name in ("dir-stale-size", "dir-stale-cached",
+                              "dir-stale-link"):
+            size = 0
+        elif self.case.name == "dir-stale-larger":
+            size = STALE_LARGER
         common = struct.pack("<IIQQQQQQI", 0, 0, t, t, t, t, size,
                              (size + 4095) & ~4095, node.attrs())
         if cls == 1:  # FileDirectoryInformation
