@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # A hostile server (tests/hostile/server.py, issue 17): each case is one
-# misbehaviour on its own address 198.18.1.1xx, port 4450, in the server's
+# misbehaviour on its own address 198.18.1.100+, port 4450, in the server's
 # namespace. Per case: mount, the call the case spoils, under a time limit;
 # the errno expected (or, where it drops the connection once, the answer
 # in the new session the client sets up), a message in dmesg naming that
@@ -58,6 +58,7 @@ cases+=(read-cut read-dribble write-cut write-none write-gap unlock-silent
 cases+=(read-killed few-credits read-late write-late bind-drop
 	break-after-close lock-pending busy-teardown)
 cases+=(dir-stale-cached)
+cases+=(dir-stale-larger dir-stale-link)
 cases+=(ifaces-pending)
 cases+=(pending-sync/READ/0)
 cases+=(create-late credits-forged)
@@ -1095,6 +1096,96 @@ print("synced")' "$m/synced"
 	finish
 }
 
+# Under the same lease, a listing whose sizes are larger than what this
+# client's truncate left (16384, the size before it), as a server may list
+# a file open there: the size is not taken (taken before 2026-12-07, so
+# that stat says 16384, the read gives 16378 NULs after the 6 bytes, and
+# the append lands at 16384, a hole of NULs before it on the server). The
+# file is read, and appended to, through the handle its close kept; then
+# read with O_DIRECT, from the server. actimeo=30: no QUERY_INFO
+# meanwhile gives the size again. NULs are shown as a count: bash drops
+# them from $(...).
+case_stale_larger() {
+	begin dir-stale-larger
+	if mounted closetimeo=60,actimeo=30; then
+		timed 60 python3 -c 'import mmap, os, re, sys, time
+d = sys.argv[1]
+f = os.path.join(d, "big")
+def show(data):
+    nuls = re.sub(rb"\0+", lambda z: b"<%d NULs>" % len(z.group()), data)
+    return "%d %s" % (len(data), nuls.decode(errors="replace"))
+w = os.open(f, os.O_RDWR | os.O_CREAT, 0o644)
+os.write(w, b"first-" + b"x" * 16378)
+os.ftruncate(w, 6)
+os.close(w)
+time.sleep(0.1)  # the listing asked for after the truncate
+os.listdir(d)
+print(os.stat(f).st_size)
+r = os.open(f, os.O_RDONLY)
+print(show(os.read(r, 65536)))
+os.close(r)
+a = os.open(f, os.O_WRONLY | os.O_APPEND)
+os.write(a, b"second")
+os.close(a)
+buf = mmap.mmap(-1, 65536)  # page-aligned, as O_DIRECT wants
+fd = os.open(f, os.O_RDONLY | os.O_DIRECT)
+n = os.preadv(fd, [buf], 0)
+os.close(fd)
+print(show(buf[:n]))' "$m"
+		expect "$name: stat after the listing" \
+			"$rc $(sed -n 1p <<<"$r")" "0 6"
+		expect "$name: a read after the listing" "$(sed -n 2p <<<"$r")" \
+			"6 first-"
+		expect "$name: the server's file after an append" \
+			"$(sed -n 3p <<<"$r")" "12 first-second"
+	fi
+	finish
+}
+
+# Under the same lease, a listing with the sizes of dir-stale-cached (0)
+# that names the file this client wrote twice: as twin.2, a hard link not
+# in the dcache, listed first, and as twin. The inode that twin.2 finds
+# by its file id takes the listing as twin's would: not its size, while
+# read caching holds (taken before 2026-12-07, with no age check and as
+# no listing, when no handle here may write: a read-only file holds the
+# lease. Then stat says 0, the read gives nothing, and the append lands
+# at 0, over the 6 bytes written).
+case_stale_link() {
+	begin dir-stale-link
+	if mounted closetimeo=60,actimeo=30; then
+		timed 60 python3 -c 'import mmap, os, sys, time
+d = sys.argv[1]
+f = os.path.join(d, "twin")
+w = os.open(f, os.O_WRONLY | os.O_CREAT, 0o644)
+r = os.open(f, os.O_RDONLY)
+os.write(w, b"first-")
+os.close(w)
+time.sleep(0.1)  # the listing asked for after the attributes were read
+names = ",".join(sorted(os.listdir(d)))
+same = os.stat(f).st_ino == os.stat(os.path.join(d, "twin.2")).st_ino
+print(names, "one file" if same else "two files")
+print(os.stat(f).st_size)
+print(os.pread(r, 4096, 0).decode(errors="replace"))
+a = os.open(f, os.O_WRONLY | os.O_APPEND)
+os.write(a, b"second")
+os.close(a)
+os.close(r)
+buf = mmap.mmap(-1, 4096)  # page-aligned, as O_DIRECT wants
+fd = os.open(f, os.O_RDONLY | os.O_DIRECT)
+n = os.preadv(fd, [buf], 0)
+os.close(fd)
+print(buf[:n].decode(errors="replace"))' "$m"
+		expect "$name: the listing names twin.2, the same file" \
+			"$rc $(sed -n 1p <<<"$r")" "0 hello.txt,twin,twin.2 one file"
+		expect "$name: stat after the listing" "$(sed -n 2p <<<"$r")" 6
+		expect "$name: a read after the listing" "$(sed -n 3p <<<"$r")" \
+			first-
+		expect "$name: the server's file after an append" \
+			"$(sed -n 4p <<<"$r")" first-second
+	fi
+	finish
+}
+
 # Every WRITE refused (disk full): the data one file wrote goes out when
 # another file of it closes first. Each close reports the error: the
 # writer's too, though the other's close took the error first.
@@ -1874,6 +1965,8 @@ case_few_credits
 case_create_dir
 case_stale_size
 case_stale_cached
+case_stale_larger
+case_stale_link
 case_write_full
 case_read_cut
 # One byte per answer: a READ that the server cuts short 32 times fails,
