@@ -95,7 +95,7 @@ static void smb3mc_dir_prime(struct file *file, const struct smb3mc_dirent *ent)
 		dput(dentry);
 		return;
 	}
-	inode = smb3mc_iget(parent->d_sb, &ent->attrs, ent->asked, true);
+	inode = smb3mc_iget(parent->d_sb, &ent->attrs, &ent->asked);
 	if (IS_ERR(inode)) {
 		d_lookup_done(dentry);
 		dput(dentry);

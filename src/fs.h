@@ -197,7 +197,7 @@ extern const struct dentry_operations smb3mc_dentry_ops;
 extern const struct inode_operations smb3mc_dir_inode_ops;
 struct inode *smb3mc_iget(struct super_block *sb,
 			  const struct smb3mc_file_attrs *attrs,
-			  unsigned long asked, bool listed);
+			  const unsigned long *listed);
 
 /* file.c */
 extern const struct file_operations smb3mc_file_ops;
@@ -223,7 +223,7 @@ void smb3mc_free_inode(struct inode *inode);
 void smb3mc_evict_inode(struct inode *inode);
 struct inode *smb3mc_inode_get(struct super_block *sb,
 			       const struct smb3mc_file_attrs *attrs,
-			       unsigned long asked, bool listed);
+			       const unsigned long *listed);
 int smb3mc_revalidate(struct dentry *dentry);
 void smb3mc_inode_refresh(struct inode *inode,
 			  const struct smb3mc_file_attrs *a,

@@ -166,16 +166,16 @@ static void smb3mc_inode_server_size(struct inode *inode, loff_t size,
 }
 
 /*
- * Apply attributes the server gave for @inode, asked for at @asked
- * (jiffies), @listed by a listing. An answer takes time, and another may
- * overtake it: an inode that took attributes since @asked keeps them,
- * which may be newer, whatever brought them or these (a listing, a
- * lookup, a revalidation) and through whichever name of the file. A new
- * inode takes them all.
+ * Apply attributes the server gave for @inode: an answer about the file
+ * itself (a CREATE, a QUERY_INFO) as it comes, @listed NULL; a listing's,
+ * @listed the jiffies it was asked for at, not over attributes the inode
+ * took since, which may be newer, through whichever name of the file: a
+ * listing runs long, and a lookup or an open may overtake it. A new inode
+ * takes them all.
  */
 static void smb3mc_inode_update(struct inode *inode,
 				const struct smb3mc_file_attrs *a,
-				unsigned long asked, bool listed)
+				const unsigned long *listed)
 {
 	struct smb3mc_sb *sbi = SMB3MC_SB(inode->i_sb);
 	struct smb3mc_inode *si = SMB3MC_I(inode);
@@ -183,7 +183,8 @@ static void smb3mc_inode_update(struct inode *inode,
 	bool mtime_changed = false;
 	umode_t mode;
 
-	if (!(inode->i_state & I_NEW) && !time_before(si->attr_time, asked))
+	if (listed && !(inode->i_state & I_NEW) &&
+	    !time_before(si->attr_time, *listed))
 		return;
 	si->attributes = a->attributes;
 	si->attr_time = jiffies;
@@ -217,7 +218,7 @@ static void smb3mc_inode_update(struct inode *inode,
 		/* Cached data of a regular file may be newer, or now stale. */
 		if (S_ISREG(inode->i_mode))
 			smb3mc_inode_server_size(inode, a->end_of_file,
-						 mtime_changed, listed);
+						 mtime_changed, !!listed);
 		else
 			i_size_write(inode, a->end_of_file);
 		inode->i_blocks = DIV_ROUND_UP_ULL(a->allocation_size, 512);
@@ -273,21 +274,20 @@ static int smb3mc_inode_set(struct inode *inode, void *data)
  * smb3mc_inode_get - the inode for the file @attrs describe
  * @sb: the mount
  * @attrs: attributes including the server's file id (IndexNumber)
- * @asked: jiffies when the server was asked for @attrs
- * @listed: @attrs come from a listing
+ * @listed: NULL, or when @attrs come from a listing, the jiffies it was
+ *	asked for at
  *
  * A file the server gives no id (0) gets a new inode, numbered here. An
  * inode the file has already (another name of it, a hard link, or the
- * name of a file open here that the listing or lookup finds again)
- * takes @attrs as smb3mc_inode_update() decides, as it would through
- * any name.
+ * name of a file open here that a listing finds again) takes @attrs as
+ * smb3mc_inode_update() decides, as it would through any name.
  *
  * Return: the inode, its attributes set from @attrs; a new one is I_NEW,
  * for smb3mc_iget() to give its operations. Or ERR_PTR(-ENOMEM).
  */
 struct inode *smb3mc_inode_get(struct super_block *sb,
 			       const struct smb3mc_file_attrs *attrs,
-			       unsigned long asked, bool listed)
+			       const unsigned long *listed)
 {
 	struct smb3mc_inode_key key = {
 		.attrs = attrs,
@@ -301,7 +301,7 @@ struct inode *smb3mc_inode_get(struct super_block *sb,
 			     &key);
 	if (!inode)
 		return ERR_PTR(-ENOMEM);
-	smb3mc_inode_update(inode, attrs, asked, listed);
+	smb3mc_inode_update(inode, attrs, listed);
 	return inode;
 }
 
@@ -318,7 +318,6 @@ int smb3mc_revalidate(struct dentry *dentry)
 	struct inode *inode = d_inode(dentry);
 	struct smb3mc_sb *sbi = SMB3MC_SB(inode->i_sb);
 	struct smb3mc_file_attrs attrs = {};
-	unsigned long asked;
 	int rc;
 
 	if (time_before(jiffies, SMB3MC_I(inode)->attr_time + sbi->actimeo))
@@ -336,13 +335,12 @@ int smb3mc_revalidate(struct dentry *dentry)
 	 */
 	if (IS_ROOT(dentry) && !smb3mc_tcon_reachable(sbi->tcon))
 		return 0;
-	asked = jiffies;
 	rc = smb3mc_dentry_attrs(dentry, &attrs);
 	if (rc)
 		return rc;
 	if (!smb3mc_inode_same(inode, &attrs))
 		return -ESTALE;
-	smb3mc_inode_update(inode, &attrs, asked, false);
+	smb3mc_inode_update(inode, &attrs, NULL);
 	return 0;
 }
 
@@ -360,7 +358,7 @@ void smb3mc_inode_refresh(struct inode *inode,
 			  unsigned long asked)
 {
 	if (smb3mc_inode_same(inode, a))
-		smb3mc_inode_update(inode, a, asked, true);
+		smb3mc_inode_update(inode, a, &asked);
 }
 
 int smb3mc_getattr(struct mnt_idmap *idmap, const struct path *path,

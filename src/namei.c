@@ -18,16 +18,16 @@
  * smb3mc_iget - the inode for the file @attrs describe, ready for use
  * @sb: the mount
  * @attrs: attributes including the server's file id (IndexNumber)
- * @asked: jiffies when the server was asked for @attrs
- * @listed: @attrs come from a listing
+ * @listed: NULL, or when @attrs come from a listing, the jiffies it was
+ *	asked for at (smb3mc_inode_get())
  */
 struct inode *smb3mc_iget(struct super_block *sb,
 			  const struct smb3mc_file_attrs *attrs,
-			  unsigned long asked, bool listed)
+			  const unsigned long *listed)
 {
 	struct inode *inode;
 
-	inode = smb3mc_inode_get(sb, attrs, asked, listed);
+	inode = smb3mc_inode_get(sb, attrs, listed);
 	if (IS_ERR(inode) || !(inode->i_state & I_NEW))
 		return inode;
 	if (attrs->is_dir) {
@@ -46,16 +46,14 @@ static struct dentry *smb3mc_lookup(struct inode *dir, struct dentry *dentry,
 {
 	struct smb3mc_file_attrs attrs = {};
 	struct inode *inode = NULL;
-	unsigned long asked;
 	int rc;
 
 	if (dentry->d_name.len > NAME_MAX)
 		return ERR_PTR(-ENAMETOOLONG);
-	asked = jiffies;
 	rc = smb3mc_dentry_attrs(dentry, &attrs);
 	dentry->d_time = jiffies;
 	if (!rc)
-		inode = smb3mc_iget(dir->i_sb, &attrs, asked, false);
+		inode = smb3mc_iget(dir->i_sb, &attrs, NULL);
 	else if (rc != -ENOENT)
 		return ERR_PTR(rc);
 	return d_splice_alias(inode, dentry);
@@ -74,7 +72,6 @@ static int smb3mc_make(struct inode *dir, struct dentry *dentry, bool is_dir,
 	struct smb3mc_sb *sbi = SMB3MC_SB(dir->i_sb);
 	struct smb3mc_file_attrs attrs = {};
 	u32 attributes = 0;
-	unsigned long asked;
 	struct inode *inode;
 	char *page, *path;
 	int rc;
@@ -88,14 +85,13 @@ static int smb3mc_make(struct inode *dir, struct dentry *dentry, bool is_dir,
 	}
 	if (!is_dir)
 		attributes = smb3mc_mode_to_attributes(0, mode);
-	asked = jiffies;
 	rc = smb3mc_ns_create(sbi->tcon, path, is_dir, access, attributes,
 			      fid, lc ? &lc->ol : NULL, &attrs);
 	free_page((unsigned long)page);
 	smb3mc_dir_changed(dir);
 	if (!rc) {
 		smb3mc_attr_stale(dir);
-		inode = smb3mc_iget(dir->i_sb, &attrs, asked, false);
+		inode = smb3mc_iget(dir->i_sb, &attrs, NULL);
 		if (IS_ERR(inode)) {
 			rc = PTR_ERR(inode);
 			/* Without @fid, smb3mc_ns_create() closed the file. */

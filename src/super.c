@@ -107,7 +107,6 @@ static int smb3mc_fill_super(struct super_block *sb, struct fs_context *fc)
 	struct smb3mc_file_attrs attrs = {};
 	struct smb3mc_sb *sbi = sb->s_fs_info;
 	struct smb3mc_share_info info;
-	unsigned long asked;
 	struct inode *root;
 	int rc;
 
@@ -166,7 +165,6 @@ static int smb3mc_fill_super(struct super_block *sb, struct fs_context *fc)
 	sb->s_bdi->ra_pages = SMB3MC_RA_BYTES >> PAGE_SHIFT;
 	sb->s_bdi->io_pages = SMB3MC_RA_BYTES >> PAGE_SHIFT;
 
-	asked = jiffies;
 	rc = smb3mc_query_path(sbi->tcon, "", &attrs);
 	if (rc) {
 		errorfc(fc, "cannot read the root of share %s (%d)",
@@ -174,7 +172,7 @@ static int smb3mc_fill_super(struct super_block *sb, struct fs_context *fc)
 		return rc;
 	}
 	attrs.is_dir = true;
-	root = smb3mc_iget(sb, &attrs, asked, false);
+	root = smb3mc_iget(sb, &attrs, NULL);
 	if (IS_ERR(root))
 		return PTR_ERR(root);
 	sb->s_root = d_make_root(root);
