@@ -94,23 +94,14 @@ static void chan_expired(struct smb3mc_chan *chan, const struct smb3mc_req *req)
 	}
 }
 
-/*
- * Free the orphans @gone: expired, pushed out by newer ones, or left when
- * the channel went. What the answer of one with @fn would have undone
- * (a CREATE's open) is now left on the server, until the session ends.
- */
+/* Free the orphans @gone: expired, pushed out, or left as the channel went. */
 static void chan_orphans_free(struct smb3mc_chan *chan, struct list_head *gone)
 {
 	struct smb3mc_orphan *o, *next;
 
 	list_for_each_entry_safe(o, next, gone, list) {
-		if (o->fn)
-			pr_warn_ratelimited("smb3mc: %s: %s for MessageId %llu, whose waiter gave up, was never answered: what it opened stays open on the server until the session ends\n",
-					    chan->name,
-					    smb3mc_command_name(le16_to_cpu(o->command)),
-					    o->mid);
 		list_del(&o->list);
-		kfree(o);
+		smb3mc_orphan_free(o, chan->name);
 	}
 }
 
@@ -839,7 +830,7 @@ static int chan_give_up(struct smb3mc_chan *chan, struct smb3mc_req *req,
 	}
 	xa_unlock(&chan->mids);
 	kfree(o);
-	kfree(old);
+	smb3mc_orphan_free(old, chan->name);
 	if (!ours) {
 		/* The receive side owns it now and ends it once checked. */
 		wait_for_completion(&req->done);

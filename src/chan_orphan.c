@@ -7,6 +7,8 @@
  */
 
 #include <linux/jiffies.h>
+#include <linux/printk.h>
+#include <linux/slab.h>
 
 #include "chan_orphan.h"
 
@@ -126,4 +128,21 @@ void smb3mc_orphans_take_all(struct smb3mc_orphans *t, struct list_head *gone)
 {
 	list_splice_tail(&t->list, gone);
 	smb3mc_orphans_init(t);
+}
+
+/**
+ * smb3mc_orphan_free - free an orphan whose answer never came
+ * @o: the orphan, out of its table (expired, pushed out, or its channel
+ *	gone), or NULL
+ * @chan: the name of its channel
+ *
+ * What the answer of one with @fn would have undone (a CREATE's open)
+ * stays on the server until the session ends: said, ratelimited.
+ */
+void smb3mc_orphan_free(struct smb3mc_orphan *o, const char *chan)
+{
+	if (o && o->fn)
+		pr_warn_ratelimited("smb3mc: %s: MessageId %llu, whose waiter gave up, went unanswered: what it opened stays open on the server until the session ends\n",
+				    chan, o->mid);
+	kfree(o);
 }

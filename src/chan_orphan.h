@@ -77,5 +77,6 @@ unsigned int smb3mc_orphans_expire(struct smb3mc_orphans *t,
 				   unsigned long now, struct list_head *gone);
 void smb3mc_orphans_take_all(struct smb3mc_orphans *t,
 			     struct list_head *gone);
+void smb3mc_orphan_free(struct smb3mc_orphan *o, const char *chan);
 
 #endif /* SMB3MC_CHAN_ORPHAN_H */

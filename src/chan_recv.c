@@ -534,6 +534,7 @@ static void chan_orphan_answer(struct smb3mc_chan *chan,
 			       bool sealed)
 {
 	const struct smb2_hdr *hdr = rsp;
+	struct smb3mc_orphan *old;
 	const char *why = NULL;
 	struct chan_want w;
 
@@ -560,10 +561,12 @@ static void chan_orphan_answer(struct smb3mc_chan *chan,
 				    smb3mc_command_name(le16_to_cpu(hdr->command)),
 				    o->mid, why);
 		xa_lock(&chan->mids);
-		o = smb3mc_orphans_add(&chan->orphans, o);
+		old = smb3mc_orphans_add(&chan->orphans, o);
 		xa_unlock(&chan->mids);
+		smb3mc_orphan_free(old, chan->name);
+	} else {
+		kfree(o);
 	}
-	kfree(o);
 	kvfree(rsp);
 }
 
