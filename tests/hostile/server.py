@@ -68,6 +68,14 @@ WRITE_GAP_AT = 32768  # write-gap: the WRITE of this byte is refused
 LATE_NAME = "late.txt"
 # credits-forged: CREATEs of names that start so are answered 3 s late
 HELD_PREFIX = "held"
+# open-listing-race: the file another client rewrites shorter, with a new
+# mtime (RACE_TIME), once an open here asks for a lease on it; the
+# QUERY_INFO that open sends then is answered RACE_HOLD s late
+RACE_NAME = "race.txt"
+RACE_OLD = (b"race.txt as this client has it cached; " * 26)[:1000]
+RACE_NEW = b"rewritten shorter by another client;"
+RACE_TIME = 1700000000
+RACE_HOLD = 3
 # dir-stale-larger: the size every file is listed with, as a server lists
 # the size a file open there had before it was truncated
 STALE_LARGER = 16384
@@ -108,6 +116,16 @@ CASES = {
     "dir-stale-link": (None, 0, "as dir-stale-cached; a file created as "
                        "twin gets a second name, twin.2, listed before it: "
                        "a hard link, its IndexNumber the same"),
+    "open-listing-race": (None, 0, f"{RACE_NAME} beside hello.txt, "
+                          f"{len(RACE_OLD)} bytes, rewritten "
+                          f"{len(RACE_NEW)} bytes long with a new mtime, as "
+                          "by another client, at the first CREATE of it "
+                          "that asks for a lease; answer the next "
+                          "QUERY_INFO of it (its compound) "
+                          f"{RACE_HOLD} s late, logging each "
+                          "QUERY_DIRECTORY answered meanwhile; grant the "
+                          "lease a CREATE asks for, with handle caching, "
+                          "and break none"),
     "dir-loop": (p.QUERY_DIRECTORY, 0, "list a directory \"loop\" that "
                  "has the IndexNumber of the directory listed"),
     "unknown-mid": (p.READ, 1, "answer with a MessageId never sent"),
@@ -340,7 +358,7 @@ CACHING_CASES = ("close-late", "unlock-silent", "read-cut", "write-full",
                  "write-gap", "write-cut", "write-none", "read-killed",
                  "few-credits", "read-late", "break-after-close",
                  "lock-pending", "dir-stale-cached", "dir-stale-larger",
-                 "dir-stale-link")
+                 "dir-stale-link", "open-listing-race")
 RESTART_CASES = ("fid-reuse", "reopen-drop", "silent-reconnect",
                  "guid-change", "close-race", "bind-restart", "ca-restart",
                  "relapse", "iface-unreachable")
@@ -458,6 +476,10 @@ class Server:
         self.files = {"hello.txt": Node("hello.txt", False, HELLO)}
         if case.name == "ino0" or case.name in RESTART_CASES:
             self.files["other.txt"] = Node("other.txt", False, OTHER)
+        if case.name == "open-listing-race":
+            self.files[RACE_NAME] = Node(RACE_NAME, False, RACE_OLD)
+        # open-listing-race: the QUERY_INFO of RACE_NAME is being held
+        self.race_held = False
         # The restart cases: FileIds to hand out first, and what comes
         # after the restart (reopen-drop).
         self.reuse = []
@@ -687,7 +709,25 @@ class Conn(MidSend):
             threading.Thread(target=self.chain_late, args=(msg,),
                              daemon=True).start()
             return
+        if self.case.name == "open-listing-race" and self.srv.stage == 1 \
+                and self.race_query(msg):
+            self.srv.stage = 2
+            self.srv.race_held = True
+            self.srv.log(f"{self.peer} QUERY_INFO of {RACE_NAME} held "
+                         f"{RACE_HOLD} s")
+            threading.Thread(target=self.chain_late, args=(msg,),
+                             daemon=True).start()
+            return
         self.answer_chain(msg)
+
+    def race_query(self, msg):
+        """open-listing-race: whether the chain @msg opens RACE_NAME and
+        asks for its attributes, as a revalidation does (CREATE,
+        QUERY_INFO, CLOSE)."""
+        h = p.Header(msg)
+        return h.command == p.CREATE and bool(h.next_command) and \
+            self.create_name(msg).strip("\\").lower() == RACE_NAME and \
+            p.Header(msg[h.next_command:]).command == p.QUERY_INFO
 
     def answer_chain(self, msg):
         """Answer the requests of @msg, a chain, in one message."""
@@ -895,9 +935,13 @@ class Conn(MidSend):
 
     def chain_late(self, msg):
         """create-late: the answers to the chain @msg, 6 s late;
-        credits-forged: 3 s, logged once sent."""
+        credits-forged: 3 s, logged once sent; open-listing-race:
+        RACE_HOLD s, logged once sent, the hold over before."""
         forged = self.case.name == "credits-forged"
-        time.sleep(3 if forged else 6)
+        race = self.case.name == "open-listing-race"
+        time.sleep(3 if forged else RACE_HOLD if race else 6)
+        if race:
+            self.srv.race_held = False
         try:
             self.answer_chain(msg)
         except OSError:
@@ -905,6 +949,9 @@ class Conn(MidSend):
         if forged:
             self.srv.log(f"{self.peer} CREATE mid={p.Header(msg).mid} of "
                          f"{self.create_name(msg)} answered 3 s late")
+        if race:
+            self.srv.log(f"{self.peer} QUERY_INFO of {RACE_NAME} answered "
+                         f"{RACE_HOLD} s late")
 
     def answer_late(self, h, req):
         """read-late, write-late: the answer to @h, 6 s late;
@@ -1506,6 +1553,10 @@ class Conn(MidSend):
             if self.srv.creates == 2:
                 self.srv.log(f"{self.peer} CREATE delayed")
                 time.sleep(6)
+        if self.case.name == "open-listing-race" and not self.srv.stage \
+                and path.strip("\\").lower() == RACE_NAME and \
+                self.lease_asked(body, req) is not None:
+            self.race_change(node)
         o = Open(node, bool(options & 0x1000),
                  self.srv.reuse.pop(0) if self.srv.reuse else None)
         self.opens[o.fid] = o
@@ -1529,14 +1580,15 @@ class Conn(MidSend):
             # MS-SMB2 2.2.14.2.10: RqLs v2, read and write caching, epoch 1
             # (a new lease's: the request's, 0, plus 1, as Samba counts);
             # close-late, unlock-silent, break-after-close, lock-pending,
-            # the dir-stale cases but dir-stale-size: handle caching too;
+            # the dir-stale cases but dir-stale-size, open-listing-race:
+            # handle caching too;
             # no break (lease_key) for CACHING_CASES but the CREATE after
             # break-after-close's break at CLOSE
             level, state = OPLOCK_LEVEL_LEASE, LEASE_R | LEASE_W
             if self.case.name in ("close-late", "unlock-silent",
                                   "break-after-close", "lock-pending",
                                   "dir-stale-cached", "dir-stale-larger",
-                                  "dir-stale-link"):
+                                  "dir-stale-link", "open-listing-race"):
                 state |= LEASE_H
             o.lease = (key, state)
             if self.case.name not in CACHING_CASES:
@@ -1559,6 +1611,17 @@ class Conn(MidSend):
         return p.STATUS_SUCCESS, struct.pack("<HBBI", 89, level, 0,
                                              action) + block + \
             struct.pack("<IQQII", 0, o.fid, o.fid, ctx_off, len(ctx)) + ctx
+
+    def race_change(self, node):
+        """open-listing-race: @node rewritten shorter, with a new mtime,
+        as another client would before the open whose CREATE this is;
+        the next QUERY_INFO of it is held (handle())."""
+        old = len(node.data)
+        node.data = bytearray(RACE_NEW)
+        node.time = filetime(RACE_TIME)
+        self.srv.stage = 1
+        self.srv.log(f"{self.peer} {node.name} rewritten as by another "
+                     f"client: {old} -> {len(node.data)} bytes, a new mtime")
 
     @staticmethod
     def create_contexts(body, req):
@@ -1728,6 +1791,9 @@ class Conn(MidSend):
             return p.STATUS_FILE_CLOSED, None
         if not o.node.is_dir:
             return p.STATUS_INVALID_PARAMETER, None
+        if self.case.name == "open-listing-race" and self.srv.race_held:
+            self.srv.log(f"{self.peer} QUERY_DIRECTORY answered while the "
+                         f"QUERY_INFO of {RACE_NAME} is held")
         if h.hit and self.case.name == "dir-empty":
             return p.STATUS_SUCCESS, struct.pack("<HHIB", 9, p.HDR_SIZE + 8,
                                                  0, 0)

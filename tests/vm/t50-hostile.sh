@@ -62,6 +62,7 @@ cases+=(dir-stale-larger dir-stale-link)
 cases+=(ifaces-pending)
 cases+=(pending-sync/READ/0)
 cases+=(create-late credits-forged)
+cases+=(open-listing-race)
 cases+=(fuzz)
 # The fuzz case's seed (server.py --seed): another spoils other answers.
 seed=1
@@ -1186,6 +1187,95 @@ print(buf[:n].decode(errors="replace"))' "$m"
 	finish
 }
 
+# A file cached here at 1000 bytes (a stat; actimeo=30), with no lease,
+# that another client rewrites 36 bytes long, with a new mtime, before
+# this client opens it. The open gets a lease (read, write and handle
+# caching), finds size and mtime changed (smb3mc_open_check()) and asks
+# again: a QUERY_INFO, which the server holds 3 s. A listing meanwhile
+# (ls -l, once the server's log shows the hold) lists the right size and
+# mtime: the inode takes the times, and not the size, which differs from
+# the one cached while read caching is held (a listing's rule). The
+# open's QUERY_INFO answer is taken when it comes (dropped for a while on
+# 2026-12-07, 0b2acc4 to 7d8d314, as asked for before the listing's
+# attributes were taken: then stat says 1000 for as long as actimeo, the
+# read gives the 36 bytes and 964 NULs, and the append, under write
+# caching, lands at 1000, NULs before it on the server). The server's log
+# must show the listing answered while it held the QUERY_INFO, and the
+# listing must end before the open. The file is read, and appended to,
+# while the open that got the lease holds it (a new open with no lease
+# would check the size again); then read with O_DIRECT, from the server.
+# NULs are shown as a count.
+case_open_listing_race() {
+	local held during
+	begin open-listing-race
+	if mounted actimeo=30; then
+		timed 60 python3 -c 'import mmap, os, re, sys, threading, time
+d, log, srv = sys.argv[1:4]
+f = os.path.join(d, "race.txt")
+def show(data):
+    nuls = re.sub(rb"\0+", lambda z: b"<%d NULs>" % len(z.group()), data)
+    return "%d %s" % (len(data), nuls.decode(errors="replace"))
+hold = re.compile("(?m)^" + re.escape(srv) + " .*QUERY_INFO of race.txt held")
+logf = open(log, errors="replace")
+logf.seek(0, 2)
+print(os.stat(f).st_size)  # cached for actimeo
+opened = threading.Event()
+when = []
+def lister():  # ls -l, once the server holds the QUERY_INFO of the open
+    seen = ""
+    for _ in range(400):
+        seen += logf.read()
+        if hold.search(seen) or opened.is_set():
+            break
+        time.sleep(0.05)
+    names = os.listdir(d)
+    when.append("after the open" if opened.is_set() else
+                "while the open waited")
+    for n in names:
+        os.stat(os.path.join(d, n))
+t = threading.Thread(target=lister)
+t.start()
+r = os.open(f, os.O_RDONLY)
+opened.set()
+t.join()
+print("listed " + (when[0] if when else "never"))
+print(os.stat(f).st_size)
+data = b""
+while True:
+    chunk = os.read(r, 65536)
+    if not chunk:
+        break
+    data += chunk
+print(show(data))
+a = os.open(f, os.O_WRONLY | os.O_APPEND)
+os.write(a, b" appended")
+os.close(a)
+buf = mmap.mmap(-1, 65536)  # page-aligned, as O_DIRECT wants
+fd = os.open(f, os.O_RDONLY | os.O_DIRECT)
+n = os.preadv(fd, [buf], 0)
+os.close(fd)
+os.close(r)
+print(show(buf[:n]))' "$m" "$work/server.log" "$a:$port"
+		expect "$name: stat before the change" \
+			"$rc $(sed -n 1p <<<"$r")" "0 1000"
+		held=$(srvlog | grep -c "QUERY_INFO of race.txt held")
+		during="no listing answered meanwhile"
+		srvlog | grep -q "QUERY_DIRECTORY answered while the QUERY_INFO" &&
+			during="a listing answered meanwhile"
+		expect "$name: the open's QUERY_INFO held" "$held held, $during" \
+			"1 held, a listing answered meanwhile"
+		expect "$name: the listing ended before the open" \
+			"$(sed -n 2p <<<"$r")" "listed while the open waited"
+		expect "$name: stat after the open" "$(sed -n 3p <<<"$r")" 36
+		expect "$name: a read after the open" "$(sed -n 4p <<<"$r")" \
+			"36 rewritten shorter by another client;"
+		expect "$name: the server's file after an append" \
+			"$(sed -n 5p <<<"$r")" \
+			"45 rewritten shorter by another client; appended"
+	fi
+	finish
+}
+
 # Every WRITE refused (disk full): the data one file wrote goes out when
 # another file of it closes first. Each close reports the error: the
 # writer's too, though the other's close took the error first.
@@ -1967,6 +2057,7 @@ case_stale_size
 case_stale_cached
 case_stale_larger
 case_stale_link
+case_open_listing_race
 case_write_full
 case_read_cut
 # One byte per answer: a READ that the server cuts short 32 times fails,
