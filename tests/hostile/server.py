@@ -160,7 +160,7 @@ CASES = {
     "write-late": (p.WRITE, 0, "answer each WRITE 6 s late, writing its "
                    "data then"),
     "create-late": (None, 0, f"answer each CREATE of {LATE_NAME} (and the "
-                    "rest of its compound) 6 s late, opening it then, a "
+                    "rest of its compound) 12 s late, opening it then, a "
                     "copy with a bad signature ahead of it; log a CLOSE "
                     "of the FileId it handed out, refused unless signed "
                     "and in the session and tree of the CREATE"),
@@ -697,7 +697,7 @@ class Conn(MidSend):
             return
         if self.case.name == "create-late" and h.command == p.CREATE and \
                 self.create_name(msg).strip("\\").lower() == LATE_NAME:
-            self.srv.log(f"{self.peer} CREATE of {LATE_NAME} held 6 s")
+            self.srv.log(f"{self.peer} CREATE of {LATE_NAME} held 12 s")
             threading.Thread(target=self.chain_late, args=(msg,),
                              daemon=True).start()
             return
@@ -934,12 +934,12 @@ class Conn(MidSend):
             pass
 
     def chain_late(self, msg):
-        """create-late: the answers to the chain @msg, 6 s late;
+        """create-late: the answers to the chain @msg, 12 s late;
         credits-forged: 3 s, logged once sent; open-listing-race:
         RACE_HOLD s, logged once sent, the hold over before."""
         forged = self.case.name == "credits-forged"
         race = self.case.name == "open-listing-race"
-        time.sleep(3 if forged else RACE_HOLD if race else 6)
+        time.sleep(3 if forged else RACE_HOLD if race else 12)
         if race:
             self.srv.race_held = False
         try:
@@ -1565,7 +1565,7 @@ class Conn(MidSend):
                 path.strip("\\").lower() == LATE_NAME:
             self.srv.late_fid = o.fid
             self.srv.late_tid, self.srv.late_sid = h.tid, h.sid
-            self.srv.log(f"{self.peer} CREATE of {LATE_NAME} answered 6 s "
+            self.srv.log(f"{self.peer} CREATE of {LATE_NAME} answered 12 s "
                          f"late: FileId {o.fid}")
         block = self.attrs_block(node)
         if self.case.name == "create-dir" and action == 2:

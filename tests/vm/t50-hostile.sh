@@ -1587,8 +1587,11 @@ case_busy() {
 	finish
 }
 
-# A server that answers the CREATE of late.txt 6 s late, opening it then:
-# an open(O_CREAT) of it, killed while its CREATE waits. The client sends
+# A server that answers the CREATE of late.txt 12 s late, opening it then:
+# an open(O_CREAT) of it, killed while its CREATE waits (after 3 s; in
+# the whole suite a kill took up to 7 s to end its process: answered 6 s
+# late, the copy with a bad signature once ended the CREATE still
+# waited for, and the real answer found nothing). The client sends
 # a CLOSE for the handle that answer opened, once it came (before
 # 2026-12-07 the answer was dropped, and the server kept the file open
 # until the session ended), signed, in the session and tree of the
@@ -1601,7 +1604,7 @@ case_create_late() {
 	if mounted; then
 		killed "an open(O_CREAT) whose CREATE the server holds" \
 			bash -c ': >"$1"' - "$m/late.txt"
-		for _ in $(seq 100); do
+		for _ in $(seq 200); do
 			srvlog | grep -qF "$closed" && break
 			sleep 0.1
 		done
