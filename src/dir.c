@@ -19,6 +19,7 @@ struct smb3mc_dir {
 	loff_t list_pos;	/* f_pos of the next entry of @list */
 	struct smb3mc_dir_cache *keeping;
 	struct smb3mc_dir_cursor cached;
+	u64 changes;		/* smb3mc_asked() as @list (re)started */
 };
 
 /*
@@ -75,6 +76,12 @@ static void smb3mc_dir_prime(struct file *file, const struct smb3mc_dirent *ent)
 	DECLARE_WAIT_QUEUE_HEAD_ONSTACK(wq);
 	struct dentry *parent = file->f_path.dentry, *dentry, *alias;
 	struct qstr name = QSTR_INIT(ent->name, ent->name_len);
+	const struct smb3mc_dir *d = file->private_data;
+	struct smb3mc_asked asked = {
+		.changes = d->changes,
+		.listed = true,
+		.time = ent->asked,
+	};
 	struct inode *inode;
 
 	if (!ent->attrs_ok)
@@ -91,11 +98,11 @@ static void smb3mc_dir_prime(struct file *file, const struct smb3mc_dirent *ent)
 			d_invalidate(dentry);
 		else
 			smb3mc_inode_refresh(d_inode(dentry), &ent->attrs,
-					     ent->asked);
+					     &asked);
 		dput(dentry);
 		return;
 	}
-	inode = smb3mc_iget(parent->d_sb, &ent->attrs, &ent->asked);
+	inode = smb3mc_iget(parent->d_sb, &ent->attrs, &asked);
 	if (IS_ERR(inode)) {
 		d_lookup_done(dentry);
 		dput(dentry);
@@ -121,6 +128,8 @@ static int smb3mc_dir_from_server(struct file *file, struct smb3mc_dir *d)
 
 	smb3mc_dir_cache_end(inode, d->keeping, false);
 	d->keeping = smb3mc_dir_cache_begin(inode, jiffies);
+	/* Its later requests go after this: older is only more careful. */
+	d->changes = smb3mc_asked(inode->i_sb).changes;
 	if (d->list)
 		rc = smb3mc_dir_list_restart(d->list);
 	else

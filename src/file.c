@@ -212,6 +212,7 @@ static int smb3mc_file_open(struct inode *inode, struct file *file)
 		if (!rc) {
 			i_size_write(inode, 0);
 			truncate_pagecache(inode, 0);
+			smb3mc_changed(inode);
 		}
 		inode_unlock(inode);
 	} else {

@@ -50,6 +50,8 @@ struct smb3mc_sb {
 	struct work_struct fh_close_work;
 	spinlock_t fs_size_lock;
 	struct smb3mc_fs_size fs_size;	/* the server's last statfs answer */
+	/* The changes this client made to files on the server, counted */
+	atomic64_t changes;
 };
 
 struct smb3mc_inode {
@@ -57,6 +59,7 @@ struct smb3mc_inode {
 	u64 file_id;			/* the server's IndexNumber */
 	u32 attributes;			/* FILE_ATTRIBUTE_* */
 	unsigned long attr_time;	/* jiffies when attributes were read */
+	u64 changed;			/* smb3mc_sb.changes at its last change */
 	/* O_DIRECT and uncached transfers not ended (direct.c) */
 	atomic_t dio_count;
 	/*
@@ -154,11 +157,41 @@ static inline bool smb3mc_dying(void)
 }
 
 /*
- * The client changed @inode on the server: the next getattr or
- * d_revalidate reads its attributes again instead of trusting the cache.
+ * When the server was asked about a file (smb3mc_asked()), to weigh its
+ * answer by (smb3mc_inode_update()).
+ */
+struct smb3mc_asked {
+	u64 changes;		/* smb3mc_sb.changes then */
+	bool listed;		/* by a listing, ... */
+	unsigned long time;	/* ... at these jiffies */
+};
+
+/* Before a request about a file is sent: what its answer may be older than. */
+static inline struct smb3mc_asked smb3mc_asked(struct super_block *sb)
+{
+	return (struct smb3mc_asked){
+		.changes = atomic64_read(&SMB3MC_SB(sb)->changes),
+	};
+}
+
+/*
+ * The client changed @inode on the server, or learned that it changed:
+ * an answer asked for before is older than the change, and is not taken
+ * (smb3mc_inode_update()). Called once the change is done.
+ */
+static inline void smb3mc_changed(struct inode *inode)
+{
+	WRITE_ONCE(SMB3MC_I(inode)->changed,
+		   atomic64_inc_return(&SMB3MC_SB(inode->i_sb)->changes));
+}
+
+/*
+ * As smb3mc_changed(), and the next getattr or d_revalidate reads its
+ * attributes again instead of trusting the cache.
  */
 static inline void smb3mc_attr_stale(struct inode *inode)
 {
+	smb3mc_changed(inode);
 	SMB3MC_I(inode)->attr_time = jiffies -
 				     SMB3MC_SB(inode->i_sb)->actimeo - 1;
 }
@@ -197,7 +230,7 @@ extern const struct dentry_operations smb3mc_dentry_ops;
 extern const struct inode_operations smb3mc_dir_inode_ops;
 struct inode *smb3mc_iget(struct super_block *sb,
 			  const struct smb3mc_file_attrs *attrs,
-			  const unsigned long *listed);
+			  const struct smb3mc_asked *asked);
 
 /* file.c */
 extern const struct file_operations smb3mc_file_ops;
@@ -223,11 +256,11 @@ void smb3mc_free_inode(struct inode *inode);
 void smb3mc_evict_inode(struct inode *inode);
 struct inode *smb3mc_inode_get(struct super_block *sb,
 			       const struct smb3mc_file_attrs *attrs,
-			       const unsigned long *listed);
+			       const struct smb3mc_asked *asked);
 int smb3mc_revalidate(struct dentry *dentry);
 void smb3mc_inode_refresh(struct inode *inode,
 			  const struct smb3mc_file_attrs *a,
-			  unsigned long asked);
+			  const struct smb3mc_asked *asked);
 char *smb3mc_dentry_path(struct dentry *dentry, char **page);
 int smb3mc_dentry_attrs(struct dentry *dentry, struct smb3mc_file_attrs *attrs);
 u32 smb3mc_mode_to_attributes(u32 attributes, umode_t mode);

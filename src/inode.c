@@ -166,16 +166,20 @@ static void smb3mc_inode_server_size(struct inode *inode, loff_t size,
 }
 
 /*
- * Apply attributes the server gave for @inode: an answer about the file
- * itself (a CREATE, a QUERY_INFO) as it comes, @listed NULL; a listing's,
- * @listed the jiffies it was asked for at, not over attributes the inode
- * took since, which may be newer, through whichever name of the file: a
- * listing runs long, and a lookup or an open may overtake it. A new inode
- * takes them all.
+ * Apply attributes the server gave for @inode, as @asked for. Not when
+ * asked for before this client's last change of the file (smb3mc_changed()):
+ * a truncate's answer may pass a QUERY_INFO's sent before it (another
+ * channel, a server that answers out of order), and its size, older,
+ * would have reads return zeroes past the real end and an append land
+ * past it. An answer about the file itself (a CREATE, a QUERY_INFO) is
+ * taken as it comes otherwise; a listing's, not over attributes the
+ * inode took since it was asked for either, which may be newer, through
+ * whichever name of the file: a listing runs long, and a lookup or an
+ * open may overtake it. A new inode takes them all.
  */
 static void smb3mc_inode_update(struct inode *inode,
 				const struct smb3mc_file_attrs *a,
-				const unsigned long *listed)
+				const struct smb3mc_asked *asked)
 {
 	struct smb3mc_sb *sbi = SMB3MC_SB(inode->i_sb);
 	struct smb3mc_inode *si = SMB3MC_I(inode);
@@ -183,8 +187,9 @@ static void smb3mc_inode_update(struct inode *inode,
 	bool mtime_changed = false;
 	umode_t mode;
 
-	if (listed && !(inode->i_state & I_NEW) &&
-	    !time_before(si->attr_time, *listed))
+	if (!(inode->i_state & I_NEW) &&
+	    (asked->changes < READ_ONCE(si->changed) ||
+	     (asked->listed && !time_before(si->attr_time, asked->time))))
 		return;
 	si->attributes = a->attributes;
 	si->attr_time = jiffies;
@@ -218,7 +223,7 @@ static void smb3mc_inode_update(struct inode *inode,
 		/* Cached data of a regular file may be newer, or now stale. */
 		if (S_ISREG(inode->i_mode))
 			smb3mc_inode_server_size(inode, a->end_of_file,
-						 mtime_changed, !!listed);
+						 mtime_changed, asked->listed);
 		else
 			i_size_write(inode, a->end_of_file);
 		inode->i_blocks = DIV_ROUND_UP_ULL(a->allocation_size, 512);
@@ -274,8 +279,7 @@ static int smb3mc_inode_set(struct inode *inode, void *data)
  * smb3mc_inode_get - the inode for the file @attrs describe
  * @sb: the mount
  * @attrs: attributes including the server's file id (IndexNumber)
- * @listed: NULL, or when @attrs come from a listing, the jiffies it was
- *	asked for at
+ * @asked: when the server was asked for @attrs
  *
  * A file the server gives no id (0) gets a new inode, numbered here. An
  * inode the file has already (another name of it, a hard link, or the
@@ -287,7 +291,7 @@ static int smb3mc_inode_set(struct inode *inode, void *data)
  */
 struct inode *smb3mc_inode_get(struct super_block *sb,
 			       const struct smb3mc_file_attrs *attrs,
-			       const unsigned long *listed)
+			       const struct smb3mc_asked *asked)
 {
 	struct smb3mc_inode_key key = {
 		.attrs = attrs,
@@ -301,7 +305,7 @@ struct inode *smb3mc_inode_get(struct super_block *sb,
 			     &key);
 	if (!inode)
 		return ERR_PTR(-ENOMEM);
-	smb3mc_inode_update(inode, attrs, listed);
+	smb3mc_inode_update(inode, attrs, asked);
 	return inode;
 }
 
@@ -318,6 +322,7 @@ int smb3mc_revalidate(struct dentry *dentry)
 	struct inode *inode = d_inode(dentry);
 	struct smb3mc_sb *sbi = SMB3MC_SB(inode->i_sb);
 	struct smb3mc_file_attrs attrs = {};
+	struct smb3mc_asked asked;
 	int rc;
 
 	if (time_before(jiffies, SMB3MC_I(inode)->attr_time + sbi->actimeo))
@@ -335,12 +340,13 @@ int smb3mc_revalidate(struct dentry *dentry)
 	 */
 	if (IS_ROOT(dentry) && !smb3mc_tcon_reachable(sbi->tcon))
 		return 0;
+	asked = smb3mc_asked(inode->i_sb);
 	rc = smb3mc_dentry_attrs(dentry, &attrs);
 	if (rc)
 		return rc;
 	if (!smb3mc_inode_same(inode, &attrs))
 		return -ESTALE;
-	smb3mc_inode_update(inode, &attrs, NULL);
+	smb3mc_inode_update(inode, &attrs, &asked);
 	return 0;
 }
 
@@ -348,17 +354,17 @@ int smb3mc_revalidate(struct dentry *dentry)
  * smb3mc_inode_refresh - take attributes a listing gave for @inode
  * @inode: the inode of the name listed
  * @a: the attributes listed
- * @asked: jiffies when the listing was asked for
+ * @asked: when the listing was asked for
  *
  * Only when they describe the same file, and as smb3mc_inode_update()
- * decides: not over attributes read since @asked.
+ * decides: not over attributes read or changed since @asked.
  */
 void smb3mc_inode_refresh(struct inode *inode,
 			  const struct smb3mc_file_attrs *a,
-			  unsigned long asked)
+			  const struct smb3mc_asked *asked)
 {
 	if (smb3mc_inode_same(inode, a))
-		smb3mc_inode_update(inode, a, &asked);
+		smb3mc_inode_update(inode, a, asked);
 }
 
 int smb3mc_getattr(struct mnt_idmap *idmap, const struct path *path,

@@ -18,16 +18,15 @@
  * smb3mc_iget - the inode for the file @attrs describe, ready for use
  * @sb: the mount
  * @attrs: attributes including the server's file id (IndexNumber)
- * @listed: NULL, or when @attrs come from a listing, the jiffies it was
- *	asked for at (smb3mc_inode_get())
+ * @asked: when the server was asked for @attrs (smb3mc_inode_get())
  */
 struct inode *smb3mc_iget(struct super_block *sb,
 			  const struct smb3mc_file_attrs *attrs,
-			  const unsigned long *listed)
+			  const struct smb3mc_asked *asked)
 {
 	struct inode *inode;
 
-	inode = smb3mc_inode_get(sb, attrs, listed);
+	inode = smb3mc_inode_get(sb, attrs, asked);
 	if (IS_ERR(inode) || !(inode->i_state & I_NEW))
 		return inode;
 	if (attrs->is_dir) {
@@ -44,6 +43,7 @@ struct inode *smb3mc_iget(struct super_block *sb,
 static struct dentry *smb3mc_lookup(struct inode *dir, struct dentry *dentry,
 				    unsigned int flags)
 {
+	struct smb3mc_asked asked = smb3mc_asked(dir->i_sb);
 	struct smb3mc_file_attrs attrs = {};
 	struct inode *inode = NULL;
 	int rc;
@@ -53,7 +53,7 @@ static struct dentry *smb3mc_lookup(struct inode *dir, struct dentry *dentry,
 	rc = smb3mc_dentry_attrs(dentry, &attrs);
 	dentry->d_time = jiffies;
 	if (!rc)
-		inode = smb3mc_iget(dir->i_sb, &attrs, NULL);
+		inode = smb3mc_iget(dir->i_sb, &attrs, &asked);
 	else if (rc != -ENOENT)
 		return ERR_PTR(rc);
 	return d_splice_alias(inode, dentry);
@@ -69,6 +69,7 @@ static int smb3mc_make(struct inode *dir, struct dentry *dentry, bool is_dir,
 		       umode_t mode, u32 access, struct smb3mc_fid *fid,
 		       struct smb3mc_lease_create *lc)
 {
+	struct smb3mc_asked asked = smb3mc_asked(dir->i_sb);
 	struct smb3mc_sb *sbi = SMB3MC_SB(dir->i_sb);
 	struct smb3mc_file_attrs attrs = {};
 	u32 attributes = 0;
@@ -91,7 +92,7 @@ static int smb3mc_make(struct inode *dir, struct dentry *dentry, bool is_dir,
 	smb3mc_dir_changed(dir);
 	if (!rc) {
 		smb3mc_attr_stale(dir);
-		inode = smb3mc_iget(dir->i_sb, &attrs, NULL);
+		inode = smb3mc_iget(dir->i_sb, &attrs, &asked);
 		if (IS_ERR(inode)) {
 			rc = PTR_ERR(inode);
 			/* Without @fid, smb3mc_ns_create() closed the file. */

@@ -107,6 +107,7 @@ static int smb3mc_fill_super(struct super_block *sb, struct fs_context *fc)
 	struct smb3mc_file_attrs attrs = {};
 	struct smb3mc_sb *sbi = sb->s_fs_info;
 	struct smb3mc_share_info info;
+	struct smb3mc_asked asked;
 	struct inode *root;
 	int rc;
 
@@ -165,6 +166,7 @@ static int smb3mc_fill_super(struct super_block *sb, struct fs_context *fc)
 	sb->s_bdi->ra_pages = SMB3MC_RA_BYTES >> PAGE_SHIFT;
 	sb->s_bdi->io_pages = SMB3MC_RA_BYTES >> PAGE_SHIFT;
 
+	asked = smb3mc_asked(sb);
 	rc = smb3mc_query_path(sbi->tcon, "", &attrs);
 	if (rc) {
 		errorfc(fc, "cannot read the root of share %s (%d)",
@@ -172,7 +174,7 @@ static int smb3mc_fill_super(struct super_block *sb, struct fs_context *fc)
 		return rc;
 	}
 	attrs.is_dir = true;
-	root = smb3mc_iget(sb, &attrs, NULL);
+	root = smb3mc_iget(sb, &attrs, &asked);
 	if (IS_ERR(root))
 		return PTR_ERR(root);
 	sb->s_root = d_make_root(root);

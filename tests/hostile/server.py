@@ -76,6 +76,12 @@ RACE_OLD = (b"race.txt as this client has it cached; " * 26)[:1000]
 RACE_NEW = b"rewritten shorter by another client;"
 RACE_TIME = 1700000000
 RACE_HOLD = 3
+# truncate-race: the file this client truncates while the server holds a
+# QUERY_INFO of it, answered with the size it had when asked, once this
+# client looked up RELEASE_NAME
+TRUNC_NAME = "shrunk.txt"
+TRUNC_DATA = b"first-" + b"-" * 16378
+RELEASE_NAME = "release"
 # dir-stale-larger: the size every file is listed with, as a server lists
 # the size a file open there had before it was truncated
 STALE_LARGER = 16384
@@ -126,6 +132,13 @@ CASES = {
                           "QUERY_DIRECTORY answered meanwhile; grant the "
                           "lease a CREATE asks for, with handle caching, "
                           "and break none"),
+    "truncate-race": (None, 0, f"{TRUNC_NAME} beside hello.txt, "
+                      f"{len(TRUNC_DATA)} bytes; once a SET_INFO of its "
+                      "times came, answer the next QUERY_INFO of it (its "
+                      "compound) as the file is then, but only once a "
+                      f"CREATE of {RELEASE_NAME} came; grant the lease a "
+                      "CREATE asks for, with handle caching, and break "
+                      "none"),
     "dir-loop": (p.QUERY_DIRECTORY, 0, "list a directory \"loop\" that "
                  "has the IndexNumber of the directory listed"),
     "unknown-mid": (p.READ, 1, "answer with a MessageId never sent"),
@@ -358,7 +371,7 @@ CACHING_CASES = ("close-late", "unlock-silent", "read-cut", "write-full",
                  "write-gap", "write-cut", "write-none", "read-killed",
                  "few-credits", "read-late", "break-after-close",
                  "lock-pending", "dir-stale-cached", "dir-stale-larger",
-                 "dir-stale-link", "open-listing-race")
+                 "dir-stale-link", "open-listing-race", "truncate-race")
 RESTART_CASES = ("fid-reuse", "reopen-drop", "silent-reconnect",
                  "guid-change", "close-race", "bind-restart", "ca-restart",
                  "relapse", "iface-unreachable")
@@ -480,6 +493,10 @@ class Server:
             self.files[RACE_NAME] = Node(RACE_NAME, False, RACE_OLD)
         # open-listing-race: the QUERY_INFO of RACE_NAME is being held
         self.race_held = False
+        if case.name == "truncate-race":
+            self.files[TRUNC_NAME] = Node(TRUNC_NAME, False, TRUNC_DATA)
+        # truncate-race: a CREATE of RELEASE_NAME came
+        self.released = threading.Event()
         # The restart cases: FileIds to hand out first, and what comes
         # after the restart (reopen-drop).
         self.reuse = []
@@ -709,6 +726,15 @@ class Conn(MidSend):
             threading.Thread(target=self.chain_late, args=(msg,),
                              daemon=True).start()
             return
+        if self.case.name == "truncate-race" and self.srv.stage == 1 and \
+                self.race_query(msg, TRUNC_NAME):
+            self.srv.stage = 2
+            out = self.chain_answers(msg)
+            self.srv.log(f"{self.peer} QUERY_INFO of {TRUNC_NAME} held, "
+                         f"EndOfFile {len(self.srv.files[TRUNC_NAME].data)}")
+            threading.Thread(target=self.answer_released, args=(out,),
+                             daemon=True).start()
+            return
         if self.case.name == "open-listing-race" and self.srv.stage == 1 \
                 and self.race_query(msg):
             self.srv.stage = 2
@@ -720,17 +746,21 @@ class Conn(MidSend):
             return
         self.answer_chain(msg)
 
-    def race_query(self, msg):
-        """open-listing-race: whether the chain @msg opens RACE_NAME and
-        asks for its attributes, as a revalidation does (CREATE,
-        QUERY_INFO, CLOSE)."""
+    def race_query(self, msg, name=RACE_NAME):
+        """open-listing-race, truncate-race: whether the chain @msg opens
+        @name and asks for its attributes, as a revalidation does
+        (CREATE, QUERY_INFO, CLOSE)."""
         h = p.Header(msg)
         return h.command == p.CREATE and bool(h.next_command) and \
-            self.create_name(msg).strip("\\").lower() == RACE_NAME and \
+            self.create_name(msg).strip("\\").lower() == name and \
             p.Header(msg[h.next_command:]).command == p.QUERY_INFO
 
     def answer_chain(self, msg):
         """Answer the requests of @msg, a chain, in one message."""
+        self.send_chain(self.chain_answers(msg))
+
+    def chain_answers(self, msg):
+        """The answers to the requests of @msg, a chain, to send."""
         out = []
         pos = 0
         last_fid = None
@@ -750,7 +780,7 @@ class Conn(MidSend):
             if not h.next_command:
                 break
             pos = end
-        self.send_chain(out)
+        return out
 
     def answer(self, h, req, last_fid):
         name = p.COMMANDS[h.command] if h.command < len(p.COMMANDS) else \
@@ -952,6 +982,17 @@ class Conn(MidSend):
         if race:
             self.srv.log(f"{self.peer} QUERY_INFO of {RACE_NAME} answered "
                          f"{RACE_HOLD} s late")
+
+    def answer_released(self, out):
+        """truncate-race: the answers @out, made when their requests
+        came, once a CREATE of RELEASE_NAME came (at most 30 s on)."""
+        released = self.srv.released.wait(30)
+        try:
+            self.send_chain(out)
+        except OSError:
+            return
+        self.srv.log(f"{self.peer} QUERY_INFO of {TRUNC_NAME} answered "
+                     f"{'after' if released else 'without'} the release")
 
     def answer_late(self, h, req):
         """read-late, write-late: the answer to @h, 6 s late;
@@ -1516,6 +1557,10 @@ class Conn(MidSend):
             return p.STATUS_OBJECT_NAME_NOT_FOUND, None
         if self.case.name == "busy" and path.lower() == "hello.txt":
             return STATUS_FILE_NOT_AVAILABLE, None
+        if self.case.name == "truncate-race" and \
+                path.strip("\\").lower() == RELEASE_NAME:
+            self.srv.log(f"{self.peer} {RELEASE_NAME} looked up")
+            self.srv.released.set()
         ctxs = self.create_contexts(body, req)
         # A reclaim: no open outlives its session here (MS-SMB2 3.3.5.9.12),
         # but a persistent one.
@@ -1588,7 +1633,8 @@ class Conn(MidSend):
             if self.case.name in ("close-late", "unlock-silent",
                                   "break-after-close", "lock-pending",
                                   "dir-stale-cached", "dir-stale-larger",
-                                  "dir-stale-link", "open-listing-race"):
+                                  "dir-stale-link", "open-listing-race",
+                                  "truncate-race"):
                 state |= LEASE_H
             o.lease = (key, state)
             if self.case.name not in CACHING_CASES:
@@ -1952,6 +1998,10 @@ class Conn(MidSend):
             return self.link(h, o, data)
         elif cls != 4:  # FileBasicInformation: times are not kept
             return p.STATUS_NOT_SUPPORTED, None
+        elif self.case.name == "truncate-race" and not self.srv.stage and \
+                o.node.name == TRUNC_NAME:
+            self.srv.stage = 1
+            self.srv.log(f"{self.peer} times of {TRUNC_NAME} set")
         return p.STATUS_SUCCESS, struct.pack("<H", 2)
 
     def new_name(self, data):

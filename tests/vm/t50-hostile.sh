@@ -62,7 +62,7 @@ cases+=(dir-stale-larger dir-stale-link)
 cases+=(ifaces-pending)
 cases+=(pending-sync/READ/0)
 cases+=(create-late credits-forged)
-cases+=(open-listing-race)
+cases+=(open-listing-race truncate-race)
 cases+=(fuzz)
 # The fuzz case's seed (server.py --seed): another spoils other answers.
 seed=1
@@ -1276,6 +1276,74 @@ print(show(buf[:n]))' "$m" "$work/server.log" "$a:$port"
 	finish
 }
 
+# A file open here under a lease (read, write and handle caching), its
+# 16384 bytes cached, actimeo=30. Its times set (a change: the next stat
+# asks the server), a stat whose QUERY_INFO the server answers with the
+# size the file has when it comes, 16384, but sends only once this
+# client has looked up "release". Meanwhile (once the server's log shows
+# the hold) a truncate to 6 bytes, and then the lookup of "release". The
+# answer, asked for before the truncate, comes after it: it is not taken
+# (before 2026-12-07 it was: stat said 16384 for as long as actimeo, a
+# read gave "first-" and 16378 NULs, and an append, under write caching,
+# landed at 16384, NULs before it on the server). NULs are shown as a
+# count.
+case_truncate_race() {
+	begin truncate-race
+	if mounted actimeo=30; then
+		timed 60 python3 -c 'import mmap, os, re, sys, threading, time
+d, log, srv = sys.argv[1:4]
+f = os.path.join(d, "shrunk.txt")
+def show(data):
+    nuls = re.sub(rb"\0+", lambda z: b"<%d NULs>" % len(z.group()), data)
+    return "%d %s" % (len(data), nuls.decode(errors="replace"))
+hold = re.compile("(?m)^" + re.escape(srv) + " .*QUERY_INFO of shrunk.txt held")
+logf = open(log, errors="replace")
+logf.seek(0, 2)
+r = os.open(f, os.O_RDONLY)
+print(len(os.read(r, 65536)))
+os.utime(f, (1700000000, 1700000000))
+held = []
+t = threading.Thread(target=lambda: held.append(os.stat(f).st_size))
+t.start()
+seen = ""
+for _ in range(400):
+    seen += logf.read()
+    if hold.search(seen) or held:
+        break
+    time.sleep(0.05)
+print("held" if hold.search(seen) and not held else "not held")
+os.truncate(f, 6)
+try:
+    os.stat(os.path.join(d, "release"))
+except FileNotFoundError:
+    pass
+t.join()
+print(os.stat(f).st_size)
+os.lseek(r, 0, os.SEEK_SET)
+print(show(os.read(r, 65536)))
+a = os.open(f, os.O_WRONLY | os.O_APPEND)
+os.write(a, b"second")
+os.close(a)
+buf = mmap.mmap(-1, 65536)  # page-aligned, as O_DIRECT wants
+fd = os.open(f, os.O_RDONLY | os.O_DIRECT)
+n = os.preadv(fd, [buf], 0)
+os.close(fd)
+os.close(r)
+print(show(buf[:n]))' "$m" "$work/server.log" "$a:$port"
+		expect "$name: read before the truncate" \
+			"$rc $(sed -n 1p <<<"$r")" "0 16384"
+		expect "$name: the stat's QUERY_INFO held over the truncate" \
+			"$(sed -n 2p <<<"$r") $(srvlog | grep -c \
+			"QUERY_INFO of shrunk.txt answered after the release")" \
+			"held 1"
+		expect "$name: stat after the held answer" "$(sed -n 3p <<<"$r")" 6
+		expect "$name: a read after it" "$(sed -n 4p <<<"$r")" "6 first-"
+		expect "$name: the server's file after an append" \
+			"$(sed -n 5p <<<"$r")" "12 first-second"
+	fi
+	finish
+}
+
 # Every WRITE refused (disk full): the data one file wrote goes out when
 # another file of it closes first. Each close reports the error: the
 # writer's too, though the other's close took the error first.
@@ -2061,6 +2129,7 @@ case_stale_cached
 case_stale_larger
 case_stale_link
 case_open_listing_race
+case_truncate_race
 case_write_full
 case_read_cut
 # One byte per answer: a READ that the server cuts short 32 times fails,
