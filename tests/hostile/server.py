@@ -168,7 +168,7 @@ CASES = {
                       "for, with handle caching, and break none"),
     "read-killed": (p.READ, 0, "never answer a READ; grant the lease a "
                     "CREATE asks for, with write caching, and break none"),
-    "read-late": (p.READ, 0, "answer each READ 6 s late; grant the lease "
+    "read-late": (p.READ, 0, "answer each READ 15 s late; grant the lease "
                   "a CREATE asks for, with write caching, and break none"),
     "write-late": (p.WRITE, 0, "answer each WRITE 6 s late, writing its "
                    "data then"),
@@ -995,9 +995,10 @@ class Conn(MidSend):
                      f"{'after' if released else 'without'} the release")
 
     def answer_late(self, h, req):
-        """read-late, write-late: the answer to @h, 6 s late;
+        """read-late: the answer to @h, 15 s late; write-late: 6 s;
         credits-forged: 3 s."""
-        time.sleep(3 if self.case.name == "credits-forged" else 6)
+        time.sleep({"read-late": 15, "credits-forged": 3}.get(
+            self.case.name, 6))
         try:
             self.send_chain([(self.answer(h, req, None), h)])
         except OSError:

@@ -1603,9 +1603,15 @@ case_read_killed() {
 	msg "no response to command 8 "
 }
 
-# As read-killed, but the READ is answered 6 s late, after its reader was
+# As read-killed, but the READ is answered 15 s late, after its reader was
 # killed: the answer lands in the READ's own buffer, and the file reads
-# as it is.
+# as it is. Late enough for the kill to be over first: a killed task
+# that runs again only once the answer came (in the whole suite a kill
+# took up to 7 s to end its process) takes the answer
+# (wait_for_completion_killable() returns what completed), and its
+# write goes through; it did with the READ answered 6 s late, on
+# 2026-12-07, as a probe that kept the CPU of the killed dd from it for
+# 8 s showed: "h\0llo...".
 case_read_late() {
 	begin read-late
 	if mounted; then
