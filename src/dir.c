@@ -19,7 +19,7 @@ struct smb3mc_dir {
 	loff_t list_pos;	/* f_pos of the next entry of @list */
 	struct smb3mc_dir_cache *keeping;
 	struct smb3mc_dir_cursor cached;
-	u64 changes;		/* smb3mc_asked() as @list (re)started */
+	u64 changes;		/* smb3mc_asked_now() as @list (re)started */
 };
 
 /*
@@ -67,9 +67,9 @@ static int smb3mc_dir_start(struct file *file, struct smb3mc_dir *d)
  * there is already, that of a name in the dcache or, found by its file
  * id, that of another name of the file (a hard link, or a file open here
  * whose name was dropped), takes them as a listing's, either way
- * (smb3mc_inode_update()): not over attributes read since the listing
- * was asked for. A negative dentry of a name listed is dropped, so that
- * its next lookup asks the server.
+ * (smb3mc_inode_update()): not over attributes read or changed since
+ * the listing was asked for. A negative dentry of a name listed is
+ * dropped, so that its next lookup asks the server.
  */
 static void smb3mc_dir_prime(struct file *file, const struct smb3mc_dirent *ent)
 {
@@ -128,8 +128,8 @@ static int smb3mc_dir_from_server(struct file *file, struct smb3mc_dir *d)
 
 	smb3mc_dir_cache_end(inode, d->keeping, false);
 	d->keeping = smb3mc_dir_cache_begin(inode, jiffies);
-	/* Its later requests go after this: older is only more careful. */
-	d->changes = smb3mc_asked(inode->i_sb).changes;
+	/* The listing's later requests go after this: older, more careful. */
+	d->changes = smb3mc_asked_now(inode->i_sb).changes;
 	if (d->list)
 		rc = smb3mc_dir_list_restart(d->list);
 	else

@@ -50,7 +50,7 @@ struct smb3mc_sb {
 	struct work_struct fh_close_work;
 	spinlock_t fs_size_lock;
 	struct smb3mc_fs_size fs_size;	/* the server's last statfs answer */
-	/* The changes this client made to files on the server, counted */
+	/* Changes of files on the server this client made or learned of */
 	atomic64_t changes;
 };
 
@@ -157,8 +157,9 @@ static inline bool smb3mc_dying(void)
 }
 
 /*
- * When the server was asked about a file (smb3mc_asked()), to weigh its
- * answer by (smb3mc_inode_update()).
+ * When a request about a file was sent (smb3mc_asked_now()):
+ * smb3mc_inode_update() refuses an answer older than the file's last
+ * change.
  */
 struct smb3mc_asked {
 	u64 changes;		/* smb3mc_sb.changes then */
@@ -166,8 +167,8 @@ struct smb3mc_asked {
 	unsigned long time;	/* ... at these jiffies */
 };
 
-/* Before a request about a file is sent: what its answer may be older than. */
-static inline struct smb3mc_asked smb3mc_asked(struct super_block *sb)
+/* Noted before a request about a file is sent. */
+static inline struct smb3mc_asked smb3mc_asked_now(struct super_block *sb)
 {
 	return (struct smb3mc_asked){
 		.changes = atomic64_read(&SMB3MC_SB(sb)->changes),
@@ -177,12 +178,16 @@ static inline struct smb3mc_asked smb3mc_asked(struct super_block *sb)
 /*
  * The client changed @inode on the server, or learned that it changed:
  * an answer asked for before is older than the change, and is not taken
- * (smb3mc_inode_update()). Called once the change is done.
+ * (smb3mc_inode_update()). Called once the change is done; for a change
+ * of the size, under the inode lock. Under i_lock, so that the count of
+ * a later change is not overwritten by an earlier one's.
  */
 static inline void smb3mc_changed(struct inode *inode)
 {
-	WRITE_ONCE(SMB3MC_I(inode)->changed,
-		   atomic64_inc_return(&SMB3MC_SB(inode->i_sb)->changes));
+	spin_lock(&inode->i_lock);
+	SMB3MC_I(inode)->changed =
+		atomic64_inc_return(&SMB3MC_SB(inode->i_sb)->changes);
+	spin_unlock(&inode->i_lock);
 }
 
 /*

@@ -25,6 +25,7 @@ struct inode *smb3mc_alloc_inode(struct super_block *sb)
 	si->file_id = 0;
 	si->attributes = 0;
 	si->attr_time = 0;
+	si->changed = 0;
 	atomic_set(&si->dio_count, 0);
 	si->dir_cache = NULL;
 	si->dir_gen = 0;
@@ -125,13 +126,13 @@ int smb3mc_dentry_attrs(struct dentry *dentry, struct smb3mc_file_attrs *attrs)
  * kept handle again and asks the server nothing.
  *
  * Nor, while the client holds read caching, a size from a listing
- * (@listed) other than the one it has, smaller or larger, even with no
- * handle here that may write. Before another client's write or change of
- * the size, the server revokes read caching (MS-SMB2 3.3.1.4): only this
- * client changed the file since the open that got the lease checked its
- * size (smb3mc_open_check()), and a listing that says otherwise is stale,
- * behind this client's writes (smaller) or its truncate (larger), as a
- * server may list a file open there. A larger size taken has reads
+ * (@asked->listed) other than the one it has, smaller or larger, even with
+ * no handle here that may write. Before another client's write or change
+ * of the size, the server revokes read caching (MS-SMB2 3.3.1.4): only
+ * this client changed the file since the open that got the lease checked
+ * its size (smb3mc_open_check()), and a listing that says otherwise is
+ * stale, behind this client's writes (smaller) or its truncate (larger),
+ * as a server may list a file open there. A larger size taken has reads
  * return zeroes past the real end and an append land past it, a smaller
  * one an append land at the old end; and the next open, the lease held
  * before and after its CREATE, does not check the size again. (The break
@@ -142,7 +143,8 @@ int smb3mc_dentry_attrs(struct dentry *dentry, struct smb3mc_file_attrs *attrs)
  * larger.
  */
 static void smb3mc_inode_server_size(struct inode *inode, loff_t size,
-				     bool mtime_changed, bool listed)
+				     bool mtime_changed,
+				     const struct smb3mc_asked *asked)
 {
 	struct address_space *mapping = inode->i_mapping;
 
@@ -151,12 +153,17 @@ static void smb3mc_inode_server_size(struct inode *inode, loff_t size,
 	if (size < i_size_read(inode) &&
 	    smb3mc_lease_handle(inode, GENERIC_WRITE))
 		return;
-	if (listed && size != i_size_read(inode) &&
+	if (asked->listed && size != i_size_read(inode) &&
 	    smb3mc_lease_caches(inode, SMB2_LEASE_READ_CACHING))
 		return;
 	if (!inode_trylock(inode))
 		return;
-	if (!mapping_tagged(mapping, PAGECACHE_TAG_DIRTY) &&
+	/*
+	 * A change of the size here is counted under the inode lock: one
+	 * that ended since smb3mc_inode_update() looked is seen now.
+	 */
+	if (asked->changes >= READ_ONCE(SMB3MC_I(inode)->changed) &&
+	    !mapping_tagged(mapping, PAGECACHE_TAG_DIRTY) &&
 	    !mapping_tagged(mapping, PAGECACHE_TAG_WRITEBACK)) {
 		i_size_write(inode, size);
 		if (!smb3mc_lease_caches(inode, SMB2_LEASE_READ_CACHING))
@@ -168,10 +175,10 @@ static void smb3mc_inode_server_size(struct inode *inode, loff_t size,
 /*
  * Apply attributes the server gave for @inode, as @asked for. Not when
  * asked for before this client's last change of the file (smb3mc_changed()):
- * a truncate's answer may pass a QUERY_INFO's sent before it (another
- * channel, a server that answers out of order), and its size, older,
- * would have reads return zeroes past the real end and an append land
- * past it. An answer about the file itself (a CREATE, a QUERY_INFO) is
+ * a QUERY_INFO sent before a truncate may be answered after it (on
+ * another channel, by a server that answers out of order), and its size,
+ * older, would have reads return zeroes past the real end and an append
+ * land past it. An answer about the file itself (a CREATE, a QUERY_INFO) is
  * taken as it comes otherwise; a listing's, not over attributes the
  * inode took since it was asked for either, which may be newer, through
  * whichever name of the file: a listing runs long, and a lookup or an
@@ -223,7 +230,7 @@ static void smb3mc_inode_update(struct inode *inode,
 		/* Cached data of a regular file may be newer, or now stale. */
 		if (S_ISREG(inode->i_mode))
 			smb3mc_inode_server_size(inode, a->end_of_file,
-						 mtime_changed, asked->listed);
+						 mtime_changed, asked);
 		else
 			i_size_write(inode, a->end_of_file);
 		inode->i_blocks = DIV_ROUND_UP_ULL(a->allocation_size, 512);
@@ -340,7 +347,7 @@ int smb3mc_revalidate(struct dentry *dentry)
 	 */
 	if (IS_ROOT(dentry) && !smb3mc_tcon_reachable(sbi->tcon))
 		return 0;
-	asked = smb3mc_asked(inode->i_sb);
+	asked = smb3mc_asked_now(inode->i_sb);
 	rc = smb3mc_dentry_attrs(dentry, &attrs);
 	if (rc)
 		return rc;

@@ -43,7 +43,7 @@ struct inode *smb3mc_iget(struct super_block *sb,
 static struct dentry *smb3mc_lookup(struct inode *dir, struct dentry *dentry,
 				    unsigned int flags)
 {
-	struct smb3mc_asked asked = smb3mc_asked(dir->i_sb);
+	struct smb3mc_asked asked = smb3mc_asked_now(dir->i_sb);
 	struct smb3mc_file_attrs attrs = {};
 	struct inode *inode = NULL;
 	int rc;
@@ -69,7 +69,7 @@ static int smb3mc_make(struct inode *dir, struct dentry *dentry, bool is_dir,
 		       umode_t mode, u32 access, struct smb3mc_fid *fid,
 		       struct smb3mc_lease_create *lc)
 {
-	struct smb3mc_asked asked = smb3mc_asked(dir->i_sb);
+	struct smb3mc_asked asked = smb3mc_asked_now(dir->i_sb);
 	struct smb3mc_sb *sbi = SMB3MC_SB(dir->i_sb);
 	struct smb3mc_file_attrs attrs = {};
 	u32 attributes = 0;

@@ -166,7 +166,7 @@ static int smb3mc_fill_super(struct super_block *sb, struct fs_context *fc)
 	sb->s_bdi->ra_pages = SMB3MC_RA_BYTES >> PAGE_SHIFT;
 	sb->s_bdi->io_pages = SMB3MC_RA_BYTES >> PAGE_SHIFT;
 
-	asked = smb3mc_asked(sb);
+	asked = smb3mc_asked_now(sb);
 	rc = smb3mc_query_path(sbi->tcon, "", &attrs);
 	if (rc) {
 		errorfc(fc, "cannot read the root of share %s (%d)",
