@@ -1109,12 +1109,11 @@ print("synced")' "$m/synced"
 case_stale_larger() {
 	begin dir-stale-larger
 	if mounted closetimeo=60,actimeo=30; then
-		timed 60 python3 -c 'import mmap, os, re, sys, time
+		timed 60 env PYTHONPATH="$REPO/tests/lib" python3 -c '
+import os, sys, time
+from stale import append, server_copy, show
 d = sys.argv[1]
 f = os.path.join(d, "big")
-def show(data):
-    nuls = re.sub(rb"\0+", lambda z: b"<%d NULs>" % len(z.group()), data)
-    return "%d %s" % (len(data), nuls.decode(errors="replace"))
 w = os.open(f, os.O_RDWR | os.O_CREAT, 0o644)
 os.write(w, b"first-" + b"x" * 16378)
 os.ftruncate(w, 6)
@@ -1125,14 +1124,8 @@ print(os.stat(f).st_size)
 r = os.open(f, os.O_RDONLY)
 print(show(os.read(r, 65536)))
 os.close(r)
-a = os.open(f, os.O_WRONLY | os.O_APPEND)
-os.write(a, b"second")
-os.close(a)
-buf = mmap.mmap(-1, 65536)  # page-aligned, as O_DIRECT wants
-fd = os.open(f, os.O_RDONLY | os.O_DIRECT)
-n = os.preadv(fd, [buf], 0)
-os.close(fd)
-print(show(buf[:n]))' "$m"
+append(f, b"second")
+print(server_copy(f))' "$m"
 		expect "$name: stat after the listing" \
 			"$rc $(sed -n 1p <<<"$r")" "0 6"
 		expect "$name: a read after the listing" "$(sed -n 2p <<<"$r")" \
@@ -1209,25 +1202,18 @@ case_open_listing_race() {
 	local held during
 	begin open-listing-race
 	if mounted actimeo=30; then
-		timed 60 python3 -c 'import mmap, os, re, sys, threading, time
+		timed 60 env PYTHONPATH="$REPO/tests/lib" python3 -c '
+import os, re, sys, threading
+from stale import LogWatch, append, server_copy, show
 d, log, srv = sys.argv[1:4]
 f = os.path.join(d, "race.txt")
-def show(data):
-    nuls = re.sub(rb"\0+", lambda z: b"<%d NULs>" % len(z.group()), data)
-    return "%d %s" % (len(data), nuls.decode(errors="replace"))
-hold = re.compile("(?m)^" + re.escape(srv) + " .*QUERY_INFO of race.txt held")
-logf = open(log, errors="replace")
-logf.seek(0, 2)
+watch = LogWatch(log)
 print(os.stat(f).st_size)  # cached for actimeo
 opened = threading.Event()
 when = []
 def lister():  # ls -l, once the server holds the QUERY_INFO of the open
-    seen = ""
-    for _ in range(400):
-        seen += logf.read()
-        if hold.search(seen) or opened.is_set():
-            break
-        time.sleep(0.05)
+    watch.wait(re.escape(srv) + " .*QUERY_INFO of race.txt held",
+               opened.is_set)
     names = os.listdir(d)
     when.append("after the open" if opened.is_set() else
                 "while the open waited")
@@ -1247,15 +1233,9 @@ while True:
         break
     data += chunk
 print(show(data))
-a = os.open(f, os.O_WRONLY | os.O_APPEND)
-os.write(a, b" appended")
-os.close(a)
-buf = mmap.mmap(-1, 65536)  # page-aligned, as O_DIRECT wants
-fd = os.open(f, os.O_RDONLY | os.O_DIRECT)
-n = os.preadv(fd, [buf], 0)
-os.close(fd)
-os.close(r)
-print(show(buf[:n]))' "$m" "$work/server.log" "$a:$port"
+append(f, b" appended")
+print(server_copy(f))
+os.close(r)' "$m" "$work/server.log" "$a:$port"
 		expect "$name: stat before the change" \
 			"$rc $(sed -n 1p <<<"$r")" "0 1000"
 		held=$(srvlog | grep -c "QUERY_INFO of race.txt held")
@@ -1290,28 +1270,21 @@ print(show(buf[:n]))' "$m" "$work/server.log" "$a:$port"
 case_truncate_race() {
 	begin truncate-race
 	if mounted actimeo=30; then
-		timed 60 python3 -c 'import mmap, os, re, sys, threading, time
+		timed 60 env PYTHONPATH="$REPO/tests/lib" python3 -c '
+import os, re, sys, threading
+from stale import LogWatch, append, server_copy, show
 d, log, srv = sys.argv[1:4]
 f = os.path.join(d, "shrunk.txt")
-def show(data):
-    nuls = re.sub(rb"\0+", lambda z: b"<%d NULs>" % len(z.group()), data)
-    return "%d %s" % (len(data), nuls.decode(errors="replace"))
-hold = re.compile("(?m)^" + re.escape(srv) + " .*QUERY_INFO of shrunk.txt held")
-logf = open(log, errors="replace")
-logf.seek(0, 2)
+watch = LogWatch(log)
 r = os.open(f, os.O_RDONLY)
 print(len(os.read(r, 65536)))
 os.utime(f, (1700000000, 1700000000))
 held = []
 t = threading.Thread(target=lambda: held.append(os.stat(f).st_size))
 t.start()
-seen = ""
-for _ in range(400):
-    seen += logf.read()
-    if hold.search(seen) or held:
-        break
-    time.sleep(0.05)
-print("held" if hold.search(seen) and not held else "not held")
+got = watch.wait(re.escape(srv) + " .*QUERY_INFO of shrunk.txt held",
+                 lambda: bool(held))
+print("held" if got and not held else "not held")
 os.truncate(f, 6)
 try:
     os.stat(os.path.join(d, "release"))
@@ -1321,15 +1294,9 @@ t.join()
 print(os.stat(f).st_size)
 os.lseek(r, 0, os.SEEK_SET)
 print(show(os.read(r, 65536)))
-a = os.open(f, os.O_WRONLY | os.O_APPEND)
-os.write(a, b"second")
-os.close(a)
-buf = mmap.mmap(-1, 65536)  # page-aligned, as O_DIRECT wants
-fd = os.open(f, os.O_RDONLY | os.O_DIRECT)
-n = os.preadv(fd, [buf], 0)
-os.close(fd)
-os.close(r)
-print(show(buf[:n]))' "$m" "$work/server.log" "$a:$port"
+append(f, b"second")
+print(server_copy(f))
+os.close(r)' "$m" "$work/server.log" "$a:$port"
 		expect "$name: read before the truncate" \
 			"$rc $(sed -n 1p <<<"$r")" "0 16384"
 		expect "$name: the stat's QUERY_INFO held over the truncate" \
