@@ -1060,7 +1060,9 @@ case_stale_cached() {
 	begin dir-stale-cached
 	if mounted closetimeo=60,actimeo=30; then
 		for how in kept shared; do
-			timed 60 python3 -c 'import mmap, os, sys, time
+			timed 60 env PYTHONPATH="$REPO/tests/lib" python3 -c '
+import os, sys, time
+from stale import append, server_copy
 d, how = sys.argv[1], sys.argv[2]
 f = os.path.join(d, how)
 w = os.open(f, os.O_WRONLY | os.O_CREAT, 0o644)
@@ -1070,18 +1072,12 @@ os.write(w, b"first-")
 os.close(w)
 time.sleep(0.1)  # the listing asked for after the attributes were read
 os.listdir(d)
-a = os.open(f, os.O_WRONLY | os.O_APPEND)
-os.write(a, b"second")
-os.close(a)
+append(f, b"second")
 if how == "shared":
     os.close(r)
-buf = mmap.mmap(-1, 4096)  # page-aligned, as O_DIRECT wants
-fd = os.open(f, os.O_RDONLY | os.O_DIRECT)
-n = os.preadv(fd, [buf], 0)
-os.close(fd)
-print(buf[:n].decode(errors="replace"))' "$m" "$how"
+print(server_copy(f))' "$m" "$how"
 			expect "$name: $how: the server's file after the append" \
-				"$rc $r" "0 first-second"
+				"$rc $r" "0 12 first-second"
 		done
 		flushes=$(srvlog | grep -c " FLUSH ")
 		timed 60 python3 -c 'import os, sys
@@ -1147,7 +1143,9 @@ print(server_copy(f))' "$m"
 case_stale_link() {
 	begin dir-stale-link
 	if mounted closetimeo=60,actimeo=30; then
-		timed 60 python3 -c 'import mmap, os, sys, time
+		timed 60 env PYTHONPATH="$REPO/tests/lib" python3 -c '
+import os, sys, time
+from stale import append, server_copy
 d = sys.argv[1]
 f = os.path.join(d, "twin")
 w = os.open(f, os.O_WRONLY | os.O_CREAT, 0o644)
@@ -1160,22 +1158,16 @@ same = os.stat(f).st_ino == os.stat(os.path.join(d, "twin.2")).st_ino
 print(names, "one file" if same else "two files")
 print(os.stat(f).st_size)
 print(os.pread(r, 4096, 0).decode(errors="replace"))
-a = os.open(f, os.O_WRONLY | os.O_APPEND)
-os.write(a, b"second")
-os.close(a)
+append(f, b"second")
 os.close(r)
-buf = mmap.mmap(-1, 4096)  # page-aligned, as O_DIRECT wants
-fd = os.open(f, os.O_RDONLY | os.O_DIRECT)
-n = os.preadv(fd, [buf], 0)
-os.close(fd)
-print(buf[:n].decode(errors="replace"))' "$m"
+print(server_copy(f))' "$m"
 		expect "$name: the listing names twin.2, the same file" \
 			"$rc $(sed -n 1p <<<"$r")" "0 hello.txt,twin,twin.2 one file"
 		expect "$name: stat after the listing" "$(sed -n 2p <<<"$r")" 6
 		expect "$name: a read after the listing" "$(sed -n 3p <<<"$r")" \
 			first-
 		expect "$name: the server's file after an append" \
-			"$(sed -n 4p <<<"$r")" first-second
+			"$(sed -n 4p <<<"$r")" "12 first-second"
 	fi
 	finish
 }
