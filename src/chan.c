@@ -6,14 +6,16 @@
  * answer. The receive thread, which matches responses to requests by
  * MessageId and takes in the credits they grant, is in chan_recv.c.
  *
- * Ownership of an outstanding request is decided by whoever erases it from
- * the MessageId table first: the receive thread (it, or the worker that
- * checks the response, then completes the request) or the waiter giving up
- * (it then returns an error). So a late response never touches a request
- * its caller has already forgotten. A waiter that gives up (or the timeout
- * scan) leaves the request's MessageId in the channel's orphans, in the
- * same step under the table's lock, for the late answer, which still
- * grants its credits (chan_orphan.h).
+ * Ownership of an outstanding request is decided by whoever claims it in
+ * the MessageId table first: the receive side, once an answer came (it
+ * stays in the table, marked, until every answer to it was judged, in
+ * the receive thread or a worker, which then completes the request), or
+ * the waiter giving up, which takes it out (it then returns an error). So
+ * a late response never touches a request its caller has already
+ * forgotten. A waiter that gives up (or the timeout scan) leaves the
+ * request's MessageId in the channel's orphans, in the same step under
+ * the table's lock, for the late answer, which still grants its credits
+ * (chan_orphan.h).
  *
  * A request ends only once both its send has returned and its answer came
  * (response, timeout or the loss of the connection): its owner frees its
@@ -106,38 +108,6 @@ static void chan_orphans_free(struct smb3mc_chan *chan, struct list_head *gone)
 }
 
 /*
- * What the channel keeps of @req, whose waiter gives up, for its late
- * answer: its credits, and what its sender asked to be told (NULL without
- * memory: its credits are then lost with the answer). Kept for two of its
- * timeouts: past that, a server that answers at all has long answered.
- * Its interims extend nothing. Whether one granted credits already
- * (@interim_credited) is set under the MessageId table's lock: the caller
- * copies it under that lock.
- */
-static struct smb3mc_orphan *chan_orphan_new(struct smb3mc_chan *chan,
-					     const struct smb3mc_req *req,
-					     gfp_t gfp)
-{
-	unsigned long timeout = req->timeout ? req->timeout : chan->timeout;
-	const struct smb2_hdr *hdr = req->iov[0].iov_base;
-	struct smb3mc_orphan *o;
-
-	o = kzalloc(sizeof(*o), gfp);
-	if (!o)
-		return NULL;
-	o->mid = req->mid;
-	o->expires = jiffies + 2 * timeout;
-	o->command = hdr->command;
-	o->verify = req->sign && !req->skip_verify;
-	o->seal = req->seal;
-	o->cancelled = READ_ONCE(req->cancelled);
-	o->fn = req->orphan_fn;
-	o->owner = req->orphan_owner;
-	o->cookie = req->orphan_cookie;
-	return o;
-}
-
-/*
  * Asynchronous requests have no waiter to notice a missing answer: scan
  * for them once a second. A server that said STATUS_PENDING gets another
  * period, as a waiter would give it. One that timed out becomes an orphan
@@ -159,7 +129,8 @@ static void chan_timeout_work(struct work_struct *work)
 	/* Under the lock no entry can end and be freed while we look. */
 	xa_lock(&chan->mids);
 	xa_for_each(&chan->mids, mid, req) {
-		if (!req->done_fn || time_before(jiffies, req->deadline))
+		if (!req->done_fn || req->judging ||
+		    time_before(jiffies, req->deadline))
 			continue;
 		if (xchg(&req->interim, false) &&
 		    time_before(jiffies, req->pending_limit)) {
@@ -170,7 +141,7 @@ static void chan_timeout_work(struct work_struct *work)
 		}
 		__xa_erase(&chan->mids, mid);
 		list_add_tail(&req->expired, &expired);
-		o = chan_orphan_new(chan, req, GFP_ATOMIC | __GFP_NOWARN);
+		o = smb3mc_chan_orphan_new(chan, req, GFP_ATOMIC | __GFP_NOWARN);
 		old = NULL;
 		if (o) {
 			o->interim_credited = req->interim_credited;
@@ -667,6 +638,8 @@ static void chan_req_reset(struct smb3mc_chan *chan, struct smb3mc_req *req)
 	req->rsp = NULL;
 	req->rx_len = 0;
 	req->rc = 0;
+	req->taken = false;
+	req->grant = 0;
 	req->deadline = jiffies + timeout;
 	req->pending_limit = jiffies + SMB3MC_PENDING_MAX_TIMEOUTS * timeout;
 	/* The send's end and the answer's: see the top of this file. */
@@ -719,7 +692,7 @@ static int chan_post(struct smb3mc_chan *chan, struct smb3mc_req *req,
 	 * the sweep, and its owner learns of the failure there. Only one of
 	 * us may report it.
 	 */
-	if (rc && xa_erase(&chan->mids, req->mid) == req)
+	if (rc && smb3mc_chan_unlist(chan, req))
 		return rc;
 	*sent = true;
 	return 0;
@@ -817,12 +790,12 @@ static int chan_submit(struct smb3mc_chan *chan, struct smb3mc_req *req,
 static int chan_give_up(struct smb3mc_chan *chan, struct smb3mc_req *req,
 			int rc)
 {
-	struct smb3mc_orphan *o = chan_orphan_new(chan, req, GFP_NOFS);
+	struct smb3mc_orphan *o = smb3mc_chan_orphan_new(chan, req, GFP_NOFS);
 	struct smb3mc_orphan *old = NULL;
 	bool ours;
 
 	xa_lock(&chan->mids);
-	ours = __xa_erase(&chan->mids, req->mid) == req;
+	ours = __smb3mc_chan_unlist(chan, req);
 	if (ours && o) {
 		o->interim_credited = req->interim_credited;
 		old = smb3mc_orphans_add(&chan->orphans, o);
@@ -867,7 +840,7 @@ static void chan_cancel(struct smb3mc_chan *chan, struct smb3mc_req *req)
 	u64 async_id = 0;
 
 	xa_lock(&chan->mids);
-	outstanding = xa_load(&chan->mids, req->mid) == req;
+	outstanding = xa_load(&chan->mids, req->mid) == req && !req->judging;
 	if (outstanding) {
 		async = READ_ONCE(req->interim);
 		async_id = req->async_id;
@@ -1187,7 +1160,7 @@ static void chan_submit_compound(struct smb3mc_chan *chan,
 		req = &reqs[i];
 		/* Sent, or the sweep of a dead channel took it: its end comes. */
 		if (i < posted &&
-		    (!rc || xa_erase(&chan->mids, req->mid) != req)) {
+		    (!rc || !smb3mc_chan_unlist(chan, req))) {
 			smb3mc_chan_finish(chan, req, 0);
 			continue;
 		}

@@ -246,6 +246,14 @@ struct smb3mc_req {
 	bool interim;			/* STATUS_PENDING seen, MS-SMB2 3.2.5.1.5 */
 	bool interim_credited;		/* an interim's credits taken */
 	bool cancelled;			/* a CANCEL for this send went out */
+	/*
+	 * Answers to it being judged (chan_recv.c): while one is, it stays
+	 * in the MessageId table, the receive side's to end. Under the mids
+	 * lock, as @taken, set once one was taken, and @grant, its credits.
+	 */
+	u8 judging;
+	bool taken;
+	u16 grant;
 	u64 async_id;			/* the interim's, under the mids lock */
 	struct completion done;
 	unsigned long deadline;		/* jiffies */

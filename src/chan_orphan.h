@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The requests of a channel whose waiter gave up (a fatal signal, a
- * timeout, its stop flag, the timeout scan for one without a waiter) while
- * their answer may still come, kept by MessageId for a while: a late
+ * timeout, its stop flag, the timeout scan for one without a waiter), or
+ * that failed on an answer refused (chan_recv.c), while their answer may
+ * still come, kept by MessageId for a while: a late
  * answer, verified as the waiter's would have been, still grants the
  * credits the server spends on it (MS-SMB2 3.2.5.1.4), and one that made
  * something on the server (a CREATE's open) is handed to whoever can undo

@@ -15,9 +15,9 @@
  * looked at, so the worker matches it. The thread drains its workers
  * before it fails what is outstanding, and smb3mc_chan_shutdown() flushes
  * the queue before the channel and its keys go. A late answer to a request
- * whose waiter gave up (an orphan, chan_orphan.h), rare, is checked as its
- * waiter's would have been, in the thread or the worker that decrypted
- * it, and grants its credits too.
+ * whose waiter gave up, or whose first answer was refused (an orphan,
+ * chan_orphan.h), rare, is checked as its waiter's would have been, in
+ * the thread or the worker that decrypted it, and grants its credits too.
  */
 
 #include <linux/kthread.h>
@@ -54,6 +54,7 @@ struct chan_rx_job {
 	struct smb3mc_seal *seal;
 	void *buf;
 	size_t len;
+	size_t rx_len;			/* signed: READ data in @req->rx_data */
 	u64 rx_ns;			/* when it was received whole */
 	u8 th[sizeof(struct smb2_transform_hdr)];
 };
@@ -80,14 +81,70 @@ void smb3mc_chan_finish(struct smb3mc_chan *chan, struct smb3mc_req *req,
 		complete(&req->done);
 }
 
+bool __smb3mc_chan_unlist(struct smb3mc_chan *chan, struct smb3mc_req *req)
+{
+	if (xa_load(&chan->mids, req->mid) != req || req->judging)
+		return false;
+	__xa_erase(&chan->mids, req->mid);
+	return true;
+}
+
+bool smb3mc_chan_unlist(struct smb3mc_chan *chan, struct smb3mc_req *req)
+{
+	bool ours;
+
+	xa_lock(&chan->mids);
+	ours = __smb3mc_chan_unlist(chan, req);
+	xa_unlock(&chan->mids);
+	return ours;
+}
+
+/*
+ * What the channel keeps of @req for its late answer, once its waiter
+ * gave up or an answer to it was refused: its credits, and what its
+ * sender asked to be told (NULL without memory: its credits are then lost
+ * with the answer). Kept for two of its timeouts: past that, a server
+ * that answers at all has long answered. Its interims extend nothing.
+ * Whether one granted credits already (@interim_credited) is set under
+ * the MessageId table's lock: the caller copies it under that lock.
+ */
+struct smb3mc_orphan *smb3mc_chan_orphan_new(struct smb3mc_chan *chan,
+					     const struct smb3mc_req *req,
+					     gfp_t gfp)
+{
+	unsigned long timeout = req->timeout ? req->timeout : chan->timeout;
+	const struct smb2_hdr *hdr = req->iov[0].iov_base;
+	struct smb3mc_orphan *o;
+
+	o = kzalloc(sizeof(*o), gfp);
+	if (!o)
+		return NULL;
+	o->mid = req->mid;
+	o->expires = jiffies + 2 * timeout;
+	o->command = hdr->command;
+	o->verify = req->sign && !req->skip_verify;
+	o->seal = req->seal;
+	o->cancelled = READ_ONCE(req->cancelled);
+	o->fn = req->orphan_fn;
+	o->owner = req->orphan_owner;
+	o->cookie = req->orphan_cookie;
+	return o;
+}
+
 void smb3mc_chan_fail_all(struct smb3mc_chan *chan, int rc)
 {
 	bool silent = READ_ONCE(chan->silent);
 	struct smb3mc_req *req;
 	unsigned long mid;
+	bool ours;
 
 	xa_for_each(&chan->mids, mid, req) {
-		if (xa_erase(&chan->mids, mid) != req)
+		/* Looked up again under the lock: it may have ended. */
+		xa_lock(&chan->mids);
+		ours = xa_load(&chan->mids, mid) == req &&
+		       __smb3mc_chan_unlist(chan, req);
+		xa_unlock(&chan->mids);
+		if (!ours)
 			continue;
 		/* It went unanswered too: its owner counts how often. */
 		if (silent)
@@ -213,7 +270,7 @@ static void chan_account(struct smb3mc_chan *chan, struct smb3mc_req *req,
 {
 	u64 rtt;
 
-	atomic64_add(len + req->rx_len, &chan->stats.bytes_received);
+	atomic64_add(len, &chan->stats.bytes_received);
 	spin_lock(&chan->stats.lock);
 	if (smb3mc_times_link(command, req->rx_data || req->tx_data)) {
 		rtt = div_u64(rx_ns - req->sent_ns, NSEC_PER_USEC);
@@ -255,7 +312,8 @@ struct chan_want {
 	size_t rx_len;
 };
 
-static void chan_want_req(const struct smb3mc_req *req,
+/* What an answer to @req must be, @rx_len bytes of READ data with it. */
+static void chan_want_req(const struct smb3mc_req *req, size_t rx_len,
 			  struct chan_want *w)
 {
 	w->command = chan_req_command(req);
@@ -263,7 +321,7 @@ static void chan_want_req(const struct smb3mc_req *req,
 	w->verify = req->sign && !req->skip_verify;
 	w->cancelled = READ_ONCE(req->cancelled);
 	w->rx_data = req->rx_data;
-	w->rx_len = req->rx_len;
+	w->rx_len = rx_len;
 }
 
 /* An orphan's answer comes whole, READ data and all: none received. */
@@ -428,41 +486,117 @@ static enum chan_verdict chan_judge(struct smb3mc_chan *chan,
 }
 
 /*
- * End @req with its response: @rsp (@len bytes, the request's owner frees
- * it) and the @req->rx_len bytes already received into @req->rx_data,
- * once they pass the checks of MS-SMB2 3.2.5.1.3 and 3.3.4.1.4.
+ * Under the MessageId table's lock: an answer to @req came, and the
+ * receive side owns @req from now. @req stays in the table, marked, until
+ * the verdict on every answer to it being judged (chan_settle()): its
+ * waiter leaves it to us then (chan.c), and another answer, which may come
+ * meanwhile on this thread or a worker, finds it there, not a gap.
+ */
+static void chan_claim(struct smb3mc_req *req)
+{
+	req->judging++;
+}
+
+/*
+ * The verdict on one answer to @req is in: @rsp (@len bytes, and @rx_len
+ * received into @req->rx_data) with @rc, @taken or refused (@rsp NULL:
+ * lost with the connection as it came). The first answer taken is the
+ * request's; the last verdict ends it, with that answer, or failed with
+ * its own. MS-SMB2 3.2.5.1.3 discards an answer whose signature fails and
+ * goes on waiting; this client fails the request once no answer to it is
+ * left to judge, as a server that signs wrongly rarely answers again and
+ * each call would wait for its timeout, but keeps the request as one given
+ * up is (an orphan): an answer that passes, should one come later, grants
+ * its credits and has what it made undone (a CREATE's open closed),
+ * instead of finding nothing. Takes @rsp.
+ */
+static void chan_settle(struct smb3mc_chan *chan, struct smb3mc_req *req,
+			void *rsp, size_t len, size_t rx_len, int rc, bool taken)
+{
+	struct smb3mc_orphan *o = NULL, *old = NULL;
+	const struct smb2_hdr *hdr = rsp;
+	bool keep = false, last;
+
+	if (rsp && !taken)
+		o = smb3mc_chan_orphan_new(chan, req, GFP_KERNEL);
+	xa_lock(&chan->mids);
+	last = !--req->judging;
+	if (taken && !req->taken) {
+		req->taken = true;
+		req->grant = le16_to_cpu(hdr->credit_req_rsp);
+		req->rc = rc;
+		keep = true;
+	} else if (!req->taken) {
+		/*
+		 * None taken yet: the request fails as the last refused
+		 * answer says, or as lost once any was, to be sent again.
+		 */
+		if (req->rc != -ECONNABORTED)
+			req->rc = rc;
+		keep = last && rsp;
+	}
+	if (keep) {
+		req->rsp = rsp;
+		req->rsp_len = len;
+		req->rx_len = rx_len;
+		req->status = hdr->status;
+	}
+	if (last) {
+		__xa_erase(&chan->mids, req->mid);
+		if (!req->taken && o) {
+			o->interim_credited = req->interim_credited;
+			old = smb3mc_orphans_add(&chan->orphans, o);
+			o = NULL;
+		}
+	}
+	xa_unlock(&chan->mids);
+	kfree(o);
+	smb3mc_orphan_free(old, chan->name);
+	if (!keep)
+		kvfree(rsp);
+	if (!last)
+		return;
+	/* Before the end, which may let a waiter for credits give up. */
+	smb3mc_chan_add_credits(chan, req->grant);
+	smb3mc_chan_finish(chan, req, 0);
+}
+
+/*
+ * Judge one answer to @req: @rsp (@len bytes) and the @rx_len bytes
+ * received into @req->rx_data with it, by the checks of MS-SMB2 3.2.5.1.3
+ * and 3.3.4.1.4; then settle @req with it. Takes @rsp.
  */
 static void chan_check_end(struct smb3mc_chan *chan, struct smb3mc_req *req,
-			   void *rsp, size_t len, bool sealed)
+			   void *rsp, size_t len, size_t rx_len, bool sealed)
 {
 	struct smb2_hdr *hdr = rsp;
+	enum chan_verdict verdict;
 	struct chan_want w;
+	int rc = 0;
 
-	req->rc = 0;
-	chan_want_req(req, &w);
-	switch (chan_judge(chan, &w, rsp, &len, sealed)) {
+	chan_want_req(req, rx_len, &w);
+	verdict = chan_judge(chan, &w, rsp, &len, sealed);
+	switch (verdict) {
 	case CHAN_OTHER_COMMAND:
 		pr_warn_ratelimited("smb3mc: %s: %s response to %s (MessageId %llu), refused\n",
 				    chan->name,
 				    smb3mc_command_name(le16_to_cpu(hdr->command)),
 				    smb3mc_command_name(le16_to_cpu(w.command)),
 				    req->mid);
-		req->rc = -EIO;
+		rc = -EIO;
 		break;
 	case CHAN_IN_CLEAR:
 		pr_warn_ratelimited("smb3mc: %s: unencrypted response to encrypted command %s, refused\n",
 				    chan->name,
 				    smb3mc_command_name(le16_to_cpu(hdr->command)));
-		req->rc = -EACCES;
+		rc = -EACCES;
 		break;
 	case CHAN_BAD_SIGNATURE:
 		pr_warn_ratelimited("smb3mc: %s: response to command %u has a missing or bad signature\n",
 				    chan->name, le16_to_cpu(hdr->command));
-		req->rc = -EACCES;
+		rc = -EACCES;
 		break;
 	case CHAN_TAKEN:
-		/* Before the end, which may let a waiter for credits give up. */
-		chan_grant(chan, hdr);
 		/*
 		 * MS-SMB2 3.2.5.1.5 makes STATUS_PENDING an interim response
 		 * only with SMB2_FLAGS_ASYNC_COMMAND: without it, it is no
@@ -474,14 +608,11 @@ static void chan_check_end(struct smb3mc_chan *chan, struct smb3mc_req *req,
 					    chan->name,
 					    smb3mc_command_name(le16_to_cpu(hdr->command)),
 					    req->mid);
-			req->rc = -EIO;
+			rc = -EIO;
 		}
 		break;
 	}
-	req->rsp = rsp;
-	req->rsp_len = len;
-	req->status = hdr->status;
-	smb3mc_chan_finish(chan, req, 0);
+	chan_settle(chan, req, rsp, len, rx_len, rc, verdict == CHAN_TAKEN);
 }
 
 static void chan_verify_work(struct work_struct *work)
@@ -490,33 +621,37 @@ static void chan_verify_work(struct work_struct *work)
 					       work);
 	unsigned int nofs = memalloc_nofs_save();
 
-	chan_check_end(job->chan, job->req, job->buf, job->len, false);
+	chan_check_end(job->chan, job->req, job->buf, job->len, job->rx_len,
+		       false);
 	chan_rx_job_done(job, nofs);
 }
 
 /*
- * @req, taken out of the MessageId table, got its response @rsp (@len
- * bytes) at @rx_ns, and its data: end it, or have a worker verify it and
- * end it there. From the receive thread, or from the worker that
+ * @req, claimed, got an answer @rsp (@len bytes) at @rx_ns, and @rx_len
+ * bytes of data into @req->rx_data: judge it, or have a worker verify it
+ * and judge it there. From the receive thread, or from the worker that
  * decrypted @rsp, which is then not verified: no worker waits for another.
  */
 static void chan_complete(struct smb3mc_chan *chan, struct smb3mc_req *req,
-			  void *rsp, size_t len, bool sealed, u64 rx_ns)
+			  void *rsp, size_t len, size_t rx_len, bool sealed,
+			  u64 rx_ns)
 {
 	const struct smb2_hdr *hdr = rsp;
 	struct chan_rx_job *job;
 
-	chan_account(chan, req, le16_to_cpu(hdr->command), len, rx_ns);
+	chan_account(chan, req, le16_to_cpu(hdr->command), len + rx_len,
+		     rx_ns);
 	/* Without memory for the job, verified here: slower, not lost. */
 	job = chan_must_verify(req, sealed) ?
 	      kmalloc(sizeof(*job), GFP_KERNEL) : NULL;
 	if (!job) {
-		chan_check_end(chan, req, rsp, len, sealed);
+		chan_check_end(chan, req, rsp, len, rx_len, sealed);
 		return;
 	}
 	job->req = req;
 	job->buf = rsp;
 	job->len = len;
+	job->rx_len = rx_len;
 	chan_rx_queue(chan, job, chan_verify_work);
 }
 
@@ -660,10 +795,13 @@ static int chan_dispatch_one(struct smb3mc_chan *chan, void *buf, size_t len,
 		 * them grants no more than one.
 		 */
 		if (req) {
-			req->async_id = le64_to_cpu(hdr->id.async_id);
-			WRITE_ONCE(req->interim, true);
 			grant = !req->interim_credited;
 			req->interim_credited = true;
+		}
+		/* One whose answer came already it extends no more. */
+		if (req && !req->judging) {
+			req->async_id = le64_to_cpu(hdr->id.async_id);
+			WRITE_ONCE(req->interim, true);
 		}
 		xa_unlock(&chan->mids);
 		if (grant)
@@ -709,8 +847,10 @@ static int chan_dispatch_one(struct smb3mc_chan *chan, void *buf, size_t len,
 
 	/* A waiter that gives up moves its request under this lock. */
 	xa_lock(&chan->mids);
-	req = __xa_erase(&chan->mids, mid);
-	if (!req)
+	req = xa_load(&chan->mids, mid);
+	if (req)
+		chan_claim(req);
+	else
 		orphan = smb3mc_orphans_take(&chan->orphans, mid);
 	xa_unlock(&chan->mids);
 	if (orphan) {
@@ -730,7 +870,7 @@ static int chan_dispatch_one(struct smb3mc_chan *chan, void *buf, size_t len,
 		kvfree(buf);
 		return 0;
 	}
-	chan_complete(chan, req, buf, len, sealed, rx_ns);
+	chan_complete(chan, req, buf, len, 0, sealed, rx_ns);
 	return 0;
 }
 
@@ -805,8 +945,8 @@ static int chan_recv_iter(struct smb3mc_chan *chan, struct iov_iter *iter)
  * was received and its request ended, or an errno that drops the
  * connection (the request then ended as lost with it).
  *
- * The request is ours from the moment it leaves the MessageId table, so
- * its pages stay valid while the data arrives: a waiter that times out
+ * The request is ours from the moment we claim it (chan_claim()), so its
+ * pages stay valid while the data arrives: a waiter that times out
  * meanwhile waits for us, and a server that stops mid-message is caught
  * by the ECHO that then goes unanswered, which drops the connection. The
  * READ of an orphan has no pages left: the caller receives it whole, and
@@ -826,11 +966,14 @@ static int chan_receive_data(struct smb3mc_chan *chan, size_t len)
 		return 1;
 	xa_lock(&chan->mids);
 	req = xa_load(&chan->mids, le64_to_cpu(hdr->message_id));
-	/* More than asked for is the READ parser's to refuse. */
-	if (req && req->rx_data && !req->seal &&
+	/*
+	 * More than asked for is the READ parser's to refuse. A second
+	 * answer, while the first is checked, is received whole.
+	 */
+	if (req && !req->judging && req->rx_data && !req->seal &&
 	    !(req->sign && req->rx_shared) &&
 	    iov_iter_count(req->rx_data) >= dlen)
-		__xa_erase(&chan->mids, req->mid);
+		chan_claim(req);
 	else
 		req = NULL;
 	xa_unlock(&chan->mids);
@@ -853,13 +996,12 @@ static int chan_receive_data(struct smb3mc_chan *chan, size_t len)
 	if (rc)
 		goto fail;
 	chan_heard(chan, true);
-	req->rx_len = dlen;
-	chan_complete(chan, req, rsp, off, false, ktime_get_ns());
+	chan_complete(chan, req, rsp, off, dlen, false, ktime_get_ns());
 	return 0;
 fail:
 	kfree(rsp);
 	/* Lost with the connection: the session sends it again elsewhere. */
-	smb3mc_chan_finish(chan, req, -ECONNABORTED);
+	chan_settle(chan, req, NULL, 0, 0, -ECONNABORTED, false);
 	return rc;
 }
 

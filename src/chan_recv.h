@@ -32,6 +32,22 @@ void smb3mc_chan_rx_flush(void);
 void smb3mc_chan_finish(struct smb3mc_chan *chan, struct smb3mc_req *req,
 			int rc);
 
+/*
+ * Take @req out of the MessageId table, to end it: false when the receive
+ * side has it, taken out, or kept there while its answer is checked. The
+ * __ form under the table's lock.
+ */
+bool __smb3mc_chan_unlist(struct smb3mc_chan *chan, struct smb3mc_req *req);
+bool smb3mc_chan_unlist(struct smb3mc_chan *chan, struct smb3mc_req *req);
+
+/*
+ * What @chan keeps of @req for a late answer, its waiter gone or an
+ * answer refused; NULL without memory.
+ */
+struct smb3mc_orphan *smb3mc_chan_orphan_new(struct smb3mc_chan *chan,
+					     const struct smb3mc_req *req,
+					     gfp_t gfp);
+
 /* End every request still in the MessageId table with @rc. */
 void smb3mc_chan_fail_all(struct smb3mc_chan *chan, int rc);
 

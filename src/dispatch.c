@@ -4,7 +4,7 @@
  * (MS-SMB2 3.2.4.1), holding READ and WRITE pieces until a channel has
  * room for them, sending again on a surviving channel what a lost
  * channel took down with it (3.2.7.1), and closing what a CREATE opened
- * after its caller gave up waiting.
+ * once its call ended without it.
  *
  * With no channel left, a request waits until the maintenance work has a
  * session again (reconnect.c): on a hard mount until then, killably, on a
@@ -52,7 +52,7 @@
  * request timeout a connection, up to SMB3MC_MAX_RESENDS times.
  */
 #define SMB3MC_MAX_STALLS	2
-/* The CLOSE of a handle opened after its caller gave up waits this long. */
+/* The CLOSE of a handle opened after its call ended waits this long. */
 #define SMB3MC_ORPHAN_CLOSE_TIMEOUT	(5 * HZ)
 
 static void chan_load(const struct smb3mc_chan *chan,
@@ -289,7 +289,7 @@ static void ses_orphan_answer(void *owner, u64 cookie, const void *rsp,
 		return;
 	oc = kzalloc(sizeof(*oc), GFP_NOFS);
 	if (!oc) {
-		pr_warn_ratelimited("smb3mc: %s: CREATE answered after its caller gave up, no memory to close the handle\n",
+		pr_warn_ratelimited("smb3mc: %s: CREATE answered after its call ended, no memory to close the handle\n",
 				    ses->server);
 		return;
 	}
@@ -309,14 +309,15 @@ static void ses_orphan_answer(void *owner, u64 cookie, const void *rsp,
 		kfree(oc);
 		return;
 	}
-	pr_info_ratelimited("smb3mc: %s: CREATE answered after its caller gave up: closing the handle\n",
+	pr_info_ratelimited("smb3mc: %s: CREATE answered after its call ended: closing the handle\n",
 			    ses->server);
 }
 
 /*
  * Once stamped: the CREATE that @reqs (@n, a compound when more than one)
- * start with becomes an orphan of its channel if its waiter gives up, for
- * ses_orphan_answer() to close what it opens. Not a compound that closes
+ * start with becomes an orphan of its channel if its waiter gives up, or
+ * an answer to it is refused, for ses_orphan_answer() to close what the
+ * answer that passes opens. Not a compound that closes
  * the open itself.
  */
 static void ses_orphan_setup(struct smb3mc_ses *ses, struct smb3mc_req *reqs,

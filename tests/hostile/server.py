@@ -64,8 +64,11 @@ STATUS_FILE_NOT_AVAILABLE = 0xC0000467
 FSCTL_QUERY_NETWORK_INTERFACE_INFO = 0x001401FC
 MAX_IO = 1024 * 1024
 WRITE_GAP_AT = 32768  # write-gap: the WRITE of this byte is refused
-# create-late: the name whose CREATE is answered late
+# create-late: the name whose CREATE is answered late; create-forged:
+# answered at once; each with a copy of the answer, its signature bad,
+# ahead of it
 LATE_NAME = "late.txt"
+FORGED_NAME = "forged.txt"
 # credits-forged: CREATEs of names that start so are answered 3 s late
 HELD_PREFIX = "held"
 # open-listing-race: the file another client rewrites shorter, with a new
@@ -177,6 +180,11 @@ CASES = {
                     "copy with a bad signature ahead of it; log a CLOSE "
                     "of the FileId it handed out, refused unless signed "
                     "and in the session and tree of the CREATE"),
+    "create-forged": (None, 0, "as create-late, but the CREATE of "
+                      f"{FORGED_NAME} answered at once, its copy with a "
+                      "bad signature 1 s ahead; grant 8 credits with "
+                      "NEGOTIATE, then as many as each request was "
+                      "charged"),
     "interims": (p.READ, 0, "answer STATUS_PENDING every second, never "
                  "the final answer (finding 3)"),
     "pending-sync": (p.READ, 0, "answer STATUS_PENDING without "
@@ -869,7 +877,8 @@ class Conn(MidSend):
             r.credits = 65535
         if self.case.name == "zero-credits" and h.command > p.SESSION_SETUP:
             r.credits = 0
-        if self.case.name in ("few-credits", "credits-forged"):
+        if self.case.name in ("few-credits", "credits-forged",
+                              "create-forged"):
             r.credits = 8 if h.command == p.NEGOTIATE else \
                 max(1, h.credit_charge)
         rsp = r.pack() + out
@@ -983,6 +992,12 @@ class Conn(MidSend):
             self.srv.log(f"{self.peer} QUERY_INFO of {RACE_NAME} answered "
                          f"{RACE_HOLD} s late")
 
+    def forged_name(self):
+        """create-late, create-forged: the name whose CREATE's answer
+        has a copy with a bad signature ahead of it; else None."""
+        return {"create-late": LATE_NAME,
+                "create-forged": FORGED_NAME}.get(self.case.name)
+
     def answer_released(self, out):
         """truncate-race: the answers @out, made when their requests
         came, once a CREATE of RELEASE_NAME came (at most 30 s on)."""
@@ -1094,15 +1109,18 @@ class Conn(MidSend):
         name = self.case.name if hit else None
         if self.case.name == "credits-forged":
             self.send_forged(msgs, out)
-        if self.case.name == "create-late" and not self.sealed and any(
+        if self.forged_name() and not self.sealed and any(
                 h.command == p.CREATE and
                 getattr(h, "fid", None) == getattr(self.srv, "late_fid", 0)
                 for _, h in out):
             bad = bytearray(data)
             bad[48] ^= 0x01
             self.send_raw(struct.pack(">I", len(bad)) + bytes(bad))
-            self.srv.log(f"{self.peer} CREATE of {LATE_NAME}: answer with "
-                         "a bad signature sent ahead")
+            self.srv.log(f"{self.peer} CREATE of {self.forged_name()}: "
+                         "answer with a bad signature sent ahead")
+            # create-forged: the real one once that one was refused
+            if self.case.name == "create-forged":
+                time.sleep(1)
         # MS-SMB2 3.3.4.1.4: an encrypted request's answer is encrypted.
         if self.sealed and name not in ("seal-clear", "seal-echo-clear",
                                         "seal-forged-echo"):
@@ -1607,12 +1625,12 @@ class Conn(MidSend):
                  self.srv.reuse.pop(0) if self.srv.reuse else None)
         self.opens[o.fid] = o
         h.fid = o.fid
-        if self.case.name == "create-late" and \
-                path.strip("\\").lower() == LATE_NAME:
+        if path.strip("\\").lower() == self.forged_name():
             self.srv.late_fid = o.fid
             self.srv.late_tid, self.srv.late_sid = h.tid, h.sid
-            self.srv.log(f"{self.peer} CREATE of {LATE_NAME} answered 12 s "
-                         f"late: FileId {o.fid}")
+            late = " 12 s late" if self.case.name == "create-late" else ""
+            self.srv.log(f"{self.peer} CREATE of {self.forged_name()} "
+                         f"answered{late}: FileId {o.fid}")
         block = self.attrs_block(node)
         if self.case.name == "create-dir" and action == 2:
             node.is_dir = not node.is_dir
@@ -1735,7 +1753,7 @@ class Conn(MidSend):
         o = self.get_open(h, body, 8, last_fid)
         if o is None:
             return p.STATUS_FILE_CLOSED, None
-        if self.case.name == "create-late" and \
+        if self.forged_name() and \
                 o.fid == getattr(self.srv, "late_fid", None) and \
                 (h.tid != self.srv.late_tid or h.sid != self.srv.late_sid or
                  not self.signed_by(h, req)):
@@ -1755,9 +1773,10 @@ class Conn(MidSend):
         if self.case.name == "lock-pending" and \
                 o.fid == getattr(self.srv, "lock_fid", None):
             self.srv.log(f"{self.peer} CLOSE of the pending LOCK's handle")
-        if self.case.name == "create-late" and \
+        if self.forged_name() and \
                 o.fid == getattr(self.srv, "late_fid", None):
-            self.srv.log(f"{self.peer} CLOSE of the late CREATE's handle")
+            kind = self.case.name.split("-")[1]
+            self.srv.log(f"{self.peer} CLOSE of the {kind} CREATE's handle")
         if o.delete_on_close and o.node is not self.srv.root:
             self.srv.files.pop(o.node.name.lower(), None)
         block = self.attrs_block(o.node) if flags & 1 else bytes(52)

@@ -62,7 +62,7 @@ cases+=(dir-stale-larger dir-stale-link)
 cases+=(ifaces-pending)
 cases+=(pending-sync/READ/0)
 cases+=(create-late credits-forged)
-cases+=(open-listing-race truncate-race)
+cases+=(open-listing-race truncate-race create-forged)
 cases+=(fuzz)
 # The fuzz case's seed (server.py --seed): another spoils other answers.
 seed=1
@@ -732,7 +732,8 @@ case_pending_sync() {
 # READ's a copy with a bad signature, each granting 1000; each READ it
 # answers 3 s late, so that the 32 READs of 32 O_DIRECT reads started at
 # once would all be outstanding together. The first O_DIRECT read fails
-# on the bad signature; then the 32 all read the file, at most 7
+# on the bad signature, or reads the file when its real answer came
+# while that copy was checked; then the 32 all read the file, at most 7
 # requests at a time, and the server never sees a MessageId past those
 # it granted (before, the client took the forged credits and sent more
 # than 8 at once). Then two opens whose CREATEs the server holds 3 s,
@@ -747,7 +748,8 @@ case_credits_forged() {
 	if mounted; then
 		try 60 "dread:$m/hello.txt"
 		expect "$name: O_DIRECT read answered with a bad signature" \
-			"$r" "dread EACCES untouched" "dread EIO untouched"
+			"$r" "dread EACCES untouched" "dread EIO untouched" \
+			"dread OK 37 untouched"
 		for i in $(seq 32); do
 			timeout -k 3 60 dd if="$m/hello.txt" of="$work/cf.$i" \
 				iflag=direct bs=64k count=1 status=none &
@@ -1645,8 +1647,44 @@ case_create_late() {
 			"$(srvlog | grep -c "CREATE of late.txt answered")" 1
 		expect "$name: the handle it opened gets a CLOSE" \
 			"$(srvlog | grep -cF "$closed")" 1
-		msg "CREATE answered after its caller gave up: closing the handle"
+		msg "CREATE answered after its call ended: closing the handle"
 		msg "CREATE response for MessageId [0-9]+, whose waiter gave up, with a missing or bad signature: ignored"
+	fi
+	finish
+}
+
+# A copy of the answer to an open's CREATE with a bad signature, sent 1 s
+# ahead of the real one: the open fails at once (EACCES), and the real
+# answer, which opened the file, is taken as a late one is: its handle
+# gets a CLOSE, and its credits count (before 2026-12-07 it found nothing
+# outstanding: the server kept the file open until the session ended,
+# and the channel was left with the credits of one request fewer). A
+# real answer that comes while the copy is still being checked is the
+# open's (credits-forged's first read).
+case_create_forged() {
+	local closed="CLOSE of the forged CREATE's handle" c0 c1
+	begin create-forged
+	if mounted; then
+		c0=$(rest_credits)
+		timed 60 bash -c ': >"$1"' - "$m/forged.txt"
+		expect "$name: the open fails" "$(errno_name "$r")" EACCES
+		for _ in $(seq 100); do
+			srvlog | grep -qF "$closed" && break
+			sleep 0.1
+		done
+		expect "$name: the CREATE's copy with a bad signature came first" \
+			"$(srvlog | grep -c "forged.txt: answer with a bad signature sent ahead")" 1
+		expect "$name: the handle the real answer opened gets a CLOSE" \
+			"$(srvlog | grep -cF "$closed")" 1
+		for _ in $(seq 10); do
+			c1=$(rest_credits)
+			[ "$c1" = "$c0" ] && break
+			sleep 0.3
+		done
+		expect "$name: credits at rest as before (${c0:-unknown})" \
+			"${c1:-none}" "${c0:-unknown}"
+		msg "response to command 5 has a missing or bad signature"
+		msg "CREATE answered after its call ended: closing the handle"
 	fi
 	finish
 }
@@ -2095,6 +2133,7 @@ case_stale_larger
 case_stale_link
 case_open_listing_race
 case_truncate_race
+case_create_forged
 case_write_full
 case_read_cut
 # One byte per answer: a READ that the server cuts short 32 times fails,
