@@ -143,10 +143,8 @@ static void chan_timeout_work(struct work_struct *work)
 		list_add_tail(&req->expired, &expired);
 		o = smb3mc_chan_orphan_new(chan, req, GFP_ATOMIC | __GFP_NOWARN);
 		old = NULL;
-		if (o) {
-			o->interim_credited = req->interim_credited;
-			old = smb3mc_orphans_add(&chan->orphans, o);
-		}
+		if (o)
+			old = __smb3mc_chan_orphan_add(chan, o, req);
 		if (old)
 			list_add_tail(&old->list, &gone);
 	}
@@ -797,8 +795,7 @@ static int chan_give_up(struct smb3mc_chan *chan, struct smb3mc_req *req,
 	xa_lock(&chan->mids);
 	ours = __smb3mc_chan_unlist(chan, req);
 	if (ours && o) {
-		o->interim_credited = req->interim_credited;
-		old = smb3mc_orphans_add(&chan->orphans, o);
+		old = __smb3mc_chan_orphan_add(chan, o, req);
 		o = NULL;
 	}
 	xa_unlock(&chan->mids);

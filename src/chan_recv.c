@@ -105,8 +105,6 @@ bool smb3mc_chan_unlist(struct smb3mc_chan *chan, struct smb3mc_req *req)
  * sender asked to be told (NULL without memory: its credits are then lost
  * with the answer). Kept for two of its timeouts: past that, a server
  * that answers at all has long answered. Its interims extend nothing.
- * Whether one granted credits already (@interim_credited) is set under
- * the MessageId table's lock: the caller copies it under that lock.
  */
 struct smb3mc_orphan *smb3mc_chan_orphan_new(struct smb3mc_chan *chan,
 					     const struct smb3mc_req *req,
@@ -129,6 +127,14 @@ struct smb3mc_orphan *smb3mc_chan_orphan_new(struct smb3mc_chan *chan,
 	o->owner = req->orphan_owner;
 	o->cookie = req->orphan_cookie;
 	return o;
+}
+
+struct smb3mc_orphan *__smb3mc_chan_orphan_add(struct smb3mc_chan *chan,
+					       struct smb3mc_orphan *o,
+					       const struct smb3mc_req *req)
+{
+	o->interim_credited = req->interim_credited;
+	return smb3mc_orphans_add(&chan->orphans, o);
 }
 
 void smb3mc_chan_fail_all(struct smb3mc_chan *chan, int rc)
@@ -544,8 +550,7 @@ static void chan_settle(struct smb3mc_chan *chan, struct smb3mc_req *req,
 	if (last) {
 		__xa_erase(&chan->mids, req->mid);
 		if (!req->taken && o) {
-			o->interim_credited = req->interim_credited;
-			old = smb3mc_orphans_add(&chan->orphans, o);
+			old = __smb3mc_chan_orphan_add(chan, o, req);
 			o = NULL;
 		}
 	}

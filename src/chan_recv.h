@@ -42,11 +42,17 @@ bool smb3mc_chan_unlist(struct smb3mc_chan *chan, struct smb3mc_req *req);
 
 /*
  * What @chan keeps of @req for a late answer, its waiter gone or an
- * answer refused; NULL without memory.
+ * answer refused; NULL without memory. Under the MessageId table's lock,
+ * __smb3mc_chan_orphan_add() keeps it, with whether an interim of @req
+ * granted credits already (set under that lock), as @req leaves the
+ * table: it returns the orphan pushed out, to free after the lock.
  */
 struct smb3mc_orphan *smb3mc_chan_orphan_new(struct smb3mc_chan *chan,
 					     const struct smb3mc_req *req,
 					     gfp_t gfp);
+struct smb3mc_orphan *__smb3mc_chan_orphan_add(struct smb3mc_chan *chan,
+					       struct smb3mc_orphan *o,
+					       const struct smb3mc_req *req);
 
 /* End every request still in the MessageId table with @rc. */
 void smb3mc_chan_fail_all(struct smb3mc_chan *chan, int rc);

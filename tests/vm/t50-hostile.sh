@@ -226,6 +226,17 @@ rest_credits() {
 	c=${c#credits }
 	echo "${c%% *}"
 }
+# The credits at rest once they are $1 again (within 3 s), or as they
+# are then.
+credits_back() {
+	local c
+	for _ in $(seq 10); do
+		c=$(rest_credits)
+		[ "$c" = "$1" ] && break
+		sleep 0.3
+	done
+	echo "$c"
+}
 # Mount binds its second channel in the background: a case that needs it
 # waits for it (up to 30 s).
 both_chans() {
@@ -782,11 +793,7 @@ case_credits_forged() {
 		done
 		expect "$name: both answered after the kill" \
 			"$(srvlog | grep -c "CREATE mid=.* answered 3 s late")" 2
-		for _ in $(seq 10); do
-			c1=$(rest_credits)
-			[ "$c1" = "$c0" ] && break
-			sleep 0.3
-		done
+		c1=$(credits_back "$c0")
 		expect "$name: credits at rest as before the kill (${c0:-unknown})" \
 			"${c1:-none}" "${c0:-unknown}"
 		expect "$name: no request past the credits granted" \
@@ -1676,11 +1683,7 @@ case_create_forged() {
 			"$(srvlog | grep -c "forged.txt: answer with a bad signature sent ahead")" 1
 		expect "$name: the handle the real answer opened gets a CLOSE" \
 			"$(srvlog | grep -cF "$closed")" 1
-		for _ in $(seq 10); do
-			c1=$(rest_credits)
-			[ "$c1" = "$c0" ] && break
-			sleep 0.3
-		done
+		c1=$(credits_back "$c0")
 		expect "$name: credits at rest as before (${c0:-unknown})" \
 			"${c1:-none}" "${c0:-unknown}"
 		msg "response to command 5 has a missing or bad signature"
