@@ -179,8 +179,10 @@ static inline struct smb3mc_asked smb3mc_asked_now(struct super_block *sb)
  * The client changed @inode on the server, or learned that it changed:
  * an answer asked for before is older than the change, and is not taken
  * (smb3mc_inode_update()). Called once the change is done; for a change
- * of the size, under the inode lock. Under i_lock, so that the count of
- * a later change is not overwritten by an earlier one's.
+ * of the size, under the inode lock; before a change of the link count
+ * this client makes itself. Under i_lock, so that the count of a later
+ * change is not overwritten by an earlier one's, and an answer's link
+ * count is taken under it (smb3mc_inode_server_nlink()).
  */
 static inline void smb3mc_changed(struct inode *inode)
 {

@@ -173,6 +173,22 @@ static void smb3mc_inode_server_size(struct inode *inode, loff_t size,
 }
 
 /*
+ * Apply the server's link count of a file, unless this client changed the
+ * file since @asked: looked at again under i_lock, which a change's count
+ * is taken under (smb3mc_changed()), and unlink, rename and link count
+ * theirs before they change the link count.
+ */
+static void smb3mc_inode_server_nlink(struct inode *inode, unsigned int nlink,
+				      const struct smb3mc_asked *asked)
+{
+	spin_lock(&inode->i_lock);
+	if (inode->i_state & I_NEW ||
+	    asked->changes >= SMB3MC_I(inode)->changed)
+		set_nlink(inode, nlink);
+	spin_unlock(&inode->i_lock);
+}
+
+/*
  * Apply attributes the server gave for @inode, as @asked for. Not when
  * asked for before this client's last change of the file (smb3mc_changed()):
  * a QUERY_INFO sent before a truncate may be answered after it (on
@@ -212,7 +228,7 @@ static void smb3mc_inode_update(struct inode *inode,
 	inode->i_gid = sbi->gid;
 	/* A listing has no link count: a file keeps the one it has. */
 	if (a->valid & SMB3MC_ATTR_NLINK && !a->is_dir)
-		set_nlink(inode, a->nlink);
+		smb3mc_inode_server_nlink(inode, a->nlink, asked);
 	else if (a->is_dir || inode->i_state & I_NEW)
 		set_nlink(inode, a->is_dir ? 2 : 1);
 	if (a->valid & SMB3MC_ATTR_TIMES) {

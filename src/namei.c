@@ -203,12 +203,13 @@ static int smb3mc_remove(struct inode *dir, struct dentry *dentry,
 	smb3mc_dir_changed(dir);
 	if (rc)
 		return rc;
+	/* First: an answer asked before must not undo the count. */
+	smb3mc_attr_stale(inode);
+	smb3mc_attr_stale(dir);
 	if (is_dir)
 		clear_nlink(inode);
 	else
 		smb3mc_drop_nlink(inode);
-	smb3mc_attr_stale(inode);
-	smb3mc_attr_stale(dir);
 	/*
 	 * The VFS turns @dentry negative (or unhashes it while the file is
 	 * open); d_revalidate trusts a negative dentry for actimeo from now.
@@ -311,11 +312,11 @@ static int smb3mc_rename(struct mnt_idmap *idmap, struct inode *old_dir,
 	smb3mc_attr_stale(new_dir);
 	smb3mc_attr_stale(d_inode(old_dentry));
 	if (target) {
+		smb3mc_attr_stale(target);
 		if (S_ISDIR(target->i_mode))
 			clear_nlink(target);
 		else
 			smb3mc_drop_nlink(target);
-		smb3mc_attr_stale(target);
 	}
 	return 0;
 }
@@ -342,9 +343,9 @@ static int smb3mc_link(struct dentry *old_dentry, struct inode *dir,
 	free_page((unsigned long)from_page);
 	if (rc)
 		return rc;
-	inc_nlink(inode);
 	smb3mc_attr_stale(inode);
 	smb3mc_attr_stale(dir);
+	inc_nlink(inode);
 	ihold(inode);
 	d_instantiate(dentry, inode);
 	return 0;
