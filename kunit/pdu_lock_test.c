@@ -44,7 +44,7 @@ static void lock_build_one(struct kunit *test)
 	u8 *b = tbuf(test);
 
 	memset(b, 0xaa, BUFSZ);
-	KUNIT_ASSERT_EQ(test, smb3mc_build_lock(b, BUFSZ, &tfid, 0, 0, &r, 1),
+	KUNIT_ASSERT_EQ(test, smb3mc_build_lock(b, BUFSZ, &tfid, 0, &r, 1),
 			112);
 	KUNIT_EXPECT_EQ(test, smb3mc_lock_req_size(1), (size_t)112);
 	/* Header: ProtocolId, StructureSize, Command; the rest the channel's */
@@ -66,11 +66,11 @@ static void lock_build_one(struct kunit *test)
 	/* Nothing written past the request */
 	KUNIT_EXPECT_EQ(test, b[112], 0xaa);
 
-	KUNIT_EXPECT_EQ(test, smb3mc_build_lock(b, 111, &tfid, 0, 0, &r, 1),
+	KUNIT_EXPECT_EQ(test, smb3mc_build_lock(b, 111, &tfid, 0, &r, 1),
 			-ENOSPC);
-	KUNIT_EXPECT_EQ(test, smb3mc_build_lock(b, BUFSZ, NULL, 0, 0, &r, 1),
+	KUNIT_EXPECT_EQ(test, smb3mc_build_lock(b, BUFSZ, NULL, 0, &r, 1),
 			-EINVAL);
-	KUNIT_EXPECT_EQ(test, smb3mc_build_lock(b, BUFSZ, &tfid, 0, 0, &r, 0),
+	KUNIT_EXPECT_EQ(test, smb3mc_build_lock(b, BUFSZ, &tfid, 0, &r, 0),
 			-EINVAL);
 }
 
@@ -89,7 +89,7 @@ static void lock_build_flags(struct kunit *test)
 	for (i = 0; i < ARRAY_SIZE(ok); i++) {
 		r.flags = ok[i];
 		KUNIT_ASSERT_EQ_MSG(test,
-				    smb3mc_build_lock(b, BUFSZ, &tfid, 0, 0,
+				    smb3mc_build_lock(b, BUFSZ, &tfid, 0,
 						      &r, 1), 112,
 				    "flags %#x", ok[i]);
 		KUNIT_EXPECT_EQ(test, r32(b, 104), ok[i]);
@@ -97,7 +97,7 @@ static void lock_build_flags(struct kunit *test)
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		r.flags = bad[i];
 		KUNIT_EXPECT_EQ_MSG(test,
-				    smb3mc_build_lock(b, BUFSZ, &tfid, 0, 0,
+				    smb3mc_build_lock(b, BUFSZ, &tfid, 0,
 						      &r, 1), -EINVAL,
 				    "flags %#x", bad[i]);
 	}
@@ -132,12 +132,12 @@ static void lock_build_ranges(struct kunit *test)
 		if (!cases[i].ok) {
 			KUNIT_EXPECT_EQ_MSG(test,
 					    smb3mc_build_lock(b, BUFSZ, &tfid,
-							      0, 0, &r, 1),
+							      0, &r, 1),
 					    -EINVAL, "case %u", i);
 			continue;
 		}
 		KUNIT_ASSERT_EQ_MSG(test,
-				    smb3mc_build_lock(b, BUFSZ, &tfid, 0, 0,
+				    smb3mc_build_lock(b, BUFSZ, &tfid, 0,
 						      &r, 1), 112,
 				    "case %u", i);
 		KUNIT_EXPECT_EQ(test, r64(b, 88), cases[i].offset);
@@ -160,7 +160,7 @@ static void lock_build_count(struct kunit *test)
 		r[i].flags = UN;
 	}
 	KUNIT_EXPECT_EQ(test, smb3mc_lock_req_size(3), (size_t)160);
-	KUNIT_ASSERT_EQ(test, smb3mc_build_lock(b, size, &tfid, 0, 0, r, 3),
+	KUNIT_ASSERT_EQ(test, smb3mc_build_lock(b, size, &tfid, 0, r, 3),
 			160);
 	KUNIT_EXPECT_EQ(test, r16(b, 64), 48);	/* whatever the count */
 	KUNIT_EXPECT_EQ(test, r16(b, 66), 3);
@@ -169,31 +169,31 @@ static void lock_build_count(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, r64(b, 96 + 24 * i), 10ULL + i);
 		KUNIT_EXPECT_EQ(test, r32(b, 104 + 24 * i), (u32)UN);
 	}
-	KUNIT_EXPECT_EQ(test, smb3mc_build_lock(b, size, &tfid, 0, 0, r, n),
+	KUNIT_EXPECT_EQ(test, smb3mc_build_lock(b, size, &tfid, 0, r, n),
 			(int)smb3mc_lock_req_size(n));
 	KUNIT_EXPECT_EQ(test, r16(b, 66), n);
-	KUNIT_EXPECT_EQ(test, smb3mc_build_lock(b, size, &tfid, 0, 0, r,
+	KUNIT_EXPECT_EQ(test, smb3mc_build_lock(b, size, &tfid, 0, r,
 						n + 1), -EINVAL);
 
 	/* Unlocks and locks do not mix. */
 	r[1].flags = EX | FI;
-	KUNIT_EXPECT_EQ(test, smb3mc_build_lock(b, size, &tfid, 0, 0, r, 2),
+	KUNIT_EXPECT_EQ(test, smb3mc_build_lock(b, size, &tfid, 0, r, 2),
 			-EINVAL);
 	/* Several locks only with FAIL_IMMEDIATELY, on every one. */
 	r[0].flags = SH | FI;
-	KUNIT_EXPECT_EQ(test, smb3mc_build_lock(b, size, &tfid, 0, 0, r, 2),
+	KUNIT_EXPECT_EQ(test, smb3mc_build_lock(b, size, &tfid, 0, r, 2),
 			136);
 	KUNIT_EXPECT_EQ(test, r32(b, 104), (u32)(SH | FI));
 	KUNIT_EXPECT_EQ(test, r32(b, 128), (u32)(EX | FI));
 	r[1].flags = EX;
-	KUNIT_EXPECT_EQ(test, smb3mc_build_lock(b, size, &tfid, 0, 0, r, 2),
+	KUNIT_EXPECT_EQ(test, smb3mc_build_lock(b, size, &tfid, 0, r, 2),
 			-EINVAL);
 	r[0].flags = SH;
 	r[1].flags = EX | FI;
-	KUNIT_EXPECT_EQ(test, smb3mc_build_lock(b, size, &tfid, 0, 0, r, 2),
+	KUNIT_EXPECT_EQ(test, smb3mc_build_lock(b, size, &tfid, 0, r, 2),
 			-EINVAL);
 	/* One blocking lock alone is fine. */
-	KUNIT_EXPECT_EQ(test, smb3mc_build_lock(b, size, &tfid, 0, 0, r, 1),
+	KUNIT_EXPECT_EQ(test, smb3mc_build_lock(b, size, &tfid, 0, r, 1),
 			112);
 }
 
@@ -203,19 +203,49 @@ static void lock_build_sequence(struct kunit *test)
 	struct smb3mc_lock_range r = { .offset = 0, .length = 1, .flags = EX };
 	u8 *b = tbuf(test);
 
-	KUNIT_ASSERT_EQ(test, smb3mc_build_lock(b, BUFSZ, &tfid, 0x5, 1, &r,
-						1), 112);
+	KUNIT_ASSERT_EQ(test, smb3mc_build_lock(b, BUFSZ, &tfid, 0x15, &r, 1),
+			112);
 	KUNIT_EXPECT_EQ(test, r32(b, 68), 0x15U);
-	KUNIT_ASSERT_EQ(test, smb3mc_build_lock(b, BUFSZ, &tfid, 0xf, 64, &r,
-						1), 112);
+	KUNIT_ASSERT_EQ(test, smb3mc_build_lock(b, BUFSZ, &tfid, 0x40f, &r, 1),
+			112);
 	KUNIT_EXPECT_EQ(test, r32(b, 68), 0x40fU);
-	KUNIT_ASSERT_EQ(test, smb3mc_build_lock(b, BUFSZ, &tfid, 0xf,
-						0x0fffffff, &r, 1), 112);
-	KUNIT_EXPECT_EQ(test, r32(b, 68), 0xffffffffU);
-	KUNIT_EXPECT_EQ(test, smb3mc_build_lock(b, BUFSZ, &tfid, 0x10, 0, &r,
-						1), -EINVAL);
-	KUNIT_EXPECT_EQ(test, smb3mc_build_lock(b, BUFSZ, &tfid, 0,
-						0x10000000, &r, 1), -EINVAL);
+}
+
+/*
+ * MS-SMB2 3.2.4.19: each LOCK takes a free bucket and the next number in
+ * it; a bucket is free again once its LOCK ended; 64 in use leave none.
+ */
+static void lock_sequence_buckets(struct kunit *test)
+{
+	struct smb3mc_lock_seq seq = {};
+	unsigned int i;
+
+	/* The first LOCKs: buckets 1 and 2, number 1 in each */
+	KUNIT_EXPECT_EQ(test, smb3mc_lock_seq_take(&seq), 0x11U);
+	KUNIT_EXPECT_EQ(test, smb3mc_lock_seq_take(&seq), 0x21U);
+	/* Bucket 1 ended: the next LOCK has it, with number 2 */
+	smb3mc_lock_seq_put(&seq, 0x11);
+	KUNIT_EXPECT_EQ(test, smb3mc_lock_seq_take(&seq), 0x12U);
+	smb3mc_lock_seq_put(&seq, 0x12);
+	smb3mc_lock_seq_put(&seq, 0x21);
+	/* The number wraps at 16: 2 .. 15, then 0, then 1 */
+	for (i = 3; i <= 17; i++) {
+		KUNIT_EXPECT_EQ(test, smb3mc_lock_seq_take(&seq),
+				0x10U | (i & 0xf));
+		smb3mc_lock_seq_put(&seq, 0x10 | (i & 0xf));
+	}
+	/* 64 LOCKs out at once take every bucket; a 65th goes without */
+	for (i = 1; i <= SMB3MC_LOCK_BUCKETS; i++)
+		KUNIT_EXPECT_EQ(test, smb3mc_lock_seq_take(&seq) >> 4, i);
+	KUNIT_EXPECT_EQ(test, smb3mc_lock_seq_take(&seq), 0U);
+	/* Freeing the last one gives it back, number 2 there */
+	smb3mc_lock_seq_put(&seq, SMB3MC_LOCK_BUCKETS << 4);
+	KUNIT_EXPECT_EQ(test, smb3mc_lock_seq_take(&seq),
+			(u32)SMB3MC_LOCK_BUCKETS << 4 | 2);
+	/* No bucket (0) and one past the last are nobody's to free */
+	smb3mc_lock_seq_put(&seq, 0);
+	smb3mc_lock_seq_put(&seq, (SMB3MC_LOCK_BUCKETS + 1) << 4);
+	KUNIT_EXPECT_EQ(test, seq.busy, ~0ULL);
 }
 
 /* The response: StructureSize 4 and Reserved (2.2.27). */
@@ -264,6 +294,7 @@ static struct kunit_case smb3mc_pdu_lock_cases[] = {
 	KUNIT_CASE(lock_build_ranges),
 	KUNIT_CASE(lock_build_count),
 	KUNIT_CASE(lock_build_sequence),
+	KUNIT_CASE(lock_sequence_buckets),
 	KUNIT_CASE(lock_parse),
 	{}
 };

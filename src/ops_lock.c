@@ -13,18 +13,50 @@
 #include "ops.h"
 #include "session.h"
 
-static int lock_send(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
+/*
+ * The LockSequence of a LOCK on @open's handle: one of its buckets while
+ * it is durable, none otherwise (MS-SMB2 3.2.4.19). A lock sent again
+ * after its connection was lost, which dispatch does with the same
+ * bytes, keeps it.
+ */
+static u32 lock_seq_take(struct smb3mc_open *open)
+{
+	u32 lock_sequence = 0;
+
+	if (!open)
+		return 0;
+	mutex_lock(&open->tcon->open_lock);
+	if (open->durable)
+		lock_sequence = smb3mc_lock_seq_take(&open->lock_seq);
+	mutex_unlock(&open->tcon->open_lock);
+	return lock_sequence;
+}
+
+static void lock_seq_put(struct smb3mc_open *open, u32 lock_sequence)
+{
+	if (!lock_sequence)
+		return;
+	mutex_lock(&open->tcon->open_lock);
+	smb3mc_lock_seq_put(&open->lock_seq, lock_sequence);
+	mutex_unlock(&open->tcon->open_lock);
+}
+
+static int lock_send(struct smb3mc_tcon *tcon, struct smb3mc_open *open,
+		     const struct smb3mc_fid *fid,
 		     const struct smb3mc_lock_range *range, bool wait)
 {
 	size_t size = smb3mc_lock_req_size(1);
 	struct smb3mc_call *call = smb3mc_call_alloc(size);
+	u32 lock_sequence;
 	__le32 status;
 	int len, rc;
 
 	if (!call)
 		return -ENOMEM;
+	lock_sequence = lock_seq_take(open);
 	len = smb3mc_build_lock(call->buf, size,
-				smb3mc_call_fid(call, tcon, fid), 0, 0, range, 1);
+				smb3mc_call_fid(call, tcon, fid),
+				lock_sequence, range, 1);
 	if (wait)
 		rc = smb3mc_call_send_cancellable(tcon->ses, tcon, call,
 						  len);
@@ -48,6 +80,7 @@ static int lock_send(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
 		else if (status == STATUS_CANCELLED)
 			rc = signal_pending(current) ? -ERESTARTSYS : -EINTR;
 	}
+	lock_seq_put(open, lock_sequence);
 	smb3mc_call_free(call);
 	return rc;
 }
@@ -83,7 +116,7 @@ int smb3mc_lock(struct smb3mc_tcon *tcon, struct smb3mc_open *open,
 
 	if (!wait)
 		r.flags |= SMB2_LOCKFLAG_FAIL_IMMEDIATELY;
-	rc = lock_send(tcon, fid, &r, wait);
+	rc = lock_send(tcon, open, fid, &r, wait);
 	if (rc || !open)
 		return rc;
 	rc = smb3mc_open_lock_add(open, offset, length, exclusive);
@@ -113,5 +146,5 @@ int smb3mc_unlock(struct smb3mc_tcon *tcon, struct smb3mc_open *open,
 
 	if (open)
 		smb3mc_open_lock_del(open, offset, length);
-	return lock_send(tcon, fid, &r, false);
+	return lock_send(tcon, open, fid, &r, false);
 }

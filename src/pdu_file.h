@@ -395,14 +395,32 @@ static inline size_t smb3mc_lock_req_size(unsigned int n)
  * EXCLUSIVE, optionally with FAIL_IMMEDIATELY, which every range of a
  * request with more than one lock must have; an unlock is UNLOCK alone.
  * A range must not run past 2^64 - 1 (MS-FSA 2.1.5.7). LockSequence
- * (MS-SMB2 2.2.26): @seq_number 0 .. 15, @seq_index 0 .. 2^28 - 1; both
- * 0 when the handle is neither resilient nor durable (3.2.4.19).
+ * (MS-SMB2 2.2.26): @lock_sequence from smb3mc_lock_seq_take(), 0 when
+ * the handle is neither resilient nor durable (3.2.4.19).
  */
 int smb3mc_build_lock(void *buf, size_t size, const struct smb3mc_fid *fid,
-		      u8 seq_number, u32 seq_index,
+		      u32 lock_sequence,
 		      const struct smb3mc_lock_range *ranges,
 		      unsigned int count);
 int smb3mc_parse_lock(const void *msg, size_t len);
+
+/*
+ * The lock sequence buckets of a durable handle (MS-SMB2 3.2.1.6
+ * Open.OperationBuckets): LockSequenceIndex 1 .. 64 names one, and its
+ * LockSequenceNumber went up by one for each LOCK that used it. A LOCK
+ * sent again after its connection was lost carries the same pair, and a
+ * server that applied it already answers it without applying it twice
+ * (3.3.5.14). Zeroed: every bucket free.
+ */
+#define SMB3MC_LOCK_BUCKETS	64
+
+struct smb3mc_lock_seq {
+	u64 busy;			/* bit i: bucket i + 1 has a LOCK out */
+	u8 number[SMB3MC_LOCK_BUCKETS];	/* its last LockSequenceNumber */
+};
+
+u32 smb3mc_lock_seq_take(struct smb3mc_lock_seq *seq);
+void smb3mc_lock_seq_put(struct smb3mc_lock_seq *seq, u32 lock_sequence);
 
 /* ---- Leases, MS-SMB2 2.2.13.2.10, 2.2.14.2.10, 2.2.23.2 - 2.2.25.2 ---- */
 

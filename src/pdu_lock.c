@@ -3,6 +3,7 @@
  * LOCK (MS-SMB2 2.2.26, 2.2.27): byte-range locks on an open handle.
  */
 #include <asm/byteorder.h>
+#include <linux/bitops.h>
 #include <linux/errno.h>
 
 #include "pdu_file.h"
@@ -70,7 +71,7 @@ static bool lock_range_ok(const struct smb3mc_lock_range *r,
 }
 
 int smb3mc_build_lock(void *buf, size_t size, const struct smb3mc_fid *fid,
-		      u8 seq_number, u32 seq_index,
+		      u32 lock_sequence,
 		      const struct smb3mc_lock_range *ranges,
 		      unsigned int count)
 {
@@ -79,8 +80,7 @@ int smb3mc_build_lock(void *buf, size_t size, const struct smb3mc_fid *fid,
 	struct smb2_lock_req *req;
 	unsigned int i;
 
-	if (!fid || !ranges || !count || count > SMB3MC_LOCK_MAX_RANGES ||
-	    seq_number > 0xf || seq_index > 0x0fffffff)
+	if (!fid || !ranges || !count || count > SMB3MC_LOCK_MAX_RANGES)
 		return -EINVAL;
 	for (i = 0; i < count; i++)
 		if (!lock_range_ok(&ranges[i], &ranges[0], count))
@@ -90,7 +90,7 @@ int smb3mc_build_lock(void *buf, size_t size, const struct smb3mc_fid *fid,
 		return -ENOSPC;
 	req->structure_size = cpu_to_le16(48);
 	req->lock_count = cpu_to_le16(count);
-	req->lock_sequence = cpu_to_le32(seq_index << 4 | seq_number);
+	req->lock_sequence = cpu_to_le32(lock_sequence);
 	req->persistent_file_id = cpu_to_le64(fid->persistent);
 	req->volatile_file_id = cpu_to_le64(fid->volatile_id);
 	el = (struct smb2_lock_element *)(req + 1);
@@ -105,4 +105,43 @@ int smb3mc_build_lock(void *buf, size_t size, const struct smb3mc_fid *fid,
 int smb3mc_parse_lock(const void *msg, size_t len)
 {
 	return smb3mc_rsp_check(msg, len, SMB2_LOCK, SMB2_LOCK_RSP_SIZE);
+}
+
+/**
+ * smb3mc_lock_seq_take - the LockSequence of a new LOCK on a durable handle
+ * @seq: the handle's buckets
+ *
+ * MS-SMB2 3.2.4.19: a free bucket, now in use, its number one more
+ * (modulo 16, the field's 4 bits).
+ *
+ * Return: LockSequenceIndex << 4 | LockSequenceNumber, as the request
+ * carries it; 0 when all 64 buckets are in use: the LOCK goes without,
+ * as on a handle that is not durable.
+ */
+u32 smb3mc_lock_seq_take(struct smb3mc_lock_seq *seq)
+{
+	unsigned int i;
+
+	if (!~seq->busy)
+		return 0;
+	i = __ffs64(~seq->busy);
+	seq->busy |= BIT_ULL(i);
+	seq->number[i] = (seq->number[i] + 1) & 0xf;
+	return (i + 1) << 4 | seq->number[i];
+}
+
+/**
+ * smb3mc_lock_seq_put - free the bucket of a LOCK that has ended
+ * @seq: the handle's buckets
+ * @lock_sequence: from smb3mc_lock_seq_take(), 0 for none
+ *
+ * Once the LOCK got its final answer, or will not be sent again (MS-SMB2
+ * 3.2.5.14): the next LOCK to use the bucket has another number.
+ */
+void smb3mc_lock_seq_put(struct smb3mc_lock_seq *seq, u32 lock_sequence)
+{
+	u32 index = lock_sequence >> 4;
+
+	if (index && index <= SMB3MC_LOCK_BUCKETS)
+		seq->busy &= ~BIT_ULL(index - 1);
 }

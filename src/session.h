@@ -273,6 +273,8 @@ struct smb3mc_open {
 	bool durable;
 	struct smb3mc_durable dh;
 	struct smb3mc_lease lease;
+	/* Its LOCKs' sequence buckets, while @durable (MS-SMB2 3.2.4.19) */
+	struct smb3mc_lock_seq lock_seq;
 };
 
 /*

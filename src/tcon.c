@@ -269,7 +269,7 @@ static int tcon_relock(struct smb3mc_tcon *tcon, struct smb3mc_chan *chan,
 		rc = smb3mc_call_send_on(tcon->ses, chan, tcon, call,
 					 smb3mc_build_lock(call->buf,
 							   call->size, fid,
-							   0, 0, &r, 1), 0);
+							   0, &r, 1), 0);
 		if (!rc && smb3mc_parse_lock(call->req.rsp,
 					     call->req.rsp_len))
 			rc = smb3mc_rsp_refuse(tcon->ses, SMB2_LOCK,

@@ -61,6 +61,9 @@ UNREACHABLE = ("198.18.1.251", "198.18.1.252", "198.18.1.253")
 STATUS_CANCELLED = 0xC0000120
 STATUS_DISK_FULL = 0xC000007F
 STATUS_FILE_NOT_AVAILABLE = 0xC0000467
+STATUS_LOCK_NOT_GRANTED = 0xC0000055
+STATUS_RANGE_NOT_LOCKED = 0xC000007E
+LOCKFLAG_EXCLUSIVE, LOCKFLAG_UNLOCK = 0x2, 0x4
 FSCTL_QUERY_NETWORK_INTERFACE_INFO = 0x001401FC
 MAX_IO = 1024 * 1024
 WRITE_GAP_AT = 32768  # write-gap: the WRITE of this byte is refused
@@ -312,6 +315,13 @@ CASES = {
     "cancelled-unasked": (p.LOCK, 0, "answer each LOCK STATUS_CANCELLED "
                           "at once, unsigned, as ksmbd answers a cancelled "
                           "one"),
+    "lock-replay": (None, 0, "offer multichannel with our own address; "
+                    "grant the lease a CREATE asks for, with handle "
+                    "caching, and a durable handle; keep each open's locks "
+                    "and lock sequence buckets as MS-SMB2 3.3.5.14 says "
+                    "(a LOCK over an exclusive one of the same open is "
+                    "refused); apply the first LOCK, then drop its "
+                    "connection without answering it"),
     "fuzz": (None, 0, "once a CREATE names fuzz-start, spoil one answer in "
              "four at random (--seed) before signing it: bytes of its body "
              "flipped, a field set to a bound, its end cut or padded, or "
@@ -379,7 +389,8 @@ CACHING_CASES = ("close-late", "unlock-silent", "read-cut", "write-full",
                  "write-gap", "write-cut", "write-none", "read-killed",
                  "few-credits", "read-late", "break-after-close",
                  "lock-pending", "dir-stale-cached", "dir-stale-larger",
-                 "dir-stale-link", "open-listing-race", "truncate-race")
+                 "dir-stale-link", "open-listing-race", "truncate-race",
+                 "lock-replay")
 RESTART_CASES = ("fid-reuse", "reopen-drop", "silent-reconnect",
                  "guid-change", "close-race", "bind-restart", "ca-restart",
                  "relapse", "iface-unreachable")
@@ -559,6 +570,10 @@ class Open:
         self.dir_done = False
         self.delete_on_close = delete_on_close
         self.lease = None  # (key, state) of the lease granted, if any
+        # lock-replay: (offset, length, exclusive) of each lock, and the
+        # LockSequenceNumber of each bucket valid (MS-SMB2 3.3.5.14)
+        self.locks = []
+        self.lock_seq = {}
 
 
 class MidSend:
@@ -865,6 +880,9 @@ class Conn(MidSend):
             except (struct.error, ValueError, KeyError, IndexError) as e:
                 self.srv.log(f"{self.peer} {name}: bad request: {e}")
                 status, out = p.STATUS_INVALID_PARAMETER, None
+        if getattr(h, "unanswered", False):
+            self.drop()
+            return None
         if out is None:
             out = ERROR_BODY
         r = p.Header()
@@ -1360,7 +1378,7 @@ class Conn(MidSend):
                 self.case.name.startswith(("iface", "bind-", "other-",
                                            "close-race", "go-silent",
                                            "relapse", "seal-echo",
-                                           "busy")):
+                                           "busy", "lock-replay")):
             caps |= CAP_MULTI_CHANNEL
         if seal and dialect != p.DIALECT_311 and self.client_caps & CAP_ENC:
             caps |= CAP_ENC
@@ -1534,8 +1552,8 @@ class Conn(MidSend):
         return p.STATUS_SUCCESS, struct.pack("<HH", 4, 0)
 
     def drop(self):
-        """bind-drop, ifaces-pending: end this connection, as a server
-        that closes it."""
+        """bind-drop, ifaces-pending, lock-replay: end this connection,
+        as a server that closes it."""
         try:
             self.sock.shutdown(socket.SHUT_RDWR)
         except OSError:
@@ -1653,7 +1671,7 @@ class Conn(MidSend):
                                   "break-after-close", "lock-pending",
                                   "dir-stale-cached", "dir-stale-larger",
                                   "dir-stale-link", "open-listing-race",
-                                  "truncate-race"):
+                                  "truncate-race", "lock-replay"):
                 state |= LEASE_H
             o.lease = (key, state)
             if self.case.name not in CACHING_CASES:
@@ -1670,6 +1688,11 @@ class Conn(MidSend):
             dlen = 4 if self.case.name == "dh2q-malformed" else 8
             ctx = struct.pack("<IHHHHI", 0, 16, 4, 0, 24, dlen) + \
                 b"DH2Q" + bytes(4) + struct.pack("<II", 60000, 0)
+        # lock-replay: the lease's context, then a DH2Q response, 8-aligned
+        if b"DH2Q" in ctxs and self.case.name == "lock-replay" and ctx:
+            ctx = struct.pack("<I", 80) + ctx[4:] + bytes(4) + \
+                struct.pack("<IHHHHI", 0, 16, 4, 0, 24, 8) + b"DH2Q" + \
+                bytes(4) + struct.pack("<II", 60000, 0)
         if b"DH2Q" in ctxs and self.case.name == "ca-restart":
             ctx = self.persist(o, self.ctx_data(body, req, b"DH2Q"))
         ctx_off = p.HDR_SIZE + 88 if ctx else 0
@@ -1784,10 +1807,47 @@ class Conn(MidSend):
 
     # LOCK, MS-SMB2 3.3.5.14: granted, or as the case says
     def do_lock(self, h, body, req, last_fid):
-        if self.get_open(h, body, 8, last_fid) is None:
+        o = self.get_open(h, body, 8, last_fid)
+        if o is None:
             return p.STATUS_FILE_CLOSED, None
+        if self.case.name == "lock-replay":
+            return self.lock_replay(h, o, body)
         if h.hit and self.case.name == "cancelled-unasked":
             return STATUS_CANCELLED, None
+        return p.STATUS_SUCCESS, struct.pack("<HH", 4, 0)
+
+    def lock_replay(self, h, o, body):
+        """lock-replay: one range of a LOCK on @o, its lock sequence
+        checked first (MS-SMB2 3.3.5.14); the first lock applied is
+        left unanswered, its connection dropped."""
+        seq, = struct.unpack_from("<I", body, 4)
+        idx, num = seq >> 4, seq & 0xF
+        off, length, flags = struct.unpack_from("<QQI", body, 24)
+        what = f"LOCK of {length} at {off}, bucket {idx} number {num}"
+        if 1 <= idx <= 64 and o.lock_seq.get(idx) == num:
+            self.srv.log(f"{self.peer} {what}: done already, not again")
+            return p.STATUS_SUCCESS, struct.pack("<HH", 4, 0)
+        o.lock_seq.pop(idx, None)
+        if flags & LOCKFLAG_UNLOCK:
+            mine = [lk for lk in o.locks if lk[:2] == (off, length)]
+            if not mine:
+                return STATUS_RANGE_NOT_LOCKED, None
+            o.locks.remove(mine[0])
+        else:
+            excl = bool(flags & LOCKFLAG_EXCLUSIVE)
+            for lo, ll, lx in o.locks:
+                if (lx or excl) and lo < off + length and off < lo + ll:
+                    self.srv.log(f"{self.peer} {what}: over a lock of "
+                                 "its own open, refused")
+                    return STATUS_LOCK_NOT_GRANTED, None
+            o.locks.append((off, length, excl))
+            if not self.srv.dropped:
+                self.srv.dropped = True
+                self.srv.log(f"{self.peer} {what}: applied, its connection "
+                             "dropped unanswered")
+                h.unanswered = True
+        if 1 <= idx <= 64:
+            o.lock_seq[idx] = num
         return p.STATUS_SUCCESS, struct.pack("<HH", 4, 0)
 
     # Lease Break Acknowledgment, MS-SMB2 3.3.5.22.2: the response repeats it

@@ -63,6 +63,7 @@ cases+=(ifaces-pending)
 cases+=(pending-sync/READ/0)
 cases+=(create-late credits-forged)
 cases+=(open-listing-race truncate-race create-forged)
+cases+=(lock-replay)
 cases+=(fuzz)
 # The fuzz case's seed (server.py --seed): another spoils other answers.
 seed=1
@@ -1519,6 +1520,33 @@ fcntl.lockf(fd, fcntl.LOCK_EX, 1, 0)' "$m/hello.txt" >/dev/null 2>&1 &
 	finish
 }
 
+# A lock the server applied, whose connection it then dropped without
+# answering: sent again on the other channel, it carries the lock
+# sequence of the durable handle (MS-SMB2 3.2.4.19), and the server,
+# which has it already, does not take it again: the process has its
+# lock, and unlocks; another then locks the same byte (before 2026-12-07
+# the LOCK went again with no lock sequence, and the server refused it
+# as over the lock of its own open: EAGAIN).
+case_lock_replay() {
+	local lock='import fcntl, os, sys
+fd = os.open(sys.argv[1], os.O_RDWR)
+fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, 0)
+print("locked")
+fcntl.lockf(fd, fcntl.LOCK_UN, 1, 0)'
+	begin lock-replay
+	if mounted max_channels=2 && both_chans; then
+		timed 60 python3 -c "$lock" "$m/hello.txt"
+		expect "$name: a lock whose answer was lost with its connection" \
+			"$rc $r" "0 locked"
+		expect "$name: sent again, the server did not take it twice" \
+			"$(srvlog | grep -c "bucket .*: done already, not again")" 1
+		timed 60 python3 -c "$lock" "$m/hello.txt"
+		expect "$name: another process's lock after the unlock" \
+			"$rc $r" "0 locked"
+	fi
+	finish
+}
+
 # A multichannel server that answers every TREE_DISCONNECT and LOGOFF
 # STATUS_FILE_NOT_AVAILABLE, which asks for them again: umount sends
 # each once, best effort, and ends within its time (before 2026-12-06
@@ -2177,6 +2205,7 @@ case_seal_break seal-break-clear
 case_ack_unsigned
 case_break_after_close
 case_lock_pending
+case_lock_replay
 case_busy_teardown
 case_ifaces_pending
 case_pending_sync
