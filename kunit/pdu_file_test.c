@@ -892,6 +892,17 @@ static void attrs_check(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, smb3mc_parse_standard_info(b, 24, &a), 0);
 	KUNIT_EXPECT_EQ(test, smb3mc_attrs_check(&a, &why), 0);
 	KUNIT_EXPECT_NULL(test, why);
+	/* More links than a mount lets a file have: the most it does */
+	standard_info(b, 4096, 37, U32_MAX, false, false);
+	KUNIT_ASSERT_EQ(test, smb3mc_parse_standard_info(b, 24, &a), 0);
+	KUNIT_EXPECT_EQ(test, smb3mc_attrs_check(&a, &why), 0);
+	KUNIT_EXPECT_NOT_NULL(test, why);
+	KUNIT_EXPECT_EQ(test, a.nlink, (u32)SMB3MC_LINK_MAX);
+	standard_info(b, 4096, 37, SMB3MC_LINK_MAX, false, false);
+	KUNIT_ASSERT_EQ(test, smb3mc_parse_standard_info(b, 24, &a), 0);
+	KUNIT_EXPECT_EQ(test, smb3mc_attrs_check(&a, &why), 0);
+	KUNIT_EXPECT_NULL(test, why);
+	KUNIT_EXPECT_EQ(test, a.nlink, (u32)SMB3MC_LINK_MAX);
 	/* No link count parsed (CREATE, FileBasicInformation): nothing to mend */
 	memset(&a, 0, sizeof(a));
 	KUNIT_EXPECT_EQ(test, smb3mc_attrs_check(&a, &why), 0);

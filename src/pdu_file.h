@@ -195,7 +195,11 @@ struct smb3mc_file_attrs {
  * Attributes a parser filled that a server must not send, or that cannot
  * be used as sent: refused (-EIO), or mended in place (0 with *@why set);
  * *@why says what was wrong, for a message, and is NULL when nothing was.
+ * A link count is at most SMB3MC_LINK_MAX, the most a mount lets a file
+ * have (s_max_links) and the most a 32-bit stat(2) shows.
  */
+#define SMB3MC_LINK_MAX		65535
+
 int smb3mc_attrs_check(struct smb3mc_file_attrs *a, const char **why);
 
 struct smb3mc_create_args {

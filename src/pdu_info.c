@@ -284,6 +284,15 @@ int smb3mc_attrs_check(struct smb3mc_file_attrs *a, const char **why)
 		a->nlink = 1;
 		*why = "NumberOfLinks 0 of a file not being deleted, taken as 1";
 	}
+	/*
+	 * More than the mount lets link(2) make (s_max_links), which would
+	 * wrap the count to 0 at the next link, and than a 32-bit stat(2)
+	 * can show.
+	 */
+	if (a->valid & SMB3MC_ATTR_NLINK && a->nlink > SMB3MC_LINK_MAX) {
+		a->nlink = SMB3MC_LINK_MAX;
+		*why = "NumberOfLinks above 65535, taken as 65535";
+	}
 	return 0;
 }
 

@@ -141,6 +141,7 @@ static int smb3mc_fill_super(struct super_block *sb, struct fs_context *fc)
 	sb->s_op = &smb3mc_super_ops;
 	sb->s_d_op = &smb3mc_dentry_ops;
 	sb->s_maxbytes = MAX_LFS_FILESIZE;
+	sb->s_max_links = SMB3MC_LINK_MAX;
 	sb->s_blocksize = PAGE_SIZE;
 	sb->s_blocksize_bits = PAGE_SHIFT;
 	/* NT time counts 100 ns from 1601 (MS-FSCC 2.1.1). */

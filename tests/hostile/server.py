@@ -220,6 +220,7 @@ CASES = {
                           "and three that never answer, and drop every "
                           "connection 2 s after sending that list, once"),
     "nlink0": (None, 0, "NumberOfLinks 0 for hello.txt (finding 5)"),
+    "nlink-max": (None, 0, "NumberOfLinks 2^32 - 1 for hello.txt"),
     "eof-huge": (None, 0, "EndOfFile 2^63 + 4096 for hello.txt "
                  "(finding 5)"),
     "ino0": (None, 0, "IndexNumber 0 for every file, and other.txt beside "
@@ -2008,7 +2009,11 @@ class Conn(MidSend):
         size = len(node.data)
         if self.case.name == "eof-huge" and not node.is_dir:
             size = (1 << 63) + 4096
-        links = 0 if self.case.name == "nlink0" and not node.is_dir else 1
+        links = 1
+        if self.case.name == "nlink0" and not node.is_dir:
+            links = 0
+        if self.case.name == "nlink-max" and not node.is_dir:
+            links = 0xFFFFFFFF
         standard = struct.pack("<QQIBBH", (len(node.data) + 4095) & ~4095,
                                size, links, 0, int(node.is_dir), 0)
         name = p.utf16("\\" + node.name)

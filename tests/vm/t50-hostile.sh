@@ -63,7 +63,7 @@ cases+=(ifaces-pending)
 cases+=(pending-sync/READ/0)
 cases+=(create-late credits-forged)
 cases+=(open-listing-race truncate-race create-forged)
-cases+=(lock-replay)
+cases+=(lock-replay nlink-max)
 cases+=(fuzz)
 # The fuzz case's seed (server.py --seed): another spoils other answers.
 seed=1
@@ -472,6 +472,25 @@ case_nlink0() {
 		msg "NumberOfLinks 0 .*taken as 1"
 		timed 30 rm -- "$m/hello.txt"
 		expect "$name: rm" "$([ $rc = 0 ] && echo OK || echo "$rc $r")" OK
+	fi
+	finish
+}
+
+# NumberOfLinks 2^32 - 1: taken as 65535, the most the mount lets a file
+# have, so that a link(2) fails EMLINK (before 2026-12-07 stat showed
+# 4294967295 links, and a link would have wrapped the count to 0).
+case_nlink_max() {
+	begin nlink-max
+	if mounted; then
+		try 60 "stat:$m/hello.txt"
+		expect "$name: stat takes NumberOfLinks 2^32 - 1 as 65535" "$r" \
+			"stat OK size=37 nlink=65535"
+		msg "NumberOfLinks above 65535, taken as 65535"
+		timed 30 ln -- "$m/hello.txt" "$m/h2"
+		expect "$name: ln fails" "$rc" 1
+		expect "$name: ln says why" "${r##*: }" "Too many links"
+		try 60 "stat:$m/hello.txt"
+		expect "$name: stat after it" "$r" "stat OK size=37 nlink=65535"
 	fi
 	finish
 }
@@ -2144,6 +2163,7 @@ case_iface_loopback
 case_iface_malformed
 case_iface_unreachable
 case_nlink0
+case_nlink_max
 case_eof_huge
 case_ino0
 case_ino_dup
