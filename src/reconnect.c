@@ -177,6 +177,7 @@ static void ses_recover(struct smb3mc_ses *ses)
 	struct smb3mc_chan *chan;
 	unsigned int wait_ms, s;
 	bool renewed = false;
+	LIST_HEAD(orphans);
 	int rc = -ENOMEM;
 
 	chan = kzalloc(sizeof(*chan), GFP_KERNEL);
@@ -203,7 +204,7 @@ static void ses_recover(struct smb3mc_ses *ses)
 	}
 	if (!rc && !smb3mc_ses_chan_good(ses, chan))
 		rc = -ECONNABORTED;
-	smb3mc_tcons_resumed(ses, chan, !rc);
+	smb3mc_tcons_resumed(ses, !rc, &orphans);
 	mutex_unlock(&ses->tcon_lock);
 	if (rc) {
 		/*
@@ -248,6 +249,7 @@ static void ses_recover(struct smb3mc_ses *ses)
 			    ses->server, ses->id, i, &slot->dst,
 			    jiffies_to_msecs(jiffies - ses->down_since));
 	smb3mc_ses_io_kick(ses);
+	smb3mc_tcons_close_orphans(ses, chan, &orphans);
 }
 
 /*

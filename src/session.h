@@ -442,8 +442,11 @@ int smb3mc_tcon_open(struct smb3mc_ses *ses, const char *share, u8 type,
 		     struct smb3mc_tcon **tconp, struct p_log *log);
 void smb3mc_tcon_close(struct smb3mc_tcon *tcon);
 int smb3mc_tcons_resume(struct smb3mc_ses *ses, struct smb3mc_chan *chan);
-void smb3mc_tcons_resumed(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
-			  bool up);
+void smb3mc_tcons_resumed(struct smb3mc_ses *ses, bool up,
+			  struct list_head *orphans);
+void smb3mc_tcons_close_orphans(struct smb3mc_ses *ses,
+				struct smb3mc_chan *chan,
+				struct list_head *orphans);
 
 /* multichannel.c: opening channels, at mount and on each refresh */
 bool smb3mc_ses_chan_good(struct smb3mc_ses *ses, struct smb3mc_chan *chan);

@@ -483,21 +483,51 @@ int smb3mc_tcons_resume(struct smb3mc_ses *ses, struct smb3mc_chan *chan)
 	return rc;
 }
 
-/*
- * Close @orphans, files their holders closed while the new session on
- * @chan opened them again, and free them.
+/**
+ * smb3mc_tcons_resumed - the new session of smb3mc_tcons_resume() is up,
+ *	or failed
+ * @ses: the session, whose tcon_lock the caller holds
+ * @up: it is up, about to be given to dispatch: the files opened again
+ *	get their new FileIds; false: what it opened is left to the server
+ * @orphans: where the files their holders closed while it opened them
+ *	again go, for smb3mc_tcons_close_orphans() once it is given to
+ *	dispatch (none when it failed)
  */
-static void tcon_close_orphans(struct smb3mc_tcon *tcon,
-			       struct smb3mc_chan *chan,
-			       struct list_head *orphans)
+void smb3mc_tcons_resumed(struct smb3mc_ses *ses, bool up,
+			  struct list_head *orphans)
+{
+	struct smb3mc_tcon *tcon;
+
+	lockdep_assert_held(&ses->tcon_lock);
+	list_for_each_entry(tcon, &ses->tcons, list)
+		smb3mc_tcon_reopen_done(tcon, up, ses->gen + 1, orphans);
+}
+
+/**
+ * smb3mc_tcons_close_orphans - close what smb3mc_tcons_resumed() left
+ * @ses: the session, given to dispatch again
+ * @chan: the channel it was set up on, where the CLOSEs go (a request
+ *	of the work that sets sessions up must not wait for the next one)
+ * @orphans: the files, freed here
+ *
+ * After the session is given to dispatch, so that its I/O goes on while
+ * a server keeps a CLOSE pending, up to two request timeouts each. Each
+ * CLOSE ends its wait once umount stops the maintenance work this runs
+ * in, which waits for it, unkillably.
+ */
+void smb3mc_tcons_close_orphans(struct smb3mc_ses *ses,
+				struct smb3mc_chan *chan,
+				struct list_head *orphans)
 {
 	struct smb3mc_call *call = smb3mc_call_alloc(128);
 	struct smb3mc_open *open, *tmp;
 
+	if (call)
+		call->stop = &ses->closing;
 	list_for_each_entry_safe(open, tmp, orphans, list) {
 		/* Without memory, the server drops it with the session. */
 		if (call)
-			smb3mc_call_send_on(tcon->ses, chan, tcon, call,
+			smb3mc_call_send_on(ses, chan, open->tcon, call,
 					    smb3mc_build_close(call->buf,
 							       call->size,
 							       &open->next,
@@ -506,26 +536,4 @@ static void tcon_close_orphans(struct smb3mc_tcon *tcon,
 		smb3mc_open_free(open);
 	}
 	smb3mc_call_free(call);
-}
-
-/**
- * smb3mc_tcons_resumed - the new session of smb3mc_tcons_resume() is up,
- *	or failed
- * @ses: the session, whose tcon_lock the caller holds
- * @chan: its channel
- * @up: it is up, about to be given to dispatch: the files opened again
- *	get their new FileIds, and those closed meanwhile are closed; false:
- *	what it opened is left to the server
- */
-void smb3mc_tcons_resumed(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
-			  bool up)
-{
-	struct smb3mc_tcon *tcon;
-	LIST_HEAD(orphans);
-
-	lockdep_assert_held(&ses->tcon_lock);
-	list_for_each_entry(tcon, &ses->tcons, list) {
-		smb3mc_tcon_reopen_done(tcon, up, ses->gen + 1, &orphans);
-		tcon_close_orphans(tcon, chan, &orphans);
-	}
 }

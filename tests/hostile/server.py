@@ -372,6 +372,9 @@ CASES = {
                    "the second CREATE after it 6 s late and the TREE_CONNECT "
                    "to IPC$ after that 3 s late, and log each CLOSE with "
                    "its file"),
+    "close-race-pending": (p.READ, 1, "as close-race, and keep the CLOSE "
+                           "of hello.txt after the restart pending (an "
+                           "interim), never answered"),
     # The durable cases offer leasing, grant no lease, and answer a CREATE
     # that asks for a durable handle (DH2Q) with a DH2Q context; like every
     # case, they refuse to reclaim one (DH2C): no open outlives its session.
@@ -393,7 +396,8 @@ CACHING_CASES = ("close-late", "unlock-silent", "read-cut", "write-full",
                  "dir-stale-link", "open-listing-race", "truncate-race",
                  "lock-replay")
 RESTART_CASES = ("fid-reuse", "reopen-drop", "silent-reconnect",
-                 "guid-change", "close-race", "bind-restart", "ca-restart",
+                 "guid-change", "close-race", "close-race-pending",
+                 "bind-restart", "ca-restart",
                  "relapse", "iface-unreachable")
 
 
@@ -843,6 +847,13 @@ class Conn(MidSend):
                                       "seal-cancel-clear", "lock-pending"):
             self.pend(h)
             return None
+        if self.srv.stage == 1 and self.case.name == "close-race-pending" \
+                and h.command == p.CLOSE:
+            o = self.get_open(h, req[p.HDR_SIZE:], 8, last_fid)
+            if o is not None and o.node.name == "hello.txt":
+                self.srv.log(f"{self.peer} CLOSE of hello.txt kept pending")
+                self.pend(h)
+                return None
         if self.case.name == "ifaces-pending" and h.command == p.IOCTL \
                 and self.iface_query_later(req):
             self.srv.log(f"{self.peer} IOCTL mid={h.mid} -> {self.case}: "
@@ -1514,7 +1525,8 @@ class Conn(MidSend):
         share = path.rsplit("\\", 1)[-1]
         if share.upper() == "IPC$":
             kind = 2
-            if self.srv.stage == 1 and self.case.name == "close-race" and \
+            if self.srv.stage == 1 and \
+                    self.case.name.startswith("close-race") and \
                     self.srv.creates >= 2:
                 self.srv.log(f"{self.peer} TREE_CONNECT delayed")
                 time.sleep(3)
@@ -1631,7 +1643,7 @@ class Conn(MidSend):
                 self.srv.stage = 2
                 self.srv.log(f"{self.peer} CREATE dropped")
                 raise ConnectionError("reopen-drop")
-        if self.srv.stage == 1 and self.case.name == "close-race":
+        if self.srv.stage == 1 and self.case.name.startswith("close-race"):
             self.srv.creates += 1
             if self.srv.creates == 2:
                 self.srv.log(f"{self.peer} CREATE delayed")
@@ -1792,7 +1804,7 @@ class Conn(MidSend):
             # lease (MS-SMB2 3.3.4.7): the break goes out first.
             self.srv.stage = 1
             self.lease_break(*o.lease, 0, " at CLOSE")
-        if self.case.name == "close-race":
+        if self.case.name.startswith("close-race"):
             self.srv.log(f"{self.peer} CLOSE of {o.node.name}")
         if self.case.name == "lock-pending" and \
                 o.fid == getattr(self.srv, "lock_fid", None):

@@ -63,7 +63,7 @@ cases+=(ifaces-pending)
 cases+=(pending-sync/READ/0)
 cases+=(create-late credits-forged)
 cases+=(open-listing-race truncate-race create-forged)
-cases+=(lock-replay nlink-max)
+cases+=(lock-replay nlink-max close-race-pending)
 cases+=(fuzz)
 # The fuzz case's seed (server.py --seed): another spoils other answers.
 seed=1
@@ -1855,6 +1855,39 @@ case_close_race() {
 	finish
 }
 
+# As close-race, but the server keeps the CLOSE of hello.txt in its new
+# session pending (an interim), never answered. The session is given to
+# dispatch before that CLOSE: the reader of other.txt, killed, and the
+# shell that holds other.txt open and closed hello.txt end in seconds
+# (before 2026-12-07 the shell's exit, closing other.txt, waited for the
+# new session, which waited for that CLOSE: two request timeouts, 60 s),
+# and umount stops the wait for the CLOSE.
+case_close_race_pending() {
+	begin close-race-pending
+	if mounted max_channels=2 && both_chans; then
+		timed 120 bash -c 'exec 3<"$1" 4<"$2" || exit
+			cat <&4 3<&- >/dev/null 2>&1 &
+			for _ in $(seq 300); do
+				grep -q "^$3 .*CREATE delayed" "$4" && break
+				sleep 0.2
+			done
+			exec 3<&-
+			for _ in $(seq 300); do
+				grep -q "^$3 .*CLOSE of hello.txt kept pending" "$4" &&
+					break
+				sleep 0.2
+			done
+			kill -KILL $!
+			wait' - "$m/hello.txt" "$m/other.txt" "$a:$port" \
+			"$work/server.log"
+		expect "$name: the CLOSE of the file closed meanwhile is pending" \
+			"$(srvlog | grep -c "CLOSE of hello.txt kept pending")" 1
+		# About 10 s: 6 s for the CREATE, 3 s for the TREE_CONNECT
+		within "$name: the reader killed and its shell end" "$took" 30
+	fi
+	finish
+}
+
 # A lease break on a session the server encrypts: the server grants the
 # lease a sealed mount's open asks for and breaks it, read and write
 # caching to read, at once, encrypted or in clear. A lease is the
@@ -2239,6 +2272,7 @@ case_fid_reuse
 case_reopen_drop
 case_silent_reconnect
 case_close_race
+case_close_race_pending
 # Another ServerGuid after a restart (another server, or one that does
 # not keep its GUID): a new session as with any, its files checked by
 # their file ids when opened again, with a message.
