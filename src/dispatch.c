@@ -272,14 +272,15 @@ static void ses_orphan_close_work(struct work_struct *work)
 }
 
 /*
- * The late answer to a CREATE of ses_orphan_setup(), which its channel
- * checked: a handle opened is to be closed. From the receive side.
+ * The answer @rsp (@len bytes) to a CREATE of @ses, checked, that no
+ * caller takes: a handle it opened gets a CLOSE, sent by a work item, in
+ * the session and tree @cookie names (ses_orphan_setup()). @what says
+ * why, for the message.
  */
-static void ses_orphan_answer(void *owner, u64 cookie, const void *rsp,
-			      size_t len)
+static void ses_close_unused(struct smb3mc_ses *ses, u64 cookie,
+			     const void *rsp, size_t len, const char *what)
 {
 	const struct smb2_hdr *hdr = rsp;
-	struct smb3mc_ses *ses = owner;
 	struct smb3mc_create_rsp cr = {};
 	struct ses_orphan_close *oc;
 	bool queued = false;
@@ -289,8 +290,8 @@ static void ses_orphan_answer(void *owner, u64 cookie, const void *rsp,
 		return;
 	oc = kzalloc(sizeof(*oc), GFP_NOFS);
 	if (!oc) {
-		pr_warn_ratelimited("smb3mc: %s: CREATE answered after its call ended, no memory to close the handle\n",
-				    ses->server);
+		pr_warn_ratelimited("smb3mc: %s: CREATE %s, no memory to close the handle\n",
+				    ses->server, what);
 		return;
 	}
 	INIT_WORK(&oc->work, ses_orphan_close_work);
@@ -309,8 +310,27 @@ static void ses_orphan_answer(void *owner, u64 cookie, const void *rsp,
 		kfree(oc);
 		return;
 	}
-	pr_info_ratelimited("smb3mc: %s: CREATE answered after its call ended: closing the handle\n",
-			    ses->server);
+	pr_info_ratelimited("smb3mc: %s: CREATE %s: closing the handle\n",
+			    ses->server, what);
+}
+
+/*
+ * The late answer to a CREATE of ses_orphan_setup(), which its channel
+ * checked: a handle opened is to be closed. From the receive side.
+ */
+static void ses_orphan_answer(void *owner, u64 cookie, const void *rsp,
+			      size_t len)
+{
+	ses_close_unused(owner, cookie, rsp, len,
+			 "answered after its call ended");
+}
+
+/* The session and tree of @req, a CREATE, for ses_close_unused(). */
+static u64 ses_create_cookie(const struct smb3mc_req *req)
+{
+	const struct smb2_hdr *hdr = req->iov[0].iov_base;
+
+	return (u64)req->fid_gen << 32 | le32_to_cpu(hdr->id.sync.tree_id);
 }
 
 /*
@@ -324,7 +344,6 @@ static void ses_orphan_setup(struct smb3mc_ses *ses, struct smb3mc_req *reqs,
 			     unsigned int n)
 {
 	struct smb3mc_req *first = &reqs[0];
-	const struct smb2_hdr *hdr = first->iov[0].iov_base;
 
 	if (smb3mc_req_command(first) != SMB2_CREATE ||
 	    smb3mc_req_command(&reqs[n - 1]) == SMB2_CLOSE)
@@ -332,8 +351,24 @@ static void ses_orphan_setup(struct smb3mc_ses *ses, struct smb3mc_req *reqs,
 	first->orphan_fn = ses_orphan_answer;
 	first->orphan_owner = ses;
 	/* The session its FileId will be valid in, and its tree */
-	first->orphan_cookie = (u64)first->fid_gen << 32 |
-			       le32_to_cpu(hdr->id.sync.tree_id);
+	first->orphan_cookie = ses_create_cookie(first);
+}
+
+/*
+ * A compound goes out again whole when a part after its CREATE was lost
+ * with the channel: the handle the CREATE's answer, which came, opened
+ * is nobody's then (the one sent again opens another). Not even the
+ * CLOSE of the compound, if it has one, may have run.
+ */
+static void ses_resend_undo(struct smb3mc_ses *ses,
+			    const struct smb3mc_req *reqs, unsigned int n)
+{
+	const struct smb3mc_req *first = &reqs[0];
+
+	if (n > 1 && first->rsp && smb3mc_req_command(first) == SMB2_CREATE)
+		ses_close_unused(ses, ses_create_cookie(first), first->rsp,
+				 first->rsp_len,
+				 "answered in a compound sent again");
 }
 
 /*
@@ -629,6 +664,7 @@ static int ses_call(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 		/* Killed: what it would have been sent again for is gone. */
 		if (fatal_signal_pending(current))
 			return -EINTR;
+		ses_resend_undo(ses, reqs, n);
 		for (i = 0; i < n; i++)
 			ses_prepare_resend(ses, &reqs[i], rc);
 		chan = ses_wait_chan(ses, first, &rc);

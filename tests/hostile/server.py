@@ -372,6 +372,10 @@ CASES = {
                    "the second CREATE after it 6 s late and the TREE_CONNECT "
                    "to IPC$ after that 3 s late, and log each CLOSE with "
                    "its file"),
+    "split-drop": (None, 0, "offer multichannel with our own address; "
+                   "answer the CREATE of the first compound that opens "
+                   "hello.txt alone, then drop its connection without "
+                   "running the rest; log a CLOSE of that handle"),
     "close-race-pending": (p.READ, 1, "as close-race, and keep the CLOSE "
                            "of hello.txt after the restart pending (an "
                            "interim), never answered"),
@@ -740,6 +744,11 @@ class Conn(MidSend):
             threading.Thread(target=self.answer_late, args=(h, msg),
                              daemon=True).start()
             return
+        if self.case.name == "split-drop" and not self.srv.dropped and \
+                h.command == p.CREATE and h.next_command and \
+                self.create_name(msg).strip("\\").lower() == "hello.txt":
+            self.split(h, msg)
+            return
         if self.case.name == "create-late" and h.command == p.CREATE and \
                 self.create_name(msg).strip("\\").lower() == LATE_NAME:
             self.srv.log(f"{self.peer} CREATE of {LATE_NAME} held 12 s")
@@ -782,6 +791,17 @@ class Conn(MidSend):
         return h.command == p.CREATE and bool(h.next_command) and \
             self.create_name(msg).strip("\\").lower() == name and \
             p.Header(msg[h.next_command:]).command == p.QUERY_INFO
+
+    def split(self, h, msg):
+        """split-drop: answer the CREATE of the chain @msg alone, its
+        header @h, then drop the connection."""
+        self.srv.dropped = True
+        rsp = self.answer(h, msg[:h.next_command], None)
+        self.srv.split_fid = getattr(h, "fid", None)
+        self.srv.log(f"{self.peer} CREATE of hello.txt answered alone, "
+                     f"FileId {self.srv.split_fid}: connection dropped")
+        self.send_chain([(rsp, h)])
+        self.drop()
 
     def answer_chain(self, msg):
         """Answer the requests of @msg, a chain, in one message."""
@@ -1390,7 +1410,8 @@ class Conn(MidSend):
                 self.case.name.startswith(("iface", "bind-", "other-",
                                            "close-race", "go-silent",
                                            "relapse", "seal-echo",
-                                           "busy", "lock-replay")):
+                                           "busy", "lock-replay",
+                                           "split-drop")):
             caps |= CAP_MULTI_CHANNEL
         if seal and dialect != p.DIALECT_311 and self.client_caps & CAP_ENC:
             caps |= CAP_ENC
@@ -1565,8 +1586,8 @@ class Conn(MidSend):
         return p.STATUS_SUCCESS, struct.pack("<HH", 4, 0)
 
     def drop(self):
-        """bind-drop, ifaces-pending, lock-replay: end this connection,
-        as a server that closes it."""
+        """bind-drop, ifaces-pending, lock-replay, split-drop: end this
+        connection, as a server that closes it."""
         try:
             self.sock.shutdown(socket.SHUT_RDWR)
         except OSError:
@@ -1806,6 +1827,8 @@ class Conn(MidSend):
             self.lease_break(*o.lease, 0, " at CLOSE")
         if self.case.name.startswith("close-race"):
             self.srv.log(f"{self.peer} CLOSE of {o.node.name}")
+        if o.fid == getattr(self.srv, "split_fid", None):
+            self.srv.log(f"{self.peer} CLOSE of the split compound's handle")
         if self.case.name == "lock-pending" and \
                 o.fid == getattr(self.srv, "lock_fid", None):
             self.srv.log(f"{self.peer} CLOSE of the pending LOCK's handle")

@@ -63,7 +63,7 @@ cases+=(ifaces-pending)
 cases+=(pending-sync/READ/0)
 cases+=(create-late credits-forged)
 cases+=(open-listing-race truncate-race create-forged)
-cases+=(lock-replay nlink-max close-race-pending)
+cases+=(lock-replay nlink-max close-race-pending split-drop)
 cases+=(fuzz)
 # The fuzz case's seed (server.py --seed): another spoils other answers.
 seed=1
@@ -1888,6 +1888,25 @@ case_close_race_pending() {
 	finish
 }
 
+# The CREATE of a compound that opens hello.txt (a stat's) answered
+# alone, and the connection dropped before the rest ran: the compound
+# goes out again whole on the other channel, and the handle the first
+# CREATE opened gets a CLOSE (before 2026-12-07 it stayed open on the
+# server until the session ended).
+case_split_drop() {
+	local closed="CLOSE of the split compound's handle"
+	begin split-drop
+	if mounted max_channels=2 && both_chans; then
+		try 60 "stat:$m/hello.txt"
+		expect "$name: stat" "$r" "stat OK size=37 nlink=1"
+		srv_await "$closed"
+		expect "$name: the handle of the CREATE answered alone gets a CLOSE" \
+			"$(srvlog | grep -cF "$closed")" 1
+		msg "CREATE answered in a compound sent again: closing the handle"
+	fi
+	finish
+}
+
 # A lease break on a session the server encrypts: the server grants the
 # lease a sealed mount's open asks for and breaks it, read and write
 # caching to read, at once, encrypted or in clear. A lease is the
@@ -2273,6 +2292,7 @@ case_reopen_drop
 case_silent_reconnect
 case_close_race
 case_close_race_pending
+case_split_drop
 # Another ServerGuid after a restart (another server, or one that does
 # not keep its GUID): a new session as with any, its files checked by
 # their file ids when opened again, with a message.
