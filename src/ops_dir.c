@@ -56,14 +56,24 @@ static int dir_list_refuse(struct smb3mc_dir_list *list, const char *what)
 	return list->err;
 }
 
-/* QUERY_DIRECTORY of every name on @fid, for SMB3MC_DIR_BUF bytes. */
+/*
+ * The entries one QUERY_DIRECTORY of @tcon asks for: SMB3MC_DIR_BUF bytes,
+ * or the server's MaxTransactSize if less (MS-SMB2 3.2.4.17; a server
+ * refuses more, 3.3.5.18).
+ */
+static u32 dir_out_len(const struct smb3mc_tcon *tcon)
+{
+	return min_t(u32, SMB3MC_DIR_BUF, tcon->ses->max_trans);
+}
+
+/* QUERY_DIRECTORY of every name on @fid, for @out_len bytes. */
 static int dir_query_build(void *buf, size_t size,
-			   const struct smb3mc_fid *fid, u8 flags)
+			   const struct smb3mc_fid *fid, u8 flags, u32 out_len)
 {
 	static const __le16 star[] = { cpu_to_le16('*') };
 
 	return smb3mc_build_query_directory(buf, size, fid, flags, 0, star,
-					    sizeof(star), SMB3MC_DIR_BUF);
+					    sizeof(star), out_len);
 }
 
 /*
@@ -93,6 +103,7 @@ static int dir_list_take(struct smb3mc_dir_list *list,
  */
 static int dir_list_fill(struct smb3mc_dir_list *list, bool restart)
 {
+	u32 out_len = dir_out_len(list->tcon);
 	struct smb3mc_call *call;
 	int rc;
 
@@ -108,8 +119,9 @@ static int dir_list_fill(struct smb3mc_dir_list *list, bool restart)
 			      dir_query_build(call->buf, SMB3MC_DIR_REQ,
 					      smb3mc_call_fid(call, list->tcon,
 							      &list->fid),
-					      restart ? SMB2_RESTART_SCANS : 0),
-			      SMB3MC_DIR_BUF);
+					      restart ? SMB2_RESTART_SCANS : 0,
+					      out_len),
+			      out_len);
 	rc = dir_list_take(list, &call->req, rc);
 	smb3mc_call_free(call);
 	return rc;
@@ -137,8 +149,9 @@ static int dir_list_start(struct smb3mc_dir_list *list, const char *path)
 		return PTR_ERR(cpd);
 	buf = smb3mc_compound_room(cpd, &room);
 	rc = smb3mc_compound_add(cpd, dir_query_build(buf, room,
-						      &smb3mc_fid_related, 0),
-				 SMB3MC_DIR_BUF);
+						      &smb3mc_fid_related, 0,
+						      dir_out_len(tcon)),
+				 dir_out_len(tcon));
 	list->asked = jiffies;
 	if (!rc)
 		rc = smb3mc_compound_send(tcon, cpd);

@@ -62,6 +62,7 @@ STATUS_CANCELLED = 0xC0000120
 STATUS_DISK_FULL = 0xC000007F
 STATUS_FILE_NOT_AVAILABLE = 0xC0000467
 STATUS_LOCK_NOT_GRANTED = 0xC0000055
+TRANS_16K = 16384
 STATUS_RANGE_NOT_LOCKED = 0xC000007E
 LOCKFLAG_EXCLUSIVE, LOCKFLAG_UNLOCK = 0x2, 0x4
 FSCTL_QUERY_NETWORK_INTERFACE_INFO = 0x001401FC
@@ -372,6 +373,8 @@ CASES = {
                    "the second CREATE after it 6 s late and the TREE_CONNECT "
                    "to IPC$ after that 3 s late, and log each CLOSE with "
                    "its file"),
+    "trans-16k": (None, 0, "MaxTransactSize 16 KiB; refuse a "
+                  "QUERY_DIRECTORY for more, as MS-SMB2 3.3.5.18 says"),
     "split-drop": (None, 0, "offer multichannel with our own address; "
                    "answer the CREATE of the first compound that opens "
                    "hello.txt alone, then drop its connection without "
@@ -1421,8 +1424,9 @@ class Conn(MidSend):
         blob_off = p.HDR_SIZE + 64
         ctx_off = (blob_off + len(blob) + 7) & ~7 if nctx else 0
         out = struct.pack("<HHHH16sIIIIQQHHI", 65, self.server_secmode,
-                          dialect, nctx, self.srv.guid, caps, MAX_IO, MAX_IO,
-                          self.max_write(), filetime(), 0, blob_off, len(blob), ctx_off)
+                          dialect, nctx, self.srv.guid, caps,
+                          self.max_transact(), MAX_IO, self.max_write(),
+                          filetime(), 0, blob_off, len(blob), ctx_off)
         out += blob
         if nctx:
             out += bytes(ctx_off - p.HDR_SIZE - len(out)) + ctxs
@@ -1946,8 +1950,18 @@ class Conn(MidSend):
                                              0, 0)
 
     # QUERY_DIRECTORY, MS-SMB2 3.3.5.18, MS-FSCC 2.4
+    def max_transact(self):
+        """MaxTransactSize: trans-16k's, or MAX_IO."""
+        return TRANS_16K if self.case.name == "trans-16k" else MAX_IO
+
     def do_query_directory(self, h, body, req, last_fid):
         cls, flags = body[2], body[3]
+        # MS-SMB2 3.3.5.18: no more than MaxTransactSize
+        out_len, = struct.unpack_from("<I", body, 28)
+        if out_len > self.max_transact():
+            self.srv.log(f"{self.peer} QUERY_DIRECTORY for {out_len} bytes "
+                         "refused")
+            return p.STATUS_INVALID_PARAMETER, None
         o = self.get_open(h, body, 8, last_fid)
         if o is None:
             return p.STATUS_FILE_CLOSED, None

@@ -63,7 +63,7 @@ cases+=(ifaces-pending)
 cases+=(pending-sync/READ/0)
 cases+=(create-late credits-forged)
 cases+=(open-listing-race truncate-race create-forged)
-cases+=(lock-replay nlink-max close-race-pending split-drop)
+cases+=(lock-replay nlink-max close-race-pending split-drop trans-16k)
 cases+=(fuzz)
 # The fuzz case's seed (server.py --seed): another spoils other answers.
 seed=1
@@ -491,6 +491,20 @@ case_nlink_max() {
 		expect "$name: ln says why" "${r##*: }" "Too many links"
 		try 60 "stat:$m/hello.txt"
 		expect "$name: stat after it" "$r" "stat OK size=37 nlink=65535"
+	fi
+	finish
+}
+
+# A server whose MaxTransactSize is 16 KiB, which refuses a
+# QUERY_DIRECTORY for more (MS-SMB2 3.3.5.18): listings ask for that
+# much (before 2026-12-07 each asked for 64 KiB, and ls failed).
+case_trans_16k() {
+	begin trans-16k
+	if mounted; then
+		try 60 "list:$m"
+		expect "$name: ls" "${r%%,*}" "list OK hello.txt"
+		expect "$name: no QUERY_DIRECTORY for more than MaxTransactSize" \
+			"$(srvlog | grep -c "QUERY_DIRECTORY for .* refused")" 0
 	fi
 	finish
 }
@@ -2216,6 +2230,7 @@ case_iface_malformed
 case_iface_unreachable
 case_nlink0
 case_nlink_max
+case_trans_16k
 case_eof_huge
 case_ino0
 case_ino_dup
