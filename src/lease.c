@@ -239,9 +239,11 @@ bool smb3mc_lease_close_kept(struct inode *inode)
 	}
 	/*
 	 * An open that sent its own CREATE meanwhile has the lease again;
-	 * seen too late, it only caches less until its next open.
+	 * seen too late, it only caches less until its next open. A file
+	 * released meanwhile may have had its handle kept: open on the
+	 * server, that one holds the lease, whose break is to be answered.
 	 */
-	last = !smb3mc_fh_open(inode, 0);
+	last = !smb3mc_lease_handle(inode, 0);
 	if (last)
 		smb3mc_lease_closed(inode);
 	smb3mc_fh_put(fh);
