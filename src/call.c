@@ -176,7 +176,7 @@ int smb3mc_call_send_cancellable(struct smb3mc_ses *ses,
 /**
  * smb3mc_call_send_on - as smb3mc_call_send(), on @chan only
  * @ses: the session
- * @chan: a channel being set up, not yet known to dispatch, or NULL for
+ * @chan: a channel being set up, or a new session's first, or NULL for
  *	smb3mc_call_send()
  * @tcon: its tree, NULL for session-level commands
  * @call: the request

@@ -271,24 +271,33 @@ static void ses_orphan_close_work(struct work_struct *work)
 		wake_up_var(&ses->orphan_closes);
 }
 
-/*
- * The answer @rsp (@len bytes) to a CREATE of @ses, checked, that no
- * caller takes: a handle it opened gets a CLOSE, sent by a work item, in
- * the session and tree @cookie names (ses_orphan_setup()). @what says
- * why, for the message.
- */
-static void ses_close_unused(struct smb3mc_ses *ses, u64 cookie,
-			     const void *rsp, size_t len, const char *what)
+/* The handle the answer @rsp (@len bytes) to a CREATE opened: false if none. */
+static bool ses_create_fid(const void *rsp, size_t len,
+			   struct smb3mc_fid *fid)
 {
 	const struct smb2_hdr *hdr = rsp;
 	struct smb3mc_create_rsp cr = {};
+
+	if (!rsp || hdr->status != STATUS_SUCCESS ||
+	    smb3mc_parse_create(rsp, len, &cr))
+		return false;
+	*fid = cr.fid;
+	return true;
+}
+
+/*
+ * A handle of @ses a CREATE opened that no caller takes: it gets a CLOSE,
+ * sent by a work item, in the session and tree @cookie names
+ * (ses_create_cookie()). @what says why, for the message.
+ */
+static void ses_close_unused(struct smb3mc_ses *ses,
+			     const struct smb3mc_fid *fid, u64 cookie,
+			     const char *what)
+{
 	struct ses_orphan_close *oc;
 	bool queued = false;
 
-	if (hdr->status != STATUS_SUCCESS ||
-	    smb3mc_parse_create(rsp, len, &cr))
-		return;
-	oc = kzalloc(sizeof(*oc), GFP_NOFS);
+	oc = kzalloc(sizeof(*oc), GFP_NOFS | __GFP_NOWARN);
 	if (!oc) {
 		pr_warn_ratelimited("smb3mc: %s: CREATE %s, no memory to close the handle\n",
 				    ses->server, what);
@@ -296,7 +305,7 @@ static void ses_close_unused(struct smb3mc_ses *ses, u64 cookie,
 	}
 	INIT_WORK(&oc->work, ses_orphan_close_work);
 	oc->ses = ses;
-	oc->fid = cr.fid;
+	oc->fid = *fid;
 	oc->fid.gen = upper_32_bits(cookie);
 	oc->tid = lower_32_bits(cookie);
 	spin_lock(&ses->maint_lock);
@@ -321,8 +330,11 @@ static void ses_close_unused(struct smb3mc_ses *ses, u64 cookie,
 static void ses_orphan_answer(void *owner, u64 cookie, const void *rsp,
 			      size_t len)
 {
-	ses_close_unused(owner, cookie, rsp, len,
-			 "answered after its call ended");
+	struct smb3mc_fid fid;
+
+	if (ses_create_fid(rsp, len, &fid))
+		ses_close_unused(owner, &fid, cookie,
+				 "answered after its call ended");
 }
 
 /* The session and tree of @req, a CREATE, for ses_close_unused(). */
@@ -356,19 +368,52 @@ static void ses_orphan_setup(struct smb3mc_ses *ses, struct smb3mc_req *reqs,
 
 /*
  * A compound goes out again whole when a part after its CREATE was lost
- * with the channel: the handle the CREATE's answer, which came, opened
- * is nobody's then (the one sent again opens another). Not even the
- * CLOSE of the compound, if it has one, may have run.
+ * with the channel: the handle the CREATE's answer opened, if it came,
+ * is left over (not even the compound's own CLOSE may have run). The
+ * copy sent again may get that open back, a replay the server knows by
+ * the CreateGuid of a durable handle request (MS-SMB2 3.3.5.9.10), or
+ * open another: the leftover is closed once the call ended, unless its
+ * final answer has it.
  */
-static void ses_resend_undo(struct smb3mc_ses *ses,
-			    const struct smb3mc_req *reqs, unsigned int n)
+struct ses_leftover {
+	bool set;
+	struct smb3mc_fid fid;
+	u64 cookie;
+};
+
+static void ses_leftover_close(struct smb3mc_ses *ses,
+			       struct ses_leftover *left,
+			       const struct smb3mc_req *first)
+{
+	struct smb3mc_fid fid;
+
+	if (!left->set)
+		return;
+	left->set = false;
+	if (ses_create_fid(first->rsp, first->rsp_len, &fid) &&
+	    fid.persistent == left->fid.persistent &&
+	    fid.volatile_id == left->fid.volatile_id)
+		return;
+	ses_close_unused(ses, &left->fid, left->cookie,
+			 "answered in a compound sent again");
+}
+
+/* Before the @n requests of @reqs go out again: note what is left over. */
+static void ses_leftover_keep(struct smb3mc_ses *ses,
+			      const struct smb3mc_req *reqs, unsigned int n,
+			      struct ses_leftover *left)
 {
 	const struct smb3mc_req *first = &reqs[0];
+	struct smb3mc_fid fid;
 
-	if (n > 1 && first->rsp && smb3mc_req_command(first) == SMB2_CREATE)
-		ses_close_unused(ses, ses_create_cookie(first), first->rsp,
-				 first->rsp_len,
-				 "answered in a compound sent again");
+	if (n < 2 || smb3mc_req_command(first) != SMB2_CREATE ||
+	    !ses_create_fid(first->rsp, first->rsp_len, &fid))
+		return;
+	/* One left over by an earlier copy, unless this one got it back */
+	ses_leftover_close(ses, left, first);
+	left->fid = fid;
+	left->cookie = ses_create_cookie(first);
+	left->set = true;
 }
 
 /*
@@ -619,11 +664,14 @@ static void ses_follow(const struct smb3mc_req *first,
 
 /*
  * Send one request, or the @n of a compound, which the first stands for,
- * and wait for it, as smb3mc_ses_call() says.
+ * and wait for it, as smb3mc_ses_call() says; what a compound sent again
+ * left over goes in @left.
  */
-static int ses_call(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
-		    struct smb3mc_tcon *tcon, struct smb3mc_req *reqs,
-		    unsigned int n)
+static int ses_call_resending(struct smb3mc_ses *ses,
+			      struct smb3mc_chan *chan,
+			      struct smb3mc_tcon *tcon,
+			      struct smb3mc_req *reqs, unsigned int n,
+			      struct ses_leftover *left)
 {
 	struct smb3mc_req *first = &reqs[0];
 	unsigned int i;
@@ -664,13 +712,25 @@ static int ses_call(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 		/* Killed: what it would have been sent again for is gone. */
 		if (fatal_signal_pending(current))
 			return -EINTR;
-		ses_resend_undo(ses, reqs, n);
+		ses_leftover_keep(ses, reqs, n, left);
 		for (i = 0; i < n; i++)
 			ses_prepare_resend(ses, &reqs[i], rc);
 		chan = ses_wait_chan(ses, first, &rc);
 		if (!chan)
 			return rc;
 	}
+}
+
+static int ses_call(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
+		    struct smb3mc_tcon *tcon, struct smb3mc_req *reqs,
+		    unsigned int n)
+{
+	struct ses_leftover left = {};
+	int rc;
+
+	rc = ses_call_resending(ses, chan, tcon, reqs, n, &left);
+	ses_leftover_close(ses, &left, &reqs[0]);
+	return rc;
 }
 
 /**
@@ -716,14 +776,16 @@ int smb3mc_ses_call_compound(struct smb3mc_ses *ses,
 /**
  * smb3mc_ses_call_once - send one request on @chan, and nowhere else
  * @ses: the session
- * @chan: a channel being set up, which dispatch does not know yet: this
- *	call takes the caller's count on it over
+ * @chan: a channel being set up, or a new session's first: this call
+ *	takes the caller's count on it over
  * @tcon: its tree, NULL for session-level commands
  * @req: the request
  *
  * For the steps that make a new session usable (reconnect.c): their
  * requests go on the new session's first channel before it is given to
- * dispatch, and fail with it.
+ * dispatch, and fail with it; and for the CLOSEs that follow on that
+ * channel once it is (smb3mc_tcons_close_orphans()), which must not wait
+ * for a next session, set up by the work that sends them.
  */
 int smb3mc_ses_call_once(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 			 struct smb3mc_tcon *tcon, struct smb3mc_req *req)

@@ -17,7 +17,8 @@
  * (smb3mc_ses_renew()), makes the tree connects again and opens the open
  * files again (smb3mc_tcons_resume()), all on that one channel before
  * dispatch sees it; then it gives the channel to dispatch, where the
- * requests that waited go on (dispatch.c), and binds the others as
+ * requests that waited go on (dispatch.c), closes there the files closed
+ * meanwhile (smb3mc_tcons_close_orphans()), and binds the others as
  * above.
  *
  * Only this work (and mount, before it starts) changes the slots, under

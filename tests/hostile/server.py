@@ -62,6 +62,9 @@ STATUS_CANCELLED = 0xC0000120
 STATUS_DISK_FULL = 0xC000007F
 STATUS_FILE_NOT_AVAILABLE = 0xC0000467
 STATUS_LOCK_NOT_GRANTED = 0xC0000055
+FLAG_REPLAY = 0x20000000
+# The name whose CREATE split-drop and split-replay answer alone
+SPLIT_NAMES = {"split-drop": "hello.txt", "split-replay": "replay.txt"}
 TRANS_16K = 16384
 STATUS_RANGE_NOT_LOCKED = 0xC000007E
 LOCKFLAG_EXCLUSIVE, LOCKFLAG_UNLOCK = 0x2, 0x4
@@ -373,6 +376,12 @@ CASES = {
                    "the second CREATE after it 6 s late and the TREE_CONNECT "
                    "to IPC$ after that 3 s late, and log each CLOSE with "
                    "its file"),
+    "split-replay": (None, 0, "as split-drop, for the first open of "
+                     "replay.txt whose compound has no CLOSE; grant the lease "
+                     "a CREATE asks for, with handle caching, and a durable "
+                     "handle; answer a CREATE sent again (the replay flag) "
+                     "with a durable handle request of a CreateGuid seen "
+                     "before as that one was (MS-SMB2 3.3.5.9.10)"),
     "trans-16k": (None, 0, "MaxTransactSize 16 KiB; refuse a "
                   "QUERY_DIRECTORY for more, as MS-SMB2 3.3.5.18 says"),
     "split-drop": (None, 0, "offer multichannel with our own address; "
@@ -401,7 +410,7 @@ CACHING_CASES = ("close-late", "unlock-silent", "read-cut", "write-full",
                  "few-credits", "read-late", "break-after-close",
                  "lock-pending", "dir-stale-cached", "dir-stale-larger",
                  "dir-stale-link", "open-listing-race", "truncate-race",
-                 "lock-replay")
+                 "lock-replay", "split-replay")
 RESTART_CASES = ("fid-reuse", "reopen-drop", "silent-reconnect",
                  "guid-change", "close-race", "close-race-pending",
                  "bind-restart", "ca-restart",
@@ -539,6 +548,8 @@ class Server:
         # ifaces-pending: interface queries seen, a bound connection dropped
         self.iface_queries = 0
         self.dropped = False
+        # split-replay: FileId and answer of each CREATE by CreateGuid
+        self.replays = {}
         self.guid = SERVER_GUID
         if case.name == "ino-dup":
             dup = Node("dup", True)
@@ -747,9 +758,13 @@ class Conn(MidSend):
             threading.Thread(target=self.answer_late, args=(h, msg),
                              daemon=True).start()
             return
-        if self.case.name == "split-drop" and not self.srv.dropped and \
-                h.command == p.CREATE and h.next_command and \
-                self.create_name(msg).strip("\\").lower() == "hello.txt":
+        if self.case.name in ("split-drop", "split-replay") and \
+                not self.srv.dropped and h.command == p.CREATE and \
+                h.next_command and \
+                self.create_name(msg).strip("\\").lower() == \
+                SPLIT_NAMES[self.case.name] and \
+                (self.case.name == "split-drop" or
+                 self.chain_last(msg) != p.CLOSE):
             self.split(h, msg)
             return
         if self.case.name == "create-late" and h.command == p.CREATE and \
@@ -795,14 +810,25 @@ class Conn(MidSend):
             self.create_name(msg).strip("\\").lower() == name and \
             p.Header(msg[h.next_command:]).command == p.QUERY_INFO
 
+    @staticmethod
+    def chain_last(msg):
+        """The command of the last request of the chain @msg."""
+        h = p.Header(msg)
+        pos = 0
+        while h.next_command:
+            pos += h.next_command
+            h = p.Header(msg[pos:])
+        return h.command
+
     def split(self, h, msg):
-        """split-drop: answer the CREATE of the chain @msg alone, its
-        header @h, then drop the connection."""
+        """split-drop, split-replay: answer the CREATE of the chain @msg
+        alone, its header @h, then drop the connection."""
         self.srv.dropped = True
         rsp = self.answer(h, msg[:h.next_command], None)
         self.srv.split_fid = getattr(h, "fid", None)
-        self.srv.log(f"{self.peer} CREATE of hello.txt answered alone, "
-                     f"FileId {self.srv.split_fid}: connection dropped")
+        self.srv.log(f"{self.peer} CREATE of {SPLIT_NAMES[self.case.name]} "
+                     f"answered alone, FileId {self.srv.split_fid}: "
+                     "connection dropped")
         self.send_chain([(rsp, h)])
         self.drop()
 
@@ -1414,7 +1440,7 @@ class Conn(MidSend):
                                            "close-race", "go-silent",
                                            "relapse", "seal-echo",
                                            "busy", "lock-replay",
-                                           "split-drop")):
+                                           "split-drop", "split-replay")):
             caps |= CAP_MULTI_CHANNEL
         if seal and dialect != p.DIALECT_311 and self.client_caps & CAP_ENC:
             caps |= CAP_ENC
@@ -1590,8 +1616,8 @@ class Conn(MidSend):
         return p.STATUS_SUCCESS, struct.pack("<HH", 4, 0)
 
     def drop(self):
-        """bind-drop, ifaces-pending, lock-replay, split-drop: end this
-        connection, as a server that closes it."""
+        """bind-drop, ifaces-pending, lock-replay, split-drop,
+        split-replay: end this connection, as a server that closes it."""
         try:
             self.sock.shutdown(socket.SHUT_RDWR)
         except OSError:
@@ -1637,6 +1663,15 @@ class Conn(MidSend):
             self.srv.log(f"{self.peer} {RELEASE_NAME} looked up")
             self.srv.released.set()
         ctxs = self.create_contexts(body, req)
+        guid = None
+        if self.case.name == "split-replay" and b"DH2Q" in ctxs:
+            guid = self.ctx_data(body, req, b"DH2Q")[16:32]
+            done = self.srv.replays.get(guid)
+            if h.flags & FLAG_REPLAY and done is not None:
+                h.fid = done[0]
+                self.srv.log(f"{self.peer} CREATE of {path} replayed: "
+                             f"FileId {h.fid} again")
+                return done[1]
         # A reclaim: no open outlives its session here (MS-SMB2 3.3.5.9.12),
         # but a persistent one.
         if b"DH2C" in ctxs:
@@ -1709,7 +1744,8 @@ class Conn(MidSend):
                                   "break-after-close", "lock-pending",
                                   "dir-stale-cached", "dir-stale-larger",
                                   "dir-stale-link", "open-listing-race",
-                                  "truncate-race", "lock-replay"):
+                                  "truncate-race", "lock-replay",
+                                  "split-replay"):
                 state |= LEASE_H
             o.lease = (key, state)
             if self.case.name not in CACHING_CASES:
@@ -1726,17 +1762,22 @@ class Conn(MidSend):
             dlen = 4 if self.case.name == "dh2q-malformed" else 8
             ctx = struct.pack("<IHHHHI", 0, 16, 4, 0, 24, dlen) + \
                 b"DH2Q" + bytes(4) + struct.pack("<II", 60000, 0)
-        # lock-replay: the lease's context, then a DH2Q response, 8-aligned
-        if b"DH2Q" in ctxs and self.case.name == "lock-replay" and ctx:
+        # lock-replay, split-replay: the lease's context, then a DH2Q
+        # response, 8-aligned
+        if b"DH2Q" in ctxs and ctx and \
+                self.case.name in ("lock-replay", "split-replay"):
             ctx = struct.pack("<I", 80) + ctx[4:] + bytes(4) + \
                 struct.pack("<IHHHHI", 0, 16, 4, 0, 24, 8) + b"DH2Q" + \
                 bytes(4) + struct.pack("<II", 60000, 0)
         if b"DH2Q" in ctxs and self.case.name == "ca-restart":
             ctx = self.persist(o, self.ctx_data(body, req, b"DH2Q"))
         ctx_off = p.HDR_SIZE + 88 if ctx else 0
-        return p.STATUS_SUCCESS, struct.pack("<HBBI", 89, level, 0,
-                                             action) + block + \
+        out = p.STATUS_SUCCESS, struct.pack("<HBBI", 89, level, 0,
+                                            action) + block + \
             struct.pack("<IQQII", 0, o.fid, o.fid, ctx_off, len(ctx)) + ctx
+        if guid is not None:
+            self.srv.replays[guid] = (o.fid, out)
+        return out
 
     def race_change(self, node):
         """open-listing-race: @node rewritten shorter, with a new mtime,

@@ -63,7 +63,8 @@ cases+=(ifaces-pending)
 cases+=(pending-sync/READ/0)
 cases+=(create-late credits-forged)
 cases+=(open-listing-race truncate-race create-forged)
-cases+=(lock-replay nlink-max close-race-pending split-drop trans-16k)
+cases+=(lock-replay nlink-max close-race-pending split-drop trans-16k
+	split-replay)
 cases+=(fuzz)
 # The fuzz case's seed (server.py --seed): another spoils other answers.
 seed=1
@@ -1921,6 +1922,35 @@ case_split_drop() {
 	finish
 }
 
+# As split-drop, for the open(O_CREAT) of replay.txt (a compound with no
+# CLOSE), with a durable handle asked for: the server knows the copy
+# sent again by its CreateGuid and gives the same open back (MS-SMB2
+# 3.3.5.9.10). That handle is the open file's: it gets no CLOSE while
+# the file is open, and a write and fsync go through it (as 4094176 left
+# it, the handle left over got a CLOSE at once: the file's own).
+case_split_replay() {
+	local closed="CLOSE of the split compound's handle"
+	begin split-replay
+	if mounted max_channels=2 && both_chans; then
+		python3 -c 'import os, sys, time
+fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o644)
+time.sleep(3)
+os.write(fd, b"replayed")
+os.fsync(fd)
+print("written")' "$m/replay.txt" >"$work/sr.out" 2>&1 &
+		srv_await "CREATE of replay.txt replayed"
+		sleep 1
+		expect "$name: the server gave the open back to the copy sent again" \
+			"$(srvlog | grep -c "CREATE of replay.txt replayed")" 1
+		expect "$name: no CLOSE of the open file's handle while it is open" \
+			"$(srvlog | grep -cF "$closed")" 0
+		wait $!
+		expect "$name: a write and fsync through it" "$(cat "$work/sr.out")" \
+			written
+	fi
+	finish
+}
+
 # A lease break on a session the server encrypts: the server grants the
 # lease a sealed mount's open asks for and breaks it, read and write
 # caching to read, at once, encrypted or in clear. A lease is the
@@ -2308,6 +2338,7 @@ case_silent_reconnect
 case_close_race
 case_close_race_pending
 case_split_drop
+case_split_replay
 # Another ServerGuid after a restart (another server, or one that does
 # not keep its GUID): a new session as with any, its files checked by
 # their file ids when opened again, with a message.
