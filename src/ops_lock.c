@@ -80,7 +80,13 @@ static int lock_send(struct smb3mc_tcon *tcon, struct smb3mc_open *open,
 		else if (status == STATUS_CANCELLED)
 			rc = signal_pending(current) ? -ERESTARTSYS : -EINTR;
 	}
-	lock_seq_put(open, lock_sequence);
+	/*
+	 * One with no final answer (given up, or lost with its connections)
+	 * may still be applied: its bucket stays in use for the handle's
+	 * life, as MS-SMB2 3.2.4.19 keeps it until that answer.
+	 */
+	if (call->req.rsp)
+		lock_seq_put(open, lock_sequence);
 	smb3mc_call_free(call);
 	return rc;
 }
