@@ -331,6 +331,8 @@ CASES = {
              "four at random (--seed) before signing it: bytes of its body "
              "flipped, a field set to a bound, its end cut or padded, or "
              "another status, credits or flags"),
+    "seal-fuzz": (None, 0, "encrypt, and as fuzz: the answers spoiled "
+                  "before they are encrypted"),
     # The break cases offer leasing and grant no lease.
     "break-unknown": (None, 0, "after each CREATE answer, a lease break "
                       "(acknowledgment required) of a key never granted"),
@@ -405,6 +407,7 @@ CASES = {
                    "available share, grant those asked for, and restart, "
                    "keeping them for DH2C to reclaim"),
 }
+FUZZ_CASES = ("fuzz", "seal-fuzz")
 CACHING_CASES = ("close-late", "unlock-silent", "read-cut", "write-full",
                  "write-gap", "write-cut", "write-none", "read-killed",
                  "few-credits", "read-late", "break-after-close",
@@ -865,7 +868,7 @@ class Conn(MidSend):
         hit = self.case.hits(h.command)
         self.srv.log(f"{self.peer} {name} mid={h.mid} sid={h.sid:#x}"
                      + (f" -> {self.case}" if hit else ""))
-        if self.case.name == "fuzz":
+        if self.case.name in FUZZ_CASES:
             hit = self.srv.stage == 1 and h.command > p.TREE_CONNECT and \
                 self.case.fuzz_hit()
         h.hit = hit
@@ -1368,7 +1371,7 @@ class Conn(MidSend):
         elif name == "unknown-mid":
             struct.pack_into("<Q", rsp, 24,
                              struct.unpack_from("<Q", rsp, 24)[0] + 0x10000)
-        elif name == "fuzz":
+        elif name in FUZZ_CASES:
             rsp, way = self.case.fuzz(rsp)
             self.srv.log(f"{self.peer} {p.COMMANDS[p.Header(rsp).command]} "
                          f"fuzz {way}")
@@ -1651,7 +1654,8 @@ class Conn(MidSend):
             return 0xC00000C9, None  # STATUS_NETWORK_NAME_DELETED
         (disp, options) = struct.unpack_from("<II", body, 36)
         path = self.create_name(req)
-        if self.case.name == "fuzz" and path.strip("\\") == "fuzz-start":
+        if self.case.name in FUZZ_CASES and \
+                path.strip("\\") == "fuzz-start":
             self.srv.stage = 1
             self.srv.log(f"{self.peer} fuzzing from now on")
         if self.trees[h.tid] == 2:
