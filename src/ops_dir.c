@@ -139,6 +139,7 @@ static int dir_list_start(struct smb3mc_dir_list *list, const char *path)
 		.options = FILE_DIRECTORY_FILE,
 	};
 	struct smb3mc_tcon *tcon = list->tcon;
+	u32 out_len = dir_out_len(tcon);
 	struct smb3mc_compound *cpd;
 	size_t room;
 	void *buf;
@@ -150,8 +151,8 @@ static int dir_list_start(struct smb3mc_dir_list *list, const char *path)
 	buf = smb3mc_compound_room(cpd, &room);
 	rc = smb3mc_compound_add(cpd, dir_query_build(buf, room,
 						      &smb3mc_fid_related, 0,
-						      dir_out_len(tcon)),
-				 dir_out_len(tcon));
+						      out_len),
+				 out_len);
 	list->asked = jiffies;
 	if (!rc)
 		rc = smb3mc_compound_send(tcon, cpd);
