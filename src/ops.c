@@ -274,10 +274,18 @@ struct smb3mc_compound *smb3mc_open_compound(const char *path,
 /*
  * The CREATE of smb3mc_open() for @args into @ca: a lease, and a durable
  * handle with it, where @args asks for one and the share grants them.
+ *
+ * Without one, a 3.x CREATE still asks for a durable handle, which the
+ * server grants only with handle caching (MS-SMB2 3.3.5.9.10), for its
+ * CreateGuid in @replay: the copy sent after the loss of its channel,
+ * flagged as a replay, gets back the open the lost one made where the
+ * server keeps opens by CreateGuid (Samba does for every open that has
+ * one), rather than open the file twice or fail for the file it created.
  */
 static void open_setup(struct smb3mc_tcon *tcon,
 		       const struct smb3mc_open_args *args,
-		       struct smb3mc_create_args *ca)
+		       struct smb3mc_create_args *ca,
+		       struct smb3mc_durable *replay)
 {
 	bool persistent;
 
@@ -298,6 +306,11 @@ static void open_setup(struct smb3mc_tcon *tcon,
 		if (persistent)
 			args->lease->dh.flags = SMB2_DHANDLE_FLAG_PERSISTENT;
 		ca->durable = &args->lease->dh;
+	} else if (tcon->ses->dialect >= SMB30_DIALECT) {
+		memset(replay, 0, sizeof(*replay));
+		get_random_bytes(replay->create_guid,
+				 sizeof(replay->create_guid));
+		ca->durable = replay;
 	}
 }
 
@@ -330,7 +343,8 @@ static int open_take(struct smb3mc_tcon *tcon, const char *path,
 	*fid = cr.fid;
 	if (ca->lease)
 		open_lease(tcon, req, &cr, args->lease);
-	if (ca->durable)
+	/* A durable handle granted where only the CreateGuid was: not kept */
+	if (args->lease && ca->durable == &args->lease->dh)
 		open_durable(tcon, &cr, args->lease);
 	if ((args->options & FILE_DIRECTORY_FILE && !cr.attrs.is_dir) ||
 	    (args->options & FILE_NON_DIRECTORY_FILE && cr.attrs.is_dir))
@@ -376,17 +390,19 @@ int smb3mc_open_answer(struct smb3mc_tcon *tcon, const char *path,
  * set in @args->lease. With a lease of handle caching a durable handle v2
  * is asked for too, with a new CreateGuid (MS-SMB2 3.2.4.3.10), and on a
  * continuously available share a persistent one, whatever the lease:
- * whether the server granted one is set there as well.
+ * whether the server granted one is set there as well. Any other 3.x
+ * CREATE has a CreateGuid too, for a copy sent again (open_setup()).
  */
 int smb3mc_open(struct smb3mc_tcon *tcon, const char *path,
 		const struct smb3mc_open_args *args, struct smb3mc_fid *fid,
 		struct smb3mc_file_attrs *attrs)
 {
 	struct smb3mc_create_args ca;
+	struct smb3mc_durable replay;
 	struct smb3mc_call *call;
 	int rc;
 
-	open_setup(tcon, args, &ca);
+	open_setup(tcon, args, &ca, &replay);
 	call = smb3mc_call_alloc(SMB3MC_OPEN_REQ);
 	if (!call)
 		return -ENOMEM;
@@ -653,6 +669,7 @@ static int open_query_once(struct smb3mc_tcon *tcon, const char *path,
 			   struct smb3mc_file_attrs *attrs, bool *opened)
 {
 	struct smb3mc_create_args ca;
+	struct smb3mc_durable replay;
 	struct smb3mc_compound *cpd;
 	const struct smb3mc_req *query;
 	size_t room;
@@ -660,7 +677,7 @@ static int open_query_once(struct smb3mc_tcon *tcon, const char *path,
 	int rc;
 
 	memset(attrs, 0, sizeof(*attrs));
-	open_setup(tcon, args, &ca);
+	open_setup(tcon, args, &ca, &replay);
 	cpd = open_compound(path, &ca, SMB3MC_SMALL_REQ);
 	if (IS_ERR(cpd))
 		return PTR_ERR(cpd);

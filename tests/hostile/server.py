@@ -65,6 +65,8 @@ STATUS_LOCK_NOT_GRANTED = 0xC0000055
 FLAG_REPLAY = 0x20000000
 # The name whose CREATE split-drop and split-replay answer alone
 SPLIT_NAMES = {"split-drop": "hello.txt", "split-replay": "replay.txt"}
+# The name whose first CREATE create-replay runs and leaves unanswered
+EXCL_NAME = "excl.txt"
 TRANS_16K = 16384
 STATUS_RANGE_NOT_LOCKED = 0xC000007E
 LOCKFLAG_EXCLUSIVE, LOCKFLAG_UNLOCK = 0x2, 0x4
@@ -384,6 +386,11 @@ CASES = {
                      "handle; answer a CREATE sent again (the replay flag) "
                      "with a durable handle request of a CreateGuid seen "
                      "before as that one was (MS-SMB2 3.3.5.9.10)"),
+    "create-replay": (None, 0, "offer multichannel with our own address; "
+                      "run the first CREATE of excl.txt, then drop its "
+                      "connection without answering; answer a CREATE sent "
+                      "again as split-replay does, granting no lease and "
+                      "no durable handle"),
     "trans-16k": (None, 0, "MaxTransactSize 16 KiB; refuse a "
                   "QUERY_DIRECTORY for more, as MS-SMB2 3.3.5.18 says"),
     "split-drop": (None, 0, "offer multichannel with our own address; "
@@ -769,6 +776,15 @@ class Conn(MidSend):
                 (self.case.name == "split-drop" or
                  self.chain_last(msg) != p.CLOSE):
             self.split(h, msg)
+            return
+        if self.case.name == "create-replay" and not self.srv.dropped and \
+                h.command == p.CREATE and \
+                self.create_name(msg).strip("\\").lower() == EXCL_NAME:
+            self.srv.dropped = True
+            self.chain_answers(msg)
+            self.srv.log(f"{self.peer} CREATE of {EXCL_NAME} run, its "
+                         "connection dropped unanswered")
+            self.drop()
             return
         if self.case.name == "create-late" and h.command == p.CREATE and \
                 self.create_name(msg).strip("\\").lower() == LATE_NAME:
@@ -1443,7 +1459,8 @@ class Conn(MidSend):
                                            "close-race", "go-silent",
                                            "relapse", "seal-echo",
                                            "busy", "lock-replay",
-                                           "split-drop", "split-replay")):
+                                           "split-drop", "split-replay",
+                                           "create-replay")):
             caps |= CAP_MULTI_CHANNEL
         if seal and dialect != p.DIALECT_311 and self.client_caps & CAP_ENC:
             caps |= CAP_ENC
@@ -1620,7 +1637,7 @@ class Conn(MidSend):
 
     def drop(self):
         """bind-drop, ifaces-pending, lock-replay, split-drop,
-        split-replay: end this connection, as a server that closes it."""
+        split-replay, create-replay: end this connection, as a server that closes it."""
         try:
             self.sock.shutdown(socket.SHUT_RDWR)
         except OSError:
@@ -1668,7 +1685,8 @@ class Conn(MidSend):
             self.srv.released.set()
         ctxs = self.create_contexts(body, req)
         guid = None
-        if self.case.name == "split-replay" and b"DH2Q" in ctxs:
+        if self.case.name in ("split-replay", "create-replay") and \
+                b"DH2Q" in ctxs:
             guid = self.ctx_data(body, req, b"DH2Q")[16:32]
             done = self.srv.replays.get(guid)
             if h.flags & FLAG_REPLAY and done is not None:

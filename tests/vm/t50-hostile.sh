@@ -65,6 +65,7 @@ cases+=(create-late credits-forged)
 cases+=(open-listing-race truncate-race create-forged)
 cases+=(lock-replay nlink-max close-race-pending split-drop trans-16k
 	split-replay)
+cases+=(create-replay)
 cases+=(seal-fuzz)
 cases+=(fuzz)
 # The fuzz case's seed (server.py --seed): another spoils other answers.
@@ -1969,6 +1970,31 @@ print("written")' "$m/replay.txt" >"$work/sr.out" 2>&1 &
 	finish
 }
 
+# An exclusive create (O_EXCL, no lease: the server grants none) whose
+# connection the server drops once it created the file, unanswered: the
+# copy sent on the other channel, flagged as a replay, carries the
+# CreateGuid of a durable handle request, which the server knows and
+# gives the same open back for (MS-SMB2 3.3.5.9.10), though the handle
+# is not durable. The open succeeds with the file it created (as d7d66a4
+# left it, the copy had no CreateGuid, and failed EEXIST).
+case_create_replay() {
+	begin create-replay
+	if mounted max_channels=2 && both_chans; then
+		timed 60 python3 -c 'import errno, os, sys
+try:
+    fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o644)
+except OSError as e:
+    sys.exit(errno.errorcode[e.errno])
+os.write(fd, b"replayed")
+os.fsync(fd)
+print("written")' "$m/excl.txt"
+		expect "$name: O_EXCL create, write and fsync" "$r" written
+		expect "$name: the server gave the open back to the copy sent again" \
+			"$(srvlog | grep -c "CREATE of excl.txt replayed")" 1
+	fi
+	finish
+}
+
 # A lease break on a session the server encrypts: the server grants the
 # lease a sealed mount's open asks for and breaks it, read and write
 # caching to read, at once, encrypted or in clear. A lease is the
@@ -2357,6 +2383,7 @@ case_close_race
 case_close_race_pending
 case_split_drop
 case_split_replay
+case_create_replay
 # Another ServerGuid after a restart (another server, or one that does
 # not keep its GUID): a new session as with any, its files checked by
 # their file ids when opened again, with a message.
