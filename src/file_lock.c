@@ -287,17 +287,21 @@ static bool brl_own_any(struct smb3mc_inode *si, fl_owner_t owner,
 	return found;
 }
 
-/* Whether the server would grant the lock now: take it and let go. */
+/*
+ * Whether the server would grant the lock now: take it and let go, as
+ * the handle's locks, so that both go with its lock sequences (a probe
+ * sent again after the loss of its channel is not taken twice).
+ */
 static int brl_probe(struct smb3mc_fh *fh, u64 offset, u64 length,
 		      bool exclusive)
 {
 	int rc;
 
-	rc = smb3mc_lock(fh->tcon, NULL, &fh->fid, offset, length, exclusive,
-			 false);
+	rc = smb3mc_lock(fh->tcon, fh->kept, &fh->fid, offset, length,
+			 exclusive, false);
 	if (rc)
 		brl_lock_failed(fh, rc);
-	else if (smb3mc_unlock(fh->tcon, NULL, &fh->fid, offset, length))
+	else if (smb3mc_unlock(fh->tcon, fh->kept, &fh->fid, offset, length))
 		WRITE_ONCE(fh->lock_left, true);
 	return rc;
 }

@@ -94,8 +94,9 @@ static int lock_send(struct smb3mc_tcon *tcon, struct smb3mc_open *open,
 /**
  * smb3mc_lock - lock a byte range of an open file on the server
  * @tcon: tree connect of the share
- * @open: from smb3mc_handle_keep(): a new session takes the lock again;
- *	NULL for a lock let go of at once, or a handle not kept
+ * @open: from smb3mc_handle_keep(): a new session takes the lock again,
+ *	and the LOCK has a lock sequence of the handle's; NULL for a handle
+ *	not kept
  * @fid: the handle; the lock belongs to it (MS-SMB2 3.3.5.14)
  * @offset: first byte
  * @length: bytes; the range must end at 2^64 - 1 at most
@@ -126,8 +127,10 @@ int smb3mc_lock(struct smb3mc_tcon *tcon, struct smb3mc_open *open,
 	if (rc || !open)
 		return rc;
 	rc = smb3mc_open_lock_add(open, offset, length, exclusive);
-	if (rc)
-		smb3mc_unlock(tcon, NULL, fid, offset, length);
+	if (rc) {
+		r.flags = SMB2_LOCKFLAG_UNLOCK;
+		lock_send(tcon, open, fid, &r, false);
+	}
 	return rc;
 }
 

@@ -329,6 +329,7 @@ CASES = {
                     "(a LOCK over an exclusive one of the same open is "
                     "refused); apply the first LOCK, then drop its "
                     "connection without answering it"),
+    "getlk-replay": (None, 0, "as lock-replay"),
     "fuzz": (None, 0, "once a CREATE names fuzz-start, spoil one answer in "
              "four at random (--seed) before signing it: bytes of its body "
              "flipped, a field set to a bound, its end cut or padded, or "
@@ -420,7 +421,7 @@ CACHING_CASES = ("close-late", "unlock-silent", "read-cut", "write-full",
                  "few-credits", "read-late", "break-after-close",
                  "lock-pending", "dir-stale-cached", "dir-stale-larger",
                  "dir-stale-link", "open-listing-race", "truncate-race",
-                 "lock-replay", "split-replay")
+                 "lock-replay", "getlk-replay", "split-replay")
 RESTART_CASES = ("fid-reuse", "reopen-drop", "silent-reconnect",
                  "guid-change", "close-race", "close-race-pending",
                  "bind-restart", "ca-restart",
@@ -1459,6 +1460,7 @@ class Conn(MidSend):
                                            "close-race", "go-silent",
                                            "relapse", "seal-echo",
                                            "busy", "lock-replay",
+                                           "getlk-replay",
                                            "split-drop", "split-replay",
                                            "create-replay")):
             caps |= CAP_MULTI_CHANNEL
@@ -1636,7 +1638,7 @@ class Conn(MidSend):
         return p.STATUS_SUCCESS, struct.pack("<HH", 4, 0)
 
     def drop(self):
-        """bind-drop, ifaces-pending, lock-replay, split-drop,
+        """bind-drop, ifaces-pending, lock-replay, getlk-replay, split-drop,
         split-replay, create-replay: end this connection, as a server that closes it."""
         try:
             self.sock.shutdown(socket.SHUT_RDWR)
@@ -1767,7 +1769,7 @@ class Conn(MidSend):
                                   "dir-stale-cached", "dir-stale-larger",
                                   "dir-stale-link", "open-listing-race",
                                   "truncate-race", "lock-replay",
-                                  "split-replay"):
+                                  "getlk-replay", "split-replay"):
                 state |= LEASE_H
             o.lease = (key, state)
             if self.case.name not in CACHING_CASES:
@@ -1787,7 +1789,8 @@ class Conn(MidSend):
         # lock-replay, split-replay: the lease's context, then a DH2Q
         # response, 8-aligned
         if b"DH2Q" in ctxs and ctx and \
-                self.case.name in ("lock-replay", "split-replay"):
+                self.case.name in ("lock-replay", "getlk-replay",
+                                   "split-replay"):
             ctx = struct.pack("<I", 80) + ctx[4:] + bytes(4) + \
                 struct.pack("<IHHHHI", 0, 16, 4, 0, 24, 8) + b"DH2Q" + \
                 bytes(4) + struct.pack("<II", 60000, 0)
@@ -1913,14 +1916,14 @@ class Conn(MidSend):
         o = self.get_open(h, body, 8, last_fid)
         if o is None:
             return p.STATUS_FILE_CLOSED, None
-        if self.case.name == "lock-replay":
+        if self.case.name in ("lock-replay", "getlk-replay"):
             return self.lock_replay(h, o, body)
         if h.hit and self.case.name == "cancelled-unasked":
             return STATUS_CANCELLED, None
         return p.STATUS_SUCCESS, struct.pack("<HH", 4, 0)
 
     def lock_replay(self, h, o, body):
-        """lock-replay: one range of a LOCK on @o, its lock sequence
+        """lock-replay, getlk-replay: one range of a LOCK on @o, its lock sequence
         checked first (MS-SMB2 3.3.5.14); the first lock applied is
         left unanswered, its connection dropped."""
         seq, = struct.unpack_from("<I", body, 4)

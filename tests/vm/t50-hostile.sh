@@ -65,7 +65,7 @@ cases+=(create-late credits-forged)
 cases+=(open-listing-race truncate-race create-forged)
 cases+=(lock-replay nlink-max close-race-pending split-drop trans-16k
 	split-replay)
-cases+=(create-replay)
+cases+=(create-replay getlk-replay)
 cases+=(seal-fuzz)
 cases+=(fuzz)
 # The fuzz case's seed (server.py --seed): another spoils other answers.
@@ -1600,6 +1600,36 @@ fcntl.lockf(fd, fcntl.LOCK_UN, 1, 0)'
 	finish
 }
 
+# As lock-replay, for the lock F_GETLK tries on the server and lets go
+# of: sent again, it carries a lock sequence too, and is not taken twice;
+# F_GETLK finds the byte free, and the server is left with no lock (as
+# d7d66a4 left it, the probe went without one: the server refused the
+# copy as over the lock of its own open, F_GETLK reported that lock as
+# another's, and the server kept it).
+case_getlk_replay() {
+	local lock='import fcntl, os, sys
+fd = os.open(sys.argv[1], os.O_RDWR)
+fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, 0)
+print("locked")'
+	begin getlk-replay
+	if mounted max_channels=2 && both_chans; then
+		timed 60 python3 -c 'import fcntl, os, struct, sys
+fd = os.open(sys.argv[1], os.O_RDWR)
+lk = fcntl.fcntl(fd, fcntl.F_GETLK,
+                 struct.pack("hhqqi", fcntl.F_WRLCK, os.SEEK_SET, 0, 1, 0))
+print("free" if struct.unpack("hhqqi", lk)[0] == fcntl.F_UNLCK else "held")
+' "$m/hello.txt"
+		expect "$name: F_GETLK whose probe was lost with its connection" \
+			"$rc $r" "0 free"
+		expect "$name: sent again, the server did not take it twice" \
+			"$(srvlog | grep -c "bucket .*: done already, not again")" 1
+		timed 60 python3 -c "$lock" "$m/hello.txt"
+		expect "$name: a lock of the same byte after it" "$rc $r" \
+			"0 locked"
+	fi
+	finish
+}
+
 # A multichannel server that answers every TREE_DISCONNECT and LOGOFF
 # STATUS_FILE_NOT_AVAILABLE, which asks for them again: umount sends
 # each once, best effort, and ends within its time (before 2026-12-06
@@ -2367,6 +2397,7 @@ case_ack_unsigned
 case_break_after_close
 case_lock_pending
 case_lock_replay
+case_getlk_replay
 case_busy_teardown
 case_ifaces_pending
 case_pending_sync
