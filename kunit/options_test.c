@@ -42,8 +42,17 @@ static void opts_strings(struct kunit *test)
 	const char *msg = NULL;
 
 	KUNIT_EXPECT_EQ(test, smb3mc_opts_set(o, "username", "alice", &msg), 0);
+	KUNIT_EXPECT_FALSE(test, o->password_last);
 	KUNIT_EXPECT_EQ(test, smb3mc_opts_set(o, "pass", "s3cr,et", &msg), 0);
+	/* What follows may be the rest of it: super.c names it nowhere. */
+	KUNIT_EXPECT_TRUE(test, o->password_last);
+	KUNIT_EXPECT_EQ(test, smb3mc_opts_set(o, "tail", NULL, &msg), -EINVAL);
+	KUNIT_EXPECT_FALSE(test, o->password_last);
+	KUNIT_EXPECT_EQ(test, smb3mc_opts_set(o, "password", "s3cr,et", &msg),
+			0);
+	KUNIT_EXPECT_TRUE(test, o->password_last);
 	KUNIT_EXPECT_EQ(test, smb3mc_opts_set(o, "dom", "WORK", &msg), 0);
+	KUNIT_EXPECT_FALSE(test, o->password_last);
 	KUNIT_EXPECT_STREQ(test, o->username, "alice");
 	KUNIT_EXPECT_STREQ(test, o->password, "s3cr,et");
 	KUNIT_EXPECT_STREQ(test, o->domain, "WORK");
@@ -320,6 +329,9 @@ static void opts_split(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, smb3mc_opts_split(rest, &rest, &key, &value), 1);
 	KUNIT_EXPECT_STREQ(test, key, "password");
 	KUNIT_EXPECT_STREQ(test, value, "a,b=c,");
+	/* What the unescaping moved up leaves zeros, no copy of its end. */
+	KUNIT_EXPECT_PTR_EQ(test, rest, data + 30);
+	KUNIT_EXPECT_TRUE(test, !memchr_inv(value + 6, 0, rest - value - 6));
 	KUNIT_ASSERT_EQ(test, smb3mc_opts_split(rest, &rest, &key, &value), 1);
 	KUNIT_EXPECT_STREQ(test, key, "nosign");
 	KUNIT_EXPECT_NULL(test, value);

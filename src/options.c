@@ -158,6 +158,7 @@ int smb3mc_opts_set(struct smb3mc_opts *opts, const char *key,
 	unsigned int v;
 	int rc;
 
+	opts->password_last = false;
 	if (!value) {
 		rc = set_flag(opts, key);
 		if (rc == -ENOENT) {
@@ -169,8 +170,10 @@ int smb3mc_opts_set(struct smb3mc_opts *opts, const char *key,
 
 	if (!strcmp(key, "username") || !strcmp(key, "user"))
 		return set_string(&opts->username, value, false);
-	if (!strcmp(key, "password") || !strcmp(key, "pass"))
+	if (!strcmp(key, "password") || !strcmp(key, "pass")) {
+		opts->password_last = true;
 		return set_string(&opts->password, value, true);
+	}
 	if (!strcmp(key, "domain") || !strcmp(key, "dom"))
 		return set_string(&opts->domain, value, false);
 
@@ -318,8 +321,9 @@ int smb3mc_opts_set_source(struct smb3mc_opts *opts, const char *source,
  * @key: set to the option name
  * @value: set to the value after '=', or NULL when there is none
  *
- * The string is modified in place. Return: 1 when an option was taken,
- * 0 at the end of the string.
+ * The string is modified in place, and what an escaped comma moves up
+ * leaves zeros behind, not a copy of the tail of a password. Return: 1
+ * when an option was taken, 0 at the end of the string.
  */
 int smb3mc_opts_split(char *data, char **rest, char **key, char **value)
 {
@@ -346,7 +350,8 @@ int smb3mc_opts_split(char *data, char **rest, char **key, char **value)
 		*dst++ = *src;
 	}
 	*rest = *src ? src + 1 : NULL;
-	*dst = '\0';
+	memset(dst, 0, src - dst);
+	*src = '\0';
 	return 1;
 }
 

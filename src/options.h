@@ -28,6 +28,11 @@ struct smb3mc_opts {
 	char *share;		/* share name */
 	char *username;
 	char *password;		/* never logged; freed with kfree_sensitive() */
+	/*
+	 * The option set last was the password: the next one, in a mount
+	 * data string, may be the rest of it (a single comma in it).
+	 */
+	bool password_last;
 	char *domain;
 	struct sockaddr_storage addr;	/* ip=, port filled in at validation */
 	bool have_addr;

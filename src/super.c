@@ -201,6 +201,8 @@ static int smb3mc_get_tree(struct fs_context *fc)
 static int smb3mc_parse_param(struct fs_context *fc,
 			      struct fs_parameter *param)
 {
+	struct smb3mc_opts *opts = fc->fs_private;
+	bool after_password = opts->password_last;
 	const char *msg;
 	int rc;
 
@@ -210,7 +212,14 @@ static int smb3mc_parse_param(struct fs_context *fc,
 	if (param->type != fs_value_is_string &&
 	    param->type != fs_value_is_flag)
 		return invalfc(fc, "option %s: must be a string", param->key);
-	rc = smb3mc_opts_set(fc->fs_private, param->key, param->string, &msg);
+	rc = smb3mc_opts_set(opts, param->key, param->string, &msg);
+	/* The VFS frees its copy without wiping it. */
+	if (opts->password_last && param->string)
+		memzero_explicit(param->string, strlen(param->string));
+	/* Named, it could be the end of a password with a single comma. */
+	if (rc == -EINVAL && after_password)
+		return invalfc(fc, "the option after password=: %s (a comma in a password is written as two)",
+			       msg);
 	if (rc == -EINVAL)
 		return invalfc(fc, "option %s: %s", param->key, msg);
 	return rc;
@@ -222,12 +231,16 @@ static int smb3mc_parse_param(struct fs_context *fc,
  */
 static int smb3mc_parse_monolithic(struct fs_context *fc, void *data)
 {
+	struct smb3mc_opts *opts = fc->fs_private;
 	char *rest = data, *key, *value;
 	int rc;
 
 	while (smb3mc_opts_split(rest, &rest, &key, &value)) {
 		rc = vfs_parse_fs_string(fc, key, value,
 					 value ? strlen(value) : 0);
+		/* The VFS frees the mount data without wiping it. */
+		if (opts->password_last && value)
+			memzero_explicit(value, strlen(value));
 		if (rc)
 			return rc;
 	}

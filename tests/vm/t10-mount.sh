@@ -83,9 +83,17 @@ check "umount" umount $mnt
 e=$(errno_of "//$SRV_IP/$SHARE" $mnt smb3mc "username=$SMB_USER,password=wrong")
 if [ "$e" = EACCES ]; then ok "wrong password: EACCES"; else fail "wrong password: EACCES" "got $e"; fi
 check "wrong password: message in dmesg" sh -c "dmesg | grep -q 'wrong user name or password'"
-e=$(errno_of "//$SRV_IP/$SHARE" $mnt smb3mc "$opts,bogus=1")
+e=$(errno_of "//$SRV_IP/$SHARE" $mnt smb3mc "bogus=1,$opts")
 if [ "$e" = EINVAL ]; then ok "unknown option: EINVAL"; else fail "unknown option: EINVAL" "got $e"; fi
 check "unknown option: message in dmesg" sh -c "dmesg | grep -q 'option bogus: unknown option'"
+# A password with a single comma: what follows it is taken as an option,
+# and named nowhere (it is likely the rest of the password).
+e=$(errno_of "//$SRV_IP/$SHARE" $mnt smb3mc "$opts,Zq7tail")
+if [ "$e" = EINVAL ]; then ok "password with a single comma: EINVAL"; else fail "password with a single comma: EINVAL" "got $e"; fi
+check "password with a single comma: message in dmesg" \
+	sh -c "dmesg | grep -q 'the option after password=: unknown option'"
+check "password with a single comma: its tail not in dmesg" \
+	sh -c "! dmesg | grep -q Zq7tail"
 e=$(errno_of "//$SRV_IP/$SHARE" $mnt smb3mc "$opts,max_channels=99")
 if [ "$e" = EINVAL ]; then ok "max_channels=99: EINVAL"; else fail "max_channels=99: EINVAL" "got $e"; fi
 e=$(errno_of "//fileserver/$SHARE" $mnt smb3mc "$opts")
