@@ -21,7 +21,7 @@
 /*
  * MS-SMB2 3.2.5.5 / 3.3.5.15.12: with 3.0 and 3.0.2, ask the server to
  * confirm what it negotiated, which a man in the middle cannot forge
- * because the answer is signed. The request repeats exactly what the
+ * because the answer is signed or encrypted. The request repeats exactly what the
  * NEGOTIATE offered: the server recomputes its choice from it.
  */
 static int tcon_validate_negotiate(struct smb3mc_tcon *tcon,
@@ -32,7 +32,9 @@ static int tcon_validate_negotiate(struct smb3mc_tcon *tcon,
 	struct smb3mc_call *call;
 	int rc;
 
-	if (ses->dialect == SMB311_DIALECT || !ses->sign)
+	/* An encrypted answer is as safe from him as a signed one. */
+	if (ses->dialect == SMB311_DIALECT ||
+	    (!ses->sign && !READ_ONCE(ses->encrypt)))
 		return 0;
 	call = smb3mc_call_alloc(256);
 	if (!call)

@@ -282,6 +282,10 @@ CASES = {
     # The seal cases negotiate a cipher (AES-128-GCM, with 3.0 AES-128-CCM)
     # and have the client encrypt with SMB2_SESSION_FLAG_ENCRYPT_DATA.
     "seal-none": (None, 0, "encrypt, and behave"),
+    "seal-vneg": (None, 0, "encrypt, and require no signing; answer "
+                  "VALIDATE_NEGOTIATE with "
+                  "capabilities other than the NEGOTIATE's, as a NEGOTIATE "
+                  "a man in the middle changed would leave them"),
     "seal-bad-tag": (p.READ, 1, "flip a bit of the transform's Signature"),
     "seal-truncated": (p.READ, 1, "OriginalMessageSize 64 bytes past the "
                        "transform message"),
@@ -1468,7 +1472,8 @@ class Conn(MidSend):
             caps |= CAP_ENC
             self.cipher = p.AES128_CCM
         self.server_caps = caps
-        self.server_secmode = 0x3  # signing enabled and required
+        # signing enabled and required; seal-vneg: enabled only
+        self.server_secmode = 0x1 if self.case.name == "seal-vneg" else 0x3
         blob_off = p.HDR_SIZE + 64
         ctx_off = (blob_off + len(blob) + 7) & ~7 if nctx else 0
         out = struct.pack("<HHHH16sIIIIQQHHI", 65, self.server_secmode,
@@ -2251,7 +2256,12 @@ class Conn(MidSend):
         code = struct.unpack_from("<I", body, 4)[0]
         in_off, in_len = struct.unpack_from("<II", body, 24)
         if code == 0x00140204:  # FSCTL_VALIDATE_NEGOTIATE_INFO
-            out = struct.pack("<I16sHH", self.server_caps, self.srv.guid,
+            caps = self.server_caps
+            if self.case.name == "seal-vneg":
+                caps ^= CAP_LEASING
+                self.srv.log(f"{self.peer} VALIDATE_NEGOTIATE answered "
+                             "with other capabilities")
+            out = struct.pack("<I16sHH", caps, self.srv.guid,
                               self.server_secmode, self.dialect)
         elif code == FSCTL_QUERY_NETWORK_INTERFACE_INFO:
             if self.case.name == "iface-unreachable":

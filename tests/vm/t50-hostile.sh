@@ -65,7 +65,7 @@ cases+=(create-late credits-forged)
 cases+=(open-listing-race truncate-race create-forged)
 cases+=(lock-replay nlink-max close-race-pending split-drop trans-16k
 	split-replay)
-cases+=(create-replay getlk-replay)
+cases+=(create-replay getlk-replay seal-vneg)
 cases+=(seal-fuzz)
 cases+=(fuzz)
 # The fuzz case's seed (server.py --seed): another spoils other answers.
@@ -2025,6 +2025,21 @@ print("written")' "$m/excl.txt"
 	finish
 }
 
+# A sealed 3.0 mount that does not sign (nosign,seal): the server's
+# answer to VALIDATE_NEGOTIATE, encrypted, names other capabilities than
+# its NEGOTIATE, as a NEGOTIATE that a man in the middle changed would
+# leave them (MS-SMB2 3.2.5.5): the mount fails (as 7eb1273 left it, a
+# mount that did not sign asked nothing, and mounted).
+case_seal_vneg() {
+	begin seal-vneg
+	hmount 60 vers=3.0,nosign,seal
+	expect "$name: mount" "$r" EIO
+	msg "validating the negotiated dialect failed"
+	expect "$name: the server was asked" \
+		"$(srvlog | grep -c "VALIDATE_NEGOTIATE answered")" 1
+	finish
+}
+
 # A lease break on a session the server encrypts: the server grants the
 # lease a sealed mount's open asks for and breaks it, read and write
 # caching to read, at once, encrypted or in clear. A lease is the
@@ -2368,6 +2383,7 @@ case_write_gap
 
 case_none seal-none "" AES-128-GCM
 case_none seal-none-3.0 vers=3.0 AES-128-CCM
+case_seal_vneg
 # Every READ spoiled, in each new session too: a failed readahead is read
 # again, and the READ fails once its session is gone.
 fails seal-bad-tag/READ/0 "read:$work/mnt/seal-bad-tag-READ-0/hello.txt" \
