@@ -366,8 +366,14 @@ static int smb3mc_write_end(struct file *file, struct address_space *mapping,
 	}
 	if (copied) {
 		folio_mark_dirty(folio);
-		if (pos + copied > old)
+		/*
+		 * Counted as a change: an answer asked for before, which may
+		 * come once this is written back, has a smaller size.
+		 */
+		if (pos + copied > old) {
 			i_size_write(inode, pos + copied);
+			smb3mc_changed(inode);
+		}
 		/*
 		 * The gap a write past the end of file leaves reads as
 		 * zeroes: a store through mmap may have left bytes there

@@ -94,6 +94,8 @@ RACE_HOLD = 3
 TRUNC_NAME = "shrunk.txt"
 TRUNC_DATA = b"first-" + b"-" * 16378
 RELEASE_NAME = "release"
+# The cases that hold that QUERY_INFO: append-race appends instead
+RACE_CASES = ("truncate-race", "append-race")
 # dir-stale-larger: the size every file is listed with, as a server lists
 # the size a file open there had before it was truncated
 STALE_LARGER = 16384
@@ -151,6 +153,7 @@ CASES = {
                       f"CREATE of {RELEASE_NAME} came; grant the lease a "
                       "CREATE asks for, with handle caching, and break "
                       "none"),
+    "append-race": (None, 0, "as truncate-race"),
     "dir-loop": (p.QUERY_DIRECTORY, 0, "list a directory \"loop\" that "
                  "has the IndexNumber of the directory listed"),
     "unknown-mid": (p.READ, 1, "answer with a MessageId never sent"),
@@ -425,6 +428,7 @@ CACHING_CASES = ("close-late", "unlock-silent", "read-cut", "write-full",
                  "few-credits", "read-late", "break-after-close",
                  "lock-pending", "dir-stale-cached", "dir-stale-larger",
                  "dir-stale-link", "open-listing-race", "truncate-race",
+                 "append-race",
                  "lock-replay", "getlk-replay", "split-replay")
 RESTART_CASES = ("fid-reuse", "reopen-drop", "silent-reconnect",
                  "guid-change", "close-race", "close-race-pending",
@@ -548,7 +552,7 @@ class Server:
             self.files[RACE_NAME] = Node(RACE_NAME, False, RACE_OLD)
         # open-listing-race: the QUERY_INFO of RACE_NAME is being held
         self.race_held = False
-        if case.name == "truncate-race":
+        if case.name in RACE_CASES:
             self.files[TRUNC_NAME] = Node(TRUNC_NAME, False, TRUNC_DATA)
         # truncate-race: a CREATE of RELEASE_NAME came
         self.released = threading.Event()
@@ -805,7 +809,7 @@ class Conn(MidSend):
             threading.Thread(target=self.chain_late, args=(msg,),
                              daemon=True).start()
             return
-        if self.case.name == "truncate-race" and self.srv.stage == 1 and \
+        if self.case.name in RACE_CASES and self.srv.stage == 1 and \
                 self.race_query(msg, TRUNC_NAME):
             self.srv.stage = 2
             out = self.chain_answers(msg)
@@ -1686,7 +1690,7 @@ class Conn(MidSend):
             return p.STATUS_OBJECT_NAME_NOT_FOUND, None
         if self.case.name == "busy" and path.lower() == "hello.txt":
             return STATUS_FILE_NOT_AVAILABLE, None
-        if self.case.name == "truncate-race" and \
+        if self.case.name in RACE_CASES and \
                 path.strip("\\").lower() == RELEASE_NAME:
             self.srv.log(f"{self.peer} {RELEASE_NAME} looked up")
             self.srv.released.set()
@@ -1773,7 +1777,8 @@ class Conn(MidSend):
                                   "break-after-close", "lock-pending",
                                   "dir-stale-cached", "dir-stale-larger",
                                   "dir-stale-link", "open-listing-race",
-                                  "truncate-race", "lock-replay",
+                                  "truncate-race", "append-race",
+                                  "lock-replay",
                                   "getlk-replay", "split-replay"):
                 state |= LEASE_H
             o.lease = (key, state)
@@ -2203,7 +2208,7 @@ class Conn(MidSend):
             return self.link(h, o, data)
         elif cls != 4:  # FileBasicInformation: times are not kept
             return p.STATUS_NOT_SUPPORTED, None
-        elif self.case.name == "truncate-race" and not self.srv.stage and \
+        elif self.case.name in RACE_CASES and not self.srv.stage and \
                 o.node.name == TRUNC_NAME:
             self.srv.stage = 1
             self.srv.log(f"{self.peer} times of {TRUNC_NAME} set")

@@ -65,7 +65,7 @@ cases+=(create-late credits-forged)
 cases+=(open-listing-race truncate-race create-forged)
 cases+=(lock-replay nlink-max close-race-pending split-drop trans-16k
 	split-replay)
-cases+=(create-replay getlk-replay seal-vneg)
+cases+=(create-replay getlk-replay seal-vneg append-race)
 cases+=(seal-fuzz)
 cases+=(fuzz)
 # The fuzz case's seed (server.py --seed): another spoils other answers.
@@ -2025,6 +2025,66 @@ print("written")' "$m/excl.txt"
 	finish
 }
 
+# As truncate-race, with an append instead of the truncate: 8192 bytes
+# through a second open, written back, and that open closed (the first
+# keeps the lease; nothing here may write) before the answer held over
+# them comes. It was asked for before the append, which made the file
+# larger here: it is not taken (as 5533590 left it, it was: stat said
+# 16384, a read through the first open ended there, and an append landed
+# at 16384, over the 8192 bytes on the server).
+case_append_race() {
+	begin append-race
+	if mounted actimeo=30; then
+		timed 60 env PYTHONPATH="$REPO/tests/lib" python3 -c '
+import mmap, os, re, sys, threading
+from stale import LogWatch, append
+d, log, srv = sys.argv[1:4]
+f = os.path.join(d, "shrunk.txt")
+watch = LogWatch(log)
+r = os.open(f, os.O_RDONLY)
+print(len(os.read(r, 65536)))
+os.utime(f, (1700000000, 1700000000))
+held = []
+t = threading.Thread(target=lambda: held.append(os.stat(f).st_size))
+t.start()
+got = watch.wait(re.escape(srv) + " .*QUERY_INFO of shrunk.txt held",
+                 lambda: bool(held))
+print("held" if got and not held else "not held")
+w = os.open(f, os.O_WRONLY | os.O_APPEND)
+os.write(w, b"A" * 8192)
+os.fsync(w)
+os.close(w)
+try:
+    os.stat(os.path.join(d, "release"))
+except FileNotFoundError:
+    pass
+t.join()
+print(os.stat(f).st_size)
+os.lseek(r, 0, os.SEEK_SET)
+data = os.read(r, 65536)
+print(len(data), data[-4:].decode())
+append(f, b"second")
+buf = mmap.mmap(-1, 65536)
+fd = os.open(f, os.O_RDONLY | os.O_DIRECT)
+n = os.preadv(fd, [buf], 0)
+print(n, buf[n - 10:n].decode())
+os.close(r)' "$m" "$work/server.log" "$a:$port"
+		expect "$name: read before the append" \
+			"$rc $(sed -n 1p <<<"$r")" "0 16384"
+		expect "$name: the stat's QUERY_INFO held over the append" \
+			"$(sed -n 2p <<<"$r") $(srvlog | grep -c \
+			"QUERY_INFO of shrunk.txt answered after the release")" \
+			"held 1"
+		expect "$name: stat after the held answer" "$(sed -n 3p <<<"$r")" \
+			24576
+		expect "$name: a read through the first open after it" \
+			"$(sed -n 4p <<<"$r")" "24576 AAAA"
+		expect "$name: the server's file after an append" \
+			"$(sed -n 5p <<<"$r")" "24582 AAAAsecond"
+	fi
+	finish
+}
+
 # A sealed 3.0 mount that does not sign (nosign,seal): the server's
 # answer to VALIDATE_NEGOTIATE, encrypted, names other capabilities than
 # its NEGOTIATE, as a NEGOTIATE that a man in the middle changed would
@@ -2370,6 +2430,7 @@ case_stale_larger
 case_stale_link
 case_open_listing_race
 case_truncate_race
+case_append_race
 case_create_forged
 case_write_full
 case_read_cut
