@@ -178,10 +178,11 @@ int smb3mc_ses_negotiate(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 	ses->max_read = min_t(u32, info.max_read_size, SMB3MC_MAX_IO);
 	ses->max_write = min_t(u32, info.max_write_size, SMB3MC_MAX_IO);
 	ses->max_trans = min_t(u32, info.max_transact_size, SMB3MC_MAX_IO);
-	if (ses->max_read < 4096 || ses->max_write < 4096 ||
-	    ses->max_trans < 4096) {
-		error_plog(log, "%s: server offers I/O sizes below 4 KiB",
-			   ses->server);
+	/* Each READ or WRITE of the page cache moves whole pages. */
+	if (ses->max_read < PAGE_SIZE || ses->max_write < PAGE_SIZE ||
+	    ses->max_trans < SZ_4K) {
+		error_plog(log, "%s: server offers READ or WRITE sizes below the page size (%lu bytes), or transactions below 4 KiB",
+			   ses->server, PAGE_SIZE);
 		return -EIO;
 	}
 	chan->max_rsp = max(ses->max_read, ses->max_trans) + PAGE_SIZE;
