@@ -141,23 +141,25 @@ int smb3mc_dentry_attrs(struct dentry *dentry, struct smb3mc_file_attrs *attrs)
  * CREATE or QUERY_INFO answer is taken: the size an open that gets the
  * lease (3.2.5.7.4) finds is what the lease starts from, smaller or
  * larger.
+ *
+ * Return: false when it could not look, the inode lock being held.
  */
-static void smb3mc_inode_server_size(struct inode *inode, loff_t size,
+static bool smb3mc_inode_server_size(struct inode *inode, loff_t size,
 				     bool mtime_changed,
 				     const struct smb3mc_asked *asked)
 {
 	struct address_space *mapping = inode->i_mapping;
 
 	if (!mtime_changed && size == i_size_read(inode))
-		return;
+		return true;
 	if (size < i_size_read(inode) &&
 	    smb3mc_lease_handle(inode, GENERIC_WRITE))
-		return;
+		return true;
 	if (asked->listed && size != i_size_read(inode) &&
 	    smb3mc_lease_caches(inode, SMB2_LEASE_READ_CACHING))
-		return;
+		return true;
 	if (!inode_trylock(inode))
-		return;
+		return false;
 	/*
 	 * A change of the size here is counted under the inode lock: one
 	 * that ended since smb3mc_inode_update() looked is seen now.
@@ -170,6 +172,7 @@ static void smb3mc_inode_server_size(struct inode *inode, loff_t size,
 			invalidate_inode_pages2(mapping);
 	}
 	inode_unlock(inode);
+	return true;
 }
 
 /*
@@ -243,12 +246,19 @@ static void smb3mc_inode_update(struct inode *inode,
 			smb3mc_nt_to_timespec64(a->change_time));
 	}
 	if (a->valid & SMB3MC_ATTR_SIZES) {
-		/* Cached data of a regular file may be newer, or now stale. */
-		if (S_ISREG(inode->i_mode))
-			smb3mc_inode_server_size(inode, a->end_of_file,
-						 mtime_changed, asked);
-		else
+		/*
+		 * Cached data of a regular file may be newer, or now stale.
+		 * Where that could not be looked at, the old mtime stays, so
+		 * that the next answer, which the attributes made old now
+		 * ask for, or the next open finds the change again.
+		 */
+		if (!S_ISREG(inode->i_mode)) {
 			i_size_write(inode, a->end_of_file);
+		} else if (!smb3mc_inode_server_size(inode, a->end_of_file,
+						     mtime_changed, asked)) {
+			inode_set_mtime_to_ts(inode, mtime);
+			si->attr_time = jiffies - sbi->actimeo - 1;
+		}
 		inode->i_blocks = DIV_ROUND_UP_ULL(a->allocation_size, 512);
 	}
 }

@@ -94,6 +94,9 @@ RACE_HOLD = 3
 TRUNC_NAME = "shrunk.txt"
 TRUNC_DATA = b"first-" + b"-" * 16378
 RELEASE_NAME = "release"
+# chmod-race: hello.txt as another client rewrites it, and the hold
+CHMOD_DATA = HELLO.upper()
+CHMOD_HOLD = 2
 # The cases that hold that QUERY_INFO: append-race appends instead
 RACE_CASES = ("truncate-race", "append-race")
 # dir-stale-larger: the size every file is listed with, as a server lists
@@ -154,6 +157,10 @@ CASES = {
                       "CREATE asks for, with handle caching, and break "
                       "none"),
     "append-race": (None, 0, "as truncate-race"),
+    "chmod-race": (None, 0, "once a SET_INFO of hello.txt's basic "
+                   "information comes, rewrite hello.txt, as long, with a "
+                   "new LastWriteTime, as another client would, and answer "
+                   f"that SET_INFO {CHMOD_HOLD} s late"),
     "dir-loop": (p.QUERY_DIRECTORY, 0, "list a directory \"loop\" that "
                  "has the IndexNumber of the directory listed"),
     "unknown-mid": (p.READ, 1, "answer with a MessageId never sent"),
@@ -818,6 +825,17 @@ class Conn(MidSend):
             threading.Thread(target=self.answer_released, args=(out,),
                              daemon=True).start()
             return
+        if self.case.name == "chmod-race" and not self.srv.stage and \
+                self.chmod_query(msg):
+            self.srv.stage = 1
+            node = self.srv.files["hello.txt"]
+            node.data = bytearray(CHMOD_DATA)
+            node.time = filetime(RACE_TIME)
+            self.srv.log(f"{self.peer} SET_INFO of hello.txt held "
+                         f"{CHMOD_HOLD} s, the file rewritten meanwhile")
+            threading.Thread(target=self.chain_late, args=(msg,),
+                             daemon=True).start()
+            return
         if self.case.name == "open-listing-race" and self.srv.stage == 1 \
                 and self.race_query(msg):
             self.srv.stage = 2
@@ -837,6 +855,17 @@ class Conn(MidSend):
         return h.command == p.CREATE and bool(h.next_command) and \
             self.create_name(msg).strip("\\").lower() == name and \
             p.Header(msg[h.next_command:]).command == p.QUERY_INFO
+
+    def chmod_query(self, msg):
+        """chmod-race: whether the chain @msg opens hello.txt and sets its
+        basic information, as a chmod does (CREATE, SET_INFO, CLOSE)."""
+        h = p.Header(msg)
+        if h.command != p.CREATE or not h.next_command or \
+                self.create_name(msg).strip("\\").lower() != "hello.txt":
+            return False
+        part = msg[h.next_command:]
+        return p.Header(part).command == p.SET_INFO and \
+            part[p.HDR_SIZE + 3] == 4  # FileBasicInformation
 
     @staticmethod
     def chain_last(msg):
@@ -1082,10 +1111,12 @@ class Conn(MidSend):
     def chain_late(self, msg):
         """create-late: the answers to the chain @msg, 12 s late;
         credits-forged: 3 s, logged once sent; open-listing-race:
-        RACE_HOLD s, logged once sent, the hold over before."""
+        RACE_HOLD s, logged once sent, the hold over before; chmod-race:
+        CHMOD_HOLD s."""
         forged = self.case.name == "credits-forged"
         race = self.case.name == "open-listing-race"
-        time.sleep(3 if forged else RACE_HOLD if race else 12)
+        time.sleep(3 if forged else RACE_HOLD if race else
+                   CHMOD_HOLD if self.case.name == "chmod-race" else 12)
         if race:
             self.srv.race_held = False
         try:

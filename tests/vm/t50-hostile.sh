@@ -65,7 +65,7 @@ cases+=(create-late credits-forged)
 cases+=(open-listing-race truncate-race create-forged)
 cases+=(lock-replay nlink-max close-race-pending split-drop trans-16k
 	split-replay)
-cases+=(create-replay getlk-replay seal-vneg append-race)
+cases+=(create-replay getlk-replay seal-vneg append-race chmod-race)
 cases+=(seal-fuzz)
 cases+=(fuzz)
 # The fuzz case's seed (server.py --seed): another spoils other answers.
@@ -2085,6 +2085,41 @@ os.close(r)' "$m" "$work/server.log" "$a:$port"
 	finish
 }
 
+# A file read into the cache here (no lease: the server grants none),
+# which another client rewrites, as long, with a new LastWriteTime, while
+# a chmod here waits for its SET_INFO (the server holds it 2 s; the chmod
+# holds the inode lock). A stat meanwhile gets the new LastWriteTime and
+# cannot look at the cached pages under that lock: the change is found
+# again once the chmod ended, and a read gives the new text (as f57efb1
+# left it, the stat took the new time, and the old text came from the
+# cache, after a close and an open too, until the file changed again).
+case_chmod_race() {
+	begin chmod-race
+	if mounted actimeo=0; then
+		timed 60 env PYTHONPATH="$REPO/tests/lib" python3 -c '
+import os, re, sys, threading
+from stale import LogWatch
+f, log, srv = sys.argv[1:4]
+watch = LogWatch(log)
+print(open(f).read().strip())
+t = threading.Thread(target=os.chmod, args=(f, 0o444))
+t.start()
+got = watch.wait(re.escape(srv) + " .*SET_INFO of hello.txt held",
+                 lambda: not t.is_alive())
+print("held" if got and t.is_alive() else "not held")
+os.stat(f)
+t.join()
+print(open(f).read().strip())' "$m/hello.txt" "$work/server.log" "$a:$port"
+		expect "$name: read before" "$rc $(sed -n 1p <<<"$r")" \
+			"0 hello from the smb3mc hostile server"
+		expect "$name: a stat while the chmod waits" "$(sed -n 2p <<<"$r")" \
+			held
+		expect "$name: read after, the new text" "$(sed -n 3p <<<"$r")" \
+			"HELLO FROM THE SMB3MC HOSTILE SERVER"
+	fi
+	finish
+}
+
 # A sealed 3.0 mount that does not sign (nosign,seal): the server's
 # answer to VALIDATE_NEGOTIATE, encrypted, names other capabilities than
 # its NEGOTIATE, as a NEGOTIATE that a man in the middle changed would
@@ -2431,6 +2466,7 @@ case_stale_link
 case_open_listing_race
 case_truncate_race
 case_append_race
+case_chmod_race
 case_create_forged
 case_write_full
 case_read_cut
