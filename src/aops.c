@@ -49,9 +49,15 @@ static void folio_fill(struct folio *folio, const u8 *src, size_t n)
 
 /* ---- reading into the page cache ---- */
 
-/* One READ filling consecutive locked folios, straight from the socket. */
+/*
+ * One READ filling consecutive locked folios, straight from the socket.
+ * It holds a reference to its handle, as a WRITE does: a readahead is in
+ * flight when read(2) returns, and the CLOSE of a file closed meanwhile
+ * must not overtake it (a server may give its FileId to the next open).
+ */
 struct read_req {
 	struct smb3mc_rw rw;
+	struct smb3mc_fh *fh;
 	unsigned int nr;
 	struct bio_vec bvec[];		/* one whole folio each */
 };
@@ -65,9 +71,12 @@ struct read_req {
 static void read_req_done(struct smb3mc_rw *rw)
 {
 	struct read_req *r = container_of(rw, struct read_req, rw);
+	struct folio *first = page_folio(r->bvec[0].bv_page);
 	size_t pos = 0, size;
 	unsigned int i;
 
+	/* While a folio is locked, the inode stays. */
+	smb3mc_fh_put_soon(first->mapping->host, r->fh);
 	for (i = 0; i < r->nr; i++) {
 		struct folio *folio = page_folio(r->bvec[i].bv_page);
 
@@ -110,6 +119,8 @@ static void read_req_submit(struct smb3mc_fh *fh, struct read_req *r)
 	r->rw.eof = i_size_read(first->mapping->host);
 	iov_iter_bvec(&r->rw.iter, ITER_DEST, r->bvec, r->nr, r->rw.len);
 	r->rw.done = read_req_done;
+	refcount_inc(&fh->ref);
+	r->fh = fh;
 	rc = smb3mc_read_submit(fh->tcon, &fh->fid, &r->rw);
 	if (rc) {
 		r->rw.rc = rc;

@@ -4,8 +4,8 @@
  * (MS-SMB2 3.2.4.3), with the access its open flags ask for. The handles
  * of an inode are kept on a list so that writeback, which runs without a
  * struct file, can borrow one. Release writes dirty pages back before it
- * drops its handle, and a WRITE holds a reference to the handle it goes
- * with: the CLOSE follows the last WRITE.
+ * drops its handle, and a READ or WRITE of the page cache holds a
+ * reference to the handle it goes with: the CLOSE follows the last.
  */
 
 #include <linux/slab.h>

@@ -94,6 +94,9 @@ RACE_HOLD = 3
 TRUNC_NAME = "shrunk.txt"
 TRUNC_DATA = b"first-" + b"-" * 16378
 RELEASE_NAME = "release"
+# read-close: READs from this offset on are answered this many s late
+READ_HOLD_FROM = 1 << 20
+READ_HOLD = 2
 # chmod-race: hello.txt as another client rewrites it, and the hold
 CHMOD_DATA = HELLO.upper()
 CHMOD_HOLD = 2
@@ -157,6 +160,9 @@ CASES = {
                       "CREATE asks for, with handle caching, and break "
                       "none"),
     "append-race": (None, 0, "as truncate-race"),
+    "read-close": (None, 0, f"answer a READ from offset {READ_HOLD_FROM} on "
+                   f"{READ_HOLD} s late, and log whether its FileId was "
+                   "still open then"),
     "chmod-race": (None, 0, "once a SET_INFO of hello.txt's basic "
                    "information comes, rewrite hello.txt, as long, with a "
                    "new LastWriteTime, as another client would, and answer "
@@ -825,6 +831,12 @@ class Conn(MidSend):
             threading.Thread(target=self.answer_released, args=(out,),
                              daemon=True).start()
             return
+        if self.case.name == "read-close" and h.command == p.READ and \
+                struct.unpack_from("<Q", msg, p.HDR_SIZE + 8)[0] >= \
+                READ_HOLD_FROM:
+            threading.Thread(target=self.read_held, args=(msg,),
+                             daemon=True).start()
+            return
         if self.case.name == "chmod-race" and not self.srv.stage and \
                 self.chmod_query(msg):
             self.srv.stage = 1
@@ -855,6 +867,17 @@ class Conn(MidSend):
         return h.command == p.CREATE and bool(h.next_command) and \
             self.create_name(msg).strip("\\").lower() == name and \
             p.Header(msg[h.next_command:]).command == p.QUERY_INFO
+
+    def read_held(self, msg):
+        """read-close: the READ @msg answered READ_HOLD s late."""
+        time.sleep(READ_HOLD)
+        fid = struct.unpack_from("<Q", msg, p.HDR_SIZE + 24)[0]
+        self.srv.log(f"{self.peer} READ held {READ_HOLD} s, its FileId "
+                     f"{'open' if fid in self.opens else 'closed'}")
+        try:
+            self.answer_chain(msg)
+        except OSError:
+            pass
 
     def chmod_query(self, msg):
         """chmod-race: whether the chain @msg opens hello.txt and sets its

@@ -65,7 +65,8 @@ cases+=(create-late credits-forged)
 cases+=(open-listing-race truncate-race create-forged)
 cases+=(lock-replay nlink-max close-race-pending split-drop trans-16k
 	split-replay)
-cases+=(create-replay getlk-replay seal-vneg append-race chmod-race)
+cases+=(create-replay getlk-replay seal-vneg append-race chmod-race
+	read-close)
 cases+=(seal-fuzz)
 cases+=(fuzz)
 # The fuzz case's seed (server.py --seed): another spoils other answers.
@@ -2085,6 +2086,38 @@ os.close(r)' "$m" "$work/server.log" "$a:$port"
 	finish
 }
 
+# A readahead still in flight when its file is closed: the server holds
+# every READ from 1 MiB on 2 s, and logs whether the FileId it names was
+# still open when it answers. The READs hold the handle: its CLOSE comes
+# after them (as 4bf3d30 left it, the CLOSE went at once, and the server
+# answered READs of a FileId it had closed, which it may have given to
+# another open meanwhile).
+case_read_close() {
+	begin read-close
+	if mounted; then
+		timed 60 python3 -c '
+import os, sys, time
+f = sys.argv[1]
+fd = os.open(f, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o644)
+os.write(fd, b"x" * (2 << 20))
+os.fsync(fd)
+os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+os.close(fd)
+fd = os.open(f, os.O_RDONLY)
+os.posix_fadvise(fd, 1 << 20, 1 << 20, os.POSIX_FADV_WILLNEED)
+os.close(fd)
+time.sleep(4)
+print("closed")' "$m/big"
+		expect "$name: readahead, and a close" "$rc $r" "0 closed"
+		expect "$name: the server held READs" \
+			"$(srvlog | grep -c "READ held" | sed "s/^[1-9][0-9]*$/some/")" \
+			some
+		expect "$name: no READ answered after the CLOSE of its FileId" \
+			"$(srvlog | grep -c "READ held .*FileId closed")" 0
+	fi
+	finish
+}
+
 # A file read into the cache here (no lease: the server grants none),
 # which another client rewrites, as long, with a new LastWriteTime, while
 # a chmod here waits for its SET_INFO (the server holds it 2 s; the chmod
@@ -2467,6 +2500,7 @@ case_open_listing_race
 case_truncate_race
 case_append_race
 case_chmod_race
+case_read_close
 case_create_forged
 case_write_full
 case_read_cut
