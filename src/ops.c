@@ -314,6 +314,29 @@ static void open_setup(struct smb3mc_tcon *tcon,
 	}
 }
 
+/**
+ * smb3mc_open_compound_kept - smb3mc_open_compound() of a handle kept
+ * @tcon: tree connect of the share
+ * @path: UTF-8 path relative to the share root
+ * @args: access, disposition and options; no lease
+ * @more: bytes the requests after the CREATE may take
+ *
+ * For a compound with no CLOSE, whose handle outlives the call: on 3.x
+ * its CREATE has a CreateGuid, for a copy sent again (open_setup()).
+ *
+ * Return: the compound, for smb3mc_compound_free(), or an ERR_PTR().
+ */
+struct smb3mc_compound *
+smb3mc_open_compound_kept(struct smb3mc_tcon *tcon, const char *path,
+			  const struct smb3mc_open_args *args, size_t more)
+{
+	struct smb3mc_create_args ca;
+	struct smb3mc_durable replay;
+
+	open_setup(tcon, args, &ca, &replay);
+	return open_compound(path, &ca, more);
+}
+
 /*
  * The successful answer @req to a CREATE of @path built by open_setup():
  * the handle into @fid, with what the server granted; a handle refused

@@ -86,6 +86,9 @@ struct smb3mc_dirent {
 struct smb3mc_compound *smb3mc_open_compound(const char *path,
 					     const struct smb3mc_open_args *args,
 					     size_t more);
+struct smb3mc_compound *
+smb3mc_open_compound_kept(struct smb3mc_tcon *tcon, const char *path,
+			  const struct smb3mc_open_args *args, size_t more);
 int smb3mc_type_refuse(struct smb3mc_tcon *tcon, const char *path,
 		       const char *first, bool first_dir, const char *then,
 		       bool then_dir);

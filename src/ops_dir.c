@@ -129,7 +129,10 @@ static int dir_list_fill(struct smb3mc_dir_list *list, bool restart)
 
 /*
  * CREATE of the directory and its first QUERY_DIRECTORY in one compound
- * (MS-SMB2 3.2.4.1.4): one round trip where there were two.
+ * (MS-SMB2 3.2.4.1.4): one round trip where there were two. Sent again
+ * after the loss of its channel, the CREATE may get back the open the
+ * lost copy made (smb3mc_open_compound_kept()), whose listing that copy
+ * began: the QUERY_DIRECTORY starts it again.
  */
 static int dir_list_start(struct smb3mc_dir_list *list, const char *path)
 {
@@ -145,12 +148,13 @@ static int dir_list_start(struct smb3mc_dir_list *list, const char *path)
 	void *buf;
 	int rc;
 
-	cpd = smb3mc_open_compound(path, &args, SMB3MC_DIR_REQ);
+	cpd = smb3mc_open_compound_kept(tcon, path, &args, SMB3MC_DIR_REQ);
 	if (IS_ERR(cpd))
 		return PTR_ERR(cpd);
 	buf = smb3mc_compound_room(cpd, &room);
 	rc = smb3mc_compound_add(cpd, dir_query_build(buf, room,
-						      &smb3mc_fid_related, 0,
+						      &smb3mc_fid_related,
+						      SMB2_RESTART_SCANS,
 						      out_len),
 				 out_len);
 	list->asked = jiffies;

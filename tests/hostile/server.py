@@ -65,8 +65,9 @@ STATUS_LOCK_NOT_GRANTED = 0xC0000055
 FLAG_REPLAY = 0x20000000
 # The name whose CREATE split-drop and split-replay answer alone
 SPLIT_NAMES = {"split-drop": "hello.txt", "split-replay": "replay.txt"}
-# The name whose first CREATE create-replay runs and leaves unanswered
-EXCL_NAME = "excl.txt"
+# The name whose first CREATE create-replay and dir-replay run and
+# leave unanswered
+REPLAY_NAMES = {"create-replay": "excl.txt", "dir-replay": "sub"}
 TRANS_16K = 16384
 STATUS_RANGE_NOT_LOCKED = 0xC000007E
 LOCKFLAG_EXCLUSIVE, LOCKFLAG_UNLOCK = 0x2, 0x4
@@ -407,8 +408,11 @@ CASES = {
                      "handle; answer a CREATE sent again (the replay flag) "
                      "with a durable handle request of a CreateGuid seen "
                      "before as that one was (MS-SMB2 3.3.5.9.10)"),
+    "dir-replay": (None, 0, "a directory sub; as create-replay, for sub "
+                   "(the compound that lists it)"),
     "create-replay": (None, 0, "offer multichannel with our own address; "
-                      "run the first CREATE of excl.txt, then drop its "
+                      "run the first CREATE of excl.txt whose compound has "
+                      "no CLOSE, then drop its "
                       "connection without answering; answer a CREATE sent "
                       "again as split-replay does, granting no lease and "
                       "no durable handle"),
@@ -583,6 +587,8 @@ class Server:
         # split-replay: FileId and answer of each CREATE by CreateGuid
         self.replays = {}
         self.guid = SERVER_GUID
+        if case.name == "dir-replay":
+            self.files["sub"] = Node("sub", True)
         if case.name == "ino-dup":
             dup = Node("dup", True)
             dup.index = self.files["hello.txt"].index
@@ -799,12 +805,15 @@ class Conn(MidSend):
                  self.chain_last(msg) != p.CLOSE):
             self.split(h, msg)
             return
-        if self.case.name == "create-replay" and not self.srv.dropped and \
+        if self.case.name in REPLAY_NAMES and not self.srv.dropped and \
                 h.command == p.CREATE and \
-                self.create_name(msg).strip("\\").lower() == EXCL_NAME:
+                self.create_name(msg).strip("\\").lower() == \
+                REPLAY_NAMES[self.case.name] and \
+                self.chain_last(msg) != p.CLOSE:
             self.srv.dropped = True
             self.chain_answers(msg)
-            self.srv.log(f"{self.peer} CREATE of {EXCL_NAME} run, its "
+            self.srv.log(f"{self.peer} CREATE of "
+                         f"{REPLAY_NAMES[self.case.name]} run, its "
                          "connection dropped unanswered")
             self.drop()
             return
@@ -1524,7 +1533,7 @@ class Conn(MidSend):
                                            "busy", "lock-replay",
                                            "getlk-replay",
                                            "split-drop", "split-replay",
-                                           "create-replay")):
+                                           "create-replay", "dir-replay")):
             caps |= CAP_MULTI_CHANNEL
         if seal and dialect != p.DIALECT_311 and self.client_caps & CAP_ENC:
             caps |= CAP_ENC
@@ -1702,7 +1711,7 @@ class Conn(MidSend):
 
     def drop(self):
         """bind-drop, ifaces-pending, lock-replay, getlk-replay, split-drop,
-        split-replay, create-replay: end this connection, as a server that closes it."""
+        split-replay, create-replay, dir-replay: end this connection, as a server that closes it."""
         try:
             self.sock.shutdown(socket.SHUT_RDWR)
         except OSError:
@@ -1750,8 +1759,8 @@ class Conn(MidSend):
             self.srv.released.set()
         ctxs = self.create_contexts(body, req)
         guid = None
-        if self.case.name in ("split-replay", "create-replay") and \
-                b"DH2Q" in ctxs:
+        if self.case.name in ("split-replay", "create-replay",
+                              "dir-replay") and b"DH2Q" in ctxs:
             guid = self.ctx_data(body, req, b"DH2Q")[16:32]
             done = self.srv.replays.get(guid)
             if h.flags & FLAG_REPLAY and done is not None:

@@ -66,7 +66,7 @@ cases+=(open-listing-race truncate-race create-forged)
 cases+=(lock-replay nlink-max close-race-pending split-drop trans-16k
 	split-replay)
 cases+=(create-replay getlk-replay seal-vneg append-race chmod-race
-	read-close)
+	read-close dir-replay)
 cases+=(seal-fuzz)
 cases+=(fuzz)
 # The fuzz case's seed (server.py --seed): another spoils other answers.
@@ -1601,6 +1601,22 @@ fcntl.lockf(fd, fcntl.LOCK_UN, 1, 0)'
 	finish
 }
 
+# As create-replay, for the compound that opens a directory and lists it:
+# the copy sent again gets the open back, and lists the directory from
+# its start, which the lost copy had listed on that open (as 4793432
+# left it, the copy had no CreateGuid: the server opened the directory
+# again, the first open staying on the server for the session's life).
+case_dir_replay() {
+	begin dir-replay
+	if mounted max_channels=2 && both_chans; then
+		try 60 "list:$m/sub"
+		expect "$name: ls" "$r" "list OK hello.txt,sub"
+		expect "$name: the server gave the open back to the copy sent again" \
+			"$(srvlog | grep -c "CREATE of sub replayed")" 1
+	fi
+	finish
+}
+
 # As lock-replay, for the lock F_GETLK tries on the server and lets go
 # of: sent again, it carries a lock sequence too, and is not taken twice;
 # F_GETLK finds the byte free, and the server is left with no lock (as
@@ -2562,6 +2578,7 @@ case_close_race_pending
 case_split_drop
 case_split_replay
 case_create_replay
+case_dir_replay
 # Another ServerGuid after a restart (another server, or one that does
 # not keep its GUID): a new session as with any, its files checked by
 # their file ids when opened again, with a message.
