@@ -10,6 +10,7 @@ Python, with PYTHONPATH set to this directory.
 import mmap
 import os
 import re
+import threading
 import time
 
 
@@ -59,3 +60,30 @@ class LogWatch:
                 return False
             time.sleep(0.05)
         return False
+
+
+def stat_held_over(d, log, srv, change):
+    """shrunk.txt of the mount @d read through an open of its own, its
+    times set (the next stat asks the server), and a stat whose QUERY_INFO
+    the server @srv, which logs to @log, holds until "release" is looked
+    up: @change(path) runs once the hold shows. Prints the bytes read and
+    whether the stat was held over @change; returns the open and the
+    path."""
+    f = os.path.join(d, "shrunk.txt")
+    watch = LogWatch(log)
+    r = os.open(f, os.O_RDONLY)
+    print(len(os.read(r, 65536)))
+    os.utime(f, (1700000000, 1700000000))
+    held = []
+    t = threading.Thread(target=lambda: held.append(os.stat(f).st_size))
+    t.start()
+    got = watch.wait(re.escape(srv) + " .*QUERY_INFO of shrunk.txt held",
+                     lambda: bool(held))
+    print("held" if got and not held else "not held")
+    change(f)
+    try:
+        os.stat(os.path.join(d, "release"))
+    except FileNotFoundError:
+        pass
+    t.join()
+    return r, f

@@ -1327,26 +1327,9 @@ case_truncate_race() {
 	begin truncate-race
 	if mounted actimeo=30; then
 		timed 60 env PYTHONPATH="$REPO/tests/lib" python3 -c '
-import os, re, sys, threading
-from stale import LogWatch, append, server_copy, show
-d, log, srv = sys.argv[1:4]
-f = os.path.join(d, "shrunk.txt")
-watch = LogWatch(log)
-r = os.open(f, os.O_RDONLY)
-print(len(os.read(r, 65536)))
-os.utime(f, (1700000000, 1700000000))
-held = []
-t = threading.Thread(target=lambda: held.append(os.stat(f).st_size))
-t.start()
-got = watch.wait(re.escape(srv) + " .*QUERY_INFO of shrunk.txt held",
-                 lambda: bool(held))
-print("held" if got and not held else "not held")
-os.truncate(f, 6)
-try:
-    os.stat(os.path.join(d, "release"))
-except FileNotFoundError:
-    pass
-t.join()
+import os, sys
+from stale import append, server_copy, show, stat_held_over
+r, f = stat_held_over(*sys.argv[1:4], lambda f: os.truncate(f, 6))
 print(os.stat(f).st_size)
 os.lseek(r, 0, os.SEEK_SET)
 print(show(os.read(r, 65536)))
@@ -2053,29 +2036,18 @@ case_append_race() {
 	begin append-race
 	if mounted actimeo=30; then
 		timed 60 env PYTHONPATH="$REPO/tests/lib" python3 -c '
-import mmap, os, re, sys, threading
-from stale import LogWatch, append
-d, log, srv = sys.argv[1:4]
-f = os.path.join(d, "shrunk.txt")
-watch = LogWatch(log)
-r = os.open(f, os.O_RDONLY)
-print(len(os.read(r, 65536)))
-os.utime(f, (1700000000, 1700000000))
-held = []
-t = threading.Thread(target=lambda: held.append(os.stat(f).st_size))
-t.start()
-got = watch.wait(re.escape(srv) + " .*QUERY_INFO of shrunk.txt held",
-                 lambda: bool(held))
-print("held" if got and not held else "not held")
-w = os.open(f, os.O_WRONLY | os.O_APPEND)
-os.write(w, b"A" * 8192)
-os.fsync(w)
-os.close(w)
-try:
-    os.stat(os.path.join(d, "release"))
-except FileNotFoundError:
-    pass
-t.join()
+import mmap, os, sys
+from stale import append, stat_held_over
+
+
+def append_synced(f):
+    w = os.open(f, os.O_WRONLY | os.O_APPEND)
+    os.write(w, b"A" * 8192)
+    os.fsync(w)
+    os.close(w)
+
+
+r, f = stat_held_over(*sys.argv[1:4], append_synced)
 print(os.stat(f).st_size)
 os.lseek(r, 0, os.SEEK_SET)
 data = os.read(r, 65536)
