@@ -21,8 +21,8 @@
 /*
  * MS-SMB2 3.2.5.5 / 3.3.5.15.12: with 3.0 and 3.0.2, ask the server to
  * confirm what it negotiated, which a man in the middle cannot forge
- * because the answer is signed or encrypted. The request repeats exactly what the
- * NEGOTIATE offered: the server recomputes its choice from it.
+ * because the answer is signed or encrypted. The request repeats exactly
+ * what the NEGOTIATE offered: the server recomputes its choice from it.
  */
 static int tcon_validate_negotiate(struct smb3mc_tcon *tcon,
 				   struct smb3mc_chan *chan, struct p_log *log)
