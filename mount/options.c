@@ -252,6 +252,8 @@ static int handle_option(struct smb3mc_mount *m, char *tok,
 	} else if (key_is(tok, "username", "user")) {
 		return set_str(&m->username, val);
 	} else if (key_is(tok, "password", "pass")) {
+		m->password_at = m->extra ? strlen(m->extra) : 0;
+		m->password_placed = true;
 		return set_str(&m->password, val);
 	} else if (key_is(tok, "domain", "dom")) {
 		return set_str(&m->domain, val);
@@ -499,10 +501,11 @@ char *smb3mc_source(const struct smb3mc_mount *m)
 	return rc < 0 ? NULL : s;
 }
 
-/* Append "key=val" (or just key when @val is NULL) after a comma. */
-static size_t put(char *dst, size_t pos, const char *key, const char *val)
+/* Append @k bytes of @key, then @val if not NULL, after a comma. */
+static size_t put_n(char *dst, size_t pos, const char *key, size_t k,
+		    const char *val)
 {
-	size_t k = strlen(key), v = val ? strlen(val) : 0;
+	size_t v = val ? strlen(val) : 0;
 
 	if (dst) {
 		if (pos)
@@ -514,20 +517,37 @@ static size_t put(char *dst, size_t pos, const char *key, const char *val)
 	return pos + !!pos + k + v;
 }
 
+/* Append "key=val" (or just key when @val is NULL) after a comma. */
+static size_t put(char *dst, size_t pos, const char *key, const char *val)
+{
+	return put_n(dst, pos, key, strlen(key), val);
+}
+
+/*
+ * The password goes where -o had it among the options passed on: with a
+ * single comma in it, its tail is the option after it, which the module
+ * then names in no message.
+ */
 static size_t build(char *dst, const struct smb3mc_mount *m, const char *pw)
 {
-	size_t n = 0;
+	const char *extra = m->extra ? m->extra : "";
+	size_t n = 0, at = strlen(extra);
 
+	if (pw && m->password_placed && m->password_at < at)
+		at = m->password_at;
 	if (m->ip)
 		n = put(dst, n, "ip=", m->ip);
 	if (m->username)
 		n = put(dst, n, "username=", m->username);
 	if (m->domain)
 		n = put(dst, n, "domain=", m->domain);
-	if (m->extra)
-		n = put(dst, n, m->extra, NULL);
+	if (at)
+		n = put_n(dst, n, extra, at, NULL);
 	if (pw)
 		n = put(dst, n, "password=", pw);
+	/* After the comma that follows the ones before */
+	if (extra[at])
+		n = put(dst, n, extra + at + !!at, NULL);
 	return n;
 }
 

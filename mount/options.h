@@ -32,6 +32,10 @@
  * @ip: server address for the module, or NULL until resolved
  * @credentials: credentials=FILE, read by the helper, never passed on
  * @extra: options passed to the module unchanged, comma-separated, or NULL
+ * @password_at: where among them the password of -o came, in bytes of
+ *	@extra (it goes there, as given); when 0 and not @password_placed,
+ *	at the end
+ * @password_placed: @password_at is set
  * @flags: MS_* flags from ro, nosuid, remount, ...
  *
  * All strings are owned by the structure; smb3mc_mount_free() wipes the
@@ -47,6 +51,8 @@ struct smb3mc_mount {
 	char *ip;
 	char *credentials;
 	char *extra;
+	size_t password_at;
+	bool password_placed;
 	unsigned long flags;
 };
 

@@ -184,8 +184,8 @@ static void test_escape_and_data(void)
 			     err, sizeof(err));
 	m.ip = strdup("2001:db8::5");
 	s = smb3mc_mount_data(&m, false, err, sizeof(err));
-	check(streq(s, "ip=2001:db8::5,username=bob,vers=3.1.1,password=se,,cret"),
-	      "data: full string with escaped password");
+	check(streq(s, "ip=2001:db8::5,username=bob,password=se,,cret,vers=3.1.1"),
+	      "data: full string with escaped password, where -o had it");
 	smb3mc_wipe_free(s);
 	s = smb3mc_mount_data(&m, true, err, sizeof(err));
 	check(s && strstr(s, "password=********") && !strstr(s, "cret") &&
@@ -195,6 +195,23 @@ static void test_escape_and_data(void)
 	smb3mc_set_password(&m, "pw");
 	check(!smb3mc_parse_options(&m, "ip=192.0.2.9", err, sizeof(err)) &&
 	      streq(m.ip, "192.0.2.9"), "data: a later ip= replaces");
+	smb3mc_mount_free(&m);
+
+	/* A single comma: the tail follows the password, as -o had it. */
+	smb3mc_parse_options(&m, "nosign,password=ab,cd,vers=3", err,
+			     sizeof(err));
+	s = smb3mc_mount_data(&m, false, err, sizeof(err));
+	check(streq(s, "nosign,password=ab,cd,vers=3"),
+	      "data: what follows a password with a single comma stays after it");
+	smb3mc_wipe_free(s);
+	smb3mc_mount_free(&m);
+	/* Not from -o (a credentials file, the prompt): at the end. */
+	smb3mc_parse_options(&m, "nosign,vers=3", err, sizeof(err));
+	smb3mc_set_password(&m, "pw");
+	s = smb3mc_mount_data(&m, false, err, sizeof(err));
+	check(streq(s, "nosign,vers=3,password=pw"),
+	      "data: a password not from -o goes last");
+	smb3mc_wipe_free(s);
 	smb3mc_mount_free(&m);
 
 	s = smb3mc_mount_data(&m, false, err, sizeof(err));

@@ -148,6 +148,14 @@ check "wrong password: message in dmesg" sh -c \
 check "no password, right or wrong, in dmesg" sh -c \
 	"! dmesg | grep -qF -e '$SMB_PASS' -e wrong-Pa55"
 
+# A password with a single comma: what follows the comma is passed on
+# after the password, where the module names it in no message.
+mount_as "password with a single comma: mount(8) exits 32" 32 \
+	-t smb3mc "//$host/$SHARE" $mnt \
+	-o "username=$SMB_USER,password=$SMB_PASS,Zq7tail"
+check "password with a single comma: its tail not in dmesg" sh -c \
+	"dmesg | grep -qF 'the option after password=' && ! dmesg | grep -qF Zq7tail"
+
 check "nothing left mounted" sh -c "! grep -q ' smb3mc ' /proc/mounts"
 check "rmmod smb3mc" rmmod smb3mc
 if loaded; then fail "smb3mc unloaded"; else ok "smb3mc unloaded"; fi
