@@ -6,6 +6,7 @@
 #include <linux/limits.h>
 #include <linux/random.h>
 #include <linux/sched/signal.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 
 #include "nterr.h"
@@ -281,8 +282,11 @@ struct smb3mc_compound *smb3mc_open_compound(const char *path,
  * flagged as a replay, gets back the open the lost one made where the
  * server keeps opens by CreateGuid (Samba does for every open that has
  * one), rather than open the file twice or fail for the file it created.
+ * Not past 4 KiB into the CREATE, after a long @path: ksmbd refuses a
+ * request whose create contexts start there (its smb2misc.c), which
+ * would make the longest paths fail that work without.
  */
-static void open_setup(struct smb3mc_tcon *tcon,
+static void open_setup(struct smb3mc_tcon *tcon, const char *path,
 		       const struct smb3mc_open_args *args,
 		       struct smb3mc_create_args *ca,
 		       struct smb3mc_durable *replay)
@@ -306,7 +310,8 @@ static void open_setup(struct smb3mc_tcon *tcon,
 		if (persistent)
 			args->lease->dh.flags = SMB2_DHANDLE_FLAG_PERSISTENT;
 		ca->durable = &args->lease->dh;
-	} else if (tcon->ses->dialect >= SMB30_DIALECT) {
+	} else if (tcon->ses->dialect >= SMB30_DIALECT &&
+		   SMB3MC_CREATE_NAME_OFFSET + 2 * strlen(path) < SZ_4K) {
 		memset(replay, 0, sizeof(*replay));
 		get_random_bytes(replay->create_guid,
 				 sizeof(replay->create_guid));
@@ -333,7 +338,7 @@ smb3mc_open_compound_kept(struct smb3mc_tcon *tcon, const char *path,
 	struct smb3mc_create_args ca;
 	struct smb3mc_durable replay;
 
-	open_setup(tcon, args, &ca, &replay);
+	open_setup(tcon, path, args, &ca, &replay);
 	return open_compound(path, &ca, more);
 }
 
@@ -425,7 +430,7 @@ int smb3mc_open(struct smb3mc_tcon *tcon, const char *path,
 	struct smb3mc_call *call;
 	int rc;
 
-	open_setup(tcon, args, &ca, &replay);
+	open_setup(tcon, path, args, &ca, &replay);
 	call = smb3mc_call_alloc(SMB3MC_OPEN_REQ);
 	if (!call)
 		return -ENOMEM;
@@ -700,7 +705,7 @@ static int open_query_once(struct smb3mc_tcon *tcon, const char *path,
 	int rc;
 
 	memset(attrs, 0, sizeof(*attrs));
-	open_setup(tcon, args, &ca, &replay);
+	open_setup(tcon, path, args, &ca, &replay);
 	cpd = open_compound(path, &ca, SMB3MC_SMALL_REQ);
 	if (IS_ERR(cpd))
 		return PTR_ERR(cpd);
