@@ -193,14 +193,20 @@ static inline void smb3mc_changed(struct inode *inode)
 }
 
 /*
- * As smb3mc_changed(), and the next getattr or d_revalidate reads its
- * attributes again instead of trusting the cache.
+ * The next getattr or d_revalidate reads @inode's attributes again
+ * instead of trusting the cache.
  */
+static inline void smb3mc_attr_expire(struct inode *inode)
+{
+	SMB3MC_I(inode)->attr_time = jiffies -
+				     SMB3MC_SB(inode->i_sb)->actimeo - 1;
+}
+
+/* As smb3mc_changed(), and smb3mc_attr_expire(). */
 static inline void smb3mc_attr_stale(struct inode *inode)
 {
 	smb3mc_changed(inode);
-	SMB3MC_I(inode)->attr_time = jiffies -
-				     SMB3MC_SB(inode->i_sb)->actimeo - 1;
+	smb3mc_attr_expire(inode);
 }
 
 /*

@@ -257,7 +257,7 @@ static void smb3mc_inode_update(struct inode *inode,
 		} else if (!smb3mc_inode_server_size(inode, a->end_of_file,
 						     mtime_changed, asked)) {
 			inode_set_mtime_to_ts(inode, mtime);
-			si->attr_time = jiffies - sbi->actimeo - 1;
+			smb3mc_attr_expire(inode);
 		}
 		inode->i_blocks = DIV_ROUND_UP_ULL(a->allocation_size, 512);
 	}
