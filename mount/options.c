@@ -526,11 +526,12 @@ static size_t put(char *dst, size_t pos, const char *key, const char *val)
 /*
  * The password goes where -o had it among the options passed on: with a
  * single comma in it, its tail is the option after it, which the module
- * then names in no message.
+ * then names in no message. With @hide that option is left out as well.
  */
-static size_t build(char *dst, const struct smb3mc_mount *m, const char *pw)
+static size_t build(char *dst, const struct smb3mc_mount *m, const char *pw,
+		    bool hide)
 {
-	const char *extra = m->extra ? m->extra : "";
+	const char *extra = m->extra ? m->extra : "", *rest;
 	size_t n = 0, at = strlen(extra);
 
 	if (pw && m->password_placed && m->password_at < at)
@@ -546,15 +547,21 @@ static size_t build(char *dst, const struct smb3mc_mount *m, const char *pw)
 	if (pw)
 		n = put(dst, n, "password=", pw);
 	/* After the comma that follows the ones before */
-	if (extra[at])
-		n = put(dst, n, extra + at + !!at, NULL);
+	rest = extra[at] ? extra + at + !!at : NULL;
+	if (rest && hide) {
+		rest = strchr(rest, ',');
+		rest = rest ? rest + 1 : NULL;
+	}
+	if (rest)
+		n = put(dst, n, rest, NULL);
 	return n;
 }
 
 /**
  * smb3mc_mount_data() - the data string for mount(2)
  * @m: collected options
- * @hide_password: put ******** where the password goes, for -v
+ * @hide_password: put ******** where the password goes and leave out the
+ *	option after a password from -o (it may be the password's tail), for -v
  * @err: message buffer
  * @errlen: its size
  *
@@ -575,7 +582,7 @@ char *smb3mc_mount_data(const struct smb3mc_mount *m, bool hide_password,
 			return NULL;
 		}
 	}
-	n = build(NULL, m, pw);
+	n = build(NULL, m, pw, hide_password);
 	if (n > SMB3MC_DATA_MAX) {
 		fail(err, errlen, -EINVAL,
 		     "mount options too long (%zu bytes, at most %d)", n,
@@ -587,7 +594,7 @@ char *smb3mc_mount_data(const struct smb3mc_mount *m, bool hide_password,
 		fail(err, errlen, -ENOMEM, "out of memory");
 		goto out;
 	}
-	build(data, m, pw);
+	build(data, m, pw, hide_password);
 	data[n] = '\0';
 out:
 	smb3mc_wipe_free(pw);

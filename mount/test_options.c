@@ -204,6 +204,10 @@ static void test_escape_and_data(void)
 	check(streq(s, "nosign,password=ab,cd,vers=3"),
 	      "data: what follows a password with a single comma stays after it");
 	smb3mc_wipe_free(s);
+	s = smb3mc_mount_data(&m, true, err, sizeof(err));
+	check(streq(s, "nosign,password=********,vers=3"),
+	      "data: verbose string leaves out what may be the password's tail");
+	free(s);
 	smb3mc_mount_free(&m);
 	/* Not from -o (a credentials file, the prompt): at the end. */
 	smb3mc_parse_options(&m, "nosign,vers=3", err, sizeof(err));

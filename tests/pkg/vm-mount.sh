@@ -149,10 +149,14 @@ check "no password, right or wrong, in dmesg" sh -c \
 	"! dmesg | grep -qF -e '$SMB_PASS' -e wrong-Pa55"
 
 # A password with a single comma: what follows the comma is passed on
-# after the password, where the module names it in no message.
+# after the password, where the module names it in no message, nor -v.
 mount_as "password with a single comma: mount(8) exits 32" 32 \
-	-t smb3mc "//$host/$SHARE" $mnt \
+	-v -t smb3mc "//$host/$SHARE" $mnt \
 	-o "username=$SMB_USER,password=$SMB_PASS,Zq7tail"
+has "password with a single comma: -v shows the mount(2) call" \
+	"password=********"
+check "password with a single comma: neither it nor its tail in -v's output" \
+	sh -c "! grep -qF -e '$SMB_PASS' -e Zq7tail $out"
 check "password with a single comma: its tail not in dmesg" sh -c \
 	"dmesg | grep -qF 'the option after password=' && ! dmesg | grep -qF Zq7tail"
 
