@@ -392,29 +392,41 @@ void smb3mc_chan_set_dead_time(struct smb3mc_chan *chan, unsigned long timeout)
 }
 
 /**
- * smb3mc_chan_set_good - hand a bound channel over to dispatch
- * @chan: a channel its owner has set up (MS-SMB2 3.2.5.3.3)
+ * smb3mc_chan_set_owner - whom a channel reports to, before it connects
+ * @chan: zeroed
  * @on_dead: called once, from the receive thread, if the connection is
- *	lost later; it must not sleep long
- * @on_break: called for each break notification received from now on
- *	(see struct smb3mc_chan)
+ *	lost once the channel is good; it must not sleep long
+ * @on_break: called for each break notification received, from the first
+ *	message on (see struct smb3mc_chan)
  * @owner: for both, in @chan->owner
  *
- * Return: false when the connection was lost already: the channel stays
- * dead and @on_dead never runs.
+ * A server sends a break on any channel of the session (MS-SMB2 3.3.4.7),
+ * one that is still being set up as well, and waits for its
+ * acknowledgment before another client's open goes on.
  */
-bool smb3mc_chan_set_good(struct smb3mc_chan *chan,
-			  void (*on_dead)(struct smb3mc_chan *chan),
-			  void (*on_break)(struct smb3mc_chan *chan,
-					   const void *msg, size_t len),
-			  void *owner)
+void smb3mc_chan_set_owner(struct smb3mc_chan *chan,
+			   void (*on_dead)(struct smb3mc_chan *chan),
+			   void (*on_break)(struct smb3mc_chan *chan,
+					    const void *msg, size_t len),
+			   void *owner)
 {
-	bool good;
-
 	chan->on_dead = on_dead;
 	chan->on_break = on_break;
 	chan->owner = owner;
-	/* Under the lock chan_mark_dead() takes: it sees @on_dead if GOOD. */
+}
+
+/**
+ * smb3mc_chan_set_good - hand a bound channel over to dispatch
+ * @chan: a channel its owner has set up (MS-SMB2 3.2.5.3.3)
+ *
+ * Return: false when the connection was lost already: the channel stays
+ * dead and its @on_dead never runs.
+ */
+bool smb3mc_chan_set_good(struct smb3mc_chan *chan)
+{
+	bool good;
+
+	/* Under the lock chan_mark_dead() takes: it runs @on_dead if GOOD. */
 	spin_lock(&chan->credit_lock);
 	good = chan->state == SMB3MC_CHAN_NEW;
 	if (good)

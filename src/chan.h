@@ -157,8 +157,8 @@ struct smb3mc_chan {
 	void (*on_dead)(struct smb3mc_chan *chan);
 	/*
 	 * Run for each break notification (MessageId all ones, MS-SMB2
-	 * 3.2.5.19) a usable channel receives, from the receive thread or
-	 * a worker: it must not sleep, and @msg (@len bytes) is freed when
+	 * 3.2.5.19) the channel receives, from the receive thread or a
+	 * worker: it must not sleep, and @msg (@len bytes) is freed when
 	 * it returns.
 	 */
 	void (*on_break)(struct smb3mc_chan *chan, const void *msg,
@@ -309,11 +309,12 @@ void smb3mc_chan_abort(struct smb3mc_chan *chan);
 void smb3mc_chan_wait_lost(struct smb3mc_chan *chan);
 void smb3mc_chan_set_dead_time(struct smb3mc_chan *chan,
 			       unsigned long timeout);
-bool smb3mc_chan_set_good(struct smb3mc_chan *chan,
-			  void (*on_dead)(struct smb3mc_chan *chan),
-			  void (*on_break)(struct smb3mc_chan *chan,
-					   const void *msg, size_t len),
-			  void *owner);
+void smb3mc_chan_set_owner(struct smb3mc_chan *chan,
+			   void (*on_dead)(struct smb3mc_chan *chan),
+			   void (*on_break)(struct smb3mc_chan *chan,
+					    const void *msg, size_t len),
+			   void *owner);
+bool smb3mc_chan_set_good(struct smb3mc_chan *chan);
 int smb3mc_chan_submit(struct smb3mc_chan *chan, struct smb3mc_req *req);
 int smb3mc_chan_call(struct smb3mc_chan *chan, struct smb3mc_req *req);
 int smb3mc_chan_call_compound(struct smb3mc_chan *chan,

@@ -740,23 +740,6 @@ static bool chan_orphan_interim(struct smb3mc_chan *chan,
 	return true;
 }
 
-/* A break notification: the owner's, once the channel is in use. */
-static void chan_break(struct smb3mc_chan *chan, const void *msg, size_t len)
-{
-	bool good;
-
-	/* smb3mc_chan_set_good() set @on_break before the state. */
-	spin_lock(&chan->credit_lock);
-	good = chan->state == SMB3MC_CHAN_GOOD;
-	spin_unlock(&chan->credit_lock);
-	if (good && chan->on_break) {
-		chan->on_break(chan, msg, len);
-		return;
-	}
-	pr_warn_ratelimited("smb3mc: %s: break notification on a channel not in use, ignored\n",
-			    chan->name);
-}
-
 /*
  * Hand one response, whose header was checked, to its request; @sealed
  * when it came encrypted. Takes @buf. Returns 0 or -EIO to drop.
@@ -825,7 +808,8 @@ static int chan_dispatch_one(struct smb3mc_chan *chan, void *buf, size_t len,
 		chan_heard(chan, false);
 		/* 3.2.5.1.3 verifies none, 3.2.5.1.4 takes in its credits. */
 		chan_grant(chan, hdr);
-		chan_break(chan, buf, len);
+		/* smb3mc_chan_set_owner() set it before the thread started. */
+		chan->on_break(chan, buf, len);
 		kvfree(buf);
 		return 0;
 	}

@@ -55,15 +55,55 @@ static void ses_chan_lost(struct smb3mc_chan *chan)
 			    ses->server, chan->id);
 }
 
+/* Hand @brk to the mount's handler, which must not block. */
+static void ses_break_deliver(struct smb3mc_ses *ses,
+			      const struct smb3mc_lease_break *brk)
+{
+	bool (*handler)(void *owner, const struct smb3mc_lease_break *brk);
+
+	/* Pairs with the release in smb3mc_share_on_lease_break(). */
+	handler = smp_load_acquire(&ses->lease_break);
+	/*
+	 * A mount going away no longer has the files it evicted, whose
+	 * breaks a server sends again when a channel closes while one is
+	 * not acknowledged (Samba; also one whose last handle was closed
+	 * instead): not worth a message.
+	 */
+	if ((!handler || !handler(ses->lease_owner, brk)) &&
+	    !READ_ONCE(ses->unmounting))
+		pr_warn_ratelimited("smb3mc: %s: break of lease %16phN, which this mount does not hold, ignored\n",
+				    ses->server, brk->key);
+}
+
+/*
+ * While a new session is set up, keep @brk until it is in use: see
+ * smb3mc_ses_release_breaks(). Returns whether it was kept, or dropped
+ * for want of room.
+ */
+static bool ses_break_hold(struct smb3mc_ses *ses,
+			   const struct smb3mc_lease_break *brk)
+{
+	bool hold;
+
+	spin_lock(&ses->held_lock);
+	hold = READ_ONCE(ses->recovering);
+	if (hold && ses->nr_held < ARRAY_SIZE(ses->held))
+		ses->held[ses->nr_held++] = *brk;
+	else if (hold)
+		pr_warn_ratelimited("smb3mc: %s: more than %zu lease breaks while setting up a new session: break of lease %16phN dropped\n",
+				    ses->server, ARRAY_SIZE(ses->held),
+				    brk->key);
+	spin_unlock(&ses->held_lock);
+	return hold;
+}
+
 /*
  * The on_break callback of a session's channel, from its receive thread or
- * a worker: a break notification, for the mount's handler, which must not
- * block either.
+ * a worker: a break notification, for the mount's handler.
  */
 static void ses_chan_break(struct smb3mc_chan *chan, const void *msg,
 			   size_t len)
 {
-	bool (*handler)(void *owner, const struct smb3mc_lease_break *brk);
 	struct smb3mc_ses *ses = chan->owner;
 	struct smb3mc_lease_break brk;
 
@@ -73,33 +113,47 @@ static void ses_chan_break(struct smb3mc_chan *chan, const void *msg,
 		return;
 	}
 	atomic_inc(&ses->lease_breaks);
-	/* Pairs with the release in smb3mc_share_on_lease_break(). */
-	handler = smp_load_acquire(&ses->lease_break);
-	/*
-	 * A mount going away no longer has the files it evicted, whose
-	 * breaks a server sends again when a channel closes while one is
-	 * not acknowledged (Samba; also one whose last handle was closed
-	 * instead): not worth a message.
-	 */
-	if ((!handler || !handler(ses->lease_owner, &brk)) &&
-	    !READ_ONCE(ses->unmounting))
-		pr_warn_ratelimited("smb3mc: %s: break of lease %16phN, which this mount does not hold, ignored\n",
-				    ses->server, brk.key);
+	if (!ses_break_hold(ses, &brk))
+		ses_break_deliver(ses, &brk);
 }
 
 /**
- * smb3mc_ses_chan_good - let dispatch use a channel of @ses that is set up
- * @ses: the session
- * @chan: negotiated and authenticated or bound
+ * smb3mc_ses_release_breaks - the breaks that came while a new session
+ *	was set up
+ * @ses: the session, no longer @recovering when @up
+ * @up: the new session is in use: hand them to the mount; else drop them
+ *	(the channel they came on is shut down)
  *
- * From here on the loss of @chan raises the session's ChannelSequence and
- * has the maintenance work reconnect it.
- *
- * Return: false when the channel was lost already.
+ * Held until the session has a channel in use, where their
+ * acknowledgments can go (smb3mc_lease_ack() waits for none): a server
+ * sends the breaks of the files a new session opens again on the one
+ * channel it has while it opens them (smb3mc_tcons_resume()), and
+ * another client's open waits for the acknowledgment. Only the
+ * maintenance work sets @recovering: none is held again meanwhile.
  */
-bool smb3mc_ses_chan_good(struct smb3mc_ses *ses, struct smb3mc_chan *chan)
+void smb3mc_ses_release_breaks(struct smb3mc_ses *ses, bool up)
 {
-	return smb3mc_chan_set_good(chan, ses_chan_lost, ses_chan_break, ses);
+	unsigned int i;
+
+	spin_lock(&ses->held_lock);
+	for (i = 0; up && i < ses->nr_held; i++)
+		ses_break_deliver(ses, &ses->held[i]);
+	ses->nr_held = 0;
+	spin_unlock(&ses->held_lock);
+}
+
+/**
+ * smb3mc_ses_chan_init - make @ses the owner of a channel about to connect
+ * @ses: the session
+ * @chan: zeroed
+ *
+ * The session hears the channel's break notifications from its first
+ * message on: those of the files a new session opens again come before
+ * the channel is in use (smb3mc_tcons_resume()).
+ */
+void smb3mc_ses_chan_init(struct smb3mc_ses *ses, struct smb3mc_chan *chan)
+{
+	smb3mc_chan_set_owner(chan, ses_chan_lost, ses_chan_break, ses);
 }
 
 /**
@@ -127,6 +181,7 @@ int smb3mc_ses_open_chan(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 {
 	int rc;
 
+	smb3mc_ses_chan_init(ses, chan);
 	rc = smb3mc_chan_connect_start(chan, ses->net, dst, id);
 	if (rc)
 		return rc;
@@ -177,7 +232,7 @@ int smb3mc_ses_connect_chan(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 	mutex_lock(&ses->chan_lock);
 	ses->connecting = NULL;
 	mutex_unlock(&ses->chan_lock);
-	if (!rc && !smb3mc_ses_chan_good(ses, chan))
+	if (!rc && !smb3mc_chan_set_good(chan))
 		rc = -ECONNABORTED;
 	if (rc)
 		smb3mc_chan_shutdown(chan);

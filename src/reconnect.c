@@ -203,7 +203,7 @@ static void ses_recover(struct smb3mc_ses *ses)
 		ses->connecting = NULL;
 		mutex_unlock(&ses->chan_lock);
 	}
-	if (!rc && !smb3mc_ses_chan_good(ses, chan))
+	if (!rc && !smb3mc_chan_set_good(chan))
 		rc = -ECONNABORTED;
 	smb3mc_tcons_resumed(ses, !rc, &orphans);
 	mutex_unlock(&ses->tcon_lock);
@@ -219,6 +219,7 @@ static void ses_recover(struct smb3mc_ses *ses)
 		if (chan)
 			smb3mc_chan_shutdown(chan);
 		kfree(chan);
+		smb3mc_ses_release_breaks(ses, false);
 		wait_ms = smb3mc_recover_wait_ms(ses->recover_attempts++, addrs,
 						 SMB3MC_RECOVER_BASE_MS,
 						 SMB3MC_RECOVER_MAX_MS);
@@ -249,6 +250,7 @@ static void ses_recover(struct smb3mc_ses *ses)
 	pr_info_ratelimited("smb3mc: %s: new session 0x%llx on channel %u to %pISpc after %u ms without a channel\n",
 			    ses->server, ses->id, i, &slot->dst,
 			    jiffies_to_msecs(jiffies - ses->down_since));
+	smb3mc_ses_release_breaks(ses, true);
 	smb3mc_ses_io_kick(ses);
 	smb3mc_tcons_close_orphans(ses, chan, &orphans);
 }

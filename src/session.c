@@ -189,6 +189,7 @@ int smb3mc_ses_open(struct smb3mc_ses **sesp, const struct smb3mc_opts *opts,
 		INIT_WORK(&ses->slots[i].echo, ses_slot_echo);
 	}
 	spin_lock_init(&ses->maint_lock);
+	spin_lock_init(&ses->held_lock);
 	ses->echo_interval = opts->echo_interval * HZ;
 	ses->net = get_net(current->nsproxy->net_ns);
 	ses->addr = opts->addr;
@@ -219,6 +220,7 @@ int smb3mc_ses_open(struct smb3mc_ses **sesp, const struct smb3mc_opts *opts,
 	RCU_INIT_POINTER(ses->slots[0].chan, chan);
 	ses->slots[0].bound_at = jiffies;
 	ses->nr_chans = 1;
+	smb3mc_ses_chan_init(ses, chan);
 	rc = smb3mc_chan_connect(chan, ses->net, &ses->addr, 0);
 	if (rc) {
 		ses_connect_error(ses, rc, log);
@@ -231,7 +233,7 @@ int smb3mc_ses_open(struct smb3mc_ses **sesp, const struct smb3mc_opts *opts,
 	rc = smb3mc_ses_authenticate(ses, chan, preauth, log);
 	if (rc)
 		goto fail;
-	if (!smb3mc_ses_chan_good(ses, chan)) {
+	if (!smb3mc_chan_set_good(chan)) {
 		rc = -ECONNABORTED;
 		goto fail;
 	}

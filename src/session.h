@@ -16,6 +16,7 @@
 
 #include "chan.h"
 #include "crypto.h"
+#include "pdu_file.h"
 #include "pdu_session.h"
 #include "replay.h"
 
@@ -26,6 +27,8 @@ struct smb3mc_opts;
 
 /* Channels a session may have: the slots below. */
 #define SMB3MC_MAX_CHANNELS	16
+/* Lease breaks kept while a new session is set up, at most */
+#define SMB3MC_HELD_BREAKS	32
 
 /*
  * What we offer in NEGOTIATE, and repeat in VALIDATE_NEGOTIATE: with
@@ -182,6 +185,10 @@ struct smb3mc_ses {
 	bool (*lease_break)(void *owner, const struct smb3mc_lease_break *brk);
 	void *lease_owner;
 	atomic_t lease_breaks;
+	/* Those that came while @recovering: smb3mc_ses_release_breaks(). */
+	spinlock_t held_lock;
+	unsigned int nr_held;
+	struct smb3mc_lease_break held[SMB3MC_HELD_BREAKS];
 	/* Tree connects, made again in a new session. */
 	struct mutex tcon_lock;
 	struct list_head tcons;
@@ -449,7 +456,8 @@ void smb3mc_tcons_close_orphans(struct smb3mc_ses *ses,
 				struct list_head *orphans);
 
 /* multichannel.c: opening channels, at mount and on each refresh */
-bool smb3mc_ses_chan_good(struct smb3mc_ses *ses, struct smb3mc_chan *chan);
+void smb3mc_ses_chan_init(struct smb3mc_ses *ses, struct smb3mc_chan *chan);
+void smb3mc_ses_release_breaks(struct smb3mc_ses *ses, bool up);
 int smb3mc_ses_open_chan(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 			 const struct sockaddr_storage *dst, unsigned int id);
 int smb3mc_ses_connect_chan(struct smb3mc_ses *ses, struct smb3mc_chan *chan,

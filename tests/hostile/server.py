@@ -438,6 +438,11 @@ CASES = {
     "ca-restart": (p.READ, 1, "offer persistent handles on a continuously "
                    "available share, grant those asked for, and restart, "
                    "keeping them for DH2C to reclaim"),
+    "ca-break": (p.READ, 1, "as ca-restart; grant the lease a CREATE asks "
+                 "for, with handle caching, and break none; grant a reclaim "
+                 "(DH2C) that lease again, and break it right after the "
+                 "answer (acknowledgment required), in clear, as Samba "
+                 "sends it, on that connection"),
 }
 FUZZ_CASES = ("fuzz", "seal-fuzz")
 CACHING_CASES = ("close-late", "unlock-silent", "read-cut", "write-full",
@@ -446,10 +451,11 @@ CACHING_CASES = ("close-late", "unlock-silent", "read-cut", "write-full",
                  "lock-pending", "dir-stale-cached", "dir-stale-larger",
                  "dir-stale-link", "open-listing-race", "truncate-race",
                  "append-race",
-                 "lock-replay", "getlk-replay", "split-replay")
+                 "lock-replay", "getlk-replay", "split-replay", "ca-break")
+CA_CASES = ("ca-restart", "ca-break")
 RESTART_CASES = ("fid-reuse", "reopen-drop", "silent-reconnect",
                  "guid-change", "close-race", "close-race-pending",
-                 "bind-restart", "ca-restart",
+                 "bind-restart", "ca-restart", "ca-break",
                  "relapse", "iface-unreachable")
 
 
@@ -1524,7 +1530,7 @@ class Conn(MidSend):
                                       "ack-")) or \
                 self.case.name in CACHING_CASES:
             caps |= CAP_LEASING
-        if self.case.name == "ca-restart":
+        if self.case.name in CA_CASES:
             caps |= CAP_PERSISTENT_HANDLES
         if self.srv.args.multichannel or \
                 self.case.name.startswith(("iface", "bind-", "other-",
@@ -1682,7 +1688,7 @@ class Conn(MidSend):
         tid = next(self.tree_ids)
         self.trees[tid] = kind
         h.tid = tid
-        caps = SHARE_CAP_CA if kind == 1 and self.case.name == "ca-restart" \
+        caps = SHARE_CAP_CA if kind == 1 and self.case.name in CA_CASES \
             else 0
         return p.STATUS_SUCCESS, struct.pack("<HBBIII", 16, kind, 0, 0, caps,
                                              0x001F01FF)
@@ -1841,8 +1847,8 @@ class Conn(MidSend):
                                   "dir-stale-cached", "dir-stale-larger",
                                   "dir-stale-link", "open-listing-race",
                                   "truncate-race", "append-race",
-                                  "lock-replay",
-                                  "getlk-replay", "split-replay"):
+                                  "lock-replay", "getlk-replay",
+                                  "split-replay", "ca-break"):
                 state |= LEASE_H
             o.lease = (key, state)
             if self.case.name not in CACHING_CASES:
@@ -1851,24 +1857,24 @@ class Conn(MidSend):
                     self.srv.stage == 1:
                 h.lease_key, h.lease_state = key, state
                 self.srv.stage = 2
-            ctx = struct.pack("<IHHHHI4s4x", 0, 16, 4, 0, 24, 52, b"RqLs") + \
-                struct.pack("<16sIIQ16sHH", key, state, 0, 0, bytes(16), 1,
-                            0)
+            ctx = self.lease_ctx(key, state)
         # The DH2Q response, MS-SMB2 2.2.14.2.12: Timeout 60 s, no flags.
         if b"DH2Q" in ctxs and self.case.name.startswith("dh2"):
             dlen = 4 if self.case.name == "dh2q-malformed" else 8
             ctx = struct.pack("<IHHHHI", 0, 16, 4, 0, 24, dlen) + \
                 b"DH2Q" + bytes(4) + struct.pack("<II", 60000, 0)
-        # lock-replay, split-replay: the lease's context, then a DH2Q
-        # response, 8-aligned
+        # lock-replay, split-replay, ca-break: the lease's context, then a
+        # DH2Q response, 8-aligned
         if b"DH2Q" in ctxs and ctx and \
                 self.case.name in ("lock-replay", "getlk-replay",
                                    "split-replay"):
             ctx = struct.pack("<I", 80) + ctx[4:] + bytes(4) + \
                 struct.pack("<IHHHHI", 0, 16, 4, 0, 24, 8) + b"DH2Q" + \
                 bytes(4) + struct.pack("<II", 60000, 0)
-        if b"DH2Q" in ctxs and self.case.name == "ca-restart":
-            ctx = self.persist(o, self.ctx_data(body, req, b"DH2Q"))
+        elif b"DH2Q" in ctxs and self.case.name in CA_CASES:
+            dh2q = self.persist(o, self.ctx_data(body, req, b"DH2Q"))
+            ctx = struct.pack("<I", 80) + ctx[4:] + bytes(4) + dh2q \
+                if ctx else dh2q
         ctx_off = p.HDR_SIZE + 88 if ctx else 0
         out = p.STATUS_SUCCESS, struct.pack("<HBBI", 89, level, 0,
                                             action) + block + \
@@ -1916,6 +1922,14 @@ class Conn(MidSend):
             off += nxt
         return None
 
+    @staticmethod
+    def lease_ctx(key, state):
+        """The lease context of a CREATE answer, MS-SMB2 2.2.14.2.10: RqLs
+        v2 of @key, @state, epoch 1 (a new lease's: the request's, 0, plus
+        1, as Samba counts)."""
+        return struct.pack("<IHHHHI4s4x", 0, 16, 4, 0, 24, 52, b"RqLs") + \
+            struct.pack("<16sIIQ16sHH", key, state, 0, 0, bytes(16), 1, 0)
+
     def lease_asked(self, body, req):
         """The key of the RqLs context of a CREATE request, or None."""
         data = self.ctx_data(body, req, b"RqLs")
@@ -1943,9 +1957,15 @@ class Conn(MidSend):
         self.opens[o.fid] = o
         h.fid = o.fid
         self.srv.log(f"{self.peer} DH2C {o.node.name} fid={fid} -> reclaimed")
-        return p.STATUS_SUCCESS, struct.pack("<HBBI", 89, 0, 0, 1) + \
-            self.attrs_block(o.node) + struct.pack("<IQQII", 0, o.fid, o.fid,
-                                                   0, 0)
+        level, ctx = 0, b""
+        if o.lease is not None:
+            # ca-break: the lease again, broken once this answer is out
+            level, ctx = OPLOCK_LEVEL_LEASE, self.lease_ctx(*o.lease)
+            h.lease_key, h.lease_state = o.lease
+        return p.STATUS_SUCCESS, struct.pack("<HBBI", 89, level, 0, 1) + \
+            self.attrs_block(o.node) + \
+            struct.pack("<IQQII", 0, o.fid, o.fid,
+                        p.HDR_SIZE + 88 if ctx else 0, len(ctx)) + ctx
 
     # CLOSE, MS-SMB2 3.3.5.10
     def do_close(self, h, body, req, last_fid):

@@ -66,7 +66,7 @@ cases+=(open-listing-race truncate-race create-forged)
 cases+=(lock-replay nlink-max close-race-pending split-drop trans-16k
 	split-replay)
 cases+=(create-replay getlk-replay seal-vneg append-race chmod-race
-	read-close dir-replay)
+	read-close dir-replay ca-break)
 cases+=(seal-fuzz)
 cases+=(fuzz)
 # The fuzz case's seed (server.py --seed): another spoils other answers.
@@ -2185,6 +2185,32 @@ case_ca_restart() {
 	finish
 }
 
+# As ca-restart, with leases: the server grants each reclaim the lease
+# again and breaks it at once, on the connection the new session is
+# being set up on, before the client has it in use (the other file is
+# still to be reclaimed). Another client's open waits for the
+# acknowledgments: both come, within seconds, not at the server's
+# timeout (35 s in Samba) or never.
+case_ca_break() {
+	local n
+	begin ca-break
+	if mounted; then
+		read_held_across_restart
+		n=$(srvlog | grep -Ec 'DH2C (hello|other)\.txt fid=[0-9]+ -> reclaimed')
+		expect "$name: persistent handles reclaimed after the restart" \
+			"$n" 2
+		expect "$name: the server broke both leases" \
+			"$(srvlog | grep -c 'lease break sent in clear')" 2
+		for _ in $(seq 50); do
+			n=$(srvlog | grep -c 'lease break acknowledged')
+			[ "$n" = 2 ] && break
+			sleep 0.2
+		done
+		expect "$name: both breaks acknowledged" "$n" 2
+	fi
+	finish
+}
+
 # A server restarted after it made the hard link a SET_INFO asked for,
 # before it answered: link(2), done again in the new session, finds its
 # new name there as the same file (its IndexNumber), and succeeds.
@@ -2575,6 +2601,7 @@ case_works dh2q-malformed "durable handle context malformed"
 recovers dh2c-refused "read:$work/mnt/dh2c-refused/hello.txt" \
 	"hello.txt: durable handle not reclaimed"
 case_ca_restart
+case_ca_break
 case_link_restart
 case_close_late
 
