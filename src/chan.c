@@ -395,7 +395,7 @@ void smb3mc_chan_set_dead_time(struct smb3mc_chan *chan, unsigned long timeout)
  * smb3mc_chan_set_owner - whom a channel reports to, before it connects
  * @chan: zeroed
  * @on_dead: called once, from the receive thread, if the connection is
- *	lost once the channel is good; it must not sleep long
+ *	lost after smb3mc_chan_set_good(); it must not sleep long
  * @on_break: called for each break notification received, from the first
  *	message on (see struct smb3mc_chan)
  * @owner: for both, in @chan->owner

@@ -75,7 +75,8 @@ static void lease_break_note(struct smb3mc_lease_break *slot, bool *pending,
 }
 
 /*
- * A break for the key of @brk, from a receive thread: queue its work, or
+ * A break for the key of @brk, from a receive thread or the session's
+ * maintenance work (smb3mc_share_on_lease_break()): queue its work, or
  * keep it for the inode an open(O_CREAT) is making. Returns whether the
  * mount has the key.
  */

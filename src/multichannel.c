@@ -3,10 +3,10 @@
  * Multichannel (MS-SMB2 3.2.4.2.3, 3.2.5.3.3): learn the server's
  * interfaces over IPC$, then open and bind further channels to them, at
  * mount and again whenever the maintenance work refreshes the list. Also
- * what every channel of a session goes through once set up: into use,
+ * what every channel of a session goes through: into use once set up,
  * the notice when it is lost, which wakes the maintenance work
- * (reconnect.c) through its work item, and the lease breaks it receives,
- * which go up to the mount.
+ * (reconnect.c) through its work item, and the lease breaks it receives
+ * from its first message on, which go up to the mount.
  */
 
 #include <linux/in.h>
@@ -77,22 +77,35 @@ static void ses_break_deliver(struct smb3mc_ses *ses,
 
 /*
  * While a new session is set up, keep @brk until it is in use: see
- * smb3mc_ses_release_breaks(). Returns whether it was kept, or dropped
- * for want of room.
+ * smb3mc_ses_release_breaks(). A later break of a lease takes the place
+ * of the one held, keeping its request for an acknowledgment. Returns
+ * whether it was kept, or dropped for want of room.
  */
 static bool ses_break_hold(struct smb3mc_ses *ses,
 			   const struct smb3mc_lease_break *brk)
 {
+	struct smb3mc_lease_break *held = NULL;
+	unsigned int i;
+	u32 ack = 0;
 	bool hold;
 
 	spin_lock(&ses->held_lock);
 	hold = READ_ONCE(ses->recovering);
-	if (hold && ses->nr_held < ARRAY_SIZE(ses->held))
-		ses->held[ses->nr_held++] = *brk;
-	else if (hold)
-		pr_warn_ratelimited("smb3mc: %s: more than %zu lease breaks while setting up a new session: break of lease %16phN dropped\n",
+	for (i = 0; hold && i < ses->nr_held && !held; i++)
+		if (!memcmp(ses->held[i].key, brk->key, sizeof(brk->key)))
+			held = &ses->held[i];
+	if (held)
+		ack = held->flags & SMB2_NOTIFY_BREAK_LEASE_FLAG_ACK_REQUIRED;
+	else if (hold && ses->nr_held < ARRAY_SIZE(ses->held))
+		held = &ses->held[ses->nr_held++];
+	if (held) {
+		*held = *brk;
+		held->flags |= ack;
+	} else if (hold) {
+		pr_warn_ratelimited("smb3mc: %s: more than %zu leases broken while setting up a new session: break of lease %16phN dropped\n",
 				    ses->server, ARRAY_SIZE(ses->held),
 				    brk->key);
+	}
 	spin_unlock(&ses->held_lock);
 	return hold;
 }
@@ -120,22 +133,25 @@ static void ses_chan_break(struct smb3mc_chan *chan, const void *msg,
 /**
  * smb3mc_ses_release_breaks - the breaks that came while a new session
  *	was set up
- * @ses: the session, no longer @recovering when @up
- * @up: the new session is in use: hand them to the mount; else drop them
- *	(the channel they came on is shut down)
+ * @ses: the session, @recovering
+ * @up: the new session is in use, under @ses->chan_lock: it is no longer
+ *	@recovering, and they go to the mount; else they are dropped (the
+ *	channel they came on is shut down)
  *
  * Held until the session has a channel in use, where their
  * acknowledgments can go (smb3mc_lease_ack() waits for none): a server
  * sends the breaks of the files a new session opens again on the one
  * channel it has while it opens them (smb3mc_tcons_resume()), and
- * another client's open waits for the acknowledgment. Only the
- * maintenance work sets @recovering: none is held again meanwhile.
+ * another client's open waits for the acknowledgment. @recovering ends
+ * in the same step, so that no later break reaches the mount first.
  */
 void smb3mc_ses_release_breaks(struct smb3mc_ses *ses, bool up)
 {
 	unsigned int i;
 
 	spin_lock(&ses->held_lock);
+	if (up)
+		WRITE_ONCE(ses->recovering, false);
 	for (i = 0; up && i < ses->nr_held; i++)
 		ses_break_deliver(ses, &ses->held[i]);
 	ses->nr_held = 0;

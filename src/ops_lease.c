@@ -39,9 +39,11 @@ unsigned int smb3mc_share_gen(const struct smb3mc_tcon *tcon)
 /**
  * smb3mc_share_on_lease_break - where the breaks of @tcon's leases go
  * @tcon: tree connect of the share, the only one of its session
- * @handler: called, from a receive thread, for each well-formed lease
- *	break; it must not sleep, and returns whether the lease is one of
- *	the mount's (the session logs one that is not)
+ * @handler: called, from a receive thread, or from the maintenance
+ *	work under a spinlock for those held while a new session was set
+ *	up, for each well-formed lease break; it must not sleep, and
+ *	returns whether the lease is one of the mount's (the session logs
+ *	one that is not)
  * @owner: passed to @handler
  *
  * Set once, before the first open that asks for a lease; the session
@@ -55,7 +57,7 @@ void smb3mc_share_on_lease_break(struct smb3mc_tcon *tcon,
 	struct smb3mc_ses *ses = tcon->ses;
 
 	ses->lease_owner = owner;
-	/* Pairs with the acquire in ses_chan_break() (multichannel.c). */
+	/* Pairs with the acquire in ses_break_deliver() (multichannel.c). */
 	smp_store_release(&ses->lease_break, handler);
 }
 

@@ -244,13 +244,12 @@ static void ses_recover(struct smb3mc_ses *ses)
 	ses->lost_id = 0;
 	ses->recoveries++;
 	ses->recovered_at = jiffies;
-	WRITE_ONCE(ses->recovering, false);
+	smb3mc_ses_release_breaks(ses, true);
 	mutex_unlock(&ses->chan_lock);
 	atomic_set(&ses->refresh_due, 1);
 	pr_info_ratelimited("smb3mc: %s: new session 0x%llx on channel %u to %pISpc after %u ms without a channel\n",
 			    ses->server, ses->id, i, &slot->dst,
 			    jiffies_to_msecs(jiffies - ses->down_since));
-	smb3mc_ses_release_breaks(ses, true);
 	smb3mc_ses_io_kick(ses);
 	smb3mc_tcons_close_orphans(ses, chan, &orphans);
 }
