@@ -162,6 +162,14 @@ static int smb3mc_atomic_open(struct inode *dir, struct dentry *dentry,
 		 */
 		if (rc != -EEXIST || flags & O_EXCL || !d_in_lookup(dentry))
 			return rc;
+	} else if (!d_in_lookup(dentry)) {
+		/*
+		 * A negative dentry revalidated, whose O_CREAT the VFS took
+		 * away (no permission to create, a read-only mount): there is
+		 * nothing to look up, and d_splice_alias() takes none hashed.
+		 * The VFS turns this into the error of the create.
+		 */
+		return -ENOENT;
 	}
 	res = smb3mc_lookup(dir, dentry, 0);
 	if (IS_ERR(res))

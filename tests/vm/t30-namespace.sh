@@ -126,6 +126,25 @@ step("open O_CREAT|O_EXCL", "OK", excl)
 step("open O_CREAT|O_EXCL existing: EEXIST", "EEXIST", excl)
 step("open O_CREAT of a 256-byte name: ENAMETOOLONG", "ENAMETOOLONG",
      lambda: os.close(os.open(m("d", "n" * 256), os.O_CREAT | os.O_WRONLY)))
+# open(O_CREAT) twice by a user who may not create in the directory (its
+# mode 0755, root's): the second finds the negative dentry the first
+# left, which the VFS hands to ->atomic_open with O_CREAT taken away.
+def nobody_creates_twice():
+    r = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534",
+                        "--clear-groups", "python3", "-c",
+                        "import os, sys\n"
+                        "for _ in range(2):\n"
+                        "    try:\n"
+                        "        os.open(sys.argv[1], os.O_CREAT | os.O_WRONLY)\n"
+                        "    except OSError as e:\n"
+                        "        print(e.errno)\n", m("d", "nobody")],
+                       capture_output=True, text=True, check=False)
+    got = r.stdout.split()
+    if len(got) != 2 or got[0] != got[1]:
+        raise OSError(errno.EIO, f"{got}, exit status {r.returncode}")
+    raise OSError(int(got[0]), "")
+step("open O_CREAT twice, no permission to create: EACCES", "EACCES",
+     nobody_creates_twice)
 
 # the parent's mtime follows the server's after a create
 t0 = os.stat(m("d")).st_mtime
