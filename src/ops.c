@@ -476,6 +476,25 @@ int smb3mc_close(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid)
 	return close_fid(tcon, fid, true, &unanswered);
 }
 
+/**
+ * smb3mc_close_nowait - close a handle for a release, never waiting for a
+ *	lost server
+ * @tcon: tree connect of the share
+ * @fid: the handle
+ *
+ * A release may run in a process exiting on a fatal signal, which no
+ * further signal ends: waiting for a lost server would hold it, on a hard
+ * mount, until the server is back. The server drops the handles of a
+ * session it lost (MS-SMB2 3.3.5.5.3).
+ */
+void smb3mc_close_nowait(struct smb3mc_tcon *tcon,
+			 const struct smb3mc_fid *fid)
+{
+	bool unanswered;
+
+	close_fid(tcon, fid, false, &unanswered);
+}
+
 /*
  * Open @path again for smb3mc_handle_keep() as a new session would have
  * (tcon_reopen()): by name, and where its IndexNumber is known, only the

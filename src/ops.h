@@ -106,6 +106,8 @@ int smb3mc_open(struct smb3mc_tcon *tcon, const char *path,
 		const struct smb3mc_open_args *args, struct smb3mc_fid *fid,
 		struct smb3mc_file_attrs *attrs);
 int smb3mc_close(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid);
+void smb3mc_close_nowait(struct smb3mc_tcon *tcon,
+			 const struct smb3mc_fid *fid);
 bool smb3mc_tcon_reachable(struct smb3mc_tcon *tcon);
 struct smb3mc_open *smb3mc_handle_keep(struct smb3mc_tcon *tcon,
 				       const char *path,

@@ -201,7 +201,7 @@ int smb3mc_dir_list_open(struct smb3mc_tcon *tcon, const char *path,
 void smb3mc_dir_list_close(struct smb3mc_dir_list *list)
 {
 	kvfree(list->rsp);
-	smb3mc_close(list->tcon, &list->fid);
+	smb3mc_close_nowait(list->tcon, &list->fid);
 	kfree(list);
 }
 

@@ -188,14 +188,18 @@ killed() { # desc cmd...
 		wait "$pid"
 		return
 	fi
+	sigkill_ends "$d" "$pid"
+}
+sigkill_ends() { # desc pid: SIGKILL ends it within 10 s
+	local t0
 	t0=$(date +%s%N)
-	kill -KILL "$pid"
+	kill -KILL "$2"
 	for _ in $(seq 150); do
-		running "$pid" || break
+		running "$2" || break
 		sleep 0.1
 	done
-	within "$name: SIGKILL ends $d" $((($(date +%s%N) - t0) / 1000000)) 10
-	running "$pid" || wait "$pid"
+	within "$name: SIGKILL ends $1" $((($(date +%s%N) - t0) / 1000000)) 10
+	running "$2" || wait "$2"
 }
 running() { # pid: alive and not a zombie
 	local s
@@ -1871,13 +1875,27 @@ case_reopen_drop() {
 }
 
 # A server restarted that then takes connections and never answers
-# NEGOTIATE: the READ waiting for it (a hard mount) ends on SIGKILL, and
-# umount completes.
+# NEGOTIATE: the READ waiting for it (a hard mount) ends on SIGKILL, so
+# does a process that has a directory open and listed (its exit closes
+# the directory, where it waited for the server: no signal ends the
+# wait of an exiting process), and umount completes.
 case_silent_reconnect() {
+	local pid
 	begin silent-reconnect
 	if mounted; then
+		python3 -c 'import os, sys, time
+fd = os.open(sys.argv[1], os.O_RDONLY)
+os.listdir(fd)
+print("listed", flush=True)
+time.sleep(600)' "$m" >"$work/sr.listed" 2>&1 &
+		pid=$!
+		for _ in $(seq 100); do
+			grep -q listed "$work/sr.listed" && break
+			sleep 0.2
+		done
 		killed "a READ waiting for a server silent after a restart" \
 			cat "$m/hello.txt"
+		sigkill_ends "a process with a listed directory open" "$pid"
 		msg "every channel lost: setting up a new session"
 	fi
 	finish
