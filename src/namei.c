@@ -60,6 +60,27 @@ static struct dentry *smb3mc_lookup(struct inode *dir, struct dentry *dentry,
 }
 
 /*
+ * A directory has one dentry. The new one's file id may be that of a
+ * directory cached under another name: a server that reuses the id of
+ * one removed meanwhile (by another client), or lies. A second dentry
+ * would have rmdir(2) and rename(2) lock the inode twice, and hang: the
+ * name is left to a lookup instead, whose d_splice_alias() moves the
+ * other dentry here or refuses a loop. Takes the reference to @inode.
+ */
+static void smb3mc_make_dir(struct dentry *dentry, struct inode *inode)
+{
+	struct dentry *alias = d_find_any_alias(inode);
+
+	if (!alias) {
+		d_instantiate(dentry, inode);
+		return;
+	}
+	dput(alias);
+	d_drop(dentry);
+	iput(inode);
+}
+
+/*
  * Create @dentry on the server, with the mode of a file mapped to its
  * attributes, and instantiate it. With @fid (and @access for it) the new
  * file stays open, with the lease of @lc if not NULL, which the inode
@@ -105,7 +126,9 @@ static int smb3mc_make(struct inode *dir, struct dentry *dentry, bool is_dir,
 	if (rc)
 		return rc;
 	/* atomic_open may create on a dentry still being looked up. */
-	if (d_in_lookup(dentry))
+	if (is_dir)
+		smb3mc_make_dir(dentry, inode);
+	else if (d_in_lookup(dentry))
 		d_add(dentry, inode);
 	else
 		d_instantiate(dentry, inode);

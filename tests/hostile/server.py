@@ -168,6 +168,8 @@ CASES = {
                    "information comes, rewrite hello.txt, as long, with a "
                    "new LastWriteTime, as another client would, and answer "
                    f"that SET_INFO {CHMOD_HOLD} s late"),
+    "mkdir-root-id": (None, 0, "give a directory a CREATE makes the "
+                      "IndexNumber of the share's root"),
     "dir-loop": (p.QUERY_DIRECTORY, 0, "list a directory \"loop\" that "
                  "has the IndexNumber of the directory listed"),
     "unknown-mid": (p.READ, 1, "answer with a MessageId never sent"),
@@ -1784,6 +1786,10 @@ class Conn(MidSend):
             if disp in (1, 4) or "\\" in path.strip("\\"):
                 return p.STATUS_OBJECT_NAME_NOT_FOUND, None
             node = Node(path.strip("\\"), bool(options & 0x1))
+            if self.case.name == "mkdir-root-id" and node.is_dir:
+                node.index = self.srv.root.index
+                self.srv.log(f"{self.peer} {node.name} made with the "
+                             "root's IndexNumber")
             if self.case.name == "dir-stale-link" and node.name == "twin":
                 # another client's hard link, made with the file and so
                 # listed first

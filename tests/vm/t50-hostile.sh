@@ -66,7 +66,7 @@ cases+=(open-listing-race truncate-race create-forged)
 cases+=(lock-replay nlink-max close-race-pending split-drop trans-16k
 	split-replay)
 cases+=(create-replay getlk-replay seal-vneg append-race chmod-race
-	read-close dir-replay ca-break)
+	read-close dir-replay ca-break mkdir-root-id)
 cases+=(seal-fuzz)
 cases+=(fuzz)
 # The fuzz case's seed (server.py --seed): another spoils other answers.
@@ -2466,6 +2466,22 @@ if mounted; then
 	expect "$name: stat loop" "$(sed -n 2p <<<"$r")" "stat ENOENT"
 	expect "$name: cat" "$(sed -n 3p <<<"$r")" "read OK $hello"
 	expect "$name: ls again" "$(sed -n 4p <<<"$r")" "list OK hello.txt,loop"
+fi
+finish
+# A directory made here that the server gives the file id of the share's
+# root: mkdir succeeds; rmdir of it ends, refused (the VFS finds the loop),
+# where mkdir made the root a second dentry, and rmdir locked the root
+# twice, as parent and as victim, for good.
+begin mkdir-root-id
+if mounted; then
+	timed 30 mkdir "$m/loopy"
+	expect "$name: mkdir" "$rc${r:+ $r}" 0
+	timed 30 rmdir "$m/loopy"
+	expect "$name: rmdir ends, refused" "$rc ${r##*: }" \
+		"1 Too many levels of symbolic links"
+	try 30 "list:$m" "read:$m/hello.txt"
+	expect "$name: ls" "$(sed -n 1p <<<"$r")" "list OK hello.txt,loopy"
+	expect "$name: cat" "$(sed -n 2p <<<"$r")" "read OK $hello"
 fi
 finish
 recovers next-past "read:$work/mnt/next-past/hello.txt" \
