@@ -179,7 +179,8 @@ static void round_trip(struct kunit *test)
 {
 	static const char * const names[] = {
 		"plain", "gr\xc3\xbcn", "\xe6\x97\xa5\xe6\x9c\xac",
-		"x\xf0\x9f\x98\x80y", "a b.c~1",
+		"x\xf0\x9f\x98\x80y", "a b.c~1", "a:b", "q?\x01|\"*<>",
+		"end.", "end ", "..x.",
 	};
 	__le16 u16[32];
 	char back[64];
@@ -196,6 +197,51 @@ static void round_trip(struct kunit *test)
 	}
 }
 
+/*
+ * The characters Windows reserves go as the private use code points of
+ * Services for Macintosh, the ones cifs.ko's mapposix uses
+ * (fs/smb/client/cifs_unicode.h); a space or period only at the end of
+ * a name. The expected units are computed from that table.
+ */
+static void path_reserved_mapped(struct kunit *test)
+{
+	static const u16 want[] = {
+		'a', 0xf022, 'b', '.', 'c', '\\', 0xf020, 0xf021, 0xf023,
+		0xf024, 0xf025, 0xf027, 0xf001, 0xf01f, 'c', 0xf029, '\\',
+		'd', ' ', 'e', 0xf028,
+	};
+	__le16 out[32];
+
+	KUNIT_ASSERT_EQ(test, to16("a:b.c/\"*<>?|\001\037c./d e ", out,
+				   sizeof(out)), 42);
+	expect_units(test, out, want, ARRAY_SIZE(want));
+}
+
+static void name_reserved_mapped(struct kunit *test)
+{
+	static const __le16 colon[] = { cpu_to_le16('a'), cpu_to_le16(0xf022),
+					cpu_to_le16(0xf001), cpu_to_le16(0xf029) };
+	/* Space and period only at the end; U+F026 would be '/' */
+	static const __le16 inner[] = { cpu_to_le16(0xf028),
+					cpu_to_le16(0xf026), cpu_to_le16('x') };
+	static const __le16 dot[] = { cpu_to_le16(0xf029) };
+	static const __le16 dotdot[] = { cpu_to_le16('.'),
+					 cpu_to_le16(0xf029) };
+	char out[16];
+
+	KUNIT_ASSERT_EQ(test, smb3mc_utf16_to_name(colon, sizeof(colon), out,
+						   sizeof(out)), 4);
+	KUNIT_EXPECT_STREQ(test, out, "a:\x01.");
+	KUNIT_ASSERT_EQ(test, smb3mc_utf16_to_name(inner, sizeof(inner), out,
+						   sizeof(out)), 7);
+	KUNIT_EXPECT_STREQ(test, out, "\xef\x80\xa8\xef\x80\xa6x");
+	/* Mapped back to a name of the VFS's own */
+	KUNIT_EXPECT_EQ(test, smb3mc_utf16_to_name(dot, sizeof(dot), out,
+						   sizeof(out)), -EINVAL);
+	KUNIT_EXPECT_EQ(test, smb3mc_utf16_to_name(dotdot, sizeof(dotdot), out,
+						   sizeof(out)), -EINVAL);
+}
+
 static struct kunit_case smb3mc_unicode_cases[] = {
 	KUNIT_CASE(path_ascii),
 	KUNIT_CASE(path_unicode),
@@ -205,6 +251,8 @@ static struct kunit_case smb3mc_unicode_cases[] = {
 	KUNIT_CASE(name_from_utf16),
 	KUNIT_CASE(name_rejects),
 	KUNIT_CASE(round_trip),
+	KUNIT_CASE(path_reserved_mapped),
+	KUNIT_CASE(name_reserved_mapped),
 	{}
 };
 

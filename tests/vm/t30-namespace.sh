@@ -145,6 +145,22 @@ def nobody_creates_twice():
     raise OSError(int(got[0]), "")
 step("open O_CREAT twice, no permission to create: EACCES", "EACCES",
      nobody_creates_twice)
+# Characters Windows reserves in names, and a period ending one, go to
+# the server as private use code points (Services for Macintosh's, as
+# cifs.ko's default mapposix): sent as they are, a ':' names a stream of
+# the file, which holds other data.
+RSV, RSV_SRV = 'r:e*s?<>|"v.', "r\uf022e\uf021s\uf025\uf023\uf024\uf027\uf020v\uf029"
+def write_rsv():
+    with open(m("d", RSV), "w") as f:
+        f.write("reserved")
+step("create a name with : * ? < > | \" and a period at its end", "OK",
+     write_rsv)
+srv_step("the server has the name mapped, with the data",
+         open(s("d", RSV_SRV)).read() == "reserved" if exists(s("d", RSV_SRV))
+         else False, str(os.listdir(s("d"))))
+srv_step("the name is listed as created", RSV in os.listdir(m("d")),
+         str(os.listdir(m("d"))))
+step("unlink it", "OK", lambda: os.unlink(m("d", RSV)))
 
 # the parent's mtime follows the server's after a create
 t0 = os.stat(m("d")).st_mtime
