@@ -1822,6 +1822,12 @@ read_held_across_restart() {
 	within "$name: READ answered in the new session" "$took" 30
 }
 
+# Both files held open across the restart were reclaimed with DH2C.
+reclaimed_both() {
+	expect "$name: persistent handles reclaimed after the restart" \
+		"$(srvlog | grep -Ec 'DH2C (hello|other)\.txt fid=[0-9]+ -> reclaimed')" 2
+}
+
 case_fid_reuse() {
 	begin fid-reuse
 	if mounted; then
@@ -2192,9 +2198,7 @@ case_ca_restart() {
 		read_held_across_restart
 		n=$(srvlog | grep -Ec 'CREATE (hello|other)\.txt fid=[0-9]+ -> persistent')
 		expect "$name: persistent handles granted" "$n" 2
-		n=$(srvlog | grep -Ec 'DH2C (hello|other)\.txt fid=[0-9]+ -> reclaimed')
-		expect "$name: persistent handles reclaimed after the restart" \
-			"$n" 2
+		reclaimed_both
 		n=$(grep -F "($a)" /proc/fs/smb3mc/DebugData |
 			grep -Eo 'persistent [0-9]+')
 		expect "$name: DebugData" "$n" "persistent 2"
@@ -2214,9 +2218,7 @@ case_ca_break() {
 	begin ca-break
 	if mounted; then
 		read_held_across_restart
-		n=$(srvlog | grep -Ec 'DH2C (hello|other)\.txt fid=[0-9]+ -> reclaimed')
-		expect "$name: persistent handles reclaimed after the restart" \
-			"$n" 2
+		reclaimed_both
 		expect "$name: the server broke both leases" \
 			"$(srvlog | grep -c 'lease break sent in clear')" 2
 		for _ in $(seq 50); do
