@@ -1017,8 +1017,8 @@ static int chan_credits_gone(struct smb3mc_chan *chan, unsigned int had,
  * Return: 0 once sent, or handed to the worker that signs and sends it (a
  * failure then ends the request), or an errno when nothing was sent:
  * for a request with @req->done_fn, -EMSGSIZE when the channel has too
- * few credits for it and none to come, and @req->credits_left says how
- * many it has (MS-SMB2 3.2.4.1.5: a smaller one may go).
+ * few credits for it and none to come, and @req->fits says the payload
+ * the credits it has cover (MS-SMB2 3.2.4.1.5: a smaller one may go).
  */
 int smb3mc_chan_submit(struct smb3mc_chan *chan, struct smb3mc_req *req)
 {
@@ -1029,7 +1029,7 @@ int smb3mc_chan_submit(struct smb3mc_chan *chan, struct smb3mc_req *req)
 	req->rsp = NULL;
 	rc = chan_wait_credits(chan, charge, 1, &had);
 	if (rc == -EMSGSIZE && req->done_fn)
-		req->credits_left = had;
+		req->fits = had * SMB2_CREDIT_PAYLOAD;
 	else if (rc == -EMSGSIZE || rc == -ENOBUFS)
 		rc = chan_credits_gone(chan, had, charge);
 	if (rc)

@@ -239,10 +239,13 @@ struct smb3mc_req {
 	__le32 status;			/* NT status of the response */
 	int rc;				/* 0, or an errno from the transport */
 	/*
-	 * With @rc -EMSGSIZE from smb3mc_chan_submit(): the credits its
-	 * channel has, fewer than it needs, and none to come.
+	 * With @rc -EMSGSIZE: the most payload a request in its place may
+	 * carry, fewer bytes than it has, at least a page: what the credits
+	 * of its channel cover, fewer than it needs with none to come
+	 * (smb3mc_chan_submit()), or what a new session's server takes
+	 * (dispatch.c).
 	 */
-	unsigned int credits_left;
+	u32 fits;
 	bool interim;			/* STATUS_PENDING seen, MS-SMB2 3.2.5.1.5 */
 	bool interim_credited;		/* an interim's credits taken */
 	bool cancelled;			/* a CANCEL for this send went out */

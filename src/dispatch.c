@@ -826,6 +826,28 @@ static void ses_req_fail(struct smb3mc_req *req, int rc)
 }
 
 /*
+ * A READ or WRITE made before a new session whose server takes less
+ * (smb3mc_ses_renew()): -EMSGSIZE, with what fits, and its owner sends
+ * it in pieces.
+ */
+static int ses_io_fits(struct smb3mc_ses *ses, struct smb3mc_req *req)
+{
+	u16 cmd = smb3mc_req_command(req);
+	u32 max;
+
+	if (cmd == SMB2_READ)
+		max = READ_ONCE(ses->max_read);
+	else if (cmd == SMB2_WRITE)
+		max = READ_ONCE(ses->max_write);
+	else
+		return 0;
+	if (req->payload <= max)
+		return 0;
+	req->fits = max;
+	return -EMSGSIZE;
+}
+
+/*
  * Stamp and send @req on @chan, taking over its count. Nothing was sent
  * when a channel turns out dead here: try the next one.
  */
@@ -837,6 +859,8 @@ static int ses_submit_on(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 
 	for (tries = 0;; tries++) {
 		rc = ses_resume(ses, req);
+		if (!rc)
+			rc = ses_io_fits(ses, req);
 		if (rc) {
 			smb3mc_chan_put(chan);
 			return rc;

@@ -63,7 +63,7 @@ static int dir_list_refuse(struct smb3mc_dir_list *list, const char *what)
  */
 static u32 dir_out_len(const struct smb3mc_tcon *tcon)
 {
-	return min_t(u32, SMB3MC_DIR_BUF, tcon->ses->max_trans);
+	return min_t(u32, SMB3MC_DIR_BUF, READ_ONCE(tcon->ses->max_trans));
 }
 
 /* QUERY_DIRECTORY of every name on @fid, for @out_len bytes. */

@@ -64,15 +64,15 @@ size_t smb3mc_io_size(struct smb3mc_tcon *tcon, enum smb3mc_io_kind kind,
 
 	switch (kind) {
 	case SMB3MC_IO_READAHEAD:
-		return io_stripe(ses, len, io_chunk(ses->max_read));
+		return io_stripe(ses, len, io_chunk(READ_ONCE(ses->max_read)));
 	case SMB3MC_IO_READ_WINDOW:
-		return min(len, 4 * io_chunk(ses->max_read));
+		return min(len, 4 * io_chunk(READ_ONCE(ses->max_read)));
 	case SMB3MC_IO_WRITE_WINDOW:
-		return min(len, 4 * io_chunk(ses->max_write));
+		return min(len, 4 * io_chunk(READ_ONCE(ses->max_write)));
 	case SMB3MC_IO_WRITEBACK:
 		break;
 	}
-	return io_chunk(ses->max_write);
+	return io_chunk(READ_ONCE(ses->max_write));
 }
 
 /*
@@ -177,14 +177,15 @@ static bool rw_read_cut(const struct smb3mc_rw *rw, u32 n)
 }
 
 /*
- * The channel @rw's request went to has too few credits for it, at least
- * one, and none to come (smb3mc_chan_submit()): ask for what they cover,
- * and for the rest after it, as MS-SMB2 3.2.4.1.5 lets a client. Return:
- * 0 when that is on its way.
+ * @rw's request is larger than can go (struct smb3mc_req's @fits): the
+ * channel it went to has too few credits for it, at least one, and none
+ * to come, or a new session's server takes less. Ask for what fits, and
+ * for the rest after it, as MS-SMB2 3.2.4.1.5 lets a client. Return: 0
+ * when that is on its way.
  */
 static int rw_shrink(struct smb3mc_rw *rw, bool write)
 {
-	rw->max = rw->req.credits_left * SMB2_CREDIT_PAYLOAD;
+	rw->max = rw->req.fits;
 	return rw_issue(rw, write);
 }
 
@@ -194,8 +195,7 @@ static int rw_submit(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
 {
 	int rc;
 
-	if (!rw->len ||
-	    rw->len > (write ? tcon->ses->max_write : tcon->ses->max_read))
+	if (!rw->len)
 		return -EINVAL;
 	rw->tcon = tcon;
 	smb3mc_tcon_fid_read(tcon, fid, &rw->fid);
@@ -269,7 +269,8 @@ out:
  * @fid: an open handle with read access
  * @rw: the chunk; see struct smb3mc_rw
  *
- * @rw->len must not exceed the session's max_read.
+ * @rw->len is sized by smb3mc_io_size(); where a new session's server
+ * takes less, the READ goes in pieces.
  *
  * Return: 0 when the READ is on its way (@rw->done will run, with an
  * errno if it could not be sent), or an errno for a bad @rw (@rw->done
@@ -332,7 +333,8 @@ out:
  * @fid: an open handle with write access
  * @rw: the chunk; the pages of @rw->iter stay valid until @rw->done runs
  *
- * @rw->len must not exceed the session's max_write.
+ * @rw->len is sized by smb3mc_io_size(); where a new session's server
+ * takes less, the WRITE goes in pieces.
  *
  * Return: as smb3mc_read_submit().
  */
@@ -446,7 +448,8 @@ ssize_t smb3mc_rw_iter(struct smb3mc_tcon *tcon, const struct smb3mc_fid *fid,
 
 	if (!len)
 		return 0;
-	max = io_stripe(ses, len, write ? ses->max_write : ses->max_read);
+	max = io_stripe(ses, len, write ? READ_ONCE(ses->max_write) :
+				      READ_ONCE(ses->max_read));
 	n = DIV_ROUND_UP(len, max);
 	b = kvzalloc(struct_size(b, rws, n), GFP_NOFS);
 	if (!b)

@@ -107,6 +107,27 @@ static int ses_negotiate_once(struct smb3mc_ses *ses,
 	return rc;
 }
 
+/*
+ * The sizes of @info's READ, WRITE and transactions as the client uses
+ * them: without LARGE_MTU every request is one credit, 64 KiB at most,
+ * and none is over SMB3MC_MAX_IO. Returns -EIO when one is too small:
+ * each READ or WRITE of the page cache moves whole pages.
+ */
+static int ses_io_sizes(struct smb3mc_negotiate_info *info)
+{
+	u32 most = info->capabilities & SMB2_GLOBAL_CAP_LARGE_MTU ?
+		   SMB3MC_MAX_IO : SMB2_CREDIT_PAYLOAD;
+
+	info->max_read_size = min(info->max_read_size, most);
+	info->max_write_size = min(info->max_write_size, most);
+	info->max_transact_size = min(info->max_transact_size, most);
+	if (info->max_read_size < PAGE_SIZE ||
+	    info->max_write_size < PAGE_SIZE ||
+	    info->max_transact_size < SZ_4K)
+		return -EIO;
+	return 0;
+}
+
 /**
  * smb3mc_ses_negotiate - NEGOTIATE the session on its first channel
  * @ses: the session being opened
@@ -166,30 +187,48 @@ int smb3mc_ses_negotiate(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 	ses->cipher = info.cipher;
 	ses->sign_alg = info.signing_alg;
 	memcpy(ses->server_guid, info.server_guid, sizeof(ses->server_guid));
-	/* Without LARGE_MTU every request is one credit: 64 KiB at most. */
-	if (!(info.capabilities & SMB2_GLOBAL_CAP_LARGE_MTU)) {
-		info.max_read_size = min_t(u32, info.max_read_size,
-					   SMB2_CREDIT_PAYLOAD);
-		info.max_write_size = min_t(u32, info.max_write_size,
-					    SMB2_CREDIT_PAYLOAD);
-		info.max_transact_size = min_t(u32, info.max_transact_size,
-					       SMB2_CREDIT_PAYLOAD);
-	}
-	ses->max_read = min_t(u32, info.max_read_size, SMB3MC_MAX_IO);
-	ses->max_write = min_t(u32, info.max_write_size, SMB3MC_MAX_IO);
-	ses->max_trans = min_t(u32, info.max_transact_size, SMB3MC_MAX_IO);
-	/* Each READ or WRITE of the page cache moves whole pages. */
-	if (ses->max_read < PAGE_SIZE || ses->max_write < PAGE_SIZE ||
-	    ses->max_trans < SZ_4K) {
+	if (ses_io_sizes(&info)) {
 		error_plog(log, "%s: server offers READ or WRITE sizes below the page size (%lu bytes), or transactions below 4 KiB",
 			   ses->server, PAGE_SIZE);
 		return -EIO;
 	}
+	ses->max_read = info.max_read_size;
+	ses->max_write = info.max_write_size;
+	ses->max_trans = info.max_transact_size;
 	chan->max_rsp = max(ses->max_read, ses->max_trans) + PAGE_SIZE;
 
 	/* A server that requires signing gets it even with nosign. */
 	ses->sign = opts->sign ||
 		    (info.security_mode & SMB2_NEGOTIATE_SIGNING_REQUIRED);
+	return 0;
+}
+
+/*
+ * A server back from a restart may take less than before (its settings
+ * changed): from now on READs, WRITEs and transactions are no larger
+ * than it takes, and those made before go in pieces (dispatch.c). Never
+ * more than before: what was sized for the old session stays valid.
+ */
+static int ses_io_renew(struct smb3mc_ses *ses,
+			struct smb3mc_negotiate_info *info,
+			struct smb3mc_chan *chan)
+{
+	if (ses_io_sizes(info)) {
+		pr_warn_ratelimited("smb3mc: %s: the server came back with READ or WRITE sizes below the page size, or transactions below 4 KiB\n",
+				    chan->name);
+		return -EIO;
+	}
+	if (info->max_read_size >= ses->max_read &&
+	    info->max_write_size >= ses->max_write &&
+	    info->max_transact_size >= ses->max_trans)
+		return 0;
+	WRITE_ONCE(ses->max_read, min(ses->max_read, info->max_read_size));
+	WRITE_ONCE(ses->max_write, min(ses->max_write, info->max_write_size));
+	WRITE_ONCE(ses->max_trans, min(ses->max_trans,
+				       info->max_transact_size));
+	pr_info_ratelimited("smb3mc: %s: the server came back taking less: READ %u, WRITE %u, transactions %u bytes at most\n",
+			    chan->name, ses->max_read, ses->max_write,
+			    ses->max_trans);
 	return 0;
 }
 
@@ -239,6 +278,9 @@ int smb3mc_ses_renew(struct smb3mc_ses *ses, struct smb3mc_chan *chan)
 	ses->security_mode = info.security_mode;
 	ses->server_caps = info.capabilities;
 	ses->sign_alg = info.signing_alg;
+	rc = ses_io_renew(ses, &info, chan);
+	if (rc)
+		return rc;
 	chan->max_rsp = max(ses->max_read, ses->max_trans) + PAGE_SIZE;
 	return smb3mc_ses_authenticate(ses, chan, preauth, &log);
 }

@@ -90,6 +90,7 @@ struct smb3mc_ses {
 	 */
 	bool encrypt;
 	u64 id;				/* SessionId */
+	/* The server's sizes; a new session may lower them (READ_ONCE()) */
 	u32 max_read;
 	u32 max_write;
 	u32 max_trans;

@@ -73,6 +73,7 @@ STATUS_RANGE_NOT_LOCKED = 0xC000007E
 LOCKFLAG_EXCLUSIVE, LOCKFLAG_UNLOCK = 0x2, 0x4
 FSCTL_QUERY_NETWORK_INTERFACE_INFO = 0x001401FC
 MAX_IO = 1024 * 1024
+SMALL_IO = 64 * 1024  # restart-smaller: MaxRead/WriteSize after the restart
 WRITE_GAP_AT = 32768  # write-gap: the WRITE of this byte is refused
 # create-late: the name whose CREATE is answered late; create-forged:
 # answered at once; each with a copy of the answer, its signature bad,
@@ -386,6 +387,10 @@ CASES = {
     "silent-reconnect": (p.READ, 1, "restart, then take connections and "
                          "never answer NEGOTIATE"),
     "guid-change": (p.READ, 1, "restart with another ServerGuid"),
+    "restart-smaller": (p.READ, 1, "restart, then offer MaxReadSize and "
+                        f"MaxWriteSize {SMALL_IO // 1024} KiB, and refuse a "
+                        "READ or WRITE of more (STATUS_INVALID_PARAMETER), "
+                        "as a server whose settings changed"),
     "session-deleted": (p.READ, 1, "forget the session, its trees and "
                         "opens, at the first READ, keeping the connection: "
                         "that READ, and all after it in that session, are "
@@ -456,7 +461,8 @@ CACHING_CASES = ("close-late", "unlock-silent", "read-cut", "write-full",
                  "lock-replay", "getlk-replay", "split-replay", "ca-break")
 CA_CASES = ("ca-restart", "ca-break")
 RESTART_CASES = ("fid-reuse", "reopen-drop", "silent-reconnect",
-                 "guid-change", "close-race", "close-race-pending",
+                 "guid-change", "restart-smaller", "close-race",
+                 "close-race-pending",
                  "bind-restart", "ca-restart", "ca-break",
                  "relapse", "iface-unreachable")
 
@@ -649,7 +655,23 @@ class MidSend:
     """answer-mid-write: answers arrive while the client still sends."""
 
     def max_write(self):
-        return 8 * MAX_IO if self.case.name == "answer-mid-write" else MAX_IO
+        if self.case.name == "answer-mid-write":
+            return 8 * MAX_IO
+        return self.max_read()
+
+    def max_read(self):
+        """MaxReadSize: restart-smaller's after the restart, or MAX_IO."""
+        if self.case.name == "restart-smaller" and self.srv.stage:
+            return SMALL_IO
+        return MAX_IO
+
+    def too_large(self, what, length):
+        """restart-smaller: a READ or WRITE of more than the NEGOTIATE
+        after the restart offered, logged."""
+        if length <= self.max_read():
+            return False
+        self.srv.log(f"{self.peer} {what} of {length} bytes refused")
+        return True
 
     def answer_mid_write(self, length):
         head = self.recv_exact(min(length, p.HDR_SIZE))
@@ -1553,7 +1575,8 @@ class Conn(MidSend):
         ctx_off = (blob_off + len(blob) + 7) & ~7 if nctx else 0
         out = struct.pack("<HHHH16sIIIIQQHHI", 65, self.server_secmode,
                           dialect, nctx, self.srv.guid, caps,
-                          self.max_transact(), MAX_IO, self.max_write(),
+                          self.max_transact(), self.max_read(),
+                          self.max_write(),
                           filetime(), 0, blob_off, len(blob), ctx_off)
         out += blob
         if nctx:
@@ -2075,6 +2098,8 @@ class Conn(MidSend):
             return p.STATUS_FILE_CLOSED, None
         if o.node.is_dir:
             return p.STATUS_INVALID_DEVICE_REQUEST, None
+        if self.too_large("READ", length):
+            return p.STATUS_INVALID_PARAMETER, None
         data = bytes(o.node.data[offset:offset + length])
         data_off = 0x50
         if h.hit and self.case.name in ("read-extra", "read-extra-padded"):
@@ -2099,6 +2124,8 @@ class Conn(MidSend):
             return p.STATUS_FILE_CLOSED, None
         if h.hit and self.case.name == "write-full":
             return STATUS_DISK_FULL, None
+        if self.too_large("WRITE", length):
+            return p.STATUS_INVALID_PARAMETER, None
         if (h.hit and self.case.name == "write-gap" and
                 offset <= WRITE_GAP_AT < offset + length):
             return STATUS_DISK_FULL, None

@@ -66,7 +66,7 @@ cases+=(open-listing-race truncate-race create-forged)
 cases+=(lock-replay nlink-max close-race-pending split-drop trans-16k
 	split-replay)
 cases+=(create-replay getlk-replay seal-vneg append-race chmod-race
-	read-close dir-replay ca-break mkdir-root-id)
+	read-close dir-replay ca-break mkdir-root-id restart-smaller)
 cases+=(seal-fuzz)
 cases+=(fuzz)
 # The fuzz case's seed (server.py --seed): another spoils other answers.
@@ -2468,6 +2468,32 @@ if mounted; then
 	expect "$name: stat loop" "$(sed -n 2p <<<"$r")" "stat ENOENT"
 	expect "$name: cat" "$(sed -n 3p <<<"$r")" "read OK $hello"
 	expect "$name: ls again" "$(sed -n 4p <<<"$r")" "list OK hello.txt,loop"
+fi
+finish
+# A server restarted that takes READs and WRITEs of 64 KiB at most from
+# then on (its settings changed): the O_DIRECT read of 2 MiB whose 1 MiB
+# READs wait across the restart, and a write and fsync after it, go in
+# pieces the server takes, where each failed.
+begin restart-smaller
+if mounted; then
+	head -c 2M /dev/urandom >"$work/rs.bin"
+	timed 60 dd if="$work/rs.bin" of="$m/big.bin" bs=1M oflag=direct \
+		status=none
+	expect "$name: O_DIRECT write of 2 MiB before the restart" \
+		"$rc${r:+ $r}" 0
+	timed 60 dd if="$m/big.bin" of="$work/rs.back" bs=2M count=1 \
+		iflag=direct status=none
+	expect "$name: O_DIRECT read of it across the restart" "$rc${r:+ $r}" 0
+	expect "$name: the data read is the data written" \
+		"$(cmp "$work/rs.bin" "$work/rs.back" 2>&1 && echo same)" same
+	timed 60 dd if="$work/rs.bin" of="$m/after.bin" bs=1M conv=fsync \
+		status=none
+	expect "$name: write and fsync of 2 MiB after it" "$rc${r:+ $r}" 0
+	timed 60 dd if="$m/after.bin" of="$work/rs.back2" bs=1M iflag=direct \
+		status=none
+	expect "$name: it reads back" \
+		"$(cmp "$work/rs.bin" "$work/rs.back2" 2>&1 && echo same)" same
+	msg "the server came back taking less: READ 65536, WRITE 65536"
 fi
 finish
 # A directory made here that the server gives the file id of the share's
