@@ -66,9 +66,9 @@ static int smb3mc_show_options(struct seq_file *m, struct dentry *root)
 	struct smb3mc_share_info info;
 
 	smb3mc_share_info(sbi->tcon, &info);
-	seq_printf(m, ",vers=%u.%u%s", info.dialect >> 8,
-		   (info.dialect >> 4) & 0xf,
-		   info.dialect == SMB311_DIALECT ? ".1" : "");
+	/* As vers= takes them: 0x0302 is "3.02" */
+	seq_printf(m, ",vers=%s", info.dialect == SMB311_DIALECT ? "3.1.1" :
+		   info.dialect == SMB302_DIALECT ? "3.02" : "3.0");
 	seq_show_option(m, "username", info.username);
 	if (*info.domain)
 		seq_show_option(m, "domain", info.domain);

@@ -78,6 +78,10 @@ check "DebugData is mode 0400" test "$(stat -c %a /proc/fs/smb3mc/DebugData)" = 
 check "DebugData unreadable for nobody" sh -c \
 	"! setpriv --reuid=65534 --regid=65534 --clear-groups cat /proc/fs/smb3mc/DebugData >/dev/null 2>&1"
 check "umount" umount $mnt
+# /proc/mounts shows the dialect as vers= takes it (3.02 showed as 3.0).
+check "mount vers=3.02" mount -t smb3mc "//$SRV_IP/$SHARE" $mnt -o "$opts,vers=3.02"
+check "/proc/mounts shows vers=3.02" grep -q " $mnt smb3mc .*,vers=3.02," /proc/mounts
+check "umount" umount $mnt
 
 # Errors: errno and a message in dmesg.
 e=$(errno_of "//$SRV_IP/$SHARE" $mnt smb3mc "username=$SMB_USER,password=wrong")
