@@ -338,6 +338,11 @@ const struct file_operations smb3mc_file_ops = {
 	.fsync		= smb3mc_fsync,
 	.lock		= smb3mc_file_lock,
 	.flock		= smb3mc_file_flock,
+	/*
+	 * A local lease (F_SETLEASE, nfsd's delegations) would never hear
+	 * of another client's change: refused, as NFS does.
+	 */
+	.setlease	= simple_nosetlease,
 	.splice_read	= filemap_splice_read,
 	.splice_write	= iter_file_splice_write,
 };

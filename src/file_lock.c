@@ -182,6 +182,14 @@ static int brl_set(struct file *file, struct file_lock *fl)
 	u64 offset, length;
 	int rc;
 
+	/*
+	 * What this client wrote before goes to the server before the lock:
+	 * a server that enforces locks on I/O (ksmbd, Windows) then refuses
+	 * a WRITE under a shared lock from any handle, and under an exclusive
+	 * one from the others, and the data would be lost.
+	 */
+	if (smb3mc_writeback_range(file_inode(file), 0, LLONG_MAX) == -EINTR)
+		return -EINTR;
 	brl_range(fl, &offset, &length);
 	lk = kzalloc(sizeof(*lk), GFP_KERNEL);
 	if (!lk)

@@ -263,6 +263,31 @@ os.close(fd1)
 print(r, open(sys.argv[2], "rb").read().count(b"M"))' $m3/locks/two $srv/two
 check "umount nolease" umount $m3
 
+# A write cached under the lease, then a shared lock of the whole file on
+# the same descriptor: the data goes to the server before the lock, where
+# a server that checks I/O against locks (ksmbd) refused its WRITE under
+# the lock, and it was lost (the close failing EACCES).
+is "a cached write, then a shared lock, unlock, close: the server has it" \
+	"OK 100" python3 -c 'import fcntl, os, sys
+fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o666)
+os.write(fd, b"W" * 100)
+try:
+    fcntl.lockf(fd, fcntl.LOCK_SH)
+    fcntl.lockf(fd, fcntl.LOCK_UN)
+    os.close(fd)
+    r = "OK"
+except OSError as e:
+    r = e.strerror
+print(r, open(sys.argv[2], "rb").read().count(b"W"))' $m1/locks/shared $srv/shared
+# A local lease would never hear of another client's change.
+is "F_SETLEASE: EINVAL" EINVAL python3 -c 'import errno, fcntl, os, sys
+fd = os.open(sys.argv[1], os.O_RDONLY)
+try:
+    fcntl.fcntl(fd, fcntl.F_SETLEASE, fcntl.F_RDLCK)
+    print("OK")
+except OSError as e:
+    print(errno.errorcode[e.errno])' $m1/locks/shared
+
 # flock() between the mounts.
 start f1 flock $m1/locks/fl ex wait 5
 f1=$bg
