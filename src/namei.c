@@ -125,10 +125,12 @@ static int smb3mc_make(struct inode *dir, struct dentry *dentry, bool is_dir,
 		smb3mc_lease_create_end(dir->i_sb, lc, rc ? NULL : inode);
 	if (rc)
 		return rc;
-	/* atomic_open may create on a dentry still being looked up. */
-	if (is_dir)
+	if (is_dir) {
 		smb3mc_make_dir(dentry, inode);
-	else if (d_in_lookup(dentry))
+		return 0;
+	}
+	/* atomic_open may create on a dentry still being looked up. */
+	if (d_in_lookup(dentry))
 		d_add(dentry, inode);
 	else
 		d_instantiate(dentry, inode);
