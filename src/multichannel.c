@@ -84,28 +84,32 @@ static void ses_break_deliver(struct smb3mc_ses *ses,
 static bool ses_break_hold(struct smb3mc_ses *ses,
 			   const struct smb3mc_lease_break *brk)
 {
-	struct smb3mc_lease_break *held = NULL;
+	struct smb3mc_lease_break *held;
 	unsigned int i;
 	u32 ack = 0;
 	bool hold;
 
 	spin_lock(&ses->held_lock);
 	hold = READ_ONCE(ses->recovering);
-	for (i = 0; hold && i < ses->nr_held && !held; i++)
+	if (!hold)
+		goto out;
+	for (i = 0; i < ses->nr_held; i++)
 		if (!memcmp(ses->held[i].key, brk->key, sizeof(brk->key)))
-			held = &ses->held[i];
-	if (held)
-		ack = held->flags & SMB2_NOTIFY_BREAK_LEASE_FLAG_ACK_REQUIRED;
-	else if (hold && ses->nr_held < ARRAY_SIZE(ses->held))
-		held = &ses->held[ses->nr_held++];
-	if (held) {
-		*held = *brk;
-		held->flags |= ack;
-	} else if (hold) {
+			break;
+	if (i == ARRAY_SIZE(ses->held)) {
 		pr_warn_ratelimited("smb3mc: %s: more than %zu leases broken while setting up a new session: break of lease %16phN dropped\n",
 				    ses->server, ARRAY_SIZE(ses->held),
 				    brk->key);
+		goto out;
 	}
+	held = &ses->held[i];
+	if (i < ses->nr_held)
+		ack = held->flags & SMB2_NOTIFY_BREAK_LEASE_FLAG_ACK_REQUIRED;
+	else
+		ses->nr_held++;
+	*held = *brk;
+	held->flags |= ack;
+out:
 	spin_unlock(&ses->held_lock);
 	return hold;
 }
