@@ -206,11 +206,29 @@ static int smb3mc_atomic_open(struct inode *dir, struct dentry *dentry,
  * A name of @inode is gone on the server. Its count may be 0 already: a
  * revalidation by another process in between applied the server's
  * NumberOfLinks, which Samba gives without a name that is delete-pending.
+ * Under i_lock, as the server's count is applied (inode.c).
  */
 static void smb3mc_drop_nlink(struct inode *inode)
 {
+	spin_lock(&inode->i_lock);
 	if (inode->i_nlink)
 		drop_nlink(inode);
+	spin_unlock(&inode->i_lock);
+}
+
+/*
+ * A name of @inode was made on the server. A revalidation while the link
+ * was made may have applied a NumberOfLinks of 0 (a server's count of a
+ * file whose other name is being deleted), past the VFS's check of it.
+ */
+static void smb3mc_inc_nlink(struct inode *inode)
+{
+	spin_lock(&inode->i_lock);
+	if (inode->i_nlink)
+		inc_nlink(inode);
+	else
+		set_nlink(inode, 1);
+	spin_unlock(&inode->i_lock);
 }
 
 static int smb3mc_remove(struct inode *dir, struct dentry *dentry,
@@ -378,7 +396,7 @@ static int smb3mc_link(struct dentry *old_dentry, struct inode *dir,
 		return rc;
 	smb3mc_attr_stale(inode);
 	smb3mc_attr_stale(dir);
-	inc_nlink(inode);
+	smb3mc_inc_nlink(inode);
 	ihold(inode);
 	d_instantiate(dentry, inode);
 	return 0;

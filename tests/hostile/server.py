@@ -169,6 +169,11 @@ CASES = {
                    "information comes, rewrite hello.txt, as long, with a "
                    "new LastWriteTime, as another client would, and answer "
                    f"that SET_INFO {CHMOD_HOLD} s late"),
+    "link-race": (None, 0, "once a SET_INFO of hello.txt's link "
+                  "information comes, give hello.txt NumberOfLinks 0 and "
+                  "DeletePending, as a server does for a file whose last "
+                  f"name is being deleted, and answer that SET_INFO "
+                  f"{CHMOD_HOLD} s late"),
     "mkdir-root-id": (None, 0, "give a directory a CREATE makes the "
                       "IndexNumber of the share's root"),
     "dir-loop": (p.QUERY_DIRECTORY, 0, "list a directory \"loop\" that "
@@ -877,13 +882,21 @@ class Conn(MidSend):
                              daemon=True).start()
             return
         if self.case.name == "chmod-race" and not self.srv.stage and \
-                self.chmod_query(msg):
+                self.set_info_query(msg, 4):
             self.srv.stage = 1
             node = self.srv.files["hello.txt"]
             node.data = bytearray(CHMOD_DATA)
             node.time = filetime(RACE_TIME)
             self.srv.log(f"{self.peer} SET_INFO of hello.txt held "
                          f"{CHMOD_HOLD} s, the file rewritten meanwhile")
+            threading.Thread(target=self.chain_late, args=(msg,),
+                             daemon=True).start()
+            return
+        if self.case.name == "link-race" and not self.srv.stage and \
+                self.set_info_query(msg, 11):
+            self.srv.stage = 1
+            self.srv.log(f"{self.peer} SET_INFO link of hello.txt held "
+                         f"{CHMOD_HOLD} s, its NumberOfLinks 0 meanwhile")
             threading.Thread(target=self.chain_late, args=(msg,),
                              daemon=True).start()
             return
@@ -918,16 +931,17 @@ class Conn(MidSend):
         except OSError:
             pass
 
-    def chmod_query(self, msg):
-        """chmod-race: whether the chain @msg opens hello.txt and sets its
-        basic information, as a chmod does (CREATE, SET_INFO, CLOSE)."""
+    def set_info_query(self, msg, cls):
+        """chmod-race, link-race: whether the chain @msg opens hello.txt
+        and sets its information of class @cls, as a chmod (basic, 4) or
+        a link (11) does: CREATE, SET_INFO, CLOSE."""
         h = p.Header(msg)
         if h.command != p.CREATE or not h.next_command or \
                 self.create_name(msg).strip("\\").lower() != "hello.txt":
             return False
         part = msg[h.next_command:]
         return p.Header(part).command == p.SET_INFO and \
-            part[p.HDR_SIZE + 3] == 4  # FileBasicInformation
+            part[p.HDR_SIZE + 3] == cls
 
     @staticmethod
     def chain_last(msg):
@@ -1173,14 +1187,17 @@ class Conn(MidSend):
     def chain_late(self, msg):
         """create-late: the answers to the chain @msg, 12 s late;
         credits-forged: 3 s, logged once sent; open-listing-race:
-        RACE_HOLD s, logged once sent, the hold over before; chmod-race:
-        CHMOD_HOLD s."""
+        RACE_HOLD s, logged once sent, the hold over before; chmod-race,
+        link-race: CHMOD_HOLD s, link-race's NumberOfLinks 0 over before."""
         forged = self.case.name == "credits-forged"
         race = self.case.name == "open-listing-race"
         time.sleep(3 if forged else RACE_HOLD if race else
-                   CHMOD_HOLD if self.case.name == "chmod-race" else 12)
+                   CHMOD_HOLD if self.case.name in ("chmod-race", "link-race")
+                   else 12)
         if race:
             self.srv.race_held = False
+        if self.case.name == "link-race":
+            self.srv.stage = 2
         try:
             self.answer_chain(msg)
         except OSError:
@@ -2250,13 +2267,16 @@ class Conn(MidSend):
         size = len(node.data)
         if self.case.name == "eof-huge" and not node.is_dir:
             size = (1 << 63) + 4096
-        links = 1
+        links, pending = 1, 0
         if self.case.name == "nlink0" and not node.is_dir:
             links = 0
+        if self.case.name == "link-race" and self.srv.stage == 1 and \
+                node.name == "hello.txt":
+            links, pending = 0, 1
         if self.case.name == "nlink-max" and not node.is_dir:
             links = 0xFFFFFFFF
         standard = struct.pack("<QQIBBH", (len(node.data) + 4095) & ~4095,
-                               size, links, 0, int(node.is_dir), 0)
+                               size, links, pending, int(node.is_dir), 0)
         name = p.utf16("\\" + node.name)
         if cls == 4:
             return node.basic()

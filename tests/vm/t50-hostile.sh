@@ -66,7 +66,7 @@ cases+=(open-listing-race truncate-race create-forged)
 cases+=(lock-replay nlink-max close-race-pending split-drop trans-16k
 	split-replay)
 cases+=(create-replay getlk-replay seal-vneg append-race chmod-race
-	read-close dir-replay ca-break mkdir-root-id restart-smaller)
+	read-close dir-replay ca-break mkdir-root-id restart-smaller link-race)
 cases+=(seal-fuzz)
 cases+=(fuzz)
 # The fuzz case's seed (server.py --seed): another spoils other answers.
@@ -2165,6 +2165,37 @@ print(open(f).read().strip())' "$m/hello.txt" "$work/server.log" "$a:$port"
 	finish
 }
 
+# A stat while a link(2) waits for its answer is told the file has no
+# link, as a server says of a file whose last name is being deleted: the
+# link then succeeds, the file with a link again, without a warning
+# (before 2026-12-08 inc_nlink() warned of a count of 0).
+case_link_race() {
+	begin link-race
+	if mounted actimeo=0; then
+		timed 60 env PYTHONPATH="$REPO/tests/lib" python3 -c '
+import os, re, sys, threading
+from stale import LogWatch
+f, log, srv = sys.argv[1:4]
+watch = LogWatch(log)
+t = threading.Thread(target=os.link, args=(f, f + ".2"))
+t.start()
+got = watch.wait(re.escape(srv) + " .*SET_INFO link of hello.txt held",
+                 lambda: not t.is_alive())
+print("held" if got and t.is_alive() else "not held")
+print("during: nlink=%d" % os.stat(f).st_nlink)
+t.join()
+print("after: nlink=%d, %s" % (os.stat(f).st_nlink,
+      "linked" if os.path.exists(f + ".2") else "not linked"))
+' "$m/hello.txt" "$work/server.log" "$a:$port"
+		expect "$name: a stat while the link waits" \
+			"$rc $(sed -n 1,2p <<<"$r" | tr '\n' ' ')" \
+			"0 held during: nlink=0 "
+		expect "$name: the link made" "$(sed -n 3p <<<"$r")" \
+			"after: nlink=1, linked"
+	fi
+	finish
+}
+
 # A sealed 3.0 mount that does not sign (nosign,seal): the server's
 # answer to VALIDATE_NEGOTIATE, encrypted, names other capabilities than
 # its NEGOTIATE, as a NEGOTIATE that a man in the middle changed would
@@ -2576,6 +2607,7 @@ case_open_listing_race
 case_truncate_race
 case_append_race
 case_chmod_race
+case_link_race
 case_read_close
 case_create_forged
 case_write_full
