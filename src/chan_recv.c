@@ -1156,7 +1156,8 @@ int smb3mc_chan_receive_thread(void *data)
 	} while (!rc && !kthread_should_stop());
 
 	if (!kthread_should_stop())
-		pr_warn("smb3mc: %s: connection lost (%d)\n", chan->name, rc);
+		pr_warn_ratelimited("smb3mc: %s: connection lost (%d)\n",
+				    chan->name, rc);
 	/* What was received whole ends with its response, as it came. */
 	wait_event(chan->rx_wait, !atomic_read(&chan->rx_jobs));
 	chan_mark_dead(chan);

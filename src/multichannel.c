@@ -318,8 +318,8 @@ static int query_ifaces(struct smb3mc_ses *ses, struct smb3mc_iface *ifaces)
 		rc = smb3mc_parse_query_ifaces(call->req.rsp, call->req.rsp_len,
 					       ifaces, SMB3MC_MAX_IFACES);
 	if (rc < 0 && call->req.status != STATUS_SUCCESS)
-		pr_warn("smb3mc: %s: cannot list the server's interfaces: %s (%d)\n",
-			ses->server, smb3mc_status_name(call->req.status), rc);
+		pr_warn_ratelimited("smb3mc: %s: cannot list the server's interfaces: %s (%d)\n",
+				    ses->server, smb3mc_status_name(call->req.status), rc);
 	else if (rc < 0 && rc != -ESHUTDOWN)
 		pr_warn_ratelimited("smb3mc: %s: cannot list the server's interfaces (%d)\n",
 				    ses->server, rc);
@@ -375,8 +375,8 @@ static int open_channel(struct smb3mc_ses *ses,
 	if (rc) {
 		/* Not the interface's failure: the session lost its channels. */
 		if (rc != -ENOTCONN)
-			pr_warn("smb3mc: %s: channel %u to %pISpc failed (%d)\n",
-				ses->server, id, &dst, rc);
+			pr_warn_ratelimited("smb3mc: %s: channel %u to %pISpc failed (%d)\n",
+					    ses->server, id, &dst, rc);
 		kfree(chan);
 		return rc;
 	}
@@ -480,8 +480,8 @@ int smb3mc_ses_start_multichannel(struct smb3mc_ses *ses, unsigned int max,
 
 	if (!(ses->server_caps & SMB2_GLOBAL_CAP_MULTI_CHANNEL)) {
 		if (max > 1)
-			pr_info("smb3mc: %s: server does not offer multichannel\n",
-				ses->server);
+			pr_info_ratelimited("smb3mc: %s: server does not offer multichannel\n",
+					    ses->server);
 		goto out;
 	}
 	ses->max_chans = max ? max : SMB3MC_DEFAULT_CHANNELS;

@@ -317,8 +317,8 @@ static void ses_bind_abort(struct work_struct *work)
 	mutex_lock(&ses->chan_lock);
 	if (ses->connecting && !READ_ONCE(ses->recovering) &&
 	    !smb3mc_ses_up(ses)) {
-		pr_warn("smb3mc: %s: every channel lost: the bind of channel %u is given up\n",
-			ses->server, ses->connecting->id);
+		pr_warn_ratelimited("smb3mc: %s: every channel lost: the bind of channel %u is given up\n",
+				    ses->server, ses->connecting->id);
 		smb3mc_chan_abort(ses->connecting);
 	}
 	mutex_unlock(&ses->chan_lock);

@@ -298,8 +298,8 @@ static int ses_negotiate_bind(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 	/* The channel encrypts with the session's keys: the same cipher. */
 	if (info.dialect != ses->dialect || info.cipher != ses->cipher ||
 	    memcmp(info.server_guid, ses->server_guid, sizeof(info.server_guid))) {
-		pr_warn("smb3mc: %s: another server, dialect or cipher answers there\n",
-			chan->name);
+		pr_warn_ratelimited("smb3mc: %s: another server, dialect or cipher answers there\n",
+				    chan->name);
 		return -EIO;
 	}
 	chan->max_rsp = max(ses->max_read, ses->max_trans) + PAGE_SIZE;
@@ -638,8 +638,8 @@ int smb3mc_ses_authenticate(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 		goto out;
 	}
 	if (rc)
-		pr_warn("smb3mc: %s: cannot set up %s (%d): the session will not encrypt\n",
-			ses->server, smb3mc_cipher_name(ses->cipher), rc);
+		pr_warn_ratelimited("smb3mc: %s: cannot set up %s (%d): the session will not encrypt\n",
+				    ses->server, smb3mc_cipher_name(ses->cipher), rc);
 	rc = 0;
 	if (a.encrypt_data)
 		ses->encrypt = true;
@@ -721,12 +721,12 @@ int smb3mc_ses_bind(struct smb3mc_ses *ses, struct smb3mc_chan *chan)
 	rc = ses_ntlm_legs(ses, chan, call, &a, preauth);
 	if (rc) {
 		if (call->req.status)
-			pr_warn("smb3mc: %s: binding refused: %s (%d)\n",
-				chan->name,
-				smb3mc_status_name(call->req.status), rc);
+			pr_warn_ratelimited("smb3mc: %s: binding refused: %s (%d)\n",
+					    chan->name,
+					    smb3mc_status_name(call->req.status), rc);
 		else
-			pr_warn("smb3mc: %s: binding failed (%d)\n",
-				chan->name, rc);
+			pr_warn_ratelimited("smb3mc: %s: binding failed (%d)\n",
+					    chan->name, rc);
 		goto out;
 	}
 	rc = smb3mc_derive_signing_key(ses->dialect, a.session_key,
@@ -742,14 +742,14 @@ int smb3mc_ses_bind(struct smb3mc_ses *ses, struct smb3mc_chan *chan)
 	chan->signer_ready = true;
 	rc = ses_verify_final(ses, chan, call, true);
 	if (rc) {
-		pr_warn("smb3mc: %s: binding response unsigned or badly signed\n",
-			chan->name);
+		pr_warn_ratelimited("smb3mc: %s: binding response unsigned or badly signed\n",
+				    chan->name);
 		goto out;
 	}
 	rc = ses_time_chan(ses, chan, call);
 	if (rc)
-		pr_warn("smb3mc: %s: ECHO after binding failed (%d)\n",
-			chan->name, rc);
+		pr_warn_ratelimited("smb3mc: %s: ECHO after binding failed (%d)\n",
+				    chan->name, rc);
 out:
 	ses_auth_free(&a);
 	/* It held the AUTHENTICATE_MESSAGE. */

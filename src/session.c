@@ -65,8 +65,8 @@ static void ses_slot_echo(struct work_struct *work)
 	smb3mc_chan_hold(chan);
 	rc = smb3mc_ses_call_once(ses, chan, NULL, &call->req);
 	if (rc == -ETIMEDOUT) {
-		pr_warn("smb3mc: %s: no answer to ECHO, dropping the connection\n",
-			chan->name);
+		pr_warn_ratelimited("smb3mc: %s: no answer to ECHO, dropping the connection\n",
+				    chan->name);
 		smb3mc_chan_abort(chan);
 	}
 	smb3mc_call_free(call);

@@ -443,9 +443,9 @@ static int tcon_reopen_all(struct smb3mc_tcon *tcon, struct smb3mc_chan *chan)
 			break;
 	}
 	if (!rc && (done || lost))
-		pr_info("smb3mc: %s: share %s: %u open files opened again (%u durable handles reclaimed), %u lost\n",
-			tcon->ses->server, tcon->share, done,
-			READ_ONCE(tcon->ses->reclaimed) - reclaimed, lost);
+		pr_info_ratelimited("smb3mc: %s: share %s: %u open files opened again (%u durable handles reclaimed), %u lost\n",
+				    tcon->ses->server, tcon->share, done,
+				    READ_ONCE(tcon->ses->reclaimed) - reclaimed, lost);
 out:
 	kfree(name);
 	smb3mc_call_free(call);

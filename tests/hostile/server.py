@@ -300,6 +300,9 @@ CASES = {
     "bind-drop": (None, 0, "offer multichannel with our own address, "
                   "and drop each bound connection 0.5 s after answering "
                   "the ECHO that follows its bind, the channel in use"),
+    "bind-refuse": (None, 0, "offer multichannel with our own address, "
+                    "and answer each binding SESSION_SETUP's AUTHENTICATE "
+                    "STATUS_ACCESS_DENIED"),
     "ifaces-pending": (None, 0, "offer multichannel with our own address; "
                        "drop the first bound connection as bind-drop does, "
                        "and keep each interface query after the first "
@@ -1677,6 +1680,9 @@ class Conn(MidSend):
         if key is None:
             self.srv.sessions.pop(h.sid, None)
             return p.STATUS_LOGON_FAILURE, None
+        if binding and self.case.name == "bind-refuse":
+            self.pending_bind.pop(h.sid, None)
+            return p.STATUS_ACCESS_DENIED, None
         sign_key = p.signing_key(self.dialect, key, s.preauth)
         if binding and self.case.name == "bind-restart" and \
                 not self.srv.stage:

@@ -66,7 +66,8 @@ cases+=(open-listing-race truncate-race create-forged)
 cases+=(lock-replay nlink-max close-race-pending split-drop trans-16k
 	split-replay)
 cases+=(create-replay getlk-replay seal-vneg append-race chmod-race
-	read-close dir-replay ca-break mkdir-root-id restart-smaller link-race)
+	read-close dir-replay ca-break mkdir-root-id restart-smaller link-race
+	bind-refuse)
 cases+=(seal-fuzz)
 cases+=(fuzz)
 # The fuzz case's seed (server.py --seed): another spoils other answers.
@@ -1029,6 +1030,29 @@ case_bind_echo() {
 		expect "$name: cat" "$r" "read OK $hello"
 		msg "ECHO after binding failed"
 		expect "$name: channels in DebugData" "$(chans "$a")" 1
+	fi
+	finish
+}
+
+# A server that refuses every bind: the mount goes on with its first
+# channel, and the fifteen refusals of max_channels=16, a server's to
+# repeat, print no more than the ratelimit's ten lines in five seconds
+# (before 2026-12-08 each printed two lines).
+case_bind_refuse() {
+	local n
+	begin bind-refuse
+	if mounted max_channels=16; then
+		try 60 "read:$m/hello.txt"
+		expect "$name: cat" "$r" "read OK $hello"
+		expect "$name: binds refused" \
+			"$(srvlog | grep -c " ok binding$")" 15
+		n=$(ourlog | grep -c "binding refused")
+		if [ "$n" -ge 1 ] && [ "$n" -le 10 ]; then
+			rec ok "$name: $n lines say a bind was refused"
+		else
+			rec fail "$name: 1 to 10 lines say a bind was refused" \
+				"$n lines"
+		fi
 	fi
 	finish
 }
@@ -2594,6 +2618,7 @@ fails read-extra-padded "read:$work/mnt/read-extra-padded/hello.txt" "EIO" \
 	"refused a READ response: more data than asked for"
 case_bind_sessionid
 case_bind_echo
+case_bind_refuse
 
 case_answer_mid_write
 case_zero_credits
