@@ -339,6 +339,38 @@ static void opts_split(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, smb3mc_opts_split(NULL, &rest, &key, &value), 0);
 }
 
+/* Takes every option but "bogus", and counts what it was given. */
+static int opts_take_one(void *arg, const char *key, char *value)
+{
+	int *taken = arg;
+
+	if (!strcmp(key, "bogus"))
+		return -EINVAL;
+	(*taken)++;
+	return 0;
+}
+
+static void opts_parse_data(struct kunit *test)
+{
+	char data[] = "username=u,bogus=Z7,password=Qx,,W,nosign";
+	char good[] = "username=u,password=Qx,,W";
+	size_t len = sizeof(data) - 1;
+	int taken = 0;
+
+	KUNIT_EXPECT_EQ(test, smb3mc_opts_parse_data(good, opts_take_one,
+						     &taken), 0);
+	KUNIT_EXPECT_EQ(test, taken, 2);
+	taken = 0;
+	KUNIT_EXPECT_EQ(test, smb3mc_opts_parse_data(data, opts_take_one,
+						     &taken), -EINVAL);
+	KUNIT_EXPECT_EQ(test, taken, 1);
+	/* Nothing of the refused value, or of the password after it. */
+	KUNIT_EXPECT_NULL(test, memchr(data, 'Z', len));
+	KUNIT_EXPECT_NULL(test, memchr(data, 'Q', len));
+	KUNIT_EXPECT_NULL(test, memchr(data, 'W', len));
+	KUNIT_EXPECT_STREQ(test, data, "username");
+}
+
 static void opts_validate(struct kunit *test)
 {
 	struct smb3mc_opts *o = opts_new(test);
@@ -411,6 +443,7 @@ static struct kunit_case smb3mc_options_cases[] = {
 	KUNIT_CASE(opts_addresses),
 	KUNIT_CASE(opts_source),
 	KUNIT_CASE(opts_split),
+	KUNIT_CASE(opts_parse_data),
 	KUNIT_CASE(opts_validate),
 	{}
 };

@@ -356,6 +356,38 @@ int smb3mc_opts_split(char *data, char **rest, char **key, char **value)
 }
 
 /**
+ * smb3mc_opts_parse_data - hand each option of a mount data string to @one
+ * @data: the string mount(2) passed (split by smb3mc_opts_split())
+ * @one: takes an option's name and value (NULL when there is none)
+ * @arg: passed to @one
+ *
+ * Stops at the first option @one fails, and zeroes its value and the
+ * options after it: a password among them would stay in the mount data,
+ * which the VFS frees without wiping.
+ *
+ * Return: 0, or what @one returned.
+ */
+int smb3mc_opts_parse_data(char *data,
+			   int (*one)(void *arg, const char *key, char *value),
+			   void *arg)
+{
+	char *rest = data, *key, *value;
+	int rc;
+
+	while (smb3mc_opts_split(rest, &rest, &key, &value)) {
+		rc = one(arg, key, value);
+		if (!rc)
+			continue;
+		if (value)
+			memzero_explicit(value, strlen(value));
+		if (rest)
+			memzero_explicit(rest, strlen(rest));
+		return rc;
+	}
+	return 0;
+}
+
+/**
  * smb3mc_opts_validate - check that the options form a mountable set
  * @opts: parsed options; the server port is filled into @opts->addr
  * @errmsg: set to a message for the user on -EINVAL

@@ -67,6 +67,9 @@ int smb3mc_opts_set(struct smb3mc_opts *opts, const char *key,
 int smb3mc_opts_set_source(struct smb3mc_opts *opts, const char *source,
 			   const char **errmsg);
 int smb3mc_opts_split(char *data, char **rest, char **key, char **value);
+int smb3mc_opts_parse_data(char *data,
+			   int (*one)(void *arg, const char *key, char *value),
+			   void *arg);
 int smb3mc_opts_validate(struct smb3mc_opts *opts, const char **errmsg);
 
 #endif /* SMB3MC_OPTIONS_H */

@@ -225,26 +225,26 @@ static int smb3mc_parse_param(struct fs_context *fc,
 	return rc;
 }
 
+static int smb3mc_parse_one(void *arg, const char *key, char *value)
+{
+	struct fs_context *fc = arg;
+	struct smb3mc_opts *opts = fc->fs_private;
+	int rc;
+
+	rc = vfs_parse_fs_string(fc, key, value, value ? strlen(value) : 0);
+	/* The VFS frees the mount data without wiping it. */
+	if (opts->password_last && value)
+		memzero_explicit(value, strlen(value));
+	return rc;
+}
+
 /*
  * mount(2) passes one string; split it ourselves because a password may
  * hold a comma, written doubled as mount.cifs does.
  */
 static int smb3mc_parse_monolithic(struct fs_context *fc, void *data)
 {
-	struct smb3mc_opts *opts = fc->fs_private;
-	char *rest = data, *key, *value;
-	int rc;
-
-	while (smb3mc_opts_split(rest, &rest, &key, &value)) {
-		rc = vfs_parse_fs_string(fc, key, value,
-					 value ? strlen(value) : 0);
-		/* The VFS frees the mount data without wiping it. */
-		if (opts->password_last && value)
-			memzero_explicit(value, strlen(value));
-		if (rc)
-			return rc;
-	}
-	return 0;
+	return smb3mc_opts_parse_data(data, smb3mc_parse_one, fc);
 }
 
 static void smb3mc_fc_free(struct fs_context *fc)
