@@ -33,6 +33,8 @@ struct smb3mc_dir_list {
 	unsigned long asked;		/* jiffies: @rsp's request sent */
 	unsigned int dots;		/* "." and ".." since the (re)start */
 	unsigned int skipped;		/* names skipped since the last entry */
+	unsigned int given;		/* entries returned since the (re)start */
+	unsigned int pass;		/* ... to pass over once listed again */
 	int err;			/* the refusal that ended it */
 	bool eof;
 	char name[NAME_MAX + 1];
@@ -122,6 +124,22 @@ static int dir_list_fill(struct smb3mc_dir_list *list, bool restart)
 					      restart ? SMB2_RESTART_SCANS : 0,
 					      out_len),
 			      out_len);
+	/*
+	 * A query that goes on with the listing, sent again (its channel
+	 * lost, or the server still running the first copy), may have moved
+	 * the server's place in the listing past entries that never came
+	 * (MS-SMB2 3.3.5.18): the copy is answered with those after them.
+	 * The listing starts again from the first entry instead, passing
+	 * over those it gave.
+	 */
+	if (!restart && call->req.resends) {
+		smb3mc_call_free(call);
+		list->pass = list->given;
+		list->given = 0;
+		list->dots = 0;
+		list->skipped = 0;
+		return dir_list_fill(list, true);
+	}
 	rc = dir_list_take(list, &call->req, rc);
 	smb3mc_call_free(call);
 	return rc;
@@ -211,6 +229,8 @@ int smb3mc_dir_list_restart(struct smb3mc_dir_list *list)
 	list->eof = false;
 	list->dots = 0;
 	list->skipped = 0;
+	list->given = 0;
+	list->pass = 0;
 	list->err = 0;
 	return dir_list_fill(list, true);
 }
@@ -266,6 +286,11 @@ int smb3mc_dir_list_next(struct smb3mc_dir_list *list,
 			continue;
 		}
 		list->skipped = 0;
+		list->given++;
+		if (list->pass) {
+			list->pass--;
+			continue;
+		}
 		ent->name = list->name;
 		ent->name_len = len;
 		ent->attrs = raw.attrs;
@@ -280,4 +305,5 @@ int smb3mc_dir_list_next(struct smb3mc_dir_list *list,
 void smb3mc_dir_list_unget(struct smb3mc_dir_list *list)
 {
 	list->it = list->prev;
+	list->given--;
 }

@@ -65,6 +65,8 @@ STATUS_LOCK_NOT_GRANTED = 0xC0000055
 FLAG_REPLAY = 0x20000000
 # The name whose CREATE split-drop and split-replay answer alone
 SPLIT_NAMES = {"split-drop": "hello.txt", "split-replay": "replay.txt"}
+# dir-resend: the files beside hello.txt, 64 KiB of entries three times
+DIR_MANY = 1500
 # The name whose first CREATE create-replay and dir-replay run and
 # leave unanswered
 REPLAY_NAMES = {"create-replay": "excl.txt", "dir-replay": "sub"}
@@ -425,6 +427,12 @@ CASES = {
                      "before as that one was (MS-SMB2 3.3.5.9.10)"),
     "dir-replay": (None, 0, "a directory sub; as create-replay, for sub "
                    "(the compound that lists it)"),
+    "dir-resend": (None, 0, f"offer multichannel with our own address; "
+                   f"{DIR_MANY} more files, m0000 on; run the first "
+                   "QUERY_DIRECTORY that goes on with a listing (no "
+                   "RESTART_SCANS or REOPEN), moving on past the entries "
+                   "it would answer, then drop its connection without "
+                   "answering"),
     "create-replay": (None, 0, "offer multichannel with our own address; "
                       "run the first CREATE of excl.txt whose compound has "
                       "no CLOSE, then drop its "
@@ -611,6 +619,9 @@ class Server:
         self.guid = SERVER_GUID
         if case.name == "dir-replay":
             self.files["sub"] = Node("sub", True)
+        if case.name == "dir-resend":
+            for i in range(DIR_MANY):
+                self.files[f"m{i:04}"] = Node(f"m{i:04}", False)
         if case.name == "ino-dup":
             dup = Node("dup", True)
             dup.index = self.files["hello.txt"].index
@@ -651,6 +662,7 @@ class Open:
         self.node = node
         self.fid = next(Open.ids) if fid is None else fid
         self.dir_done = False
+        self.dir_pos = 0  # the next entry a listing answers
         self.delete_on_close = delete_on_close
         self.lease = None  # (key, state) of the lease granted, if any
         # lock-replay: (offset, length, exclusive) of each lock, and the
@@ -853,6 +865,15 @@ class Conn(MidSend):
             self.srv.log(f"{self.peer} CREATE of "
                          f"{REPLAY_NAMES[self.case.name]} run, its "
                          "connection dropped unanswered")
+            self.drop()
+            return
+        if self.case.name == "dir-resend" and not self.srv.dropped and \
+                h.command == p.QUERY_DIRECTORY and not h.next_command and \
+                not msg[p.HDR_SIZE + 3] & 0x11:
+            self.srv.dropped = True
+            self.chain_answers(msg)
+            self.srv.log(f"{self.peer} QUERY_DIRECTORY going on with a "
+                         "listing run, its connection dropped unanswered")
             self.drop()
             return
         if self.case.name == "create-late" and h.command == p.CREATE and \
@@ -1583,7 +1604,7 @@ class Conn(MidSend):
                                            "busy", "lock-replay",
                                            "getlk-replay",
                                            "split-drop", "split-replay",
-                                           "create-replay", "dir-replay")):
+                                           "create-replay", "dir-re")):
             caps |= CAP_MULTI_CHANNEL
         if seal and dialect != p.DIALECT_311 and self.client_caps & CAP_ENC:
             caps |= CAP_ENC
@@ -1765,7 +1786,8 @@ class Conn(MidSend):
 
     def drop(self):
         """bind-drop, ifaces-pending, lock-replay, getlk-replay, split-drop,
-        split-replay, create-replay, dir-replay: end this connection, as a server that closes it."""
+        split-replay, create-replay, dir-replay, dir-resend: end this
+        connection, as a server that closes it."""
         try:
             self.sock.shutdown(socket.SHUT_RDWR)
         except OSError:
@@ -2191,6 +2213,7 @@ class Conn(MidSend):
         maxlen = struct.unpack_from("<I", body, 28)[0]
         if flags & 0x11:
             o.dir_done = False
+            o.dir_pos = 0
         if o.dir_done:
             return p.STATUS_NO_MORE_FILES, None
         endless = h.hit and self.case.name in ("dir-dots", "dir-badnames")
@@ -2205,7 +2228,8 @@ class Conn(MidSend):
             entries.append(("loop", o.node))
         out = bytearray()
         last = None
-        for name, node in entries:
+        pos = 0 if endless else o.dir_pos
+        for name, node in entries[pos:]:
             e = self.dir_entry(cls, name, node)
             if e is None:
                 return p.STATUS_INVALID_INFO_CLASS, None
@@ -2216,9 +2240,11 @@ class Conn(MidSend):
                 struct.pack_into("<I", out, last, len(out) - last)
             last = len(out)
             out += e
+            pos += 1
             if flags & 0x2:
                 break
-        o.dir_done = not endless
+        o.dir_pos = pos
+        o.dir_done = not endless and pos == len(entries)
         return p.STATUS_SUCCESS, struct.pack("<HHI", 9, p.HDR_SIZE + 8,
                                              len(out)) + bytes(out)
 
