@@ -130,6 +130,17 @@ static int smb3mc_fill_super(struct super_block *sb, struct fs_context *fc)
 			      &sbi->tcon, &fc->log);
 	if (rc)
 		return rc;
+	/*
+	 * Before the channels are kept up, which has a request wait for a
+	 * lost server as on a hard mount: a server lost now fails the mount.
+	 */
+	asked = smb3mc_asked_now(sb);
+	rc = smb3mc_query_path(sbi->tcon, "", &attrs);
+	if (rc) {
+		errorfc(fc, "%s: cannot read the root of share %s (%d)",
+			sbi->ses->server, opts->share, rc);
+		return rc;
+	}
 	rc = smb3mc_ses_add_channels(sbi->ses, opts->max_channels, &fc->log);
 	if (rc)
 		return rc;
@@ -167,13 +178,6 @@ static int smb3mc_fill_super(struct super_block *sb, struct fs_context *fc)
 	sb->s_bdi->ra_pages = SMB3MC_RA_BYTES >> PAGE_SHIFT;
 	sb->s_bdi->io_pages = SMB3MC_RA_BYTES >> PAGE_SHIFT;
 
-	asked = smb3mc_asked_now(sb);
-	rc = smb3mc_query_path(sbi->tcon, "", &attrs);
-	if (rc) {
-		errorfc(fc, "cannot read the root of share %s (%d)",
-			opts->share, rc);
-		return rc;
-	}
 	attrs.is_dir = true;
 	root = smb3mc_iget(sb, &attrs, &asked);
 	if (IS_ERR(root))

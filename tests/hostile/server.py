@@ -427,6 +427,9 @@ CASES = {
                      "before as that one was (MS-SMB2 3.3.5.9.10)"),
     "dir-replay": (None, 0, "a directory sub; as create-replay, for sub "
                    "(the compound that lists it)"),
+    "root-drop": (None, 0, "drop the connection at the first CREATE, "
+                  "unanswered, and every connection after it at its first "
+                  "request"),
     "dir-resend": (None, 0, f"offer multichannel with our own address; "
                    f"{DIR_MANY} more files, m0000 on; run the first "
                    "QUERY_DIRECTORY that goes on with a listing (no "
@@ -834,6 +837,13 @@ class Conn(MidSend):
         if self.case.name == "credits-forged":
             self.credits_check(msg)
         h = p.Header(msg)
+        if self.case.name == "root-drop" and \
+                (self.srv.dropped or h.command == p.CREATE):
+            self.srv.log(f"{self.peer} {p.COMMANDS[h.command]} "
+                         "unanswered, connection dropped")
+            self.srv.dropped = True
+            self.drop()
+            return
         if self.case.name == "close-late" and h.command == p.CLOSE and \
                 not h.next_command:
             threading.Thread(target=self.close_late, args=(h, msg),
@@ -1786,8 +1796,8 @@ class Conn(MidSend):
 
     def drop(self):
         """bind-drop, ifaces-pending, lock-replay, getlk-replay, split-drop,
-        split-replay, create-replay, dir-replay, dir-resend: end this
-        connection, as a server that closes it."""
+        split-replay, create-replay, dir-replay, dir-resend, root-drop: end
+        this connection, as a server that closes it."""
         try:
             self.sock.shutdown(socket.SHUT_RDWR)
         except OSError:

@@ -67,7 +67,7 @@ cases+=(lock-replay nlink-max close-race-pending split-drop trans-16k
 	split-replay)
 cases+=(create-replay getlk-replay seal-vneg append-race chmod-race
 	read-close dir-replay ca-break mkdir-root-id restart-smaller link-race
-	bind-refuse dir-resend)
+	bind-refuse dir-resend root-drop)
 cases+=(seal-fuzz)
 cases+=(fuzz)
 # The fuzz case's seed (server.py --seed): another spoils other answers.
@@ -1628,6 +1628,18 @@ case_dir_replay() {
 	finish
 }
 
+# A server lost while the mount reads the root of the share, for good:
+# the mount fails, with a message, rather than wait for it as a mounted
+# hard mount does (before 2026-12-08 it waited until killed).
+case_root_drop() {
+	begin root-drop
+	hmount 60
+	expect "$name: mount fails" "$r" EHOSTDOWN ECONNABORTED ENOTCONN EIO
+	within "$name: mount fails" "$took" 30
+	msg "cannot read the root of share"
+	finish
+}
+
 # A QUERY_DIRECTORY that goes on with a listing, run by the server and
 # lost with its connection: the copy sent on the other channel would be
 # answered with the entries after those lost. The listing starts again
@@ -2715,6 +2727,7 @@ case_split_replay
 case_create_replay
 case_dir_replay
 case_dir_resend
+case_root_drop
 # Another ServerGuid after a restart (another server, or one that does
 # not keep its GUID): a new session as with any, its files checked by
 # their file ids when opened again, with a message.
