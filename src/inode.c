@@ -284,12 +284,16 @@ struct smb3mc_inode_key {
 	unsigned long ino;
 };
 
-/* Files without a file id are never found again: each gets its own. */
+/*
+ * Files without a file id are never found again: each gets its own. Nor
+ * is a directory removed here (S_DEAD), which a process may still be in:
+ * a server whose file system reuses inode numbers gives its id to another.
+ */
 static int smb3mc_inode_test(struct inode *inode, void *data)
 {
 	const struct smb3mc_inode_key *key = data;
 
-	return key->attrs->index_number &&
+	return key->attrs->index_number && !IS_DEADDIR(inode) &&
 	       smb3mc_inode_same(inode, key->attrs);
 }
 

@@ -178,6 +178,9 @@ CASES = {
                   f"{CHMOD_HOLD} s late"),
     "mkdir-root-id": (None, 0, "give a directory a CREATE makes the "
                       "IndexNumber of the share's root"),
+    "dir-id-reuse": (None, 0, "give a directory a CREATE makes the "
+                     "IndexNumber of the directory removed last, as a file "
+                     "system that reuses inode numbers does"),
     "dir-loop": (p.QUERY_DIRECTORY, 0, "list a directory \"loop\" that "
                  "has the IndexNumber of the directory listed"),
     "unknown-mid": (p.READ, 1, "answer with a MessageId never sent"),
@@ -617,6 +620,8 @@ class Server:
         # ifaces-pending: interface queries seen, a bound connection dropped
         self.iface_queries = 0
         self.dropped = False
+        # dir-id-reuse: the IndexNumber of the directory removed last
+        self.removed_dir = 0
         # split-replay: FileId and answer of each CREATE by CreateGuid
         self.replays = {}
         self.guid = SERVER_GUID
@@ -1864,6 +1869,11 @@ class Conn(MidSend):
             if disp in (1, 4) or "\\" in path.strip("\\"):
                 return p.STATUS_OBJECT_NAME_NOT_FOUND, None
             node = Node(path.strip("\\"), bool(options & 0x1))
+            if self.case.name == "dir-id-reuse" and node.is_dir and \
+                    self.srv.removed_dir:
+                node.index = self.srv.removed_dir
+                self.srv.log(f"{self.peer} {node.name} made with the "
+                             "IndexNumber of the directory removed last")
             if self.case.name == "mkdir-root-id" and node.is_dir:
                 node.index = self.srv.root.index
                 self.srv.log(f"{self.peer} {node.name} made with the "
@@ -2085,6 +2095,8 @@ class Conn(MidSend):
             self.srv.log(f"{self.peer} CLOSE of the {kind} CREATE's handle")
         if o.delete_on_close and o.node is not self.srv.root:
             self.srv.files.pop(o.node.name.lower(), None)
+            if o.node.is_dir:
+                self.srv.removed_dir = o.node.index
         block = self.attrs_block(o.node) if flags & 1 else bytes(52)
         return p.STATUS_SUCCESS, struct.pack("<HHI", 60, flags, 0) + block
 

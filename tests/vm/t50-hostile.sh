@@ -67,7 +67,7 @@ cases+=(lock-replay nlink-max close-race-pending split-drop trans-16k
 	split-replay)
 cases+=(create-replay getlk-replay seal-vneg append-race chmod-race
 	read-close dir-replay ca-break mkdir-root-id restart-smaller link-race
-	bind-refuse dir-resend root-drop)
+	bind-refuse dir-resend root-drop dir-id-reuse)
 cases+=(seal-fuzz)
 cases+=(fuzz)
 # The fuzz case's seed (server.py --seed): another spoils other answers.
@@ -1628,6 +1628,37 @@ case_dir_replay() {
 	finish
 }
 
+# A directory made with the file id of one removed here while a process
+# still had it as its working directory: the new directory is another,
+# and lists (before 2026-12-08 it took the removed one's inode and
+# dentry, dead: the process was in "e", and getdents failed ENOENT, which
+# readdir(3) takes as the end: ls showed e empty).
+case_dir_id_reuse() {
+	local pid
+	begin dir-id-reuse
+	if mounted; then
+		timed 30 mkdir "$m/d"
+		expect "$name: mkdir d" "$rc${r:+ $r}" 0
+		(cd "$m/d" && exec sleep 60) &
+		pid=$!
+		sleep 1
+		timed 30 rmdir "$m/d"
+		expect "$name: rmdir d, a process in it" "$rc${r:+ $r}" 0
+		timed 30 mkdir "$m/e"
+		expect "$name: mkdir e" "$rc${r:+ $r}" 0
+		expect "$name: e made with d's file id" \
+			"$(srvlog | grep -c "e made with the IndexNumber")" 1
+		# The server lists the files of its share in every directory.
+		try 30 "list:$m/e"
+		expect "$name: ls e" "${r%%,*}" "list OK e"
+		expect "$name: the process is left in d" \
+			"$(readlink "/proc/$pid/cwd")" "$m/d (deleted)"
+		kill "$pid"
+		wait "$pid" 2>/dev/null
+	fi
+	finish
+}
+
 # A server lost while the mount reads the root of the share, for good:
 # the mount fails, with a message, rather than wait for it as a mounted
 # hard mount does (before 2026-12-08 it waited until killed).
@@ -2728,6 +2759,7 @@ case_create_replay
 case_dir_replay
 case_dir_resend
 case_root_drop
+case_dir_id_reuse
 # Another ServerGuid after a restart (another server, or one that does
 # not keep its GUID): a new session as with any, its files checked by
 # their file ids when opened again, with a message.
