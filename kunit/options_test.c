@@ -277,6 +277,21 @@ static void opts_addresses(struct kunit *test)
 			-EINVAL);
 	KUNIT_EXPECT_EQ(test, smb3mc_opts_set(o, "ip", "198.18.1.256", &msg),
 			-EINVAL);
+	/* Whole: no port, nothing after the address */
+	KUNIT_EXPECT_EQ(test, smb3mc_opts_set(o, "ip", "198.18.1.2:8445", &msg),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, smb3mc_opts_set(o, "ip", "198.18.1.2x", &msg),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, smb3mc_opts_set(o, "ip", "2001:db8::2/64", &msg),
+			-EINVAL);
+	/* An IPv6 scope is an interface index. */
+	KUNIT_EXPECT_EQ(test, smb3mc_opts_set(o, "ip", "fe80::1%2", &msg), 0);
+	KUNIT_EXPECT_EQ(test, sin6->sin6_scope_id, 2U);
+	KUNIT_EXPECT_EQ(test, sin6->sin6_addr.s6_addr[15], 1);
+	KUNIT_EXPECT_EQ(test, smb3mc_opts_set(o, "ip", "fe80::1%eth0", &msg),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, smb3mc_opts_set(o, "ip", "fe80::1%", &msg),
+			-EINVAL);
 	smb3mc_opts_free(o);
 }
 

@@ -53,27 +53,28 @@ static void usage(FILE *out)
 }
 
 /*
- * Fill @m->ip from the server name unless ip= was given. A literal
- * address is passed on as typed, so an IPv6 scope (fe80::1%eth0)
- * survives.
+ * Fill @m->ip from the server name unless ip= was given: its address as
+ * the kernel takes it, an IPv6 scope as an interface index
+ * (fe80::1%eth0 becomes fe80::1%2).
  */
 static int resolve_server(struct smb3mc_mount *m)
 {
 	struct addrinfo hints = { .ai_socktype = SOCK_STREAM };
 	struct addrinfo *res;
 	char addr[NI_MAXHOST];
+	bool literal = true;
+	unsigned int scope = 0;
 	int rc;
 
 	if (m->ip)
 		return 0;
 	hints.ai_flags = AI_NUMERICHOST;
-	if (!getaddrinfo(m->host, NULL, &hints, &res)) {
-		freeaddrinfo(res);
-		m->ip = strdup(m->host);
-		return m->ip ? 0 : EX_SYSERR;
-	}
-	hints.ai_flags = AI_ADDRCONFIG;
 	rc = getaddrinfo(m->host, NULL, &hints, &res);
+	if (rc) {
+		literal = false;
+		hints.ai_flags = AI_ADDRCONFIG;
+		rc = getaddrinfo(m->host, NULL, &hints, &res);
+	}
 	if (rc) {
 		fprintf(stderr, PROG ": cannot resolve server name %s: %s\n",
 			m->host, rc == EAI_SYSTEM ? strerror(errno) :
@@ -82,12 +83,20 @@ static int resolve_server(struct smb3mc_mount *m)
 	}
 	rc = getnameinfo(res->ai_addr, res->ai_addrlen, addr, sizeof(addr),
 			 NULL, 0, NI_NUMERICHOST);
+	if (res->ai_family == AF_INET6)
+		scope = ((struct sockaddr_in6 *)res->ai_addr)->sin6_scope_id;
 	freeaddrinfo(res);
 	if (rc) {
 		fprintf(stderr, PROG ": %s: %s\n", m->host, gai_strerror(rc));
 		return EX_SYSERR;
 	}
-	if (verbose)
+	/* glibc writes the interface's name, which the kernel does not take. */
+	if (scope) {
+		addr[strcspn(addr, "%")] = '\0';
+		snprintf(addr + strlen(addr), sizeof(addr) - strlen(addr),
+			 "%%%u", scope);
+	}
+	if (verbose && !literal)
 		printf(PROG ": %s resolves to %s\n", m->host, addr);
 	m->ip = strdup(addr);
 	return m->ip ? 0 : EX_SYSERR;

@@ -66,23 +66,32 @@ static int parse_uint(const char *value, unsigned int base,
 	return 0;
 }
 
-/* ip=: a literal address; the kernel does not resolve names. */
+/*
+ * ip=: a literal address, whole (in4_pton() and in6_pton() take what
+ * comes before any other character: "198.18.1.2:8445" would be port 445);
+ * the kernel does not resolve names. An IPv6 scope is an interface
+ * index, "fe80::1%2": mount.smb3mc writes a name so.
+ */
 static int parse_addr(const char *value, struct sockaddr_storage *ss)
 {
 	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
 	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
 	size_t len = strlen(value);
+	const char *end;
 
 	memset(ss, 0, sizeof(*ss));
-	if (in4_pton(value, len, (u8 *)&sin->sin_addr.s_addr, -1, NULL)) {
+	if (in4_pton(value, len, (u8 *)&sin->sin_addr.s_addr, -1, &end) &&
+	    end == value + len) {
 		sin->sin_family = AF_INET;
 		return 0;
 	}
-	if (in6_pton(value, len, sin6->sin6_addr.s6_addr, -1, NULL)) {
-		sin6->sin6_family = AF_INET6;
-		return 0;
-	}
-	return -EINVAL;
+	if (!in6_pton(value, len, sin6->sin6_addr.s6_addr, '%', &end))
+		return -EINVAL;
+	if (end != value + len &&
+	    (*end != '%' || kstrtou32(end + 1, 10, &sin6->sin6_scope_id)))
+		return -EINVAL;
+	sin6->sin6_family = AF_INET6;
+	return 0;
 }
 
 static int parse_vers(const char *value, u16 *dialect)
