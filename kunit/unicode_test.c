@@ -155,6 +155,8 @@ static void name_from_utf16(struct kunit *test)
 static void name_rejects(struct kunit *test)
 {
 	static const __le16 slash[] = { cpu_to_le16('a'), cpu_to_le16('/') };
+	static const __le16 bslash[] = { cpu_to_le16('a'), cpu_to_le16('\\'),
+					 cpu_to_le16('b') };
 	static const __le16 nul[] = { cpu_to_le16('a'), cpu_to_le16(0) };
 	static const __le16 lone_hi[] = { cpu_to_le16(0xd83d),
 					  cpu_to_le16('a') };
@@ -164,6 +166,8 @@ static void name_rejects(struct kunit *test)
 	char out[16];
 
 	KUNIT_EXPECT_EQ(test, smb3mc_utf16_to_name(slash, sizeof(slash), out,
+						   sizeof(out)), -EINVAL);
+	KUNIT_EXPECT_EQ(test, smb3mc_utf16_to_name(bslash, sizeof(bslash), out,
 						   sizeof(out)), -EINVAL);
 	KUNIT_EXPECT_EQ(test, smb3mc_utf16_to_name(nul, sizeof(nul), out,
 						   sizeof(out)), -EINVAL);

@@ -181,14 +181,15 @@ int smb3mc_path_to_utf16(const char *path, size_t len, __le16 *out,
 /*
  * The character at @in[*@i] of a name of @units, mapped back
  * (sfm_from_server()); *@i moves past a surrogate pair. -EINVAL for NUL,
- * '/' and a surrogate not paired.
+ * '/', '\\' (a path separator in every request that would name the file:
+ * listed, it could not be opened) and a surrogate not paired.
  */
 static int name_char(const __le16 *in, size_t units, size_t *i,
 		     unicode_t *u)
 {
 	u16 c = le16_to_cpu(in[*i]), lo;
 
-	if (!c || c == '/')
+	if (!c || c == '/' || c == '\\')
 		return -EINVAL;
 	if (c < SURROGATE_HIGH_FIRST || c > SURROGATE_LAST) {
 		*u = sfm_from_server(c, *i + 1 == units);
