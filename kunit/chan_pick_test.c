@@ -175,6 +175,23 @@ static void plan_prefers_rss_among_equals(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, smb3mc_plan_channel(i, 0), -1);
 }
 
+/*
+ * An interface a channel could not be opened to (unreachable from here)
+ * is not tried again in the same round: the one that works gets the
+ * other channels.
+ */
+static void plan_passes_over_failed(struct kunit *test)
+{
+	struct smb3mc_iface_load i[2] = {
+		{ .speed_bps = GBIT, .channels = 1 },
+		{ .speed_bps = GBIT, .failed = true },
+	};
+
+	KUNIT_EXPECT_EQ(test, smb3mc_plan_channel(i, 2), 0);
+	i[0].failed = true;
+	KUNIT_EXPECT_EQ(test, smb3mc_plan_channel(i, 2), -1);
+}
+
 static void plan_single_interface_takes_all(struct kunit *test)
 {
 	struct smb3mc_iface_load i = { .speed_bps = GBIT, .channels = 3 };
@@ -338,6 +355,7 @@ static struct kunit_case smb3mc_chan_pick_cases[] = {
 	KUNIT_CASE(choose_room_bounds_each_queue),
 	KUNIT_CASE(plan_every_interface_first),
 	KUNIT_CASE(plan_prefers_rss_among_equals),
+	KUNIT_CASE(plan_passes_over_failed),
 	KUNIT_CASE(plan_single_interface_takes_all),
 	KUNIT_CASE(rate_counts_back_to_back_answers_only),
 	KUNIT_CASE(rate_smooths_and_skips_no_data),

@@ -188,6 +188,11 @@ static void ifaces_parse(struct kunit *test)
 	/* The caller's max */
 	KUNIT_EXPECT_EQ(test, smb3mc_parse_query_ifaces(b, OUT + 3 * NII, ifs,
 							1), 1);
+	/* A LinkSpeed past any link is taken as 1 Pb/s. */
+	nii_v4(b, 0, NII, 0, U64_MAX);
+	KUNIT_EXPECT_EQ(test, smb3mc_parse_query_ifaces(b, OUT + 3 * NII, ifs,
+							1), 1);
+	KUNIT_EXPECT_EQ(test, ifs[0].speed_bps, SMB3MC_LINK_SPEED_MAX);
 	/* Last entry cut short, Next past the end */
 	KUNIT_EXPECT_EQ(test, smb3mc_parse_query_ifaces(b, OUT + 3 * NII - 1,
 							ifs, 16), -EIO);

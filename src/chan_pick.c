@@ -228,9 +228,11 @@ static bool iface_better(const struct smb3mc_iface_load *a,
  * Every interface gets a channel before any gets a second, fastest first;
  * after that each further channel goes where it adds the most bandwidth
  * per channel (speed / (channels + 1)), RSS-capable interfaces first
- * among equals, as they spread connections over several queues.
+ * among equals, as they spread connections over several queues. An
+ * interface a channel failed to is passed over: counted as unused, it
+ * would take every try while the others have channels.
  *
- * Return: the index of the interface, or -1 when @n is 0.
+ * Return: the index of the interface, or -1 when none is left.
  */
 int smb3mc_plan_channel(const struct smb3mc_iface_load *ifaces,
 			unsigned int n)
@@ -240,9 +242,9 @@ int smb3mc_plan_channel(const struct smb3mc_iface_load *ifaces,
 	int best = -1;
 
 	for (i = 0; i < n; i++)
-		unused_left |= !ifaces[i].channels;
+		unused_left |= !ifaces[i].channels && !ifaces[i].failed;
 	for (i = 0; i < n; i++) {
-		if (unused_left && ifaces[i].channels)
+		if (ifaces[i].failed || (unused_left && ifaces[i].channels))
 			continue;
 		if (best < 0 || iface_better(&ifaces[i], &ifaces[best]))
 			best = i;

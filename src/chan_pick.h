@@ -35,6 +35,7 @@ struct smb3mc_iface_load {
 	u64 speed_bps;
 	bool rss;
 	unsigned int channels;	/* already open to it */
+	bool failed;		/* a channel to it failed: not tried again */
 };
 
 int smb3mc_plan_channel(const struct smb3mc_iface_load *ifaces,

@@ -395,18 +395,18 @@ static int open_channel(struct smb3mc_ses *ses,
 /*
  * Open channels until the session has ses->max_chans, each to the
  * interface the plan prefers given those the slots already go to (a slot
- * being reconnected counts). A channel that cannot be opened is reported
- * and skipped; the next refresh tries again. Once the session has no
- * channel left no more are tried: each could hold the maintenance work,
- * which sets up the new session, for a connect timeout. The new session
- * has the list read again (ses_recover()).
+ * being reconnected counts). An interface a channel cannot be opened to
+ * is reported and passed over; the next refresh tries it again. Once the
+ * session has no channel left no more are tried: each could hold the
+ * maintenance work, which sets up the new session, for a connect timeout.
+ * The new session has the list read again (ses_recover()).
  */
 static int fill_channels(struct smb3mc_ses *ses,
 			 const struct smb3mc_iface *ifaces, int n)
 {
 	struct smb3mc_iface_load loads[SMB3MC_MAX_IFACES] = {};
 	struct smb3mc_chan *chan;
-	unsigned int tries, s;
+	unsigned int s;
 	int i, pick, rc;
 
 	for (i = 0; i < n; i++) {
@@ -424,15 +424,20 @@ static int fill_channels(struct smb3mc_ses *ses,
 				WRITE_ONCE(chan->speed_bps, ifaces[i].speed_bps);
 		}
 	}
-	for (tries = ses->nr_chans; tries < ses->max_chans; tries++) {
+	/* Each round opens a channel or passes over an interface. */
+	while (ses->nr_chans < ses->max_chans) {
 		if (READ_ONCE(ses->closing) || !smb3mc_ses_up(ses))
 			break;
 		pick = smb3mc_plan_channel(loads, n);
-		/* Count it even if it fails, so that the next goes elsewhere. */
-		loads[pick].channels++;
+		if (pick < 0)
+			break;
 		rc = open_channel(ses, &ifaces[pick]);
 		if (rc == -ENOMEM)
 			return rc;
+		if (rc)
+			loads[pick].failed = true;
+		else
+			loads[pick].channels++;
 	}
 	return 0;
 }

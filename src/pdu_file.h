@@ -752,6 +752,9 @@ int smb3mc_parse_ioctl(const void *msg, size_t len, u32 ctl_code,
 /* At most this many interfaces are kept from one server reply */
 #define SMB3MC_MAX_IFACES	16
 
+/* The LinkSpeed an interface is taken to have at most: 1 Pb/s */
+#define SMB3MC_LINK_SPEED_MAX	(1ULL << 50)
+
 struct smb3mc_iface {
 	u16 family;			/* AF_INET or AF_INET6 (Linux values) */
 	struct sockaddr_storage addr;	/* sockaddr_in / sockaddr_in6 */

@@ -233,7 +233,9 @@ static bool iface_from_wire(const struct network_interface_info *e,
 		return false;
 	}
 	ifc->if_index = le32_to_cpu(e->if_index);
-	ifc->speed_bps = le64_to_cpu(e->link_speed);
+	/* Above any link: the planner's speed * channels must not wrap. */
+	ifc->speed_bps = min_t(u64, le64_to_cpu(e->link_speed),
+			       SMB3MC_LINK_SPEED_MAX);
 	ifc->rss = cap & RSS_CAPABLE;
 	ifc->rdma = cap & RDMA_CAPABLE;
 	return true;

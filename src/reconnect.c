@@ -341,6 +341,15 @@ static void ses_maint_work(struct work_struct *work)
 	if (next)
 		goto again;
 
+	/*
+	 * A new session whose server no longer offers multichannel
+	 * (MS-SMB2 3.2.5.2) would refuse every bind: the other slots wait
+	 * for a session that does.
+	 */
+	next = jiffies + SMB3MC_IFACE_REFRESH;
+	if (!(ses->server_caps & SMB2_GLOBAL_CAP_MULTI_CHANNEL))
+		goto again;
+
 	if (atomic_xchg(&ses->refresh_due, 0) ||
 	    time_after_eq(jiffies, ses->next_refresh)) {
 		ses->next_refresh = jiffies + SMB3MC_IFACE_REFRESH;

@@ -58,6 +58,10 @@ SESSION_FLAG_ENCRYPT_DATA = 0x4
 # cases' addresses, held by nobody; t50 has the client send them to a
 # MAC address nobody has either, so that every SYN is lost.
 UNREACHABLE = ("198.18.1.251", "198.18.1.252", "198.18.1.253")
+# What iface-refused lists beside its own address: Samba's, which refuses
+# a connection to the port the hostile servers listen on.
+REFUSING = "198.18.1.2"
+STATUS_REQUEST_NOT_ACCEPTED = 0xC00000D0
 STATUS_CANCELLED = 0xC0000120
 STATUS_DISK_FULL = 0xC000007F
 STATUS_FILE_NOT_AVAILABLE = 0xC0000467
@@ -251,6 +255,12 @@ CASES = {
                        "169.254.1.1 and our own address (finding 9)"),
     "iface-malformed": (None, 0, "interface list whose Next points into "
                         "the middle of the next entry"),
+    "iface-refused": (None, 0, "interface list of our own address and "
+                      f"{REFUSING}, where nothing listens on our port, "
+                      "as fast"),
+    "mc-gone": (p.READ, 1, "offer multichannel with our own address; "
+                "restart at the first READ, then no longer offer it, "
+                "refusing every bind STATUS_REQUEST_NOT_ACCEPTED"),
     "iface-unreachable": (p.READ, 1, "fail the interface query; restart "
                           "at the first READ, then list our own address "
                           "and three that never answer, and drop every "
@@ -486,7 +496,7 @@ RESTART_CASES = ("fid-reuse", "reopen-drop", "silent-reconnect",
                  "guid-change", "restart-smaller", "close-race",
                  "close-race-pending",
                  "bind-restart", "ca-restart", "ca-break",
-                 "relapse", "iface-unreachable")
+                 "relapse", "iface-unreachable", "mc-gone")
 
 
 class Case:
@@ -1619,7 +1629,8 @@ class Conn(MidSend):
                                            "busy", "lock-replay",
                                            "getlk-replay",
                                            "split-drop", "split-replay",
-                                           "create-replay", "dir-re")):
+                                           "create-replay", "dir-re")) or \
+                self.case.name == "mc-gone" and not self.srv.stage:
             caps |= CAP_MULTI_CHANNEL
         if seal and dialect != p.DIALECT_311 and self.client_caps & CAP_ENC:
             caps |= CAP_ENC
@@ -1716,6 +1727,10 @@ class Conn(MidSend):
         if key is None:
             self.srv.sessions.pop(h.sid, None)
             return p.STATUS_LOGON_FAILURE, None
+        if binding and self.case.name == "mc-gone" and self.srv.stage:
+            self.srv.log(f"{self.peer} bind refused: multichannel gone")
+            self.pending_bind.pop(h.sid, None)
+            return STATUS_REQUEST_NOT_ACCEPTED, None
         if binding and self.case.name == "bind-refuse":
             self.pending_bind.pop(h.sid, None)
             return p.STATUS_ACCESS_DENIED, None
@@ -2480,6 +2495,8 @@ class Conn(MidSend):
             addrs = ["127.0.0.1", "0.0.0.0", "169.254.1.1", self.srv.addr]
         if self.case.name == "iface-unreachable":
             addrs = [self.srv.addr, *UNREACHABLE]
+        if self.case.name == "iface-refused":
+            addrs = [self.srv.addr, REFUSING]
         out = bytearray()
         for i, a in enumerate(addrs):
             e = struct.pack("<IIIIQ", 152 if i < len(addrs) - 1 else 0,
