@@ -26,7 +26,9 @@
 
 struct smb3mc_dir_list {
 	struct smb3mc_tcon *tcon;
+	char *path;			/* the directory's, to open it again */
 	struct smb3mc_fid fid;
+	bool closed;			/* @fid: opened again, that failed */
 	void *rsp;			/* the response @it walks */
 	struct smb3mc_dir_iter it;
 	struct smb3mc_dir_iter prev;	/* before the entry last returned */
@@ -100,6 +102,64 @@ static int dir_list_take(struct smb3mc_dir_list *list,
 }
 
 /*
+ * CREATE of the directory and its first QUERY_DIRECTORY in one compound
+ * (MS-SMB2 3.2.4.1.4): one round trip where there were two. Sent again
+ * after the loss of its channel, the CREATE may get back the open the
+ * lost copy made (smb3mc_open_compound_kept()), whose listing that copy
+ * began: the QUERY_DIRECTORY starts it again.
+ */
+static int dir_list_start(struct smb3mc_dir_list *list)
+{
+	static const struct smb3mc_open_args args = {
+		.access = FILE_READ_DATA | FILE_READ_ATTRIBUTES,
+		.disposition = FILE_OPEN,
+		.options = FILE_DIRECTORY_FILE,
+	};
+	struct smb3mc_tcon *tcon = list->tcon;
+	u32 out_len = dir_out_len(tcon);
+	struct smb3mc_compound *cpd;
+	size_t room;
+	void *buf;
+	int rc;
+
+	cpd = smb3mc_open_compound_kept(tcon, list->path, &args,
+					SMB3MC_DIR_REQ);
+	if (IS_ERR(cpd))
+		return PTR_ERR(cpd);
+	buf = smb3mc_compound_room(cpd, &room);
+	rc = smb3mc_compound_add(cpd, dir_query_build(buf, room,
+						      &smb3mc_fid_related,
+						      SMB2_RESTART_SCANS,
+						      out_len),
+				 out_len);
+	list->asked = jiffies;
+	if (!rc)
+		rc = smb3mc_compound_send(tcon, cpd);
+	if (!cpd->req[0].rsp || cpd->req[0].status != STATUS_SUCCESS)
+		goto out;
+	rc = smb3mc_open_answer(tcon, list->path, &args, &cpd->req[0],
+				&list->fid);
+	if (rc)
+		goto out;
+	rc = dir_list_take(list, &cpd->req[1], smb3mc_part_errno(&cpd->req[1]));
+	if (rc)
+		smb3mc_close(tcon, &list->fid);
+out:
+	list->closed = rc != 0;
+	smb3mc_compound_free(cpd);
+	return rc;
+}
+
+/* The listing starts again from the first entry, passing over those given. */
+static void dir_list_rewind(struct smb3mc_dir_list *list)
+{
+	list->pass = list->given;
+	list->given = 0;
+	list->dots = 0;
+	list->skipped = 0;
+}
+
+/*
  * Replace the response by the next one, or the first one again when
  * @restart; at the end of the listing set @list->eof.
  */
@@ -113,6 +173,15 @@ static int dir_list_fill(struct smb3mc_dir_list *list, bool restart)
 	kvfree(list->rsp);
 	list->rsp = NULL;
 	memset(&list->it, 0, sizeof(list->it));
+	/*
+	 * A handle of a session the server lost names nothing in the new
+	 * one, which opens no directory again (tcon_reopen() is for files):
+	 * the listing opens the directory again itself.
+	 */
+	if (list->closed || list->fid.gen != smb3mc_share_gen(list->tcon)) {
+		dir_list_rewind(list);
+		return dir_list_start(list);
+	}
 	call = smb3mc_call_alloc(SMB3MC_DIR_REQ);
 	if (!call)
 		return -ENOMEM;
@@ -134,60 +203,17 @@ static int dir_list_fill(struct smb3mc_dir_list *list, bool restart)
 	 */
 	if (!restart && call->req.resends) {
 		smb3mc_call_free(call);
-		list->pass = list->given;
-		list->given = 0;
-		list->dots = 0;
-		list->skipped = 0;
+		dir_list_rewind(list);
 		return dir_list_fill(list, true);
+	}
+	/* A new session came while the query was on its way. */
+	if (rc && list->fid.gen != smb3mc_share_gen(list->tcon)) {
+		smb3mc_call_free(call);
+		dir_list_rewind(list);
+		return dir_list_start(list);
 	}
 	rc = dir_list_take(list, &call->req, rc);
 	smb3mc_call_free(call);
-	return rc;
-}
-
-/*
- * CREATE of the directory and its first QUERY_DIRECTORY in one compound
- * (MS-SMB2 3.2.4.1.4): one round trip where there were two. Sent again
- * after the loss of its channel, the CREATE may get back the open the
- * lost copy made (smb3mc_open_compound_kept()), whose listing that copy
- * began: the QUERY_DIRECTORY starts it again.
- */
-static int dir_list_start(struct smb3mc_dir_list *list, const char *path)
-{
-	static const struct smb3mc_open_args args = {
-		.access = FILE_READ_DATA | FILE_READ_ATTRIBUTES,
-		.disposition = FILE_OPEN,
-		.options = FILE_DIRECTORY_FILE,
-	};
-	struct smb3mc_tcon *tcon = list->tcon;
-	u32 out_len = dir_out_len(tcon);
-	struct smb3mc_compound *cpd;
-	size_t room;
-	void *buf;
-	int rc;
-
-	cpd = smb3mc_open_compound_kept(tcon, path, &args, SMB3MC_DIR_REQ);
-	if (IS_ERR(cpd))
-		return PTR_ERR(cpd);
-	buf = smb3mc_compound_room(cpd, &room);
-	rc = smb3mc_compound_add(cpd, dir_query_build(buf, room,
-						      &smb3mc_fid_related,
-						      SMB2_RESTART_SCANS,
-						      out_len),
-				 out_len);
-	list->asked = jiffies;
-	if (!rc)
-		rc = smb3mc_compound_send(tcon, cpd);
-	if (!cpd->req[0].rsp || cpd->req[0].status != STATUS_SUCCESS)
-		goto out;
-	rc = smb3mc_open_answer(tcon, path, &args, &cpd->req[0], &list->fid);
-	if (rc)
-		goto out;
-	rc = dir_list_take(list, &cpd->req[1], smb3mc_part_errno(&cpd->req[1]));
-	if (rc)
-		smb3mc_close(tcon, &list->fid);
-out:
-	smb3mc_compound_free(cpd);
 	return rc;
 }
 
@@ -207,8 +233,10 @@ int smb3mc_dir_list_open(struct smb3mc_tcon *tcon, const char *path,
 	if (!list)
 		return -ENOMEM;
 	list->tcon = tcon;
-	rc = dir_list_start(list, path);
+	list->path = kstrdup(path, GFP_KERNEL);
+	rc = list->path ? dir_list_start(list) : -ENOMEM;
 	if (rc) {
+		kfree(list->path);
 		kfree(list);
 		return rc;
 	}
@@ -219,7 +247,9 @@ int smb3mc_dir_list_open(struct smb3mc_tcon *tcon, const char *path,
 void smb3mc_dir_list_close(struct smb3mc_dir_list *list)
 {
 	kvfree(list->rsp);
-	smb3mc_close_nowait(list->tcon, &list->fid);
+	if (!list->closed)
+		smb3mc_close_nowait(list->tcon, &list->fid);
+	kfree(list->path);
 	kfree(list);
 }
 

@@ -100,9 +100,13 @@ report_restart "write"
 expect_eq "server's file has the copy's checksum" \
 	"$(sha256sum <$srv | cut -d' ' -f1)" "$want"
 
-# Read, uncached, with a descriptor held open across the restart.
+# Read, uncached, with a descriptor held open across the restart; and
+# one of the share's root, listed before.
 echo 3 >/proc/sys/vm/drop_caches
 exec 7<$mnt/rs.bin
+exec 8<$mnt
+names() { python3 -c 'import os; print(",".join(sorted(os.listdir(8))))'; }
+listed=$(names)
 mark "read"
 restart_during $back $((16 << 20)) &
 restarter=$!
@@ -121,6 +125,12 @@ echo 3 >/proc/sys/vm/drop_caches
 check "a descriptor opened before the restart still reads" \
 	bash -c "head -c 4194304 <&7 | cmp - <(head -c 4194304 $src)"
 exec 7<&-
+# The directory is listed from its first entry again (os.listdir rewinds
+# it after listing), in the new session: its handle of the old one
+# names nothing there (before 2026-12-08 every listing failed EIO).
+expect_eq "a directory descriptor opened before the restart lists again" \
+	"$(names 2>&1)" "$listed"
+exec 8<&-
 diag "$(debugdata)"
 
 # A waiter during an outage ends on SIGKILL; and a file renamed while
