@@ -354,12 +354,12 @@ static void opts_split(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, smb3mc_opts_split(NULL, &rest, &key, &value), 0);
 }
 
-/* Takes every option but "bogus", and counts what it was given. */
+/* Takes every option but "bogus..." and counts what it was given. */
 static int opts_take_one(void *arg, const char *key, char *value)
 {
 	int *taken = arg;
 
-	if (!strcmp(key, "bogus"))
+	if (!strncmp(key, "bogus", 5))
 		return -EINVAL;
 	(*taken)++;
 	return 0;
@@ -369,6 +369,8 @@ static void opts_parse_data(struct kunit *test)
 {
 	char data[] = "username=u,bogus=Z7,password=Qx,,W,nosign";
 	char good[] = "username=u,password=Qx,,W";
+	/* A single comma: its end taken as an option, refused */
+	char tail[] = "password=Qx,bogusW";
 	size_t len = sizeof(data) - 1;
 	int taken = 0;
 
@@ -384,6 +386,10 @@ static void opts_parse_data(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, memchr(data, 'Q', len));
 	KUNIT_EXPECT_NULL(test, memchr(data, 'W', len));
 	KUNIT_EXPECT_STREQ(test, data, "username");
+	taken = 0;
+	KUNIT_EXPECT_EQ(test, smb3mc_opts_parse_data(tail, opts_take_one,
+						     &taken), -EINVAL);
+	KUNIT_EXPECT_NULL(test, memchr(tail, 'W', sizeof(tail) - 1));
 }
 
 static void opts_validate(struct kunit *test)

@@ -370,9 +370,10 @@ int smb3mc_opts_split(char *data, char **rest, char **key, char **value)
  * @one: takes an option's name and value (NULL when there is none)
  * @arg: passed to @one
  *
- * Stops at the first option @one fails, and zeroes its value and the
- * options after it: a password among them would stay in the mount data,
- * which the VFS frees without wiping.
+ * Stops at the first option @one fails, and zeroes it and the options
+ * after it: a password among them, or the end of one with a single comma
+ * (taken as an option of its own), would stay in the mount data, which
+ * the VFS frees without wiping.
  *
  * Return: 0, or what @one returned.
  */
@@ -387,6 +388,7 @@ int smb3mc_opts_parse_data(char *data,
 		rc = one(arg, key, value);
 		if (!rc)
 			continue;
+		memzero_explicit(key, strlen(key));
 		if (value)
 			memzero_explicit(value, strlen(value));
 		if (rest)
