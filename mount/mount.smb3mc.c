@@ -53,23 +53,25 @@ static void usage(FILE *out)
 }
 
 /*
- * Fill @m->ip from the server name unless ip= was given: its address as
- * the kernel takes it, an IPv6 scope as an interface index
- * (fe80::1%eth0 becomes fe80::1%2).
+ * Fill @m->ip from ip= or else the server name: its address as the kernel
+ * takes it, an IPv6 scope as an interface index (fe80::1%eth0 becomes
+ * fe80::1%2). An ip= that is no address goes on as typed, for the
+ * kernel to refuse.
  */
 static int resolve_server(struct smb3mc_mount *m)
 {
 	struct addrinfo hints = { .ai_socktype = SOCK_STREAM };
+	const char *name = m->ip ?: m->host;
 	struct addrinfo *res;
 	char addr[NI_MAXHOST];
 	bool literal = true;
 	unsigned int scope = 0;
 	int rc;
 
-	if (m->ip)
-		return 0;
 	hints.ai_flags = AI_NUMERICHOST;
-	rc = getaddrinfo(m->host, NULL, &hints, &res);
+	rc = getaddrinfo(name, NULL, &hints, &res);
+	if (rc && m->ip)
+		return 0;
 	if (rc) {
 		literal = false;
 		hints.ai_flags = AI_ADDRCONFIG;
@@ -98,6 +100,7 @@ static int resolve_server(struct smb3mc_mount *m)
 	}
 	if (verbose && !literal)
 		printf(PROG ": %s resolves to %s\n", m->host, addr);
+	free(m->ip);
 	m->ip = strdup(addr);
 	return m->ip ? 0 : EX_SYSERR;
 }

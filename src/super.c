@@ -5,6 +5,7 @@
  */
 
 #include <linux/backing-dev.h>
+#include <linux/in6.h>
 #include <linux/module.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
@@ -63,6 +64,7 @@ static void smb3mc_umount_begin(struct super_block *sb)
 static int smb3mc_show_options(struct seq_file *m, struct dentry *root)
 {
 	struct smb3mc_sb *sbi = SMB3MC_SB(root->d_sb);
+	const struct sockaddr_in6 *sin6;
 	struct smb3mc_share_info info;
 
 	smb3mc_share_info(sbi->tcon, &info);
@@ -73,6 +75,10 @@ static int smb3mc_show_options(struct seq_file *m, struct dentry *root)
 	if (*info.domain)
 		seq_show_option(m, "domain", info.domain);
 	seq_printf(m, ",ip=%pISc", info.addr);
+	/* %pISs would bracket every IPv6 address, as a URL has it. */
+	sin6 = (const struct sockaddr_in6 *)info.addr;
+	if (info.addr->ss_family == AF_INET6 && sin6->sin6_scope_id)
+		seq_printf(m, "%%%u", sin6->sin6_scope_id);
 	seq_puts(m, info.sign ? ",sign" : ",nosign");
 	if (info.seal)
 		seq_puts(m, ",seal");
