@@ -176,19 +176,20 @@ static void plan_prefers_rss_among_equals(struct kunit *test)
 }
 
 /*
- * An interface a channel could not be opened to (unreachable from here)
- * is not tried again in the same round: the one that works gets the
- * other channels.
+ * An interface a channel could not be opened to is tried once more, then
+ * no more in the round: the one that works gets the other channels.
  */
 static void plan_passes_over_failed(struct kunit *test)
 {
 	struct smb3mc_iface_load i[2] = {
 		{ .speed_bps = GBIT, .channels = 1 },
-		{ .speed_bps = GBIT, .failed = true },
+		{ .speed_bps = GBIT, .failed = 1 },
 	};
 
+	KUNIT_EXPECT_EQ(test, smb3mc_plan_channel(i, 2), 1);
+	i[1].failed = SMB3MC_IFACE_FAILURES;
 	KUNIT_EXPECT_EQ(test, smb3mc_plan_channel(i, 2), 0);
-	i[0].failed = true;
+	i[0].failed = SMB3MC_IFACE_FAILURES;
 	KUNIT_EXPECT_EQ(test, smb3mc_plan_channel(i, 2), -1);
 }
 

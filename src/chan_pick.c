@@ -229,8 +229,9 @@ static bool iface_better(const struct smb3mc_iface_load *a,
  * after that each further channel goes where it adds the most bandwidth
  * per channel (speed / (channels + 1)), RSS-capable interfaces first
  * among equals, as they spread connections over several queues. An
- * interface a channel failed to is passed over: counted as unused, it
- * would take every try while the others have channels.
+ * interface channels failed to SMB3MC_IFACE_FAILURES times is passed
+ * over: counted as unused, one that refuses them would take every try
+ * while the others have channels. One failure may be a passing one.
  *
  * Return: the index of the interface, or -1 when none is left.
  */
@@ -242,9 +243,11 @@ int smb3mc_plan_channel(const struct smb3mc_iface_load *ifaces,
 	int best = -1;
 
 	for (i = 0; i < n; i++)
-		unused_left |= !ifaces[i].channels && !ifaces[i].failed;
+		unused_left |= !ifaces[i].channels &&
+			       ifaces[i].failed < SMB3MC_IFACE_FAILURES;
 	for (i = 0; i < n; i++) {
-		if (ifaces[i].failed || (unused_left && ifaces[i].channels))
+		if (ifaces[i].failed >= SMB3MC_IFACE_FAILURES ||
+		    (unused_left && ifaces[i].channels))
 			continue;
 		if (best < 0 || iface_better(&ifaces[i], &ifaces[best]))
 			best = i;

@@ -35,8 +35,11 @@ struct smb3mc_iface_load {
 	u64 speed_bps;
 	bool rss;
 	unsigned int channels;	/* already open to it */
-	bool failed;		/* a channel to it failed: not tried again */
+	unsigned int failed;	/* channels to it that failed this round */
 };
+
+/* Failures after which an interface is tried no more in a round */
+#define SMB3MC_IFACE_FAILURES	2
 
 int smb3mc_plan_channel(const struct smb3mc_iface_load *ifaces,
 			unsigned int n);

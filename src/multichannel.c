@@ -435,7 +435,7 @@ static int fill_channels(struct smb3mc_ses *ses,
 		if (rc == -ENOMEM)
 			return rc;
 		if (rc)
-			loads[pick].failed = true;
+			loads[pick].failed++;
 		else
 			loads[pick].channels++;
 	}
