@@ -119,7 +119,9 @@ static void smb3mc_dir_prime(struct file *file, const struct smb3mc_dirent *ent)
 /*
  * (Re)start the listing from the server at its first entry, keeping it
  * as it goes. What a change that ends after this point leaves out is
- * not kept (smb3mc_dir_changed()), so the keeping begins first.
+ * not kept (smb3mc_dir_changed()), so the keeping begins first. A
+ * listing whose handle the server lost opens the directory again, by
+ * its name now.
  */
 static int smb3mc_dir_from_server(struct file *file, struct smb3mc_dir *d)
 {
@@ -130,6 +132,10 @@ static int smb3mc_dir_from_server(struct file *file, struct smb3mc_dir *d)
 	d->keeping = smb3mc_dir_cache_begin(inode, jiffies);
 	/* The listing's later requests go after this: older, more careful. */
 	d->changes = smb3mc_asked_now(inode->i_sb).changes;
+	if (d->list && smb3mc_dir_list_stale(d->list)) {
+		smb3mc_dir_list_close(d->list);
+		d->list = NULL;
+	}
 	if (d->list)
 		rc = smb3mc_dir_list_restart(d->list);
 	else
@@ -167,6 +173,7 @@ static int smb3mc_readdir(struct file *file, struct dir_context *ctx)
 	struct inode *inode = file_inode(file);
 	struct smb3mc_dir *d = file->private_data;
 	struct smb3mc_dirent ent;
+	bool from_server, again = false;
 	unsigned int type;
 	u64 ino;
 	int rc;
@@ -181,7 +188,10 @@ static int smb3mc_readdir(struct file *file, struct dir_context *ctx)
 		smb3mc_dir_cache_emit(&d->cached, ctx);
 		return 0;
 	}
-	if (!d->list || ctx->pos < d->list_pos) {
+	from_server = !d->list || ctx->pos < d->list_pos ||
+		      smb3mc_dir_list_stale(d->list);
+list:
+	if (from_server) {
 		rc = smb3mc_dir_from_server(file, d);
 		if (rc)
 			return rc;
@@ -191,7 +201,7 @@ static int smb3mc_readdir(struct file *file, struct dir_context *ctx)
 		ino = ent.attrs.index_number ?: smb3mc_local_ino(inode->i_sb);
 		type = ent.attrs.is_dir ? DT_DIR : DT_REG;
 		if (d->list_pos < ctx->pos) {
-			/* emitted before a seek backwards */
+			/* emitted before a seek backwards, or a new handle */
 			smb3mc_dir_keep(inode, d, &ent, ino, type);
 			d->list_pos++;
 			continue;
@@ -205,6 +215,14 @@ static int smb3mc_readdir(struct file *file, struct dir_context *ctx)
 		smb3mc_dir_prime(file, &ent);
 		d->list_pos++;
 		ctx->pos++;
+	}
+	/*
+	 * A new session came while it listed: once more from a new handle,
+	 * passing over the entries emitted.
+	 */
+	if (rc == -ESTALE && !again) {
+		again = from_server = true;
+		goto list;
 	}
 	smb3mc_dir_cache_end(inode, d->keeping, !rc);
 	d->keeping = NULL;

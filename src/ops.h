@@ -157,6 +157,7 @@ int smb3mc_unlock(struct smb3mc_tcon *tcon, struct smb3mc_open *open,
 int smb3mc_dir_list_open(struct smb3mc_tcon *tcon, const char *path,
 			 struct smb3mc_dir_list **listp);
 void smb3mc_dir_list_close(struct smb3mc_dir_list *list);
+bool smb3mc_dir_list_stale(const struct smb3mc_dir_list *list);
 int smb3mc_dir_list_restart(struct smb3mc_dir_list *list);
 int smb3mc_dir_list_next(struct smb3mc_dir_list *list,
 			 struct smb3mc_dirent *ent);

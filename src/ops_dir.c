@@ -23,12 +23,15 @@
  * for ever, while the reader waits for one it can show.
  */
 #define SMB3MC_DIR_SKIP_MAX	65536
+/*
+ * Times a listing starts again after a query of it sent again: a link
+ * that fails as often as a listing takes would have it list for ever.
+ */
+#define SMB3MC_DIR_AGAIN	8
 
 struct smb3mc_dir_list {
 	struct smb3mc_tcon *tcon;
-	char *path;			/* the directory's, to open it again */
 	struct smb3mc_fid fid;
-	bool closed;			/* @fid: opened again, that failed */
 	void *rsp;			/* the response @it walks */
 	struct smb3mc_dir_iter it;
 	struct smb3mc_dir_iter prev;	/* before the entry last returned */
@@ -37,6 +40,7 @@ struct smb3mc_dir_list {
 	unsigned int skipped;		/* names skipped since the last entry */
 	unsigned int given;		/* entries returned since the (re)start */
 	unsigned int pass;		/* ... to pass over once listed again */
+	unsigned int again;		/* times listed again so (SMB3MC_DIR_AGAIN) */
 	int err;			/* the refusal that ended it */
 	bool eof;
 	char name[NAME_MAX + 1];
@@ -108,7 +112,7 @@ static int dir_list_take(struct smb3mc_dir_list *list,
  * lost copy made (smb3mc_open_compound_kept()), whose listing that copy
  * began: the QUERY_DIRECTORY starts it again.
  */
-static int dir_list_start(struct smb3mc_dir_list *list)
+static int dir_list_start(struct smb3mc_dir_list *list, const char *path)
 {
 	static const struct smb3mc_open_args args = {
 		.access = FILE_READ_DATA | FILE_READ_ATTRIBUTES,
@@ -122,8 +126,7 @@ static int dir_list_start(struct smb3mc_dir_list *list)
 	void *buf;
 	int rc;
 
-	cpd = smb3mc_open_compound_kept(tcon, list->path, &args,
-					SMB3MC_DIR_REQ);
+	cpd = smb3mc_open_compound_kept(tcon, path, &args, SMB3MC_DIR_REQ);
 	if (IS_ERR(cpd))
 		return PTR_ERR(cpd);
 	buf = smb3mc_compound_room(cpd, &room);
@@ -137,26 +140,28 @@ static int dir_list_start(struct smb3mc_dir_list *list)
 		rc = smb3mc_compound_send(tcon, cpd);
 	if (!cpd->req[0].rsp || cpd->req[0].status != STATUS_SUCCESS)
 		goto out;
-	rc = smb3mc_open_answer(tcon, list->path, &args, &cpd->req[0],
-				&list->fid);
+	rc = smb3mc_open_answer(tcon, path, &args, &cpd->req[0], &list->fid);
 	if (rc)
 		goto out;
 	rc = dir_list_take(list, &cpd->req[1], smb3mc_part_errno(&cpd->req[1]));
 	if (rc)
 		smb3mc_close(tcon, &list->fid);
 out:
-	list->closed = rc != 0;
 	smb3mc_compound_free(cpd);
 	return rc;
 }
 
-/* The listing starts again from the first entry, passing over those given. */
-static void dir_list_rewind(struct smb3mc_dir_list *list)
+/**
+ * smb3mc_dir_list_stale - whether @list's handle is gone
+ * @list: the listing
+ *
+ * A handle of a session the server lost names nothing in the new one,
+ * which opens no directory again (tcon_reopen() is for files): the
+ * listing fails (-ESTALE), and its directory is to be opened again.
+ */
+bool smb3mc_dir_list_stale(const struct smb3mc_dir_list *list)
 {
-	list->pass = list->given;
-	list->given = 0;
-	list->dots = 0;
-	list->skipped = 0;
+	return list->fid.gen != smb3mc_share_gen(list->tcon);
 }
 
 /*
@@ -173,15 +178,8 @@ static int dir_list_fill(struct smb3mc_dir_list *list, bool restart)
 	kvfree(list->rsp);
 	list->rsp = NULL;
 	memset(&list->it, 0, sizeof(list->it));
-	/*
-	 * A handle of a session the server lost names nothing in the new
-	 * one, which opens no directory again (tcon_reopen() is for files):
-	 * the listing opens the directory again itself.
-	 */
-	if (list->closed || list->fid.gen != smb3mc_share_gen(list->tcon)) {
-		dir_list_rewind(list);
-		return dir_list_start(list);
-	}
+	if (smb3mc_dir_list_stale(list))
+		return -ESTALE;
 	call = smb3mc_call_alloc(SMB3MC_DIR_REQ);
 	if (!call)
 		return -ENOMEM;
@@ -199,19 +197,22 @@ static int dir_list_fill(struct smb3mc_dir_list *list, bool restart)
 	 * the server's place in the listing past entries that never came
 	 * (MS-SMB2 3.3.5.18): the copy is answered with those after them.
 	 * The listing starts again from the first entry instead, passing
-	 * over those it gave.
+	 * over those it gave (and those it was to pass over still); not for
+	 * ever, where the server or the link fails again and again.
 	 */
-	if (!restart && call->req.resends) {
+	if (!restart && call->req.resends && !call->req.rc) {
 		smb3mc_call_free(call);
-		dir_list_rewind(list);
+		if (++list->again > SMB3MC_DIR_AGAIN)
+			return dir_list_refuse(list, "listing lost again and again");
+		list->pass += list->given;
+		list->given = 0;
+		list->dots = 0;
+		list->skipped = 0;
 		return dir_list_fill(list, true);
 	}
 	/* A new session came while the query was on its way. */
-	if (rc && list->fid.gen != smb3mc_share_gen(list->tcon)) {
-		smb3mc_call_free(call);
-		dir_list_rewind(list);
-		return dir_list_start(list);
-	}
+	if (rc && smb3mc_dir_list_stale(list))
+		rc = -ESTALE;
 	rc = dir_list_take(list, &call->req, rc);
 	smb3mc_call_free(call);
 	return rc;
@@ -233,10 +234,8 @@ int smb3mc_dir_list_open(struct smb3mc_tcon *tcon, const char *path,
 	if (!list)
 		return -ENOMEM;
 	list->tcon = tcon;
-	list->path = kstrdup(path, GFP_KERNEL);
-	rc = list->path ? dir_list_start(list) : -ENOMEM;
+	rc = dir_list_start(list, path);
 	if (rc) {
-		kfree(list->path);
 		kfree(list);
 		return rc;
 	}
@@ -247,9 +246,9 @@ int smb3mc_dir_list_open(struct smb3mc_tcon *tcon, const char *path,
 void smb3mc_dir_list_close(struct smb3mc_dir_list *list)
 {
 	kvfree(list->rsp);
-	if (!list->closed)
+	/* The server closed a handle of a session it lost. */
+	if (!smb3mc_dir_list_stale(list))
 		smb3mc_close_nowait(list->tcon, &list->fid);
-	kfree(list->path);
 	kfree(list);
 }
 
@@ -261,6 +260,7 @@ int smb3mc_dir_list_restart(struct smb3mc_dir_list *list)
 	list->skipped = 0;
 	list->given = 0;
 	list->pass = 0;
+	list->again = 0;
 	list->err = 0;
 	return dir_list_fill(list, true);
 }

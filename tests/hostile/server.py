@@ -69,8 +69,12 @@ STATUS_LOCK_NOT_GRANTED = 0xC0000055
 FLAG_REPLAY = 0x20000000
 # The name whose CREATE split-drop and split-replay answer alone
 SPLIT_NAMES = {"split-drop": "hello.txt", "split-replay": "replay.txt"}
-# dir-resend: the files beside hello.txt, 64 KiB of entries three times
-DIR_MANY = 1500
+# dir-resend: the files beside hello.txt, 64 KiB of entries three times;
+# dir-resend-twice: five times
+DIR_MANY = {"dir-resend": 1500, "dir-resend-twice": 2500}
+# The QUERY_DIRECTORYs going on with a listing, counted from 1, that
+# dir-resend and dir-resend-twice run and leave unanswered
+DIR_DROPS = {"dir-resend": (1,), "dir-resend-twice": (2, 3)}
 # The name whose first CREATE create-replay and dir-replay run and
 # leave unanswered
 REPLAY_NAMES = {"create-replay": "excl.txt", "dir-replay": "sub"}
@@ -444,11 +448,14 @@ CASES = {
                   "unanswered, and every connection after it at its first "
                   "request"),
     "dir-resend": (None, 0, f"offer multichannel with our own address; "
-                   f"{DIR_MANY} more files, m0000 on; run the first "
-                   "QUERY_DIRECTORY that goes on with a listing (no "
-                   "RESTART_SCANS or REOPEN), moving on past the entries "
-                   "it would answer, then drop its connection without "
-                   "answering"),
+                   f"{DIR_MANY['dir-resend']} more files, m0000 on; run "
+                   "the first QUERY_DIRECTORY that goes on with a listing "
+                   "(no RESTART_SCANS or REOPEN), moving on past the "
+                   "entries it would answer, then drop its connection "
+                   "without answering"),
+    "dir-resend-twice": (None, 0, "as dir-resend, with "
+                         f"{DIR_MANY['dir-resend-twice']} more files, for "
+                         "the second and the third such QUERY_DIRECTORY"),
     "create-replay": (None, 0, "offer multichannel with our own address; "
                       "run the first CREATE of excl.txt whose compound has "
                       "no CLOSE, then drop its "
@@ -637,9 +644,10 @@ class Server:
         self.guid = SERVER_GUID
         if case.name == "dir-replay":
             self.files["sub"] = Node("sub", True)
-        if case.name == "dir-resend":
-            for i in range(DIR_MANY):
-                self.files[f"m{i:04}"] = Node(f"m{i:04}", False)
+        for i in range(DIR_MANY.get(case.name, 0)):
+            self.files[f"m{i:04}"] = Node(f"m{i:04}", False)
+        # dir-resend: the QUERY_DIRECTORYs going on with a listing
+        self.dir_queries = 0
         if case.name == "ino-dup":
             dup = Node("dup", True)
             dup.index = self.files["hello.txt"].index
@@ -892,15 +900,17 @@ class Conn(MidSend):
                          "connection dropped unanswered")
             self.drop()
             return
-        if self.case.name == "dir-resend" and not self.srv.dropped and \
+        if self.case.name in DIR_DROPS and \
                 h.command == p.QUERY_DIRECTORY and not h.next_command and \
                 not msg[p.HDR_SIZE + 3] & 0x11:
-            self.srv.dropped = True
-            self.chain_answers(msg)
-            self.srv.log(f"{self.peer} QUERY_DIRECTORY going on with a "
-                         "listing run, its connection dropped unanswered")
-            self.drop()
-            return
+            self.srv.dir_queries += 1
+            if self.srv.dir_queries in DIR_DROPS[self.case.name]:
+                self.chain_answers(msg)
+                self.srv.log(f"{self.peer} QUERY_DIRECTORY going on with a "
+                             "listing run, its connection dropped "
+                             "unanswered")
+                self.drop()
+                return
         if self.case.name == "create-late" and h.command == p.CREATE and \
                 self.create_name(msg).strip("\\").lower() == LATE_NAME:
             self.srv.log(f"{self.peer} CREATE of {LATE_NAME} held 12 s")
