@@ -107,6 +107,13 @@ expect() { # desc actual wanted...
 	rec fail "$d" "got $a, want $*"
 	return 1
 }
+between() { # desc n min max
+	if [ "$2" -ge "$3" ] && [ "$2" -le "$4" ]; then
+		rec ok "$1: $2"
+	else
+		rec fail "$1: $3 to $4" "$2"
+	fi
+}
 within() { # desc ms limit_s
 	if [ "$2" -le $(($3 * 1000)) ]; then
 		rec ok "$1 within $3 s ($2 ms)"
@@ -1041,20 +1048,14 @@ case_bind_echo() {
 # max_channels=16 (as 7d9af5c did, printing a line for each but those
 # past the ratelimit's ten in five seconds).
 case_bind_refuse() {
-	local n
 	begin bind-refuse
 	if mounted max_channels=16; then
 		try 60 "read:$m/hello.txt"
 		expect "$name: cat" "$r" "read OK $hello"
 		expect "$name: binds refused" \
 			"$(srvlog | grep -c " ok binding$")" 2
-		n=$(ourlog | grep -c "binding refused")
-		if [ "$n" -ge 1 ] && [ "$n" -le 10 ]; then
-			rec ok "$name: $n lines say a bind was refused"
-		else
-			rec fail "$name: 1 to 10 lines say a bind was refused" \
-				"$n lines"
-		fi
+		between "$name: lines that say a bind was refused" \
+			"$(ourlog | grep -c "binding refused")" 1 10
 	fi
 	finish
 }
@@ -1066,7 +1067,7 @@ case_bind_refuse() {
 # the mount lasts. Meanwhile every read, 0.5 s apart for 12 s, succeeds,
 # and the server sees a few binds, not one every few tenths of a second.
 case_bind_drop() {
-	local bad t0 n
+	local bad t0
 	begin bind-drop
 	if mounted max_channels=2; then
 		t0=$(date +%s%N)
@@ -1077,13 +1078,8 @@ case_bind_drop() {
 		done
 		expect "$name: cat every 0.5 s for 12 s" "${bad:-all OK}" \
 			"all OK"
-		n=$(srvlog | grep -c " ok binding$")
-		if [ "$n" -ge 2 ] && [ "$n" -le 10 ]; then
-			rec ok "$name: second channel bound again, $n binds in all"
-		else
-			rec fail "$name: second channel bound again, 2 to 10 binds in all" \
-				"$n binds"
-		fi
+		between "$name: second channel bound again, binds in all" \
+			"$(srvlog | grep -c " ok binding$")" 2 10
 	fi
 	finish
 }
