@@ -105,52 +105,6 @@ static int dir_list_take(struct smb3mc_dir_list *list,
 	return 0;
 }
 
-/*
- * CREATE of the directory and its first QUERY_DIRECTORY in one compound
- * (MS-SMB2 3.2.4.1.4): one round trip where there were two. Sent again
- * after the loss of its channel, the CREATE may get back the open the
- * lost copy made (smb3mc_open_compound_kept()), whose listing that copy
- * began: the QUERY_DIRECTORY starts it again.
- */
-static int dir_list_start(struct smb3mc_dir_list *list, const char *path)
-{
-	static const struct smb3mc_open_args args = {
-		.access = FILE_READ_DATA | FILE_READ_ATTRIBUTES,
-		.disposition = FILE_OPEN,
-		.options = FILE_DIRECTORY_FILE,
-	};
-	struct smb3mc_tcon *tcon = list->tcon;
-	u32 out_len = dir_out_len(tcon);
-	struct smb3mc_compound *cpd;
-	size_t room;
-	void *buf;
-	int rc;
-
-	cpd = smb3mc_open_compound_kept(tcon, path, &args, SMB3MC_DIR_REQ);
-	if (IS_ERR(cpd))
-		return PTR_ERR(cpd);
-	buf = smb3mc_compound_room(cpd, &room);
-	rc = smb3mc_compound_add(cpd, dir_query_build(buf, room,
-						      &smb3mc_fid_related,
-						      SMB2_RESTART_SCANS,
-						      out_len),
-				 out_len);
-	list->asked = jiffies;
-	if (!rc)
-		rc = smb3mc_compound_send(tcon, cpd);
-	if (!cpd->req[0].rsp || cpd->req[0].status != STATUS_SUCCESS)
-		goto out;
-	rc = smb3mc_open_answer(tcon, path, &args, &cpd->req[0], &list->fid);
-	if (rc)
-		goto out;
-	rc = dir_list_take(list, &cpd->req[1], smb3mc_part_errno(&cpd->req[1]));
-	if (rc)
-		smb3mc_close(tcon, &list->fid);
-out:
-	smb3mc_compound_free(cpd);
-	return rc;
-}
-
 /**
  * smb3mc_dir_list_stale - whether @list's handle is gone
  * @list: the listing
@@ -215,6 +169,52 @@ static int dir_list_fill(struct smb3mc_dir_list *list, bool restart)
 		rc = -ESTALE;
 	rc = dir_list_take(list, &call->req, rc);
 	smb3mc_call_free(call);
+	return rc;
+}
+
+/*
+ * CREATE of the directory and its first QUERY_DIRECTORY in one compound
+ * (MS-SMB2 3.2.4.1.4): one round trip where there were two. Sent again
+ * after the loss of its channel, the CREATE may get back the open the
+ * lost copy made (smb3mc_open_compound_kept()), whose listing that copy
+ * began: the QUERY_DIRECTORY starts it again.
+ */
+static int dir_list_start(struct smb3mc_dir_list *list, const char *path)
+{
+	static const struct smb3mc_open_args args = {
+		.access = FILE_READ_DATA | FILE_READ_ATTRIBUTES,
+		.disposition = FILE_OPEN,
+		.options = FILE_DIRECTORY_FILE,
+	};
+	struct smb3mc_tcon *tcon = list->tcon;
+	u32 out_len = dir_out_len(tcon);
+	struct smb3mc_compound *cpd;
+	size_t room;
+	void *buf;
+	int rc;
+
+	cpd = smb3mc_open_compound_kept(tcon, path, &args, SMB3MC_DIR_REQ);
+	if (IS_ERR(cpd))
+		return PTR_ERR(cpd);
+	buf = smb3mc_compound_room(cpd, &room);
+	rc = smb3mc_compound_add(cpd, dir_query_build(buf, room,
+						      &smb3mc_fid_related,
+						      SMB2_RESTART_SCANS,
+						      out_len),
+				 out_len);
+	list->asked = jiffies;
+	if (!rc)
+		rc = smb3mc_compound_send(tcon, cpd);
+	if (!cpd->req[0].rsp || cpd->req[0].status != STATUS_SUCCESS)
+		goto out;
+	rc = smb3mc_open_answer(tcon, path, &args, &cpd->req[0], &list->fid);
+	if (rc)
+		goto out;
+	rc = dir_list_take(list, &cpd->req[1], smb3mc_part_errno(&cpd->req[1]));
+	if (rc)
+		smb3mc_close(tcon, &list->fid);
+out:
+	smb3mc_compound_free(cpd);
 	return rc;
 }
 
