@@ -864,6 +864,10 @@ void smb3mc_share_info(const struct smb3mc_tcon *tcon,
 	info->seal = READ_ONCE(ses->encrypt);
 	info->soft = ses->soft;
 	info->soft_timeout = ses->soft_timeout / HZ;
+	info->gcm256_only = ses->gcm256_only;
+	/* 0 where the server offers no multichannel: one channel */
+	info->max_channels = max(ses->max_chans, 1U);
+	info->echo_interval = ses->echo_interval / HZ;
 	info->username = ses->username;
 	info->domain = ses->domain;
 	info->addr = &ses->addr;

@@ -48,6 +48,9 @@ struct smb3mc_share_info {
 	bool seal;			/* every request is encrypted */
 	bool soft;			/* fails while the server is lost */
 	unsigned int soft_timeout;	/* after this many seconds */
+	bool gcm256_only;		/* require_gcm_256 */
+	unsigned int max_channels;
+	unsigned int echo_interval;	/* seconds */
 	const char *username;
 	const char *domain;
 	const struct sockaddr_storage *addr;	/* the server mounted */

@@ -19,7 +19,7 @@
 void smb3mc_opts_init(struct smb3mc_opts *opts)
 {
 	memset(opts, 0, sizeof(*opts));
-	opts->port = 445;
+	opts->port = SMB3MC_PORT;
 	opts->uid = current_uid();
 	opts->gid = current_gid();
 	opts->file_mode = 0755;

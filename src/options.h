@@ -11,6 +11,8 @@
 #include <linux/types.h>
 #include <linux/uidgid.h>
 
+/* port= default: SMB2 over TCP (MS-SMB2 2.1) */
+#define SMB3MC_PORT	445
 /* max_channels=; the session checks that it has as many slots */
 #define SMB3MC_OPTS_MAX_CHANNELS	16
 #define SMB3MC_DEFAULT_CHANNELS	4

@@ -5,6 +5,7 @@
  */
 
 #include <linux/backing-dev.h>
+#include <linux/in.h>
 #include <linux/in6.h>
 #include <linux/module.h>
 #include <linux/seq_file.h>
@@ -66,6 +67,7 @@ static int smb3mc_show_options(struct seq_file *m, struct dentry *root)
 	struct smb3mc_sb *sbi = SMB3MC_SB(root->d_sb);
 	const struct sockaddr_in6 *sin6;
 	struct smb3mc_share_info info;
+	__be16 port;
 
 	smb3mc_share_info(sbi->tcon, &info);
 	/* As vers= takes them: 0x0302 is "3.02" */
@@ -79,9 +81,17 @@ static int smb3mc_show_options(struct seq_file *m, struct dentry *root)
 	sin6 = (const struct sockaddr_in6 *)info.addr;
 	if (info.addr->ss_family == AF_INET6 && sin6->sin6_scope_id)
 		seq_printf(m, "%%%u", sin6->sin6_scope_id);
+	port = info.addr->ss_family == AF_INET6 ? sin6->sin6_port :
+	       ((const struct sockaddr_in *)info.addr)->sin_port;
+	if (ntohs(port) != SMB3MC_PORT)
+		seq_printf(m, ",port=%u", ntohs(port));
 	seq_puts(m, info.sign ? ",sign" : ",nosign");
 	if (info.seal)
 		seq_puts(m, ",seal");
+	if (info.gcm256_only)
+		seq_puts(m, ",require_gcm_256");
+	seq_printf(m, ",max_channels=%u,echo_interval=%u", info.max_channels,
+		   info.echo_interval);
 	if (info.soft)
 		seq_printf(m, ",soft,soft_timeout=%u", info.soft_timeout);
 	else

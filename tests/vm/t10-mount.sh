@@ -78,9 +78,13 @@ check "DebugData is mode 0400" test "$(stat -c %a /proc/fs/smb3mc/DebugData)" = 
 check "DebugData unreadable for nobody" sh -c \
 	"! setpriv --reuid=65534 --regid=65534 --clear-groups cat /proc/fs/smb3mc/DebugData >/dev/null 2>&1"
 check "umount" umount $mnt
-# /proc/mounts shows the dialect as vers= takes it (3.02 showed as 3.0).
-check "mount vers=3.02" mount -t smb3mc "//$SRV_IP/$SHARE" $mnt -o "$opts,vers=3.02"
+# /proc/mounts shows the dialect as vers= takes it (3.02 showed as 3.0),
+# and the channels and the ECHO interval (before 2026-12-08 neither).
+check "mount vers=3.02,max_channels=2,echo_interval=7" \
+	mount -t smb3mc "//$SRV_IP/$SHARE" $mnt -o "$opts,vers=3.02,max_channels=2,echo_interval=7"
 check "/proc/mounts shows vers=3.02" grep -q " $mnt smb3mc .*,vers=3.02," /proc/mounts
+check "/proc/mounts shows max_channels=2,echo_interval=7" \
+	grep -q " $mnt smb3mc .*,max_channels=2,echo_interval=7," /proc/mounts
 check "umount" umount $mnt
 
 # Errors: errno and a message in dmesg.

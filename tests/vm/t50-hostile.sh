@@ -353,6 +353,9 @@ case_none() { # case extra-options [cipher]
 			"stat OK size=37 nlink=1"
 		expect "$name: cat" "$(sed -n 3p <<<"$r")" "read OK $hello"
 		within "$name: ls, stat, cat" "$took" 20
+		# Not 445 (before 2026-12-08 /proc/mounts left it out)
+		expect "$name: /proc/mounts shows port=$port" \
+			"$(grep -c " $m smb3mc .*,port=$port," /proc/mounts)" 1
 		[ -z "${3:-}" ] || expect "$name: DebugData" \
 			"$(grep -o "server $a .*encryption $3\$" \
 				/proc/fs/smb3mc/DebugData | grep -o "encryption .*")" \
