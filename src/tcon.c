@@ -60,6 +60,18 @@ static int tcon_validate_negotiate(struct smb3mc_tcon *tcon,
 	return rc;
 }
 
+/* Why the TREE_CONNECT @req failed, for a message. */
+static const char *tcon_failure(const struct smb3mc_req *req)
+{
+	if (!req->rsp)
+		return req->rc == -ETIMEDOUT ? "no answer in time" : "no answer";
+	if (req->rc)
+		return "answer refused";
+	if (req->status)
+		return smb3mc_status_name(req->status);
+	return "malformed answer";
+}
+
 /*
  * TREE_CONNECT to @tcon->share, on @chan or, NULL, any channel: sets the
  * TreeId and what the server says of the share.
@@ -94,8 +106,7 @@ static int tcon_connect(struct smb3mc_tcon *tcon, struct smb3mc_chan *chan,
 						   call->req.rsp_len, &info);
 	if (rc) {
 		error_plog(log, "%s: cannot connect to share %s: %s (%d)",
-			   ses->server, share, call->req.rc ? "answer refused" :
-			   smb3mc_status_name(call->req.status), rc);
+			   ses->server, share, tcon_failure(&call->req), rc);
 		goto out;
 	}
 	WRITE_ONCE(tcon->tid, le32_to_cpu(((struct smb2_hdr *)

@@ -69,6 +69,8 @@ STATUS_LOCK_NOT_GRANTED = 0xC0000055
 FLAG_REPLAY = 0x20000000
 # The name whose CREATE split-drop and split-replay answer alone
 SPLIT_NAMES = {"split-drop": "hello.txt", "split-replay": "replay.txt"}
+# The request at which root-drop and tcon-drop drop their connection
+DROP_AT = {"root-drop": p.CREATE, "tcon-drop": p.TREE_CONNECT}
 # dir-resend: the files beside hello.txt, 64 KiB of entries three times;
 # dir-resend-twice: five times
 DIR_MANY = {"dir-resend": 1500, "dir-resend-twice": 2500}
@@ -447,6 +449,7 @@ CASES = {
     "root-drop": (None, 0, "drop the connection at the first CREATE, "
                   "unanswered, and every connection after it at its first "
                   "request"),
+    "tcon-drop": (None, 0, "as root-drop, at the first TREE_CONNECT"),
     "dir-resend": (None, 0, f"offer multichannel with our own address; "
                    f"{DIR_MANY['dir-resend']} more files, m0000 on; run "
                    "the first QUERY_DIRECTORY that goes on with a listing "
@@ -860,8 +863,8 @@ class Conn(MidSend):
         if self.case.name == "credits-forged":
             self.credits_check(msg)
         h = p.Header(msg)
-        if self.case.name == "root-drop" and \
-                (self.srv.dropped or h.command == p.CREATE):
+        if self.case.name in DROP_AT and \
+                (self.srv.dropped or h.command == DROP_AT[self.case.name]):
             self.srv.log(f"{self.peer} {p.COMMANDS[h.command]} "
                          "unanswered, connection dropped")
             self.srv.dropped = True
@@ -1826,8 +1829,8 @@ class Conn(MidSend):
 
     def drop(self):
         """bind-drop, ifaces-pending, lock-replay, getlk-replay, split-drop,
-        split-replay, create-replay, dir-replay, dir-resend, root-drop: end
-        this connection, as a server that closes it."""
+        split-replay, create-replay, dir-replay, dir-resend, root-drop,
+        tcon-drop: end this connection, as a server that closes it."""
         try:
             self.sock.shutdown(socket.SHUT_RDWR)
         except OSError:

@@ -68,7 +68,7 @@ cases+=(lock-replay nlink-max close-race-pending split-drop trans-16k
 cases+=(create-replay getlk-replay seal-vneg append-race chmod-race
 	read-close dir-replay ca-break mkdir-root-id restart-smaller link-race
 	bind-refuse dir-resend root-drop dir-id-reuse iface-refused mc-gone
-	dir-resend-twice)
+	dir-resend-twice tcon-drop)
 cases+=(seal-fuzz)
 cases+=(fuzz)
 # The fuzz case's seed (server.py --seed): another spoils other answers.
@@ -1660,6 +1660,18 @@ case_dir_id_reuse() {
 	finish
 }
 
+# A server lost at the mount's TREE_CONNECT, for good: the mount fails
+# with a message that says no answer came (before 2026-12-08 it said
+# "answer refused").
+case_tcon_drop() {
+	begin tcon-drop
+	hmount 60
+	expect "$name: mount fails" "$r" EHOSTDOWN ECONNABORTED ENOTCONN EIO
+	within "$name: mount fails" "$took" 30
+	msg "cannot connect to share share: no answer"
+	finish
+}
+
 # A server lost while the mount reads the root of the share, for good:
 # the mount fails, with a message, rather than wait for it as a mounted
 # hard mount does (before 2026-12-08 it waited until killed).
@@ -2797,6 +2809,7 @@ case_dir_replay
 case_dir_resend dir-resend 1501 1
 case_dir_resend dir-resend-twice 2501 2
 case_root_drop
+case_tcon_drop
 case_iface_refused
 case_mc_gone
 case_dir_id_reuse
