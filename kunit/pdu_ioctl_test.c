@@ -15,7 +15,7 @@
 #include "smb2.h"
 #include "wire_test.h"
 
-#define BUFSZ 8192
+#define BUFSZ 16384
 #define NII 152		/* sizeof NETWORK_INTERFACE_INFO */
 #define OUT 112		/* where the tests put the IOCTL output */
 
@@ -225,7 +225,7 @@ static void ifaces_parse(struct kunit *test)
 static void ifaces_cap(struct kunit *test)
 {
 	struct smb3mc_iface *ifs;
-	unsigned int i, n = SMB3MC_MAX_IFACES + 4;
+	unsigned int i, n = SMB3MC_MAX_IFACES_LISTED + 4;
 	u8 *b = tbuf(test);
 
 	ifs = kunit_kcalloc(test, n, sizeof(*ifs), GFP_KERNEL);
@@ -233,11 +233,12 @@ static void ifaces_cap(struct kunit *test)
 	ioctl_rsp(b, FSCTL_QUERY_NETWORK_INTERFACE_INFO, n * NII);
 	for (i = 0; i < n; i++)
 		nii_v4(b, i, i + 1 < n ? NII : 0, 0, i);
-	/* A larger caller max is clamped to SMB3MC_MAX_IFACES */
+	/* A larger caller max is clamped to SMB3MC_MAX_IFACES_LISTED */
 	KUNIT_ASSERT_EQ(test, smb3mc_parse_query_ifaces(b, OUT + n * NII, ifs,
-							n), SMB3MC_MAX_IFACES);
-	KUNIT_EXPECT_EQ(test, ifs[SMB3MC_MAX_IFACES - 1].if_index,
-			100U + SMB3MC_MAX_IFACES - 1);
+							n),
+			SMB3MC_MAX_IFACES_LISTED);
+	KUNIT_EXPECT_EQ(test, ifs[SMB3MC_MAX_IFACES_LISTED - 1].if_index,
+			100U + SMB3MC_MAX_IFACES_LISTED - 1);
 	/* Entries past the cap are still checked */
 	w32(b, OUT + (n - 1) * NII, 8);
 	KUNIT_EXPECT_EQ(test, smb3mc_parse_query_ifaces(b, OUT + n * NII, ifs,

@@ -261,7 +261,8 @@ int smb3mc_ses_connect_chan(struct smb3mc_ses *ses, struct smb3mc_chan *chan,
 
 /*
  * Keep of the @n interfaces those a channel may go to, sorted (see
- * smb3mc_iface_addr_refused()); returns how many.
+ * smb3mc_iface_addr_refused()), SMB3MC_MAX_IFACES at most; returns how
+ * many.
  */
 static int drop_refused_ifaces(struct smb3mc_ses *ses,
 			       struct smb3mc_iface *ifaces, int n)
@@ -279,7 +280,7 @@ static int drop_refused_ifaces(struct smb3mc_ses *ses,
 		ifaces[kept++] = ifaces[i];
 	}
 	smb3mc_sort_ifaces(ifaces, kept);
-	return kept;
+	return min(kept, SMB3MC_MAX_IFACES);
 }
 
 static int query_ifaces(struct smb3mc_ses *ses, struct smb3mc_iface *ifaces)
@@ -316,7 +317,7 @@ static int query_ifaces(struct smb3mc_ses *ses, struct smb3mc_iface *ifaces)
 	smb3mc_chan_put(chan);
 	if (!rc)
 		rc = smb3mc_parse_query_ifaces(call->req.rsp, call->req.rsp_len,
-					       ifaces, SMB3MC_MAX_IFACES);
+					       ifaces, SMB3MC_MAX_IFACES_LISTED);
 	if (rc < 0 && call->req.status != STATUS_SUCCESS)
 		pr_warn_ratelimited("smb3mc: %s: cannot list the server's interfaces: %s (%d)\n",
 				    ses->server, smb3mc_status_name(call->req.status), rc);
@@ -457,7 +458,8 @@ void smb3mc_ses_refresh_channels(struct smb3mc_ses *ses)
 
 	if (!ses->ipc)
 		return;
-	ifaces = kcalloc(SMB3MC_MAX_IFACES, sizeof(*ifaces), GFP_KERNEL);
+	ifaces = kcalloc(SMB3MC_MAX_IFACES_LISTED, sizeof(*ifaces),
+			 GFP_KERNEL);
 	if (!ifaces)
 		return;
 	n = query_ifaces(ses, ifaces);
@@ -493,7 +495,8 @@ int smb3mc_ses_start_multichannel(struct smb3mc_ses *ses, unsigned int max,
 	if (ses->max_chans <= 1)
 		goto out;
 
-	ifaces = kcalloc(SMB3MC_MAX_IFACES, sizeof(*ifaces), GFP_KERNEL);
+	ifaces = kcalloc(SMB3MC_MAX_IFACES_LISTED, sizeof(*ifaces),
+			 GFP_KERNEL);
 	if (!ifaces)
 		return -ENOMEM;
 	/* Kept for the session's life: the list is read again later. */

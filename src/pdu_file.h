@@ -749,8 +749,13 @@ int smb3mc_parse_ioctl(const void *msg, size_t len, u32 ctl_code,
 #define RSS_CAPABLE	0x00000001
 #define RDMA_CAPABLE	0x00000002
 
-/* At most this many interfaces are kept from one server reply */
-#define SMB3MC_MAX_IFACES	16
+/*
+ * At most this many interfaces are parsed from one server reply, and of
+ * those a channel may go to, this many kept: a server may list addresses
+ * no channel may go to (ksmbd lists each NIC's link-local one) first.
+ */
+#define SMB3MC_MAX_IFACES_LISTED	64
+#define SMB3MC_MAX_IFACES		16
 
 /* The LinkSpeed an interface is taken to have at most: 1 Pb/s */
 #define SMB3MC_LINK_SPEED_MAX	(1ULL << 50)
@@ -768,10 +773,10 @@ struct smb3mc_iface {
 int smb3mc_build_query_ifaces(void *buf, size_t size, u32 max_out);
 /*
  * Parses the IOCTL response into up to @max entries (a larger @max is
- * clamped to SMB3MC_MAX_IFACES) and returns how many, or -EIO. A broken
- * chain (Next not advancing by a whole entry, overrun) rejects the reply;
- * entries of an unknown address family are skipped; entries past @max are
- * dropped.
+ * clamped to SMB3MC_MAX_IFACES_LISTED) and returns how many, or -EIO. A
+ * broken chain (Next not advancing by a whole entry, overrun) rejects the
+ * reply; entries of an unknown address family are skipped; entries past
+ * @max are dropped.
  */
 int smb3mc_parse_query_ifaces(const void *msg, size_t len,
 			      struct smb3mc_iface *ifaces, unsigned int max);

@@ -252,7 +252,7 @@ int smb3mc_parse_query_ifaces(const void *msg, size_t len,
 	if (smb3mc_parse_ioctl(msg, len, FSCTL_QUERY_NETWORK_INTERFACE_INFO,
 			       &out, &olen))
 		return -EIO;
-	max = min_t(unsigned int, max, SMB3MC_MAX_IFACES);
+	max = min_t(unsigned int, max, SMB3MC_MAX_IFACES_LISTED);
 	if (!olen)
 		return 0;
 
@@ -297,7 +297,7 @@ void smb3mc_sort_ifaces(struct smb3mc_iface *ifaces, unsigned int n)
 
 	/*
 	 * Insertion sort: stable, so the server's order is kept among
-	 * equals, and n is at most SMB3MC_MAX_IFACES. The kernel's sort()
+	 * equals, and n is at most SMB3MC_MAX_IFACES_LISTED. sort()
 	 * is not stable.
 	 */
 	for (i = 1; i < n; i++) {

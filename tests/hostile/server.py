@@ -261,6 +261,9 @@ CASES = {
                        "169.254.1.1 and our own address (finding 9)"),
     "iface-malformed": (None, 0, "interface list whose Next points into "
                         "the middle of the next entry"),
+    "iface-many-refused": (None, 0, "interface list of 20 addresses no "
+                           "channel may go to (loopback, unspecified, "
+                           "link-local), then our own"),
     "iface-refused": (None, 0, "interface list of our own address and "
                       f"{REFUSING}, where nothing listens on our port, "
                       "as fast"),
@@ -2510,6 +2513,10 @@ class Conn(MidSend):
             addrs = [self.srv.addr, *UNREACHABLE]
         if self.case.name == "iface-refused":
             addrs = [self.srv.addr, REFUSING]
+        if self.case.name == "iface-many-refused":
+            addrs = [f"127.0.0.{i + 1}" for i in range(8)] + \
+                [f"169.254.1.{i + 1}" for i in range(11)] + \
+                ["0.0.0.0", self.srv.addr]
         out = bytearray()
         for i, a in enumerate(addrs):
             e = struct.pack("<IIIIQ", 152 if i < len(addrs) - 1 else 0,

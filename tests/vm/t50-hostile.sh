@@ -68,7 +68,7 @@ cases+=(lock-replay nlink-max close-race-pending split-drop trans-16k
 cases+=(create-replay getlk-replay seal-vneg append-race chmod-race
 	read-close dir-replay ca-break mkdir-root-id restart-smaller link-race
 	bind-refuse dir-resend root-drop dir-id-reuse iface-refused mc-gone
-	dir-resend-twice tcon-drop)
+	dir-resend-twice tcon-drop iface-many-refused)
 cases+=(seal-fuzz)
 cases+=(fuzz)
 # The fuzz case's seed (server.py --seed): another spoils other answers.
@@ -1699,6 +1699,20 @@ case_iface_refused() {
 	finish
 }
 
+# Twenty addresses no channel may go to listed ahead of the server's own:
+# the second channel goes to its own (before 2026-12-08 only the first
+# sixteen entries were looked at: no channel).
+case_iface_many_refused() {
+	begin iface-many-refused
+	if mounted max_channels=2; then
+		try 60 "read:$m/hello.txt"
+		expect "$name: cat" "$r" "read OK $hello"
+		expect "$name: channels in DebugData" "$(chans "$a")" 2
+		msg "refusing interface 127.0.0.1 from the server's list"
+	fi
+	finish
+}
+
 # A server restarted without multichannel: the new session goes on with
 # one channel and tries no bind, which the server would refuse (before
 # 2026-12-08 the second channel's slot was bound again every 5 s).
@@ -2811,6 +2825,7 @@ case_dir_resend dir-resend-twice 2501 2
 case_root_drop
 case_tcon_drop
 case_iface_refused
+case_iface_many_refused
 case_mc_gone
 case_dir_id_reuse
 # Another ServerGuid after a restart (another server, or one that does
