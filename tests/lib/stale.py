@@ -62,6 +62,19 @@ class LogWatch:
         return False
 
 
+def call_held(log, srv, what, func, *args):
+    """@func(@args) in a thread, until the server @srv, which logs to
+    @log, says it holds @what; prints "held" if it did while @func
+    waited, else "not held". Returns the thread, to be joined."""
+    watch = LogWatch(log)
+    t = threading.Thread(target=func, args=args)
+    t.start()
+    got = watch.wait(re.escape(srv) + " .*" + what + " held",
+                     lambda: not t.is_alive())
+    print("held" if got and t.is_alive() else "not held")
+    return t
+
+
 def stat_held_over(d, log, srv, change):
     """shrunk.txt of the mount @d read through an open of its own, its
     times set (the next stat asks the server), and a stat whose QUERY_INFO

@@ -2290,16 +2290,11 @@ case_chmod_race() {
 	begin chmod-race
 	if mounted actimeo=0; then
 		timed 60 env PYTHONPATH="$REPO/tests/lib" python3 -c '
-import os, re, sys, threading
-from stale import LogWatch
+import os, sys
+from stale import call_held
 f, log, srv = sys.argv[1:4]
-watch = LogWatch(log)
 print(open(f).read().strip())
-t = threading.Thread(target=os.chmod, args=(f, 0o444))
-t.start()
-got = watch.wait(re.escape(srv) + " .*SET_INFO of hello.txt held",
-                 lambda: not t.is_alive())
-print("held" if got and t.is_alive() else "not held")
+t = call_held(log, srv, "SET_INFO of hello.txt", os.chmod, f, 0o444)
 os.stat(f)
 t.join()
 print(open(f).read().strip())' "$m/hello.txt" "$work/server.log" "$a:$port"
@@ -2321,15 +2316,10 @@ case_link_race() {
 	begin link-race
 	if mounted actimeo=0; then
 		timed 60 env PYTHONPATH="$REPO/tests/lib" python3 -c '
-import os, re, sys, threading
-from stale import LogWatch
+import os, sys
+from stale import call_held
 f, log, srv = sys.argv[1:4]
-watch = LogWatch(log)
-t = threading.Thread(target=os.link, args=(f, f + ".2"))
-t.start()
-got = watch.wait(re.escape(srv) + " .*SET_INFO link of hello.txt held",
-                 lambda: not t.is_alive())
-print("held" if got and t.is_alive() else "not held")
+t = call_held(log, srv, "SET_INFO link of hello.txt", os.link, f, f + ".2")
 print("during: nlink=%d" % os.stat(f).st_nlink)
 t.join()
 print("after: nlink=%d, %s" % (os.stat(f).st_nlink,
