@@ -1032,15 +1032,15 @@ case_bind_sessionid() {
 	finish
 }
 
-# An ECHO on a newly bound channel answered with an error fails the
-# binding: the mount goes on with its first channel alone.
-case_bind_echo() {
-	begin bind-echo
-	if mounted max_channels=2; then
+# A case whose mount, asked for @max channels, reads and has @channels
+# channels to the server, with a message.
+case_channels() { # case max channels regex
+	begin "$1"
+	if mounted "max_channels=$2"; then
 		try 60 "read:$m/hello.txt"
 		expect "$name: cat" "$r" "read OK $hello"
-		msg "ECHO after binding failed"
-		expect "$name: channels in DebugData" "$(chans "$a")" 1
+		expect "$name: channels in DebugData" "$(chans "$a")" "$3"
+		msg "$4"
 	fi
 	finish
 }
@@ -1681,35 +1681,6 @@ case_root_drop() {
 	expect "$name: mount fails" "$r" EHOSTDOWN ECONNABORTED ENOTCONN EIO
 	within "$name: mount fails" "$took" 30
 	msg "cannot read the root of share"
-	finish
-}
-
-# An interface list of the server's own address and one that refuses the
-# connection, as fast: the mount opens its four channels to the one that
-# works (before 2026-12-08 every other try went to the refusing one,
-# which counted as unused again and again: two channels).
-case_iface_refused() {
-	begin iface-refused
-	if mounted max_channels=4; then
-		try 60 "read:$m/hello.txt"
-		expect "$name: cat" "$r" "read OK $hello"
-		expect "$name: channels in DebugData" "$(chans "$a")" 4
-		msg "channel [0-9]+ to 198.18.1.2:[0-9]+ failed"
-	fi
-	finish
-}
-
-# Twenty addresses no channel may go to listed ahead of the server's own:
-# the second channel goes to its own (before 2026-12-08 only the first
-# sixteen entries were looked at: no channel).
-case_iface_many_refused() {
-	begin iface-many-refused
-	if mounted max_channels=2; then
-		try 60 "read:$m/hello.txt"
-		expect "$name: cat" "$r" "read OK $hello"
-		expect "$name: channels in DebugData" "$(chans "$a")" 2
-		msg "refusing interface 127.0.0.1 from the server's list"
-	fi
 	finish
 }
 
@@ -2731,7 +2702,9 @@ fails read-extra "read:$work/mnt/read-extra/hello.txt" "EIO" \
 fails read-extra-padded "read:$work/mnt/read-extra-padded/hello.txt" "EIO" \
 	"refused a READ response: more data than asked for"
 case_bind_sessionid
-case_bind_echo
+# An ECHO on a newly bound channel answered with an error fails the
+# binding: the mount goes on with its first channel alone.
+case_channels bind-echo 2 1 "ECHO after binding failed"
 case_bind_refuse
 
 case_answer_mid_write
@@ -2814,8 +2787,16 @@ case_dir_resend dir-resend 1501 1
 case_dir_resend dir-resend-twice 2501 2
 case_root_drop
 case_tcon_drop
-case_iface_refused
-case_iface_many_refused
+# An interface list of the server's own address and one that refuses the
+# connection, as fast: the mount opens its four channels to the one that
+# works (before 2026-12-08 every other try went to the refusing one,
+# which counted as unused again and again: two channels).
+case_channels iface-refused 4 4 "channel [0-9]+ to 198.18.1.2:[0-9]+ failed"
+# Twenty addresses no channel may go to listed ahead of the server's own:
+# the second channel goes to its own (before 2026-12-08 only the first
+# sixteen entries were looked at: no channel).
+case_channels iface-many-refused 2 2 \
+	"refusing interface 127.0.0.1 from the server's list"
 case_mc_gone
 case_dir_id_reuse
 # Another ServerGuid after a restart (another server, or one that does
