@@ -346,9 +346,10 @@ static void ses_maint_work(struct work_struct *work)
 	 * (MS-SMB2 3.2.5.2) would refuse every bind: the other slots wait
 	 * for a session that does.
 	 */
-	next = jiffies + SMB3MC_IFACE_REFRESH;
-	if (!(ses->server_caps & SMB2_GLOBAL_CAP_MULTI_CHANNEL))
+	if (!(ses->server_caps & SMB2_GLOBAL_CAP_MULTI_CHANNEL)) {
+		next = jiffies + SMB3MC_IFACE_REFRESH;
 		goto again;
+	}
 
 	if (atomic_xchg(&ses->refresh_due, 0) ||
 	    time_after_eq(jiffies, ses->next_refresh)) {
